@@ -1,0 +1,91 @@
+/** Tracing settings of one matrix cell, in OpenTelemetry's vocabulary. */
+
+export type SamplerSetting =
+  | { type: 'always_on' }
+  | { type: 'always_off' }
+  | { type: 'traceidratio'; ratio: number }
+  | { type: 'parentbased_always_on' }
+  | { type: 'parentbased_always_off' }
+  | { type: 'parentbased_traceidratio'; ratio: number };
+
+export type SamplerType = SamplerSetting['type'];
+
+export type ProcessorSetting =
+  | { type: 'simple' }
+  | {
+      type: 'batch';
+      /** Spans held before new ones are dropped. @default 2048 (OTEL_BSP_MAX_QUEUE_SIZE) */
+      maxQueueSize: number;
+      /** Spans per export call. @default 512 (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) */
+      maxExportBatchSize: number;
+      /** Delay between two exports. @default 5000 (OTEL_BSP_SCHEDULE_DELAY) */
+      scheduleDelayMillis: number;
+      /** How long one export may take. @default 30000 (OTEL_BSP_EXPORT_TIMEOUT) */
+      exportTimeoutMillis: number;
+    };
+
+/** `none`: the SDK runs and nothing leaves the process; `console`: to a file, never the terminal. */
+export type ExporterSetting = 'none' | 'console' | 'otlp-http-protobuf' | 'otlp-http-json' | 'zipkin';
+
+/** How the sink (the receiving backend) behaves during a trial. */
+export type SinkSetting =
+  | { mode: 'ok' }
+  | { mode: 'slow'; delayMs: number }
+  | { mode: 'error'; statusCode: number; fraction: number }
+  | { mode: 'down' };
+
+/** The measured service. */
+export interface ServiceConfig {
+  /** Workload name (a file in `workloads/`) or a path to a workload YAML. @default 'user-api' */
+  workload: string;
+  /** A custom service entry (compiled JavaScript); the reference service when absent. */
+  entry?: string;
+  /** Extra environment for the service process. */
+  env: Record<string, string>;
+  /** Path polled with GET until it answers 200. @default '/healthz' */
+  readyPath: string;
+  /** Path the load generator requests. @default '/api/users/42' */
+  requestPath: string;
+  /** How long the service may take to become ready. @default 10000 */
+  startupTimeoutMs: number;
+  /** Test-only: CPU burned per request on top of the workload (µs). @default 0 */
+  extraCpuUsPerRequest: number;
+}
+
+export interface LoadConfig {
+  /** Offered rate of the open loop, requests per second, all threads together. @default 500 */
+  rateRps: number;
+  /** Discarded warm-up before the measured window. @default 1 */
+  warmupSeconds: number;
+  /** Measured window. @default 3 */
+  durationSeconds: number;
+  /** Generator worker threads; 1 is best on 2 cores (ARCHITECTURE.md). @default 1 */
+  threads: number;
+  /** Keep-alive connections per thread. @default 16 */
+  connections: number;
+  /** A request not answered within this is a timeout. @default 2000 */
+  timeoutMs: number;
+  /** Closed-loop saturation run with autocannon after the open loop, for a maxThroughput figure; off when absent. */
+  saturation?: { durationSeconds: number; connections: number };
+}
+
+export interface MatrixConfig {
+  sampler: SamplerSetting[];
+  processor: ProcessorSetting[];
+  exporter: ExporterSetting[];
+}
+
+/** The whole, validated config with every default filled in. */
+export interface Config {
+  name: string;
+  /** Rounds: each runs every cell once, in a shuffled order. @default 3 */
+  rounds: number;
+  /** Seed for the shuffle (and later statistics). @default derived from the clock, recorded */
+  seed: number;
+  service: ServiceConfig;
+  load: LoadConfig;
+  sink: SinkSetting;
+  matrix: MatrixConfig;
+  /** Upper bound for draining spans after the window (forceFlush). @default 5000 */
+  drainTimeoutMs: number;
+}

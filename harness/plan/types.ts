@@ -1,0 +1,39 @@
+import type { ExporterSetting, ProcessorSetting, SamplerSetting } from '../config/types.js';
+
+/** What a cell runs: the baseline has no tracing SDK (and no API calls) at all. */
+export type CellSettings =
+  | { tracing: 'off' }
+  | {
+      tracing: 'sdk';
+      sampler: SamplerSetting;
+      /** null where it cannot matter (nothing is sampled). */
+      processor: ProcessorSetting | null;
+      /** null where it cannot matter (nothing is sampled). */
+      exporter: ExporterSetting | null;
+    };
+
+export interface Cell {
+  /** Stable, readable and unique: `baseline`, `always_on~batch-q2048~otlp-http-protobuf`. */
+  id: string;
+  settings: CellSettings;
+  /** Environment that carries the settings into the service (OTEL_* first, TRACEBENCH_* only where none exists). */
+  env: Record<string, string>;
+  /** Ids of matrix combinations folded into this cell because they measure the same thing. */
+  collapsed: string[];
+}
+
+export interface PlannedTrial {
+  round: number;
+  /** Position within the round, after shuffling. */
+  order: number;
+  cellId: string;
+}
+
+export interface Plan {
+  cells: Cell[];
+  trials: PlannedTrial[];
+  seed: number;
+  /** Human notes on collapsed cells, printed before the run. */
+  notes: string[];
+  estimatedSeconds: number;
+}
