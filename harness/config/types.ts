@@ -16,7 +16,7 @@ export type ProcessorSetting =
       type: 'batch';
       /** Spans held before new ones are dropped. @default 2048 (OTEL_BSP_MAX_QUEUE_SIZE) */
       maxQueueSize: number;
-      /** Spans per export call. @default 512 (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) */
+      /** Spans per export call; never more than maxQueueSize. @default 512, or maxQueueSize when that is smaller (the SDK clamps it the same way) (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) */
       maxExportBatchSize: number;
       /** Delay between two exports. @default 5000 (OTEL_BSP_SCHEDULE_DELAY) */
       scheduleDelayMillis: number;
@@ -77,11 +77,14 @@ export interface MatrixConfig {
 
 /** The whole, validated config with every default filled in. */
 export interface Config {
+  /** Names the run in reports. @default the config file's name without its extension */
   name: string;
   /** Rounds: each runs every cell once, in a shuffled order. @default 3 */
   rounds: number;
   /** Seed for the shuffle (and later statistics). @default derived from the clock, recorded */
   seed: number;
+  /** Where the seed came from, so a run seeded from the clock can say how to repeat it. */
+  seedSource?: 'config' | 'override' | 'clock';
   service: ServiceConfig;
   load: LoadConfig;
   sink: SinkSetting;

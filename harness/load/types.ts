@@ -23,7 +23,17 @@ export interface OpenLoopOptions {
   timeoutMs: number;
   /** Extra request headers (e.g. ground-truth marks). */
   headers?: Record<string, string>;
+  /**
+   * How the generator waits between sends. `timer` sleeps on timers: sends leave up to ~1 ms late (Node timers
+   * have millisecond granularity) but the thread idles, leaving the cores to the service. `spin` yields one
+   * event-loop turn at a time: sends leave within microseconds, but the thread burns a whole core and its
+   * event-loop utilization reads 1, so judge it by `sendLagUs` and `achievedRps` instead.
+   * @default 'timer'
+   */
+  pacing?: Pacing;
 }
+
+export type Pacing = 'timer' | 'spin';
 
 export interface OpenLoopResult {
   targetRps: number;
@@ -42,9 +52,9 @@ export interface OpenLoopResult {
   timeouts: number;
   /** Latency from the intended send time: coordinated-omission safe. */
   latencyCorrectedUs: PercentilesUs;
-  /** Latency from the actual send. */
+  /** Latency from the actual send: when a connection took the request, as a closed-loop client would time it. */
   latencyUncorrectedUs: PercentilesUs;
-  /** How late sends left versus their intended time. */
+  /** How late the generator issued each request versus its intended time (pacing lag, before any wait for a connection). */
   sendLagUs: PercentilesUs;
   /** Event-loop utilization of the busiest generator thread (0..1): near 1, the generator is the bottleneck. */
   generatorEluMax: number;
@@ -65,6 +75,11 @@ export interface ClosedLoopResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+}
+
+export interface LoadGeneratorOptions {
+  /** Worker threads in the pool; an open-loop run may use up to this many. @default 1 */
+  threads?: number;
 }
 
 export interface LoadGenerator {

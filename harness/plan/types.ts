@@ -13,7 +13,8 @@ export type CellSettings =
     };
 
 export interface Cell {
-  /** Stable, readable and unique: `baseline`, `always_on~batch-q2048~otlp-http-protobuf`. */
+  /** Stable, readable and unique: `baseline`, `always_on~batch~otlp-http-protobuf`,
+   * `traceidratio-0.1~batch-q64~none` (batch options only where they differ from the defaults), `always_off`. */
   id: string;
   settings: CellSettings;
   /** Environment that carries the settings into the service (OTEL_* first, TRACEBENCH_* only where none exists). */
@@ -23,8 +24,9 @@ export interface Cell {
 }
 
 export interface PlannedTrial {
+  /** 0-based. */
   round: number;
-  /** Position within the round, after shuffling. */
+  /** 0-based position within the round, after shuffling. */
   order: number;
   cellId: string;
 }
@@ -35,5 +37,6 @@ export interface Plan {
   seed: number;
   /** Human notes on collapsed cells, printed before the run. */
   notes: string[];
+  /** Rough wall-clock time of the whole plan (startup, warm-up, window, drain, saturation). */
   estimatedSeconds: number;
 }

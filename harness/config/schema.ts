@@ -1,0 +1,225 @@
+import { z } from 'zod';
+import { describeValue } from './issues.js';
+import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting, SamplerType, SinkSetting } from './types.js';
+
+// The user-facing YAML. Options and defaults are documented once, in types.ts; descriptions here are for editors' hovers.
+
+export const SAMPLERS_WITHOUT_ARG = ['always_on', 'always_off', 'parentbased_always_on', 'parentbased_always_off'] as const;
+export const SAMPLERS_WITH_RATIO = ['traceidratio', 'parentbased_traceidratio'] as const;
+export const EXPORTERS = ['none', 'console', 'otlp-http-protobuf', 'otlp-http-json', 'zipkin'] as const satisfies readonly ExporterSetting[];
+
+/** The OpenTelemetry batch span processor's defaults (OTEL_BSP_*). */
+export const BATCH_DEFAULTS = { maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelayMillis: 5000, exportTimeoutMillis: 30000 } as const;
+
+/** Largest seed: the shuffle's PRNG takes 32 bits. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** A whole number in [min, max], worded as one range ("must be a whole number between 1 and 16, got 0"). */
+function wholeNumber(min: number, max: number) {
+  const words = `must be a whole number between ${min} and ${max}`;
+  const error = (iss: { input: unknown }) => (typeof iss.input === 'number' ? `${words}, got ${iss.input}` : undefined);
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A number in (0, max] ("must be greater than 0 and at most 600, got 0"). */
+function positiveNumber(max: number) {
+  const error = (iss: { input: unknown }) => `must be greater than 0 and at most ${max}, got ${describeValue(iss.input)}`;
+  return z.number().gt(0, { error }).max(max, { error });
+}
+
+function between0And1(requiredWords: string) {
+  const error = (iss: { input: unknown }) => `must be between 0 and 1, got ${describeValue(iss.input)}`;
+  return z
+    .number({ error: (iss) => (iss.input === undefined ? requiredWords : undefined) })
+    .min(0, { error })
+    .max(1, { error });
+}
+
+const nonEmptyString = () => z.string().min(1);
+
+const urlPath = () => z.string().regex(/^\//, { error: (iss) => `must start with '/', got ${describeValue(iss.input)}` });
+
+const samplerNameShorthand = z.enum(SAMPLERS_WITHOUT_ARG, {
+  error: (iss) =>
+    (SAMPLERS_WITH_RATIO as readonly unknown[]).includes(iss.input)
+      ? `${String(iss.input)} needs a ratio: write { type: ${String(iss.input)}, ratio: 0.1 }`
+      : `expected one of ${SAMPLERS_WITHOUT_ARG.join(', ')}, got ${describeValue(iss.input)} (traceidratio and parentbased_traceidratio take a ratio: { type: traceidratio, ratio: 0.1 })`,
+});
+
+function samplerWithoutArg(type: (typeof SAMPLERS_WITHOUT_ARG)[number]) {
+  return z.strictObject(
+    { type: z.literal(type) },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys' && (iss.keys as string[]).includes('ratio')
+          ? `a ratio applies only to ${SAMPLERS_WITH_RATIO.join(' and ')}; ${type} takes none`
+          : undefined,
+    },
+  );
+}
+
+function samplerWithRatio(type: (typeof SAMPLERS_WITH_RATIO)[number]) {
+  return z.strictObject({
+    type: z.literal(type),
+    ratio: between0And1(`required for ${type}: the fraction of traces to sample, between 0 and 1`).describe(
+      'Fraction of traces sampled, in [0, 1] (OTEL_TRACES_SAMPLER_ARG).',
+    ),
+  });
+}
+
+const samplerObject = z.discriminatedUnion('type', [
+  ...SAMPLERS_WITHOUT_ARG.map(samplerWithoutArg),
+  ...SAMPLERS_WITH_RATIO.map(samplerWithRatio),
+] as [ReturnType<typeof samplerWithoutArg>, ...Array<ReturnType<typeof samplerWithoutArg> | ReturnType<typeof samplerWithRatio>>]);
+
+export const samplerSchema = z
+  .union([samplerNameShorthand, samplerObject], {
+    error: (iss) => `expected a sampler name (${SAMPLERS_WITHOUT_ARG.join(', ')}) or { type, ratio }, got ${describeValue(iss.input)}`,
+  })
+  .transform((s): SamplerSetting => (typeof s === 'string' ? { type: s } : (s as SamplerSetting)))
+  .describe('A sampler: a name, or { type, ratio } for traceidratio and parentbased_traceidratio (OTEL_TRACES_SAMPLER).');
+
+const batchObject = z
+  .strictObject({
+    type: z.literal('batch'),
+    maxQueueSize: wholeNumber(1, 1_000_000).optional().describe('Spans held before new ones are dropped (OTEL_BSP_MAX_QUEUE_SIZE). Default 2048.'),
+    maxExportBatchSize: wholeNumber(1, 1_000_000)
+      .optional()
+      .describe('Spans per export call, at most maxQueueSize (OTEL_BSP_MAX_EXPORT_BATCH_SIZE). Default 512, or maxQueueSize when smaller.'),
+    scheduleDelayMillis: wholeNumber(1, 3_600_000).optional().describe('Delay between two exports, ms (OTEL_BSP_SCHEDULE_DELAY). Default 5000.'),
+    exportTimeoutMillis: wholeNumber(1, 3_600_000).optional().describe('How long one export may take, ms (OTEL_BSP_EXPORT_TIMEOUT). Default 30000.'),
+  })
+  .superRefine((p, ctx) => {
+    const queue = p.maxQueueSize ?? BATCH_DEFAULTS.maxQueueSize;
+    if (p.maxExportBatchSize !== undefined && p.maxExportBatchSize > queue) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxExportBatchSize'],
+        message: `maxExportBatchSize (${p.maxExportBatchSize}) must not be larger than maxQueueSize (${queue}${p.maxQueueSize === undefined ? ', the default' : ''})`,
+      });
+    }
+  });
+
+const processorObject = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('simple') }), batchObject]);
+
+/** Fills the batch defaults; the export batch never exceeds the queue, as the SDK itself clamps it. */
+export function normaliseProcessor(p: 'simple' | 'batch' | z.output<typeof processorObject>): ProcessorSetting {
+  if (p === 'simple' || (typeof p === 'object' && p.type === 'simple')) return { type: 'simple' };
+  const o = typeof p === 'object' && p.type === 'batch' ? p : { type: 'batch' as const };
+  const maxQueueSize = o.maxQueueSize ?? BATCH_DEFAULTS.maxQueueSize;
+  return {
+    type: 'batch',
+    maxQueueSize,
+    maxExportBatchSize: o.maxExportBatchSize ?? Math.min(BATCH_DEFAULTS.maxExportBatchSize, maxQueueSize),
+    scheduleDelayMillis: o.scheduleDelayMillis ?? BATCH_DEFAULTS.scheduleDelayMillis,
+    exportTimeoutMillis: o.exportTimeoutMillis ?? BATCH_DEFAULTS.exportTimeoutMillis,
+  };
+}
+
+export const processorSchema = z
+  .union([z.enum(['simple', 'batch']), processorObject], {
+    error: (iss) => `expected simple, batch or { type: batch, maxQueueSize, ... }, got ${describeValue(iss.input)}`,
+  })
+  .transform(normaliseProcessor)
+  .describe('A span processor: simple, batch, or { type: batch, maxQueueSize, maxExportBatchSize, scheduleDelayMillis, exportTimeoutMillis }.');
+
+export const exporterSchema = z.enum(EXPORTERS).describe('Where spans go: none (the SDK runs, nothing leaves), console (to a file), otlp-http-protobuf, otlp-http-json, zipkin.');
+
+const sinkObject = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('ok') }),
+  z.strictObject({ mode: z.literal('slow'), delayMs: wholeNumber(1, 60_000).describe('Delay before each answer, ms.') }),
+  z.strictObject({
+    mode: z.literal('error'),
+    statusCode: wholeNumber(400, 599).describe('HTTP status of the failed answers.'),
+    fraction: positiveNumber(1).describe('Fraction of export requests that fail, in (0, 1].'),
+  }),
+  z.strictObject({ mode: z.literal('down') }),
+]);
+
+export const sinkSchema = z
+  .union([z.enum(['ok', 'down']), sinkObject], {
+    error: (iss) => `expected ok, down or { mode: slow | error, ... }, got ${describeValue(iss.input)}`,
+  })
+  .transform((s): SinkSetting => (typeof s === 'string' ? { mode: s } : s))
+  .describe('How the receiving backend behaves: { mode: ok }, { mode: slow, delayMs }, { mode: error, statusCode, fraction }, { mode: down }.');
+
+// Variables each cell sets (or the orchestrator sets per trial): a value in service.env would silently override the matrix.
+const RESERVED_ENV = /^(OTEL_(TRACES_|BSP_|SDK_DISABLED$|EXPORTER_(OTLP|ZIPKIN)_)|TRACEBENCH_)/;
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: (iss) => `not a valid environment variable name: ${describeValue(iss.input)}` })
+  .refine((key) => !RESERVED_ENV.test(key), {
+    error: 'set by each cell from the matrix (or per trial); remove it here, it would override the setting being measured',
+  });
+
+const envSchema = z
+  .record(
+    envName,
+    z.union([z.string(), z.number(), z.boolean()], {
+      error: (iss) => `expected a string, number or true/false, got ${describeValue(iss.input)}`,
+    }),
+  )
+  .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
+
+const serviceSchema = z.strictObject({
+  workload: nonEmptyString().default('user-api').describe("Workload name (a file in workloads/) or a path to a workload YAML."),
+  entry: nonEmptyString().optional().describe('A custom service entry (compiled JavaScript); the reference service when absent.'),
+  env: envSchema.prefault({}).describe('Extra environment for the service process (not OTEL_TRACES_*, OTEL_BSP_*, OTEL_EXPORTER_* or TRACEBENCH_*: the matrix sets those).'),
+  readyPath: urlPath().default('/healthz').describe('Path polled with GET until it answers 200.'),
+  requestPath: urlPath().default('/api/users/42').describe('Path the load generator requests.'),
+  startupTimeoutMs: wholeNumber(100, 600_000).default(10_000).describe('How long the service may take to become ready, ms.'),
+  extraCpuUsPerRequest: wholeNumber(0, 1_000_000).default(0).describe('Test-only: CPU burned per request on top of the workload, µs.'),
+});
+
+const loadSchema = z.strictObject({
+  rateRps: positiveNumber(100_000).default(500).describe('Offered rate of the open loop, requests per second, all threads together.'),
+  warmupSeconds: z
+    .number()
+    .min(0, { error: (iss) => `must be at least 0, got ${describeValue(iss.input)}` })
+    .max(600, { error: (iss) => `must be at most 600, got ${describeValue(iss.input)}` })
+    .default(1)
+    .describe('Discarded warm-up before the measured window, seconds.'),
+  durationSeconds: positiveNumber(600).default(3).describe('Measured window, seconds.'),
+  threads: wholeNumber(1, 16).default(1).describe('Generator worker threads; 1 is best on 2 cores.'),
+  connections: wholeNumber(1, 1024).default(16).describe('Keep-alive connections per thread.'),
+  timeoutMs: wholeNumber(1, 600_000).default(2000).describe('A request not answered within this is a timeout, ms.'),
+  saturation: z
+    .strictObject({
+      durationSeconds: positiveNumber(600).describe('Length of the closed-loop run, seconds.'),
+      connections: wholeNumber(1, 1024).describe('Connections of the closed-loop run.'),
+    })
+    .optional()
+    .describe('Closed-loop saturation run with autocannon after the open loop, for a maxThroughput figure; off when absent.'),
+});
+
+const matrixSchema = z.strictObject({
+  sampler: z.array(samplerSchema).min(1).prefault(['always_on']).describe('Samplers to measure. Default [always_on].'),
+  processor: z.array(processorSchema).min(1).prefault(['batch']).describe('Span processors to measure. Default [batch].'),
+  exporter: z.array(exporterSchema).min(1).prefault(['otlp-http-protobuf']).describe('Exporters to measure. Default [otlp-http-protobuf].'),
+});
+
+/** The config file as written; `seed` and `name` are completed at load time (clock, file name). */
+export const configSchema = z
+  .strictObject({
+    name: z.string().min(1).max(100).optional().describe("Names the run in reports. Default: the config file's name."),
+    rounds: wholeNumber(1, 1000).default(3).describe('Rounds: each runs every cell once, in a shuffled order.'),
+    seed: wholeNumber(0, MAX_SEED).optional().describe('Seed for the shuffle (and statistics). Default: derived from the clock and recorded.'),
+    service: serviceSchema.prefault({}).describe('The measured service.'),
+    load: loadSchema.prefault({}).describe('The load generator.'),
+    sink: sinkSchema.prefault({ mode: 'ok' }),
+    matrix: matrixSchema.prefault({}).describe('Tracing settings; every combination sampler × processor × exporter is a cell.'),
+    drainTimeoutMs: wholeNumber(0, 600_000).default(5000).describe('Upper bound for draining spans after the window (forceFlush), ms.'),
+  })
+  .meta({
+    title: 'tracebench config',
+    description: 'What tracing settings to measure and how: the matrix, the service, the load and the sink.',
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+// Compile-time: with name and seed completed, the parsed config is a Config.
+export const parsedIsConfig = (p: ParsedConfig, name: string, seed: number): Config => ({ ...p, name, seed });
+
+export const samplerTypes: readonly SamplerType[] = [...SAMPLERS_WITHOUT_ARG, ...SAMPLERS_WITH_RATIO];

@@ -1,0 +1,40 @@
+import { Piscina } from 'piscina';
+import { mergeOpenLoop, splitIntoTasks } from './merge.js';
+import type { OpenLoopWorkerResult } from './protocol.js';
+import type { ClosedLoopResult, LoadGenerator, LoadGeneratorOptions, OpenLoopOptions } from './types.js';
+import { closedLoopIssues, LoadOptionsError, openLoopIssues } from './validate.js';
+
+/** On 2 cores one generator thread measured best (ARCHITECTURE.md: more threads lowered throughput). */
+export const DEFAULT_THREADS = 1;
+export const DEFAULT_CONNECTIONS = 16;
+
+// Workers load the compiled .js files that tsc writes beside this one in dist/.
+const OPEN_LOOP_WORKER = new URL('./open-loop-worker.js', import.meta.url).href;
+const CLOSED_LOOP_WORKER = new URL('./closed-loop-worker.js', import.meta.url).href;
+
+/** A pool of `threads` worker threads driving loopback HTTP load, open loop (measuring) or closed loop (saturation). */
+export function createLoadGenerator(options: LoadGeneratorOptions = {}): LoadGenerator {
+  const poolThreads = options.threads ?? DEFAULT_THREADS;
+  if (!Number.isInteger(poolThreads) || poolThreads < 1) {
+    throw new LoadOptionsError([`threads: must be a positive integer, got ${poolThreads}`]);
+  }
+  // One task per thread at a time, so every open-loop share runs concurrently on its own thread.
+  const pool = new Piscina({ filename: OPEN_LOOP_WORKER, minThreads: poolThreads, maxThreads: poolThreads, concurrentTasksPerWorker: 1 });
+
+  return {
+    async openLoop(given, signal) {
+      const o: OpenLoopOptions = { ...given, threads: given.threads ?? DEFAULT_THREADS, connections: given.connections ?? DEFAULT_CONNECTIONS };
+      const issues = openLoopIssues(o, poolThreads);
+      if (issues.length > 0) throw new LoadOptionsError(issues);
+      const parts: OpenLoopWorkerResult[] = await Promise.all(splitIntoTasks(o).map((task) => pool.run(task, { signal })));
+      return mergeOpenLoop(o, parts);
+    },
+    async closedLoop(o, signal) {
+      const issues = closedLoopIssues(o);
+      if (issues.length > 0) throw new LoadOptionsError(issues);
+      const result: ClosedLoopResult = await pool.run(o, { filename: CLOSED_LOOP_WORKER, signal });
+      return result;
+    },
+    close: () => pool.destroy(),
+  };
+}

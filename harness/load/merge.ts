@@ -1,0 +1,52 @@
+import { encodeHistogram, mergeEncoded, toPercentilesUs } from './histogram.js';
+import type { OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
+import type { OpenLoopOptions, OpenLoopResult, PercentilesUs } from './types.js';
+
+/** Splits the offered rate evenly: one task per worker thread. */
+export function splitIntoTasks(o: OpenLoopOptions): OpenLoopTask[] {
+  return Array.from({ length: o.threads }, () => ({
+    url: o.url,
+    rateRps: o.rateRps / o.threads,
+    durationMs: o.durationMs,
+    connections: o.connections,
+    timeoutMs: o.timeoutMs,
+    headers: o.headers ?? {},
+    pacing: o.pacing ?? 'timer',
+  }));
+}
+
+function mergedPercentiles(encoded: string[]): { percentiles: PercentilesUs; encoded: string } {
+  const histogram = mergeEncoded(encoded);
+  const result = { percentiles: toPercentilesUs(histogram), encoded: encodeHistogram(histogram) };
+  histogram.destroy();
+  return result;
+}
+
+function sum(parts: OpenLoopWorkerResult[], pick: (p: OpenLoopWorkerResult) => number): number {
+  return parts.reduce((total, p) => total + pick(p), 0);
+}
+
+/** Adds the workers' counters and histograms into one result. */
+export function mergeOpenLoop(o: OpenLoopOptions, parts: OpenLoopWorkerResult[]): OpenLoopResult {
+  const corrected = mergedPercentiles(parts.map((p) => p.histograms.corrected));
+  const uncorrected = mergedPercentiles(parts.map((p) => p.histograms.uncorrected));
+  const sendLag = mergedPercentiles(parts.map((p) => p.histograms.sendLag));
+  const ok = sum(parts, (p) => p.counters.ok);
+  const httpErrors = sum(parts, (p) => p.counters.httpErrors);
+  return {
+    targetRps: o.rateRps,
+    achievedRps: (ok + httpErrors) / (o.durationMs / 1000),
+    durationMs: o.durationMs,
+    scheduled: sum(parts, (p) => p.counters.scheduled),
+    sent: sum(parts, (p) => p.counters.sent),
+    ok,
+    httpErrors,
+    socketErrors: sum(parts, (p) => p.counters.socketErrors),
+    timeouts: sum(parts, (p) => p.counters.timeouts),
+    latencyCorrectedUs: corrected.percentiles,
+    latencyUncorrectedUs: uncorrected.percentiles,
+    sendLagUs: sendLag.percentiles,
+    generatorEluMax: Math.max(0, ...parts.map((p) => p.elu)),
+    histograms: { corrected: corrected.encoded, uncorrected: uncorrected.encoded },
+  };
+}

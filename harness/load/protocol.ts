@@ -1,0 +1,30 @@
+import type { Pacing } from './types.js';
+
+/** What the main thread hands one open-loop worker: its share of the offered rate. */
+export interface OpenLoopTask {
+  url: string;
+  rateRps: number;
+  durationMs: number;
+  connections: number;
+  timeoutMs: number;
+  headers: Record<string, string>;
+  pacing: Pacing;
+}
+
+/** Outcome counters of one worker; `sent = ok + httpErrors + socketErrors + timeouts` once drained. */
+export interface OpenLoopCounters {
+  scheduled: number;
+  sent: number;
+  ok: number;
+  httpErrors: number;
+  socketErrors: number;
+  timeouts: number;
+}
+
+/** What one open-loop worker sends back: counters and compressed base64 µs histograms. */
+export interface OpenLoopWorkerResult {
+  counters: OpenLoopCounters;
+  histograms: { corrected: string; uncorrected: string; sendLag: string };
+  /** Event-loop utilization of this worker over its sending window (0..1). */
+  elu: number;
+}

@@ -1,0 +1,41 @@
+import type { CellSummary, SpanFate, TrialMetrics, TrialRecord } from './types.js';
+
+/** Median of finite values; NaN when there are none. */
+export function median(values: number[]): number {
+  const xs = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (xs.length === 0) return Number.NaN;
+  const mid = xs.length >> 1;
+  return xs.length % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
+}
+
+/** Medians over rounds of each figure, from the trials that counted; null when none did. */
+export function summariseCell(trials: TrialRecord[]): CellSummary | null {
+  const ok = trials.flatMap((t) => (t.status === 'ok' ? [t.metrics] : []));
+  const invalidTrials = trials.filter((t) => t.status === 'invalid').length;
+  const failedTrials = trials.filter((t) => t.status === 'failed').length;
+  if (ok.length === 0) return null;
+  const med = (pick: (m: TrialMetrics) => number) => median(ok.map(pick));
+  const percentiles = (side: 'corrected' | 'uncorrected') => ({
+    p50: med((m) => m.latencyUs[side].p50),
+    p90: med((m) => m.latencyUs[side].p90),
+    p99: med((m) => m.latencyUs[side].p99),
+    p999: med((m) => m.latencyUs[side].p999),
+    max: med((m) => m.latencyUs[side].max),
+  });
+  const spanKeys: (keyof SpanFate)[] = ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd', 'received'];
+  const saturation = ok.filter((m) => m.maxThroughputRps !== undefined);
+  return {
+    trials: ok.length,
+    invalidTrials,
+    failedTrials,
+    cpuUsPerRequest: med((m) => m.cpuUsPerRequest),
+    latencyUs: { corrected: percentiles('corrected'), uncorrected: percentiles('uncorrected') },
+    achievedRps: med((m) => m.achievedRps),
+    rssPeakBytes: med((m) => m.rssPeakBytes),
+    heapUsedBytes: med((m) => m.heapUsedBytes),
+    gcPauseMs: { count: med((m) => m.gcPauseMs.count), total: med((m) => m.gcPauseMs.total), max: med((m) => m.gcPauseMs.max) },
+    eventLoopDelayUs: { p50: med((m) => m.eventLoopDelayUs.p50), p99: med((m) => m.eventLoopDelayUs.p99), max: med((m) => m.eventLoopDelayUs.max) },
+    spans: Object.fromEntries(spanKeys.map((k) => [k, med((m) => m.spans[k])])) as unknown as SpanFate,
+    ...(saturation.length > 0 ? { maxThroughputRps: median(saturation.map((m) => m.maxThroughputRps!)) } : {}),
+  };
+}

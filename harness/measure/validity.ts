@@ -1,0 +1,48 @@
+import type { Cell } from '../plan/types.js';
+import type { ProbeSpanReport } from '../target/protocol.js';
+import type { TrialMetrics } from './types.js';
+
+/** The issue's bar: a trial whose achieved rate fell more than 2% short measured a different load. */
+export const MIN_ACHIEVED_RATIO = 0.98;
+/** Above this event-loop utilisation the generator, not the service, sets the pace. */
+export const MAX_GENERATOR_ELU = 0.9;
+/** More failed requests than this share means the latency and CPU figures describe errors. */
+export const MAX_ERROR_RATIO = 0.01;
+/** The probe promises to cost under 1% of the service's CPU. */
+export const MAX_PROBE_SHARE = 0.01;
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** Decides whether a measured trial counts, and says why not in words that tell the user what to change. */
+export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell): { status: 'ok' | 'invalid'; warnings: string[] } {
+  const invalid: string[] = [];
+  const warnings: string[] = [];
+  if (!(m.requests > 0)) invalid.push('the service served no request in the measured window: check service.requestPath answers 200');
+  if (m.load.generatorEluMax > MAX_GENERATOR_ELU)
+    invalid.push(`the generator was busy ${pct(m.load.generatorEluMax)} of the window: the numbers measure the generator, not the service; lower load.rateRps or raise load.threads`);
+  if (m.achievedRps < m.targetRps * MIN_ACHIEVED_RATIO)
+    invalid.push(`achieved ${m.achievedRps.toFixed(0)} of ${m.targetRps} req/s (${pct(m.achievedRps / m.targetRps)}): the service is saturated at this rate, so overhead shows as lost throughput; lower load.rateRps`);
+  const failedRequests = m.load.httpErrors + m.load.socketErrors + m.load.timeouts;
+  if (failedRequests > m.load.sent * MAX_ERROR_RATIO)
+    invalid.push(`${failedRequests} of ${m.load.sent} requests failed (${m.load.httpErrors} HTTP errors, ${m.load.socketErrors} socket errors, ${m.load.timeouts} timeouts): check the service's stderr and load.timeoutMs`);
+  else if (failedRequests > 0) warnings.push(`${failedRequests} requests failed; the figures exclude nothing, so read latency maxima with care`);
+  const serviceCpuUs = m.cpuUserUs + m.cpuSystemUs;
+  if (m.probeCpuUs > serviceCpuUs * MAX_PROBE_SHARE)
+    warnings.push(`the in-service probe used ${pct(m.probeCpuUs / serviceCpuUs)} of the service's CPU (over its 1% promise); the window may be too quiet to measure: raise load.rateRps`);
+  if (m.sendLagUs.p99 > 10_000)
+    warnings.push(`sends left up to ${(m.sendLagUs.p99 / 1000).toFixed(1)} ms late (p99): corrected latency includes the generator's own delay; lower the rate or add a thread`);
+  if (spans.tracing) {
+    if (!spans.drained) warnings.push('the span pipeline did not drain within drainTimeoutMs: spans still queued are counted in queuedAtEnd; raise drainTimeoutMs');
+    if (m.spans.dropped > 0)
+      warnings.push(`${m.spans.dropped} spans dropped because the batch queue was full: raise maxQueueSize or lower scheduleDelayMillis, or the backend is too slow`);
+    const accounted = m.spans.exported + m.spans.failed + m.spans.dropped + m.spans.queuedAtEnd;
+    if (accounted !== m.spans.ended)
+      warnings.push(`span accounting does not balance: ended ${m.spans.ended} ≠ exported ${m.spans.exported} + failed ${m.spans.failed} + dropped ${m.spans.dropped} + queued ${m.spans.queuedAtEnd}`);
+    const exporter = cell.settings.tracing === 'sdk' ? cell.settings.exporter : null;
+    const reachesSink = exporter !== null && exporter !== 'none' && exporter !== 'console';
+    if (reachesSink && m.spans.received !== m.spans.exported)
+      warnings.push(`the sink received ${m.spans.received} spans but the exporter reported ${m.spans.exported} exported`);
+    if (m.spans.failed > 0) warnings.push(`${m.spans.failed} spans failed to export: the backend refused or could not be reached`);
+  }
+  return { status: invalid.length > 0 ? 'invalid' : 'ok', warnings: [...invalid, ...warnings] };
+}

@@ -1,0 +1,96 @@
+import { BATCH_DEFAULTS } from '../config/schema.js';
+import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting } from '../config/types.js';
+import { cellEnv } from './env.js';
+import type { Cell, CellSettings } from './types.js';
+
+export const BASELINE_ID = 'baseline';
+
+/** `always_on`, `traceidratio-0.1`. String(number) is the shortest exact form, so distinct ratios give distinct ids. */
+export function samplerId(sampler: SamplerSetting): string {
+  return 'ratio' in sampler ? `${sampler.type}-${sampler.ratio}` : sampler.type;
+}
+
+/** `simple`, `batch`, `batch-q64-b32-d200-t1000`: batch options appear only where they differ from the defaults. */
+export function processorId(processor: ProcessorSetting): string {
+  if (processor.type === 'simple') return 'simple';
+  const defaultBatch = Math.min(BATCH_DEFAULTS.maxExportBatchSize, processor.maxQueueSize);
+  const parts = [
+    processor.maxQueueSize !== BATCH_DEFAULTS.maxQueueSize ? `q${processor.maxQueueSize}` : '',
+    processor.maxExportBatchSize !== defaultBatch ? `b${processor.maxExportBatchSize}` : '',
+    processor.scheduleDelayMillis !== BATCH_DEFAULTS.scheduleDelayMillis ? `d${processor.scheduleDelayMillis}` : '',
+    processor.exportTimeoutMillis !== BATCH_DEFAULTS.exportTimeoutMillis ? `t${processor.exportTimeoutMillis}` : '',
+  ];
+  return ['batch', ...parts.filter(Boolean)].join('-');
+}
+
+/** `baseline`, `always_on~batch~otlp-http-protobuf`, or the sampler alone where processor and exporter cannot matter. */
+export function cellId(settings: CellSettings): string {
+  if (settings.tracing === 'off') return BASELINE_ID;
+  const parts = [samplerId(settings.sampler)];
+  if (settings.processor !== null) parts.push(processorId(settings.processor));
+  if (settings.exporter !== null) parts.push(settings.exporter);
+  return parts.join('~');
+}
+
+/**
+ * True when no span can be sampled, so no span reaches a processor or exporter. The load generator sends no parent
+ * context, so parentbased_always_off drops every root span too.
+ */
+export function samplesNothing(sampler: SamplerSetting): boolean {
+  return sampler.type === 'always_off' || sampler.type === 'parentbased_always_off' || ('ratio' in sampler && sampler.ratio === 0);
+}
+
+/** Drops entries equal to an earlier one once defaults are filled in, with a note naming both positions. */
+function dedupe<T>(axis: string, values: readonly T[], id: (v: T) => string, notes: string[]): T[] {
+  const first = new Map<string, number>();
+  const kept: T[] = [];
+  values.forEach((value, index) => {
+    const key = id(value);
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, index);
+      kept.push(value);
+    } else {
+      notes.push(`matrix.${axis}[${index}] is the same as matrix.${axis}[${earlier}] (${key}) once defaults are filled in: measured once`);
+    }
+  });
+  return kept;
+}
+
+function cell(settings: CellSettings, collapsed: string[] = []): Cell {
+  return { id: cellId(settings), settings, env: cellEnv(settings), collapsed };
+}
+
+/**
+ * The cells to measure: the uninstrumented baseline first, then sampler × processor × exporter, with equivalent
+ * combinations folded into one cell (each fold explained in `notes`).
+ */
+export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] } {
+  const notes: string[] = [];
+  const samplers = dedupe('sampler', config.matrix.sampler, samplerId, notes);
+  const processors = dedupe('processor', config.matrix.processor, processorId, notes);
+  const exporters = dedupe('exporter', config.matrix.exporter, (e: ExporterSetting) => e, notes);
+
+  const cells: Cell[] = [cell({ tracing: 'off' })];
+  // parentbased_X is never folded into X: the parent-based sampler runs another code path, and its cost is worth measuring.
+  for (const sampler of samplers) {
+    const combos = processors.flatMap((processor) =>
+      exporters.map((exporter): CellSettings => ({ tracing: 'sdk', sampler, processor, exporter })),
+    );
+    if (samplesNothing(sampler)) {
+      const folded = combos.map(cellId);
+      cells.push(cell({ tracing: 'sdk', sampler, processor: null, exporter: null }, folded));
+      if (folded.length > 1) {
+        notes.push(
+          `${samplerId(sampler)}: ${folded.length} processor × exporter combinations collapsed into 1: nothing is sampled, so no span reaches a processor`,
+        );
+      }
+    } else {
+      cells.push(...combos.map((settings) => cell(settings)));
+    }
+  }
+
+  const ids = new Set(cells.map((c) => c.id));
+  if (ids.size !== cells.length) throw new Error(`internal: duplicate cell ids in ${cells.map((c) => c.id).join(', ')}`);
+  return { cells, notes };
+}

@@ -1,0 +1,99 @@
+import type { Config } from '../config/types.js';
+import { expandMatrix } from './cells.js';
+import type { Cell, Plan, PlannedTrial } from './types.js';
+
+/** Rough costs of a trial beyond its configured windows, measured on the 2-core VM. */
+const STARTUP_SECONDS = 0.6;
+const DRAIN_SECONDS = 0.5;
+
+/**
+ * mulberry32: a 32-bit seeded PRNG in four lines. Math.random cannot be seeded, and the order of a run must be
+ * reproducible from the seed recorded with its results.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher–Yates on a copy. */
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** Seconds one trial takes: startup, warm-up, the measured window, drain, and the saturation run when set. */
+export function trialSeconds(config: Config): number {
+  return STARTUP_SECONDS + config.load.warmupSeconds + config.load.durationSeconds + DRAIN_SECONDS + (config.load.saturation?.durationSeconds ?? 0);
+}
+
+/**
+ * Every round runs every cell once, baseline included, in its own shuffled order, so drift over the run hits all cells
+ * alike and each round can be compared with its own baseline.
+ */
+export function buildPlan(config: Config): Plan {
+  const { cells, notes } = expandMatrix(config);
+  const random = mulberry32(config.seed);
+  const trials: PlannedTrial[] = [];
+  for (let round = 0; round < config.rounds; round++) {
+    shuffle(cells, random).forEach((c, order) => trials.push({ round, order, cellId: c.id }));
+  }
+  return { cells, trials, seed: config.seed, notes, estimatedSeconds: trials.length * trialSeconds(config) };
+}
+
+/** `~45s`, `~2m 10s`, `~1h 5m`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `~${s}s`;
+  if (s < 3600) return `~${Math.floor(s / 60)}m ${s % 60}s`;
+  return `~${Math.floor(s / 3600)}h ${Math.round((s % 3600) / 60)}m`;
+}
+
+function describeSink(sink: Config['sink']): string {
+  switch (sink.mode) {
+    case 'ok':
+      return 'ok (answers at once)';
+    case 'slow':
+      return `slow (answers after ${sink.delayMs} ms)`;
+    case 'error':
+      return `error (answers ${sink.statusCode} to ${sink.fraction * 100}% of exports)`;
+    case 'down':
+      return 'down (refuses connections)';
+  }
+}
+
+function describeCell(cell: Cell): string {
+  if (cell.settings.tracing === 'off') return 'no tracing SDK: the reference every overhead is measured against';
+  if (cell.collapsed.length > 1) return `stands for ${cell.collapsed.length} combinations (nothing is sampled)`;
+  return '';
+}
+
+/** The human text printed before a run: what will be measured, how, and for how long. */
+export function formatPlan(plan: Plan, config: Config): string {
+  const rounds = config.rounds;
+  const { load } = config;
+  const width = Math.max(...plan.cells.map((c) => c.id.length));
+  const seedWords =
+    config.seedSource === 'clock' ? `seed ${plan.seed}, from the clock: pass --seed ${plan.seed} to repeat this order` : `seed ${plan.seed}`;
+  const window = `${load.warmupSeconds} s warm-up + ${load.durationSeconds} s measured${load.saturation ? ` + ${load.saturation.durationSeconds} s saturation` : ''}`;
+  const lines = [
+    `plan '${config.name}': ${plan.cells.length} cells × ${rounds} round${rounds === 1 ? '' : 's'} = ${plan.trials.length} trials, each round in a shuffled order (${seedWords})`,
+    `load: ${load.rateRps} req/s open loop, ${window} per trial (${load.threads} thread${load.threads === 1 ? '' : 's'}, ${load.connections} connections)`,
+    `sink: ${describeSink(config.sink)}`,
+    `estimated time: ${formatDuration(plan.estimatedSeconds)}`,
+    '',
+    'cells:',
+    ...plan.cells.map((c) => `  ${c.id.padEnd(width)}  ${describeCell(c)}`.trimEnd()),
+  ];
+  if (plan.notes.length > 0) lines.push('', 'notes:', ...plan.notes.map((n) => `  - ${n}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,41 @@
+import type { Results } from '../measure/types.js';
+
+const num = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
+const mib = (bytes: number) => num(bytes / 1024 / 1024, 1);
+
+function pad(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+/**
+ * The end-of-run table: per cell, CPU µs/request and its overhead over baseline, latency, RSS and span fate.
+ * Overhead here is a ratio of medians; the verdict stage gives it a confidence interval.
+ */
+export function consoleTable(results: Results): string {
+  const baseline = results.cells.find((c) => c.settings.tracing === 'off')?.summary;
+  const header = ['cell', 'CPU µs/req', 'overhead', 'p50 µs', 'p99 µs', 'req/s', 'RSS MiB', 'exported', 'dropped', 'trials'];
+  const rows = results.cells.map((cell) => {
+    const s = cell.summary;
+    const counted = `${s?.trials ?? 0}/${cell.trials.length}`;
+    if (!s) return [cell.id, '-', '-', '-', '-', '-', '-', '-', '-', counted];
+    const overhead =
+      baseline && cell.settings.tracing !== 'off'
+        ? `${s.cpuUsPerRequest >= baseline.cpuUsPerRequest ? '+' : ''}${num(((s.cpuUsPerRequest - baseline.cpuUsPerRequest) / baseline.cpuUsPerRequest) * 100, 1)}%`
+        : '';
+    const traced = cell.settings.tracing !== 'off';
+    return [
+      cell.id,
+      num(s.cpuUsPerRequest, 1),
+      overhead,
+      num(s.latencyUs.corrected.p50),
+      num(s.latencyUs.corrected.p99),
+      num(s.achievedRps),
+      mib(s.rssPeakBytes),
+      traced ? num(s.spans.exported) : '',
+      traced ? num(s.spans.dropped) : '',
+      counted,
+    ];
+  });
+  return pad([header, ...rows]);
+}

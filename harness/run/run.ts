@@ -1,0 +1,133 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, RunError } from '../cli/errors.js';
+import type { Config } from '../config/types.js';
+import { createLoadGenerator } from '../load/generator.js';
+import type { LoadGenerator } from '../load/types.js';
+import { captureEnvironment } from '../measure/environment.js';
+import { summariseCell } from '../measure/summary.js';
+import { RESULTS_SCHEMA_VERSION, type Results, type TrialRecord } from '../measure/types.js';
+import { buildPlan, formatPlan } from '../plan/plan.js';
+import { startSink } from '../sink/sink.js';
+import type { Sink } from '../sink/types.js';
+import { launchService, type LaunchOptions, type RunningService } from '../target/launch.js';
+import { loadWorkload } from '../../workloads/shape/load.js';
+import { ResultsStore, newRunId } from './store.js';
+import { runTrial } from './trial.js';
+
+/** The parts a test may replace (STYLE lesson 8): the process spawner, the load generator, the sink. */
+export interface RunDeps {
+  launch: (options: LaunchOptions) => Promise<RunningService>;
+  createGenerator: (threads: number) => LoadGenerator;
+  startSink: (config: Config) => Promise<Sink>;
+}
+
+export interface RunOptions {
+  config: Config;
+  configFile: string;
+  /** Folder that receives `<run-id>/` and `latest`. */
+  reportsDir: string;
+  /** Human progress (stderr). */
+  log: (line: string) => void;
+  signal: AbortSignal;
+  deps?: Partial<RunDeps>;
+}
+
+export const REFERENCE_SERVICE_ENTRY = fileURLToPath(new URL('../../workloads/service/main.js', import.meta.url));
+
+const defaultDeps: RunDeps = {
+  launch: launchService,
+  createGenerator: (threads) => createLoadGenerator({ threads }),
+  startSink: (config) => startSink({ fault: config.sink }),
+};
+
+/** Everything about the system under test that can be wrong is checked before anything starts. */
+function resolveTarget(config: Config, configFile: string): { entry: string; workloadFile: string } {
+  const baseDir = dirname(resolve(configFile));
+  const workload = loadWorkload(config.service.workload, baseDir);
+  if (!workload.ok) throw new ConfigError(workload.file, workload.issues.map((i) => `service.workload: ${i}`));
+  const entry = config.service.entry ? resolve(baseDir, config.service.entry) : REFERENCE_SERVICE_ENTRY;
+  if (!existsSync(entry))
+    throw new ConfigError(configFile, [`service.entry: no file at ${entry}${config.service.entry ? '' : ' (run `npm run build` first)'}`]);
+  return { entry, workloadFile: workload.file };
+}
+
+function describeTrial(t: TrialRecord): string {
+  if (t.status === 'failed') return `FAILED: ${t.error}`;
+  const m = t.metrics;
+  const flag = t.status === 'invalid' ? '  INVALID' : '';
+  return `${m.cpuUsPerRequest.toFixed(0)} µs CPU/req, p99 ${(m.latencyUs.corrected.p99 / 1000).toFixed(2)} ms, ${m.achievedRps.toFixed(0)} req/s${flag}`;
+}
+
+export async function runBenchmark(options: RunOptions): Promise<{ results: Results; dir: string }> {
+  const { config, configFile, log, signal } = options;
+  const deps = { ...defaultDeps, ...options.deps };
+  const { entry, workloadFile } = resolveTarget(config, configFile);
+  const plan = buildPlan(config);
+  log(formatPlan(plan, config));
+
+  const runId = newRunId(config.name);
+  const store = new ResultsStore(join(options.reportsDir, runId));
+  const startedAt = new Date().toISOString();
+  const environment = captureEnvironment();
+  const scratch = mkdtempSync(join(os.tmpdir(), 'tracebench-'));
+  const trials: TrialRecord[] = [];
+  const cellsById = new Map(plan.cells.map((c) => [c.id, c]));
+
+  const results = (status: Results['status']): Results => ({
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    runId,
+    status,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    configFile: resolve(configFile),
+    config,
+    seed: plan.seed,
+    environment,
+    notes: plan.notes,
+    cells: plan.cells.map((cell) => {
+      const own = trials.filter((t) => t.cellId === cell.id);
+      return { id: cell.id, settings: cell.settings, collapsed: cell.collapsed, trials: own, summary: summariseCell(own) };
+    }),
+  });
+
+  let sink: Sink | undefined;
+  let generator: LoadGenerator | undefined;
+  let final: Results | undefined;
+  try {
+    try {
+      sink = await deps.startSink(config);
+    } catch (error) {
+      throw new RunError(`the sink could not start on 127.0.0.1: ${(error as Error).message}`);
+    }
+    generator = deps.createGenerator(config.load.threads);
+    log(`writing ${store.dir}`);
+    for (const [index, planned] of plan.trials.entries()) {
+      if (signal.aborted) break;
+      const cell = cellsById.get(planned.cellId)!;
+      const stdoutFile = join(scratch, 'service-stdout.log');
+      const trial = await runTrial({
+        runId, config, cell, round: planned.round, order: planned.order, entry, workloadFile,
+        sink, generator, launch: deps.launch, stdoutFile, signal,
+      });
+      rmSync(stdoutFile, { force: true });
+      trials.push(trial);
+      store.appendTrial(trial);
+      log(`[${index + 1}/${plan.trials.length}] round ${planned.round + 1} ${cell.id}: ${describeTrial(trial)}`);
+      for (const w of trial.warnings) log(`    ! ${w}`);
+      if (trial.status === 'failed' && trial.stderrTail.length > 0) log(`    service stderr (last lines):\n${trial.stderrTail.map((l) => `      ${l}`).join('\n')}`);
+    }
+  } finally {
+    const status: Results['status'] = signal.aborted ? 'interrupted' : trials.length > 0 && trials.every((t) => t.status === 'failed') ? 'failed' : 'complete';
+    final = results(status);
+    store.writeResults(final);
+    store.markLatest();
+    await generator?.close().catch(() => undefined);
+    await sink?.close().catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+    if (status === 'failed') throw new RunError(`every trial failed; see ${store.jsonlPath} for each error and the service's last stderr lines`);
+  }
+  return { results: final!, dir: store.dir };
+}

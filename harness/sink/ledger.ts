@@ -1,0 +1,74 @@
+import type { DecodedSpans } from './decoded-spans.js';
+import type { ReceivedSpan, SinkProtocol, SinkStats } from './types.js';
+
+const PROTOCOLS: SinkProtocol[] = ['otlp-protobuf', 'otlp-json', 'zipkin'];
+
+export function emptySinkStats(): SinkStats {
+  const byProtocol = {} as SinkStats['byProtocol'];
+  for (const protocol of PROTOCOLS) byProtocol[protocol] = { requests: 0, spans: 0, bytes: 0 };
+  return {
+    requests: 0,
+    rejectedRequests: 0,
+    malformedRequests: 0,
+    spansReceived: 0,
+    spansRejected: 0,
+    bytesReceived: 0,
+    byProtocol,
+  };
+}
+
+/**
+ * The sink's counters and kept spans. Per protocol, `requests` and `bytes` count every
+ * arrival and `spans` only accepted spans, so they sum to `spansReceived`.
+ */
+export class SpanLedger {
+  private counts = emptySinkStats();
+  private kept: ReceivedSpan[] = [];
+
+  constructor(
+    private readonly keepSpans: boolean,
+    private readonly maxKeptSpans: number,
+  ) {}
+
+  /** Whether the next accepted spans would be kept, so decoding them is worth it. */
+  wantsSpans(): boolean {
+    return this.keepSpans && this.kept.length < this.maxKeptSpans;
+  }
+
+  arrived(protocol: SinkProtocol | undefined, wireBytes: number): void {
+    this.counts.requests += 1;
+    this.counts.bytesReceived += wireBytes;
+    if (protocol === undefined) return;
+    this.counts.byProtocol[protocol].requests += 1;
+    this.counts.byProtocol[protocol].bytes += wireBytes;
+  }
+
+  malformed(): void {
+    this.counts.malformedRequests += 1;
+  }
+
+  rejected(spanCount: number): void {
+    this.counts.rejectedRequests += 1;
+    this.counts.spansRejected += spanCount;
+  }
+
+  accepted(protocol: SinkProtocol, decoded: DecodedSpans): void {
+    this.counts.spansReceived += decoded.spanCount;
+    this.counts.byProtocol[protocol].spans += decoded.spanCount;
+    const room = this.keepSpans ? this.maxKeptSpans - this.kept.length : 0;
+    for (let i = 0; i < Math.min(room, decoded.spans.length); i++) this.kept.push(decoded.spans[i]);
+  }
+
+  stats(): SinkStats {
+    return structuredClone(this.counts);
+  }
+
+  spans(): ReceivedSpan[] {
+    return this.kept.slice();
+  }
+
+  reset(): void {
+    this.counts = emptySinkStats();
+    this.kept = [];
+  }
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfigFile, packageRoot } from '../../harness/config/load.js';
+import { buildPlan } from '../../harness/plan/plan.js';
+
+const configPath = (name: string) => join(packageRoot(), 'configs', name);
+
+describe('shipped configs', () => {
+  for (const name of ['default.yaml', 'full.yaml']) {
+    it(`${name} loads, expands and points editors at the schema`, async () => {
+      const config = await loadConfigFile(configPath(name), {}, () => 1);
+      const plan = buildPlan(config);
+      assert.ok(plan.cells.length > 1);
+      assert.equal(plan.trials.length, plan.cells.length * config.rounds);
+      assert.equal(readFileSync(configPath(name), 'utf8').split('\n')[0], '# yaml-language-server: $schema=../schema/tracebench.config.schema.json');
+    });
+  }
+
+  it('default.yaml is quick but meaningful: at least 6 cells besides the baseline, at most 3 minutes', async () => {
+    const plan = buildPlan(await loadConfigFile(configPath('default.yaml'), {}, () => 1));
+    assert.ok(plan.cells.length - 1 >= 6, `${plan.cells.length - 1} non-baseline cells`);
+    assert.ok(plan.estimatedSeconds <= 180, `estimated ${plan.estimatedSeconds} s`);
+  });
+
+  it('full.yaml covers every sampler and exporter', async () => {
+    const config = await loadConfigFile(configPath('full.yaml'), {}, () => 1);
+    assert.equal(new Set(config.matrix.sampler.map((s) => s.type)).size, 6);
+    assert.equal(config.matrix.exporter.length, 5);
+    assert.equal(config.rounds, 5);
+  });
+});

@@ -1,0 +1,213 @@
+import { context, propagation, trace, type Context, type Attributes, type Link, type SpanKind } from '@opentelemetry/api';
+import { AsyncHooksContextManager, AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, ExportResultCode, W3CBaggagePropagator, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  SamplingDecision,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type ReadableSpan,
+  type Sampler,
+  type SamplingResult,
+  type Span,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { burnCpuUs } from '../shape/burn.js';
+import { TRACING_HANDLE, type SpanCounters, type TracingHandle } from './handle.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Thrown for a setting the service cannot honour; its message names the variable. */
+export class TracingSetupError extends Error {}
+
+function ratioFrom(env: Env): number {
+  const raw = env.OTEL_TRACES_SAMPLER_ARG ?? '1';
+  const ratio = Number(raw);
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new TracingSetupError(`OTEL_TRACES_SAMPLER_ARG=${raw}: must be a number between 0 and 1`);
+  return ratio;
+}
+
+function samplerFrom(env: Env): Sampler {
+  const name = env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on';
+  switch (name) {
+    case 'always_on': return new AlwaysOnSampler();
+    case 'always_off': return new AlwaysOffSampler();
+    case 'traceidratio': return new TraceIdRatioBasedSampler(ratioFrom(env));
+    case 'parentbased_always_on': return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case 'parentbased_always_off': return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio': return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratioFrom(env)) });
+    default: throw new TracingSetupError(`OTEL_TRACES_SAMPLER=${name}: unknown sampler`);
+  }
+}
+
+/** A sampler wrapper is where every span start is seen, recorded or not: processors only see recording spans. */
+class CountingSampler implements Sampler {
+  constructor(private readonly inner: Sampler, private readonly counters: SpanCounters) {}
+  shouldSample(ctx: Context, traceId: string, name: string, kind: SpanKind, attrs: Attributes, links: Link[]): SamplingResult {
+    const result = this.inner.shouldSample(ctx, traceId, name, kind, attrs, links);
+    this.counters.started++;
+    if (result.decision === SamplingDecision.RECORD_AND_SAMPLED) this.counters.sampled++;
+    return result;
+  }
+  toString(): string {
+    return this.inner.toString();
+  }
+}
+
+/** Counts what the exporter was handed and how each call ended; also the cross-check for the SDK's own drop count. */
+class CountingExporter implements SpanExporter {
+  constructor(private readonly inner: SpanExporter, private readonly counters: SpanCounters) {}
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    const n = spans.length;
+    this.counters.inFlight += n;
+    this.inner.export(spans, (result) => {
+      this.counters.inFlight -= n;
+      if (result.code === ExportResultCode.SUCCESS) this.counters.exported += n;
+      else this.counters.failed += n;
+      done(result);
+    });
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/** `none`: the SDK does all its work and the spans go nowhere. */
+class DiscardingExporter implements SpanExporter {
+  export(_spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  async shutdown(): Promise<void> {}
+}
+
+/** Counts ended spans at the processor boundary; optionally burns a test-only CPU cost per span. */
+class CountingProcessor implements SpanProcessor {
+  constructor(private readonly inner: SpanProcessor, private readonly counters: SpanCounters, private readonly extraCpuUsPerSpan: number) {}
+  onStart(span: Span, parent: Context): void {
+    this.inner.onStart(span, parent);
+  }
+  onEnd(span: ReadableSpan): void {
+    if (this.extraCpuUsPerSpan > 0) burnCpuUs(this.extraCpuUsPerSpan);
+    this.counters.ended++;
+    this.inner.onEnd(span);
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
+
+/** Pulls the SDK's self-observability metrics on demand; the batch processor's drop counter is otherwise private. */
+class PullReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+function sumMetric(metrics: ResourceMetrics, name: string, match: (attrs: Attributes) => boolean): number {
+  let total = 0;
+  for (const scope of metrics.scopeMetrics)
+    for (const metric of scope.metrics)
+      if (metric.descriptor.name === name)
+        for (const point of metric.dataPoints) if (match(point.attributes)) total += Number(point.value);
+  return total;
+}
+
+function positiveInt(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new TracingSetupError(`${key}=${raw}: must be a positive integer`);
+  return value;
+}
+
+async function exporterFrom(env: Env): Promise<SpanExporter> {
+  const name = env.OTEL_TRACES_EXPORTER ?? 'otlp';
+  if (name === 'otlp') {
+    const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+    const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318'}/v1/traces`;
+    // Exporters load only when chosen, so a cell pays for the modules it uses and nothing else.
+    if (protocol === 'http/protobuf') return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter({ url });
+    if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url });
+    throw new TracingSetupError(`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=${protocol}: use http/protobuf or http/json`);
+  }
+  if (name === 'zipkin') {
+    const url = env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ?? 'http://127.0.0.1:9411/api/v2/spans';
+    return new (await import('@opentelemetry/exporter-zipkin')).ZipkinExporter({ url });
+  }
+  if (name === 'none') return new DiscardingExporter();
+  if (name === 'console') return new ConsoleSpanExporter();
+  throw new TracingSetupError(`OTEL_TRACES_EXPORTER=${name}: unknown exporter (none, console, otlp, zipkin)`);
+}
+
+function processorFrom(env: Env, exporter: SpanExporter, meterProvider: MeterProvider): { processor: SpanProcessor; batch: boolean } {
+  const type = env.TRACEBENCH_SPAN_PROCESSOR ?? 'batch';
+  if (type === 'simple') return { processor: new SimpleSpanProcessor(exporter), batch: false };
+  if (type !== 'batch') throw new TracingSetupError(`TRACEBENCH_SPAN_PROCESSOR=${type}: use simple or batch`);
+  const config = {
+    maxQueueSize: positiveInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048),
+    maxExportBatchSize: positiveInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
+    scheduledDelayMillis: positiveInt(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+    exportTimeoutMillis: positiveInt(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
+    // Experimental in 2.12: the only complete count of queue-full drops (the "Dropped N spans" log misses the last burst).
+    selfObsMeterProvider: meterProvider,
+  };
+  return { processor: new BatchSpanProcessor(exporter, config), batch: true };
+}
+
+/** Sets up tracing from the cell's environment only, registers it globally, and exposes counters to the probe. */
+export async function setupTracing(env: Env, serviceName: string): Promise<TracingHandle> {
+  const counters: SpanCounters = { started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, inFlight: 0 };
+  const reader = new PullReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const exporter = new CountingExporter(await exporterFrom(env), counters);
+  const { processor, batch } = processorFrom(env, exporter, meterProvider);
+  const extraCpuUsPerSpan = Number(env.TRACEBENCH_TEST_SPAN_COST_US ?? 0);
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    sampler: new CountingSampler(samplerFrom(env), counters),
+    spanProcessors: [new CountingProcessor(processor, counters, extraCpuUsPerSpan)],
+  });
+  const contextManager = env.TRACEBENCH_CONTEXT_MANAGER === 'async-hooks' ? new AsyncHooksContextManager() : new AsyncLocalStorageContextManager();
+  context.setGlobalContextManager(contextManager.enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  trace.setGlobalTracerProvider(provider);
+
+  const selfObs = async () => (await reader.collect()).resourceMetrics;
+  const handle: TracingHandle = {
+    counters: () => ({ ...counters }),
+    async droppedQueueFull() {
+      if (!batch) return 0;
+      return sumMetric(await selfObs(), 'otel.sdk.processor.span.processed', (a) => a['error.type'] === 'queue_full');
+    },
+    async queueDepth() {
+      if (!batch) return 0;
+      return sumMetric(await selfObs(), 'otel.sdk.processor.span.queue.size', () => true);
+    },
+    async drain(timeoutMs: number) {
+      const flushed = await Promise.race([
+        provider.forceFlush().then(() => true, () => true),
+        new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref()),
+      ]);
+      return flushed;
+    },
+    shutdown: () => provider.shutdown(),
+  };
+  (globalThis as Record<symbol, unknown>)[TRACING_HANDLE] = handle;
+  return handle;
+}
