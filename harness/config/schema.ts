@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeValue } from './issues.js';
-import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting, SamplerType, SinkSetting } from './types.js';
+import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting, SinkSetting } from './types.js';
 
 // The user-facing YAML. Options and defaults are documented once, in types.ts; descriptions here are for editors' hovers.
 
@@ -222,4 +222,3 @@ export type ParsedConfig = z.output<typeof configSchema>;
 // Compile-time: with name and seed completed, the parsed config is a Config.
 export const parsedIsConfig = (p: ParsedConfig, name: string, seed: number): Config => ({ ...p, name, seed });
 
-export const samplerTypes: readonly SamplerType[] = [...SAMPLERS_WITHOUT_ARG, ...SAMPLERS_WITH_RATIO];

@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina';
 import { mergeOpenLoop, splitIntoTasks } from './merge.js';
 import type { OpenLoopWorkerResult } from './protocol.js';
-import type { ClosedLoopResult, LoadGenerator, LoadGeneratorOptions, OpenLoopOptions } from './types.js';
+import type { ClosedLoopOptions, ClosedLoopResult, LoadGenerator, LoadGeneratorOptions, OpenLoopOptions } from './types.js';
 import { closedLoopIssues, LoadOptionsError, openLoopIssues } from './validate.js';
 
 /** On 2 cores one generator thread measured best (ARCHITECTURE.md: more threads lowered throughput). */
@@ -19,22 +19,38 @@ export function createLoadGenerator(options: LoadGeneratorOptions = {}): LoadGen
     throw new LoadOptionsError([`threads: must be a positive integer, got ${poolThreads}`]);
   }
   // One task per thread at a time, so every open-loop share runs concurrently on its own thread.
-  const pool = new Piscina({ filename: OPEN_LOOP_WORKER, minThreads: poolThreads, maxThreads: poolThreads, concurrentTasksPerWorker: 1 });
+  const pool = new Piscina({
+    filename: OPEN_LOOP_WORKER,
+    minThreads: poolThreads,
+    maxThreads: poolThreads,
+    concurrentTasksPerWorker: 1,
+  });
 
-  return {
-    async openLoop(given, signal) {
-      const o: OpenLoopOptions = { ...given, threads: given.threads ?? DEFAULT_THREADS, connections: given.connections ?? DEFAULT_CONNECTIONS };
-      const issues = openLoopIssues(o, poolThreads);
-      if (issues.length > 0) throw new LoadOptionsError(issues);
-      const parts: OpenLoopWorkerResult[] = await Promise.all(splitIntoTasks(o).map((task) => pool.run(task, { signal })));
-      return mergeOpenLoop(o, parts);
-    },
-    async closedLoop(o, signal) {
-      const issues = closedLoopIssues(o);
-      if (issues.length > 0) throw new LoadOptionsError(issues);
-      const result: ClosedLoopResult = await pool.run(o, { filename: CLOSED_LOOP_WORKER, signal });
-      return result;
-    },
-    close: () => pool.destroy(),
-  };
+  async function openLoop(given: OpenLoopOptions, signal?: AbortSignal) {
+    const o: OpenLoopOptions = {
+      ...given,
+      threads: given.threads ?? DEFAULT_THREADS,
+      connections: given.connections ?? DEFAULT_CONNECTIONS,
+    };
+    const issues = openLoopIssues(o, poolThreads);
+    if (issues.length > 0) throw new LoadOptionsError(issues);
+    // When one share fails, the others stop too instead of holding their threads for the rest of the window.
+    const siblings = new AbortController();
+    const taskSignal = signal ? AbortSignal.any([signal, siblings.signal]) : siblings.signal;
+    const runs = splitIntoTasks(o).map((task) => pool.run(task, { signal: taskSignal }) as Promise<OpenLoopWorkerResult>);
+    try {
+      return mergeOpenLoop(o, await Promise.all(runs));
+    } catch (error) {
+      siblings.abort();
+      throw error;
+    }
+  }
+
+  async function closedLoop(o: ClosedLoopOptions, signal?: AbortSignal): Promise<ClosedLoopResult> {
+    const issues = closedLoopIssues(o);
+    if (issues.length > 0) throw new LoadOptionsError(issues);
+    return pool.run(o, { filename: CLOSED_LOOP_WORKER, signal });
+  }
+
+  return { openLoop, closedLoop, close: () => pool.destroy() };
 }

@@ -44,7 +44,9 @@ export function openLoopIssues(o: OpenLoopOptions, poolThreads: number): string[
     ...positive('openLoop.timeoutMs', o.timeoutMs),
   ];
   if (Number.isInteger(o.threads) && o.threads > poolThreads) {
-    issues.push(`openLoop.threads: ${o.threads} exceeds the pool of ${poolThreads}; create the generator with createLoadGenerator({ threads: ${o.threads} })`);
+    issues.push(
+      `openLoop.threads: ${o.threads} exceeds the pool of ${poolThreads}; create the generator with createLoadGenerator({ threads: ${o.threads} })`,
+    );
   }
   return issues;
 }

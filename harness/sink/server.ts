@@ -67,7 +67,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, handler
 export async function startExportServer(handler: ExportHandler): Promise<ExportServer> {
   const server = createServer((request, response) => {
     serve(request, response, handler).catch(() => {
-      // A client that went away mid-body needs no answer; anything else is a sink bug, said as 500.
+      // A client gone mid-body or a delay aborted by close() leaves no socket to answer; anything else is a sink bug, said as 500.
       answer(response, { httpStatus: 500, contentType: 'text/plain', body: 'sink error\n' });
     });
   });

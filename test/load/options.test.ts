@@ -7,8 +7,8 @@ import { LoadOptionsError } from '../../harness/load/validate.js';
 test('invalid open-loop options are all reported at once, each by name, before anything runs', async () => {
   const generator = createLoadGenerator({ threads: 1 });
   try {
-    const run = generator.openLoop({ url: 'http://example.com/', rateRps: 0, durationMs: 1000, threads: 2, connections: 1.5, timeoutMs: 1000 });
-    await assert.rejects(run, (error: unknown) => {
+    const options = { url: 'http://example.com/', rateRps: 0, durationMs: 1000, threads: 2, connections: 1.5, timeoutMs: 1000 };
+    await assert.rejects(generator.openLoop(options), (error: unknown) => {
       assert.ok(error instanceof LoadOptionsError);
       assert.equal(error.exitCode, EXIT.usage);
       assert.deepEqual(

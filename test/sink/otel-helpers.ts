@@ -15,14 +15,25 @@ import type { ReceivedSpan } from '../../harness/sink/types.js';
 /** Wraps a real exporter and records every export result it reports. */
 export class RecordingExporter implements SpanExporter {
   readonly results: ExportResult[] = [];
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly inner: SpanExporter) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.inner.export(spans, (result) => {
-      this.results.push(result);
-      resultCallback(result);
+    const done = new Promise<void>((resolve) => {
+      this.inner.export(spans, (result) => {
+        this.results.push(result);
+        resultCallback(result);
+        resolve();
+      });
     });
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
+  }
+
+  /** Waits for every export started so far; forceFlush() rejects at the first failure instead. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
   }
 
   shutdown(): Promise<void> {

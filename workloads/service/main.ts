@@ -18,7 +18,10 @@ if (!workload.ok) {
 const shape = workload.shape;
 const instrumentation = env.TRACEBENCH_INSTRUMENTATION ?? 'none';
 const extraCpuUsPerRequest = Number(env.TRACEBENCH_EXTRA_CPU_US_PER_REQUEST ?? 0);
-const crashAfterRequests = Number(env.TRACEBENCH_TEST_CRASH_AFTER_REQUESTS ?? 0);
+// Test-only: crash after N requests, only in processes whose env has KEY=VALUE when TRACEBENCH_TEST_CRASH_WHEN is set.
+const crashWhen = env.TRACEBENCH_TEST_CRASH_WHEN?.split('=');
+const crashHere = !crashWhen || env[crashWhen[0]] === crashWhen.slice(1).join('=');
+const crashAfterRequests = crashHere ? Number(env.TRACEBENCH_TEST_CRASH_AFTER_REQUESTS ?? 0) : 0;
 
 let tracer: Tracer | undefined;
 if (instrumentation === 'sdk') {
