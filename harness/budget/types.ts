@@ -4,25 +4,58 @@ import type { MetricName, Unit } from '../stats/types.js';
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
 export interface Check {
-  /** Stable id, e.g. `budget:cpuUsPerRequest:always_on~batch~otlp-http-protobuf`. */
+  /** Stable, unique id, e.g. `budget[0]:cpuUsPerRequest:always_on~batch~otlp-http-protobuf`, `ab:cpuUsPerRequest:baseline@head`. */
   id: string;
   kind: 'budget' | 'regression' | 'ab';
   cellId: string;
   variant?: string;
   metric: MetricName | string;
   verdict: Verdict;
+  /**
+   * The estimate and its interval in `unit`. For `%` the numbers are percent points (12.5 is +12.5%). For a count judged
+   * on every round (`judgedOn: 'rounds'`), estimate is the worst round and low/high are the smallest and largest round.
+   * NaN when nothing could be measured (the check is then inconclusive).
+   */
   measured: { estimate: number; low: number; high: number; unit: Unit | '%' };
   /** The limit as written (`+10%`, `< 5ms`, `0`) and as a number in `measured`'s unit. */
   limit: { text: string; value: number };
+  /** `interval`: the CI decided; `rounds`: every round's value was held against the limit (counts, or no spread). */
+  judgedOn: 'interval' | 'rounds';
   /** One sentence a person can act on. */
   message: string;
-  /** For inconclusive checks: rounds that would likely settle it. */
+  /** For inconclusive checks: total rounds that would likely settle it (80% power), when adding rounds can. */
   roundsToSettle?: number;
 }
 
 export interface Verdicts {
   checks: Check[];
   counts: Record<Verdict, number>;
-  /** Warnings about the comparison itself (crossing machines, few rounds). */
+  /** Warnings about the comparison itself (crossing machines, few rounds, budgets that matched nothing). */
   notes: string[];
+}
+
+/** Scopes a budget to cells; every given key must match. */
+export interface BudgetWhere {
+  /** Cell ids; `*` matches any run of characters (`always_on~*`). */
+  cell?: string[];
+  /** Sampler types (`parentbased_traceidratio`); the baseline has no sampler and never matches. */
+  sampler?: string[];
+  processor?: ('simple' | 'batch')[];
+  exporter?: string[];
+  variant?: string[];
+}
+
+/**
+ * A parsed limit. `relative`: upper bound on the overhead against the reference as a fraction (`+10%` → 0.1).
+ * `overhead`: upper bound on the overhead in the metric's unit (`+50µs`). `absolute`: bound on the metric's own value in
+ * its unit (`< 5ms` → 5000 for a µs metric); `strict` for `<`.
+ */
+export type Limit =
+  | { kind: 'relative'; text: string; value: number; strict: boolean }
+  | { kind: 'overhead'; text: string; value: number; strict: boolean }
+  | { kind: 'absolute'; text: string; value: number; strict: boolean };
+
+export interface Budget {
+  where: BudgetWhere;
+  limits: Partial<Record<MetricName, Limit>>;
 }

@@ -144,7 +144,7 @@ export const sinkSchema = z
   .describe('How the receiving backend behaves: { mode: ok }, { mode: slow, delayMs }, { mode: error, statusCode, fraction }, { mode: down }.');
 
 // Variables each cell sets (or the orchestrator sets per trial): a value in service.env would silently override the matrix.
-const RESERVED_ENV = /^(OTEL_(TRACES_|BSP_|SDK_DISABLED$|EXPORTER_(OTLP|ZIPKIN)_)|TRACEBENCH_)/;
+const RESERVED_ENV = /^(OTEL_(TRACES_|BSP_|SDK_DISABLED$|EXPORTER_(OTLP|ZIPKIN)_)|TRACEBENCH_(INSTRUMENTATION|SPAN_PROCESSOR|WORKLOAD|EXTRA_CPU_US_PER_REQUEST|TEST_SPAN_COST_US)$)/;
 
 const envName = z
   .string()
@@ -165,7 +165,7 @@ const envSchema = z
 const serviceSchema = z.strictObject({
   workload: nonEmptyString().default('user-api').describe("Workload name (a file in workloads/) or a path to a workload YAML."),
   entry: nonEmptyString().optional().describe('A custom service entry (compiled JavaScript); the reference service when absent.'),
-  env: envSchema.prefault({}).describe('Extra environment for the service process (not OTEL_TRACES_*, OTEL_BSP_*, OTEL_EXPORTER_* or TRACEBENCH_*: the matrix sets those).'),
+  env: envSchema.prefault({}).describe('Extra environment for the service process (not OTEL_TRACES_*, OTEL_BSP_*, OTEL_EXPORTER_* or the TRACEBENCH_* variables the harness sets per cell).'),
   readyPath: urlPath().default('/healthz').describe('Path polled with GET until it answers 200.'),
   requestPath: urlPath().default('/api/users/42').describe('Path the load generator requests.'),
   startupTimeoutMs: wholeNumber(100, 600_000).default(10_000).describe('How long the service may take to become ready, ms.'),
@@ -199,6 +199,30 @@ const matrixSchema = z.strictObject({
   exporter: z.array(exporterSchema).min(1).prefault(['otlp-http-protobuf']).describe('Exporters to measure. Default [otlp-http-protobuf].'),
 });
 
+const variantSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[\w.-]{1,40}$/, { error: (iss) => `must be 1-40 letters, digits, '.', '_' or '-', got ${describeValue(iss.input)}` })
+    .describe('Names the variant in reports (e.g. base, head).'),
+  entry: nonEmptyString().optional().describe("This variant's service entry (compiled JavaScript, e.g. in a worktree with its own node_modules); service.entry when absent."),
+  env: envSchema.prefault({}).describe('Extra environment for this variant, on top of service.env.'),
+  extraCpuUsPerRequest: wholeNumber(0, 1_000_000).default(0).describe('Test-only: CPU burned per request in this variant, µs.'),
+  extraCpuUsPerSpan: wholeNumber(0, 1_000_000).default(0).describe('Test-only: CPU burned per ended span in this variant (a slow span processor), µs.'),
+});
+
+const variantsSchema = z
+  .array(variantSchema)
+  .min(2, { error: 'list at least two variants to compare (e.g. base and head), or none' })
+  .superRefine((variants, ctx) => {
+    const seen = new Map<string, number>();
+    variants.forEach((v, i) => {
+      if (seen.has(v.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `'${v.name}' is already the name of variants[${seen.get(v.name)}]: names must be unique` });
+      else seen.set(v.name, i);
+    });
+  })
+  .optional()
+  .describe('Same-run A/B: variants of the system under test, run interleaved in the same rounds; the first is the reference.');
+
 /** The config file as written; `seed` and `name` are completed at load time (clock, file name). */
 export const configSchema = z
   .strictObject({
@@ -210,6 +234,7 @@ export const configSchema = z
     sink: sinkSchema.prefault({ mode: 'ok' }),
     matrix: matrixSchema.prefault({}).describe('Tracing settings; every combination sampler × processor × exporter is a cell.'),
     drainTimeoutMs: wholeNumber(0, 600_000).default(5000).describe('Upper bound for draining spans after the window (forceFlush), ms.'),
+    variants: variantsSchema,
   })
   .meta({
     title: 'tracebench config',

@@ -75,6 +75,18 @@ export interface MatrixConfig {
   exporter: ExporterSetting[];
 }
 
+/** One variant of the system under test in a same-run A/B. */
+export interface VariantConfig {
+  name: string;
+  /** This variant's service entry; service.entry when absent. */
+  entry?: string;
+  env: Record<string, string>;
+  /** Test-only: CPU burned per request (µs). @default 0 */
+  extraCpuUsPerRequest: number;
+  /** Test-only: CPU burned per ended span, like a slow span processor (µs). @default 0 */
+  extraCpuUsPerSpan: number;
+}
+
 /** The whole, validated config with every default filled in. */
 export interface Config {
   /** Names the run in reports. @default the config file's name without its extension */
@@ -91,4 +103,6 @@ export interface Config {
   matrix: MatrixConfig;
   /** Upper bound for draining spans after the window (forceFlush). @default 5000 */
   drainTimeoutMs: number;
+  /** Same-run A/B: variants run interleaved in the same rounds; the first is the reference. */
+  variants?: VariantConfig[];
 }

@@ -83,8 +83,10 @@ export interface CellSummary {
   maxThroughputRps?: number;
 }
 
+/** One entry per cell, or per cell and variant in a same-run A/B. */
 export interface CellResult {
   id: string;
+  variant?: string;
   settings: CellSettings;
   collapsed: string[];
   trials: TrialRecord[];

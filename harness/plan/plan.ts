@@ -44,8 +44,10 @@ export function buildPlan(config: Config): Plan {
   const { cells, notes } = expandMatrix(config);
   const random = mulberry32(config.seed);
   const trials: PlannedTrial[] = [];
+  const variants = config.variants?.map((v) => v.name) ?? [undefined];
+  const units = cells.flatMap((c) => variants.map((variant) => ({ cellId: c.id, ...(variant ? { variant } : {}) })));
   for (let round = 0; round < config.rounds; round++) {
-    shuffle(cells, random).forEach((c, order) => trials.push({ round, order, cellId: c.id }));
+    shuffle(units, random).forEach((unit, order) => trials.push({ round, order, ...unit }));
   }
   return { cells, trials, seed: config.seed, notes, estimatedSeconds: trials.length * trialSeconds(config) };
 }
@@ -85,8 +87,10 @@ export function formatPlan(plan: Plan, config: Config): string {
   const seedWords =
     config.seedSource === 'clock' ? `seed ${plan.seed}, from the clock: pass --seed ${plan.seed} to repeat this order` : `seed ${plan.seed}`;
   const window = `${load.warmupSeconds} s warm-up + ${load.durationSeconds} s measured${load.saturation ? ` + ${load.saturation.durationSeconds} s saturation` : ''}`;
+  const variants = config.variants?.map((v) => v.name) ?? [];
+  const perVariant = variants.length > 0 ? ` × ${variants.length} variants (${variants.join(', ')}; ${variants[0]} is the reference)` : '';
   const lines = [
-    `plan '${config.name}': ${plan.cells.length} cells × ${rounds} round${rounds === 1 ? '' : 's'} = ${plan.trials.length} trials, each round in a shuffled order (${seedWords})`,
+    `plan '${config.name}': ${plan.cells.length} cells${perVariant} × ${rounds} round${rounds === 1 ? '' : 's'} = ${plan.trials.length} trials, each round in a shuffled order (${seedWords})`,
     `load: ${load.rateRps} req/s open loop, ${window} per trial (${load.threads} thread${load.threads === 1 ? '' : 's'}, ${load.connections} connections)`,
     `sink: ${describeSink(config.sink)}`,
     `estimated time: ${formatDuration(plan.estimatedSeconds)}`,

@@ -29,6 +29,8 @@ export interface PlannedTrial {
   /** 0-based position within the round, after shuffling. */
   order: number;
   cellId: string;
+  /** Set when the config lists variants: every cell runs once per variant in each round. */
+  variant?: string;
 }
 
 export interface Plan {

@@ -13,19 +13,21 @@ function pad(rows: string[][]): string {
  * Overhead here is a ratio of medians; the verdict stage gives it a confidence interval.
  */
 export function consoleTable(results: Results): string {
-  const baseline = results.cells.find((c) => c.settings.tracing === 'off')?.summary;
+  const baselineOf = (variant?: string) => results.cells.find((c) => c.settings.tracing === 'off' && c.variant === variant)?.summary;
   const header = ['cell', 'CPU µs/req', 'overhead', 'p50 µs', 'p99 µs', 'req/s', 'RSS MiB', 'exported', 'dropped', 'trials'];
   const rows = results.cells.map((cell) => {
     const s = cell.summary;
+    const baseline = baselineOf(cell.variant);
+    const label = cell.variant ? `${cell.id} [${cell.variant}]` : cell.id;
     const counted = `${s?.trials ?? 0}/${cell.trials.length}`;
-    if (!s) return [cell.id, '-', '-', '-', '-', '-', '-', '-', '-', counted];
+    if (!s) return [label, '-', '-', '-', '-', '-', '-', '-', '-', counted];
     const overhead =
       baseline && cell.settings.tracing !== 'off'
         ? `${s.cpuUsPerRequest >= baseline.cpuUsPerRequest ? '+' : ''}${num(((s.cpuUsPerRequest - baseline.cpuUsPerRequest) / baseline.cpuUsPerRequest) * 100, 1)}%`
         : '';
     const traced = cell.settings.tracing !== 'off';
     return [
-      cell.id,
+      label,
       num(s.cpuUsPerRequest, 1),
       overhead,
       num(s.latencyUs.corrected.p50),

@@ -44,14 +44,22 @@ const defaultDeps: RunDeps = {
 };
 
 /** Everything about the system under test that can be wrong is checked before anything starts. */
-function resolveTarget(config: Config, configFile: string): { entry: string; workloadFile: string } {
+function resolveTarget(config: Config, configFile: string): { entry: string; workloadFile: string; variantEntries: Map<string, string> } {
   const baseDir = dirname(resolve(configFile));
+  const issues: string[] = [];
   const workload = loadWorkload(config.service.workload, baseDir);
-  if (!workload.ok) throw new ConfigError(workload.file, workload.issues.map((i) => `service.workload: ${i}`));
+  if (!workload.ok) issues.push(...workload.issues.map((i) => `service.workload: ${i}`));
   const entry = config.service.entry ? resolve(baseDir, config.service.entry) : REFERENCE_SERVICE_ENTRY;
-  if (!existsSync(entry))
-    throw new ConfigError(configFile, [`service.entry: no file at ${entry}${config.service.entry ? '' : ' (run `npm run build` first)'}`]);
-  return { entry, workloadFile: workload.file };
+  if (!existsSync(entry)) issues.push(`service.entry: no file at ${entry}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
+  const variantEntries = new Map<string, string>();
+  config.variants?.forEach((v, i) => {
+    if (!v.entry) return;
+    const file = resolve(baseDir, v.entry);
+    if (!existsSync(file)) issues.push(`variants[${i}].entry: no file at ${file}`);
+    variantEntries.set(v.name, file);
+  });
+  if (issues.length > 0) throw new ConfigError(configFile, issues);
+  return { entry, workloadFile: workload.ok ? workload.file : '', variantEntries };
 }
 
 function describeTrial(t: TrialRecord): string {
@@ -64,7 +72,8 @@ function describeTrial(t: TrialRecord): string {
 export async function runBenchmark(options: RunOptions): Promise<{ results: Results; dir: string }> {
   const { config, configFile, log, signal } = options;
   const deps = { ...defaultDeps, ...options.deps };
-  const { entry, workloadFile } = resolveTarget(config, configFile);
+  const { entry, workloadFile, variantEntries } = resolveTarget(config, configFile);
+  const variantsByName = new Map((config.variants ?? []).map((v) => [v.name, v]));
   const plan = buildPlan(config);
   log(formatPlan(plan, config));
 
@@ -87,10 +96,12 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     seed: plan.seed,
     environment,
     notes: plan.notes,
-    cells: plan.cells.map((cell) => {
-      const own = trials.filter((t) => t.cellId === cell.id);
-      return { id: cell.id, settings: cell.settings, collapsed: cell.collapsed, trials: own, summary: summariseCell(own) };
-    }),
+    cells: plan.cells.flatMap((cell) =>
+      [...(config.variants?.map((v) => v.name) ?? [undefined])].map((variant) => {
+        const own = trials.filter((t) => t.cellId === cell.id && t.variant === variant);
+        return { id: cell.id, ...(variant ? { variant } : {}), settings: cell.settings, collapsed: cell.collapsed, trials: own, summary: summariseCell(own) };
+      }),
+    ),
   });
 
   let sink: Sink | undefined;
@@ -108,14 +119,16 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       if (signal.aborted) break;
       const cell = cellsById.get(planned.cellId)!;
       const stdoutFile = join(scratch, 'service-stdout.log');
+      const variant = planned.variant ? variantsByName.get(planned.variant) : undefined;
       const trial = await runTrial({
         runId, config, cell, round: planned.round, order: planned.order, entry, workloadFile,
         sink, generator, launch: deps.launch, stdoutFile, signal,
+        ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });
       rmSync(stdoutFile, { force: true });
       trials.push(trial);
       store.appendTrial(trial);
-      log(`[${index + 1}/${plan.trials.length}] round ${planned.round + 1} ${cell.id}: ${describeTrial(trial)}`);
+      log(`[${index + 1}/${plan.trials.length}] round ${planned.round + 1} ${cell.id}${variant ? ` (${variant.name})` : ''}: ${describeTrial(trial)}`);
       for (const w of trial.warnings) log(`    ! ${w}`);
       if (trial.status === 'failed' && trial.stderrTail.length > 0) log(`    service stderr (last lines):\n${trial.stderrTail.map((l) => `      ${l}`).join('\n')}`);
     }

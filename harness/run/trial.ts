@@ -1,4 +1,4 @@
-import type { Config } from '../config/types.js';
+import type { Config, VariantConfig } from '../config/types.js';
 import type { LoadGenerator, OpenLoopResult } from '../load/types.js';
 import type { TrialMetrics, TrialRecord } from '../measure/types.js';
 import { checkTrial } from '../measure/validity.js';
@@ -25,22 +25,26 @@ export interface TrialContext {
   stdoutFile?: string;
   /** Aborts the trial (SIGINT): the load stops and the service is killed. */
   signal: AbortSignal;
-  variant?: { name: string; env: Record<string, string>; entry?: string };
+  variant?: VariantConfig;
+  /** The variant's resolved entry, when it has its own. */
+  variantEntry?: string;
 }
 
 /** How long the probe may take to answer a window command: it only reads counters. */
 const PROBE_REPLY_MS = 5000;
 
 function trialEnv(ctx: TrialContext): Record<string, string> {
-  const { config, cell, sink } = ctx;
+  const { config, cell, sink, variant } = ctx;
+  const extraCpuUsPerRequest = config.service.extraCpuUsPerRequest + (variant?.extraCpuUsPerRequest ?? 0);
   return {
     ...cell.env,
     TRACEBENCH_WORKLOAD: ctx.workloadFile,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.otlpTracesUrl,
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: sink.zipkinSpansUrl,
-    ...(config.service.extraCpuUsPerRequest > 0 ? { TRACEBENCH_EXTRA_CPU_US_PER_REQUEST: String(config.service.extraCpuUsPerRequest) } : {}),
+    ...(extraCpuUsPerRequest > 0 ? { TRACEBENCH_EXTRA_CPU_US_PER_REQUEST: String(extraCpuUsPerRequest) } : {}),
+    ...(variant && variant.extraCpuUsPerSpan > 0 ? { TRACEBENCH_TEST_SPAN_COST_US: String(variant.extraCpuUsPerSpan) } : {}),
     ...config.service.env,
-    ...(ctx.variant?.env ?? {}),
+    ...(variant?.env ?? {}),
   };
 }
 
@@ -112,7 +116,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   try {
     ctx.sink.reset();
     service = await ctx.launch({
-      entry: ctx.variant?.entry ?? ctx.entry,
+      entry: ctx.variantEntry ?? ctx.entry,
       env: trialEnv(ctx),
       readyPath: config.service.readyPath,
       startupTimeoutMs: config.service.startupTimeoutMs,

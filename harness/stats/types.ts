@@ -23,7 +23,16 @@ export interface Interval {
 export interface Estimate {
   estimate: number;
   ci: Interval;
+  /**
+   * What the interval was drawn from, so a reader (or `roundsToSettle`) can tell how many rounds would narrow it:
+   * `n` values (rounds) with standard deviation `sd` on the `scale` the interval was computed on (`log`: natural log of
+   * the values or ratios; `linear`: the metric's unit).
+   */
+  basis: { n: number; sd: number; scale: 'log' | 'linear' };
 }
+
+/** How intervals are drawn. Only one today; named so a report can say it. */
+export type IntervalMethod = 'student-t';
 
 export interface MetricAnalysis {
   metric: MetricName;
@@ -32,12 +41,23 @@ export interface MetricAnalysis {
   median: number;
   /** Per-round values (ok trials), in round order, for charts and re-analysis. */
   values: { round: number; value: number }[];
-  /** Change against the reference (baseline cell, or base variant), paired by round; null for the reference itself or with no pairs. */
+  /**
+   * The metric's own typical value with a CI, for absolute limits (`latencyUs.p99: < 5ms`): the geometric mean over rounds
+   * with a t-interval on log values when every value is positive, else the arithmetic mean. Null with fewer than 2 rounds.
+   */
+  level: Estimate | null;
+  /**
+   * Change against the reference (baseline cell, or base variant), paired by round; null for the reference itself, with
+   * fewer than 2 paired rounds (no interval can be drawn), or when the reference is missing.
+   */
   overhead: null | {
-    /** In the metric's unit, e.g. µs of CPU per request. */
+    /** In the metric's unit, e.g. µs of CPU per request: mean of the per-round differences. */
     absolute: Estimate;
-    /** As a fraction: 0.1 is +10%. */
-    relative: Estimate;
+    /**
+     * As a fraction (0.1 is +10%): geometric mean of the per-round ratios, minus 1. Null when a paired round has a value
+     * of 0 or less on either side (a ratio means nothing there, e.g. `spans.dropped` against the baseline's 0).
+     */
+    relative: Estimate | null;
     pairedRounds: number;
   };
 }
@@ -48,12 +68,31 @@ export interface CellAnalysis {
   /** The cell (and variant) overheads are measured against. */
   referenceCellId: string;
   referenceVariant?: string;
+  /** Rounds with an ok trial of this cell (and variant). */
+  rounds: number;
   metrics: Partial<Record<MetricName, MetricAnalysis>>;
 }
 
 export interface Analysis {
-  /** Seed of the bootstrap; the same results and seed give the same analysis. */
+  /** Recorded with the analysis; the t-interval itself draws no random numbers, so the same results always give the same analysis. */
   seed: number;
   level: number;
+  method: IntervalMethod;
+  /** The base variant of a same-run A/B; absent for a matrix run. */
+  referenceVariant?: string;
   cells: CellAnalysis[];
+}
+
+/** Options of `analyse`. */
+export interface AnalyseOptions {
+  /** Recorded in the analysis. @default results.seed */
+  seed?: number;
+  /** Confidence level of every interval. @default 0.95 */
+  level?: number;
+  reference?: {
+    /** The cell overheads are measured against in a matrix run. @default the cell with tracing off (`baseline`) */
+    cellId?: string;
+    /** The base variant of a same-run A/B. @default config.variants[0], else the first variant in trial order */
+    variant?: string;
+  };
 }

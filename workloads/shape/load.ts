@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { issueLines } from '../../harness/config/issues.js';
 import { workloadSchema } from './schema.js';
 import type { WorkloadShape } from './types.js';
 
@@ -24,10 +25,6 @@ export function resolveWorkloadPath(nameOrPath: string, baseDir = process.cwd())
 
 export type WorkloadResult = { ok: true; shape: WorkloadShape; file: string } | { ok: false; file: string; issues: string[] };
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
-}
-
 /** Reads and validates a workload; every problem is returned at once with its path. */
 export function loadWorkload(nameOrPath: string, baseDir?: string): WorkloadResult {
   const file = resolveWorkloadPath(nameOrPath, baseDir);
@@ -44,6 +41,6 @@ export function loadWorkload(nameOrPath: string, baseDir?: string): WorkloadResu
     return { ok: false, file, issues: [`YAML syntax: ${(error as Error).message.split('\n')[0]}`] };
   }
   const parsed = workloadSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, file, issues: parsed.error.issues.map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`) };
+  if (!parsed.success) return { ok: false, file, issues: issueLines(parsed.error.issues) };
   return { ok: true, shape: parsed.data, file };
 }

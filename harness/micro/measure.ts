@@ -1,0 +1,239 @@
+import { Bench, type FnReturnedObject, type Statistics } from 'tinybench';
+import type { MicroProfile, MicroTaskResult, NsPerOp, SlowPrimitive, SuiteName, TimerOverhead } from './types.js';
+
+/** One primitive to measure, defined by a suite module. */
+export interface MicroTask {
+  /** Stable id within the suite (kebab-case). */
+  name: string;
+  description: string;
+  /** One call of the primitive; what it returns is kept alive so the engine cannot drop the work. */
+  op: () => unknown;
+  /** Operations one call performs, e.g. 100 for a serialized batch of 100 spans. @default 1 */
+  opsPerCall?: number;
+  /** Runs after every timed sample, outside the timing: resets state that samples must not accumulate. */
+  afterSample?: () => void | Promise<void>;
+  /** Runs once the task is measured: problems that make its figure untrustworthy, as warnings. */
+  check?: () => string[] | Promise<string[]>;
+}
+
+export interface SuiteDefinition {
+  tasks: MicroTask[];
+  warnings: string[];
+}
+
+interface ProfileSettings {
+  /** tinybench `time`: sampling budget per task. */
+  timeMs: number;
+  /** tinybench `iterations`: minimum samples per task. */
+  minSamples: number;
+  warmupMs: number;
+  warmupSamples: number;
+}
+
+/** Two shared cores: a default run of every suite stays near ten seconds, a quick one near three. */
+export const PROFILES: Record<MicroProfile, ProfileSettings> = {
+  quick: { timeMs: 50, minSamples: 10, warmupMs: 10, warmupSamples: 5 },
+  default: { timeMs: 200, minSamples: 32, warmupMs: 50, warmupSamples: 16 },
+};
+
+/** A sample is timed over enough calls to last this many timer resolutions, so the timer's grain is <1% of it. */
+const SAMPLE_RESOLUTIONS = 100;
+const MIN_SAMPLE_NS = 2_000;
+const MAX_CALLS_PER_SAMPLE = 100_000;
+/** Results whose timed interval is within this factor of the timer's resolution are flagged. */
+const NEAR_RESOLUTION_FACTOR = 10;
+/** Above this relative margin of error the mean is too loose to gate on. */
+const NOISY_RME_PCT = 10;
+
+let sink: unknown;
+
+/** Smallest non-zero delta between consecutive `process.hrtime.bigint()` calls: the finest interval the timer can show. */
+export function measureTimerResolutionNs(calls = 200_000): number {
+  let smallest = Number.POSITIVE_INFINITY;
+  let previous = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) {
+    const now = process.hrtime.bigint();
+    const delta = Number(now - previous);
+    if (delta > 0 && delta < smallest) smallest = delta;
+    previous = now;
+  }
+  return Number.isFinite(smallest) ? smallest : 1;
+}
+
+/** Times `calls` calls of `op` in one interval; the same loop for every task and for the empty task. */
+function timeCalls(op: () => unknown, calls: number): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) sink = op();
+  return Number(process.hrtime.bigint() - start);
+}
+
+/**
+ * The call site inside timeCalls sees every task; making it megamorphic before anything is measured gives every task,
+ * the empty one included, the same call cost whatever order they run in, and stops the op being inlined and elided.
+ */
+function settleCallSite(): void {
+  const shapes: Array<() => unknown> = [() => 1, () => 'a', () => null, () => ({}), () => [], () => true, () => 2n];
+  for (let round = 0; round < 200; round++) for (const op of shapes) timeCalls(op, 50);
+}
+
+/** Doubles the calls per sample until one sample lasts `targetNs`, twice (the second pass runs warm code). */
+async function callsPerSample(task: MicroTask, targetNs: number): Promise<number> {
+  let calls = 1;
+  let estimate = 1;
+  for (let pass = 0; pass < 2; pass++) {
+    calls = 1;
+    for (;;) {
+      const ns = timeCalls(task.op, calls);
+      await task.afterSample?.();
+      if (ns >= targetNs || calls >= MAX_CALLS_PER_SAMPLE) {
+        estimate = Math.ceil((calls * targetNs) / Math.max(ns, 1));
+        break;
+      }
+      calls *= 2;
+    }
+  }
+  return Math.min(Math.max(estimate, 1), MAX_CALLS_PER_SAMPLE);
+}
+
+interface Sampled {
+  stats: Statistics;
+  callsPerSample: number;
+}
+
+/** One tinybench run of one task: every sample times `callsPerSample` calls and reports the whole interval. */
+async function sample(task: MicroTask, callsPerSampleCount: number, profile: ProfileSettings): Promise<Sampled> {
+  const bench = new Bench({
+    name: task.name,
+    time: profile.timeMs,
+    iterations: profile.minSamples,
+    warmupTime: profile.warmupMs,
+    warmupIterations: profile.warmupSamples,
+    throws: true,
+  });
+  const fn = (): FnReturnedObject => {
+    const ms = timeCalls(task.op, callsPerSampleCount) / 1e6;
+    return { overriddenDuration: ms, overriddenIterationCost: ms };
+  };
+  bench.add(task.name, fn, { async: false, ...(task.afterSample ? { afterEach: task.afterSample } : {}) });
+  await bench.run();
+  const result = bench.tasks[0]?.result;
+  if (!result || (result.state !== 'completed' && result.state !== 'aborted-with-statistics')) {
+    const detail = result?.state === 'errored' ? result.error.message : result?.state ?? 'no result';
+    throw new Error(`task ${task.name}: ${detail}`);
+  }
+  return { stats: result.latency, callsPerSample: callsPerSampleCount };
+}
+
+function targetSampleNs(timerResolutionNs: number): number {
+  return Math.max(MIN_SAMPLE_NS, SAMPLE_RESOLUTIONS * timerResolutionNs);
+}
+
+/**
+ * The empty task twice: one call per sample gives the timer's cost per sample, many calls give the loop's cost per call.
+ * Medians, because a GC pause in a sample of nothing says nothing about the timer.
+ */
+async function measureOverhead(timerResolutionNs: number, profile: ProfileSettings): Promise<TimerOverhead> {
+  const empty: MicroTask = { name: 'empty', description: 'nothing', op: () => undefined };
+  const looped = await sample(empty, await callsPerSample(empty, targetSampleNs(timerResolutionNs)), profile);
+  const nsPerCall = Math.max(0, (looped.stats.p50 * 1e6) / looped.callsPerSample);
+  const single = await sample(empty, 1, profile);
+  return {
+    nsPerSample: Math.max(0, single.stats.p50 * 1e6 - nsPerCall),
+    nsPerCall,
+    meanNsPerSample: single.stats.mean * 1e6,
+    samples: single.stats.samplesCount,
+  };
+}
+
+function burn(ns: number): void {
+  const until = process.hrtime.bigint() + BigInt(Math.round(ns));
+  while (process.hrtime.bigint() < until);
+}
+
+function slowed(task: MicroTask, burnNs: number): MicroTask {
+  const { op } = task;
+  return {
+    ...task,
+    op: () => {
+      const value = op();
+      burn(burnNs);
+      return value;
+    },
+  };
+}
+
+function perOp(stats: Statistics, divisor: number, minus: number): NsPerOp {
+  const convert = (ms: number) => Math.max(0, (ms * 1e6) / divisor - minus);
+  return { mean: convert(stats.mean), p50: convert(stats.p50), p99: convert(stats.p99), min: convert(stats.min), max: convert(stats.max) };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function rounded(ns: NsPerOp): NsPerOp {
+  return { mean: round(ns.mean), p50: round(ns.p50), p99: round(ns.p99), min: round(ns.min), max: round(ns.max) };
+}
+
+export interface SuiteMeasurement {
+  timerResolutionNs: number;
+  timerOverhead: TimerOverhead;
+  tasks: MicroTaskResult[];
+}
+
+/** Measures every task of a suite in this isolate, corrected for the harness's own timer and loop cost. */
+export async function measureSuite(
+  suite: SuiteName,
+  definition: SuiteDefinition,
+  profileName: MicroProfile,
+  slowPrimitive?: SlowPrimitive,
+): Promise<SuiteMeasurement> {
+  const profile = PROFILES[profileName];
+  const timerResolutionNs = measureTimerResolutionNs();
+  settleCallSite();
+  const timerOverhead = await measureOverhead(timerResolutionNs, profile);
+  const tasks: MicroTaskResult[] = [];
+  for (const given of definition.tasks) {
+    const isSlowed = slowPrimitive?.task === `${suite}/${given.name}`;
+    const task = isSlowed && slowPrimitive ? slowed(given, slowPrimitive.burnNs) : given;
+    const opsPerCall = task.opsPerCall ?? 1;
+    const calls = await callsPerSample(task, targetSampleNs(timerResolutionNs));
+    const { stats } = await sample(task, calls, profile);
+    const opsPerSample = calls * opsPerCall;
+    const correctionNsPerOp = (timerOverhead.nsPerSample / calls + timerOverhead.nsPerCall) / opsPerCall;
+    const raw = perOp(stats, opsPerSample, 0);
+    const corrected = perOp(stats, opsPerSample, correctionNsPerOp);
+    const meanSampleNs = stats.mean * 1e6;
+    const nearTimerResolution = meanSampleNs < NEAR_RESOLUTION_FACTOR * timerResolutionNs;
+    const warnings = [...((await task.check?.()) ?? [])];
+    if (isSlowed) warnings.push(`slowed on purpose by the test-only option (${slowPrimitive?.burnNs} ns burned per operation): not a real measurement`);
+    if (nearTimerResolution) {
+      warnings.push(`a timed sample lasted ${round(meanSampleNs)} ns, within ${NEAR_RESOLUTION_FACTOR}× of the timer's ${timerResolutionNs} ns resolution: the figure is mostly timer noise`);
+    }
+    if (corrected.mean === 0) {
+      warnings.push('the operation cost less than the harness overhead subtracted from it: the corrected figure reads 0; use the raw figure as an upper bound');
+    } else if (correctionNsPerOp > raw.mean / 2) {
+      warnings.push(`the timer and loop correction (${round(correctionNsPerOp)} ns) is over half the raw figure: trust the order of magnitude, not the digits`);
+    }
+    if (stats.rme > NOISY_RME_PCT) {
+      warnings.push(`margin of error ±${round(stats.rme)}% of the mean: the machine was busy or the run too short; rerun with the default profile on a quiet machine before gating on it`);
+    }
+    tasks.push({
+      suite,
+      task: task.name,
+      description: task.description,
+      nsPerOp: rounded(corrected),
+      rawNsPerOp: rounded(raw),
+      timerOverheadNsPerOp: round(correctionNsPerOp),
+      marginOfErrorPct: round(stats.rme),
+      samples: stats.samplesCount,
+      opsPerSample,
+      opsPerSec: round(1e9 / (corrected.mean > 0 ? corrected.mean : raw.mean)),
+      timerResolutionNs,
+      nearTimerResolution,
+      warnings,
+    });
+  }
+  void sink;
+  return { timerResolutionNs, timerOverhead, tasks };
+}

@@ -1,0 +1,141 @@
+import type { Environment } from '../measure/types.js';
+
+/** Bumped on any incompatible change to the micro-benchmark results. */
+export const MICRO_SCHEMA_VERSION = 1;
+
+/** The suites, each run in its own worker thread (a fresh isolate). */
+export const SUITE_NAMES = ['span', 'propagation', 'sampler', 'processor', 'serialize'] as const;
+export type SuiteName = (typeof SUITE_NAMES)[number];
+
+/**
+ * How long each task samples. `quick` is for tests and smoke runs; `default` is what `tracebench micro` runs.
+ * @default 'default'
+ */
+export type MicroProfile = 'quick' | 'default';
+
+/** Test-only: makes one primitive slower by spinning after every operation, so a regression gate can be tested. */
+export interface SlowPrimitive {
+  /** `suite/task`, e.g. `sampler/always-on`. */
+  task: string;
+  /** CPU burned after each operation, in nanoseconds. */
+  burnNs: number;
+}
+
+export interface MicroOptions {
+  /** Suites to run, in this order. @default every suite in SUITE_NAMES */
+  suites?: string[];
+  profile: MicroProfile;
+  /** Aborts the suite running now (its worker is terminated) and skips the rest. */
+  signal?: AbortSignal;
+  /** Test-only slowdown of one primitive; its result carries a warning saying so. */
+  slowPrimitive?: SlowPrimitive;
+}
+
+/** tinybench's statistics converted to nanoseconds per operation. */
+export interface NsPerOp {
+  mean: number;
+  p50: number;
+  p99: number;
+  min: number;
+  max: number;
+}
+
+export interface MicroTaskResult {
+  suite: SuiteName;
+  /** Stable id within the suite, e.g. `bare`; `suite/task` names it across runs (budgets, compare). */
+  task: string;
+  description: string;
+  /** Timer-corrected: the raw value minus the empty task's cost per sample, shared by the operations of a sample. */
+  nsPerOp: NsPerOp;
+  /** As measured, before the timer correction. */
+  rawNsPerOp: NsPerOp;
+  /** The timer overhead subtracted from every statistic, per operation. */
+  timerOverheadNsPerOp: number;
+  /** tinybench's relative margin of error of the mean (95%), in percent. */
+  marginOfErrorPct: number;
+  /** tinybench samples (timed batches). */
+  samples: number;
+  /** Operations timed together in one sample: batching keeps each timed interval far above the timer's resolution. */
+  opsPerSample: number;
+  /** From the corrected mean. */
+  opsPerSec: number;
+  timerResolutionNs: number;
+  /** The mean timed interval of a sample was within 10× of the timer's resolution. */
+  nearTimerResolution: boolean;
+  warnings: string[];
+}
+
+/**
+ * The empty task, measured with the same harness: what timing a sample costs with nothing inside it. A task's
+ * correction per operation is `(nsPerSample / callsPerSample + nsPerCall) / opsPerCall`.
+ */
+export interface TimerOverhead {
+  /** The two timer reads around a sample (median of the empty task at one call per sample, less one call). */
+  nsPerSample: number;
+  /** The loop and the (deliberately megamorphic) call of the task function, per call (median, many calls per sample). */
+  nsPerCall: number;
+  /** Mean of the one-call empty task, for reference. */
+  meanNsPerSample: number;
+  samples: number;
+}
+
+export type MicroSuiteResult =
+  | {
+      status: 'ok';
+      suite: SuiteName;
+      /** `worker_threads.threadId` of the isolate the suite ran in: never shared by two suites, never the main thread. */
+      workerThreadId: number;
+      pid: number;
+      /** Smallest non-zero delta between consecutive `process.hrtime.bigint()` calls in the worker. */
+      timerResolutionNs: number;
+      timerOverhead: TimerOverhead;
+      /** Suite-level notes, e.g. a propagator package that is not installed. */
+      warnings: string[];
+      tasks: MicroTaskResult[];
+    }
+  | { status: 'error'; suite: SuiteName; error: string };
+
+/** A published figure next to what this machine measured. */
+export type ClaimRow =
+  | {
+      status: 'measured';
+      operation: string;
+      claimedNs: { low: number; high: number };
+      measuredNs: number;
+      /** measuredNs / the claim's midpoint. */
+      ratio: number;
+      /** Where the claimed figure comes from. */
+      source: string;
+      /** `suite/task` ids the measured value is built from. */
+      measuredBy: string[];
+      /** How measuredNs is computed from those tasks. */
+      method: string;
+    }
+  | {
+      status: 'not-measured';
+      operation: string;
+      claimedNs: { low: number; high: number };
+      source: string;
+      measuredBy: string[];
+      method: string;
+      /** Which suite or task was missing or failed. */
+      reason: string;
+    };
+
+export interface MicroResults {
+  schemaVersion: number;
+  kind: 'micro';
+  profile: MicroProfile;
+  startedAt: string;
+  finishedAt: string;
+  environment: Environment;
+  suites: MicroSuiteResult[];
+  claims: ClaimRow[];
+}
+
+/** What the main thread hands a worker: one suite. */
+export interface SuiteRequest {
+  suite: SuiteName;
+  profile: MicroProfile;
+  slowPrimitive?: SlowPrimitive;
+}

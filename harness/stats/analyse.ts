@@ -1,0 +1,111 @@
+import type { CellResult, Results, TrialMetrics } from '../measure/types.js';
+import { levelEstimate, median, pairedDifference, pairedRatio } from './interval.js';
+import { METRIC_NAMES, METRICS } from './metrics.js';
+import type { AnalyseOptions, Analysis, CellAnalysis, MetricAnalysis, MetricName } from './types.js';
+
+/** One cell (and variant): its ok trials' metrics by round. */
+interface Group {
+  cellId: string;
+  variant?: string;
+  isBaseline: boolean;
+  /** Round → metrics of the ok trials of that round (normally one). */
+  rounds: Map<number, TrialMetrics[]>;
+}
+
+const groupKey = (cellId: string, variant: string | undefined) => (variant === undefined ? cellId : `${cellId}\u0000${variant}`);
+
+/** Splits cells by variant (a trial's own `variant`, else its cell's) and keeps only ok trials. */
+export function groupTrials(cells: readonly CellResult[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const cell of cells) {
+    const cellVariant = (cell as CellResult & { variant?: string }).variant;
+    for (const trial of cell.trials) {
+      const variant = trial.variant ?? cellVariant;
+      const key = groupKey(cell.id, variant);
+      let group = groups.get(key);
+      if (!group) {
+        group = { cellId: cell.id, variant, isBaseline: cell.settings.tracing === 'off', rounds: new Map() };
+        groups.set(key, group);
+      }
+      if (trial.status !== 'ok') continue;
+      const list = group.rounds.get(trial.round) ?? [];
+      list.push(trial.metrics);
+      group.rounds.set(trial.round, list);
+    }
+    if (cell.trials.length === 0 && !groups.has(groupKey(cell.id, cellVariant))) {
+      groups.set(groupKey(cell.id, cellVariant), { cellId: cell.id, variant: cellVariant, isBaseline: cell.settings.tracing === 'off', rounds: new Map() });
+    }
+  }
+  return [...groups.values()];
+}
+
+/** Per-round values of a metric, in round order; several ok trials in one round count as their median. */
+export function roundValues(group: Group, metric: MetricName): { round: number; value: number }[] {
+  return [...group.rounds.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([round, trials]) => ({ round, value: median(trials.map(METRICS[metric].read)) }))
+    .filter((v) => Number.isFinite(v.value));
+}
+
+/** The base variant: the option, else the config's first variant, else the first variant met in trial order. */
+function baseVariant(results: Results, groups: readonly Group[], option?: string): string | undefined {
+  if (option !== undefined) return option;
+  const configured = (results.config as { variants?: { name: string }[] } | undefined)?.variants?.[0]?.name;
+  if (configured !== undefined) return configured;
+  for (const cell of results.cells) {
+    for (const trial of cell.trials) if (trial.variant !== undefined) return trial.variant;
+  }
+  return groups.find((g) => g.variant !== undefined)?.variant;
+}
+
+function analyseMetric(group: Group, reference: Group | undefined, metric: MetricName, level: number): MetricAnalysis {
+  const values = roundValues(group, metric);
+  const analysis: MetricAnalysis = {
+    metric,
+    unit: METRICS[metric].unit,
+    median: median(values.map((v) => v.value)),
+    values,
+    level: levelEstimate(
+      values.map((v) => v.value),
+      level,
+    ),
+    overhead: null,
+  };
+  if (!reference || reference === group) return analysis;
+  const byRound = new Map(roundValues(reference, metric).map((v) => [v.round, v.value]));
+  const paired = values.filter((v) => byRound.has(v.round));
+  const head = paired.map((v) => v.value);
+  const ref = paired.map((v) => byRound.get(v.round) as number);
+  const absolute = pairedDifference(ref, head, level);
+  if (absolute) analysis.overhead = { absolute, relative: pairedRatio(ref, head, level), pairedRounds: paired.length };
+  return analysis;
+}
+
+/**
+ * Per cell (and variant) and metric: the median over rounds, the level with a CI, and the overhead against the reference
+ * paired by round. The reference is the baseline cell (tracing off) in a matrix run, or the same cell of the base
+ * variant in a same-run A/B. Pure: the same results and options give the same analysis.
+ */
+export function analyse(results: Results, options: AnalyseOptions = {}): Analysis {
+  const level = options.level ?? 0.95;
+  const groups = groupTrials(results.cells);
+  const variant = groups.some((g) => g.variant !== undefined) ? baseVariant(results, groups, options.reference?.variant) : undefined;
+  const find = (cellId: string | undefined, v: string | undefined) => groups.find((g) => g.cellId === cellId && g.variant === v);
+  const baselineId = options.reference?.cellId ?? groups.find((g) => g.isBaseline)?.cellId;
+
+  const cells = groups.map((group): CellAnalysis => {
+    const reference = variant !== undefined ? find(group.cellId, variant) : find(baselineId, undefined);
+    const referenceCellId = variant !== undefined ? group.cellId : (baselineId ?? group.cellId);
+    const metrics: CellAnalysis['metrics'] = {};
+    for (const metric of METRIC_NAMES) metrics[metric] = analyseMetric(group, reference, metric, level);
+    return {
+      cellId: group.cellId,
+      ...(group.variant !== undefined ? { variant: group.variant } : {}),
+      referenceCellId,
+      ...(variant !== undefined ? { referenceVariant: variant } : {}),
+      rounds: group.rounds.size,
+      metrics,
+    };
+  });
+  return { seed: options.seed ?? results.seed, level, method: 'student-t', ...(variant !== undefined ? { referenceVariant: variant } : {}), cells };
+}

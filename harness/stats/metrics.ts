@@ -1,0 +1,34 @@
+import type { TrialMetrics } from '../measure/types.js';
+import type { MetricName, Unit } from './types.js';
+
+interface MetricDefinition {
+  unit: Unit;
+  /** One trial's value of the metric. */
+  read: (m: TrialMetrics) => number;
+  /** What a person calls it in a report. */
+  label: string;
+}
+
+/** Every judged metric, in report order; latency is the corrected (from intended send time) histogram. */
+export const METRICS: Record<MetricName, MetricDefinition> = {
+  cpuUsPerRequest: { unit: 'µs', read: (m) => m.cpuUsPerRequest, label: 'CPU µs/request' },
+  'latencyUs.p50': { unit: 'µs', read: (m) => m.latencyUs.corrected.p50, label: 'latency p50' },
+  'latencyUs.p99': { unit: 'µs', read: (m) => m.latencyUs.corrected.p99, label: 'latency p99' },
+  'latencyUs.p999': { unit: 'µs', read: (m) => m.latencyUs.corrected.p999, label: 'latency p99.9' },
+  rssPeakBytes: { unit: 'bytes', read: (m) => m.rssPeakBytes, label: 'peak RSS' },
+  gcPauseMs: { unit: 'ms', read: (m) => m.gcPauseMs.total, label: 'GC pause total' },
+  'eventLoopDelayUs.p99': { unit: 'µs', read: (m) => m.eventLoopDelayUs.p99, label: 'event-loop delay p99' },
+  'spans.dropped': { unit: 'spans', read: (m) => m.spans.dropped, label: 'spans dropped' },
+  'spans.lostInTransit': { unit: 'spans', read: (m) => m.spans.exported - m.spans.received, label: 'spans lost in transit' },
+};
+
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+export function isMetricName(name: string): name is MetricName {
+  return Object.hasOwn(METRICS, name);
+}
+
+/** Counts are facts of each round, not noisy samples of a level: a single dropped span is a dropped span. */
+export function isCount(metric: MetricName): boolean {
+  return METRICS[metric].unit === 'spans';
+}
