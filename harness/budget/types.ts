@@ -16,7 +16,9 @@ export interface Check {
    * on every round (`judgedOn: 'rounds'`), estimate is the worst round and low/high are the smallest and largest round.
    * NaN when nothing could be measured (the check is then inconclusive).
    */
-  measured: { estimate: number; low: number; high: number; unit: Unit | '%' };
+  measured: { estimate: number; low: number; high: number; unit: Unit | '%'; level: number };
+  /** What `measured` is: the metric's own value, or its change against the reference (budget) or base (regression, ab). */
+  of: 'value' | 'change';
   /** The limit as written (`+10%`, `< 5ms`, `0`) and as a number in `measured`'s unit. */
   limit: { text: string; value: number };
   /** `interval`: the CI decided; `rounds`: every round's value was held against the limit (counts, or no spread). */

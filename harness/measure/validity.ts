@@ -42,7 +42,14 @@ export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell):
     const reachesSink = exporter !== null && exporter !== 'none' && exporter !== 'console';
     if (reachesSink && m.spans.received !== m.spans.exported)
       warnings.push(`the sink received ${m.spans.received} spans but the exporter reported ${m.spans.exported} exported`);
-    if (m.spans.failed > 0) warnings.push(`${m.spans.failed} spans failed to export: the backend refused or could not be reached`);
+    if (m.spans.failed > 0) {
+      const reasons = Object.entries(spans.failureReasons).map(([reason, n]) => `${n}× ${reason}`).join('; ');
+      const simple = cell.settings.tracing === 'sdk' && cell.settings.processor?.type === 'simple';
+      const advice = simple && /Concurrent export limit/.test(reasons)
+        ? 'the simple processor sends one export per span, and the OTLP exporter refuses more than its concurrency limit in flight: use the batch processor'
+        : 'the backend refused or could not be reached';
+      warnings.push(`${m.spans.failed} spans failed to export (${reasons || 'no reason given'}): ${advice}`);
+    }
   }
   return { status: invalid.length > 0 ? 'invalid' : 'ok', warnings: [...invalid, ...warnings] };
 }

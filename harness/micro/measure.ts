@@ -28,17 +28,20 @@ interface ProfileSettings {
   minSamples: number;
   warmupMs: number;
   warmupSamples: number;
+  /** Each of the two calibration passes that warm a task and size its samples. */
+  calibrationMs: number;
 }
 
 /** Two shared cores: a default run of every suite stays near ten seconds, a quick one near three. */
 export const PROFILES: Record<MicroProfile, ProfileSettings> = {
-  quick: { timeMs: 50, minSamples: 10, warmupMs: 10, warmupSamples: 5 },
-  default: { timeMs: 200, minSamples: 32, warmupMs: 50, warmupSamples: 16 },
+  quick: { timeMs: 50, minSamples: 10, warmupMs: 10, warmupSamples: 5, calibrationMs: 5 },
+  default: { timeMs: 200, minSamples: 32, warmupMs: 50, warmupSamples: 16, calibrationMs: 20 },
 };
 
 /** A sample is timed over enough calls to last this many timer resolutions, so the timer's grain is <1% of it. */
 const SAMPLE_RESOLUTIONS = 100;
-const MIN_SAMPLE_NS = 2_000;
+/** Long enough that a sample averages several spans, so one scavenge or preemption does not own a sample by itself. */
+const MIN_SAMPLE_NS = 10_000;
 const MAX_CALLS_PER_SAMPLE = 100_000;
 /** Results whose timed interval is within this factor of the timer's resolution are flagged. */
 const NEAR_RESOLUTION_FACTOR = 10;
@@ -76,23 +79,27 @@ function settleCallSite(): void {
   for (let round = 0; round < 200; round++) for (const op of shapes) timeCalls(op, 50);
 }
 
-/** Doubles the calls per sample until one sample lasts `targetNs`, twice (the second pass runs warm code). */
-async function callsPerSample(task: MicroTask, targetNs: number): Promise<number> {
-  let calls = 1;
-  let estimate = 1;
-  for (let pass = 0; pass < 2; pass++) {
-    calls = 1;
-    for (;;) {
-      const ns = timeCalls(task.op, calls);
+/** Mean ns per call over a window of timed chunks, run twice: the first pass warms the code, the second is kept. */
+async function estimateNsPerCall(task: MicroTask, windowNs: number): Promise<number> {
+  let chunk = 1;
+  const pass = async () => {
+    let calls = 0;
+    let ns = 0;
+    while (ns < windowNs) {
+      ns += timeCalls(task.op, chunk);
+      calls += chunk;
       await task.afterSample?.();
-      if (ns >= targetNs || calls >= MAX_CALLS_PER_SAMPLE) {
-        estimate = Math.ceil((calls * targetNs) / Math.max(ns, 1));
-        break;
-      }
-      calls *= 2;
+      if (chunk < 256) chunk *= 2;
     }
-  }
-  return Math.min(Math.max(estimate, 1), MAX_CALLS_PER_SAMPLE);
+    return ns / calls;
+  };
+  await pass();
+  return pass();
+}
+
+/** Calls per sample so that one sample lasts about `targetNs`. */
+function callsFor(nsPerCallEstimate: number, targetNs: number): number {
+  return Math.min(Math.max(Math.ceil(targetNs / Math.max(nsPerCallEstimate, 0.1)), 1), MAX_CALLS_PER_SAMPLE);
 }
 
 interface Sampled {
@@ -134,7 +141,7 @@ function targetSampleNs(timerResolutionNs: number): number {
  */
 async function measureOverhead(timerResolutionNs: number, profile: ProfileSettings): Promise<TimerOverhead> {
   const empty: MicroTask = { name: 'empty', description: 'nothing', op: () => undefined };
-  const looped = await sample(empty, await callsPerSample(empty, targetSampleNs(timerResolutionNs)), profile);
+  const looped = await sample(empty, callsFor(await estimateNsPerCall(empty, profile.calibrationMs * 1e6), targetSampleNs(timerResolutionNs)), profile);
   const nsPerCall = Math.max(0, (looped.stats.p50 * 1e6) / looped.callsPerSample);
   const single = await sample(empty, 1, profile);
   return {
@@ -192,12 +199,15 @@ export async function measureSuite(
   const timerResolutionNs = measureTimerResolutionNs();
   settleCallSite();
   const timerOverhead = await measureOverhead(timerResolutionNs, profile);
-  const tasks: MicroTaskResult[] = [];
-  for (const given of definition.tasks) {
+  const prepared = definition.tasks.map((given) => {
     const isSlowed = slowPrimitive?.task === `${suite}/${given.name}`;
-    const task = isSlowed && slowPrimitive ? slowed(given, slowPrimitive.burnNs) : given;
+    return { isSlowed, task: isSlowed && slowPrimitive ? slowed(given, slowPrimitive.burnNs) : given, calls: 1 };
+  });
+  // Every task is warmed and sized before any is measured: code they share is optimized alike whatever their order.
+  for (const entry of prepared) entry.calls = callsFor(await estimateNsPerCall(entry.task, profile.calibrationMs * 1e6), targetSampleNs(timerResolutionNs));
+  const tasks: MicroTaskResult[] = [];
+  for (const { isSlowed, task, calls } of prepared) {
     const opsPerCall = task.opsPerCall ?? 1;
-    const calls = await callsPerSample(task, targetSampleNs(timerResolutionNs));
     const { stats } = await sample(task, calls, profile);
     const opsPerSample = calls * opsPerCall;
     const correctionNsPerOp = (timerOverhead.nsPerSample / calls + timerOverhead.nsPerCall) / opsPerCall;

@@ -125,6 +125,8 @@ export type ClaimRow =
 export interface MicroResults {
   schemaVersion: number;
   kind: 'micro';
+  /** `interrupted` when an abort stopped the run: the suites that finished are kept. */
+  status: 'complete' | 'interrupted';
   profile: MicroProfile;
   startedAt: string;
   finishedAt: string;

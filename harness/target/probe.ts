@@ -136,11 +136,11 @@ function endWindow(): ProbeWindowReport {
 
 async function drain(timeoutMs: number): Promise<ProbeSpanReport> {
   const handle = tracingHandle();
-  if (!handle) return { tracing: false, started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, dropped: 0, queuedAtEnd: 0, drained: true };
+  if (!handle) return { tracing: false, started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, dropped: 0, queuedAtEnd: 0, drained: true, failureReasons: {} };
   const drained = await handle.drain(timeoutMs);
   const c = handle.counters();
   const [dropped, queued] = await Promise.all([handle.droppedQueueFull(), handle.queueDepth()]);
-  return { tracing: true, started: c.started, sampled: c.sampled, ended: c.ended, exported: c.exported, failed: c.failed, dropped, queuedAtEnd: queued + c.inFlight, drained };
+  return { tracing: true, started: c.started, sampled: c.sampled, ended: c.ended, exported: c.exported, failed: c.failed, dropped, queuedAtEnd: queued + c.inFlight, drained, failureReasons: c.failureReasons };
 }
 
 if (process.send) {

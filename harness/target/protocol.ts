@@ -47,6 +47,8 @@ export interface ProbeSpanReport {
   queuedAtEnd: number;
   /** False when forceFlush did not finish within the drain timeout. */
   drained: boolean;
+  /** Failed spans per export error message. */
+  failureReasons: Record<string, number>;
 }
 
 export type ProbeToHarness =

@@ -15,6 +15,8 @@ export interface SpanCounters {
   failed: number;
   /** Spans inside an export call that has not answered yet. */
   inFlight: number;
+  /** Spans per export error message (the first few distinct ones), so a warning can say why exports failed. */
+  failureReasons: Record<string, number>;
 }
 
 export interface TracingHandle {

@@ -62,6 +62,8 @@ class CountingSampler implements Sampler {
   }
 }
 
+const MAX_FAILURE_REASONS = 5;
+
 /** Counts what the exporter was handed and how each call ended; also the cross-check for the SDK's own drop count. */
 class CountingExporter implements SpanExporter {
   constructor(private readonly inner: SpanExporter, private readonly counters: SpanCounters) {}
@@ -71,7 +73,12 @@ class CountingExporter implements SpanExporter {
     this.inner.export(spans, (result) => {
       this.counters.inFlight -= n;
       if (result.code === ExportResultCode.SUCCESS) this.counters.exported += n;
-      else this.counters.failed += n;
+      else {
+        this.counters.failed += n;
+        const reason = result.error?.message ?? 'export failed without an error';
+        const reasons = this.counters.failureReasons;
+        if (reason in reasons || Object.keys(reasons).length < MAX_FAILURE_REASONS) reasons[reason] = (reasons[reason] ?? 0) + n;
+      }
       done(result);
     });
   }
@@ -172,7 +179,7 @@ function processorFrom(env: Env, exporter: SpanExporter, meterProvider: MeterPro
 
 /** Sets up tracing from the cell's environment only, registers it globally, and exposes counters to the probe. */
 export async function setupTracing(env: Env, serviceName: string): Promise<TracingHandle> {
-  const counters: SpanCounters = { started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, inFlight: 0 };
+  const counters: SpanCounters = { started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, inFlight: 0, failureReasons: {} };
   const reader = new PullReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const exporter = new CountingExporter(await exporterFrom(env), counters);
@@ -190,7 +197,7 @@ export async function setupTracing(env: Env, serviceName: string): Promise<Traci
 
   const selfObs = async () => (await reader.collect()).resourceMetrics;
   const handle: TracingHandle = {
-    counters: () => ({ ...counters }),
+    counters: () => ({ ...counters, failureReasons: { ...counters.failureReasons } }),
     async droppedQueueFull() {
       if (!batch) return 0;
       return sumMetric(await selfObs(), 'otel.sdk.processor.span.processed', (a) => a['error.type'] === 'queue_full');

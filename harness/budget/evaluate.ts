@@ -1,0 +1,103 @@
+import type { CellResult, Results } from '../measure/types.js';
+import type { CellSettings } from '../plan/types.js';
+import { tCritical } from '../stats/interval.js';
+import { isCount, METRICS } from '../stats/metrics.js';
+import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../stats/types.js';
+import { intervalCheck, roundsCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
+import type { Budget, BudgetWhere, Check, Limit, Verdicts } from './types.js';
+
+/** `always_on~*` → /^always_on~.*$/; everything but `*` is literal. */
+export function globMatches(pattern: string, text: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`).test(text);
+}
+
+/** True when the cell (and variant) satisfies every key of `where`; the baseline has no sampler, processor or exporter. */
+export function whereMatches(where: BudgetWhere, cellId: string, settings: CellSettings | undefined, variant: string | undefined): boolean {
+  if (where.cell && !where.cell.some((p) => globMatches(p, cellId))) return false;
+  if (where.variant && (variant === undefined || !where.variant.includes(variant))) return false;
+  const sdk = settings?.tracing === 'sdk' ? settings : undefined;
+  if (where.sampler && !(sdk && where.sampler.includes(sdk.sampler.type))) return false;
+  if (where.processor && !(sdk?.processor && where.processor.includes(sdk.processor.type))) return false;
+  if (where.exporter && !(sdk?.exporter && where.exporter.includes(sdk.exporter))) return false;
+  return true;
+}
+
+const isReference = (cell: CellAnalysis) => cell.cellId === cell.referenceCellId && cell.variant === cell.referenceVariant;
+
+const referenceName = (cell: CellAnalysis) => (cell.referenceVariant !== undefined ? `${cell.cellId}@${cell.referenceVariant}` : cell.referenceCellId);
+
+function whereText(where: BudgetWhere): string {
+  const parts = Object.entries(where).map(([k, v]) => `${k}: ${(v as string[]).join(' | ')}`);
+  return parts.length ? `where ${parts.join(', ')}` : 'for every cell';
+}
+
+/** One limit on one cell; null when the limit does not apply (a relative limit on the reference itself). */
+function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | undefined, metric: MetricName, limit: Limit): Check | null {
+  const unit = METRICS[metric].unit;
+  const values = m?.values.map((v) => v.value) ?? [];
+  if (limit.kind === 'absolute') {
+    const spec = { text: limit.text, value: limit.value, strict: limit.strict };
+    if (values.length === 0) return unmeasuredCheck(subject, unit, 'value', spec, 'no ok trial was measured in this cell.');
+    // Counts are facts of each round, and with no spread an interval adds nothing: hold every round to the limit.
+    if (isCount(metric) || (values.length >= 2 && values.every((v) => v === values[0]))) return roundsCheck(subject, values, unit, 'value', spec);
+    if (!m?.level) return unmeasuredCheck(subject, unit, 'value', spec, `only ${values.length} round was measured; an interval needs at least 2, run 3 or more.`, 3);
+    return intervalCheck(subject, m.level, unit, 1, 'value', spec, m.level.basis.scale === 'log' ? Math.log : (x) => x);
+  }
+  if (isReference(cell)) return null;
+  const relative = limit.kind === 'relative';
+  const spec = { text: limit.text, value: relative ? limit.value * 100 : limit.value, strict: limit.strict };
+  const reportUnit = relative ? ('%' as const) : unit;
+  const named = { ...subject, noun: `overhead over ${referenceName(cell)}` };
+  if (!m?.overhead) {
+    return unmeasuredCheck(named, reportUnit, 'change', spec, `fewer than 2 rounds could be paired with ${referenceName(cell)}; an interval needs at least 2, run 3 or more.`, 3);
+  }
+  if (!relative) return intervalCheck(named, m.overhead.absolute, unit, 1, 'change', spec, (x) => x);
+  if (!m.overhead.relative) {
+    return unmeasuredCheck(named, '%', 'change', spec, `a paired round measured 0, so a ratio means nothing; write an absolute limit (e.g. +50µs) instead.`);
+  }
+  return intervalCheck(named, m.overhead.relative, '%', 100, 'change', spec, Math.log1p);
+}
+
+/** A note when intervals come from very few rounds: what the t multiplier costs, and what more rounds would buy. */
+export function fewRoundsNote(rounds: number, level: number): string | undefined {
+  if (rounds < 2 || rounds >= 5) return undefined;
+  const now = tCritical(level, rounds - 1);
+  const ten = tCritical(level, 9) / Math.sqrt(10);
+  return `only ${rounds} rounds: each interval is ±${now.toFixed(2)} standard errors wide, so most checks come out inconclusive; 10 rounds would make intervals about ${(now / Math.sqrt(rounds) / ten).toFixed(1)}× narrower.`;
+}
+
+/**
+ * Judges every budget on every cell (and variant) it matches: relative and overhead limits against the reference's
+ * interval, absolute limits against the level's interval or, for counts and spread-free metrics, every round.
+ */
+export function evaluateBudgets(analysis: Analysis, results: Results, budgets: readonly Budget[]): Verdicts {
+  const settings = new Map<string, CellResult['settings']>(results.cells.map((c) => [c.id, c.settings]));
+  const checks: Check[] = [];
+  const notes: string[] = [];
+  budgets.forEach((budget, index) => {
+    const cells = analysis.cells.filter((c) => whereMatches(budget.where, c.cellId, settings.get(c.cellId), c.variant));
+    if (cells.length === 0) notes.push(`budgets[${index}] (${whereText(budget.where)}) matched no cell of this run: check the where keys against the cell ids.`);
+    for (const cell of cells) {
+      for (const [metric, limit] of Object.entries(budget.limits) as [MetricName, Limit][]) {
+        const subject: Subject = {
+          id: `budget[${index}]:${metric}:${cell.cellId}${cell.variant !== undefined ? `@${cell.variant}` : ''}`,
+          kind: 'budget',
+          cellId: cell.cellId,
+          ...(cell.variant !== undefined ? { variant: cell.variant } : {}),
+          metric,
+          noun: '',
+        };
+        const check = checkLimit(subject, cell, cell.metrics[metric], metric, limit);
+        if (check) checks.push(check);
+      }
+    }
+  });
+  const rounds = Math.min(...analysis.cells.map((c) => c.rounds).filter((r) => r > 0));
+  const few = Number.isFinite(rounds) ? fewRoundsNote(rounds, analysis.level) : undefined;
+  if (few && checks.length > 0) notes.push(few);
+  return verdictsOf(checks, notes);
+}

@@ -1,0 +1,139 @@
+import { METRICS, isMetricName } from '../stats/metrics.js';
+import { roundsToDetect } from '../stats/power.js';
+import type { Estimate, MetricName, Unit } from '../stats/types.js';
+import { formatMeasured, formatValue } from './format.js';
+import type { Check, Verdict, Verdicts } from './types.js';
+
+/**
+ * Three-valued judgement of an upper bound: pass when the whole interval is within the limit, fail when the whole
+ * interval is beyond it, inconclusive when it straddles. `strict` (`<`) makes touching the limit count as beyond.
+ */
+export function judgeUpper(low: number, high: number, limit: number, strict: boolean): Verdict {
+  if (strict ? high < limit : high <= limit) return 'pass';
+  if (strict ? low >= limit : low > limit) return 'fail';
+  return 'inconclusive';
+}
+
+/**
+ * Total rounds that would likely (80% power) move the interval off the limit if the estimate holds: the spread the
+ * interval came from, and the distance from the estimate to the limit, both on the interval's own scale (`toBasis` maps
+ * the estimate's unit there: log1p for a relative change, log for a level, identity for a difference). Undefined when
+ * rounds cannot settle it (the estimate sits on the limit) or the scale has no room for the limit (log of 0 or less).
+ */
+export function roundsToSettle(estimate: Estimate, limit: number, toBasis: (x: number) => number): number | undefined {
+  const centre = toBasis(estimate.estimate);
+  const edge = toBasis(limit);
+  if (!Number.isFinite(edge) || !Number.isFinite(centre)) return undefined;
+  const rounds = roundsToDetect(estimate.basis.sd, Math.abs(centre - edge));
+  if (!Number.isFinite(rounds)) return undefined;
+  return Math.max(rounds, Math.floor(estimate.basis.n) + 1);
+}
+
+export function tally(checks: readonly Check[]): Record<Verdict, number> {
+  const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0 };
+  for (const c of checks) counts[c.verdict]++;
+  return counts;
+}
+
+export function verdictsOf(checks: Check[], notes: string[]): Verdicts {
+  return { checks, counts: tally(checks), notes };
+}
+
+export const metricLabel = (metric: string) => (isMetricName(metric) ? METRICS[metric as MetricName].label : metric);
+
+/** What a check is about, in one breath: `CPU µs/request overhead`, `latency p99`. */
+export interface Subject {
+  id: string;
+  kind: Check['kind'];
+  cellId: string;
+  variant?: string;
+  metric: string;
+  /** `overhead` (budget vs reference), `change` (head vs base), or nothing for the value itself. */
+  noun: string;
+}
+
+interface LimitSpec {
+  text: string;
+  /** In the reported unit (percent points for `%`). */
+  value: number;
+  strict: boolean;
+}
+
+function base(subject: Subject) {
+  return {
+    id: subject.id,
+    kind: subject.kind,
+    cellId: subject.cellId,
+    ...(subject.variant !== undefined ? { variant: subject.variant } : {}),
+    metric: subject.metric,
+  };
+}
+
+const phrase = (subject: Subject) => `${metricLabel(subject.metric)}${subject.noun ? ` ${subject.noun}` : ''}`;
+
+const limitWords = (limit: { text: string; value: number; strict: boolean }, unit: Unit | '%', of: Check['of']) =>
+  `${limit.strict ? '< ' : of === 'value' ? '≤ ' : ''}${formatValue(limit.value, unit, of === 'change')}`;
+
+/**
+ * A check decided by a confidence interval. `scale` maps the estimate to the reported unit (100 for a fraction to %);
+ * `toBasis` maps the estimate's own unit to the scale its interval was drawn on (see roundsToSettle).
+ */
+export function intervalCheck(
+  subject: Subject,
+  estimate: Estimate,
+  unit: Unit | '%',
+  scale: number,
+  of: Check['of'],
+  limit: LimitSpec,
+  toBasis: (x: number) => number,
+): Check {
+  const measured = {
+    estimate: estimate.estimate * scale,
+    low: estimate.ci.low * scale,
+    high: estimate.ci.high * scale,
+    unit,
+    level: estimate.ci.level,
+  };
+  const verdict = judgeUpper(measured.low, measured.high, limit.value, limit.strict);
+  const partial = { ...base(subject), verdict, measured, of, limit: { text: limit.text, value: limit.value }, judgedOn: 'interval' as const };
+  const what = `${phrase(subject)} ${formatMeasured(partial)}`;
+  const bound = limitWords(limit, unit, of);
+  if (verdict === 'pass') return { ...partial, message: `${what} is within ${bound} over its whole interval.` };
+  if (verdict === 'fail') return { ...partial, message: `${what} is beyond ${bound} over its whole interval.` };
+  const rounds = roundsToSettle(estimate, limit.value / scale, toBasis);
+  const had = `this run had ${estimate.basis.n % 1 === 0 ? estimate.basis.n : `about ${Math.round(estimate.basis.n)}`}`;
+  const advice =
+    rounds !== undefined
+      ? `add rounds: about ${rounds} in all would likely settle it (${had}).`
+      : `the estimate sits on the limit, so more rounds alone will hardly settle it (${had}); reduce the noise or revisit the limit.`;
+  return { ...partial, message: `${what} straddles ${bound}: ${advice}`, ...(rounds !== undefined ? { roundsToSettle: rounds } : {}) };
+}
+
+/** A check decided on every round's value: counts, or a metric with no spread. */
+export function roundsCheck(subject: Subject, values: readonly number[], unit: Unit, of: Check['of'], limit: LimitSpec): Check {
+  const worst = Math.max(...values);
+  const measured = { estimate: worst, low: Math.min(...values), high: worst, unit, level: 1 };
+  const verdict: Verdict = (limit.strict ? worst < limit.value : worst <= limit.value) ? 'pass' : 'fail';
+  const partial = { ...base(subject), verdict, measured, of, limit: { text: limit.text, value: limit.value }, judgedOn: 'rounds' as const };
+  const bound = limitWords(limit, unit, of);
+  const beyond = values.filter((v) => !(limit.strict ? v < limit.value : v <= limit.value)).length;
+  const message =
+    verdict === 'pass'
+      ? `${phrase(subject)} is within ${bound} in every one of ${values.length} rounds (worst ${formatValue(worst, unit)}).`
+      : `${phrase(subject)} is beyond ${bound} in ${beyond} of ${values.length} rounds (worst ${formatValue(worst, unit)}).`;
+  return { ...partial, message };
+}
+
+/** A check that could not be measured: inconclusive, with the reason. */
+export function unmeasuredCheck(subject: Subject, unit: Unit | '%', of: Check['of'], limit: { text: string; value: number }, reason: string, rounds?: number): Check {
+  return {
+    ...base(subject),
+    verdict: 'inconclusive',
+    measured: { estimate: Number.NaN, low: Number.NaN, high: Number.NaN, unit, level: Number.NaN },
+    of,
+    limit,
+    judgedOn: 'interval',
+    message: `${phrase(subject)}: ${reason}`,
+    ...(rounds !== undefined ? { roundsToSettle: rounds } : {}),
+  };
+}

@@ -1,0 +1,33 @@
+import { threadId } from 'node:worker_threads';
+import { measureSuite, type SuiteDefinition } from './measure.js';
+import type { MicroSuiteResult, SuiteName, SuiteRequest } from './types.js';
+
+// Loaded on demand: a worker imports only its own suite's modules, so suites do not share even module state.
+const SUITES: Record<SuiteName, () => Promise<SuiteDefinition>> = {
+  span: async () => (await import('./suites/span.js')).spanSuite(),
+  propagation: async () => (await import('./suites/propagation.js')).propagationSuite(),
+  sampler: async () => (await import('./suites/sampler.js')).samplerSuite(),
+  processor: async () => (await import('./suites/processor.js')).processorSuite(),
+  serialize: async () => (await import('./suites/serialize.js')).serializeSuite(),
+};
+
+/** Piscina task: one suite, measured in this worker's isolate. */
+export default async function runSuite(request: SuiteRequest): Promise<MicroSuiteResult> {
+  const definition = await SUITES[request.suite]();
+  const slow = request.slowPrimitive;
+  if (slow && slow.task.startsWith(`${request.suite}/`) && !definition.tasks.some((t) => `${request.suite}/${t.name}` === slow.task)) {
+    const valid = definition.tasks.map((t) => `${request.suite}/${t.name}`).join(', ');
+    throw new Error(`slowPrimitive.task: no task ${slow.task}; valid: ${valid}`);
+  }
+  const measured = await measureSuite(request.suite, definition, request.profile, slow);
+  return {
+    status: 'ok',
+    suite: request.suite,
+    workerThreadId: threadId,
+    pid: process.pid,
+    timerResolutionNs: measured.timerResolutionNs,
+    timerOverhead: measured.timerOverhead,
+    warnings: definition.warnings,
+    tasks: measured.tasks,
+  };
+}

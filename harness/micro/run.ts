@@ -1,0 +1,60 @@
+import { Piscina } from 'piscina';
+import { captureEnvironment } from '../measure/environment.js';
+import { buildClaims } from './claims.js';
+import { microOptionIssues, MicroOptionsError } from './options.js';
+import { MICRO_SCHEMA_VERSION, SUITE_NAMES, type MicroOptions, type MicroResults, type MicroSuiteResult, type SuiteName, type SuiteRequest } from './types.js';
+
+// The worker is the compiled .js that tsc writes beside this file in dist/.
+const WORKER = new URL('./micro-worker.js', import.meta.url).href;
+
+/** One pool per suite, destroyed after it: the next suite gets a new thread, so a fresh isolate (JIT, heap, modules). */
+async function runInFreshWorker(request: SuiteRequest, signal?: AbortSignal): Promise<MicroSuiteResult> {
+  const pool = new Piscina({ filename: WORKER, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1 });
+  try {
+    return (await pool.run(request, signal ? { signal } : {})) as MicroSuiteResult;
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return { status: 'error', suite: request.suite, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/**
+ * Runs the micro-benchmark suites one after another (two suites at once would share the cores they measure), each in
+ * its own worker. An abort stops the suite in progress and returns what finished, marked `interrupted`.
+ */
+export async function runMicro(options: MicroOptions): Promise<MicroResults> {
+  const issues = microOptionIssues(options);
+  if (issues.length > 0) throw new MicroOptionsError(issues);
+  const names = (options.suites ?? [...SUITE_NAMES]) as SuiteName[];
+  const startedAt = new Date().toISOString();
+  const environment = captureEnvironment();
+  const suites: MicroSuiteResult[] = [];
+  let status: MicroResults['status'] = 'complete';
+  for (const suite of names) {
+    if (options.signal?.aborted) {
+      status = 'interrupted';
+      break;
+    }
+    const request: SuiteRequest = { suite, profile: options.profile, ...(options.slowPrimitive ? { slowPrimitive: options.slowPrimitive } : {}) };
+    try {
+      suites.push(await runInFreshWorker(request, options.signal));
+    } catch (error) {
+      if (!options.signal?.aborted) throw error;
+      status = 'interrupted';
+      break;
+    }
+  }
+  return {
+    schemaVersion: MICRO_SCHEMA_VERSION,
+    kind: 'micro',
+    status,
+    profile: options.profile,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    environment,
+    suites,
+    claims: buildClaims(suites),
+  };
+}

@@ -1,0 +1,161 @@
+import type { CellSettings } from '../../plan/types.js';
+import type { Results } from '../../measure/types.js';
+import { html, type SafeHtml } from './escape.js';
+import { auto, mib, num, pct, signed } from './format.js';
+import type { CellView, Model } from './model.js';
+import { cpuOverhead } from './model.js';
+import { cellWarnings } from './warnings.js';
+
+function sampler(settings: CellSettings): string {
+  if (settings.tracing === 'off') return 'no tracing SDK';
+  const s = settings.sampler;
+  return 'ratio' in s ? `${s.type} (ratio ${s.ratio})` : s.type;
+}
+
+function processor(settings: CellSettings): string {
+  if (settings.tracing === 'off') return '–';
+  const p = settings.processor;
+  if (p === null) return 'n/a (nothing sampled)';
+  if (p.type === 'simple') return 'simple';
+  return `batch: queue ${num(p.maxQueueSize)}, batch ${num(p.maxExportBatchSize)}, delay ${num(p.scheduleDelayMillis)} ms, timeout ${num(p.exportTimeoutMillis)} ms`;
+}
+
+function exporter(settings: CellSettings): string {
+  if (settings.tracing === 'off') return '–';
+  return settings.exporter ?? 'n/a (nothing sampled)';
+}
+
+/** Settings of every cell, so any figure can be traced to what ran. */
+export function settingsTable(model: Model): SafeHtml {
+  return html`<div class="table-wrap"><table class="cells">
+<caption>Settings of each cell: what the service ran with</caption>
+<thead><tr><th scope="col">cell</th><th scope="col">sampler</th><th scope="col">processor</th><th scope="col">exporter</th><th scope="col">also stands for</th></tr></thead>
+<tbody>${model.cells.map(
+    (v) =>
+      html`<tr><th scope="row"><a href="#${v.anchor}">${v.cell.id}</a></th><td>${sampler(v.cell.settings)}</td><td>${processor(v.cell.settings)}</td><td>${exporter(v.cell.settings)}</td><td>${
+        v.cell.collapsed.length > 0 ? v.cell.collapsed.join(', ') : '–'
+      }</td></tr>\n`,
+  )}</tbody></table></div>`;
+}
+
+const METRIC_COLUMNS = [
+  'trials counted',
+  'CPU µs/req',
+  'overhead',
+  'p50 µs',
+  'p99 µs',
+  'p99.9 µs',
+  'req/s',
+  'RSS MiB',
+  'heap MiB',
+  'GC ms',
+  'loop p99 ms',
+  'exported',
+  'dropped',
+  'failed',
+  'queued',
+];
+
+function overheadCell(model: Model, v: CellView): string {
+  if (v.baseline) return 'baseline';
+  const o = cpuOverhead(model, v);
+  if (!o) return '–';
+  const range = o.pairs > 1 ? ` [${signed(o.relative.low * 100, 1)}, ${signed(o.relative.high * 100, 1)}]` : '';
+  return `${pct(o.relative.estimate)}${range}`;
+}
+
+function metricCells(model: Model, v: CellView): SafeHtml {
+  const s = v.cell.summary;
+  const counted = `${s?.trials ?? 0} of ${v.cell.trials.length}`;
+  if (!s) return html`<td>${counted}</td>${METRIC_COLUMNS.slice(1).map(() => html`<td>–</td>`)}`;
+  const traced = v.cell.settings.tracing === 'sdk';
+  const values = [
+    counted,
+    num(s.cpuUsPerRequest, 1),
+    overheadCell(model, v),
+    num(s.latencyUs.corrected.p50),
+    num(s.latencyUs.corrected.p99),
+    num(s.latencyUs.corrected.p999),
+    num(s.achievedRps),
+    mib(s.rssPeakBytes),
+    mib(s.heapUsedBytes),
+    num(s.gcPauseMs.total, 1),
+    num(s.eventLoopDelayUs.p99 / 1000, 1),
+    traced ? num(s.spans.exported) : '–',
+    traced ? num(s.spans.dropped) : '–',
+    traced ? num(s.spans.failed) : '–',
+    traced ? num(s.spans.queuedAtEnd) : '–',
+  ];
+  return html`${values.map((x) => html`<td>${x}</td>`)}`;
+}
+
+function warningRow(v: CellView): SafeHtml | string {
+  const warnings = cellWarnings(v);
+  if (warnings.length === 0) return '';
+  return html`<tr class="warnings"><td colspan="${METRIC_COLUMNS.length + 1}"><ul>${warnings.map(
+    (w) =>
+      html`<li class="${w.severity}"><span class="tag">${w.severity === 'error' ? 'not counted' : 'warning'}</span> ${w.text}${
+        w.detail ? html`<details><summary>stderr tail (${w.detail.length} lines)</summary><pre>${w.detail.join('\n')}</pre></details>` : ''
+      }</li>`,
+  )}</ul></td></tr>\n`;
+}
+
+/** Every cell's figures (medians over counted rounds), with its warnings right under it. */
+export function metricsTable(model: Model): SafeHtml {
+  const ci = model.input.analysis ? `${Math.round(model.input.analysis.level * 100)}% confidence interval` : 'range over paired rounds';
+  return html`<div class="table-wrap"><table class="cells metrics">
+<caption>Medians over the counted rounds; overhead is CPU per request over the baseline, with its ${ci} in brackets; latency is corrected (from the intended send time)</caption>
+<thead><tr><th scope="col">cell</th>${METRIC_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+<tbody>${model.cells.map(
+    (v) => html`<tr id="${v.anchor}"${cellWarnings(v).length > 0 ? html` class="has-warnings"` : ''}><th scope="row">${v.cell.id}</th>${metricCells(model, v)}</tr>\n${warningRow(v)}`,
+  )}</tbody></table></div>`;
+}
+
+function kv(rows: [string, string | SafeHtml][]): SafeHtml {
+  return html`<table class="kv"><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table>`;
+}
+
+/** The shell command that repeats the run. POSIX single-quoting keeps any path literal. */
+export function reproduceCommand(results: Results): string {
+  const quote = (s: string) => (/^[\w./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return `tracebench run --config ${quote(results.configFile)} --seed ${results.seed} --rounds ${results.config.rounds}`;
+}
+
+/** Machine, software and config: enough to reproduce the run. */
+export function environmentSection(results: Results): SafeHtml {
+  const e = results.environment;
+  const c = results.config;
+  const load = c.load;
+  const sink = c.sink.mode === 'slow' ? `slow (${c.sink.delayMs} ms)` : c.sink.mode === 'error' ? `error ${c.sink.statusCode} on ${pct(c.sink.fraction, 0).replace('+', '')}` : c.sink.mode;
+  return html`<h3>Machine and software</h3>
+${kv([
+  ['CPU', `${e.cpuModel}, ${e.cores} cores`],
+  ['memory', `${num(e.totalMemoryBytes / 1024 ** 3, 1)} GiB`],
+  ['operating system', e.os],
+  ['host', e.hostname],
+  ['Node.js', e.node],
+  ['tracebench', `${e.tracebench}${e.gitCommit ? ` (commit ${e.gitCommit})` : ''}`],
+])}
+<h3>OpenTelemetry packages</h3>
+${kv(Object.entries(e.openTelemetry).sort(([a], [b]) => a.localeCompare(b)))}
+<h3>Run and config</h3>
+${kv([
+  ['config', `${c.name} (${results.configFile})`],
+  ['run id', results.runId],
+  ['status', results.status],
+  ['started', results.startedAt],
+  ['finished', results.finishedAt],
+  ['seed', `${results.seed}${c.seedSource ? ` (from the ${c.seedSource})` : ''}`],
+  ['rounds', String(c.rounds)],
+  ['workload', `${c.service.workload}, GET ${c.service.requestPath}${c.service.extraCpuUsPerRequest ? `, +${c.service.extraCpuUsPerRequest} µs CPU per request` : ''}`],
+  ['load', `${num(load.rateRps)} req/s open loop, ${load.warmupSeconds} s warm-up, ${load.durationSeconds} s window, ${load.threads} thread(s), ${load.connections} connections per thread`],
+  ['sink', sink],
+  ['reproduce', html`<code>${reproduceCommand(results)}</code>`],
+])}
+<details><summary>The whole config as the run used it (defaults filled in)</summary><pre>${JSON.stringify(c, null, 2)}</pre></details>`;
+}
+
+/** Short per-cell figure used in the banner's list of cells with warnings. */
+export function cellHeadline(v: CellView): string {
+  return v.cell.summary ? `${auto(v.cell.summary.cpuUsPerRequest)} µs CPU/req` : 'no counted trial';
+}
