@@ -1,7 +1,7 @@
 import type { Environment, Results } from '../measure/types.js';
 import { groupTrials, roundValues } from '../stats/analyse.js';
 import { unpairedDifference, unpairedRatio } from '../stats/interval.js';
-import { isCount } from '../stats/metrics.js';
+import { appliesTo, isCount } from '../stats/metrics.js';
 import type { Analysis, Estimate, MetricName } from '../stats/types.js';
 import { fewRoundsNote } from './evaluate.js';
 import { intervalCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
@@ -92,6 +92,7 @@ export function compareResults(base: Results, head: Results, options: CompareOpt
     const baseGroup = baseGroups.get(k);
     if (!baseGroup) continue;
     for (const metric of metrics) {
+      if (!appliesTo(metric, headGroup.settings)) continue;
       const b = roundValues(baseGroup, metric).map((v) => v.value);
       const h = roundValues(headGroup, metric).map((v) => v.value);
       fewest = Math.min(fewest, b.length, h.length);
@@ -124,6 +125,7 @@ export function compareVariants(analysis: Analysis, options: { threshold: number
     if (cell.variant === undefined || cell.variant === base) continue;
     for (const metric of metrics) {
       const m = cell.metrics[metric];
+      if (!m) continue;
       const subject: Subject = {
         id: `ab:${metric}:${cell.cellId}@${cell.variant}`,
         kind: 'ab',
@@ -132,7 +134,7 @@ export function compareVariants(analysis: Analysis, options: { threshold: number
         metric,
         noun: `change from ${base}`,
       };
-      checks.push(changeCheck(subject, metric, m?.overhead?.relative ?? null, m?.overhead?.absolute ?? null, options.threshold, m?.overhead?.pairedRounds ?? 0));
+      checks.push(changeCheck(subject, metric, m.overhead?.relative ?? null, m.overhead?.absolute ?? null, options.threshold, m.overhead?.pairedRounds ?? 0));
     }
   }
   const notes: string[] = [];

@@ -35,16 +35,17 @@ function whereText(where: BudgetWhere): string {
   return parts.length ? `where ${parts.join(', ')}` : 'for every cell';
 }
 
-/** One limit on one cell; null when the limit does not apply (a relative limit on the reference itself). */
+/** One limit on one cell; null when it does not apply (the metric means nothing there, or a relative limit on the reference). */
 function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | undefined, metric: MetricName, limit: Limit): Check | null {
+  if (!m) return null;
   const unit = METRICS[metric].unit;
-  const values = m?.values.map((v) => v.value) ?? [];
+  const values = m.values.map((v) => v.value);
   if (limit.kind === 'absolute') {
     const spec = { text: limit.text, value: limit.value, strict: limit.strict };
     if (values.length === 0) return unmeasuredCheck(subject, unit, 'value', spec, 'no ok trial was measured in this cell.');
     // Counts are facts of each round, and with no spread an interval adds nothing: hold every round to the limit.
     if (isCount(metric) || (values.length >= 2 && values.every((v) => v === values[0]))) return roundsCheck(subject, values, unit, 'value', spec);
-    if (!m?.level) return unmeasuredCheck(subject, unit, 'value', spec, `only ${values.length} round was measured; an interval needs at least 2, run 3 or more.`, 3);
+    if (!m.level) return unmeasuredCheck(subject, unit, 'value', spec, `only ${values.length} round was measured; an interval needs at least 2, run 3 or more.`, 3);
     return intervalCheck(subject, m.level, unit, 1, 'value', spec, m.level.basis.scale === 'log' ? Math.log : (x) => x);
   }
   if (isReference(cell)) return null;
@@ -52,7 +53,7 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
   const spec = { text: limit.text, value: relative ? limit.value * 100 : limit.value, strict: limit.strict };
   const reportUnit = relative ? ('%' as const) : unit;
   const named = { ...subject, noun: `overhead over ${referenceName(cell)}` };
-  if (!m?.overhead) {
+  if (!m.overhead) {
     return unmeasuredCheck(named, reportUnit, 'change', spec, `fewer than 2 rounds could be paired with ${referenceName(cell)}; an interval needs at least 2, run 3 or more.`, 3);
   }
   if (!relative) return intervalCheck(named, m.overhead.absolute, unit, 1, 'change', spec, (x) => x);

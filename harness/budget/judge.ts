@@ -39,6 +39,19 @@ export function verdictsOf(checks: Check[], notes: string[]): Verdicts {
   return { checks, counts: tally(checks), notes };
 }
 
+/** Budget, regression and A/B verdicts of one run as one set, for one summary, one junit.xml and one exit code. */
+export function mergeVerdicts(...sets: Verdicts[]): Verdicts {
+  return verdictsOf(
+    sets.flatMap((v) => v.checks),
+    [...new Set(sets.flatMap((v) => v.notes))],
+  );
+}
+
+/** True when the verdicts should fail the job (exit 1): any fail, or with `strict` any inconclusive too. */
+export function gateFails(verdicts: Verdicts, options: { strict?: boolean } = {}): boolean {
+  return verdicts.counts.fail > 0 || (options.strict === true && verdicts.counts.inconclusive > 0);
+}
+
 export const metricLabel = (metric: string) => (isMetricName(metric) ? METRICS[metric as MetricName].label : metric);
 
 /** What a check is about, in one breath: `CPU µs/request overhead`, `latency p99`. */
@@ -71,8 +84,14 @@ function base(subject: Subject) {
 
 const phrase = (subject: Subject) => `${metricLabel(subject.metric)}${subject.noun ? ` ${subject.noun}` : ''}`;
 
-const limitWords = (limit: { text: string; value: number; strict: boolean }, unit: Unit | '%', of: Check['of']) =>
-  `${limit.strict ? '< ' : of === 'value' ? '≤ ' : ''}${formatValue(limit.value, unit, of === 'change')}`;
+/** The limit in words for each outcome: `within +10%` / `beyond +10%`, `below 5 ms` / `at or above 5 ms`, `at most 0 spans` / `above 0 spans`. */
+function limitWords(limit: LimitSpec, unit: Unit | '%', of: Check['of']) {
+  const value = formatValue(limit.value, unit, of === 'change');
+  if (of === 'change') return { within: `within ${value}`, beyond: `beyond ${value}`, edge: value };
+  return limit.strict
+    ? { within: `below ${value}`, beyond: `at or above ${value}`, edge: `< ${value}` }
+    : { within: `at most ${value}`, beyond: `above ${value}`, edge: `≤ ${value}` };
+}
 
 /**
  * A check decided by a confidence interval. `scale` maps the estimate to the reported unit (100 for a fraction to %);
@@ -98,15 +117,15 @@ export function intervalCheck(
   const partial = { ...base(subject), verdict, measured, of, limit: { text: limit.text, value: limit.value }, judgedOn: 'interval' as const };
   const what = `${phrase(subject)} ${formatMeasured(partial)}`;
   const bound = limitWords(limit, unit, of);
-  if (verdict === 'pass') return { ...partial, message: `${what} is within ${bound} over its whole interval.` };
-  if (verdict === 'fail') return { ...partial, message: `${what} is beyond ${bound} over its whole interval.` };
+  if (verdict === 'pass') return { ...partial, message: `${what} is ${bound.within} over its whole interval.` };
+  if (verdict === 'fail') return { ...partial, message: `${what} is ${bound.beyond} over its whole interval.` };
   const rounds = roundsToSettle(estimate, limit.value / scale, toBasis);
   const had = `this run had ${estimate.basis.n % 1 === 0 ? estimate.basis.n : `about ${Math.round(estimate.basis.n)}`}`;
   const advice =
     rounds !== undefined
       ? `add rounds: about ${rounds} in all would likely settle it (${had}).`
       : `the estimate sits on the limit, so more rounds alone will hardly settle it (${had}); reduce the noise or revisit the limit.`;
-  return { ...partial, message: `${what} straddles ${bound}: ${advice}`, ...(rounds !== undefined ? { roundsToSettle: rounds } : {}) };
+  return { ...partial, message: `${what} straddles ${bound.edge}: ${advice}`, ...(rounds !== undefined ? { roundsToSettle: rounds } : {}) };
 }
 
 /** A check decided on every round's value: counts, or a metric with no spread. */
@@ -119,8 +138,8 @@ export function roundsCheck(subject: Subject, values: readonly number[], unit: U
   const beyond = values.filter((v) => !(limit.strict ? v < limit.value : v <= limit.value)).length;
   const message =
     verdict === 'pass'
-      ? `${phrase(subject)} is within ${bound} in every one of ${values.length} rounds (worst ${formatValue(worst, unit)}).`
-      : `${phrase(subject)} is beyond ${bound} in ${beyond} of ${values.length} rounds (worst ${formatValue(worst, unit)}).`;
+      ? `${phrase(subject)} is ${bound.within} in every one of ${values.length} rounds (worst ${formatValue(worst, unit)}).`
+      : `${phrase(subject)} is ${bound.beyond} in ${beyond} of ${values.length} rounds (worst ${formatValue(worst, unit)}).`;
   return { ...partial, message };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeValue } from '../config/issues.js';
-import { EXPORTERS, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from '../config/schema.js';
+import { EXPORTERS, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from '../config/vocabulary.js';
 import { METRIC_NAMES } from '../stats/metrics.js';
 import type { MetricName } from '../stats/types.js';
 import { parseLimit } from './limit.js';

@@ -1,29 +1,44 @@
 export const HELP = `tracebench: what does OpenTelemetry tracing cost your Node.js service, and did a change make it worse?
 
 Usage:
-  tracebench run [--config FILE] [--out DIR] [--rounds N] [--seed N] [--quiet]
+  tracebench run [--config FILE] [--out DIR] [--rounds N] [--seed N] [--budgets FILE] [--threshold P] [--strict] [--quiet]
+  tracebench report RESULTS.json [--out FILE] [--threshold P]
+  tracebench compare BASE.json HEAD.json [--threshold P] [--strict] [--summary FILE] [--junit FILE]
+  tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--out DIR]
   tracebench --help
 
 Commands:
-  run         Run the benchmark matrix of a config and write results.
-              Without --config, the embedded default (configs/default.yaml) runs.
+  run         Run the benchmark matrix of a config, judge its budgets (and its variants, for a same-run A/B),
+              and write results and views. Without --config, the embedded default (configs/default.yaml) runs.
+  report      Rebuild report.html, summary.md and junit.xml from a results.json without re-running.
+  compare     Regression verdicts of HEAD against BASE per cell present in both (different runs: unpaired).
+  calibrate   A/A rounds of one cell: the noise floor of CPU per request and the rounds a threshold needs.
 
-Options for run:
-  --config FILE   YAML config (see README "Config reference"; JSON Schema in schema/).
-  --out DIR       Reports folder; each run writes DIR/<run-id>/ and points DIR/latest at it.
-                  Default: reports/ in the current folder.
-  --rounds N      Override the config's rounds (each round runs every cell once, shuffled).
-  --seed N        Override the shuffle seed (the seed used is always recorded).
-  --quiet         No progress on stderr; the final table still goes to stdout.
-  -h, --help      This text.
+Options:
+  --config FILE     YAML config (see README "Config reference"; JSON Schema in schema/).
+  --out DIR         Reports folder; each run writes DIR/<run-id>/ and points DIR/latest at it. Default: reports/.
+                    For report: the HTML file to write (default: report.html beside RESULTS.json).
+  --rounds N        Override the config's rounds (each round runs every cell once, shuffled).
+  --seed N          Override the shuffle seed (the seed used is always recorded).
+  --budgets FILE    Budgets YAML (budgets: [...]) judged with the config's own; see configs/budgets.yaml.
+  --threshold P     Regression threshold for compare and same-run A/B, e.g. 5% (default 5%).
+  --strict          Inconclusive checks fail too (exit 1).
+  --cell ID         calibrate: the cell to measure (default: the first traced cell).
+  --summary FILE    compare: write the markdown summary there (and to $GITHUB_STEP_SUMMARY when set).
+  --junit FILE      compare: write JUnit XML there.
+  --quiet           No progress on stderr.
+  -h, --help        This text.
 
-Output (in DIR/<run-id>/):
+Output of run (in DIR/<run-id>/):
   results.jsonl   one line per trial, appended as each finishes
   results.json    the whole run: schemaVersion, environment, config, seed, cells with trials and summaries
+  report.html     the self-contained report (opens from disk, no network)
+  summary.md      verdict first, failures first (also appended to $GITHUB_STEP_SUMMARY when set)
+  junit.xml       one test case per budget and A/B check
 
 Exit codes:
-  0    the run finished (every trial that could run was recorded)
-  1    a budget or regression check failed
+  0    finished, and no budget or regression check failed
+  1    a budget or regression check failed (with --strict, an inconclusive one too)
   2    usage or config error: nothing was started
   3    the run itself failed: no trial could run (the sink could not start, every service crashed)
   130  interrupted (SIGINT/SIGTERM); what was measured so far is written

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { budgetsSchema } from '../budget/schema.js';
 import { describeValue } from './issues.js';
+import { EXPORTERS, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
 import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting, SinkSetting } from './types.js';
 
 // The user-facing YAML. Options and defaults are documented once, in types.ts; descriptions here are for editors' hovers.
 
-export const SAMPLERS_WITHOUT_ARG = ['always_on', 'always_off', 'parentbased_always_on', 'parentbased_always_off'] as const;
-export const SAMPLERS_WITH_RATIO = ['traceidratio', 'parentbased_traceidratio'] as const;
-export const EXPORTERS = ['none', 'console', 'otlp-http-protobuf', 'otlp-http-json', 'zipkin'] as const satisfies readonly ExporterSetting[];
+export { EXPORTERS, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
 
 /** The OpenTelemetry batch span processor's defaults (OTEL_BSP_*). */
 export const BATCH_DEFAULTS = { maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelayMillis: 5000, exportTimeoutMillis: 30000 } as const;
@@ -235,6 +235,7 @@ export const configSchema = z
     matrix: matrixSchema.prefault({}).describe('Tracing settings; every combination sampler × processor × exporter is a cell.'),
     drainTimeoutMs: wholeNumber(0, 600_000).default(5000).describe('Upper bound for draining spans after the window (forceFlush), ms.'),
     variants: variantsSchema,
+    budgets: budgetsSchema.optional().describe('Overhead budgets judged after the run (see configs/budgets.yaml); --budgets FILE adds more.'),
   })
   .meta({
     title: 'tracebench config',

@@ -1,3 +1,4 @@
+import type { Budget } from '../budget/types.js';
 /** Tracing settings of one matrix cell, in OpenTelemetry's vocabulary. */
 
 export type SamplerSetting =
@@ -105,4 +106,6 @@ export interface Config {
   drainTimeoutMs: number;
   /** Same-run A/B: variants run interleaved in the same rounds; the first is the reference. */
   variants?: VariantConfig[];
+  /** Overhead budgets judged after the run. */
+  budgets?: Budget[];
 }

@@ -9,7 +9,7 @@ interface Claim {
   /** `suite/task` ids the measurement is built from. */
   measuredBy: string[];
   method: string;
-  /** Builds the measured ns from each task's corrected mean ns/op, in `measuredBy` order. */
+  /** Builds the measured ns from each task's corrected median ns/op, in `measuredBy` order. */
   combine: (ns: number[]) => number;
 }
 
@@ -52,15 +52,16 @@ function round(value: number, digits: number): number {
 
 /** The claims table: every claim, measured when all its tasks ran, otherwise saying which one is missing. */
 export function buildClaims(suites: MicroSuiteResult[]): ClaimRow[] {
-  const meanNs = new Map<string, number>();
+  const medianNs = new Map<string, number>();
   const failed = new Map<string, string>();
   for (const suite of suites) {
     if (suite.status === 'error') failed.set(suite.suite, suite.error);
-    else for (const task of suite.tasks) meanNs.set(`${task.suite}/${task.task}`, task.nsPerOp.mean);
+    // The median: a typical operation, as the claims describe, and steady on a busy machine where a descheduled sample drags the mean.
+    else for (const task of suite.tasks) medianNs.set(`${task.suite}/${task.task}`, task.nsPerOp.p50);
   }
   return CLAIMS.map(({ operation, claimedNs, measuredBy, method, combine }) => {
     const base = { operation, claimedNs, source: CLAIM_SOURCE, measuredBy, method };
-    const missing = measuredBy.filter((id) => !meanNs.has(id));
+    const missing = measuredBy.filter((id) => !medianNs.has(id));
     if (missing.length > 0) {
       const reasons = missing.map((id) => {
         const suite = id.split('/')[0];
@@ -68,7 +69,7 @@ export function buildClaims(suites: MicroSuiteResult[]): ClaimRow[] {
       });
       return { status: 'not-measured', ...base, reason: reasons.join('; ') };
     }
-    const measuredNs = combine(measuredBy.map((id) => meanNs.get(id) as number));
+    const measuredNs = combine(measuredBy.map((id) => medianNs.get(id) as number));
     const midpoint = (claimedNs.low + claimedNs.high) / 2;
     return { status: 'measured', ...base, measuredNs: round(measuredNs, 1), ratio: round(measuredNs / midpoint, 4) };
   });

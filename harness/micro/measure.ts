@@ -30,12 +30,14 @@ interface ProfileSettings {
   warmupSamples: number;
   /** Each of the two calibration passes that warm a task and size its samples. */
   calibrationMs: number;
+  /** Samples of the one-call empty task, counted rather than timed: 40 ns samples would take a million to fill a time budget. */
+  emptySamples: number;
 }
 
-/** Two shared cores: a default run of every suite stays near ten seconds, a quick one near three. */
+/** Two shared cores: a default run of every suite stays near fifteen seconds, a quick one near five. */
 export const PROFILES: Record<MicroProfile, ProfileSettings> = {
-  quick: { timeMs: 50, minSamples: 10, warmupMs: 10, warmupSamples: 5, calibrationMs: 5 },
-  default: { timeMs: 200, minSamples: 32, warmupMs: 50, warmupSamples: 16, calibrationMs: 20 },
+  quick: { timeMs: 50, minSamples: 10, warmupMs: 10, warmupSamples: 5, calibrationMs: 5, emptySamples: 10_000 },
+  default: { timeMs: 200, minSamples: 32, warmupMs: 50, warmupSamples: 16, calibrationMs: 20, emptySamples: 50_000 },
 };
 
 /** A sample is timed over enough calls to last this many timer resolutions, so the timer's grain is <1% of it. */
@@ -48,6 +50,7 @@ const NEAR_RESOLUTION_FACTOR = 10;
 /** Above this relative margin of error the mean is too loose to gate on. */
 const NOISY_RME_PCT = 10;
 
+/** Where every op's result goes: a module-level write the optimizer cannot prove dead. */
 let sink: unknown;
 
 /** Smallest non-zero delta between consecutive `process.hrtime.bigint()` calls: the finest interval the timer can show. */
@@ -79,22 +82,28 @@ function settleCallSite(): void {
   for (let round = 0; round < 200; round++) for (const op of shapes) timeCalls(op, 50);
 }
 
-/** Mean ns per call over a window of timed chunks, run twice: the first pass warms the code, the second is kept. */
+/**
+ * ns per call, to size samples: a first pass warms the code and grows the chunk, the second times fixed chunks and keeps
+ * the fastest. Sized on the fastest, a sample lasts at least the target even once the code is fully optimized; a chunk
+ * that ran cold, was descheduled or met a GC cannot shrink every later sample.
+ */
 async function estimateNsPerCall(task: MicroTask, windowNs: number): Promise<number> {
   let chunk = 1;
-  const pass = async () => {
-    let calls = 0;
-    let ns = 0;
-    while (ns < windowNs) {
-      ns += timeCalls(task.op, chunk);
-      calls += chunk;
-      await task.afterSample?.();
-      if (chunk < 256) chunk *= 2;
-    }
-    return ns / calls;
-  };
-  await pass();
-  return pass();
+  let warmNs = 0;
+  while (warmNs < windowNs) {
+    warmNs += timeCalls(task.op, chunk);
+    await task.afterSample?.();
+    if (chunk < 256 && warmNs < windowNs / 4) chunk *= 2;
+  }
+  let fastest = Number.POSITIVE_INFINITY;
+  let ns = 0;
+  for (let chunks = 0; ns < windowNs || chunks < 3; chunks++) {
+    const chunkNs = timeCalls(task.op, chunk);
+    await task.afterSample?.();
+    ns += chunkNs;
+    fastest = Math.min(fastest, chunkNs / chunk);
+  }
+  return fastest;
 }
 
 /** Calls per sample so that one sample lasts about `targetNs`. */
@@ -105,6 +114,8 @@ function callsFor(nsPerCallEstimate: number, targetNs: number): number {
 interface Sampled {
   stats: Statistics;
   callsPerSample: number;
+  /** Process CPU time (user + system) over the measured samples, hooks included, warm-up excluded. */
+  cpuNs: number;
 }
 
 /** One tinybench run of one task: every sample times `callsPerSample` calls and reports the whole interval. */
@@ -121,14 +132,27 @@ async function sample(task: MicroTask, callsPerSampleCount: number, profile: Pro
     const ms = timeCalls(task.op, callsPerSampleCount) / 1e6;
     return { overriddenDuration: ms, overriddenIterationCost: ms };
   };
-  bench.add(task.name, fn, { async: false, ...(task.afterSample ? { afterEach: task.afterSample } : {}) });
+  let cpuStart: NodeJS.CpuUsage | undefined;
+  let cpuNs = 0;
+  bench.add(task.name, fn, {
+    async: false,
+    ...(task.afterSample ? { afterEach: task.afterSample } : {}),
+    beforeAll: (mode) => {
+      if (mode === 'run') cpuStart = process.cpuUsage();
+    },
+    afterAll: (mode) => {
+      if (mode !== 'run' || !cpuStart) return;
+      const used = process.cpuUsage(cpuStart);
+      cpuNs = (used.user + used.system) * 1000;
+    },
+  });
   await bench.run();
   const result = bench.tasks[0]?.result;
   if (!result || (result.state !== 'completed' && result.state !== 'aborted-with-statistics')) {
     const detail = result?.state === 'errored' ? result.error.message : result?.state ?? 'no result';
     throw new Error(`task ${task.name}: ${detail}`);
   }
-  return { stats: result.latency, callsPerSample: callsPerSampleCount };
+  return { stats: result.latency, callsPerSample: callsPerSampleCount, cpuNs };
 }
 
 function targetSampleNs(timerResolutionNs: number): number {
@@ -143,11 +167,12 @@ async function measureOverhead(timerResolutionNs: number, profile: ProfileSettin
   const empty: MicroTask = { name: 'empty', description: 'nothing', op: () => undefined };
   const looped = await sample(empty, callsFor(await estimateNsPerCall(empty, profile.calibrationMs * 1e6), targetSampleNs(timerResolutionNs)), profile);
   const nsPerCall = Math.max(0, (looped.stats.p50 * 1e6) / looped.callsPerSample);
-  const single = await sample(empty, 1, profile);
+  const single = await sample(empty, 1, { ...profile, timeMs: 0, minSamples: profile.emptySamples });
   return {
     nsPerSample: Math.max(0, single.stats.p50 * 1e6 - nsPerCall),
     nsPerCall,
     meanNsPerSample: single.stats.mean * 1e6,
+    cpuNsPerSample: single.cpuNs / single.stats.samplesCount,
     samples: single.stats.samplesCount,
   };
 }
@@ -208,9 +233,10 @@ export async function measureSuite(
   const tasks: MicroTaskResult[] = [];
   for (const { isSlowed, task, calls } of prepared) {
     const opsPerCall = task.opsPerCall ?? 1;
-    const { stats } = await sample(task, calls, profile);
+    const { stats, cpuNs } = await sample(task, calls, profile);
     const opsPerSample = calls * opsPerCall;
     const correctionNsPerOp = (timerOverhead.nsPerSample / calls + timerOverhead.nsPerCall) / opsPerCall;
+    const cpuNsPerOp = Math.max(0, (cpuNs / stats.samplesCount - timerOverhead.cpuNsPerSample) / opsPerSample - timerOverhead.nsPerCall / opsPerCall);
     const raw = perOp(stats, opsPerSample, 0);
     const corrected = perOp(stats, opsPerSample, correctionNsPerOp);
     const meanSampleNs = stats.mean * 1e6;
@@ -225,6 +251,9 @@ export async function measureSuite(
     } else if (correctionNsPerOp > raw.mean / 2) {
       warnings.push(`the timer and loop correction (${round(correctionNsPerOp)} ns) is over half the raw figure: trust the order of magnitude, not the digits`);
     }
+    if (raw.mean > raw.p99) {
+      warnings.push('the mean lies above p99: a few samples stalled (the thread was descheduled, or a long GC ran); p50 is the robust figure');
+    }
     if (stats.rme > NOISY_RME_PCT) {
       warnings.push(`margin of error ±${round(stats.rme)}% of the mean: the machine was busy or the run too short; rerun with the default profile on a quiet machine before gating on it`);
     }
@@ -235,6 +264,7 @@ export async function measureSuite(
       nsPerOp: rounded(corrected),
       rawNsPerOp: rounded(raw),
       timerOverheadNsPerOp: round(correctionNsPerOp),
+      cpuNsPerOp: round(cpuNsPerOp),
       marginOfErrorPct: round(stats.rme),
       samples: stats.samplesCount,
       opsPerSample,
@@ -244,6 +274,5 @@ export async function measureSuite(
       warnings,
     });
   }
-  void sink;
   return { timerResolutionNs, timerOverhead, tasks };
 }

@@ -51,6 +51,13 @@ export interface MicroTaskResult {
   rawNsPerOp: NsPerOp;
   /** The timer overhead subtracted from every statistic, per operation. */
   timerOverheadNsPerOp: number;
+  /**
+   * Process CPU time (user + system) over the measured samples, per operation, less the empty task's per sample: the
+   * unit of the run stage's `cpuUsPerRequest`. It counts GC and JIT helper threads (a service pays them too), so it can
+   * exceed the wall-clock figures; it ignores time the thread sat descheduled. Node 20 has no per-thread CPU clock: the
+   * main thread idles meanwhile and suites never run at the same time, so the process's CPU is the suite's.
+   */
+  cpuNsPerOp: number;
   /** tinybench's relative margin of error of the mean (95%), in percent. */
   marginOfErrorPct: number;
   /** tinybench samples (timed batches). */
@@ -76,6 +83,8 @@ export interface TimerOverhead {
   nsPerCall: number;
   /** Mean of the one-call empty task, for reference. */
   meanNsPerSample: number;
+  /** Process CPU time per one-call empty sample: the timer reads plus tinybench's own bookkeeping. */
+  cpuNsPerSample: number;
   samples: number;
 }
 
@@ -101,6 +110,7 @@ export type ClaimRow =
       status: 'measured';
       operation: string;
       claimedNs: { low: number; high: number };
+      /** Built from the tasks' timer-corrected median ns/op (see method). */
       measuredNs: number;
       /** measuredNs / the claim's midpoint. */
       ratio: number;

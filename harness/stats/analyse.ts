@@ -1,46 +1,42 @@
 import type { CellResult, Results, TrialMetrics } from '../measure/types.js';
+import type { CellSettings } from '../plan/types.js';
 import { levelEstimate, median, pairedDifference, pairedRatio } from './interval.js';
-import { METRIC_NAMES, METRICS } from './metrics.js';
+import { appliesTo, METRIC_NAMES, METRICS } from './metrics.js';
 import type { AnalyseOptions, Analysis, CellAnalysis, MetricAnalysis, MetricName } from './types.js';
 
 /** One cell (and variant): its ok trials' metrics by round. */
-interface Group {
+export interface Group {
   cellId: string;
   variant?: string;
-  isBaseline: boolean;
+  settings: CellSettings;
   /** Round → metrics of the ok trials of that round (normally one). */
   rounds: Map<number, TrialMetrics[]>;
 }
-
-const groupKey = (cellId: string, variant: string | undefined) => (variant === undefined ? cellId : `${cellId}\u0000${variant}`);
 
 /** Splits cells by variant (a trial's own `variant`, else its cell's) and keeps only ok trials. */
 export function groupTrials(cells: readonly CellResult[]): Group[] {
   const groups = new Map<string, Group>();
   for (const cell of cells) {
     const cellVariant = (cell as CellResult & { variant?: string }).variant;
-    for (const trial of cell.trials) {
-      const variant = trial.variant ?? cellVariant;
-      const key = groupKey(cell.id, variant);
+    const groupOf = (variant: string | undefined) => {
+      const key = variant === undefined ? cell.id : `${cell.id}\u0000${variant}`;
       let group = groups.get(key);
-      if (!group) {
-        group = { cellId: cell.id, variant, isBaseline: cell.settings.tracing === 'off', rounds: new Map() };
-        groups.set(key, group);
-      }
+      if (!group) groups.set(key, (group = { cellId: cell.id, variant, settings: cell.settings, rounds: new Map() }));
+      return group;
+    };
+    if (cell.trials.length === 0) groupOf(cellVariant);
+    for (const trial of cell.trials) {
+      const group = groupOf(trial.variant ?? cellVariant);
       if (trial.status !== 'ok') continue;
-      const list = group.rounds.get(trial.round) ?? [];
-      list.push(trial.metrics);
-      group.rounds.set(trial.round, list);
-    }
-    if (cell.trials.length === 0 && !groups.has(groupKey(cell.id, cellVariant))) {
-      groups.set(groupKey(cell.id, cellVariant), { cellId: cell.id, variant: cellVariant, isBaseline: cell.settings.tracing === 'off', rounds: new Map() });
+      group.rounds.set(trial.round, [...(group.rounds.get(trial.round) ?? []), trial.metrics]);
     }
   }
   return [...groups.values()];
 }
 
-/** Per-round values of a metric, in round order; several ok trials in one round count as their median. */
+/** Per-round values of a metric, in round order; several ok trials in one round count as their median. Empty where the metric does not apply. */
 export function roundValues(group: Group, metric: MetricName): { round: number; value: number }[] {
+  if (!appliesTo(metric, group.settings)) return [];
   return [...group.rounds.entries()]
     .sort(([a], [b]) => a - b)
     .map(([round, trials]) => ({ round, value: median(trials.map(METRICS[metric].read)) }))
@@ -91,13 +87,13 @@ export function analyse(results: Results, options: AnalyseOptions = {}): Analysi
   const groups = groupTrials(results.cells);
   const variant = groups.some((g) => g.variant !== undefined) ? baseVariant(results, groups, options.reference?.variant) : undefined;
   const find = (cellId: string | undefined, v: string | undefined) => groups.find((g) => g.cellId === cellId && g.variant === v);
-  const baselineId = options.reference?.cellId ?? groups.find((g) => g.isBaseline)?.cellId;
+  const baselineId = options.reference?.cellId ?? groups.find((g) => g.settings.tracing === 'off')?.cellId;
 
   const cells = groups.map((group): CellAnalysis => {
     const reference = variant !== undefined ? find(group.cellId, variant) : find(baselineId, undefined);
     const referenceCellId = variant !== undefined ? group.cellId : (baselineId ?? group.cellId);
     const metrics: CellAnalysis['metrics'] = {};
-    for (const metric of METRIC_NAMES) metrics[metric] = analyseMetric(group, reference, metric, level);
+    for (const metric of METRIC_NAMES) if (appliesTo(metric, group.settings)) metrics[metric] = analyseMetric(group, reference, metric, level);
     return {
       cellId: group.cellId,
       ...(group.variant !== undefined ? { variant: group.variant } : {}),

@@ -1,4 +1,5 @@
 import type { TrialMetrics } from '../measure/types.js';
+import type { CellSettings } from '../plan/types.js';
 import type { MetricName, Unit } from './types.js';
 
 interface MetricDefinition {
@@ -7,7 +8,12 @@ interface MetricDefinition {
   read: (m: TrialMetrics) => number;
   /** What a person calls it in a report. */
   label: string;
+  /** Cells where the metric means something; all when absent. */
+  appliesTo?: (settings: CellSettings) => boolean;
 }
+
+/** Exporters that send to the sink, so `exported − received` counts spans lost on the way. */
+const SINK_EXPORTERS: readonly string[] = ['otlp-http-protobuf', 'otlp-http-json', 'zipkin'];
 
 /** Every judged metric, in report order; latency is the corrected (from intended send time) histogram. */
 export const METRICS: Record<MetricName, MetricDefinition> = {
@@ -19,7 +25,13 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
   gcPauseMs: { unit: 'ms', read: (m) => m.gcPauseMs.total, label: 'GC pause total' },
   'eventLoopDelayUs.p99': { unit: 'µs', read: (m) => m.eventLoopDelayUs.p99, label: 'event-loop delay p99' },
   'spans.dropped': { unit: 'spans', read: (m) => m.spans.dropped, label: 'spans dropped' },
-  'spans.lostInTransit': { unit: 'spans', read: (m) => m.spans.exported - m.spans.received, label: 'spans lost in transit' },
+  'spans.lostInTransit': {
+    unit: 'spans',
+    read: (m) => m.spans.exported - m.spans.received,
+    label: 'spans lost in transit',
+    // With exporter none or console nothing reaches the sink, so every exported span would read as lost.
+    appliesTo: (s) => s.tracing === 'sdk' && s.exporter !== null && SINK_EXPORTERS.includes(s.exporter),
+  },
 };
 
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
@@ -31,4 +43,9 @@ export function isMetricName(name: string): name is MetricName {
 /** Counts are facts of each round, not noisy samples of a level: a single dropped span is a dropped span. */
 export function isCount(metric: MetricName): boolean {
   return METRICS[metric].unit === 'spans';
+}
+
+/** True when the metric means something for a cell with these settings. */
+export function appliesTo(metric: MetricName, settings: CellSettings): boolean {
+  return METRICS[metric].appliesTo?.(settings) ?? true;
 }

@@ -1,5 +1,6 @@
 import { mean, standardDeviation } from './interval.js';
 import { tQuantile } from './student-t.js';
+import type { MetricAnalysis } from './types.js';
 
 /** Confidence and power of the minimum detectable change. */
 export interface PowerOptions {
@@ -78,4 +79,14 @@ export function relativeDifferences(a: readonly number[], b: readonly number[]):
   const out: number[] = [];
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] > 0 && b[i] > 0) out.push(b[i] / a[i] - 1);
   return out;
+}
+
+/** Per-round `b / a − 1` of two analysed sides of an A/A run (two variants, or two cells), paired by round. */
+export function pairedRelativeDifferences(a: Pick<MetricAnalysis, 'values'>, b: Pick<MetricAnalysis, 'values'>): number[] {
+  const byRound = new Map(a.values.map((v) => [v.round, v.value]));
+  const paired = b.values.filter((v) => byRound.has(v.round));
+  return relativeDifferences(
+    paired.map((v) => byRound.get(v.round) as number),
+    paired.map((v) => v.value),
+  );
 }

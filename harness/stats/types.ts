@@ -37,7 +37,7 @@ export type IntervalMethod = 'student-t';
 export interface MetricAnalysis {
   metric: MetricName;
   unit: Unit;
-  /** Median over the rounds' ok trials of this cell. */
+  /** Median over the rounds' ok trials of this cell; NaN (null in JSON) when no trial counted. */
   median: number;
   /** Per-round values (ok trials), in round order, for charts and re-analysis. */
   values: { round: number; value: number }[];

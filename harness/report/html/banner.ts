@@ -5,7 +5,11 @@ import type { Model } from './model.js';
 import { orderedChecks } from './model.js';
 import { cellWarnings } from './warnings.js';
 
+/** Beyond this many, the banner names the first few cells with warnings and points to the table. */
+const MAX_FLAGGED_LINKS = 12;
+
 function measured(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return '–';
   if (unit === '%') return `${value >= 0 ? '+' : ''}${num(value, 1)}%`;
   if (unit === 'bytes') return `${num(value / 1024 / 1024, 1)} MiB`;
   return `${auto(value)} ${unit}`;
@@ -17,7 +21,7 @@ function checkItem(check: Check): SafeHtml {
 <span class="verdict">${check.verdict}</span>
 <span class="what"><strong>${check.cellId}</strong>${check.variant ? html` <span class="muted">variant ${check.variant}</span>` : ''}: ${check.metric} <span class="muted">(${check.kind})</span></span>
 <span class="numbers">measured ${measured(m.estimate, m.unit)}, interval [${measured(m.low, m.unit)}, ${measured(m.high, m.unit)}], limit ${check.limit.text}</span>
-<span class="message">${check.message}${check.roundsToSettle ? ` About ${num(check.roundsToSettle)} rounds would likely settle it.` : ''}</span>
+<span class="message">${check.message}${check.roundsToSettle ? `${/[.!?]$/.test(check.message) ? '' : '.'} About ${num(check.roundsToSettle)} rounds in all would likely settle it.` : ''}</span>
 </li>`;
 }
 
@@ -29,11 +33,12 @@ export function verdictBanner(model: Model): SafeHtml {
       ? ''
       : html`<p class="run-status ${results.status}">This run is <strong>${results.status}</strong>: the figures cover only the trials that finished before it stopped.</p>`;
   const flagged = model.cells.filter((v) => cellWarnings(v).length > 0);
+  const shown = flagged.slice(0, MAX_FLAGGED_LINKS);
   const warnings =
     flagged.length > 0
-      ? html`<p class="flagged">${flagged.length === 1 ? '1 cell carries' : `${flagged.length} cells carry`} warnings to read before trusting its numbers: ${flagged.map(
-          (v, i) => html`${i > 0 ? ', ' : ''}<a href="#${v.anchor}">${v.cell.id}</a>`,
-        )}.</p>`
+      ? html`<p class="flagged">${flagged.length === 1 ? '1 cell carries warnings to read before trusting its numbers' : `${flagged.length} of ${model.cells.length} cells carry warnings to read before trusting their numbers`}: ${shown.map(
+          (v, i) => html`${i > 0 ? ', ' : ''}<a href="#${v.anchor}">${v.label}</a>`,
+        )}${flagged.length > shown.length ? html`, and ${flagged.length - shown.length} more in <a href="#section-cells">the cells table</a>` : ''}.</p>`
       : '';
   if (!verdicts || verdicts.checks.length === 0) {
     return html`<section class="banner none" aria-labelledby="verdict-heading">

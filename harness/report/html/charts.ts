@@ -1,7 +1,7 @@
 import type { TrialMetrics } from '../../measure/types.js';
 import { auto, MIB, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
-import { cpuBudgetChecks, cpuOverhead, cpuSpread, hasDrops, median, roundValues, worstTrial } from './model.js';
+import { cpuBudgetChecks, cpuOverhead, cpuSpread, hasDrops, labelOf, median, metricAnalysis, roundValues, worstTrial } from './model.js';
 
 /** A vega-lite spec, kept as plain JSON: the page hands it to vega-embed as is. */
 export type VlSpec = Record<string, unknown>;
@@ -52,17 +52,27 @@ function cellAxis(domain: string[], labels = true): VlSpec {
   return { field: 'cell', type: 'nominal', title: null, scale: { domain }, axis: labels ? { labelLimit: 380 } : null };
 }
 
+function budgetTicks(values: VlSpec[], y: VlSpec): VlSpec {
+  return {
+    data: { values },
+    mark: { type: 'tick', color: COLORS.budget, thickness: 3 },
+    encoding: { y, x: { field: 'limit', type: 'quantitative' }, tooltip: [{ field: 'cell' }, { field: 'text', title: 'budget' }, { field: 'verdict' }] },
+  };
+}
+
+const RANK = { fail: 0, inconclusive: 1, pass: 2 } as const;
+
 const measuredViews = (model: Model) => model.cells.filter((v) => v.ok.length > 0);
 
 /** CPU µs per request per cell: the primary overhead metric. */
 export function cpuChart(model: Model): Chart | null {
   const rows = model.cells.flatMap((v) => {
     const s = cpuSpread(model, v);
-    return s ? [{ cell: v.cell.id, role: v.baseline ? 'baseline' : 'with tracing', median: s.median, low: s.low, high: s.high, whiskers: s.kind === 'ci' ? 'confidence interval' : 'range over rounds', rounds: s.rounds }] : [];
+    return s ? [{ cell: v.label, role: v.baseline ? 'baseline' : 'with tracing', median: s.median, low: s.low, high: s.high, whiskers: s.kind === 'ci' ? 'confidence interval' : 'range over rounds', rounds: s.rounds }] : [];
   });
   if (rows.length === 0) return null;
   const domain = rows.map((r) => r.cell);
-  const points = model.cells.flatMap((v) => roundValues(v, (m) => m.cpuUsPerRequest).map((r) => ({ cell: v.cell.id, round: r.round + 1, value: r.value })));
+  const points = model.cells.flatMap((v) => roundValues(v, (m) => m.cpuUsPerRequest).map((r) => ({ cell: v.label, round: r.round + 1, value: r.value })));
   const base = rows.find((r) => r.role === 'baseline');
   const traced = rows.filter((r) => r.role !== 'baseline').sort((a, b) => b.median - a.median);
   const anyCi = rows.some((r) => r.whiskers === 'confidence interval');
@@ -99,13 +109,17 @@ export function cpuChart(model: Model): Chart | null {
     },
   ];
   if (base) layers.push({ data: { values: [{ baseline: base.median }] }, mark: { type: 'rule', strokeDash: [5, 4], color: COLORS.rule }, encoding: { x: { field: 'baseline', type: 'quantitative' } } });
+  const budgets = cpuBudgetChecks(model, 'value')
+    .map((c) => ({ cell: labelOf(c.cellId, c.variant), limit: c.limit.value, text: c.limit.text, verdict: c.verdict, unit: c.measured.unit }))
+    .filter((b) => domain.includes(b.cell) && b.unit === 'µs');
+  if (budgets.length > 0) layers.push(budgetTicks(budgets, y));
   return {
     id: 'cpu',
     section: 'cpu',
     title: 'CPU per request',
     caption: `Longer bars cost the service more CPU per request; the dashed line is the baseline without tracing. Whiskers: ${
-      anyCi ? `the baseline plus the ${level}% confidence interval of the paired overhead (for the baseline, its range over rounds)` : 'the range over rounds'
-    }; dots: single rounds.`,
+      anyCi ? `the ${level}% confidence interval of each cell’s value, from the analysis` : 'the range over rounds'
+    }; dots: single rounds${budgets.length > 0 ? '; red ticks: the CPU budget' : ''}.`,
     alt,
     spec: top('CPU µs per request, per cell', alt, { width: 440, height: bandStep(rows.length), layer: layers }),
   };
@@ -113,14 +127,14 @@ export function cpuChart(model: Model): Chart | null {
 
 /** Overhead over the baseline in % and µs, bars coloured by the budget verdict, with the budget as a red tick. */
 export function overheadChart(model: Model): Chart | null {
-  const checks = cpuBudgetChecks(model);
+  const checks = cpuBudgetChecks(model, 'change');
   const rows = model.cells.flatMap((v) => {
     const o = cpuOverhead(model, v);
     if (!o) return [];
-    const check = checks.find((c) => c.cellId === v.cell.id);
+    const check = checks.filter((c) => labelOf(c.cellId, c.variant) === v.label).sort((a, b) => RANK[a.verdict] - RANK[b.verdict])[0];
     return [
       {
-        cell: v.cell.id,
+        cell: v.label,
         relPct: o.relative.estimate * 100,
         relLow: o.relative.low * 100,
         relHigh: o.relative.high * 100,
@@ -135,7 +149,7 @@ export function overheadChart(model: Model): Chart | null {
   });
   if (rows.length === 0) return null;
   const domain = rows.map((r) => r.cell);
-  const budgets = checks.filter((c) => domain.includes(c.cellId)).map((c) => ({ cell: c.cellId, limit: c.limit.value, unit: c.measured.unit, text: c.limit.text }));
+  const budgets = checks.map((c) => ({ cell: labelOf(c.cellId, c.variant), limit: c.limit.value, unit: c.measured.unit, text: c.limit.text, verdict: c.verdict })).filter((b) => domain.includes(b.cell));
   const ci = rows.some((r) => r.kind === 'ci');
   const level = Math.round((model.input.analysis?.level ?? 0.95) * 100);
   const panel = (field: 'rel' | 'abs', title: string, unit: string, labels: boolean): VlSpec => {
@@ -147,7 +161,7 @@ export function overheadChart(model: Model): Chart | null {
         encoding: {
           y,
           x: { field: est, type: 'quantitative', title },
-          color: { field: 'verdict', type: 'nominal', title: 'budget verdict', scale: VERDICT_COLORS },
+          color: checks.length > 0 ? { field: 'verdict', type: 'nominal', title: 'budget verdict', scale: VERDICT_COLORS } : { value: COLORS.traced },
           tooltip: [
             { field: 'cell' },
             { field: est, title, format: ',.1f' },
@@ -162,12 +176,7 @@ export function overheadChart(model: Model): Chart | null {
       { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#6b7280' }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
     ];
     const mine = budgets.filter((b) => b.unit === unit);
-    if (mine.length > 0)
-      layers.push({
-        data: { values: mine },
-        mark: { type: 'tick', color: COLORS.budget, thickness: 3 },
-        encoding: { y, x: { field: 'limit', type: 'quantitative' }, tooltip: [{ field: 'cell' }, { field: 'text', title: 'budget' }] },
-      });
+    if (mine.length > 0) layers.push(budgetTicks(mine, y));
     return { width: 300, height: bandStep(rows.length), layer: layers };
   };
   const worst = [...rows].sort((a, b) => b.relPct - a.relPct)[0];
@@ -178,7 +187,9 @@ export function overheadChart(model: Model): Chart | null {
     id: 'overhead',
     section: 'cpu',
     title: 'Overhead over the baseline',
-    caption: `How much CPU tracing adds per request. Whiskers: ${ci ? `the ${level}% confidence interval from the analysis` : 'the range of the per-round paired overheads (no analysis given)'}; ${
+    caption: `How much CPU tracing adds per request. Whiskers: ${
+      ci ? `the ${level}% confidence interval from the analysis` : `the range of the per-round paired overheads (${model.input.analysis ? 'the analysis gave no interval against the baseline' : 'no analysis given'})`
+    }; ${
       budgets.length > 0 ? 'a red tick is the budget: a whisker crossing it means the verdict is not settled.' : 'no budget was checked for CPU per request.'
     }`,
     alt,
@@ -217,11 +228,11 @@ export function latencyChart(model: Model): Chart | null {
     { side: 'uncorrected' as const, label: 'uncorrected: from the actual send' },
   ];
   const rows = views.flatMap((v) =>
-    sides.flatMap(({ side, label }) => PERCENTILES.map((p) => ({ cell: v.cell.id, kind: label, percentile: p.key === 'p999' ? 'p99.9' : p.key, x: p.x, us: Math.max(1, v.cell.summary!.latencyUs[side][p.key]) }))),
+    sides.flatMap(({ side, label }) => PERCENTILES.map((p) => ({ cell: v.label, kind: label, percentile: p.key === 'p999' ? 'p99.9' : p.key, x: p.x, us: Math.max(1, v.cell.summary!.latencyUs[side][p.key]) }))),
   );
   const total = model.cells.filter((v) => v.cell.summary !== null).length;
-  const order = views.map((v) => v.cell.id);
-  const p99 = views.map((v) => ({ id: v.cell.id, c: v.cell.summary!.latencyUs.corrected.p99, u: v.cell.summary!.latencyUs.uncorrected.p99 })).sort((a, b) => b.c - a.c);
+  const order = views.map((v) => v.label);
+  const p99 = views.map((v) => ({ id: v.label, c: v.cell.summary!.latencyUs.corrected.p99, u: v.cell.summary!.latencyUs.uncorrected.p99 })).sort((a, b) => b.c - a.c);
   const alt = `Line charts of latency percentiles p50, p90, p99, p99.9 and max in µs on log scales for ${views.length} cells, corrected and uncorrected. Highest corrected p99: ${p99[0].id} at ${auto(p99[0].c)} µs (uncorrected ${auto(p99[0].u)} µs).`;
   const subset = views.length < total ? ` Showing ${views.length} of ${total} cells: the baseline and the highest corrected p99; the table below has them all.` : '';
   return {
@@ -260,15 +271,15 @@ interface Panel {
 /** Side-by-side per-cell bars (median over rounds) with a dot per round, sharing one cell axis. */
 function perCellPanels(model: Model, panels: Panel[]): { rows: VlSpec[]; domain: string[]; hconcat: VlSpec[] } {
   const views = measuredViews(model);
-  const domain = views.map((v) => v.cell.id);
+  const domain = views.map((v) => v.label);
   const rows = views.map((v) => {
-    const row: Record<string, unknown> = { cell: v.cell.id, role: v.baseline ? 'baseline' : 'with tracing' };
+    const row: Record<string, unknown> = { cell: v.label, role: v.baseline ? 'baseline' : 'with tracing' };
     for (const p of panels) row[p.field] = median(roundValues(v, p.pick).map((r) => r.value));
     return row;
   });
   const points = views.flatMap((v) =>
     v.ok.map((t) => {
-      const point: Record<string, unknown> = { cell: v.cell.id, round: t.round + 1 };
+      const point: Record<string, unknown> = { cell: v.label, round: t.round + 1 };
       for (const p of panels) point[p.field] = p.pick(t.metrics);
       return point;
     }),
@@ -343,13 +354,13 @@ export function runtimeChart(model: Model): Chart | null {
 export function spanFateChart(model: Model): Chart | null {
   const views = measuredViews(model).filter((v) => v.cell.settings.tracing === 'sdk' && v.cell.summary);
   if (views.length === 0) return null;
-  const domain = views.map((v) => v.cell.id);
+  const domain = views.map((v) => v.label);
   const rows = views.flatMap((v) => {
     const s = v.cell.summary!.spans;
     const counts = [s.exported, s.dropped, s.failed, s.queuedAtEnd, Math.max(0, s.started - s.sampled)];
-    return FATES.map((f, i) => ({ cell: v.cell.id, fate: f.key, order: i, spans: counts[i] }));
+    return FATES.map((f, i) => ({ cell: v.label, fate: f.key, order: i, spans: counts[i] }));
   });
-  const lost = views.map((v) => ({ id: v.cell.id, lost: v.cell.summary!.spans.dropped + v.cell.summary!.spans.failed + v.cell.summary!.spans.queuedAtEnd })).sort((a, b) => b.lost - a.lost);
+  const lost = views.map((v) => ({ id: v.label, lost: v.cell.summary!.spans.dropped + v.cell.summary!.spans.failed + v.cell.summary!.spans.queuedAtEnd })).sort((a, b) => b.lost - a.lost);
   const alt = `Stacked bar chart of span fate for ${views.length} traced cells: exported, dropped because the queue was full, failed to export, still queued at the end, and unsampled. ${
     lost[0].lost > 0 ? `Most spans lost: ${lost[0].id}, ${num(lost[0].lost)} per trial.` : 'No cell lost a sampled span.'
   }`;
@@ -381,7 +392,7 @@ export function dropsChart(model: Model): Chart | null {
   const rows = measuredViews(model).flatMap((v) => {
     const s = v.cell.settings;
     if (s.tracing !== 'sdk' || s.processor?.type !== 'batch') return [];
-    return [{ cell: v.cell.id, queue: s.processor.maxQueueSize, dropped: v.cell.summary?.spans.dropped ?? 0, exporter: s.exporter ?? 'none', sampler: 'ratio' in s.sampler ? `${s.sampler.type} ${s.sampler.ratio}` : s.sampler.type }];
+    return [{ cell: v.label, queue: s.processor.maxQueueSize, dropped: v.cell.summary?.spans.dropped ?? 0, exporter: s.exporter ?? 'none', sampler: 'ratio' in s.sampler ? `${s.sampler.type} ${s.sampler.ratio}` : s.sampler.type }];
   });
   if (rows.length === 0) return null;
   const worst = [...rows].sort((a, b) => b.dropped - a.dropped)[0];
@@ -397,15 +408,17 @@ export function dropsChart(model: Model): Chart | null {
       width: 440,
       height: 260,
       layer: [
-        { mark: { type: 'line', opacity: 0.5 }, encoding: { x: { field: 'queue', type: 'quantitative' }, y: { field: 'dropped', type: 'quantitative' }, color: { field: 'exporter', type: 'nominal' }, detail: { field: 'sampler' } } },
+        {
+          mark: { type: 'line', opacity: 0.6 },
+          encoding: { x: { field: 'queue', type: 'quantitative' }, y: { field: 'dropped', type: 'quantitative' }, color: { field: 'exporter', type: 'nominal' }, detail: { field: 'sampler' } },
+        },
         {
           mark: { type: 'point', filled: true, size: 60 },
           encoding: {
             x: { field: 'queue', type: 'quantitative', title: 'batch processor maxQueueSize (spans, log₂)', scale: { type: 'log', base: 2 } },
             y: { field: 'dropped', type: 'quantitative', title: 'dropped spans per trial (median)' },
-            color: { field: 'exporter', type: 'nominal', title: 'exporter' },
-            shape: { field: 'sampler', type: 'nominal', title: 'sampler' },
-            tooltip: [{ field: 'cell' }, { field: 'queue', title: 'maxQueueSize' }, { field: 'dropped', format: ',.0f' }],
+            color: { field: 'exporter', type: 'nominal', title: 'exporter', scale: { scheme: 'tableau10' }, legend: { orient: 'right' } },
+            tooltip: [{ field: 'cell' }, { field: 'sampler' }, { field: 'queue', title: 'maxQueueSize' }, { field: 'dropped', format: ',.0f' }],
           },
         },
       ],
@@ -436,16 +449,21 @@ export function seriesChart(model: Model): Chart | null {
   const labels: string[] = [];
   const rows = views.flatMap((v) => {
     const t = worstTrial(v)!;
-    const label = `${v.cell.id} (round ${t.round + 1})`;
+    const label = `${v.label} (round ${t.round + 1})`;
     labels.push(label);
     return t.metrics.series.flatMap((s) => SERIES.map((m) => ({ trial: label, metric: m.key, seconds: s.tMs / 1000, value: m.pick(s) })).filter((r) => Number.isFinite(r.value)));
   });
   const alt = `Four line charts over the measured window, one line per trial, for ${labels.join('; ')}: CPU µs per request, RSS in MiB, event-loop lag in ms and batch queue depth in spans, one point per second.`;
+  const points = Math.max(...views.map((v) => worstTrial(v)!.metrics.series.length));
+  const short =
+    points < 3
+      ? ` This run’s measured window gives ${points === 1 ? 'one point' : `${points} points`} per trial: too few for a trend; lengthen load.durationSeconds to see one.`
+      : '';
   return {
     id: 'series',
     section: 'series',
     title: 'Inside the worst trials',
-    caption: 'A climbing RSS or queue depth means spans pile up faster than they leave; CPU or lag spikes that line up with queue drops are export batches being serialised.',
+    caption: `A climbing RSS or queue depth means spans pile up faster than they leave; CPU or lag spikes that line up with queue drops are export batches being serialised.${short}`,
     alt,
     spec: top('Per-second series of the worst trial per cell', alt, {
       data: { values: rows },
@@ -457,7 +475,7 @@ export function seriesChart(model: Model): Chart | null {
         height: 110,
         mark: { type: 'line', point: true, strokeWidth: 1.8 },
         encoding: {
-          x: { field: 'seconds', type: 'quantitative', title: 'seconds into the measured window' },
+          x: { field: 'seconds', type: 'quantitative', title: 'seconds into the measured window', scale: { zero: true }, axis: { format: '.1f', tickMinStep: 0.5 } },
           y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
           color: { field: 'trial', type: 'nominal', title: 'trial', sort: labels, scale: { scheme: 'tableau10' }, legend: { orient: 'top', columns: 1 } },
           tooltip: [{ field: 'trial' }, { field: 'metric' }, { field: 'seconds', format: '.1f' }, { field: 'value', format: ',.1f' }],
@@ -467,42 +485,58 @@ export function seriesChart(model: Model): Chart | null {
   };
 }
 
-/** A/B: each cell's CPU per request per variant, side by side. */
+/** A/B: each cell's CPU per request per variant, side by side, with the change against the reference variant. */
 export function abChart(model: Model): Chart | null {
-  if (model.variants.length === 0) return null;
-  const rows = model.cells.flatMap((v) =>
-    model.variants.flatMap((variant) => {
-      const s = cpuSpread(model, v, variant);
-      return s ? [{ cell: v.cell.id, variant, median: s.median, low: s.low, high: s.high, whiskers: s.kind === 'ci' ? 'confidence interval' : 'range over rounds' }] : [];
-    }),
-  );
+  if (model.variants.length < 2) return null;
+  const reference = model.input.analysis?.referenceVariant ?? model.variants[0];
+  const rows = model.cells.flatMap((v) => {
+    const s = cpuSpread(model, v);
+    if (!s || v.variant === undefined) return [];
+    const change = v.variant === reference ? undefined : metricAnalysis(model, v.cell.id, 'cpuUsPerRequest', v.variant)?.overhead?.relative;
+    return [
+      {
+        cell: v.cell.id,
+        variant: v.variant,
+        median: s.median,
+        low: s.low,
+        high: s.high,
+        whiskers: s.kind === 'ci' ? 'confidence interval' : 'range over rounds',
+        change: change ? `${pct(change.estimate)} [${pct(change.ci.low)}, ${pct(change.ci.high)}] vs ${reference}` : v.variant === reference ? 'reference' : 'not analysed',
+      },
+    ];
+  });
   if (rows.length === 0) return null;
   const domain = [...new Set(rows.map((r) => r.cell))];
   const y = cellAxis(domain);
-  const alt = `Grouped bar chart of CPU µs per request for ${domain.length} cells, one bar per variant (${model.variants.join(', ')}), with whiskers.`;
-  const step = Math.max(14, 8 * model.variants.length);
+  const offset = { field: 'variant', type: 'nominal', sort: model.variants, scale: { paddingInner: 0.1 } };
+  const changed = rows.filter((r) => r.change.includes('['));
+  const alt = `Grouped bar chart of CPU µs per request for ${domain.length} cells, one bar per variant (${model.variants.join(', ')}), with whiskers.${
+    changed.length > 0 ? ` Changes against ${reference}: ${changed.map((r) => `${r.cell} ${r.variant} ${r.change.replace(` vs ${reference}`, '')}`).join('; ')}.` : ''
+  }`;
   return {
     id: 'ab',
     section: 'ab',
     title: 'A/B: variants side by side',
-    caption: `Within each cell, compare the variants’ bars; whiskers that do not overlap mean a real difference. Whiskers: ${rows.some((r) => r.whiskers === 'confidence interval') ? 'confidence intervals from the analysis where it compared the variants, else ' : ''}the range over rounds.`,
+    caption: `Within each cell, compare the variants’ bars against ${reference}, the reference; whiskers that do not overlap mean a real difference. Whiskers: ${
+      rows.some((r) => r.whiskers === 'confidence interval') ? 'the confidence interval of each variant’s value, from the analysis' : 'the range over rounds'
+    }; hover a bar for the change and its interval.`,
     alt,
     spec: top('CPU µs per request by variant', alt, {
       data: { values: rows },
       width: 440,
-      height: { step: step * model.variants.length },
+      height: { step: Math.max(24, 12 * model.variants.length) },
       layer: [
         {
-          mark: { type: 'bar', height: { band: 0.8 } },
+          mark: { type: 'bar' },
           encoding: {
             y,
-            yOffset: { field: 'variant', type: 'nominal', sort: model.variants },
+            yOffset: offset,
             x: { field: 'median', type: 'quantitative', title: 'CPU µs per request (median over rounds)' },
-            color: { field: 'variant', type: 'nominal', title: 'variant', sort: model.variants },
-            tooltip: [{ field: 'cell' }, { field: 'variant' }, { field: 'median', format: ',.1f' }, { field: 'low', format: ',.1f' }, { field: 'high', format: ',.1f' }, { field: 'whiskers' }],
+            color: { field: 'variant', type: 'nominal', title: 'variant', sort: model.variants, scale: { scheme: 'tableau10' } },
+            tooltip: [{ field: 'cell' }, { field: 'variant' }, { field: 'median', format: ',.1f' }, { field: 'low', format: ',.1f' }, { field: 'high', format: ',.1f' }, { field: 'whiskers' }, { field: 'change' }],
           },
         },
-        { mark: { type: 'rule', color: COLORS.rule }, encoding: { y, yOffset: { field: 'variant', type: 'nominal', sort: model.variants }, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+        { mark: { type: 'rule', color: COLORS.rule, strokeWidth: 1.5 }, encoding: { y, yOffset: offset, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
       ],
     }),
   };

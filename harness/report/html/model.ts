@@ -18,6 +18,9 @@ export interface CellView {
   /** Position in results.cells; anchors and chart order follow it. */
   index: number;
   anchor: string;
+  /** The cell id, with ` @ variant` in a same-run A/B (results hold one entry per cell and variant there). */
+  label: string;
+  variant?: string;
   cell: CellResult;
   baseline: boolean;
   ok: MeasuredTrial[];
@@ -28,24 +31,33 @@ export interface CellView {
 export interface Model {
   input: HtmlReportInput;
   cells: CellView[];
-  order: string[];
+  /** The uninstrumented cell of the first variant (or the only one). */
   baseline?: CellView;
-  /** Variants seen in the trials, in first-seen order; empty for a run without variants. */
+  /** Variants seen in the results, in first-seen order (the first is the reference); empty for a run without variants. */
   variants: string[];
+}
+
+export const labelOf = (cellId: string, variant?: string) => (variant === undefined ? cellId : `${cellId} @ ${variant}`);
+
+/** The baseline a row's overhead is measured against: the uninstrumented cell of the same variant. */
+export function baselineFor(model: Model, view: CellView): CellView | undefined {
+  return model.cells.find((c) => c.baseline && c.variant === view.variant);
 }
 
 export function buildModel(input: HtmlReportInput): Model {
   const cells = input.results.cells.map((cell, index): CellView => ({
     index,
     anchor: `cell-${index}`,
+    label: labelOf(cell.id, cell.variant),
+    ...(cell.variant === undefined ? {} : { variant: cell.variant }),
     cell,
     baseline: cell.settings.tracing === 'off',
     ok: cell.trials.filter((t): t is MeasuredTrial => t.status === 'ok'),
     invalid: cell.trials.filter((t): t is MeasuredTrial => t.status === 'invalid'),
     failed: cell.trials.filter((t): t is FailedTrial => t.status === 'failed'),
   }));
-  const variants = [...new Set(input.results.cells.flatMap((c) => c.trials.flatMap((t) => (t.variant === undefined ? [] : [t.variant]))))];
-  return { input, cells, order: cells.map((c) => c.cell.id), baseline: cells.find((c) => c.baseline), variants };
+  const variants = [...new Set(input.results.cells.flatMap((c) => (c.variant === undefined ? [] : [c.variant])))];
+  return { input, cells, baseline: cells.find((c) => c.baseline), variants };
 }
 
 /** Median of finite values; NaN when there are none. */
@@ -57,9 +69,8 @@ export function median(values: number[]): number {
 }
 
 /** One value per counted (ok) trial, in round order. */
-export function roundValues(view: CellView, pick: (m: TrialMetrics) => number, variant?: string): { round: number; value: number }[] {
+export function roundValues(view: CellView, pick: (m: TrialMetrics) => number): { round: number; value: number }[] {
   return view.ok
-    .filter((t) => variant === undefined || t.variant === variant)
     .map((t) => ({ round: t.round, value: pick(t.metrics) }))
     .filter((v) => Number.isFinite(v.value))
     .sort((a, b) => a.round - b.round);
@@ -84,26 +95,22 @@ export interface Spread {
 }
 
 /**
- * CPU µs per request of a cell. With an analysis, the whiskers are the reference's median plus the paired overhead's
- * confidence interval: where this cell lies relative to the baseline; otherwise the range over rounds.
+ * CPU µs per request of a cell: the median over rounds, with whiskers from the analysis's confidence interval of the
+ * cell's own value when there is one, else the range over rounds.
  */
-export function cpuSpread(model: Model, view: CellView, variant?: string): Spread | null {
-  const values = roundValues(view, (m) => m.cpuUsPerRequest, variant).map((v) => v.value);
-  const analysed = cellAnalysis(model, view.cell.id, variant);
-  const metric = analysed?.metrics.cpuUsPerRequest;
-  if (metric && metric.overhead && analysed) {
-    const reference = metricAnalysis(model, analysed.referenceCellId, 'cpuUsPerRequest', analysed.referenceVariant);
-    if (reference && Number.isFinite(reference.median)) {
-      const ci = metric.overhead.absolute.ci;
-      return { median: metric.median, low: reference.median + ci.low, high: reference.median + ci.high, kind: 'ci', rounds: metric.values.length };
-    }
+export function cpuSpread(model: Model, view: CellView): Spread | null {
+  const values = roundValues(view, (m) => m.cpuUsPerRequest).map((v) => v.value);
+  const metric = metricAnalysis(model, view.cell.id, 'cpuUsPerRequest', view.variant);
+  if (metric?.level && Number.isFinite(metric.level.ci.low) && Number.isFinite(metric.level.ci.high)) {
+    return { median: Number.isFinite(metric.median) ? metric.median : median(values), low: metric.level.ci.low, high: metric.level.ci.high, kind: 'ci', rounds: metric.values.length };
   }
   if (values.length === 0) return null;
-  return { median: metric?.median ?? median(values), low: Math.min(...values), high: Math.max(...values), kind: 'range', rounds: values.length };
+  return { median: median(values), low: Math.min(...values), high: Math.max(...values), kind: 'range', rounds: values.length };
 }
 
 /** Overhead of a cell over the baseline, relative (fraction) and absolute (µs). */
 export interface Overhead {
+  /** NaN where the analysis could not form a ratio. */
   relative: { estimate: number; low: number; high: number };
   absoluteUs: { estimate: number; low: number; high: number };
   /** `ci` from the analysis; `range`: median and min–max of the per-round paired overheads. */
@@ -111,22 +118,27 @@ export interface Overhead {
   pairs: number;
 }
 
-/** CPU overhead over the baseline: the analysis's estimate when present, else paired by round from the trials. */
-export function cpuOverhead(model: Model, view: CellView, variant?: string): Overhead | null {
+/**
+ * CPU overhead over the baseline of the same variant: the analysis's estimate when it measured against that baseline
+ * (in a same-run A/B it measures against the base variant instead), else paired by round from the trials.
+ */
+export function cpuOverhead(model: Model, view: CellView): Overhead | null {
   if (view.baseline) return null;
-  const analysed = metricAnalysis(model, view.cell.id, 'cpuUsPerRequest', variant);
-  if (analysed?.overhead) {
-    const o = analysed.overhead;
+  const baseline = baselineFor(model, view);
+  const analysed = cellAnalysis(model, view.cell.id, view.variant);
+  const againstBaseline = analysed !== undefined && baseline !== undefined && analysed.referenceCellId === baseline.cell.id && analysed.referenceVariant === view.variant;
+  if (againstBaseline && analysed.metrics.cpuUsPerRequest?.overhead) {
+    const o = analysed.metrics.cpuUsPerRequest.overhead;
     return {
-      relative: { estimate: o.relative.estimate, low: o.relative.ci.low, high: o.relative.ci.high },
+      relative: o.relative ? { estimate: o.relative.estimate, low: o.relative.ci.low, high: o.relative.ci.high } : { estimate: Number.NaN, low: Number.NaN, high: Number.NaN },
       absoluteUs: { estimate: o.absolute.estimate, low: o.absolute.ci.low, high: o.absolute.ci.high },
       kind: 'ci',
       pairs: o.pairedRounds,
     };
   }
-  if (!model.baseline) return null;
-  const base = new Map(roundValues(model.baseline, (m) => m.cpuUsPerRequest, variant).map((v) => [v.round, v.value]));
-  const pairs = roundValues(view, (m) => m.cpuUsPerRequest, variant).flatMap((v) => {
+  if (!baseline) return null;
+  const base = new Map(roundValues(baseline, (m) => m.cpuUsPerRequest).map((v) => [v.round, v.value]));
+  const pairs = roundValues(view, (m) => m.cpuUsPerRequest).flatMap((v) => {
     const b = base.get(v.round);
     return b === undefined || !(b > 0) ? [] : [{ rel: v.value / b - 1, abs: v.value - b }];
   });
@@ -147,9 +159,9 @@ export function orderedChecks(verdicts: Verdicts | undefined): Check[] {
   return [...(verdicts?.checks ?? [])].sort((a, b) => rank[a.verdict] - rank[b.verdict]);
 }
 
-/** Budget checks of CPU per request, by cell, for the overhead chart's budget line and bar colours. */
-export function cpuBudgetChecks(model: Model): Check[] {
-  return (model.input.verdicts?.checks ?? []).filter((c) => c.kind === 'budget' && c.metric === 'cpuUsPerRequest' && c.variant === undefined);
+/** Budget checks of CPU per request: on the change over the baseline (overhead chart) or on the value itself (CPU chart). */
+export function cpuBudgetChecks(model: Model, of: Check['of']): Check[] {
+  return (model.input.verdicts?.checks ?? []).filter((c) => c.kind === 'budget' && c.metric === 'cpuUsPerRequest' && c.of === of);
 }
 
 /** The trial a reader should look inside: the most spans dropped, else the highest CPU per request. */

@@ -1,7 +1,7 @@
 import type { CellSettings } from '../../plan/types.js';
 import type { Results } from '../../measure/types.js';
 import { html, type SafeHtml } from './escape.js';
-import { auto, mib, num, pct, signed } from './format.js';
+import { mib, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
 import { cpuOverhead } from './model.js';
 import { cellWarnings } from './warnings.js';
@@ -12,12 +12,18 @@ function sampler(settings: CellSettings): string {
   return 'ratio' in s ? `${s.type} (ratio ${s.ratio})` : s.type;
 }
 
-function processor(settings: CellSettings): string {
-  if (settings.tracing === 'off') return '–';
+/** Processor type, then the batch options (queue, batch, delay ms, timeout ms), dashes where they do not apply. */
+function processor(settings: CellSettings): string[] {
+  if (settings.tracing === 'off') return ['–', '–', '–', '–', '–'];
   const p = settings.processor;
-  if (p === null) return 'n/a (nothing sampled)';
-  if (p.type === 'simple') return 'simple';
-  return `batch: queue ${num(p.maxQueueSize)}, batch ${num(p.maxExportBatchSize)}, delay ${num(p.scheduleDelayMillis)} ms, timeout ${num(p.exportTimeoutMillis)} ms`;
+  if (p === null) return ['n/a: nothing sampled', '–', '–', '–', '–'];
+  if (p.type === 'simple') return ['simple', '–', '–', '–', '–'];
+  return ['batch', num(p.maxQueueSize), num(p.maxExportBatchSize), num(p.scheduleDelayMillis), num(p.exportTimeoutMillis)];
+}
+
+/** A cell id that may wrap after each `~`, so long ids do not force the tables wider than the page. */
+function wrappable(label: string): SafeHtml {
+  return html`${label.split('~').map((part, i) => html`${i > 0 ? html`~<wbr>` : ''}${part}`)}`;
 }
 
 function exporter(settings: CellSettings): string {
@@ -25,21 +31,25 @@ function exporter(settings: CellSettings): string {
   return settings.exporter ?? 'n/a (nothing sampled)';
 }
 
+function collapsed(ids: string[]): SafeHtml | string {
+  if (ids.length === 0) return '–';
+  if (ids.length <= 2) return ids.join(', ');
+  return html`<details><summary>${ids.length} combinations</summary>${ids.join(', ')}</details>`;
+}
+
 /** Settings of every cell, so any figure can be traced to what ran. */
 export function settingsTable(model: Model): SafeHtml {
   return html`<div class="table-wrap"><table class="cells">
 <caption>Settings of each cell: what the service ran with</caption>
-<thead><tr><th scope="col">cell</th><th scope="col">sampler</th><th scope="col">processor</th><th scope="col">exporter</th><th scope="col">also stands for</th></tr></thead>
+<thead><tr><th scope="col">cell</th><th scope="col">sampler</th><th scope="col">processor</th><th scope="col">queue</th><th scope="col">batch</th><th scope="col">delay ms</th><th scope="col">timeout ms</th><th scope="col">exporter</th><th scope="col">also stands for</th></tr></thead>
 <tbody>${model.cells.map(
     (v) =>
-      html`<tr><th scope="row"><a href="#${v.anchor}">${v.cell.id}</a></th><td>${sampler(v.cell.settings)}</td><td>${processor(v.cell.settings)}</td><td>${exporter(v.cell.settings)}</td><td>${
-        v.cell.collapsed.length > 0 ? v.cell.collapsed.join(', ') : '–'
-      }</td></tr>\n`,
+      html`<tr><th scope="row" class="nowrap"><a href="#${v.anchor}">${v.label}</a></th><td>${sampler(v.cell.settings)}</td>${processor(v.cell.settings).map((x, i) => html`<td${i > 0 ? html` class="n"` : ''}>${x}</td>`)}<td class="nowrap">${exporter(v.cell.settings)}</td><td>${collapsed(v.cell.collapsed)}</td></tr>\n`,
   )}</tbody></table></div>`;
 }
 
 const METRIC_COLUMNS = [
-  'trials counted',
+  'counted',
   'CPU µs/req',
   'overhead',
   'p50 µs',
@@ -56,12 +66,12 @@ const METRIC_COLUMNS = [
   'queued',
 ];
 
-function overheadCell(model: Model, v: CellView): string {
+function overheadCell(model: Model, v: CellView): SafeHtml | string {
   if (v.baseline) return 'baseline';
   const o = cpuOverhead(model, v);
   if (!o) return '–';
-  const range = o.pairs > 1 ? ` [${signed(o.relative.low * 100, 1)}, ${signed(o.relative.high * 100, 1)}]` : '';
-  return `${pct(o.relative.estimate)}${range}`;
+  const range = o.pairs > 1 ? html`<span class="ci">[${pct(o.relative.low)}, ${pct(o.relative.high)}]</span>` : '';
+  return html`${pct(o.relative.estimate)}${range}`;
 }
 
 function metricCells(model: Model, v: CellView): SafeHtml {
@@ -69,7 +79,7 @@ function metricCells(model: Model, v: CellView): SafeHtml {
   const counted = `${s?.trials ?? 0} of ${v.cell.trials.length}`;
   if (!s) return html`<td>${counted}</td>${METRIC_COLUMNS.slice(1).map(() => html`<td>–</td>`)}`;
   const traced = v.cell.settings.tracing === 'sdk';
-  const values = [
+  const values: (string | SafeHtml)[] = [
     counted,
     num(s.cpuUsPerRequest, 1),
     overheadCell(model, v),
@@ -103,11 +113,11 @@ function warningRow(v: CellView): SafeHtml | string {
 /** Every cell's figures (medians over counted rounds), with its warnings right under it. */
 export function metricsTable(model: Model): SafeHtml {
   const ci = model.input.analysis ? `${Math.round(model.input.analysis.level * 100)}% confidence interval` : 'range over paired rounds';
-  return html`<div class="table-wrap"><table class="cells metrics">
-<caption>Medians over the counted rounds; overhead is CPU per request over the baseline, with its ${ci} in brackets; latency is corrected (from the intended send time)</caption>
+  return html`<p class="table-note">Medians over the counted rounds (counted: trials that passed the validity checks). Overhead is CPU per request over the baseline, with its ${ci} in brackets; latency is corrected (from the intended send time); warnings sit under the cell they concern.</p>
+<div class="table-wrap"><table class="cells metrics">
 <thead><tr><th scope="col">cell</th>${METRIC_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
 <tbody>${model.cells.map(
-    (v) => html`<tr id="${v.anchor}"${cellWarnings(v).length > 0 ? html` class="has-warnings"` : ''}><th scope="row">${v.cell.id}</th>${metricCells(model, v)}</tr>\n${warningRow(v)}`,
+    (v) => html`<tr id="${v.anchor}"${cellWarnings(v).length > 0 ? html` class="has-warnings"` : ''}><th scope="row">${wrappable(v.label)}</th>${metricCells(model, v)}</tr>\n${warningRow(v)}`,
   )}</tbody></table></div>`;
 }
 
@@ -153,9 +163,4 @@ ${kv([
   ['reproduce', html`<code>${reproduceCommand(results)}</code>`],
 ])}
 <details><summary>The whole config as the run used it (defaults filled in)</summary><pre>${JSON.stringify(c, null, 2)}</pre></details>`;
-}
-
-/** Short per-cell figure used in the banner's list of cells with warnings. */
-export function cellHeadline(v: CellView): string {
-  return v.cell.summary ? `${auto(v.cell.summary.cpuUsPerRequest)} µs CPU/req` : 'no counted trial';
 }

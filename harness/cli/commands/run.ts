@@ -1,0 +1,79 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gateFails } from '../../budget/judge.js';
+import { loadBudgetsFile } from '../../budget/load.js';
+import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
+import { consoleTable } from '../../report/console-table.js';
+import { judgeRun, viewFilesIn, writeViews } from '../../report/views.js';
+import { runBenchmark } from '../../run/run.js';
+import { killAllChildren } from '../../target/launch.js';
+import { EXIT, UsageError } from '../errors.js';
+import { integerFlag, percentFlag } from '../flags.js';
+
+export const DEFAULT_THRESHOLD = 0.05;
+
+/** GitHub shows this file on the run's page; read at the edge, like every environment variable. */
+export function appendStepSummary(markdownFile: string): void {
+  const target = process.env.GITHUB_STEP_SUMMARY;
+  if (target) appendFileSync(target, readFileSync(markdownFile, 'utf8') + '\n');
+}
+
+/** SIGINT/SIGTERM abort the run (what was measured is written); a second one quits at once. */
+export function interruptible(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      killAllChildren();
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(`\n${signal}: stopping after killing the running service; writing what was measured so far (again to quit now)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { signal: controller.signal, dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      out: { type: 'string' },
+      rounds: { type: 'string' },
+      seed: { type: 'string' },
+      budgets: { type: 'string' },
+      threshold: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`run takes no arguments (got '${positionals.join(' ')}'); use --config FILE`);
+  const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
+  const configFile = values.config ?? defaultConfigPath();
+  const config = await loadConfigFile(configFile, { rounds: integerFlag('rounds', values.rounds, 1), seed: integerFlag('seed', values.seed, 0) });
+  // Budgets from a file join the config's, so results.json holds every budget that was judged.
+  if (values.budgets) config.budgets = [...(config.budgets ?? []), ...(await loadBudgetsFile(values.budgets))];
+  const log = (line: string) => {
+    if (!values.quiet) process.stderr.write(line + '\n');
+  };
+
+  const interrupt = interruptible();
+  try {
+    const { results, dir } = await runBenchmark({ config, configFile, reportsDir: resolve(values.out ?? 'reports'), log, signal: interrupt.signal });
+    process.stdout.write(consoleTable(results) + '\n');
+    const judged = judgeRun(results, { threshold });
+    const files = viewFilesIn(dir);
+    writeViews(files, results, judged);
+    appendStepSummary(files.summaryMd);
+    const { pass, fail, inconclusive } = judged.verdicts.counts;
+    log(`checks: ${fail} fail, ${inconclusive} inconclusive, ${pass} pass`);
+    log(`results: ${dir}/results.json\nreport:  ${files.reportHtml}\nsummary: ${files.summaryMd}`);
+    if (results.status === 'interrupted') return EXIT.interrupted;
+    return gateFails(judged.verdicts, { strict: values.strict }) ? EXIT.checkFailed : EXIT.ok;
+  } finally {
+    interrupt.dispose();
+  }
+}

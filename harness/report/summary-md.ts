@@ -1,0 +1,207 @@
+import { formatInterval, formatValue } from '../budget/format.js';
+import { metricLabel } from '../budget/judge.js';
+import type { Check, Verdicts } from '../budget/types.js';
+import type { Results } from '../measure/types.js';
+import type { Analysis, CellAnalysis } from '../stats/types.js';
+
+/** GitHub takes at most 1 MiB per step summary; stop well before, leaving room for what follows a truncated table. */
+export const SUMMARY_MAX_BYTES = 900_000;
+const RESERVE_BYTES = 4_000;
+/** Longest text taken from a config or a message into one table cell. */
+const MAX_CELL_CHARS = 400;
+
+/** Text from configs, names and messages, safe in a table cell: no markup, no HTML, no line breaks, bounded. */
+export function escapeMarkdown(text: string): string {
+  const clipped = text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS)}…` : text;
+  return clipped
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~])/g, '\\$1');
+}
+
+/** Cell ids read best as code; anything that could break out of a code span is escaped text instead. */
+function code(text: string): string {
+  return /^[\w.~@-]{1,200}$/.test(text) ? `\`${text}\`` : escapeMarkdown(text);
+}
+
+const cellName = (cellId: string, variant?: string) => code(variant === undefined ? cellId : `${cellId}@${variant}`);
+
+/** Appends lines until the byte budget is spent; a table that does not fit ends with a note saying what was left out. */
+class Writer {
+  private readonly lines: string[] = [];
+  private bytes = 0;
+  truncated = false;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Adds a line if it fits before the reserve; false once the budget is spent. */
+  add(line: string): boolean {
+    const size = Buffer.byteLength(line, 'utf8') + 1;
+    if (this.bytes + size > this.maxBytes - RESERVE_BYTES) {
+      this.truncated = true;
+      return false;
+    }
+    this.lines.push(line);
+    this.bytes += size;
+    return true;
+  }
+
+  /** Always added: closing tags and truncation notes, paid from the reserve. */
+  force(line: string): void {
+    this.lines.push(line);
+    this.bytes += Buffer.byteLength(line, 'utf8') + 1;
+  }
+
+  table(header: string[], rows: string[][]): void {
+    if (!this.add(`| ${header.join(' | ')} |`) || !this.add(`|${header.map(() => ' --- ').join('|')}|`)) return;
+    for (let i = 0; i < rows.length; i++) {
+      if (!this.add(`| ${rows[i].join(' | ')} |`)) {
+        this.force('');
+        this.force(
+          `_${(rows.length - i).toLocaleString('en-US')} more rows not shown: this summary is capped at ${Math.round(this.maxBytes / 1000)} KB (GitHub's step summary takes at most 1 MiB). Every check is in junit.xml and results.json._`,
+        );
+        return;
+      }
+    }
+  }
+
+  text(): string {
+    return `${this.lines.join('\n')}\n`;
+  }
+}
+
+function headline(results: Results, verdicts: Verdicts): string {
+  const { pass, fail, inconclusive } = verdicts.counts;
+  const total = pass + fail + inconclusive;
+  const run = results.status === 'complete' ? '' : ` (run ${results.status})`;
+  const name = escapeMarkdown(results.config?.name ?? results.runId);
+  if (total === 0) return `## ℹ️ tracebench ${name}: no checks${run}: no budgets or comparisons were given`;
+  const counts = `${fail} failed · ${inconclusive} inconclusive · ${pass} passed`;
+  if (fail > 0) return `## ❌ tracebench ${name}: ${counts}${run}`;
+  if (inconclusive > 0) return `## ⚠️ tracebench ${name}: no failures, ${counts}${run}`;
+  return `## ✅ tracebench ${name}: all ${pass} checks pass${run}`;
+}
+
+const KIND: Record<Check['kind'], string> = { budget: 'budget', regression: 'regression', ab: 'A/B' };
+
+function checkRow(c: Check, last: string): string[] {
+  const measured = !Number.isFinite(c.measured.estimate)
+    ? 'not measured'
+    : c.judgedOn === 'rounds'
+      ? `worst round ${formatValue(c.measured.estimate, c.measured.unit)}`
+      : formatValue(c.measured.estimate, c.measured.unit, c.of === 'change');
+  const interval =
+    c.judgedOn !== 'rounds'
+      ? formatInterval(c)
+      : c.measured.low === c.measured.high
+        ? `every round ${formatValue(c.measured.high, c.measured.unit)}`
+        : `rounds from ${formatInterval({ ...c, of: 'value' })}`;
+  return [cellName(c.cellId, c.variant), escapeMarkdown(metricLabel(c.metric)), KIND[c.kind], escapeMarkdown(measured), escapeMarkdown(interval), escapeMarkdown(c.limit.text), last];
+}
+
+
+function overheadCell(cell: CellAnalysis): string {
+  const rel = cell.metrics.cpuUsPerRequest?.overhead?.relative;
+  if (!rel) return cell.cellId === cell.referenceCellId && cell.variant === cell.referenceVariant ? 'reference' : '–';
+  const pct = (x: number) => formatValue(x * 100, '%', true);
+  return escapeMarkdown(`${pct(rel.estimate)} (${pct(rel.ci.low)} to ${pct(rel.ci.high)})`);
+}
+
+function trialsCell(results: Results, cell: CellAnalysis): string {
+  const trials = results.cells
+    .filter((c) => c.id === cell.cellId)
+    .flatMap((c) => c.trials.filter((t) => (t.variant ?? (c as { variant?: string }).variant) === cell.variant));
+  return `${trials.filter((t) => t.status === 'ok').length}/${trials.length}`;
+}
+
+function cellRows(results: Results, analysis: Analysis): string[][] {
+  return analysis.cells.map((cell) => {
+    const cpu = cell.metrics.cpuUsPerRequest;
+    const p99 = cell.metrics['latencyUs.p99'];
+    const dropped = cell.metrics['spans.dropped'];
+    const worstDropped = dropped && dropped.values.length ? Math.max(...dropped.values.map((v) => v.value)) : Number.NaN;
+    return [
+      cellName(cell.cellId, cell.variant),
+      trialsCell(results, cell),
+      cpu ? escapeMarkdown(formatValue(cpu.median, 'µs')) : '–',
+      overheadCell(cell),
+      p99 ? escapeMarkdown(formatValue(p99.median, 'µs')) : '–',
+      Number.isFinite(worstDropped) ? String(worstDropped) : '–',
+    ];
+  });
+}
+
+/**
+ * The GitHub step summary: the verdict in one line, failures first (value, interval, limit), then inconclusive checks
+ * with the rounds that would settle them, the passes and a per-cell table folded away. Capped at SUMMARY_MAX_BYTES.
+ */
+export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, analysis: Analysis, maxBytes = SUMMARY_MAX_BYTES): string {
+  const w = new Writer(maxBytes);
+  const env = results.environment;
+  const failed = verdicts.checks.filter((c) => c.verdict === 'fail');
+  const inconclusive = verdicts.checks.filter((c) => c.verdict === 'inconclusive');
+  const passed = verdicts.checks.filter((c) => c.verdict === 'pass');
+  const rounds = Math.max(0, ...analysis.cells.map((c) => c.rounds));
+  const CHECK_HEADER = ['cell', 'metric', 'check', 'measured', `${Math.round(analysis.level * 100)}% CI`, 'limit'];
+
+  w.add(headline(results, verdicts));
+  w.add('');
+  w.add(
+    escapeMarkdown(
+      `run ${results.runId} · ${rounds} rounds · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'} · ${Math.round(analysis.level * 100)}% intervals (Student's t over rounds)`,
+    ),
+  );
+  w.add('');
+
+  if (failed.length > 0) {
+    w.add(`### ❌ Failed (${failed.length})`);
+    w.add('');
+    w.table([...CHECK_HEADER, 'why'], failed.map((c) => checkRow(c, escapeMarkdown(c.message))));
+    w.add('');
+  }
+  if (inconclusive.length > 0) {
+    w.add(`### ⚠️ Inconclusive (${inconclusive.length}): add rounds to settle`);
+    w.add('');
+    w.add('The interval straddles the limit: the run cannot tell. Inconclusive checks do not fail the job unless `--strict` is given; rerun with the rounds shown (in all) to settle them.');
+    w.add('');
+    w.table([...CHECK_HEADER, 'rounds to settle'], inconclusive.map((c) => checkRow(c, c.roundsToSettle !== undefined ? String(c.roundsToSettle) : '–')));
+    w.add('');
+  }
+  if (verdicts.notes.length > 0) {
+    w.add('### Notes');
+    w.add('');
+    for (const note of verdicts.notes) if (!w.add(`- ${escapeMarkdown(note)}`)) break;
+    w.add('');
+  }
+  if (passed.length > 0 && w.add(`<details><summary>✅ Passed (${passed.length})</summary>`)) {
+    w.add('');
+    w.table(CHECK_HEADER, passed.map((c) => checkRow(c, '')).map((r) => r.slice(0, -1)));
+    w.force('');
+    w.force('</details>');
+    w.force('');
+  }
+  if (w.add('<details><summary>Cells: CPU per request, overhead, p99 latency, dropped spans</summary>')) {
+    w.add('');
+    const reference = analysis.referenceVariant !== undefined ? `the same cell of ${analysis.referenceVariant}` : (analysis.cells[0]?.referenceCellId ?? 'baseline');
+    w.add(escapeMarkdown(`Medians over rounds; CPU overhead against ${reference}, paired by round, with its ${Math.round(analysis.level * 100)}% interval.`));
+    w.add('');
+    w.table(['cell', 'ok trials', 'CPU µs/req', 'CPU overhead (CI)', 'p99 latency', 'dropped (worst round)'], cellRows(results, analysis));
+    w.force('');
+    w.force('</details>');
+  }
+  if (results.notes?.length > 0 && w.add('')) {
+    if (w.add(`<details><summary>Run notes (${results.notes.length})</summary>`)) {
+      w.add('');
+      for (const note of results.notes) if (!w.add(`- ${escapeMarkdown(note)}`)) break;
+      w.force('');
+      w.force('</details>');
+    }
+  }
+  if (w.truncated) {
+    w.force('');
+    w.force(`_This summary was cut at ${Math.round(maxBytes / 1000)} KB; the full verdicts are in junit.xml and results.json._`);
+  }
+  return w.text();
+}
