@@ -23,7 +23,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
   const verdicts = compareResults(base, head, { threshold, seed: head.seed });
   for (const check of [...verdicts.checks].sort((a, b) => (a.verdict === 'fail' ? -1 : 0) - (b.verdict === 'fail' ? -1 : 0)))
-    process.stdout.write(`${check.verdict.toUpperCase().padEnd(12)} ${check.message}\n`);
+    process.stdout.write(`${check.verdict.toUpperCase().padEnd(12)} ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`);
   for (const note of verdicts.notes) process.stdout.write(`note: ${note}\n`);
   const { pass, fail, inconclusive } = verdicts.counts;
   process.stdout.write(`${fail} fail, ${inconclusive} inconclusive, ${pass} pass (threshold +${(threshold * 100).toFixed(1)}%)\n`);
