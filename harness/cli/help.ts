@@ -5,6 +5,7 @@ Usage:
   tracebench report RESULTS.json [--out FILE] [--threshold P]
   tracebench compare BASE.json HEAD.json [--threshold P] [--strict] [--summary FILE] [--junit FILE]
   tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--out DIR]
+  tracebench micro [--suite NAME]... [--quick] [--out DIR]
   tracebench --help
 
 Commands:
@@ -13,6 +14,8 @@ Commands:
   report      Rebuild report.html, summary.md and junit.xml from a results.json without re-running.
   compare     Regression verdicts of HEAD against BASE per cell present in both (different runs: unpaired).
   calibrate   A/A rounds of one cell: the noise floor of CPU per request and the rounds a threshold needs.
+  micro       tinybench suites of the SDK's primitives (span, propagation, sampler, processor, serialize), each in
+              its own worker; ns per operation and the published claims side by side.
 
 Options:
   --config FILE     YAML config (see README "Config reference"; JSON Schema in schema/).

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { calibrateCommand } from './commands/calibrate.js';
 import { compareCommand } from './commands/compare.js';
+import { microCommand } from './commands/micro.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { EXIT, TracebenchError, UsageError } from './errors.js';
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   report: reportCommand,
   compare: compareCommand,
   calibrate: calibrateCommand,
+  micro: microCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
