@@ -1,12 +1,5 @@
+import { median } from '../stats/interval.js';
 import type { CellSummary, SpanFate, TrialMetrics, TrialRecord } from './types.js';
-
-/** Median of finite values; NaN when there are none. */
-export function median(values: number[]): number {
-  const xs = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (xs.length === 0) return Number.NaN;
-  const mid = xs.length >> 1;
-  return xs.length % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
-}
 
 /** Medians over rounds of each figure, from the trials that counted; null when none did. */
 export function summariseCell(trials: TrialRecord[]): CellSummary | null {

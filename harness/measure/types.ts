@@ -1,22 +1,12 @@
 import type { Config } from '../config/types.js';
 import type { PercentilesUs } from '../load/types.js';
 import type { CellSettings } from '../plan/types.js';
-import type { ProbeSecond } from '../target/protocol.js';
+import type { ProbeSecond, SpanCounts } from '../target/protocol.js';
 
 /** Bumped on any incompatible change to results.json / results.jsonl. */
 export const RESULTS_SCHEMA_VERSION = 1;
 
-export interface SpanFate {
-  /** Every span start, recorded or not. */
-  started: number;
-  sampled: number;
-  ended: number;
-  exported: number;
-  failed: number;
-  /** Dropped because the batch processor's queue was full. */
-  dropped: number;
-  /** In the queue or an unanswered export after the drain. */
-  queuedAtEnd: number;
+export interface SpanFate extends SpanCounts {
   /** Counted by the sink. */
   received: number;
 }

@@ -97,7 +97,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     environment,
     notes: plan.notes,
     cells: plan.cells.flatMap((cell) =>
-      [...(config.variants?.map((v) => v.name) ?? [undefined])].map((variant) => {
+      (config.variants?.map((v) => v.name) ?? [undefined]).map((variant) => {
         const own = trials.filter((t) => t.cellId === cell.id && t.variant === variant);
         return { id: cell.id, ...(variant ? { variant } : {}), settings: cell.settings, collapsed: cell.collapsed, trials: own, summary: summariseCell(own) };
       }),

@@ -5,7 +5,7 @@ import { checkTrial } from '../measure/validity.js';
 import type { Cell } from '../plan/types.js';
 import type { Sink } from '../sink/types.js';
 import type { LaunchOptions, RunningService } from '../target/launch.js';
-import { ServiceError } from '../target/launch.js';
+import { ServiceError, describeExit } from '../target/launch.js';
 import type { ProbeSpanReport, ProbeWindowReport } from '../target/protocol.js';
 
 export interface TrialContext {
@@ -53,7 +53,7 @@ function orExit<T>(service: RunningService, work: Promise<T>): Promise<T> {
   return Promise.race([
     work,
     service.exited.then((info) => {
-      throw new ServiceError(`service ${info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`} mid-trial`, service.stderrTail());
+      throw new ServiceError(`service ${describeExit(info)} mid-trial`, service.stderrTail());
     }),
   ]);
 }

@@ -20,9 +20,10 @@ export function standardDeviation(xs: readonly number[]): number {
   return Math.sqrt(ss / (xs.length - 1));
 }
 
+/** Median of the finite values (NaN and ±Infinity, e.g. a trial with no requests, are left out); NaN when none. */
 export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }

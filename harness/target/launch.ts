@@ -61,6 +61,11 @@ export class ServiceError extends Error {
   }
 }
 
+/** `exited with code 70`, `was killed by SIGKILL`. */
+export function describeExit(info: ExitInfo): string {
+  return info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+}
+
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   // The harness's own tracing settings, or a TypeScript loader in NODE_OPTIONS, must not leak into what is measured.
@@ -117,8 +122,6 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   };
-
-  const describeExit = (info: ExitInfo) => (info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`);
 
   try {
     const port = await new Promise<number>((resolve, reject) => {

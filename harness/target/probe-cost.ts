@@ -1,5 +1,5 @@
 import { createLoadGenerator } from '../load/generator.js';
-import { median } from '../measure/summary.js';
+import { median } from '../stats/interval.js';
 import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
 import { launchService } from './launch.js';
 import { processCpuUs } from './schedstat.js';

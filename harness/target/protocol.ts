@@ -33,9 +33,9 @@ export interface ProbeWindowReport {
   series: ProbeSecond[];
 }
 
-export interface ProbeSpanReport {
-  /** False when the service runs no tracing SDK (the baseline): counters are all zero. */
-  tracing: boolean;
+/** A trial's span counts as the service sees them: `ended = exported + failed + dropped + queuedAtEnd`. */
+export interface SpanCounts {
+  /** Every span start, recorded or not. */
   started: number;
   sampled: number;
   ended: number;
@@ -45,6 +45,11 @@ export interface ProbeSpanReport {
   dropped: number;
   /** Still in the processor's queue, or inside an unanswered export call, after the drain. */
   queuedAtEnd: number;
+}
+
+export interface ProbeSpanReport extends SpanCounts {
+  /** False when the service runs no tracing SDK (the baseline): counters are all zero. */
+  tracing: boolean;
   /** False when forceFlush did not finish within the drain timeout. */
   drained: boolean;
   /** Failed spans per export error message. */

@@ -3,7 +3,8 @@ import { budgetTicks, bandStep, cellAxis, COLORS, measuredViews, RANK, top, VERD
 import { abChart, dropsChart, seriesChart, spanFateChart } from './charts-spans.js';
 import { auto, MIB, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
-import { cpuBudgetChecks, cpuOverhead, cpuSpread, labelOf, median, roundValues } from './model.js';
+import { median } from '../../stats/interval.js';
+import { cpuBudgetChecks, cpuOverhead, cpuSpread, labelOf, roundValues } from './model.js';
 
 export type { Chart, Section, VlSpec } from './chart-kit.js';
 

@@ -1,6 +1,7 @@
 import type { Check, Verdicts } from '../../budget/types.js';
 import type { CellResult, Results, TrialMetrics, TrialRecord } from '../../measure/types.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../../stats/types.js';
+import { median } from '../../stats/interval.js';
 
 /** What the HTML report is a view of: the results, and when the run judged them, the analysis and verdicts. */
 export interface HtmlReportInput {
@@ -58,14 +59,6 @@ export function buildModel(input: HtmlReportInput): Model {
   }));
   const variants = [...new Set(input.results.cells.flatMap((c) => (c.variant === undefined ? [] : [c.variant])))];
   return { input, cells, baseline: cells.find((c) => c.baseline), variants };
-}
-
-/** Median of finite values; NaN when there are none. */
-export function median(values: number[]): number {
-  const xs = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (xs.length === 0) return Number.NaN;
-  const mid = xs.length >> 1;
-  return xs.length % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
 }
 
 /** One value per counted (ok) trial, in round order. */

@@ -1,5 +1,5 @@
 import type { CellView } from './model.js';
-import { median } from './model.js';
+import { median } from '../../stats/interval.js';
 import { num } from './format.js';
 
 /** Round-to-round spread of CPU per request above this makes smaller differences between cells indistinguishable from noise. */
