@@ -107,6 +107,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
   let sink: Sink | undefined;
   let generator: LoadGenerator | undefined;
   let final: Results | undefined;
+  let loopFinished = false;
   try {
     try {
       sink = await deps.startSink(config);
@@ -132,15 +133,18 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       for (const w of trial.warnings) log(`    ! ${w}`);
       if (trial.status === 'failed' && trial.stderrTail.length > 0) log(`    service stderr (last lines):\n${trial.stderrTail.map((l) => `      ${l}`).join('\n')}`);
     }
+    loopFinished = true;
   } finally {
-    const status: Results['status'] = signal.aborted ? 'interrupted' : trials.length > 0 && trials.every((t) => t.status === 'failed') ? 'failed' : 'complete';
+    const everyTrialFailed = trials.length > 0 && trials.every((t) => t.status === 'failed');
+    const status: Results['status'] = signal.aborted ? 'interrupted' : !loopFinished || everyTrialFailed ? 'failed' : 'complete';
     final = results(status);
     store.writeResults(final);
     store.markLatest();
     await generator?.close().catch(() => undefined);
     await sink?.close().catch(() => undefined);
     rmSync(scratch, { recursive: true, force: true });
-    if (status === 'failed') throw new RunError(`every trial failed; see ${store.jsonlPath} for each error and the service's last stderr lines`);
+    // An error already on its way out (the sink did not start) goes on as it is; this one is for trials that all failed.
+    if (loopFinished && everyTrialFailed) throw new RunError(`every trial failed; see ${store.jsonlPath} for each error and the service's last stderr lines`);
   }
   return { results: final!, dir: store.dir };
 }
