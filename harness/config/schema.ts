@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { budgetsSchema } from '../budget/schema.js';
 import { describeValue } from './issues.js';
-import { EXPORTERS, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
+import { EXPORTERS, PROPAGATORS, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
 import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting, SinkSetting } from './types.js';
 
 // The user-facing YAML. Options and defaults are documented once, in types.ts; descriptions here are for editors' hovers.
 
-export { EXPORTERS, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
+export { EXPORTERS, PROPAGATORS, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
 
 /** The OpenTelemetry batch span processor's defaults (OTEL_BSP_*). */
 export const BATCH_DEFAULTS = { maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelayMillis: 5000, exportTimeoutMillis: 30000 } as const;
@@ -144,7 +144,7 @@ export const sinkSchema = z
   .describe('How the receiving backend behaves: { mode: ok }, { mode: slow, delayMs }, { mode: error, statusCode, fraction }, { mode: down }.');
 
 // Variables each cell sets (or the orchestrator sets per trial): a value in service.env would silently override the matrix.
-const RESERVED_ENV = /^(OTEL_(TRACES_|BSP_|SDK_DISABLED$|EXPORTER_(OTLP|ZIPKIN)_)|TRACEBENCH_(INSTRUMENTATION|SPAN_PROCESSOR|WORKLOAD|EXTRA_CPU_US_PER_REQUEST|TEST_SPAN_COST_US)$)/;
+const RESERVED_ENV = /^(OTEL_(TRACES_|BSP_|SDK_DISABLED$|PROPAGATORS$|EXPORTER_(OTLP|ZIPKIN)_)|TRACEBENCH_(INSTRUMENTATION|SPAN_PROCESSOR|WORKLOAD|SERVICE|PEERS|EXTRA_CPU_US_PER_REQUEST|TEST_SPAN_COST_US)$)/;
 
 const envName = z
   .string()
@@ -162,6 +162,15 @@ const envSchema = z
   )
   .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
 
+const propagatorSchema = z.enum(PROPAGATORS, {
+  error: (iss) => `expected one of ${PROPAGATORS.join(', ')}, got ${describeValue(iss.input)}`,
+});
+
+const perServiceSchema = z.strictObject({
+  propagator: propagatorSchema.optional().describe("This service's propagator instead of the cell's (a mismatch breaks traces)."),
+  env: envSchema.prefault({}).describe("Extra environment for this service's process, over service.env."),
+});
+
 const serviceSchema = z.strictObject({
   workload: nonEmptyString().default('user-api').describe("Workload name (a file in workloads/) or a path to a workload YAML."),
   entry: nonEmptyString().optional().describe('A custom service entry (compiled JavaScript); the reference service when absent.'),
@@ -170,6 +179,10 @@ const serviceSchema = z.strictObject({
   requestPath: urlPath().default('/api/users/42').describe('Path the load generator requests.'),
   startupTimeoutMs: wholeNumber(100, 600_000).default(10_000).describe('How long the service may take to become ready, ms.'),
   extraCpuUsPerRequest: wholeNumber(0, 1_000_000).default(0).describe('Test-only: CPU burned per request on top of the workload, µs.'),
+  perService: z
+    .record(z.string().regex(/^[A-Za-z][\w.-]*$/, { error: (iss) => `not a service name: ${describeValue(iss.input)}` }), perServiceSchema)
+    .default({})
+    .describe('Per service of the workload (by name): settings over the cell\'s, e.g. { inventory: { propagator: b3 } }.'),
 });
 
 const loadSchema = z.strictObject({
@@ -197,6 +210,7 @@ const matrixSchema = z.strictObject({
   sampler: z.array(samplerSchema).min(1).prefault(['always_on']).describe('Samplers to measure. Default [always_on].'),
   processor: z.array(processorSchema).min(1).prefault(['batch']).describe('Span processors to measure. Default [batch].'),
   exporter: z.array(exporterSchema).min(1).prefault(['otlp-http-protobuf']).describe('Exporters to measure. Default [otlp-http-protobuf].'),
+  propagator: z.array(propagatorSchema).min(1).prefault(['tracecontext']).describe('Context propagators (OTEL_PROPAGATORS) to measure. Default [tracecontext].'),
 });
 
 const variantSchema = z.strictObject({

@@ -28,6 +28,20 @@ export type ProcessorSetting =
 /** `none`: the SDK runs and nothing leaves the process; `console`: to a file, never the terminal. */
 export type ExporterSetting = 'none' | 'console' | 'otlp-http-protobuf' | 'otlp-http-json' | 'zipkin';
 
+/**
+ * Context propagation (OTEL_PROPAGATORS): `tracecontext` is W3C trace context with W3C baggage; `b3` the single
+ * `b3` header, `b3multi` the `X-B3-*` headers; `jaeger` the `uber-trace-id` header; `xray` AWS X-Ray's header.
+ */
+export type PropagatorSetting = 'tracecontext' | 'b3' | 'b3multi' | 'jaeger' | 'xray';
+
+/** Settings for one service of a multi-service workload, over the cell's. */
+export interface PerServiceConfig {
+  /** This service propagates with this instead of the cell's propagator: a mismatch breaks traces. */
+  propagator?: PropagatorSetting;
+  /** Extra environment for this service's process, over service.env. */
+  env: Record<string, string>;
+}
+
 /** How the sink (the receiving backend) behaves during a trial. */
 export type SinkSetting =
   | { mode: 'ok' }
@@ -51,6 +65,8 @@ export interface ServiceConfig {
   startupTimeoutMs: number;
   /** Test-only: CPU burned per request on top of the workload (µs). @default 0 */
   extraCpuUsPerRequest: number;
+  /** Per service name of the workload: settings over the cell's (e.g. a mismatched propagator). @default {} */
+  perService: Record<string, PerServiceConfig>;
 }
 
 export interface LoadConfig {
@@ -74,6 +90,8 @@ export interface MatrixConfig {
   sampler: SamplerSetting[];
   processor: ProcessorSetting[];
   exporter: ExporterSetting[];
+  /** @default ['tracecontext'] */
+  propagator: PropagatorSetting[];
 }
 
 /** One variant of the system under test in a same-run A/B. */

@@ -1,10 +1,13 @@
 import { encodeHistogram, mergeEncoded, toPercentilesUs } from './histogram.js';
+import { addTruthCounts, emptyTruthCounts } from './mix.js';
 import type { OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
 import type { OpenLoopOptions, OpenLoopResult, PercentilesUs } from './types.js';
 
 /** Splits the offered rate evenly: one task per worker thread. */
 export function splitIntoTasks(o: OpenLoopOptions): OpenLoopTask[] {
-  return Array.from({ length: o.threads }, () => ({
+  return Array.from({ length: o.threads }, (_, workerIndex) => ({
+    workerIndex,
+    ...(o.mix ? { mix: o.mix } : {}),
     url: o.url,
     rateRps: o.rateRps / o.threads,
     durationMs: o.durationMs,
@@ -33,9 +36,10 @@ export function mergeOpenLoop(o: OpenLoopOptions, parts: OpenLoopWorkerResult[])
   const sendLag = mergedPercentiles(parts.map((p) => p.histograms.sendLag));
   const ok = sum(parts, (p) => p.counters.ok);
   const httpErrors = sum(parts, (p) => p.counters.httpErrors);
+  const expectedErrors = sum(parts, (p) => p.counters.expectedErrors);
   return {
     targetRps: o.rateRps,
-    achievedRps: (ok + httpErrors) / (o.durationMs / 1000),
+    achievedRps: (ok + httpErrors + expectedErrors) / (o.durationMs / 1000),
     durationMs: o.durationMs,
     scheduled: sum(parts, (p) => p.counters.scheduled),
     sent: sum(parts, (p) => p.counters.sent),
@@ -43,6 +47,8 @@ export function mergeOpenLoop(o: OpenLoopOptions, parts: OpenLoopWorkerResult[])
     httpErrors,
     socketErrors: sum(parts, (p) => p.counters.socketErrors),
     timeouts: sum(parts, (p) => p.counters.timeouts),
+    expectedErrors,
+    truth: parts.reduce((into, p) => addTruthCounts(into, p.truth), emptyTruthCounts()),
     latencyCorrectedUs: corrected.percentiles,
     latencyUncorrectedUs: uncorrected.percentiles,
     sendLagUs: sendLag.percentiles,

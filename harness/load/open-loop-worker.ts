@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { createHistogramUs, encodeHistogram } from './histogram.js';
 import type { OpenLoopCounters, OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
+import { createMixPicker, emptyTruthCounts } from './mix.js';
 import { createRequestSender } from './request-sender.js';
 import type { Pacing } from './types.js';
 
@@ -22,9 +23,10 @@ function pause(ms: number, pacing: Pacing): Promise<void> {
 
 /** Piscina task: one worker's share of an open-loop run on a fixed schedule, coordinated-omission safe. */
 export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopWorkerResult> {
-  const counters: OpenLoopCounters = { scheduled: 0, sent: 0, ok: 0, httpErrors: 0, socketErrors: 0, timeouts: 0 };
+  const counters: OpenLoopCounters = { scheduled: 0, sent: 0, ok: 0, httpErrors: 0, socketErrors: 0, timeouts: 0, expectedErrors: 0 };
   const rec = { counters, correctedUs: createHistogramUs(), uncorrectedUs: createHistogramUs(), sendLagUs: createHistogramUs() };
   const sender = createRequestSender(task, rec);
+  const picker = task.mix ? createMixPicker(task.mix, task.workerIndex, task.headers) : undefined;
   const intervalMs = 1000 / task.rateRps;
   counters.scheduled = scheduledCount(task.rateRps, task.durationMs);
 
@@ -37,7 +39,7 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
     const nowMs = performance.now();
     if (nowMs > stopSendingMs) break;
     while (next < counters.scheduled && t0 + next * intervalMs <= nowMs) {
-      sender.send(t0 + next * intervalMs);
+      sender.send(t0 + next * intervalMs, picker?.next());
       next++;
     }
     if (next < counters.scheduled) await pause(t0 + next * intervalMs - performance.now(), task.pacing);
@@ -54,5 +56,6 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
       sendLag: encodeHistogram(rec.sendLagUs),
     },
     elu,
+    truth: picker?.counts ?? emptyTruthCounts(),
   };
 }

@@ -1,3 +1,4 @@
+import type { RequestMix, TruthCounts } from './mix.js';
 import type { Pacing } from './types.js';
 
 /** What the main thread hands one open-loop worker: its share of the offered rate. */
@@ -9,9 +10,13 @@ export interface OpenLoopTask {
   timeoutMs: number;
   headers: Record<string, string>;
   pacing: Pacing;
+  /** Routes and ground-truth marks; without it every request is a GET of `url`. */
+  mix?: RequestMix;
+  /** This worker's index, so request ids stay unique across workers. */
+  workerIndex: number;
 }
 
-/** Outcome counters of one worker; `sent = ok + httpErrors + socketErrors + timeouts` once drained. */
+/** Outcome counters of one worker; `sent = ok + httpErrors + expectedErrors + socketErrors + timeouts` once drained. */
 export interface OpenLoopCounters {
   scheduled: number;
   sent: number;
@@ -19,6 +24,8 @@ export interface OpenLoopCounters {
   httpErrors: number;
   socketErrors: number;
   timeouts: number;
+  /** 5xx answers to requests drawn to fail: the services honoured the mark, so these are not failures. */
+  expectedErrors: number;
 }
 
 /** What one open-loop worker sends back: counters and compressed base64 µs histograms. */
@@ -27,4 +34,6 @@ export interface OpenLoopWorkerResult {
   histograms: { corrected: string; uncorrected: string; sendLag: string };
   /** Event-loop utilization of this worker over its sending window (0..1). */
   elu: number;
+  /** What this worker drew (zero without a mix). */
+  truth: TruthCounts;
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Histogram } from 'hdr-histogram-js';
 import { recordMsAsUs } from './histogram.js';
+import type { MixedRequest } from './mix.js';
 import type { OpenLoopCounters, OpenLoopTask } from './protocol.js';
 
 export interface SenderRecorders {
@@ -13,7 +14,7 @@ export interface SenderRecorders {
 
 export interface RequestSender {
   /** Sends one request now, on behalf of the given intended send time (performance.now() ms). */
-  send(intendedMs: number): void;
+  send(intendedMs: number, request?: MixedRequest): void;
   /** Resolves when nothing is in flight; whatever is still in flight at `deadlineMs` counts as timed out. */
   drain(deadlineMs: number): Promise<void>;
   /** Destroys every socket: in-flight requests are abandoned. */
@@ -35,14 +36,14 @@ export function createRequestSender(task: OpenLoopTask, rec: SenderRecorders): R
   const inFlight = new Set<() => void>();
   let onIdle: (() => void) | undefined;
 
-  function send(intendedMs: number): void {
+  function send(intendedMs: number, request?: MixedRequest): void {
     const calledMs = performance.now();
     recordMsAsUs(rec.sendLagUs, calledMs - intendedMs);
     rec.counters.sent++;
     // Uncorrected latency starts when a socket takes the request, as a closed-loop client would time it.
     let onWireMs = calledMs;
     let settled = false;
-    const req = http.request(requestOptions);
+    const req = http.request(request ? { ...requestOptions, method: request.method, path: request.path, headers: request.headers } : requestOptions);
     const timer = setTimeout(timeOut, task.timeoutMs);
     inFlight.add(timeOut);
 
@@ -75,6 +76,7 @@ export function createRequestSender(task: OpenLoopTask, rec: SenderRecorders): R
         recordMsAsUs(rec.uncorrectedUs, endMs - onWireMs);
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) rec.counters.ok++;
+        else if (status >= 500 && request?.drawnError) rec.counters.expectedErrors++;
         else rec.counters.httpErrors++;
       });
       // A body cut short closes without 'end': a socket error (a no-op after 'end').

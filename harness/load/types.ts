@@ -1,3 +1,5 @@
+import type { RequestMix, TruthCounts } from './mix.js';
+
 /** Percentiles of a distribution, all in microseconds. */
 export interface PercentilesUs {
   p50: number;
@@ -31,6 +33,8 @@ export interface OpenLoopOptions {
    * @default 'timer'
    */
   pacing?: Pacing;
+  /** Spread requests over a workload's entry routes, each marked with its ground truth; `url` then gives only the origin. */
+  mix?: RequestMix;
 }
 
 export type Pacing = 'timer' | 'spin';
@@ -50,6 +54,10 @@ export interface OpenLoopResult {
   /** Connection resets, refused connections and other socket errors. */
   socketErrors: number;
   timeouts: number;
+  /** 5xx answers to requests drawn to fail (honoured marks, not failures). */
+  expectedErrors: number;
+  /** What the generator drew: the denominators of coverage. */
+  truth: TruthCounts;
   /** Latency from the intended send time: coordinated-omission safe. */
   latencyCorrectedUs: PercentilesUs;
   /** Latency from the actual send: when a connection took the request, as a closed-loop client would time it. */

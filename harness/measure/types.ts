@@ -1,6 +1,9 @@
 import type { Config } from '../config/types.js';
+import type { MicroSection } from '../micro/types.js';
 import type { PercentilesUs } from '../load/types.js';
 import type { CellSettings } from '../plan/types.js';
+import type { TruthCounts } from '../load/mix.js';
+import type { TraceIntegrity } from './trace-integrity.js';
 import type { ProbeSecond, SpanCounts } from '../target/protocol.js';
 
 /** Bumped on any incompatible change to results.json / results.jsonl. */
@@ -11,8 +14,23 @@ export interface SpanFate extends SpanCounts {
   received: number;
 }
 
+/** One service process of a multi-service workload, over the measured window. */
+export interface ServiceMetrics {
+  /** CPU (user + system) of this process in the window. */
+  cpuUs: number;
+  /** This process's CPU divided by the requests the entry service served: the services' shares add up to the total. */
+  cpuUsPerRequest: number;
+  /** Requests this process served in the window (its own, not the entry's). */
+  requests: number;
+  rssPeakBytes: number;
+  heapUsedBytes: number;
+  gcPauseMs: { count: number; total: number; max: number };
+  eventLoopDelayUs: { p50: number; p99: number; max: number; mean: number };
+  spans: SpanCounts;
+}
+
 export interface TrialMetrics {
-  /** Service CPU (user + system) in the window divided by the requests it served in the window. */
+  /** CPU (user + system) of every service process in the window divided by the requests the entry service served. */
   cpuUsPerRequest: number;
   cpuUserUs: number;
   cpuSystemUs: number;
@@ -23,12 +41,21 @@ export interface TrialMetrics {
   achievedRps: number;
   latencyUs: { corrected: PercentilesUs; uncorrected: PercentilesUs };
   sendLagUs: PercentilesUs;
-  load: { sent: number; ok: number; httpErrors: number; socketErrors: number; timeouts: number; generatorEluMax: number };
+  /** `expectedErrors`: 5xx answers to requests drawn to fail (the workload's error rate), not failures. */
+  load: { sent: number; ok: number; httpErrors: number; expectedErrors?: number; socketErrors: number; timeouts: number; generatorEluMax: number };
+  /** What the generator drew per request: the ground truth that coverage is measured against. */
+  truth?: TruthCounts;
+  /** Per service process, by service name (one entry for a single-service workload); absent in results written before multi-service workloads. */
+  services?: Record<string, ServiceMetrics>;
+  /** Traces assembled from what the sink received (complete, broken, requests split across traces); absent when no span reached the sink. */
+  traces?: TraceIntegrity;
+  /** Memory figures add up the service processes; event-loop delay and the series are the entry service's. */
   rssPeakBytes: number;
   rssStartBytes: number;
   heapUsedBytes: number;
   gcPauseMs: { count: number; total: number; max: number };
   eventLoopDelayUs: { p50: number; p99: number; max: number; mean: number };
+  /** Added up over the service processes. */
   spans: SpanFate;
   sink: { requests: number; bytes: number; rejectedRequests: number };
   probeCpuUs: number;
@@ -108,4 +135,11 @@ export interface Results {
   environment: Environment;
   notes: string[];
   cells: CellResult[];
+  /**
+   * Micro-benchmarks of the SDK's primitives on the same machine: per suite/task ns/op statistics (mean, p50, p99,
+   * margin of error, samples, the near-resolution flag, the worker's thread id) over rounds, and the claims table.
+   * `tracebench micro` writes a results document with this section and no cells (config: the defaults with an empty
+   * matrix, `rounds` the micro rounds; configFile empty); a run may carry it next to its cells. Absent otherwise.
+   */
+  micro?: MicroSection;
 }

@@ -29,6 +29,8 @@ export function cellId(settings: CellSettings): string {
   const parts = [samplerId(settings.sampler)];
   if (settings.processor !== null) parts.push(processorId(settings.processor));
   if (settings.exporter !== null) parts.push(settings.exporter);
+  // The default propagator stays out of ids, so ids of runs before the axis existed still match.
+  if (settings.propagator && settings.propagator !== 'tracecontext') parts.push(settings.propagator);
   return parts.join('~');
 }
 
@@ -70,23 +72,27 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
   const samplers = dedupe('sampler', config.matrix.sampler, samplerId, notes);
   const processors = dedupe('processor', config.matrix.processor, processorId, notes);
   const exporters = dedupe('exporter', config.matrix.exporter, (e: ExporterSetting) => e, notes);
+  const propagators = dedupe('propagator', config.matrix.propagator, (p) => p, notes);
 
   const cells: Cell[] = [cell({ tracing: 'off' })];
   // parentbased_X is never folded into X: the parent-based sampler runs another code path, and its cost is worth measuring.
   for (const sampler of samplers) {
-    const combos = processors.flatMap((processor) =>
-      exporters.map((exporter): CellSettings => ({ tracing: 'sdk', sampler, processor, exporter })),
-    );
-    if (samplesNothing(sampler)) {
-      const folded = combos.map(cellId);
-      cells.push(cell({ tracing: 'sdk', sampler, processor: null, exporter: null }, folded));
-      if (folded.length > 1) {
-        notes.push(
-          `${samplerId(sampler)}: ${folded.length} processor × exporter combinations collapsed into 1: nothing is sampled, so no span reaches a processor`,
-        );
+    // Propagators are never folded: even with nothing sampled, the context still travels in headers.
+    for (const propagator of propagators) {
+      const combos = processors.flatMap((processor) =>
+        exporters.map((exporter): CellSettings => ({ tracing: 'sdk', sampler, processor, exporter, propagator })),
+      );
+      if (samplesNothing(sampler)) {
+        const folded = combos.map(cellId);
+        cells.push(cell({ tracing: 'sdk', sampler, processor: null, exporter: null, propagator }, folded));
+        if (folded.length > 1) {
+          notes.push(
+            `${cellId({ tracing: 'sdk', sampler, processor: null, exporter: null, propagator })}: ${folded.length} processor × exporter combinations collapsed into 1: nothing is sampled, so no span reaches a processor`,
+          );
+        }
+      } else {
+        cells.push(...combos.map((settings) => cell(settings)));
       }
-    } else {
-      cells.push(...combos.map((settings) => cell(settings)));
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ExporterSetting, ProcessorSetting, SamplerSetting } from '../config/types.js';
+import type { ExporterSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
 import type { CellSettings } from './types.js';
 
 /** OTEL_TRACES_EXPORTER names the exporter; the protocol variable picks between the two OTLP encodings. */
@@ -29,6 +29,11 @@ function processorEnv(processor: ProcessorSetting | null): Record<string, string
   };
 }
 
+/** OTEL_PROPAGATORS for a propagator setting; W3C trace context travels with W3C baggage, as the SDK's default. */
+export function propagatorsEnv(propagator: PropagatorSetting): string {
+  return propagator === 'tracecontext' ? 'tracecontext,baggage' : propagator;
+}
+
 /**
  * The environment that carries a cell's settings into the service: standard OTEL_* variables wherever one exists,
  * TRACEBENCH_* only where none does. Exporter endpoints are added per trial by the orchestrator.
@@ -41,5 +46,6 @@ export function cellEnv(settings: CellSettings): Record<string, string> {
     ...samplerEnv(settings.sampler),
     ...processorEnv(settings.processor),
     ...(settings.exporter === null ? EXPORTER_ENV.none : EXPORTER_ENV[settings.exporter]),
+    OTEL_PROPAGATORS: propagatorsEnv(settings.propagator ?? 'tracecontext'),
   };
 }

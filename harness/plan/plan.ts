@@ -1,25 +1,13 @@
 import type { Config } from '../config/types.js';
 import { expandMatrix } from './cells.js';
 import type { Cell, Plan, PlannedTrial } from './types.js';
+import { mulberry32 } from './random.js';
+
+export { mulberry32 };
 
 /** Rough costs of a trial beyond its configured windows, measured on the 2-core VM. */
 const STARTUP_SECONDS = 0.6;
 const DRAIN_SECONDS = 0.5;
-
-/**
- * mulberry32: a 32-bit seeded PRNG in four lines. Math.random cannot be seeded, and the order of a run must be
- * reproducible from the seed recorded with its results.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fisher–Yates on a copy. */
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {

@@ -1,4 +1,4 @@
-import type { ExporterSetting, ProcessorSetting, SamplerSetting } from '../config/types.js';
+import type { ExporterSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
 
 /** What a cell runs: the baseline has no tracing SDK (and no API calls) at all. */
 export type CellSettings =
@@ -10,6 +10,8 @@ export type CellSettings =
       processor: ProcessorSetting | null;
       /** null where it cannot matter (nothing is sampled). */
       exporter: ExporterSetting | null;
+      /** Absent in results written before the propagator axis existed: read as tracecontext. */
+      propagator?: PropagatorSetting;
     };
 
 export interface Cell {

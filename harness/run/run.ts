@@ -14,6 +14,7 @@ import { startSink } from '../sink/sink.js';
 import type { Sink } from '../sink/types.js';
 import { launchService, type LaunchOptions, type RunningService } from '../target/launch.js';
 import { loadWorkload } from '../../workloads/shape/load.js';
+import type { WorkloadShape } from '../../workloads/shape/types.js';
 import { ResultsStore, newRunId } from './store.js';
 import { runTrial } from './trial.js';
 
@@ -40,15 +41,21 @@ export const REFERENCE_SERVICE_ENTRY = fileURLToPath(new URL('../../workloads/se
 const defaultDeps: RunDeps = {
   launch: launchService,
   createGenerator: (threads) => createLoadGenerator({ threads }),
-  startSink: (config) => startSink({ fault: config.sink }),
+  // Spans are kept for trace assembly (complete and broken traces); the sink bounds how many.
+  startSink: (config) => startSink({ fault: config.sink, keepSpans: true }),
 };
 
 /** Everything about the system under test that can be wrong is checked before anything starts. */
-function resolveTarget(config: Config, configFile: string): { entry: string; workloadFile: string; variantEntries: Map<string, string> } {
+function resolveTarget(config: Config, configFile: string): { entry: string; workloadFile: string; workload?: WorkloadShape; variantEntries: Map<string, string> } {
   const baseDir = dirname(resolve(configFile));
   const issues: string[] = [];
   const workload = loadWorkload(config.service.workload, baseDir);
   if (!workload.ok) issues.push(...workload.issues.map((i) => `service.workload: ${i}`));
+  else {
+    const names = workload.shape.services.map((s) => s.name);
+    for (const name of Object.keys(config.service.perService))
+      if (!names.includes(name)) issues.push(`service.perService.${name}: the workload '${workload.shape.name}' has no service named '${name}' (services: ${names.join(', ')})`);
+  }
   const entry = config.service.entry ? resolve(baseDir, config.service.entry) : REFERENCE_SERVICE_ENTRY;
   if (!existsSync(entry)) issues.push(`service.entry: no file at ${entry}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
   const variantEntries = new Map<string, string>();
@@ -59,7 +66,7 @@ function resolveTarget(config: Config, configFile: string): { entry: string; wor
     variantEntries.set(v.name, file);
   });
   if (issues.length > 0) throw new ConfigError(configFile, issues);
-  return { entry, workloadFile: workload.ok ? workload.file : '', variantEntries };
+  return { entry, workloadFile: workload.ok ? workload.file : '', ...(workload.ok ? { workload: workload.shape } : {}), variantEntries };
 }
 
 function describeTrial(t: TrialRecord): string {
@@ -72,7 +79,7 @@ function describeTrial(t: TrialRecord): string {
 export async function runBenchmark(options: RunOptions): Promise<{ results: Results; dir: string }> {
   const { config, configFile, log, signal } = options;
   const deps = { ...defaultDeps, ...options.deps };
-  const { entry, workloadFile, variantEntries } = resolveTarget(config, configFile);
+  const { entry, workloadFile, workload, variantEntries } = resolveTarget(config, configFile);
   const variantsByName = new Map((config.variants ?? []).map((v) => [v.name, v]));
   const plan = buildPlan(config);
   log(formatPlan(plan, config));
@@ -122,7 +129,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       const stdoutFile = join(scratch, 'service-stdout.log');
       const variant = planned.variant ? variantsByName.get(planned.variant) : undefined;
       const trial = await runTrial({
-        runId, config, cell, round: planned.round, order: planned.order, entry, workloadFile,
+        runId, config, cell, round: planned.round, order: planned.order, entry, workloadFile, workload: workload!, referenceService: !config.service.entry,
         sink, generator, launch: deps.launch, stdoutFile, signal,
         ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });

@@ -2,11 +2,17 @@ import type { Config, VariantConfig } from '../config/types.js';
 import type { LoadGenerator, OpenLoopResult } from '../load/types.js';
 import type { TrialMetrics, TrialRecord } from '../measure/types.js';
 import { checkTrial } from '../measure/validity.js';
+import { propagatorsEnv } from '../plan/env.js';
 import type { Cell } from '../plan/types.js';
 import type { Sink } from '../sink/types.js';
 import type { LaunchOptions, RunningService } from '../target/launch.js';
 import { ServiceError, describeExit } from '../target/launch.js';
 import type { ProbeSpanReport, ProbeWindowReport } from '../target/protocol.js';
+import { traceIntegrity } from '../measure/trace-integrity.js';
+import type { RequestMix } from '../load/mix.js';
+import type { ServiceMetrics } from '../measure/types.js';
+import { startOrder } from '../../workloads/shape/schema.js';
+import type { WorkloadShape } from '../../workloads/shape/types.js';
 
 export interface TrialContext {
   runId: string;
@@ -18,6 +24,10 @@ export interface TrialContext {
   entry: string;
   /** Resolved workload file handed to the service. */
   workloadFile: string;
+  /** The parsed workload: which services to start, in what order, and the entry routes the generator mixes. */
+  workload: WorkloadShape;
+  /** False for a custom service entry: it gets `service.requestPath` only, not the workload's route mix. */
+  referenceService: boolean;
   sink: Sink;
   generator: LoadGenerator;
   launch: (options: LaunchOptions) => Promise<RunningService>;
@@ -30,36 +40,114 @@ export interface TrialContext {
   variantEntry?: string;
 }
 
+/** Request ids of the warm-up and of the measured window differ in their first letters: coverage counts the window's. */
+export const WARMUP_ID_PREFIX = 'w';
+export const WINDOW_ID_PREFIX = 'm';
+
 /** How long the probe may take to answer a window command: it only reads counters. */
 const PROBE_REPLY_MS = 5000;
 
-function trialEnv(ctx: TrialContext): Record<string, string> {
+function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, string>): Record<string, string> {
   const { config, cell, sink, variant } = ctx;
+  const own = config.service.perService[serviceName];
   const extraCpuUsPerRequest = config.service.extraCpuUsPerRequest + (variant?.extraCpuUsPerRequest ?? 0);
   return {
     ...cell.env,
     TRACEBENCH_WORKLOAD: ctx.workloadFile,
+    TRACEBENCH_SERVICE: serviceName,
+    TRACEBENCH_PEERS: JSON.stringify(peers),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.otlpTracesUrl,
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: sink.zipkinSpansUrl,
     ...(extraCpuUsPerRequest > 0 ? { TRACEBENCH_EXTRA_CPU_US_PER_REQUEST: String(extraCpuUsPerRequest) } : {}),
     ...(variant && variant.extraCpuUsPerSpan > 0 ? { TRACEBENCH_TEST_SPAN_COST_US: String(variant.extraCpuUsPerSpan) } : {}),
     ...config.service.env,
     ...(variant?.env ?? {}),
+    ...(own?.env ?? {}),
+    // A per-service propagator applies only where tracing runs: the baseline propagates nothing.
+    ...(own?.propagator && cell.settings.tracing === 'sdk' ? { OTEL_PROPAGATORS: propagatorsEnv(own.propagator) } : {}),
   };
 }
 
-/** Rejects as soon as the service exits, so a crash mid-load ends the trial instead of timing out. */
-function orExit<T>(service: RunningService, work: Promise<T>): Promise<T> {
+/** Rejects as soon as any service exits, so a crash mid-load ends the trial instead of timing out. */
+function orExit<T>(services: RunningService[], work: Promise<T>): Promise<T> {
   return Promise.race([
     work,
-    service.exited.then((info) => {
-      throw new ServiceError(`service ${describeExit(info)} mid-trial`, service.stderrTail());
-    }),
+    ...services.map((service, i) =>
+      service.exited.then((info) => {
+        throw new ServiceError(`service ${services.length > 1 ? `'${serviceNames.get(service) ?? i}' ` : ''}${describeExit(info)} mid-trial`, service.stderrTail());
+      }),
+    ),
   ]);
 }
 
-function metricsOf(ctx: TrialContext, load: OpenLoopResult, window: ProbeWindowReport, spans: ProbeSpanReport, maxThroughputRps?: number): TrialMetrics {
+const serviceNames = new WeakMap<RunningService, string>();
+
+/** The generator's route mix: the entry service's routes, weighted, with their error and slow rates. */
+export function entryMix(workload: WorkloadShape, seed: number): RequestMix {
+  return {
+    seed,
+    routes: workload.services[0].routes.map((r) => ({ name: r.name, method: r.method, path: r.path, weight: r.weight, errorRate: r.error?.rate ?? 0, slowRate: r.slow?.rate ?? 0 })),
+  };
+}
+
+interface Measured {
+  name: string;
+  report: ProbeWindowReport;
+  spans: ProbeSpanReport;
+}
+
+function serviceMetrics(m: Measured, entryRequests: number): ServiceMetrics {
+  const cpuUs = m.report.cpuUserUs + m.report.cpuSystemUs;
+  const { tracing: _t, drained: _d, failureReasons: _f, ...spans } = m.spans;
+  return {
+    cpuUs,
+    cpuUsPerRequest: entryRequests > 0 ? cpuUs / entryRequests : Number.NaN,
+    requests: m.report.requests,
+    rssPeakBytes: m.report.rssPeakBytes,
+    heapUsedBytes: m.report.heapUsedPeakBytes,
+    gcPauseMs: { count: m.report.gc.count, total: m.report.gc.totalMs, max: m.report.gc.maxMs },
+    eventLoopDelayUs: m.report.eventLoopDelayUs,
+    spans,
+  };
+}
+
+/** One probe report for the trial: CPU, memory and spans added up over the services; the entry's loop and series. */
+function combine(measured: Measured[]): { window: ProbeWindowReport; spans: ProbeSpanReport } {
+  const entry = measured[measured.length - 1];
+  const sum = (pick: (m: Measured) => number) => measured.reduce((t, m) => t + pick(m), 0);
+  const window: ProbeWindowReport = {
+    ...entry.report,
+    cpuUserUs: sum((m) => m.report.cpuUserUs),
+    cpuSystemUs: sum((m) => m.report.cpuSystemUs),
+    rssStartBytes: sum((m) => m.report.rssStartBytes),
+    rssPeakBytes: sum((m) => m.report.rssPeakBytes),
+    rssEndBytes: sum((m) => m.report.rssEndBytes),
+    heapUsedPeakBytes: sum((m) => m.report.heapUsedPeakBytes),
+    heapUsedEndBytes: sum((m) => m.report.heapUsedEndBytes),
+    gc: { count: sum((m) => m.report.gc.count), totalMs: sum((m) => m.report.gc.totalMs), maxMs: Math.max(...measured.map((m) => m.report.gc.maxMs)) },
+    probeCpuUs: sum((m) => m.report.probeCpuUs),
+  };
+  const failureReasons: Record<string, number> = {};
+  for (const m of measured) for (const [reason, n] of Object.entries(m.spans.failureReasons)) failureReasons[reason] = (failureReasons[reason] ?? 0) + n;
+  const spans: ProbeSpanReport = {
+    tracing: measured.some((m) => m.spans.tracing),
+    drained: measured.every((m) => m.spans.drained),
+    failureReasons,
+    started: sum((m) => m.spans.started),
+    sampled: sum((m) => m.spans.sampled),
+    ended: sum((m) => m.spans.ended),
+    exported: sum((m) => m.spans.exported),
+    failed: sum((m) => m.spans.failed),
+    dropped: sum((m) => m.spans.dropped),
+    queuedAtEnd: sum((m) => m.spans.queuedAtEnd),
+  };
+  return { window, spans };
+}
+
+function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[], maxThroughputRps?: number): TrialMetrics {
+  const { window, spans } = combine(measured);
   const stats = ctx.sink.stats();
+  const kept = ctx.sink.spans();
   const cpuUs = window.cpuUserUs + window.cpuSystemUs;
   return {
     cpuUsPerRequest: window.requests > 0 ? cpuUs / window.requests : Number.NaN,
@@ -71,7 +159,10 @@ function metricsOf(ctx: TrialContext, load: OpenLoopResult, window: ProbeWindowR
     achievedRps: load.achievedRps,
     latencyUs: { corrected: load.latencyCorrectedUs, uncorrected: load.latencyUncorrectedUs },
     sendLagUs: load.sendLagUs,
-    load: { sent: load.sent, ok: load.ok, httpErrors: load.httpErrors, socketErrors: load.socketErrors, timeouts: load.timeouts, generatorEluMax: load.generatorEluMax },
+    load: { sent: load.sent, ok: load.ok, httpErrors: load.httpErrors, expectedErrors: load.expectedErrors, socketErrors: load.socketErrors, timeouts: load.timeouts, generatorEluMax: load.generatorEluMax },
+    truth: load.truth,
+    services: Object.fromEntries(measured.map((m) => [m.name, serviceMetrics(m, window.requests)])),
+    ...(kept.length > 0 ? { traces: traceIntegrity(kept, WINDOW_ID_PREFIX) } : {}),
     rssPeakBytes: window.rssPeakBytes,
     rssStartBytes: window.rssStartBytes,
     heapUsedBytes: window.heapUsedPeakBytes,
@@ -103,50 +194,63 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   const startedAt = new Date();
   const base = { runId: ctx.runId, cellId: ctx.cell.id, ...(ctx.variant ? { variant: ctx.variant.name } : {}), round: ctx.round, order: ctx.order, startedAt: startedAt.toISOString() };
   const { config } = ctx;
-  const url = (service: RunningService) => service.baseUrl + config.service.requestPath;
-  const loadOptions = (service: RunningService, seconds: number) => ({
-    url: url(service),
+  // A custom entry is one process answering requestPath; the reference service runs every service of the workload.
+  const order = ctx.referenceService ? startOrder(ctx.workload) : [ctx.workload.services[0]];
+  const mix = ctx.referenceService ? entryMix(ctx.workload, (config.seed + ctx.round * 7919 + ctx.order) >>> 0) : undefined;
+  const loadOptions = (entry: RunningService, seconds: number, idPrefix: string) => ({
+    url: entry.baseUrl + config.service.requestPath,
+    ...(mix ? { mix: { ...mix, idPrefix } } : {}),
     rateRps: config.load.rateRps,
     durationMs: seconds * 1000,
     threads: config.load.threads,
     connections: config.load.connections,
     timeoutMs: config.load.timeoutMs,
   });
-  let service: RunningService | undefined;
+  const services: RunningService[] = [];
+  const onAbort = () => void Promise.all(services.map((s) => s.kill()));
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     ctx.sink.reset();
-    service = await ctx.launch({
-      entry: ctx.variantEntry ?? ctx.entry,
-      env: trialEnv(ctx),
-      readyPath: config.service.readyPath,
-      startupTimeoutMs: config.service.startupTimeoutMs,
-      stdoutFile: ctx.stdoutFile,
-    });
-    const running = service;
-    const onAbort = () => void running.kill();
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      if (config.load.warmupSeconds > 0) await orExit(running, ctx.generator.openLoop(loadOptions(running, config.load.warmupSeconds), ctx.signal));
-      await orExit(running, running.request({ tb: 'window-start' }, 'window-started', PROBE_REPLY_MS));
-      const load = await orExit(running, ctx.generator.openLoop(loadOptions(running, config.load.durationSeconds), ctx.signal));
-      const { report } = await orExit(running, running.request({ tb: 'window-end' }, 'window', PROBE_REPLY_MS));
-      const { spans } = await orExit(running, running.request({ tb: 'drain', timeoutMs: config.drainTimeoutMs }, 'drained', config.drainTimeoutMs + PROBE_REPLY_MS));
-      let maxThroughputRps: number | undefined;
-      if (config.load.saturation) {
-        const saturation = await orExit(running, ctx.generator.closedLoop({ url: url(running), ...config.load.saturation }, ctx.signal));
-        maxThroughputRps = saturation.maxThroughputRps;
-      }
-      const metrics = metricsOf(ctx, load, report, spans, maxThroughputRps);
-      const { status, warnings } = checkTrial(metrics, spans, ctx.cell);
-      return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings, metrics };
-    } finally {
-      ctx.signal.removeEventListener('abort', onAbort);
+    const peers: Record<string, string> = {};
+    // Callees start first, so each caller is handed the addresses of the services it calls.
+    for (const shape of order) {
+      const service = await ctx.launch({
+        entry: ctx.variantEntry ?? ctx.entry,
+        env: trialEnv(ctx, shape.name, { ...peers }),
+        readyPath: config.service.readyPath,
+        startupTimeoutMs: config.service.startupTimeoutMs,
+        stdoutFile: ctx.stdoutFile,
+      });
+      serviceNames.set(service, shape.name);
+      services.push(service);
+      peers[shape.name] = service.baseUrl;
+      if (ctx.signal.aborted) throw new Error('interrupted');
     }
+    const entry = services[services.length - 1];
+    const all = <T>(work: (s: RunningService) => Promise<T>) => orExit(services, Promise.all(services.map(work)));
+    if (config.load.warmupSeconds > 0) await orExit(services, ctx.generator.openLoop(loadOptions(entry, config.load.warmupSeconds, WARMUP_ID_PREFIX), ctx.signal));
+    await all((s) => s.request({ tb: 'window-start' }, 'window-started', PROBE_REPLY_MS));
+    const load = await orExit(services, ctx.generator.openLoop(loadOptions(entry, config.load.durationSeconds, WINDOW_ID_PREFIX), ctx.signal));
+    const reports = await all((s) => s.request({ tb: 'window-end' }, 'window', PROBE_REPLY_MS));
+    // Callers drain before their callees' spans are counted: the entry service last started, so drain in reverse.
+    const drained: ProbeSpanReport[] = [];
+    for (const s of [...services].reverse())
+      drained.unshift((await orExit(services, s.request({ tb: 'drain', timeoutMs: config.drainTimeoutMs }, 'drained', config.drainTimeoutMs + PROBE_REPLY_MS))).spans);
+    let maxThroughputRps: number | undefined;
+    if (config.load.saturation) {
+      const saturation = await orExit(services, ctx.generator.closedLoop({ url: entry.baseUrl + config.service.requestPath, ...config.load.saturation }, ctx.signal));
+      maxThroughputRps = saturation.maxThroughputRps;
+    }
+    const measured = services.map((s, i) => ({ name: serviceNames.get(s)!, report: reports[i].report, spans: drained[i] }));
+    const metrics = metricsOf(ctx, load, measured, maxThroughputRps);
+    const { status, warnings } = checkTrial(metrics, combine(measured).spans, ctx.cell);
+    return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings, metrics };
   } catch (error) {
-    const stderrTail = error instanceof ServiceError ? error.stderrTail : (service?.stderrTail() ?? []);
+    const stderrTail = error instanceof ServiceError ? error.stderrTail : services.flatMap((s) => s.stderrTail());
     const message = ctx.signal.aborted ? 'interrupted' : (error as Error).message;
     return { ...base, status: 'failed', wallMs: Date.now() - startedAt.getTime(), warnings: [], error: message, stderrTail };
   } finally {
-    await service?.kill();
+    ctx.signal.removeEventListener('abort', onAbort);
+    await Promise.all(services.map((s) => s.kill()));
   }
 }

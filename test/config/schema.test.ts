@@ -120,13 +120,14 @@ describe('config schema: defaults', () => {
       rounds: 3,
       seed: 42,
       seedSource: 'clock',
-      service: { workload: 'user-api', env: {}, readyPath: '/healthz', requestPath: '/api/users/42', startupTimeoutMs: 10000, extraCpuUsPerRequest: 0 },
+      service: { workload: 'user-api', env: {}, readyPath: '/healthz', requestPath: '/api/users/42', startupTimeoutMs: 10000, extraCpuUsPerRequest: 0, perService: {} },
       load: { rateRps: 500, warmupSeconds: 1, durationSeconds: 3, threads: 1, connections: 16, timeoutMs: 2000 },
       sink: { mode: 'ok' },
       matrix: {
         sampler: [{ type: 'always_on' }],
         processor: [{ type: 'batch', maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelayMillis: 5000, exportTimeoutMillis: 30000 }],
         exporter: ['otlp-http-protobuf'],
+        propagator: ['tracecontext'],
       },
       drainTimeoutMs: 5000,
     });

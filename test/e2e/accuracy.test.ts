@@ -11,7 +11,7 @@ import { runTrial } from '../../harness/run/trial.js';
 import { startSink } from '../../harness/sink/sink.js';
 import type { Sink } from '../../harness/sink/types.js';
 import { launchService, liveChildren } from '../../harness/target/launch.js';
-import { resolveWorkloadPath } from '../../workloads/shape/load.js';
+import { loadWorkload, resolveWorkloadPath } from '../../workloads/shape/load.js';
 
 const CONFIG = `name: accuracy
 load: { rateRps: 800, warmupSeconds: 0.5, durationSeconds: 1.5 }
@@ -33,10 +33,13 @@ describe('measurement accuracy', () => {
   it('an injected 200 µs of CPU per request shows as 200 µs ± 15% in cpuUsPerRequest (paired, interleaved rounds)', async () => {
     const base = parseConfig(CONFIG, 'accuracy.yaml');
     const cell = expandMatrix(base).cells.find((c) => c.id !== 'baseline')!;
+    const loaded = loadWorkload('user-api');
+    assert.ok(loaded.ok);
+    const userApi = loaded.shape;
     const trial = (extraCpuUsPerRequest: number, round: number) =>
       runTrial({
         runId: 'accuracy', cell, round, order: extraCpuUsPerRequest ? 1 : 0, entry: REFERENCE_SERVICE_ENTRY,
-        workloadFile: resolveWorkloadPath('user-api'), sink, generator, launch: launchService, signal: new AbortController().signal,
+        workloadFile: resolveWorkloadPath('user-api'), workload: userApi, referenceService: true, sink, generator, launch: launchService, signal: new AbortController().signal,
         config: { ...base, service: { ...base.service, extraCpuUsPerRequest } },
       });
     const cpu = (t: TrialRecord) => {

@@ -49,7 +49,7 @@ describe('collapsing equivalent cells', () => {
       ['baseline', 'always_off'],
     );
     const off = cells[1];
-    assert.deepEqual(off.settings, { tracing: 'sdk', sampler: { type: 'always_off' }, processor: null, exporter: null });
+    assert.deepEqual(off.settings, { tracing: 'sdk', sampler: { type: 'always_off' }, processor: null, exporter: null, propagator: 'tracecontext' });
     assert.equal(off.collapsed.length, 6);
     assert.ok(off.collapsed.includes('always_off~simple~zipkin'));
     assert.deepEqual(notes, ['always_off: 6 processor × exporter combinations collapsed into 1: nothing is sampled, so no span reaches a processor']);
@@ -103,5 +103,12 @@ describe('collapsing equivalent cells', () => {
     for (const cell of expandMatrix(config('matrix: { sampler: [always_on, always_off] }')).cells) {
       assert.ok(cell.env.TRACEBENCH_INSTRUMENTATION, cell.id);
     }
+  });
+});
+
+describe('the propagator axis in cells', () => {
+  it('one cell per propagator; the default stays out of the id, others append to it; never folded', () => {
+    const ids = expandMatrix(config('matrix:\n  sampler: [always_on, always_off]\n  processor: [simple]\n  exporter: [none]\n  propagator: [tracecontext, b3, jaeger]\n')).cells.map((c) => c.id);
+    assert.deepEqual(ids, ['baseline', 'always_on~simple~none', 'always_on~simple~none~b3', 'always_on~simple~none~jaeger', 'always_off', 'always_off~b3', 'always_off~jaeger']);
   });
 });

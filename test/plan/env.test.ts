@@ -4,7 +4,7 @@ import type { ProcessorSetting } from '../../harness/config/types.js';
 import { cellEnv } from '../../harness/plan/env.js';
 
 const batch: ProcessorSetting = { type: 'batch', maxQueueSize: 64, maxExportBatchSize: 32, scheduleDelayMillis: 200, exportTimeoutMillis: 1000 };
-const sdk = { TRACEBENCH_INSTRUMENTATION: 'sdk', OTEL_SDK_DISABLED: 'false' };
+const sdk = { TRACEBENCH_INSTRUMENTATION: 'sdk', OTEL_SDK_DISABLED: 'false', OTEL_PROPAGATORS: 'tracecontext,baggage' };
 
 describe('the env each cell gets', () => {
   it('baseline: the SDK disabled and no instrumentation', () => {
@@ -62,5 +62,20 @@ describe('the env each cell gets', () => {
       assert.match(key, /^(OTEL|TRACEBENCH)_/);
       assert.equal(typeof value, 'string');
     }
+  });
+});
+
+describe('the propagator axis', () => {
+  it('each propagator reaches the service as OTEL_PROPAGATORS; W3C trace context travels with baggage', () => {
+    const env = (propagator: 'tracecontext' | 'b3' | 'b3multi' | 'jaeger' | 'xray') =>
+      cellEnv({ tracing: 'sdk', sampler: { type: 'always_on' }, processor: { type: 'simple' }, exporter: 'none', propagator }).OTEL_PROPAGATORS;
+    assert.equal(env('tracecontext'), 'tracecontext,baggage');
+    assert.equal(env('b3'), 'b3');
+    assert.equal(env('b3multi'), 'b3multi');
+    assert.equal(env('jaeger'), 'jaeger');
+    assert.equal(env('xray'), 'xray');
+  });
+  it('the baseline sets no propagator: it runs no tracing at all', () => {
+    assert.equal(cellEnv({ tracing: 'off' }).OTEL_PROPAGATORS, undefined);
   });
 });

@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Context, type Attributes, type Link, type SpanKind } from '@opentelemetry/api';
+import { context, propagation, trace, type Context, type Attributes, type Link, type SpanKind, type TextMapPropagator } from '@opentelemetry/api';
 import { AsyncHooksContextManager, AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, ExportResultCode, W3CBaggagePropagator, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -162,6 +162,30 @@ async function exporterFrom(env: Env): Promise<SpanExporter> {
   throw new TracingSetupError(`OTEL_TRACES_EXPORTER=${name}: unknown exporter (none, console, otlp, zipkin)`);
 }
 
+/** OTEL_PROPAGATORS as the SDK's environment spec reads it: a comma list, `tracecontext,baggage` by default. */
+export async function propagatorFrom(env: Env): Promise<TextMapPropagator> {
+  const names = (env.OTEL_PROPAGATORS ?? 'tracecontext,baggage').split(',').map((n) => n.trim()).filter(Boolean);
+  const propagators: TextMapPropagator[] = [];
+  for (const name of names) {
+    switch (name) {
+      case 'tracecontext': propagators.push(new W3CTraceContextPropagator()); break;
+      case 'baggage': propagators.push(new W3CBaggagePropagator()); break;
+      // Propagator packages load only when chosen, like exporters.
+      case 'b3':
+      case 'b3multi': {
+        const { B3Propagator, B3InjectEncoding } = await import('@opentelemetry/propagator-b3');
+        propagators.push(new B3Propagator({ injectEncoding: name === 'b3' ? B3InjectEncoding.SINGLE_HEADER : B3InjectEncoding.MULTI_HEADER }));
+        break;
+      }
+      case 'jaeger': propagators.push(new (await import('@opentelemetry/propagator-jaeger')).JaegerPropagator()); break;
+      case 'xray': propagators.push(new (await import('@opentelemetry/propagator-aws-xray')).AWSXRayPropagator()); break;
+      case 'none': break;
+      default: throw new TracingSetupError(`OTEL_PROPAGATORS: unknown propagator '${name}' (tracecontext, baggage, b3, b3multi, jaeger, xray, none)`);
+    }
+  }
+  return new CompositePropagator({ propagators });
+}
+
 function processorFrom(env: Env, exporter: SpanExporter, meterProvider: MeterProvider): { processor: SpanProcessor; batch: boolean } {
   const type = env.TRACEBENCH_SPAN_PROCESSOR ?? 'batch';
   if (type === 'simple') return { processor: new SimpleSpanProcessor(exporter), batch: false };
@@ -192,7 +216,7 @@ export async function setupTracing(env: Env, serviceName: string): Promise<Traci
   });
   const contextManager = env.TRACEBENCH_CONTEXT_MANAGER === 'async-hooks' ? new AsyncHooksContextManager() : new AsyncLocalStorageContextManager();
   context.setGlobalContextManager(contextManager.enable());
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  propagation.setGlobalPropagator(await propagatorFrom(env));
   trace.setGlobalTracerProvider(provider);
 
   const selfObs = async () => (await reader.collect()).resourceMetrics;

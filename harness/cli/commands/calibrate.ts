@@ -18,14 +18,14 @@ export function calibrationConfig(config: Config, cellId: string | undefined, ro
   const cells = expandMatrix(config).cells.filter((c) => c.settings.tracing === 'sdk');
   const cell = cellId ? cells.find((c) => c.id === cellId) : cells[0];
   if (!cell || cell.settings.tracing !== 'sdk') throw new UsageError(`--cell ${cellId}: no such traced cell; the config has ${cells.map((c) => c.id).join(', ')}`);
-  const { sampler, processor, exporter } = cell.settings;
+  const { sampler, processor, exporter, propagator } = cell.settings;
   return {
     cellId: cell.id,
     config: {
       ...config,
       rounds,
       budgets: [],
-      matrix: { sampler: [sampler], processor: [processor ?? { type: 'batch', ...BATCH_DEFAULTS }], exporter: [exporter ?? 'none'] },
+      matrix: { sampler: [sampler], processor: [processor ?? { type: 'batch', ...BATCH_DEFAULTS }], exporter: [exporter ?? 'none'], propagator: [propagator ?? 'tracecontext'] },
       variants: [
         { name: 'a', env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 },
         { name: 'a-again', env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 },

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { parseConfig } from '../../harness/config/load.js';
+import { createLoadGenerator } from '../../harness/load/generator.js';
+import type { LoadGenerator } from '../../harness/load/types.js';
+import type { TrialMetrics } from '../../harness/measure/types.js';
+import { expandMatrix } from '../../harness/plan/cells.js';
+import { REFERENCE_SERVICE_ENTRY } from '../../harness/run/run.js';
+import { WINDOW_ID_PREFIX, runTrial } from '../../harness/run/trial.js';
+import { startSink } from '../../harness/sink/sink.js';
+import type { ReceivedSpan, Sink } from '../../harness/sink/types.js';
+import { launchService, liveChildren } from '../../harness/target/launch.js';
+import { canonicalTree, expectedTree, type TreeNode } from '../../workloads/shape/expected-tree.js';
+import { loadWorkload, workloadsDir } from '../../workloads/shape/load.js';
+import { TRUTH_ATTRIBUTES, type SpanKindName, type WorkloadShape } from '../../workloads/shape/types.js';
+
+const KIND_NAMES: Record<number, SpanKindName> = { 1: 'INTERNAL', 2: 'SERVER', 3: 'CLIENT', 4: 'PRODUCER', 5: 'CONSUMER' };
+
+/** The received trace under `root` as a tree, children from parent links. */
+function receivedTree(spans: ReceivedSpan[], root: ReceivedSpan): TreeNode {
+  const children = new Map<string, ReceivedSpan[]>();
+  for (const s of spans) if (s.traceId === root.traceId) children.set(s.parentSpanId, [...(children.get(s.parentSpanId) ?? []), s]);
+  const build = (span: ReceivedSpan): TreeNode => ({
+    name: span.name,
+    kind: KIND_NAMES[span.kind] ?? 'INTERNAL',
+    service: span.serviceName,
+    children: (children.get(span.spanId) ?? []).map(build),
+  });
+  return build(root);
+}
+
+function config(workload: string, extra = ''): ReturnType<typeof parseConfig> {
+  // A short schedule delay keeps the batch queue from filling at this rate: a dropped span would break a trace.
+  return parseConfig(
+    `name: workloads\nrounds: 1\nseed: 7\nservice: { workload: ${workload}${extra} }\nload: { rateRps: 150, warmupSeconds: 0.5, durationSeconds: 1.5 }\n` +
+      'matrix: { sampler: [always_on], processor: [{ type: batch, scheduleDelayMillis: 100 }], exporter: [otlp-http-protobuf] }\n',
+    'workloads.yaml',
+  );
+}
+
+describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
+  let sink: Sink;
+  let generator: LoadGenerator;
+  before(async () => {
+    sink = await startSink({ fault: { mode: 'ok' }, keepSpans: true });
+    generator = createLoadGenerator({ threads: 1 });
+  });
+  after(async () => {
+    await generator.close();
+    await sink.close();
+  });
+
+  async function trial(workload: string, extra = ''): Promise<{ metrics: TrialMetrics; spans: ReceivedSpan[]; shape: WorkloadShape }> {
+    const cfg = config(workload, extra);
+    const loaded = loadWorkload(cfg.service.workload);
+    assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.issues));
+    const cell = expandMatrix(cfg).cells.find((c) => c.id !== 'baseline')!;
+    const record = await runTrial({
+      runId: 'workloads', config: cfg, cell, round: 0, order: 0, entry: REFERENCE_SERVICE_ENTRY, workloadFile: loaded.file, workload: loaded.shape,
+      referenceService: true, sink, generator, launch: launchService, signal: new AbortController().signal,
+    });
+    if (record.status === 'failed') assert.fail(`${workload}: trial failed: ${record.error}\n${record.stderrTail.join('\n')}`);
+    assert.equal(record.status, 'ok', `${workload}: ${record.warnings.join('; ')}`);
+    return { metrics: record.metrics, spans: sink.spans(), shape: loaded.shape };
+  }
+
+  const shipped = readdirSync(workloadsDir()).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+
+  it('ships user-api, checkout-chain, queue-pipeline and an imported workload', () => {
+    for (const name of ['user-api', 'checkout-chain', 'queue-pipeline']) assert.ok(shipped.includes(name), `workloads/${name}.yaml`);
+    assert.ok(shipped.some((n) => n.startsWith('imported-')), 'an imported-*.yaml workload made by tracebench import');
+  });
+
+  for (const name of shipped) {
+    it(`${name}: one trace of each entry route arrives with the shape's names, kinds, services and parent links`, async () => {
+      const { metrics, spans, shape } = await trial(name);
+      const entry = shape.services[0];
+      for (const route of entry.routes) {
+        // A request drawn to fail or be slow changes its tree (a failure stops early); pick a plain one of the window.
+        const root = spans.find(
+          (s) =>
+            s.parentSpanId === '' && s.attributes[TRUTH_ATTRIBUTES.route] === route.name && s.attributes[TRUTH_ATTRIBUTES.error] === false &&
+            String(s.attributes[TRUTH_ATTRIBUTES.requestId]).startsWith(WINDOW_ID_PREFIX),
+        );
+        assert.ok(root, `${name}/${route.name}: no root span of a plain request reached the sink`);
+        assert.equal(canonicalTree(receivedTree(spans, root)), canonicalTree(expectedTree(shape, entry.name, route.name)), `${name}/${route.name}`);
+      }
+      // Every service process is measured on its own, and their shares add up to the total.
+      assert.deepEqual(Object.keys(metrics.services!).sort(), shape.services.map((s) => s.name).sort());
+      const sum = Object.values(metrics.services!).reduce((t, s) => t + s.cpuUsPerRequest, 0);
+      assert.ok(Math.abs(sum - metrics.cpuUsPerRequest) < 1e-6 * metrics.cpuUsPerRequest, `${sum} vs ${metrics.cpuUsPerRequest}`);
+      for (const [service, m] of Object.entries(metrics.services!)) assert.ok(m.cpuUs > 0, `${service} used CPU`);
+      assert.equal(metrics.traces!.broken, 0, JSON.stringify(metrics.traces));
+      assert.equal(metrics.traces!.requestsSplit, 0);
+    });
+  }
+
+  it('queue-pipeline: the worker consumes messages in batches of more than one', async () => {
+    const { spans } = await trial('queue-pipeline');
+    const batches = spans.filter((s) => s.name === 'orders process');
+    assert.ok(batches.length > 0);
+    const batchSizes = batches.map((s) => Number(s.attributes['messaging.batch.message_count']));
+    assert.ok(batchSizes.some((n) => n > 1), `batches of more than one message: ${batchSizes.slice(0, 10).join(', ')}`);
+  });
+
+  it('checkout-chain across six services: 0 broken traces on one propagator; a service on another propagator splits traces', async () => {
+    const same = await trial('checkout-chain');
+    assert.ok(same.metrics.traces!.requestsSeen > 100, JSON.stringify(same.metrics.traces));
+    assert.equal(same.metrics.traces!.requestsSplit, 0);
+    assert.equal(same.metrics.traces!.broken, 0);
+    const mismatch = await trial('checkout-chain', ', perService: { inventory: { propagator: b3 } }');
+    assert.ok(mismatch.metrics.traces!.requestsSplit > 0, JSON.stringify(mismatch.metrics.traces));
+    // inventory's spans start new traces: the gateway's context never reaches it.
+    const inventoryRoots = mismatch.spans.filter((s) => s.serviceName === 'inventory' && s.parentSpanId === '');
+    assert.ok(inventoryRoots.length > 0);
+  });
+
+  it('leaves no service process behind', () => {
+    assert.equal(liveChildren(), 0);
+  });
+});
