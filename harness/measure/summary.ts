@@ -1,5 +1,5 @@
 import { median } from '../stats/interval.js';
-import type { CellSummary, SpanFate, TrialMetrics, TrialRecord } from './types.js';
+import type { CellSummary, ServiceSummary, SpanFate, TrialMetrics, TrialRecord } from './types.js';
 
 /** Medians over rounds of each figure, from the trials that counted; null when none did. */
 export function summariseCell(trials: TrialRecord[]): CellSummary | null {
@@ -17,6 +17,8 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
   });
   const spanKeys: (keyof SpanFate)[] = ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd', 'received'];
   const saturation = ok.filter((m) => m.maxThroughputRps !== undefined);
+  const withTraces = ok.flatMap((m) => (m.traces ? [m.traces] : []));
+  const med2 = <T>(xs: T[], pick: (x: T) => number) => median(xs.map(pick));
   return {
     trials: ok.length,
     invalidTrials,
@@ -30,5 +32,19 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
     eventLoopDelayUs: { p50: med((m) => m.eventLoopDelayUs.p50), p99: med((m) => m.eventLoopDelayUs.p99), max: med((m) => m.eventLoopDelayUs.max) },
     spans: Object.fromEntries(spanKeys.map((k) => [k, med((m) => m.spans[k])])) as unknown as SpanFate,
     ...(saturation.length > 0 ? { maxThroughputRps: median(saturation.map((m) => m.maxThroughputRps!)) } : {}),
+    ...(perService(ok) ? { services: perService(ok) } : {}),
+    ...(withTraces.length > 0 ? { traces: { requestsSeen: med2(withTraces, (t) => t.requestsSeen), requestsWhole: med2(withTraces, (t) => t.requestsWhole), requestsSplit: med2(withTraces, (t) => t.requestsSplit), broken: med2(withTraces, (t) => t.broken) } } : {}),
   };
+}
+
+/** Per service: medians of CPU per (entry) request and peak RSS, when the trials measured more than one process. */
+function perService(ok: TrialMetrics[]): Record<string, ServiceSummary> | undefined {
+  const names = new Set(ok.flatMap((m) => Object.keys(m.services ?? {})));
+  if (names.size < 2) return undefined;
+  return Object.fromEntries(
+    [...names].map((name) => {
+      const own = ok.flatMap((m) => (m.services?.[name] ? [m.services[name]] : []));
+      return [name, { cpuUsPerRequest: median(own.map((s) => s.cpuUsPerRequest)), rssPeakBytes: median(own.map((s) => s.rssPeakBytes)) }];
+    }),
+  );
 }

@@ -98,6 +98,16 @@ export interface CellSummary {
   eventLoopDelayUs: { p50: number; p99: number; max: number };
   spans: SpanFate;
   maxThroughputRps?: number;
+  /** Per service process of a multi-service workload: medians over the rounds. */
+  services?: Record<string, ServiceSummary>;
+  /** Medians of the trials' trace integrity, when spans reached the sink. */
+  traces?: { requestsSeen: number; requestsWhole: number; requestsSplit: number; broken: number };
+}
+
+export interface ServiceSummary {
+  /** This service's CPU per entry request: the services' shares add up to the cell's. */
+  cpuUsPerRequest: number;
+  rssPeakBytes: number;
 }
 
 /** One entry per cell, or per cell and variant in a same-run A/B. */

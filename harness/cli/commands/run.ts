@@ -5,6 +5,7 @@ import { gateFails } from '../../budget/judge.js';
 import { loadBudgetsFile } from '../../budget/load.js';
 import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
 import { consoleTable } from '../../report/console-table.js';
+import { serviceTable } from '../../report/console-services.js';
 import { judgeRun, viewFilesIn, writeViews } from '../../report/views.js';
 import { runBenchmark } from '../../run/run.js';
 import { killAllChildren } from '../../target/launch.js';
@@ -64,6 +65,8 @@ export async function runCommand(args: string[]): Promise<number> {
   try {
     const { results, dir } = await runBenchmark({ config, configFile, reportsDir: resolve(values.out ?? 'reports'), log, signal: interrupt.signal });
     process.stdout.write(consoleTable(results) + '\n');
+    const byService = serviceTable(results);
+    if (byService) process.stdout.write(byService + '\n');
     const judged = judgeRun(results, { threshold });
     const files = viewFilesIn(dir);
     writeViews(files, results, judged);
