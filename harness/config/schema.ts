@@ -144,7 +144,7 @@ export const sinkSchema = z
   .describe('How the receiving backend behaves: { mode: ok }, { mode: slow, delayMs }, { mode: error, statusCode, fraction }, { mode: down }.');
 
 // Variables each cell sets (or the orchestrator sets per trial): a value in service.env would silently override the matrix.
-const RESERVED_ENV = /^(OTEL_(TRACES_|BSP_|SDK_DISABLED$|PROPAGATORS$|EXPORTER_(OTLP|ZIPKIN)_)|TRACEBENCH_(INSTRUMENTATION|SPAN_PROCESSOR|WORKLOAD|SERVICE|PEERS|EXTRA_CPU_US_PER_REQUEST|TEST_SPAN_COST_US)$)/;
+const RESERVED_ENV = /^(OTEL_(TRACES_|BSP_|SDK_DISABLED$|PROPAGATORS$|EXPORTER_(OTLP|ZIPKIN)_)|TRACEBENCH_(INSTRUMENTATION|SPAN_PROCESSOR|CONTEXT_MANAGER|WORKLOAD|SERVICE|PEERS|EXTRA_CPU_US_PER_REQUEST|TEST_SPAN_COST_US)$)/;
 
 const envName = z
   .string()
@@ -249,6 +249,23 @@ export const configSchema = z
     matrix: matrixSchema.prefault({}).describe('Tracing settings; every combination sampler × processor × exporter is a cell.'),
     drainTimeoutMs: wholeNumber(0, 600_000).default(5000).describe('Upper bound for draining spans after the window (forceFlush), ms.'),
     variants: variantsSchema,
+    attribution: z
+      .strictObject({
+        exporters: z.array(exporterSchema).min(1).prefault(['otlp-http-protobuf']).describe('Exporters on the top layer, each with the batch processor.'),
+        simple: z.boolean().default(true).describe('Also measure the simple processor with the first exporter.'),
+        batch: z
+          .strictObject({
+            maxQueueSize: wholeNumber(1, 1_000_000).optional(),
+            maxExportBatchSize: wholeNumber(1, 1_000_000).optional(),
+            scheduleDelayMillis: wholeNumber(0, 600_000).optional(),
+            exportTimeoutMillis: wholeNumber(1, 600_000).optional(),
+          })
+          .default({})
+          .describe('Batch processor options of the export layers.'),
+        micro: z.boolean().default(true).describe('Run the micro-benchmarks after the trials, for the prediction beside the waterfall.'),
+      })
+      .optional()
+      .describe('Attribution: measure one layer at a time (no SDK, API, SDK, context manager, recording, export) instead of the matrix.'),
     budgets: budgetsSchema.optional().describe('Overhead budgets judged after the run (see configs/budgets.yaml); --budgets FILE adds more.'),
   })
   .meta({

@@ -106,6 +106,17 @@ export interface VariantConfig {
   extraCpuUsPerSpan: number;
 }
 
+export interface AttributionConfig {
+  /** The exporters measured on the top layer, each with the batch processor. @default ['otlp-http-protobuf'] */
+  exporters: ExporterSetting[];
+  /** Also measure the simple processor with the first exporter. @default true */
+  simple: boolean;
+  /** Batch options for the export layers. @default the SDK's defaults */
+  batch: Partial<{ maxQueueSize: number; maxExportBatchSize: number; scheduleDelayMillis: number; exportTimeoutMillis: number }>;
+  /** Run the micro-benchmarks after the trials, for the prediction next to the waterfall. @default true */
+  micro: boolean;
+}
+
 /** The whole, validated config with every default filled in. */
 export interface Config {
   /** Names the run in reports. @default the config file's name without its extension */
@@ -124,6 +135,8 @@ export interface Config {
   drainTimeoutMs: number;
   /** Same-run A/B: variants run interleaved in the same rounds; the first is the reference. */
   variants?: VariantConfig[];
+  /** Attribution: layer cells instead of the matrix (no SDK, API, SDK, context manager, recording, export). */
+  attribution?: AttributionConfig;
   /** Overhead budgets judged after the run. */
   budgets?: Budget[];
 }

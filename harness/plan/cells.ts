@@ -25,8 +25,10 @@ export function processorId(processor: ProcessorSetting): string {
 
 /** `baseline`, `always_on~batch~otlp-http-protobuf`, or the sampler alone where processor and exporter cannot matter. */
 export function cellId(settings: CellSettings): string {
-  if (settings.tracing === 'off') return BASELINE_ID;
+  if (settings.tracing === 'off') return settings.instrumentation === 'api' ? 'api-noop' : BASELINE_ID;
   const parts = [samplerId(settings.sampler)];
+  if (settings.contextManager === false) parts.push('no-context');
+  if (settings.recordOnly) parts.push('recorded');
   if (settings.processor !== null) parts.push(processorId(settings.processor));
   if (settings.exporter !== null) parts.push(settings.exporter);
   // The default propagator stays out of ids, so ids of runs before the axis existed still match.
@@ -68,6 +70,7 @@ function cell(settings: CellSettings, collapsed: string[] = []): Cell {
  * combinations folded into one cell (each fold explained in `notes`).
  */
 export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] } {
+  if (config.attribution) return attributionCells(config);
   const notes: string[] = [];
   const samplers = dedupe('sampler', config.matrix.sampler, samplerId, notes);
   const processors = dedupe('processor', config.matrix.processor, processorId, notes);
@@ -99,4 +102,29 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
   const ids = new Set(cells.map((c) => c.id));
   if (ids.size !== cells.length) throw new Error(`internal: duplicate cell ids in ${cells.map((c) => c.id).join(', ')}`);
   return { cells, notes };
+}
+
+/**
+ * Attribution: the same service with one layer added at a time, so the CPU each costs can be read as a difference.
+ * Exporters (and the simple processor) are alternatives on the top layer, each measured against `recorded`.
+ */
+export function attributionCells(config: Config): { cells: Cell[]; notes: string[] } {
+  const exporters = config.attribution!.exporters;
+  const layer = (index: number, name: string, adds: string) => ({ index, name, adds });
+  const always = (type: 'always_on' | 'always_off') => ({ type }) as const;
+  const batch = { type: 'batch' as const, ...BATCH_DEFAULTS, ...config.attribution!.batch };
+  const cells = [
+    cell({ tracing: 'off', layer: layer(0, 'no SDK', 'the service alone') }),
+    cell({ tracing: 'off', instrumentation: 'api', layer: layer(1, 'API, no-op tracer', 'API calls with no SDK registered') }),
+    cell({ tracing: 'sdk', sampler: always('always_off'), processor: null, exporter: null, contextManager: false, layer: layer(2, 'SDK, always_off', 'the SDK: provider, sampler, non-recording spans') }),
+    cell({ tracing: 'sdk', sampler: always('always_off'), processor: null, exporter: null, layer: layer(3, 'context manager', 'an AsyncLocalStorage context manager') }),
+    cell({ tracing: 'sdk', sampler: always('always_on'), processor: null, exporter: null, recordOnly: true, layer: layer(4, 'spans recorded', 'recording every span (always_on), handed to no processor') }),
+    ...exporters.map((exporter) =>
+      cell({ tracing: 'sdk', sampler: always('always_on'), processor: batch, exporter, layer: layer(5, `batch → ${exporter}`, `the batch processor exporting with ${exporter}`) }),
+    ),
+    ...(config.attribution!.simple
+      ? [cell({ tracing: 'sdk', sampler: always('always_on'), processor: { type: 'simple' }, exporter: exporters[0], layer: layer(5, `simple → ${exporters[0]}`, `the simple processor exporting each span with ${exporters[0]}`) })]
+      : []),
+  ];
+  return { cells, notes: [`attribution: ${cells.length} layer cells; the matrix is not used`] };
 }

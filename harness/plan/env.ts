@@ -39,8 +39,10 @@ export function propagatorsEnv(propagator: PropagatorSetting): string {
  * TRACEBENCH_* only where none does. Exporter endpoints are added per trial by the orchestrator.
  */
 export function cellEnv(settings: CellSettings): Record<string, string> {
-  if (settings.tracing === 'off') return { OTEL_SDK_DISABLED: 'true', TRACEBENCH_INSTRUMENTATION: 'none' };
+  if (settings.tracing === 'off') return { OTEL_SDK_DISABLED: 'true', TRACEBENCH_INSTRUMENTATION: settings.instrumentation ?? 'none' };
   return {
+    ...(settings.contextManager === false ? { TRACEBENCH_CONTEXT_MANAGER: 'none' } : {}),
+    ...(settings.recordOnly ? { TRACEBENCH_SPAN_PROCESSOR: 'none' } : {}),
     TRACEBENCH_INSTRUMENTATION: 'sdk',
     OTEL_SDK_DISABLED: 'false',
     ...samplerEnv(settings.sampler),

@@ -1,10 +1,27 @@
 import type { ExporterSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
 
-/** What a cell runs: the baseline has no tracing SDK (and no API calls) at all. */
+/** An attribution cell's place in the stack of layers (configs/attribution.yaml). */
+export interface LayerSetting {
+  /** 0 is the service without any SDK; each higher index adds one thing. Cells sharing an index are alternatives. */
+  index: number;
+  name: string;
+  /** What this layer adds over the one beneath, in words. */
+  adds: string;
+}
+
+/**
+ * What a cell runs: the baseline has no tracing SDK (and no API calls) at all; `instrumentation: 'api'` makes the
+ * API calls with no SDK registered (the no-op tracer).
+ */
 export type CellSettings =
-  | { tracing: 'off' }
+  | { tracing: 'off'; instrumentation?: 'api'; layer?: LayerSetting }
   | {
       tracing: 'sdk';
+      /** false: no context manager is registered (attribution only). @default true */
+      contextManager?: boolean;
+      /** Spans are recorded and ended but handed to no processor (attribution only). */
+      recordOnly?: boolean;
+      layer?: LayerSetting;
       sampler: SamplerSetting;
       /** null where it cannot matter (nothing is sampled). */
       processor: ProcessorSetting | null;

@@ -112,3 +112,25 @@ describe('the propagator axis in cells', () => {
     assert.deepEqual(ids, ['baseline', 'always_on~simple~none', 'always_on~simple~none~b3', 'always_on~simple~none~jaeger', 'always_off', 'always_off~b3', 'always_off~jaeger']);
   });
 });
+
+describe('attribution cells', () => {
+  it('one layer at a time, exporters as alternatives on the top layer, each with its env', () => {
+    const { cells } = expandMatrix(config('attribution:\n  exporters: [otlp-http-protobuf, zipkin]\n'));
+    assert.deepEqual(cells.map((c) => [c.id, c.settings.layer?.index]), [
+      ['baseline', 0],
+      ['api-noop', 1],
+      ['always_off~no-context', 2],
+      ['always_off', 3],
+      ['always_on~recorded', 4],
+      ['always_on~batch~otlp-http-protobuf', 5],
+      ['always_on~batch~zipkin', 5],
+      ['always_on~simple~otlp-http-protobuf', 5],
+    ]);
+    const env = (id: string) => cells.find((c) => c.id === id)!.env;
+    assert.equal(env('api-noop').TRACEBENCH_INSTRUMENTATION, 'api');
+    assert.equal(env('always_off~no-context').TRACEBENCH_CONTEXT_MANAGER, 'none');
+    assert.equal(env('always_off').TRACEBENCH_CONTEXT_MANAGER, undefined);
+    assert.equal(env('always_on~recorded').TRACEBENCH_SPAN_PROCESSOR, 'none');
+    assert.equal(env('always_on~batch~zipkin').OTEL_TRACES_EXPORTER, 'zipkin');
+  });
+});

@@ -189,7 +189,9 @@ export async function propagatorFrom(env: Env): Promise<TextMapPropagator> {
 function processorFrom(env: Env, exporter: SpanExporter, meterProvider: MeterProvider): { processor: SpanProcessor; batch: boolean } {
   const type = env.TRACEBENCH_SPAN_PROCESSOR ?? 'batch';
   if (type === 'simple') return { processor: new SimpleSpanProcessor(exporter), batch: false };
-  if (type !== 'batch') throw new TracingSetupError(`TRACEBENCH_SPAN_PROCESSOR=${type}: use simple or batch`);
+  // Attribution's "recorded, not exported" layer: spans end and go nowhere, not even into a queue.
+  if (type === 'none') return { processor: { onStart() {}, onEnd() {}, forceFlush: async () => {}, shutdown: async () => {} }, batch: false };
+  if (type !== 'batch') throw new TracingSetupError(`TRACEBENCH_SPAN_PROCESSOR=${type}: use simple, batch or none`);
   const config = {
     maxQueueSize: positiveInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048),
     maxExportBatchSize: positiveInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
@@ -214,8 +216,11 @@ export async function setupTracing(env: Env, serviceName: string): Promise<Traci
     sampler: new CountingSampler(samplerFrom(env), counters),
     spanProcessors: [new CountingProcessor(processor, counters, extraCpuUsPerSpan)],
   });
-  const contextManager = env.TRACEBENCH_CONTEXT_MANAGER === 'async-hooks' ? new AsyncHooksContextManager() : new AsyncLocalStorageContextManager();
-  context.setGlobalContextManager(contextManager.enable());
+  // `none` (attribution): no context manager registered, so context.with() is the API's no-op.
+  const manager = env.TRACEBENCH_CONTEXT_MANAGER ?? 'async-local-storage';
+  if (manager === 'async-hooks') context.setGlobalContextManager(new AsyncHooksContextManager().enable());
+  else if (manager === 'async-local-storage') context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  else if (manager !== 'none') throw new TracingSetupError(`TRACEBENCH_CONTEXT_MANAGER=${manager}: use async-local-storage, async-hooks or none`);
   propagation.setGlobalPropagator(await propagatorFrom(env));
   trace.setGlobalTracerProvider(provider);
 
