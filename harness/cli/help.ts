@@ -6,6 +6,7 @@ Usage:
   tracebench compare BASE.json HEAD.json [--threshold P] [--strict] [--summary FILE] [--junit FILE]
   tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--out DIR]
   tracebench micro [--suite NAME]... [--quick] [--out DIR]
+  tracebench import FILE --format otlp-json|jaeger|zipkin [--out FILE] [--name NAME] [--max-cpu-us-per-span N]
   tracebench --help
 
 Commands:
@@ -16,11 +17,15 @@ Commands:
   calibrate   A/A rounds of one cell: the noise floor of CPU per request and the rounds a threshold needs.
   micro       tinybench suites of the SDK's primitives (span, propagation, sampler, processor, serialize), each in
               its own worker; ns per operation and the published claims side by side.
+  import      Turn a trace export (OTLP/JSON or JSON Lines, Jaeger JSON, Zipkin v2 JSON; at most 256 MiB) into a
+              workload shape YAML (to --out, else stdout); a summary of traces, routes, repairs and heuristics goes
+              to stderr. CPU vs wait is guessed: see docs/import.md.
 
 Options:
   --config FILE     YAML config (see README "Config reference"; JSON Schema in schema/).
   --out DIR         Reports folder; each run writes DIR/<run-id>/ and points DIR/latest at it. Default: reports/.
                     For report: the HTML file to write (default: report.html beside RESULTS.json).
+                    For import: the workload YAML to write (default: stdout).
   --rounds N        Override the config's rounds (each round runs every cell once, shuffled).
   --seed N          Override the shuffle seed (the seed used is always recorded).
   --budgets FILE    Budgets YAML (budgets: [...]) judged with the config's own; see configs/budgets.yaml.
@@ -30,6 +35,10 @@ Options:
   --summary FILE    compare: write the markdown summary there (and to $GITHUB_STEP_SUMMARY when set).
   --junit FILE      compare: write JUnit XML there.
   --quiet           No progress on stderr.
+  --format F        import: the export's format: otlp-json, jaeger or zipkin.
+  --name NAME       import: the workload's name (default: the file name without extension).
+  --max-cpu-us-per-span N
+                    import: self time of a non-CLIENT/PRODUCER span above N µs counts as wait, not CPU (default 200).
   -h, --help        This text.
 
 Output of run (in DIR/<run-id>/):

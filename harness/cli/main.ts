@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { calibrateCommand } from './commands/calibrate.js';
 import { compareCommand } from './commands/compare.js';
+import { importCommand } from './commands/import.js';
 import { microCommand } from './commands/micro.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   compare: compareCommand,
   calibrate: calibrateCommand,
   micro: microCommand,
+  import: importCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

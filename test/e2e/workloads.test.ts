@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../harness/config/load.js';
 import { createLoadGenerator } from '../../harness/load/generator.js';
@@ -11,9 +12,14 @@ import { WINDOW_ID_PREFIX, runTrial } from '../../harness/run/trial.js';
 import { startSink } from '../../harness/sink/sink.js';
 import type { ReceivedSpan, Sink } from '../../harness/sink/types.js';
 import { launchService, liveChildren } from '../../harness/target/launch.js';
+import { parseDocuments } from '../../harness/import/parse.js';
+import { fromReceivedSpans, traceProfile } from '../../harness/import/profile.js';
+import { parseExportText, readExportText } from '../../harness/import/read-export.js';
 import { canonicalTree, expectedTree, type TreeNode } from '../../workloads/shape/expected-tree.js';
 import { loadWorkload, workloadsDir } from '../../workloads/shape/load.js';
 import { TRUTH_ATTRIBUTES, type SpanKindName, type WorkloadShape } from '../../workloads/shape/types.js';
+
+const SHOP_EXPORT = fileURLToPath(new URL('../../../test/data/traces/shop-otlp.json', import.meta.url));
 
 const KIND_NAMES: Record<number, SpanKindName> = { 1: 'INTERNAL', 2: 'SERVER', 3: 'CLIENT', 4: 'PRODUCER', 5: 'CONSUMER' };
 
@@ -114,6 +120,18 @@ describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
     // inventory's spans start new traces: the gateway's context never reaches it.
     const inventoryRoots = mismatch.spans.filter((s) => s.serviceName === 'inventory' && s.parentSpanId === '');
     assert.ok(inventoryRoots.length > 0);
+  });
+
+  it('imported-shop, run, reproduces its source export: spans per trace within 5%, each root operation\'s share within 5 points', async () => {
+    const source = traceProfile(parseDocuments(parseExportText(readExportText(SHOP_EXPORT, 'shop', 256 * 1024 * 1024), 'shop'), 'otlp-json', 'shop').spans);
+    const { spans } = await trial('imported-shop');
+    const produced = traceProfile(fromReceivedSpans(spans));
+    assert.ok(produced.traces > 200, `traces: ${produced.traces}`);
+    assert.ok(Math.abs(produced.spansPerTrace / source.spansPerTrace - 1) <= 0.05, `spans per trace: run ${produced.spansPerTrace.toFixed(2)}, source ${source.spansPerTrace.toFixed(2)}`);
+    assert.deepEqual(Object.keys(produced.rootMix).sort(), Object.keys(source.rootMix).sort());
+    // Shares are proportions of a few hundred requests: 5 points is about two standard errors of the smallest one.
+    for (const [operation, share] of Object.entries(source.rootMix))
+      assert.ok(Math.abs(produced.rootMix[operation] - share) <= 0.05, `${operation}: run ${produced.rootMix[operation].toFixed(3)}, source ${share.toFixed(3)}`);
   });
 
   it('leaves no service process behind', () => {
