@@ -26,13 +26,24 @@ export class SpanLedger {
   private kept: ReceivedSpan[] = [];
 
   constructor(
-    private readonly keepSpans: boolean,
+    private keepSpans: boolean,
     private readonly maxKeptSpans: number,
   ) {}
+
+  /** Turns keeping on or off for spans from now on (tail sampling needs it on); kept spans stay. */
+  setKeepSpans(keepSpans: boolean): void {
+    this.keepSpans = keepSpans;
+  }
 
   /** Whether the next accepted spans would be kept, so decoding them is worth it. */
   wantsSpans(): boolean {
     return this.keepSpans && this.kept.length < this.maxKeptSpans;
+  }
+
+  /** Keeps spans up to `maxKeptSpans` (tail sampling hands over the spans of sampled traces here). */
+  keep(spans: readonly ReceivedSpan[]): void {
+    const room = this.keepSpans ? this.maxKeptSpans - this.kept.length : 0;
+    for (let i = 0; i < Math.min(room, spans.length); i++) this.kept.push(spans[i]);
   }
 
   arrived(protocol: SinkProtocol | undefined, wireBytes: number): void {
@@ -52,11 +63,11 @@ export class SpanLedger {
     this.counts.spansRejected += spanCount;
   }
 
-  accepted(protocol: SinkProtocol, decoded: DecodedSpans): void {
+  /** Counts accepted spans; keeps them too unless `keep` is false (tail sampling keeps them later, if at all). */
+  accepted(protocol: SinkProtocol, decoded: DecodedSpans, keep = true): void {
     this.counts.spansReceived += decoded.spanCount;
     this.counts.byProtocol[protocol].spans += decoded.spanCount;
-    const room = this.keepSpans ? this.maxKeptSpans - this.kept.length : 0;
-    for (let i = 0; i < Math.min(room, decoded.spans.length); i++) this.kept.push(decoded.spans[i]);
+    if (keep) this.keep(decoded.spans);
   }
 
   stats(): SinkStats {

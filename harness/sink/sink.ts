@@ -6,6 +6,7 @@ import type { DecodedSpans, SpanDecoder } from './decoded-spans.js';
 import { createFaultPolicy } from './fault.js';
 import { SpanLedger, emptySinkStats } from './ledger.js';
 import { reserveUnusedPort, startExportServer, type ExportAnswer, type ExportArrival } from './server.js';
+import { TailStage } from './tail/stage.js';
 import type { Sink, SinkOptions, SinkProtocol } from './types.js';
 
 const DEFAULT_MAX_KEPT_SPANS = 200_000;
@@ -41,6 +42,10 @@ function validate(options: SinkOptions): void {
   if (options.maxKeptSpans !== undefined && !(options.maxKeptSpans >= 0)) {
     throw new RangeError('sink.maxKeptSpans: must be >= 0');
   }
+  // The config schema checks all of tail (tailSamplingSchema); these guard callers that build one in code.
+  if (options.tail && !(options.tail.decision_wait_ms > 0)) throw new RangeError('sink.tail.decision_wait: must be greater than 0');
+  if (options.tail && !(Number.isInteger(options.tail.num_traces) && options.tail.num_traces >= 1)) throw new RangeError('sink.tail.num_traces: must be a whole number >= 1');
+  if (options.tail && options.tail.policies.length === 0) throw new RangeError('sink.tail.policies: must list at least one policy');
 }
 
 function urlsOf(url: string): Pick<Sink, 'url' | 'otlpTracesUrl' | 'zipkinSpansUrl'> {
@@ -54,6 +59,9 @@ async function startDownSink(): Promise<Sink> {
     ...urlsOf(`http://127.0.0.1:${port}`),
     stats: emptySinkStats,
     spans: () => [],
+    tailStats: () => undefined,
+    flushTail: () => {},
+    setTail: () => {},
     reset: () => {},
     close: async () => {},
   };
@@ -63,8 +71,11 @@ async function startDownSink(): Promise<Sink> {
 export async function startSink(options: SinkOptions): Promise<Sink> {
   validate(options);
   if (options.fault.mode === 'down') return startDownSink();
-  const ledger = new SpanLedger(options.keepSpans ?? false, options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS);
+  const keepSpans = options.keepSpans ?? false;
+  const ledger = new SpanLedger(keepSpans || options.tail !== undefined, options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS);
   const policy = createFaultPolicy(options.fault);
+  let tail = options.tail ? new TailStage(options.tail, (spans) => ledger.keep(spans)) : undefined;
+  let closed = false;
   // Aborts pending `slow` delays on close, so no timer outlives the sink.
   const closing = new AbortController();
 
@@ -77,7 +88,8 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     }
     let decoded: DecodedSpans;
     try {
-      decoded = DECODERS[arrival.protocol](arrival.body, ledger.wantsSpans());
+      // Tail sampling needs every span to judge whole traces, even once the kept store is full.
+      decoded = DECODERS[arrival.protocol](arrival.body, tail !== undefined || ledger.wantsSpans());
     } catch (error) {
       ledger.malformed();
       return textAnswer(400, `undecodable ${arrival.protocol} body: ${(error as Error).message}`);
@@ -87,7 +99,8 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       ledger.rejected(decoded.spanCount);
       return textAnswer(decision.httpStatus, 'tracebench sink: injected fault');
     }
-    ledger.accepted(arrival.protocol, decoded);
+    ledger.accepted(arrival.protocol, decoded, tail === undefined);
+    tail?.add(decoded.spans);
     return ACCEPTED[arrival.protocol];
   }
 
@@ -96,12 +109,23 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     ...urlsOf(server.url),
     stats: () => ledger.stats(),
     spans: () => ledger.spans(),
+    tailStats: () => tail?.stats(),
+    flushTail: () => tail?.flush(),
+    setTail: (config) => {
+      validate({ ...options, tail: config });
+      tail?.close();
+      tail = config && !closed ? new TailStage(config, (spans) => ledger.keep(spans)) : undefined;
+      ledger.setKeepSpans(keepSpans || tail !== undefined);
+    },
     reset: () => {
       ledger.reset();
       policy.reset();
+      tail?.reset();
     },
     close: async () => {
+      closed = true;
       closing.abort();
+      tail?.close();
       await server.close();
     },
   };

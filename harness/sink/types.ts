@@ -1,4 +1,7 @@
 import type { SinkSetting } from '../config/types.js';
+import type { TailSamplingConfig, TailStats } from './tail/types.js';
+
+export type { TailSamplingConfig, TailStats } from './tail/types.js';
 
 /** One received span, reduced to what trace assembly and shape checks need. */
 export interface ReceivedSpan {
@@ -41,6 +44,11 @@ export interface SinkOptions {
   keepSpans?: boolean;
   /** Upper bound on kept spans, to bound memory. @default 200000 */
   maxKeptSpans?: number;
+  /**
+   * Tail sampling: accepted spans are buffered by trace and kept only when the policies sample their trace; implies
+   * `keepSpans`. Stats still count every accepted span. @default none (every accepted span is kept)
+   */
+  tail?: TailSamplingConfig;
 }
 
 export interface Sink {
@@ -51,9 +59,15 @@ export interface Sink {
   /** `${url}/api/v2/spans` */
   readonly zipkinSpansUrl: string;
   stats(): SinkStats;
-  /** Kept spans (empty unless keepSpans). */
+  /** Kept spans (empty unless keepSpans or tail); with tail, only the spans of sampled traces decided so far. */
   spans(): ReceivedSpan[];
-  /** Zero the counters and drop kept spans (between trials). */
+  /** What tail sampling did and cost; undefined without `tail`. */
+  tailStats(): TailStats | undefined;
+  /** Decides every trace tail sampling still buffers, as if its wait were over (end of a trial); no-op without `tail`. */
+  flushTail(): void;
+  /** Replaces the tail sampling config (undefined: none), dropping its buffered traces and stats; for between trials. */
+  setTail(tail: TailSamplingConfig | undefined): void;
+  /** Zero the counters and drop kept spans and tail state, timers included (between trials). */
   reset(): void;
   close(): Promise<void>;
 }

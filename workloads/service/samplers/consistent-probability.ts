@@ -1,7 +1,7 @@
 import { trace, type Context } from '@opentelemetry/api';
 import { ParentBasedSampler, SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
-import { eraseThreshold, hasThreshold, randomnessOf, setThreshold, thresholdOf } from './ot-trace-state.js';
-import { keeps, MIN_PROBABILITY, parseThreshold, probabilityToThresholdHex } from './threshold.js';
+import { eraseThreshold, randomnessHex, readOt, setThreshold, thresholdHex14 } from './ot-trace-state.js';
+import { MIN_PROBABILITY, parseThreshold, probabilityToThresholdHex, thresholdToProbability } from './threshold.js';
 
 // Neither @opentelemetry/sdk-trace-base 2.12.0 nor any installed @opentelemetry package implements consistent probability
 // sampling (its TraceIdRatioBasedSampler XORs 32-bit words of the trace id and writes no tracestate); the contrib
@@ -20,22 +20,26 @@ import { keeps, MIN_PROBABILITY, parseThreshold, probabilityToThresholdHex } fro
 export class ConsistentProbabilitySampler implements Sampler {
   /** The `th` value written on kept spans; undefined for ratio 0. */
   readonly thresholdHex: string | undefined;
-  private readonly threshold: bigint | undefined;
+  /** The probability actually kept, that of the rounded threshold (0.1 keeps 0.100006103515625); 0 for ratio 0. */
+  readonly effectiveRatio: number;
+  // The written threshold, not the exact one, decides: the recorded th then tells the truth about the decision.
+  private readonly threshold14: string | undefined;
 
   constructor(readonly ratio: number) {
     if (!(ratio === 0 || (ratio >= MIN_PROBABILITY && ratio <= 1))) throw new RangeError(`ratio must be 0 or in [2^-56, 1], got ${ratio}`);
     this.thresholdHex = ratio === 0 ? undefined : probabilityToThresholdHex(ratio);
-    // The written threshold, not the exact one, decides: the recorded th then tells the truth about the decision.
-    this.threshold = this.thresholdHex === undefined ? undefined : parseThreshold(this.thresholdHex);
+    this.threshold14 = thresholdHex14(this.thresholdHex);
+    this.effectiveRatio = this.thresholdHex === undefined ? 0 : thresholdToProbability(parseThreshold(this.thresholdHex)!);
   }
 
   shouldSample(context: Context, traceId: string): SamplingResult {
     const state = trace.getSpanContext(context)?.traceState;
-    const randomness = randomnessOf(traceId, state);
-    if (this.threshold === undefined || this.thresholdHex === undefined || randomness === undefined || !keeps(randomness, this.threshold)) {
-      return { decision: SamplingDecision.NOT_RECORD, traceState: eraseThreshold(state) };
+    const entry = readOt(state);
+    const randomness = randomnessHex(traceId, entry);
+    if (this.thresholdHex === undefined || this.threshold14 === undefined || randomness === undefined || randomness < this.threshold14) {
+      return { decision: SamplingDecision.NOT_RECORD, traceState: eraseThreshold(state, entry) };
     }
-    return { decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: setThreshold(state, this.thresholdHex) };
+    return { decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: setThreshold(state, entry, this.thresholdHex) };
   }
 
   toString(): string {
@@ -51,11 +55,11 @@ export class ConsistentProbabilitySampler implements Sampler {
 export class ConsistentParentSampledSampler implements Sampler {
   shouldSample(context: Context, traceId: string): SamplingResult {
     const state = trace.getSpanContext(context)?.traceState;
-    if (!hasThreshold(state)) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
-    const threshold = thresholdOf(state);
-    const randomness = randomnessOf(traceId, state);
-    const consistent = threshold !== undefined && randomness !== undefined && keeps(randomness, threshold);
-    return consistent ? { decision: SamplingDecision.RECORD_AND_SAMPLED } : { decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: eraseThreshold(state) };
+    const entry = readOt(state);
+    if (entry.th === undefined) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    const randomness = randomnessHex(traceId, entry);
+    const consistent = entry.th14 !== undefined && randomness !== undefined && randomness >= entry.th14;
+    return consistent ? { decision: SamplingDecision.RECORD_AND_SAMPLED } : { decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: eraseThreshold(state, entry) };
   }
 
   toString(): string {

@@ -49,29 +49,7 @@ export function parseThreshold(th: string): bigint | undefined {
   return BigInt(`0x${th.padEnd(14, '0')}`);
 }
 
-/** Spec, Algorithms → "Converting integer threshold to a th-value": hex with trailing zeros omitted, `0` for 0. */
-export function formatThreshold(threshold: bigint): string {
-  if (threshold === 0n) return '0';
-  return threshold.toString(16).padStart(14, '0').replace(/0+$/, '');
-}
-
 /** Spec, Algorithms → "Converting threshold to a sampling probability". */
 export function thresholdToProbability(threshold: bigint): number {
   return Number(MAX_ADJUSTED_COUNT - threshold) / Number(MAX_ADJUSTED_COUNT);
-}
-
-/** TraceState Handling → `rv`: "exactly 14 lower-case hexadecimal digits". */
-export function parseRandomness(rv: string): bigint | undefined {
-  return /^[0-9a-f]{14}$/.test(rv) ? BigInt(`0x${rv}`) : undefined;
-}
-
-/** Spec, Randomness Value: the least-significant 56 bits (7 bytes) of the trace id, as W3C Trace Context Level 2 makes random. */
-export function traceIdRandomness(traceId: string): bigint | undefined {
-  if (!/^[0-9a-f]{32}$/.test(traceId) || /^0+$/.test(traceId)) return undefined;
-  return BigInt(`0x${traceId.slice(-14)}`);
-}
-
-/** Spec, Decision algorithm: "If rv >= th, keep the span, else drop the span." */
-export function keeps(randomness: bigint, threshold: bigint): boolean {
-  return randomness >= threshold;
 }
