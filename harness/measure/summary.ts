@@ -1,4 +1,5 @@
 import { median } from '../stats/interval.js';
+import { summariseCoverage } from './coverage-summary.js';
 import type { CellSummary, ServiceSummary, SpanFate, TrialMetrics, TrialRecord } from './types.js';
 
 /** Medians over rounds of each figure, from the trials that counted; null when none did. */
@@ -18,6 +19,7 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
   const spanKeys: (keyof SpanFate)[] = ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd', 'received'];
   const saturation = ok.filter((m) => m.maxThroughputRps !== undefined);
   const withTraces = ok.flatMap((m) => (m.traces ? [m.traces] : []));
+  const withCoverage = ok.flatMap((m) => (m.coverage ? [{ coverage: m.coverage, ...(m.tail ? { tail: m.tail } : {}), requestsWhole: m.traces?.requestsWhole ?? 0 }] : []));
   const med2 = <T>(xs: T[], pick: (x: T) => number) => median(xs.map(pick));
   return {
     trials: ok.length,
@@ -33,6 +35,7 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
     spans: Object.fromEntries(spanKeys.map((k) => [k, med((m) => m.spans[k])])) as unknown as SpanFate,
     ...(saturation.length > 0 ? { maxThroughputRps: median(saturation.map((m) => m.maxThroughputRps!)) } : {}),
     ...(perService(ok) ? { services: perService(ok) } : {}),
+    ...(withCoverage.length > 0 ? { coverage: summariseCoverage(withCoverage) } : {}),
     ...(withTraces.length > 0 ? { traces: { requestsSeen: med2(withTraces, (t) => t.requestsSeen), requestsWhole: med2(withTraces, (t) => t.requestsWhole), requestsSplit: med2(withTraces, (t) => t.requestsSplit), broken: med2(withTraces, (t) => t.broken) } } : {}),
   };
 }

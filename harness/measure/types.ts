@@ -4,6 +4,9 @@ import type { PercentilesUs } from '../load/types.js';
 import type { CellSettings } from '../plan/types.js';
 import type { TruthCounts } from '../load/mix.js';
 import type { TraceIntegrity } from './trace-integrity.js';
+import type { Coverage } from './coverage.js';
+import type { CoverageSummary } from './coverage-summary.js';
+import type { TailStats } from '../sink/tail/types.js';
 import type { ProbeSecond, SpanCounts } from '../target/protocol.js';
 
 /** Bumped on any incompatible change to results.json / results.jsonl. */
@@ -49,6 +52,10 @@ export interface TrialMetrics {
   services?: Record<string, ServiceMetrics>;
   /** Traces assembled from what the sink received (complete, broken, requests split across traces); absent when no span reached the sink. */
   traces?: TraceIntegrity;
+  /** What the backend kept of the window's requests, against ground truth (reference service only). */
+  coverage?: Coverage;
+  /** Tail sampling's decisions and buffering cost, when the cell tail-samples in the sink. */
+  tail?: TailStats;
   /** Memory figures add up the service processes; event-loop delay and the series are the entry service's. */
   rssPeakBytes: number;
   rssStartBytes: number;
@@ -102,6 +109,8 @@ export interface CellSummary {
   services?: Record<string, ServiceSummary>;
   /** Medians of the trials' trace integrity, when spans reached the sink. */
   traces?: { requestsSeen: number; requestsWhole: number; requestsSplit: number; broken: number };
+  /** Coverage pooled over the rounds (kept and drawn counts added up), when the trials measured it. */
+  coverage?: CoverageSummary;
 }
 
 export interface ServiceSummary {
