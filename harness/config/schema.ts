@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { budgetsSchema } from '../budget/schema.js';
+import { tailSamplingSchema } from '../sink/tail/schema.js';
 import { describeValue } from './issues.js';
-import { EXPORTERS, PROPAGATORS, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
+import { EXPORTERS, PROPAGATORS, SAMPLERS_WITH_RATE, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
 import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting, SinkSetting } from './types.js';
 
 // The user-facing YAML. Options and defaults are documented once, in types.ts; descriptions here are for editors' hovers.
@@ -67,17 +68,33 @@ function samplerWithRatio(type: (typeof SAMPLERS_WITH_RATIO)[number]) {
   });
 }
 
+function samplerWithRate(type: (typeof SAMPLERS_WITH_RATE)[number]) {
+  return z.strictObject({
+    type: z.literal(type),
+    tracesPerSecond: positiveNumber(1_000_000).describe('Traces per second each service keeps at most (OTEL_TRACES_SAMPLER_ARG).'),
+  });
+}
+
+const biasedSampler = z.strictObject({
+  type: z.literal('biased'),
+  ratio: between0And1('required for biased: the fraction of the other traces to sample, between 0 and 1'),
+  alwaysRoutes: z.array(z.string().min(1)).default([]).describe('http.route values always sampled (known at span start).'),
+  alwaysAttributes: z.record(z.string().min(1), z.string()).default({}).describe('Start attributes that always sample when equal to the value.'),
+});
+
 const samplerObject = z.discriminatedUnion('type', [
   ...SAMPLERS_WITHOUT_ARG.map(samplerWithoutArg),
   ...SAMPLERS_WITH_RATIO.map(samplerWithRatio),
-] as [ReturnType<typeof samplerWithoutArg>, ...Array<ReturnType<typeof samplerWithoutArg> | ReturnType<typeof samplerWithRatio>>]);
+  ...SAMPLERS_WITH_RATE.map(samplerWithRate),
+  biasedSampler,
+] as unknown as [ReturnType<typeof samplerWithoutArg>, ...Array<ReturnType<typeof samplerWithoutArg> | ReturnType<typeof samplerWithRatio> | ReturnType<typeof samplerWithRate> | typeof biasedSampler>]);
 
 export const samplerSchema = z
   .union([samplerNameShorthand, samplerObject], {
     error: (iss) => `expected a sampler name (${SAMPLERS_WITHOUT_ARG.join(', ')}) or { type, ratio }, got ${describeValue(iss.input)}`,
   })
   .transform((s): SamplerSetting => (typeof s === 'string' ? { type: s } : (s as SamplerSetting)))
-  .describe('A sampler: a name, or { type, ratio } for traceidratio and parentbased_traceidratio (OTEL_TRACES_SAMPLER).');
+  .describe('A sampler: a name, { type, ratio } for the ratio samplers, { type, tracesPerSecond } for rate limiting, or { type: biased, ratio, alwaysRoutes, alwaysAttributes } (OTEL_TRACES_SAMPLER).');
 
 const batchObject = z
   .strictObject({
@@ -168,6 +185,7 @@ const propagatorSchema = z.enum(PROPAGATORS, {
 
 const perServiceSchema = z.strictObject({
   propagator: propagatorSchema.optional().describe("This service's propagator instead of the cell's (a mismatch breaks traces)."),
+  sampler: z.lazy(() => samplerSchema).optional().describe("This service's sampler instead of the cell's, in traced cells (e.g. a different ratio)."),
   env: envSchema.prefault({}).describe("Extra environment for this service's process, over service.env."),
 });
 
@@ -249,6 +267,16 @@ export const configSchema = z
     matrix: matrixSchema.prefault({}).describe('Tracing settings; every combination sampler × processor × exporter is a cell.'),
     drainTimeoutMs: wholeNumber(0, 600_000).default(5000).describe('Upper bound for draining spans after the window (forceFlush), ms.'),
     variants: variantsSchema,
+    tail: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[\w.-]{1,40}$/, { error: (iss) => `must be 1-40 letters, digits, '.', '_' or '-', got ${describeValue(iss.input)}` }),
+          head: samplerSchema.prefault('always_on').describe("The services' sampler. Default always_on."),
+          sampling: tailSamplingSchema.describe('Collector-style tail_sampling: decision_wait, num_traces, policies.'),
+        }),
+      )
+      .default([])
+      .describe('Tail-sampling cells: the sink decides per trace, as the Collector tail_sampling processor; each uses the matrix\'s first processor, exporter and propagator.'),
     attribution: z
       .strictObject({
         exporters: z.array(exporterSchema).min(1).prefault(['otlp-http-protobuf']).describe('Exporters on the top layer, each with the batch processor.'),

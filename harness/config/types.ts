@@ -1,3 +1,4 @@
+import type { TailSamplingConfig } from '../sink/tail/types.js';
 import type { Budget } from '../budget/types.js';
 /** Tracing settings of one matrix cell, in OpenTelemetry's vocabulary. */
 
@@ -7,7 +8,18 @@ export type SamplerSetting =
   | { type: 'traceidratio'; ratio: number }
   | { type: 'parentbased_always_on' }
   | { type: 'parentbased_always_off' }
-  | { type: 'parentbased_traceidratio'; ratio: number };
+  | { type: 'parentbased_traceidratio'; ratio: number }
+  /** Consistent probability sampling (OpenTelemetry spec, `tracestate` `ot=th:`), alone or as ParentBased's root. */
+  | { type: 'consistent_probability'; ratio: number }
+  | { type: 'parentbased_consistent_probability'; ratio: number }
+  /** A token bucket: at most `tracesPerSecond` traces per second per service. */
+  | { type: 'ratelimiting'; tracesPerSecond: number }
+  | { type: 'parentbased_ratelimiting'; tracesPerSecond: number }
+  /**
+   * The head sampler users write: always keeps requests on `alwaysRoutes` (http.route) or with an attribute in
+   * `alwaysAttributes` at span start, the rest at `ratio`; parent-based. It cannot see how a request will end.
+   */
+  | { type: 'biased'; ratio: number; alwaysRoutes: string[]; alwaysAttributes: Record<string, string> };
 
 export type SamplerType = SamplerSetting['type'];
 
@@ -38,6 +50,8 @@ export type PropagatorSetting = 'tracecontext' | 'b3' | 'b3multi' | 'jaeger' | '
 export interface PerServiceConfig {
   /** This service propagates with this instead of the cell's propagator: a mismatch breaks traces. */
   propagator?: PropagatorSetting;
+  /** This service samples with this instead of the cell's sampler (e.g. another ratio), in traced cells. */
+  sampler?: SamplerSetting;
   /** Extra environment for this service's process, over service.env. */
   env: Record<string, string>;
 }
@@ -117,6 +131,16 @@ export interface AttributionConfig {
   micro: boolean;
 }
 
+/** A tail-sampling configuration measured as one more cell: a head sampler in the services, the sink deciding. */
+export interface TailCellConfig {
+  /** Names the cell (`…~tail-<name>`). */
+  name: string;
+  /** The services' sampler. @default always_on */
+  head: SamplerSetting;
+  /** The collector-style tail_sampling settings the sink applies. */
+  sampling: TailSamplingConfig;
+}
+
 /** The whole, validated config with every default filled in. */
 export interface Config {
   /** Names the run in reports. @default the config file's name without its extension */
@@ -135,6 +159,8 @@ export interface Config {
   drainTimeoutMs: number;
   /** Same-run A/B: variants run interleaved in the same rounds; the first is the reference. */
   variants?: VariantConfig[];
+  /** Tail-sampling cells, each with the matrix's first processor, exporter and propagator. @default [] */
+  tail?: TailCellConfig[];
   /** Attribution: layer cells instead of the matrix (no SDK, API, SDK, context manager, recording, export). */
   attribution?: AttributionConfig;
   /** Overhead budgets judged after the run. */

@@ -7,6 +7,8 @@ export const BASELINE_ID = 'baseline';
 
 /** `always_on`, `traceidratio-0.1`. String(number) is the shortest exact form, so distinct ratios give distinct ids. */
 export function samplerId(sampler: SamplerSetting): string {
+  if (sampler.type === 'biased') return `biased-${sampler.ratio}${sampler.alwaysRoutes.length + Object.keys(sampler.alwaysAttributes).length > 0 ? `-r${sampler.alwaysRoutes.length + Object.keys(sampler.alwaysAttributes).length}` : ''}`;
+  if ('tracesPerSecond' in sampler) return `${sampler.type}-${sampler.tracesPerSecond}`;
   return 'ratio' in sampler ? `${sampler.type}-${sampler.ratio}` : sampler.type;
 }
 
@@ -33,6 +35,7 @@ export function cellId(settings: CellSettings): string {
   if (settings.exporter !== null) parts.push(settings.exporter);
   // The default propagator stays out of ids, so ids of runs before the axis existed still match.
   if (settings.propagator && settings.propagator !== 'tracecontext') parts.push(settings.propagator);
+  if (settings.tail) parts.push(`tail-${settings.tail.name}`);
   return parts.join('~');
 }
 
@@ -41,7 +44,7 @@ export function cellId(settings: CellSettings): string {
  * context, so parentbased_always_off drops every root span too.
  */
 export function samplesNothing(sampler: SamplerSetting): boolean {
-  return sampler.type === 'always_off' || sampler.type === 'parentbased_always_off' || ('ratio' in sampler && sampler.ratio === 0);
+  return sampler.type === 'always_off' || sampler.type === 'parentbased_always_off' || (sampler.type !== 'biased' && 'ratio' in sampler && sampler.ratio === 0);
 }
 
 /** Drops entries equal to an earlier one once defaults are filled in, with a note naming both positions. */
@@ -98,6 +101,10 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
       }
     }
   }
+
+  // Tail cells: the head sampler in the services, the first processor, exporter and propagator; the sink decides.
+  for (const tail of config.tail ?? [])
+    cells.push(cell({ tracing: 'sdk', sampler: tail.head, processor: processors[0], exporter: exporters[0], propagator: propagators[0], tail: { name: tail.name, config: tail.sampling } }));
 
   const ids = new Set(cells.map((c) => c.id));
   if (ids.size !== cells.length) throw new Error(`internal: duplicate cell ids in ${cells.map((c) => c.id).join(', ')}`);

@@ -10,7 +10,11 @@ const EXPORTER_ENV: Record<ExporterSetting, Record<string, string>> = {
   zipkin: { OTEL_TRACES_EXPORTER: 'zipkin' },
 };
 
-function samplerEnv(sampler: SamplerSetting): Record<string, string> {
+export function samplerEnv(sampler: SamplerSetting): Record<string, string> {
+  // The samplers beyond the SDK's take their argument in the same variable (workloads/service/samplers).
+  if (sampler.type === 'biased')
+    return { OTEL_TRACES_SAMPLER: 'biased', OTEL_TRACES_SAMPLER_ARG: JSON.stringify({ ratio: sampler.ratio, alwaysRoutes: sampler.alwaysRoutes, alwaysAttributes: sampler.alwaysAttributes }) };
+  if ('tracesPerSecond' in sampler) return { OTEL_TRACES_SAMPLER: sampler.type, OTEL_TRACES_SAMPLER_ARG: String(sampler.tracesPerSecond) };
   return 'ratio' in sampler
     ? { OTEL_TRACES_SAMPLER: sampler.type, OTEL_TRACES_SAMPLER_ARG: String(sampler.ratio) }
     : { OTEL_TRACES_SAMPLER: sampler.type };

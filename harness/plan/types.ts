@@ -1,3 +1,4 @@
+import type { TailSamplingConfig } from '../sink/tail/types.js';
 import type { ExporterSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
 
 /** An attribution cell's place in the stack of layers (configs/attribution.yaml). */
@@ -22,6 +23,8 @@ export type CellSettings =
       /** Spans are recorded and ended but handed to no processor (attribution only). */
       recordOnly?: boolean;
       layer?: LayerSetting;
+      /** Tail sampling in the sink (a `tail:` entry of the config). */
+      tail?: { name: string; config: TailSamplingConfig };
       sampler: SamplerSetting;
       /** null where it cannot matter (nothing is sampled). */
       processor: ProcessorSetting | null;

@@ -65,6 +65,8 @@ function resolveTarget(config: Config, configFile: string): { entry: string; wor
     if (!existsSync(file)) issues.push(`variants[${i}].entry: no file at ${file}`);
     variantEntries.set(v.name, file);
   });
+  if ((config.tail ?? []).length > 0 && !['otlp-http-protobuf', 'otlp-http-json', 'zipkin'].includes(config.matrix.exporter[0]))
+    issues.push(`tail: tail sampling happens in the sink, but matrix.exporter[0] is ${config.matrix.exporter[0]}, which sends nothing there: list an OTLP or Zipkin exporter first`);
   if (issues.length > 0) throw new ConfigError(configFile, issues);
   return { entry, workloadFile: workload.ok ? workload.file : '', ...(workload.ok ? { workload: workload.shape } : {}), variantEntries };
 }

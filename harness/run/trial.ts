@@ -2,7 +2,7 @@ import type { Config, VariantConfig } from '../config/types.js';
 import type { LoadGenerator, OpenLoopResult } from '../load/types.js';
 import type { TrialMetrics, TrialRecord } from '../measure/types.js';
 import { checkTrial } from '../measure/validity.js';
-import { propagatorsEnv } from '../plan/env.js';
+import { propagatorsEnv, samplerEnv } from '../plan/env.js';
 import type { Cell } from '../plan/types.js';
 import type { Sink } from '../sink/types.js';
 import type { LaunchOptions, RunningService } from '../target/launch.js';
@@ -12,7 +12,9 @@ import { traceIntegrity } from '../measure/trace-integrity.js';
 import type { RequestMix } from '../load/mix.js';
 import type { ServiceMetrics } from '../measure/types.js';
 import { startOrder } from '../../workloads/shape/schema.js';
-import type { WorkloadShape } from '../../workloads/shape/types.js';
+import { TRUTH_ATTRIBUTES, type WorkloadShape } from '../../workloads/shape/types.js';
+import { measureCoverage, servicesByRoute } from '../measure/coverage.js';
+import type { ReceivedSpan } from '../sink/types.js';
 
 export interface TrialContext {
   runId: string;
@@ -65,6 +67,7 @@ function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, 
     ...(own?.env ?? {}),
     // A per-service propagator applies only where tracing runs: the baseline propagates nothing.
     ...(own?.propagator && cell.settings.tracing === 'sdk' ? { OTEL_PROPAGATORS: propagatorsEnv(own.propagator) } : {}),
+    ...(own?.sampler && cell.settings.tracing === 'sdk' ? samplerEnv(own.sampler) : {}),
   };
 }
 
@@ -88,6 +91,16 @@ export function entryMix(workload: WorkloadShape, seed: number): RequestMix {
     seed,
     routes: workload.services[0].routes.map((r) => ({ name: r.name, method: r.method, path: r.path, weight: r.weight, errorRate: r.error?.rate ?? 0, slowRate: r.slow?.rate ?? 0 })),
   };
+}
+
+/** The kept spans of the window's requests: traces that carry a warm-up request id are left out. */
+function windowSpans(spans: ReceivedSpan[]): ReceivedSpan[] {
+  const warmup = new Set<string>();
+  for (const s of spans) {
+    const id = s.attributes[TRUTH_ATTRIBUTES.requestId];
+    if (typeof id === 'string' && id.startsWith(WARMUP_ID_PREFIX)) warmup.add(s.traceId);
+  }
+  return warmup.size === 0 ? spans : spans.filter((s) => !warmup.has(s.traceId));
 }
 
 interface Measured {
@@ -147,7 +160,8 @@ function combine(measured: Measured[]): { window: ProbeWindowReport; spans: Prob
 function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[], maxThroughputRps?: number): TrialMetrics {
   const { window, spans } = combine(measured);
   const stats = ctx.sink.stats();
-  const kept = ctx.sink.spans();
+  const kept = windowSpans(ctx.sink.spans());
+  const tail = ctx.sink.tailStats();
   const cpuUs = window.cpuUserUs + window.cpuSystemUs;
   return {
     cpuUsPerRequest: window.requests > 0 ? cpuUs / window.requests : Number.NaN,
@@ -163,6 +177,18 @@ function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[]
     truth: load.truth,
     services: Object.fromEntries(measured.map((m) => [m.name, serviceMetrics(m, window.requests)])),
     ...(kept.length > 0 ? { traces: traceIntegrity(kept, WINDOW_ID_PREFIX) } : {}),
+    ...(ctx.referenceService && spans.tracing
+      ? {
+          coverage: measureCoverage({
+            truth: load.truth,
+            keptSpans: kept,
+            windowSeconds: window.windowMs / 1000,
+            exported: { spans: stats.spansReceived, bytes: stats.bytesReceived },
+            servicesByRoute: servicesByRoute(ctx.workload),
+          }),
+        }
+      : {}),
+    ...(tail ? { tail } : {}),
     rssPeakBytes: window.rssPeakBytes,
     rssStartBytes: window.rssStartBytes,
     heapUsedBytes: window.heapUsedPeakBytes,
@@ -211,6 +237,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     ctx.sink.reset();
+    ctx.sink.setTail(ctx.cell.settings.tracing === 'sdk' ? ctx.cell.settings.tail?.config : undefined);
     const peers: Record<string, string> = {};
     // Callees start first, so each caller is handed the addresses of the services it calls.
     for (const shape of order) {
@@ -236,6 +263,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     const drained: ProbeSpanReport[] = [];
     for (const s of [...services].reverse())
       drained.unshift((await orExit(services, s.request({ tb: 'drain', timeoutMs: config.drainTimeoutMs }, 'drained', config.drainTimeoutMs + PROBE_REPLY_MS))).spans);
+    // Traces tail sampling still holds are decided now, as if their wait were over: the trial's spans are all in.
+    ctx.sink.flushTail();
     let maxThroughputRps: number | undefined;
     if (config.load.saturation) {
       const saturation = await orExit(services, ctx.generator.closedLoop({ url: entry.baseUrl + config.service.requestPath, ...config.load.saturation }, ctx.signal));

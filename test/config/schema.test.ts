@@ -17,7 +17,7 @@ describe('config schema: bad configs name the path and the problem', () => {
   it('an unknown key, listing the allowed ones', () => {
     const issues = issuesOf('matrix:\n  sampler: [{ type: traceidratio, ratoi: 0.1 }]\nloads: {}\n');
     assertIssue(issues, 'matrix.sampler[0]', "unknown key 'ratoi' (allowed: type, ratio)");
-    assertIssue(issues, '(top level)', "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, variants, attribution, budgets)");
+    assertIssue(issues, '(top level)', "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, variants, tail, attribution, budgets)");
   });
 
   it('a value of the wrong type', () => {
@@ -130,6 +130,7 @@ describe('config schema: defaults', () => {
         propagator: ['tracecontext'],
       },
       drainTimeoutMs: 5000,
+      tail: [],
     });
   });
 

@@ -2,22 +2,19 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { parseConfig } from '../../harness/config/load.js';
 import { createLoadGenerator } from '../../harness/load/generator.js';
 import type { LoadGenerator } from '../../harness/load/types.js';
-import type { TrialMetrics } from '../../harness/measure/types.js';
-import { expandMatrix } from '../../harness/plan/cells.js';
-import { REFERENCE_SERVICE_ENTRY } from '../../harness/run/run.js';
-import { WINDOW_ID_PREFIX, runTrial } from '../../harness/run/trial.js';
+import { WINDOW_ID_PREFIX } from '../../harness/run/trial.js';
+import { workloadTrial } from '../helpers/trial.js';
 import { startSink } from '../../harness/sink/sink.js';
 import type { ReceivedSpan, Sink } from '../../harness/sink/types.js';
-import { launchService, liveChildren } from '../../harness/target/launch.js';
+import { liveChildren } from '../../harness/target/launch.js';
 import { parseDocuments } from '../../harness/import/parse.js';
 import { fromReceivedSpans, traceProfile } from '../../harness/import/profile.js';
 import { parseExportText, readExportText } from '../../harness/import/read-export.js';
 import { canonicalTree, expectedTree, type TreeNode } from '../../workloads/shape/expected-tree.js';
-import { loadWorkload, workloadsDir } from '../../workloads/shape/load.js';
-import { TRUTH_ATTRIBUTES, type SpanKindName, type WorkloadShape } from '../../workloads/shape/types.js';
+import { workloadsDir } from '../../workloads/shape/load.js';
+import { TRUTH_ATTRIBUTES, type SpanKindName } from '../../workloads/shape/types.js';
 
 const SHOP_EXPORT = fileURLToPath(new URL('../../../test/data/traces/shop-otlp.json', import.meta.url));
 
@@ -36,15 +33,6 @@ function receivedTree(spans: ReceivedSpan[], root: ReceivedSpan): TreeNode {
   return build(root);
 }
 
-function config(workload: string, extra = ''): ReturnType<typeof parseConfig> {
-  // A short schedule delay keeps the batch queue from filling at this rate: a dropped span would break a trace.
-  return parseConfig(
-    `name: workloads\nrounds: 1\nseed: 7\nservice: { workload: ${workload}${extra} }\nload: { rateRps: 150, warmupSeconds: 0.5, durationSeconds: 1.5 }\n` +
-      'matrix: { sampler: [always_on], processor: [{ type: batch, scheduleDelayMillis: 100 }], exporter: [otlp-http-protobuf] }\n',
-    'workloads.yaml',
-  );
-}
-
 describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
   let sink: Sink;
   let generator: LoadGenerator;
@@ -57,19 +45,7 @@ describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
     await sink.close();
   });
 
-  async function trial(workload: string, extra = ''): Promise<{ metrics: TrialMetrics; spans: ReceivedSpan[]; shape: WorkloadShape }> {
-    const cfg = config(workload, extra);
-    const loaded = loadWorkload(cfg.service.workload);
-    assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.issues));
-    const cell = expandMatrix(cfg).cells.find((c) => c.id !== 'baseline')!;
-    const record = await runTrial({
-      runId: 'workloads', config: cfg, cell, round: 0, order: 0, entry: REFERENCE_SERVICE_ENTRY, workloadFile: loaded.file, workload: loaded.shape,
-      referenceService: true, sink, generator, launch: launchService, signal: new AbortController().signal,
-    });
-    if (record.status === 'failed') assert.fail(`${workload}: trial failed: ${record.error}\n${record.stderrTail.join('\n')}`);
-    assert.equal(record.status, 'ok', `${workload}: ${record.warnings.join('; ')}`);
-    return { metrics: record.metrics, spans: sink.spans(), shape: loaded.shape };
-  }
+  const trial = (workload: string, service?: string) => workloadTrial(sink, generator, { workload, ...(service ? { service } : {}) });
 
   const shipped = readdirSync(workloadsDir()).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
 
@@ -115,7 +91,7 @@ describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
     assert.ok(same.metrics.traces!.requestsSeen > 100, JSON.stringify(same.metrics.traces));
     assert.equal(same.metrics.traces!.requestsSplit, 0);
     assert.equal(same.metrics.traces!.broken, 0);
-    const mismatch = await trial('checkout-chain', ', perService: { inventory: { propagator: b3 } }');
+    const mismatch = await trial('checkout-chain', 'perService: { inventory: { propagator: b3 } }');
     assert.ok(mismatch.metrics.traces!.requestsSplit > 0, JSON.stringify(mismatch.metrics.traces));
     // inventory's spans start new traces: the gateway's context never reaches it.
     const inventoryRoots = mismatch.spans.filter((s) => s.serviceName === 'inventory' && s.parentSpanId === '');

@@ -22,6 +22,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { burnCpuUs } from '../shape/burn.js';
 import { TRACING_HANDLE, type SpanCounters, type TracingHandle } from './handle.js';
+import { SamplerArgError, createExtraSampler } from './samplers/index.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -44,7 +45,16 @@ function samplerFrom(env: Env): Sampler {
     case 'parentbased_always_on': return new ParentBasedSampler({ root: new AlwaysOnSampler() });
     case 'parentbased_always_off': return new ParentBasedSampler({ root: new AlwaysOffSampler() });
     case 'parentbased_traceidratio': return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratioFrom(env)) });
-    default: throw new TracingSetupError(`OTEL_TRACES_SAMPLER=${name}: unknown sampler`);
+    default: {
+      let extra: Sampler | undefined;
+      try {
+        extra = createExtraSampler(name, env.OTEL_TRACES_SAMPLER_ARG);
+      } catch (error) {
+        throw error instanceof SamplerArgError ? new TracingSetupError(error.message) : error;
+      }
+      if (extra) return extra;
+      throw new TracingSetupError(`OTEL_TRACES_SAMPLER=${name}: unknown sampler`);
+    }
   }
 }
 
