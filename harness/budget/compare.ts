@@ -48,7 +48,7 @@ function changeCheck(subject: Subject, metric: MetricName, relative: Estimate | 
 }
 
 /** The settings that make two environments "different machines" for a comparison, named with both values. */
-function machineDifferences(a: Environment, b: Environment): string[] {
+export function machineDifferences(a: Environment, b: Environment): string[] {
   const out: string[] = [];
   if (a.cpuModel !== b.cpuModel) out.push(`CPU ${a.cpuModel} vs ${b.cpuModel}`);
   if (a.cores !== b.cores) out.push(`${a.cores} vs ${b.cores} cores`);
@@ -56,7 +56,7 @@ function machineDifferences(a: Environment, b: Environment): string[] {
   return out;
 }
 
-function packageDifferences(a: Environment, b: Environment): string[] {
+export function packageDifferences(a: Environment, b: Environment): string[] {
   const names = [...new Set([...Object.keys(a.openTelemetry ?? {}), ...Object.keys(b.openTelemetry ?? {})])].sort();
   return names.filter((n) => a.openTelemetry?.[n] !== b.openTelemetry?.[n]).map((n) => `${n} ${a.openTelemetry?.[n] ?? 'absent'} → ${b.openTelemetry?.[n] ?? 'absent'}`);
 }

@@ -1,7 +1,7 @@
 import type { CellResult, Results } from '../measure/types.js';
 import type { CellSettings } from '../plan/types.js';
 import { tCritical } from '../stats/interval.js';
-import { isCount, METRICS } from '../stats/metrics.js';
+import { isCount, isMetricName, METRICS } from '../stats/metrics.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../stats/types.js';
 import { intervalCheck, roundsCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
 import type { Budget, BudgetWhere, Check, Limit, Verdicts } from './types.js';
@@ -30,7 +30,7 @@ const isReference = (cell: CellAnalysis) => cell.cellId === cell.referenceCellId
 
 const referenceName = (cell: CellAnalysis) => (cell.referenceVariant !== undefined ? `${cell.cellId}@${cell.referenceVariant}` : cell.referenceCellId);
 
-function whereText(where: BudgetWhere): string {
+export function whereText(where: BudgetWhere): string {
   const parts = Object.entries(where).map(([k, v]) => `${k}: ${(v as string[]).join(' | ')}`);
   return parts.length ? `where ${parts.join(', ')}` : 'for every cell';
 }
@@ -80,10 +80,13 @@ export function evaluateBudgets(analysis: Analysis, results: Results, budgets: r
   const checks: Check[] = [];
   const notes: string[] = [];
   budgets.forEach((budget, index) => {
+    // micro.nsPerOp limits are the micro stage's (evaluateMicroBudgets); a budget of only those scopes no cell.
+    const limits = Object.entries(budget.limits).filter(([metric]) => isMetricName(metric)) as [MetricName, Limit][];
+    if (limits.length === 0) return;
     const cells = analysis.cells.filter((c) => whereMatches(budget.where, c.cellId, settings.get(c.cellId), c.variant));
     if (cells.length === 0) notes.push(`budgets[${index}] (${whereText(budget.where)}) matched no cell of this run: check the where keys against the cell ids.`);
     for (const cell of cells) {
-      for (const [metric, limit] of Object.entries(budget.limits) as [MetricName, Limit][]) {
+      for (const [metric, limit] of limits) {
         const subject: Subject = {
           id: `budget[${index}]:${metric}:${cell.cellId}${cell.variant !== undefined ? `@${cell.variant}` : ''}`,
           kind: 'budget',

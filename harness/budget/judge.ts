@@ -2,7 +2,7 @@ import { METRICS, isMetricName } from '../stats/metrics.js';
 import { roundsToDetect } from '../stats/power.js';
 import type { Estimate, MetricName, Unit } from '../stats/types.js';
 import { formatMeasured, formatValue } from './format.js';
-import type { Check, Verdict, Verdicts } from './types.js';
+import { MICRO_METRIC, type Check, type Verdict, type Verdicts } from './types.js';
 
 /**
  * Three-valued judgement of an upper bound: pass when the whole interval is within the limit, fail when the whole
@@ -52,7 +52,7 @@ export function gateFails(verdicts: Verdicts, options: { strict?: boolean } = {}
   return verdicts.counts.fail > 0 || (options.strict === true && verdicts.counts.inconclusive > 0);
 }
 
-export const metricLabel = (metric: string) => (isMetricName(metric) ? METRICS[metric as MetricName].label : metric);
+export const metricLabel = (metric: string) => (isMetricName(metric) ? METRICS[metric as MetricName].label : metric === MICRO_METRIC ? 'ns/op' : metric);
 
 /** What a check is about, in one breath: `CPU µs/request overhead`, `latency p99`. */
 export interface Subject {

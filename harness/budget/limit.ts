@@ -1,6 +1,6 @@
 import { METRICS } from '../stats/metrics.js';
 import type { MetricName } from '../stats/types.js';
-import type { Limit } from './types.js';
+import { COVERAGE_METRICS, MICRO_METRIC, type BudgetMetric, type Limit } from './types.js';
 
 // The limit language: `[<|<=] [+|-]number [unit]`. `%` is always relative to the reference (`+10%`); a sign with a unit
 // bounds the overhead in the metric's unit (`+50µs`); anything else bounds the metric's own value (`< 5ms`, `0`).
@@ -9,7 +9,11 @@ import type { Limit } from './types.js';
 const TIME_US: Record<string, number> = { µs: 1, μs: 1, us: 1, ms: 1_000, s: 1_000_000 };
 const BYTES: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
-function unitsOf(metric: MetricName): { words: Record<string, number>; family: string } {
+/** Micro limits are held in µs, the unit checks report in; `ns` is the unit micro figures are written in. */
+const MICRO_US: Record<string, number> = { ns: 0.001, ...TIME_US };
+
+function unitsOf(metric: Exclude<BudgetMetric, (typeof COVERAGE_METRICS)[number]>): { words: Record<string, number>; family: string } {
+  if (metric === MICRO_METRIC) return { words: MICRO_US, family: 'a time per operation: use ns, µs (or us) or ms' };
   switch (METRICS[metric].unit) {
     case 'µs':
       return { words: TIME_US, family: 'a time: use µs (or us), ms or s' };
@@ -26,9 +30,16 @@ const SHAPE = /^(<=|≤|<)?\s*([+-])?\s*(\d+(?:\.\d+)?|\.\d+)\s*([A-Za-zµμ%]*)
 
 const EXAMPLES = 'a limit such as +10%, +50µs, < 5ms or 0';
 
-/** Parses one limit for a metric; a string result is the reason it is not one. */
-export function parseLimit(metric: MetricName, input: string | number): Limit | string {
+/**
+ * Parses one limit for a metric; a string result is the reason it is not one. For `micro.nsPerOp` the value is in µs
+ * (`< 500ns` → 0.5) and `+10%` / `+200ns` bound the change against a base run (judged by `tracebench compare`).
+ */
+export function parseLimit(metric: BudgetMetric, input: string | number): Limit | string {
+  if ((COVERAGE_METRICS as readonly string[]).includes(metric)) return parseCoverageLimit(metric, input);
+  // A bare number on a metric named in ns but held in µs would be read wrong one way or the other.
+  const microNeedsUnit = `micro.nsPerOp needs a unit: write ${typeof input === 'number' ? `${input}ns` : 'a limit'} such as < 500ns, +200ns or +10%`;
   if (typeof input === 'number') {
+    if (metric === MICRO_METRIC) return microNeedsUnit;
     if (!Number.isFinite(input)) return `expected ${EXAMPLES}, got ${input}`;
     return { kind: 'absolute', text: String(input), value: input, strict: false };
   }
@@ -39,12 +50,13 @@ export function parseLimit(metric: MetricName, input: string | number): Limit | 
   const strict = op === '<';
   const signed = (sign === '-' ? -1 : 1) * Number(digits);
   if (unit === '%') {
-    if (METRICS[metric].unit === 'spans') {
+    if (metric !== MICRO_METRIC && METRICS[metric as MetricName].unit === 'spans') {
       return `a relative limit means nothing for ${metric}: the reference usually loses no spans, so any loss is infinitely more; write a count such as 0`;
     }
     return { kind: 'relative', text, value: signed / 100, strict };
   }
-  const { words, family } = unitsOf(metric);
+  const { words, family } = unitsOf(metric as MetricName | typeof MICRO_METRIC);
+  if (metric === MICRO_METRIC && unit === '') return microNeedsUnit;
   let factor = 1;
   if (unit !== '') {
     const f = words[unit];
@@ -53,4 +65,14 @@ export function parseLimit(metric: MetricName, input: string | number): Limit | 
   }
   if (sign !== undefined) return { kind: 'overhead', text, value: signed * factor, strict };
   return { kind: 'absolute', text, value: signed * factor, strict };
+}
+
+/** Coverage is a share to keep at least: `>= 99%` (or `≥`, `>`); anything else says how to write it. */
+function parseCoverageLimit(metric: BudgetMetric, input: string | number): Limit | string {
+  const text = String(input).trim();
+  const match = /^(>=|≥|>)\s*(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (!match) return `${metric} is a share of requests to keep at least: write a lower bound such as >= 99%, got '${input}'`;
+  const value = Number(match[2]) / 100;
+  if (value > 1) return `${metric}: ${text} is above 100%`;
+  return { kind: 'atLeast', text, value, strict: match[1] === '>' };
 }

@@ -1,5 +1,16 @@
 import type { MetricName, Unit } from '../stats/types.js';
 
+/** The micro-benchmark metric budgets and compare judge: a task's timer-corrected median ns per operation. */
+export const MICRO_METRIC = 'micro.nsPerOp';
+export type MicroMetricName = typeof MICRO_METRIC;
+
+/** Coverage metrics (sampling study): the share of the window's requests whose traces the backend kept. */
+export const COVERAGE_METRICS = ['coverage.traces', 'coverage.errors', 'coverage.slow', 'coverage.whole'] as const;
+export type CoverageMetricName = (typeof COVERAGE_METRICS)[number];
+
+/** What a budget may limit: a cell metric, a micro-benchmark task's ns/op, or a coverage fraction. */
+export type BudgetMetric = MetricName | MicroMetricName | CoverageMetricName;
+
 /** Every check ends in one of three words; never a bare number. */
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
@@ -45,6 +56,10 @@ export interface BudgetWhere {
   processor?: ('simple' | 'batch')[];
   exporter?: string[];
   variant?: string[];
+  /** Micro-benchmark suites (`span`, `propagation`...); only with `micro.nsPerOp` limits. */
+  suite?: string[];
+  /** Micro-benchmark tasks, as `suite/task` or the task name alone; `*` matches any run of characters. Only with `micro.nsPerOp`. */
+  task?: string[];
 }
 
 /**
@@ -55,9 +70,11 @@ export interface BudgetWhere {
 export type Limit =
   | { kind: 'relative'; text: string; value: number; strict: boolean }
   | { kind: 'overhead'; text: string; value: number; strict: boolean }
-  | { kind: 'absolute'; text: string; value: number; strict: boolean };
+  | { kind: 'absolute'; text: string; value: number; strict: boolean }
+  /** A lower bound on a coverage fraction (`>= 99%` → 0.99); `strict` for `>`. */
+  | { kind: 'atLeast'; text: string; value: number; strict: boolean };
 
 export interface Budget {
   where: BudgetWhere;
-  limits: Partial<Record<MetricName, Limit>>;
+  limits: Partial<Record<BudgetMetric, Limit>>;
 }

@@ -1,3 +1,4 @@
+import { summariseTasks, taskId } from './summarise.js';
 import type { ClaimRow, MicroSuiteResult } from './types.js';
 
 /** Where the claimed figures come from. */
@@ -52,13 +53,10 @@ function round(value: number, digits: number): number {
 
 /** The claims table: every claim, measured when all its tasks ran, otherwise saying which one is missing. */
 export function buildClaims(suites: MicroSuiteResult[]): ClaimRow[] {
-  const medianNs = new Map<string, number>();
   const failed = new Map<string, string>();
-  for (const suite of suites) {
-    if (suite.status === 'error') failed.set(suite.suite, suite.error);
-    // The median: a typical operation, as the claims describe, and steady on a busy machine where a descheduled sample drags the mean.
-    else for (const task of suite.tasks) medianNs.set(`${task.suite}/${task.task}`, task.nsPerOp.p50);
-  }
+  for (const suite of suites) if (suite.status === 'error') failed.set(suite.suite, suite.error);
+  // The median (over samples, then over rounds): a typical operation, as the claims describe, and steady on a busy machine where a descheduled sample drags the mean.
+  const medianNs = new Map(summariseTasks(suites).map((t) => [taskId(t), t.nsPerOp.p50]));
   return CLAIMS.map(({ operation, claimedNs, measuredBy, method, combine }) => {
     const base = { operation, claimedNs, source: CLAIM_SOURCE, measuredBy, method };
     const missing = measuredBy.filter((id) => !medianNs.has(id));

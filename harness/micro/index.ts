@@ -1,4 +1,5 @@
 export { CLAIM_SOURCE, CLAIMS, buildClaims } from './claims.js';
 export { MicroOptionsError, microOptionIssues, parseSlowPrimitive } from './options.js';
-export { runMicro } from './run.js';
+export { runMicro, runMicroForResults, toMicroSection } from './run.js';
+export { summariseTasks, taskId } from './summarise.js';
 export * from './types.js';

@@ -23,6 +23,7 @@ export default async function runSuite(request: SuiteRequest): Promise<MicroSuit
   return {
     status: 'ok',
     suite: request.suite,
+    round: request.round,
     workerThreadId: threadId,
     pid: process.pid,
     timerResolutionNs: measured.timerResolutionNs,

@@ -14,6 +14,7 @@ const VALID = SUITE_NAMES.join(', ');
 export function microOptionIssues(options: MicroOptions): string[] {
   const issues: string[] = [];
   if (options.profile !== 'quick' && options.profile !== 'default') issues.push(`profile: must be quick or default, got ${String(options.profile)}`);
+  if (options.rounds !== undefined && !(Number.isInteger(options.rounds) && options.rounds >= 1)) issues.push(`rounds: must be a whole number ≥ 1, got ${options.rounds}`);
   const suites = options.suites ?? [];
   if (options.suites && suites.length === 0) issues.push(`suites: empty; valid suites: ${VALID}`);
   suites.forEach((name, i) => {

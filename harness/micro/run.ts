@@ -2,7 +2,8 @@ import { Piscina } from 'piscina';
 import { captureEnvironment } from '../measure/environment.js';
 import { buildClaims } from './claims.js';
 import { microOptionIssues, MicroOptionsError } from './options.js';
-import { MICRO_SCHEMA_VERSION, SUITE_NAMES, type MicroOptions, type MicroResults, type MicroSuiteResult, type SuiteName, type SuiteRequest } from './types.js';
+import { summariseTasks } from './summarise.js';
+import { MICRO_SCHEMA_VERSION, SUITE_NAMES, type MicroOptions, type MicroResults, type MicroSection, type MicroSuiteResult, type SuiteName, type SuiteRequest } from './types.js';
 
 // The worker is the compiled .js that tsc writes beside this file in dist/.
 const WORKER = new URL('./micro-worker.js', import.meta.url).href;
@@ -14,7 +15,7 @@ async function runInFreshWorker(request: SuiteRequest, signal?: AbortSignal): Pr
     return (await pool.run(request, signal ? { signal } : {})) as MicroSuiteResult;
   } catch (error) {
     if (signal?.aborted) throw error;
-    return { status: 'error', suite: request.suite, error: error instanceof Error ? error.message : String(error) };
+    return { status: 'error', suite: request.suite, round: request.round, error: error instanceof Error ? error.message : String(error) };
   } finally {
     await pool.destroy();
   }
@@ -22,28 +23,32 @@ async function runInFreshWorker(request: SuiteRequest, signal?: AbortSignal): Pr
 
 /**
  * Runs the micro-benchmark suites one after another (two suites at once would share the cores they measure), each in
- * its own worker. An abort stops the suite in progress and returns what finished, marked `interrupted`.
+ * its own worker, round after round: every round runs every suite once, so drift over the run hits every suite alike.
+ * An abort stops the suite in progress and returns what finished, marked `interrupted`.
  */
 export async function runMicro(options: MicroOptions): Promise<MicroResults> {
   const issues = microOptionIssues(options);
   if (issues.length > 0) throw new MicroOptionsError(issues);
   const names = (options.suites ?? [...SUITE_NAMES]) as SuiteName[];
+  const rounds = options.rounds ?? 1;
   const startedAt = new Date().toISOString();
   const environment = captureEnvironment();
   const suites: MicroSuiteResult[] = [];
   let status: MicroResults['status'] = 'complete';
-  for (const suite of names) {
-    if (options.signal?.aborted) {
-      status = 'interrupted';
-      break;
-    }
-    const request: SuiteRequest = { suite, profile: options.profile, ...(options.slowPrimitive ? { slowPrimitive: options.slowPrimitive } : {}) };
-    try {
-      suites.push(await runInFreshWorker(request, options.signal));
-    } catch (error) {
-      if (!options.signal?.aborted) throw error;
-      status = 'interrupted';
-      break;
+  run: for (let round = 0; round < rounds; round++) {
+    for (const suite of names) {
+      if (options.signal?.aborted) {
+        status = 'interrupted';
+        break run;
+      }
+      const request: SuiteRequest = { suite, round, profile: options.profile, ...(options.slowPrimitive ? { slowPrimitive: options.slowPrimitive } : {}) };
+      try {
+        suites.push(await runInFreshWorker(request, options.signal));
+      } catch (error) {
+        if (!options.signal?.aborted) throw error;
+        status = 'interrupted';
+        break run;
+      }
     }
   }
   return {
@@ -51,10 +56,29 @@ export async function runMicro(options: MicroOptions): Promise<MicroResults> {
     kind: 'micro',
     status,
     profile: options.profile,
+    rounds,
+    suiteNames: names,
     startedAt,
     finishedAt: new Date().toISOString(),
     environment,
     suites,
+    tasks: summariseTasks(suites),
     claims: buildClaims(suites),
+    ...(options.slowPrimitive ? { slowPrimitive: options.slowPrimitive } : {}),
   };
+}
+
+/** The results.json section of a micro run: everything but the environment, which the results document carries. */
+export function toMicroSection(results: MicroResults): MicroSection {
+  const { kind: _kind, environment: _environment, ...section } = results;
+  return section;
+}
+
+/**
+ * For `tracebench run`: the micro-benchmarks as the `micro` section of the run's results.json, so the report can set
+ * the attribution's measured layers next to a prediction from them. Run it after the trials, never during one: the
+ * suites would take the cores the service is measured on.
+ */
+export async function runMicroForResults(options: MicroOptions): Promise<MicroSection> {
+  return toMicroSection(await runMicro(options));
 }

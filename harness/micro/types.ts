@@ -1,7 +1,7 @@
 import type { Environment } from '../measure/types.js';
 
-/** Bumped on any incompatible change to the micro-benchmark results. */
-export const MICRO_SCHEMA_VERSION = 1;
+/** Bumped on any incompatible change to the micro-benchmark results (2: rounds, and the per-task summary over them). */
+export const MICRO_SCHEMA_VERSION = 2;
 
 /** The suites, each run in its own worker thread (a fresh isolate). */
 export const SUITE_NAMES = ['span', 'propagation', 'sampler', 'processor', 'serialize'] as const;
@@ -25,6 +25,13 @@ export interface MicroOptions {
   /** Suites to run, in this order. @default every suite in SUITE_NAMES */
   suites?: string[];
   profile: MicroProfile;
+  /**
+   * Times every suite runs, each time in a fresh worker; rounds run every suite once, in order. Two or more give an
+   * interval over rounds, which is what compare and budgets judge: samples within one isolate cannot show how much a
+   * figure moves from one isolate (JIT, heap) to the next, and that is most of the noise between two runs.
+   * @default 1
+   */
+  rounds?: number;
   /** Aborts the suite running now (its worker is terminated) and skips the rest. */
   signal?: AbortSignal;
   /** Test-only slowdown of one primitive; its result carries a warning saying so. */
@@ -92,6 +99,8 @@ export type MicroSuiteResult =
   | {
       status: 'ok';
       suite: SuiteName;
+      /** 0-based round this worker ran in. */
+      round: number;
       /** `worker_threads.threadId` of the isolate the suite ran in: never shared by two suites, never the main thread. */
       workerThreadId: number;
       pid: number;
@@ -102,7 +111,7 @@ export type MicroSuiteResult =
       warnings: string[];
       tasks: MicroTaskResult[];
     }
-  | { status: 'error'; suite: SuiteName; error: string };
+  | { status: 'error'; suite: SuiteName; round: number; error: string };
 
 /** A published figure next to what this machine measured. */
 export type ClaimRow =
@@ -132,22 +141,69 @@ export type ClaimRow =
       reason: string;
     };
 
-export interface MicroResults {
-  schemaVersion: number;
+/** What `runMicro` returns: the section results.json holds, with the environment it was measured in. */
+export interface MicroResults extends MicroSection {
   kind: 'micro';
+  environment: Environment;
+}
+
+/** One task over the rounds it ran in: what budgets, compare, the claims and the report read. */
+export interface MicroTaskSummary {
+  suite: SuiteName;
+  task: string;
+  description: string;
+  /** Median over rounds of each round's timer-corrected statistic. */
+  nsPerOp: NsPerOp;
+  /** Each round's timer-corrected median ns/op, in round order: the values intervals are drawn from. */
+  roundsNsPerOp: number[];
+  /** Each round's raw (uncorrected) median ns/op, in round order: the fallback when a corrected value reads 0. */
+  roundsRawNsPerOp: number[];
+  /** Median over rounds of tinybench's relative margin of error of the mean (95%), in percent. */
+  marginOfErrorPct: number;
+  /** tinybench samples over every round. */
+  samples: number;
+  /** Median over rounds of the process CPU per operation (see MicroTaskResult.cpuNsPerOp). */
+  cpuNsPerOp: number;
+  /** (largest − smallest) / median of the rounds' medians, in percent; 0 with one round. */
+  roundSpreadPct: number;
+  /** Some round's timed sample was within 10× of the timer's resolution. */
+  nearTimerResolution: boolean;
+  /** `worker_threads.threadId` of each round's isolate, in round order (with the process id: the isolate's identity). */
+  workerThreadIds: number[];
+  pid: number;
+  /** Distinct warnings of every round. */
+  warnings: string[];
+}
+
+/**
+ * The `micro` section of results.json: the micro-benchmarks of the same machine as the run (or alone, from
+ * `tracebench micro`). The environment is the results document's own.
+ */
+export interface MicroSection {
+  /** MICRO_SCHEMA_VERSION. */
+  schemaVersion: number;
   /** `interrupted` when an abort stopped the run: the suites that finished are kept. */
   status: 'complete' | 'interrupted';
   profile: MicroProfile;
+  /** Rounds asked for; an interrupted run may hold fewer. */
+  rounds: number;
+  /** Suites asked for, in run order. */
+  suiteNames: SuiteName[];
   startedAt: string;
   finishedAt: string;
-  environment: Environment;
+  /** One entry per suite and round, in run order. */
   suites: MicroSuiteResult[];
+  /** Every task summarised over its rounds. */
+  tasks: MicroTaskSummary[];
   claims: ClaimRow[];
+  /** Test-only: the primitive slowed on purpose, so no one mistakes this run for a measurement. */
+  slowPrimitive?: SlowPrimitive;
 }
 
 /** What the main thread hands a worker: one suite. */
 export interface SuiteRequest {
   suite: SuiteName;
+  round: number;
   profile: MicroProfile;
   slowPrimitive?: SlowPrimitive;
 }

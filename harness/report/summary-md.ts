@@ -3,6 +3,10 @@ import { metricLabel } from '../budget/judge.js';
 import type { Check, Verdicts } from '../budget/types.js';
 import type { Results } from '../measure/types.js';
 import type { Analysis, CellAnalysis } from '../stats/types.js';
+import { attribute, checkAdditivity } from './attribution.js';
+import { samplingStudy } from './sampling.js';
+import { samplingMd } from './summary-sampling.js';
+import { attributionLinesMd, attributionMd, claimsMd, microTasksMd } from './summary-micro.js';
 
 /** GitHub takes at most 1 MiB per step summary; stop well before, leaving room for what follows a truncated table. */
 export const SUMMARY_MAX_BYTES = 900_000;
@@ -146,13 +150,14 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
   const rounds = Math.max(0, ...analysis.cells.map((c) => c.rounds));
   const CHECK_HEADER = ['cell', 'metric', 'check', 'measured', `${Math.round(analysis.level * 100)}% CI`, 'limit'];
 
+  const micro = results.micro;
+  const microOnly = results.cells.length === 0 && micro !== undefined;
+  const what = microOnly
+    ? `micro run ${results.runId} · ${micro.suiteNames.length} suite${micro.suiteNames.length === 1 ? '' : 's'} × ${micro.rounds} round${micro.rounds === 1 ? '' : 's'} (${micro.profile} profile)`
+    : `run ${results.runId} · ${rounds} rounds`;
   w.add(headline(results, verdicts));
   w.add('');
-  w.add(
-    escapeMarkdown(
-      `run ${results.runId} · ${rounds} rounds · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'} · ${Math.round(analysis.level * 100)}% intervals (Student's t over rounds)`,
-    ),
-  );
+  w.add(escapeMarkdown(`${what} · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'} · ${Math.round(analysis.level * 100)}% intervals (Student's t over rounds)`));
   w.add('');
 
   if (failed.length > 0) {
@@ -182,7 +187,40 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
     w.force('</details>');
     w.force('');
   }
-  if (w.add('<details><summary>Cells: CPU per request, overhead, p99 latency, dropped spans</summary>')) {
+  const sampling = samplingStudy(results, analysis);
+  if (sampling && w.add('### Sampling: error traces kept against cost')) {
+    w.add('');
+    const table = samplingMd(sampling, escapeMarkdown);
+    w.table(table.header, table.rows);
+    w.add('');
+    for (const line of table.lines) if (!w.add(`- ${line}`)) break;
+    w.add('');
+  }
+  const attribution = attribute(results, { level: analysis.level });
+  if (attribution && w.add('### Attribution: CPU per request each layer adds')) {
+    w.add('');
+    const table = attributionMd(attribution, escapeMarkdown);
+    w.table(table.header, table.rows);
+    w.add('');
+    for (const line of attributionLinesMd(attribution, checkAdditivity(attribution))) if (!w.add(`- ${escapeMarkdown(line)}`)) break;
+    if (attribution.microTasks.length > 0) w.add(`- ${escapeMarkdown(`prediction built from the micro tasks ${attribution.microTasks.join(', ')}.`)}`);
+    w.add('');
+  }
+  if (micro && w.add('### Micro-benchmarks: published claims vs measured here')) {
+    w.add('');
+    const claims = claimsMd(micro, escapeMarkdown);
+    w.table(claims.header, claims.rows);
+    w.add('');
+    if (w.add(`<details><summary>Micro-benchmark tasks (${micro.tasks.length}): timer-corrected ns per operation, medians over rounds</summary>`)) {
+      w.add('');
+      const tasks = microTasksMd(micro);
+      w.table(tasks.header, tasks.rows);
+      w.force('');
+      w.force('</details>');
+      w.force('');
+    }
+  }
+  if (results.cells.length > 0 && w.add('<details><summary>Cells: CPU per request, overhead, p99 latency, dropped spans</summary>')) {
     w.add('');
     const reference = analysis.referenceVariant !== undefined ? `the same cell of ${analysis.referenceVariant}` : (analysis.cells[0]?.referenceCellId ?? 'baseline');
     w.add(escapeMarkdown(`Medians over rounds; CPU overhead against ${reference}, paired by round, with its ${Math.round(analysis.level * 100)}% interval.`));

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { compareVariants } from '../budget/compare.js';
 import { evaluateBudgets } from '../budget/evaluate.js';
 import { mergeVerdicts } from '../budget/judge.js';
+import { evaluateMicroBudgets } from '../budget/micro.js';
+import { evaluateCoverageBudgets } from '../budget/coverage.js';
 import type { Verdicts } from '../budget/types.js';
 import type { Results } from '../measure/types.js';
 import { analyse } from '../stats/analyse.js';
@@ -18,11 +20,12 @@ export interface Judged {
 
 /**
  * The verdict stage: analysis of results.json, its budgets (the config's, with any --budgets file merged in before the
- * run, so results.json holds all of them) and, with variants, the A/B checks.
+ * run, so results.json holds all of them; micro.nsPerOp limits on its micro section) and, with variants, the A/B checks.
  */
 export function judgeRun(results: Results, options: { threshold: number }): Judged {
   const analysis = analyse(results, { seed: results.seed });
-  const sets = [evaluateBudgets(analysis, results, results.config.budgets ?? [])];
+  const budgets = results.config.budgets ?? [];
+  const sets = [evaluateBudgets(analysis, results, budgets), evaluateMicroBudgets(results.micro, budgets, analysis.level), evaluateCoverageBudgets(results, budgets)];
   if ((results.config.variants?.length ?? 0) > 1) sets.push(compareVariants(analysis, { threshold: options.threshold }));
   return { analysis, verdicts: mergeVerdicts(...sets) };
 }

@@ -16,6 +16,8 @@ import { launchService, type LaunchOptions, type RunningService } from '../targe
 import { loadWorkload } from '../../workloads/shape/load.js';
 import type { WorkloadShape } from '../../workloads/shape/types.js';
 import { ResultsStore, newRunId } from './store.js';
+import { runMicroForResults } from '../micro/index.js';
+import type { MicroSection } from '../micro/types.js';
 import { runTrial } from './trial.js';
 
 /** The parts a test may replace (STYLE lesson 8): the process spawner, the load generator, the sink. */
@@ -105,6 +107,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     seed: plan.seed,
     environment,
     notes: plan.notes,
+    ...(micro ? { micro } : {}),
     cells: plan.cells.flatMap((cell) =>
       (config.variants?.map((v) => v.name) ?? [undefined]).map((variant) => {
         const own = trials.filter((t) => t.cellId === cell.id && t.variant === variant);
@@ -116,6 +119,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
   let sink: Sink | undefined;
   let generator: LoadGenerator | undefined;
   let final: Results | undefined;
+  let micro: MicroSection | undefined;
   let loopFinished = false;
   try {
     try {
@@ -143,6 +147,11 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       if (trial.status === 'failed' && trial.stderrTail.length > 0) log(`    service stderr (last lines):\n${trial.stderrTail.map((l) => `      ${l}`).join('\n')}`);
     }
     loopFinished = true;
+    // Micro-benchmarks run after the trials, never during one: they would take the service's cores.
+    if (config.attribution?.micro && !signal.aborted) {
+      log('micro-benchmarks for the attribution prediction (3 rounds, each suite in a fresh worker)');
+      micro = await runMicroForResults({ profile: 'default', rounds: 3, signal });
+    }
   } finally {
     const everyTrialFailed = trials.length > 0 && trials.every((t) => t.status === 'failed');
     const status: Results['status'] = signal.aborted ? 'interrupted' : !loopFinished || everyTrialFailed ? 'failed' : 'complete';

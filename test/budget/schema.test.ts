@@ -85,7 +85,7 @@ describe('budgets file', () => {
     );
     assert.equal(issues.length, 6, issues.join('\n'));
     assert.match(issues.join('\n'), /^budgets\[0\]\.where\.sampler: expected one of always_on, .*got 'alwayson'/m);
-    assert.match(issues.join('\n'), /^budgets\[0\]\.where: unknown key 'colour' \(allowed: cell, sampler, processor, exporter, variant\)/m);
+    assert.match(issues.join('\n'), /^budgets\[0\]\.where: unknown key 'colour' \(allowed: cell, sampler, processor, exporter, variant, suite, task\)/m);
     assert.match(issues.join('\n'), /^budgets\[0\]\.limits\.cpuUsPerRequest: expected a limit such as \+10%, \+50µs, < 5ms or 0, got 'lots'/m);
     assert.match(issues.join('\n'), /^budgets\[0\]\.limits\["latencyUs\.p99"\]: latencyUs\.p99 is a time/m);
     assert.match(issues.join('\n'), /^budgets\[0\]\.limits: unknown key 'latency'/m);
@@ -111,5 +111,17 @@ describe('budgets file', () => {
   it('configs/budgets.yaml is a valid budgets file', async () => {
     const budgets = await loadBudgetsFile(join(process.cwd(), 'configs', 'budgets.yaml'));
     assert.ok(budgets.length > 0);
+  });
+});
+
+describe('coverage limits', () => {
+  it('a lower bound in percent parses; anything else says how to write one', async () => {
+    const { budgetsSchema } = await import('../../harness/budget/schema.js');
+    const ok = budgetsSchema.safeParse([{ limits: { 'coverage.errors': '>= 99%', 'coverage.whole': '> 90%' } }]);
+    assert.ok(ok.success);
+    assert.deepEqual(ok.data[0].limits['coverage.errors'], { kind: 'atLeast', text: '>= 99%', value: 0.99, strict: false });
+    const bad = budgetsSchema.safeParse([{ limits: { 'coverage.errors': '< 99%' } }]);
+    assert.ok(!bad.success);
+    assert.match(JSON.stringify(bad.error.issues), /lower bound such as >= 99%/);
   });
 });

@@ -34,7 +34,7 @@ describe('verdicts end to end: same-run A/B, budgets, compare, calibrate', () =>
     const ab = await run(
       dir,
       'ab',
-      `name: ab\nrounds: 3\nseed: 3\n${LOAD}\nvariants:\n  - name: base\n  - name: same\n  - name: head\n    extraCpuUsPerSpan: 40\nbudgets:\n  - where: { variant: base }\n    limits: { cpuUsPerRequest: '< 10us' }\n`,
+      `name: ab\nrounds: 3\nseed: 3\n${LOAD}\nvariants:\n  - name: base\n  - name: same\n  - name: head\n    extraCpuUsPerSpan: 100\nbudgets:\n  - where: { variant: base }\n    limits: { cpuUsPerRequest: '< 10us' }\n`,
     );
     assert.equal(ab.code, 1, ab.stderr);
     const results = readJson(join(ab.runDir, 'results.json'));

@@ -4,9 +4,12 @@ import { threadId } from 'node:worker_threads';
 import {
   buildClaims,
   CLAIMS,
+  microOptionIssues,
   MicroOptionsError,
   parseSlowPrimitive,
   runMicro,
+  runMicroForResults,
+  summariseTasks,
   SUITE_NAMES,
   type MicroResults,
   type MicroSuiteResult,
@@ -129,6 +132,85 @@ describe('runMicro, quick profile', () => {
   });
 });
 
+describe('rounds', () => {
+  it('each round runs every suite in a fresh worker, and each task is summarised over its rounds', async () => {
+    const results = await runMicro({ profile: 'quick', suites: ['sampler', 'processor'], rounds: 2 });
+    assert.deepEqual(
+      results.suites.map((s) => `${s.round}:${s.suite}`),
+      ['0:sampler', '0:processor', '1:sampler', '1:processor'],
+    );
+    const threads = okSuites(results).map((s) => s.workerThreadId);
+    assert.equal(new Set(threads).size, 4, `threads shared: ${threads.join(', ')}`);
+    const alwaysOn = results.tasks.find((t) => t.suite === 'sampler' && t.task === 'always-on');
+    assert.ok(alwaysOn);
+    assert.equal(alwaysOn.roundsNsPerOp.length, 2);
+    assert.equal(alwaysOn.workerThreadIds.length, 2);
+    assert.ok(alwaysOn.roundsRawNsPerOp.every((raw, i) => raw >= alwaysOn.roundsNsPerOp[i]));
+    assert.equal(alwaysOn.samples, okSuites(results).flatMap((s) => s.tasks).filter((t) => t.suite === 'sampler' && t.task === 'always-on').reduce((n, t) => n + t.samples, 0));
+    assert.equal(results.rounds, 2);
+  });
+
+  it('runMicroForResults gives the results.json section: no environment, no kind', async () => {
+    const section = await runMicroForResults({ profile: 'quick', suites: ['sampler'] });
+    assert.ok(!('environment' in section) && !('kind' in section));
+    assert.deepEqual(section.suiteNames, ['sampler']);
+    assert.ok(section.tasks.length >= 4 && section.claims.length === CLAIMS.length);
+  });
+
+  it('rounds must be a whole number of at least 1', () => {
+    assert.deepEqual(microOptionIssues({ profile: 'quick', rounds: 0 }), ['rounds: must be a whole number ≥ 1, got 0']);
+    assert.deepEqual(microOptionIssues({ profile: 'quick', rounds: 2 }), []);
+  });
+});
+
+describe('summariseTasks', () => {
+  const at = (round: number, p50: number, warnings: string[] = []): MicroSuiteResult => ({
+    status: 'ok',
+    suite: 'sampler',
+    round,
+    workerThreadId: 10 + round,
+    pid: 1,
+    timerResolutionNs: 30,
+    timerOverhead: { nsPerSample: 40, nsPerCall: 0.5, meanNsPerSample: 41, cpuNsPerSample: 300, samples: 10 },
+    warnings: [],
+    tasks: [
+      {
+        suite: 'sampler',
+        task: 'always-on',
+        description: 'd',
+        nsPerOp: { mean: p50 + 1, p50, p99: p50 * 2, min: p50 - 1, max: p50 * 10 },
+        rawNsPerOp: { mean: p50 + 2, p50: p50 + 1, p99: p50 * 2 + 1, min: p50, max: p50 * 10 + 1 },
+        timerOverheadNsPerOp: 1,
+        cpuNsPerOp: p50,
+        marginOfErrorPct: round + 1,
+        samples: 100,
+        opsPerSample: 10,
+        opsPerSec: 1e9 / p50,
+        timerResolutionNs: 30,
+        nearTimerResolution: round === 2,
+        warnings,
+      },
+    ],
+  });
+
+  it('takes the median over rounds of every statistic, keeps each round’s median, and the spread between them', () => {
+    const [t] = summariseTasks([at(0, 10), at(1, 14), at(2, 12), { status: 'error', suite: 'sampler', round: 3, error: 'crashed' }]);
+    assert.deepEqual(t.nsPerOp, { mean: 13, p50: 12, p99: 24, min: 11, max: 120 });
+    assert.deepEqual(t.roundsNsPerOp, [10, 14, 12]);
+    assert.deepEqual(t.roundsRawNsPerOp, [11, 15, 13]);
+    assert.equal(t.samples, 300);
+    assert.equal(t.marginOfErrorPct, 2);
+    assert.equal(t.roundSpreadPct, 33.333);
+    assert.equal(t.nearTimerResolution, true);
+    assert.deepEqual(t.workerThreadIds, [10, 11, 12]);
+  });
+
+  it('says a warning once, naming the rounds it came from unless every round gave it', () => {
+    const [t] = summariseTasks([at(0, 10, ['busy', 'slow']), at(1, 10, ['busy']), at(2, 10, ['busy', 'slow'])]);
+    assert.deepEqual(t.warnings, ['busy', 'rounds 1, 3: slow']);
+  });
+});
+
 describe('runMicro options', () => {
   it('an unknown suite is an error naming it and every valid suite', async () => {
     await assert.rejects(runMicro({ profile: 'quick', suites: ['span', 'spans'] }), (error: unknown) => {
@@ -184,6 +266,7 @@ describe('buildClaims', () => {
     const spanSuite: MicroSuiteResult = {
       status: 'ok',
       suite: 'span',
+      round: 0,
       workerThreadId: 1,
       pid: 1,
       timerResolutionNs: 40,
@@ -191,7 +274,7 @@ describe('buildClaims', () => {
       warnings: [],
       tasks: [at('span', 'bare', 3000), at('span', 'attributes-at-start-10', 8000)],
     };
-    const rows = buildClaims([spanSuite, { status: 'error', suite: 'processor', error: 'worker crashed' }]);
+    const rows = buildClaims([spanSuite, { status: 'error', suite: 'processor', round: 0, error: 'worker crashed' }]);
     assert.deepEqual(
       rows.map((r) => r.status),
       ['measured', 'measured', 'not-measured', 'not-measured'],

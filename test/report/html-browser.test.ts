@@ -11,8 +11,11 @@ import type { CellResult, Results, TrialRecord } from '../../harness/measure/typ
 import { expandMatrix } from '../../harness/plan/cells.js';
 import type { MeasuredTrial } from '../../harness/report/html/model.js';
 import { writeHtmlReport } from '../../harness/report/html/render.js';
+import { analyse } from '../../harness/stats/analyse.js';
 import { PACKAGE_ROOT, readJson, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { layeredResults } from './fixtures/attribution-fixtures.js';
 import { fixtureAnalysis, fixtureResults, fixtureVerdicts, PAYLOAD } from './fixtures/html-fixtures.js';
+import { microFixture } from './fixtures/micro-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const NO_CHROMIUM = !existsSync(CHROMIUM) && `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
@@ -191,6 +194,47 @@ describe('the HTML report in Chromium', () => {
     t.diagnostic(`full-size report load: ${loadMs} ms to every chart drawn (in-page ${drawnAtMs} ms)`);
     console.log(`full-size report: ${bytes} bytes, loaded and drawn in ${loadMs} ms (in-page ${drawnAtMs} ms)`);
     await page.screenshot({ path: join(dir, 'full.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('the attribution waterfall and the claims chart in Chromium', () => {
+  let dir = '';
+  let profile = '';
+  let context: BrowserContext | undefined;
+
+  before(async () => {
+    if (NO_CHROMIUM) return;
+    dir = tempDir('tb-html-layers-');
+    profile = mkdtempSync(join(dir, 'profile-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+  });
+
+  after(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('draws a bar per layer and per total, the intervals and the prediction ticks, offline', { skip: NO_CHROMIUM }, async (t) => {
+    const results = layeredResults({ micro: microFixture() });
+    const file = join(dir, 'layers.html');
+    writeHtmlReport(file, { results, analysis: analyse(results) });
+    const { page, errors, outside } = await open(context!, file);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(outside, []);
+    const drawn = Object.fromEntries((await charts(page)).map((c) => [c.id, c]));
+    const waterfall = drawn.waterfall;
+    assert.ok(waterfall && waterfall.rendered === 'svg' && waterfall.svg, JSON.stringify(waterfall));
+    // 7 layer bars and 3 path totals, each with an interval rule and a prediction tick, and the zero line.
+    assert.ok(waterfall.marks >= 10 * 3, `${waterfall.marks} marks`);
+    const bars = await page.$$('figure[data-chart="waterfall"] g.role-mark.mark-rect > path');
+    assert.ok(bars.length >= 10, `${bars.length} bars`);
+    const claims = drawn.claims;
+    assert.ok(claims && claims.rendered === 'svg' && claims.marks >= 8, JSON.stringify(claims));
+    const labels = await page.$$eval('figure[data-chart="waterfall"] svg text', (ts) => ts.map((x) => x.textContent));
+    assert.ok(labels.includes('2 sdk-always-off'), 'the x axis names each layer');
+    await page.screenshot({ path: join(dir, 'layers.png'), fullPage: true });
+    t.diagnostic(`screenshot: ${join(dir, 'layers.png')}`);
     await page.close();
   });
 });

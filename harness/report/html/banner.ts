@@ -43,7 +43,11 @@ export function verdictBanner(model: Model): SafeHtml {
   if (!verdicts || verdicts.checks.length === 0) {
     return html`<section class="banner none" aria-labelledby="verdict-heading">
 <h2 id="verdict-heading">Verdict</h2>
-<p class="counts" data-verdict="none">No budgets were checked: this run measured without judging. Add a <code>budgets</code> section to the config to get pass / fail / inconclusive verdicts.</p>
+<p class="counts" data-verdict="none">${
+      model.cells.length === 0 && results.micro
+        ? html`No budgets were checked: these micro-benchmarks measured without judging. Pass <code>--budgets FILE</code> with <code>micro.nsPerOp</code> limits (such as <code>&lt; 2µs</code>), or judge a change with <code>tracebench compare BASE HEAD</code>.`
+        : html`No budgets were checked: this run measured without judging. Add a <code>budgets</code> section to the config to get pass / fail / inconclusive verdicts.`
+    }</p>
 ${status}${warnings}</section>`;
   }
   const { counts } = verdicts;

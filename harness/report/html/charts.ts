@@ -1,5 +1,6 @@
 import type { TrialMetrics } from '../../measure/types.js';
 import { budgetTicks, bandStep, cellAxis, COLORS, measuredViews, RANK, top, VERDICT_COLORS, type Chart, type VlSpec } from './chart-kit.js';
+import { claimsChart, waterfallChart } from './charts-micro.js';
 import { abChart, dropsChart, seriesChart, spanFateChart } from './charts-spans.js';
 import { auto, MIB, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
@@ -298,5 +299,5 @@ export function runtimeChart(model: Model): Chart | null {
 
 /** What happened to every span a cell started: stacked counts (medians over rounds). */
 export function allCharts(model: Model): Chart[] {
-  return [cpuChart, overheadChart, latencyChart, memoryChart, runtimeChart, spanFateChart, dropsChart, seriesChart, abChart].flatMap((f) => f(model) ?? []);
+  return [cpuChart, overheadChart, waterfallChart, latencyChart, memoryChart, runtimeChart, spanFateChart, dropsChart, seriesChart, abChart, claimsChart].flatMap((f) => f(model) ?? []);
 }

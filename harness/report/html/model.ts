@@ -2,6 +2,7 @@ import type { Check, Verdicts } from '../../budget/types.js';
 import type { CellResult, Results, TrialMetrics, TrialRecord } from '../../measure/types.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../../stats/types.js';
 import { median } from '../../stats/interval.js';
+import { attribute, checkAdditivity, type Additivity, type Attribution } from '../attribution.js';
 
 /** What the HTML report is a view of: the results, and when the run judged them, the analysis and verdicts. */
 export interface HtmlReportInput {
@@ -36,6 +37,8 @@ export interface Model {
   baseline?: CellView;
   /** Variants seen in the results, in first-seen order (the first is the reference); empty for a run without variants. */
   variants: string[];
+  /** The layer waterfall, when cells carry `settings.layer`; with whether its increments add up. */
+  attribution: { model: Attribution; additivity: Additivity[] } | null;
 }
 
 export const labelOf = (cellId: string, variant?: string) => (variant === undefined ? cellId : `${cellId} @ ${variant}`);
@@ -58,7 +61,9 @@ export function buildModel(input: HtmlReportInput): Model {
     failed: cell.trials.filter((t): t is FailedTrial => t.status === 'failed'),
   }));
   const variants = [...new Set(input.results.cells.flatMap((c) => (c.variant === undefined ? [] : [c.variant])))];
-  return { input, cells, baseline: cells.find((c) => c.baseline), variants };
+  const model = attribute(input.results, { level: input.analysis?.level });
+  const attribution = model ? { model, additivity: checkAdditivity(model) } : null;
+  return { input, cells, baseline: cells.find((c) => c.baseline), variants, attribution };
 }
 
 /** One value per counted (ok) trial, in round order. */

@@ -48,6 +48,8 @@ table.metrics td { text-align: right; font-variant-numeric: tabular-nums; white-
 tbody th { text-align: left; font-weight: 600; min-width: 14em; }
 .nowrap { white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.metrics td.wrap { white-space: normal; text-align: left; min-width: 16em; max-width: 34em; }
+li.additivity.inconsistent { color: var(--fail); font-weight: 600; }
 .table-note { color: var(--muted); font-size: 0.9rem; margin: 4px 0; max-width: 62em; }
 tr.has-warnings > th::after { content: " ⚠"; color: var(--inc); }
 tr.warnings td { text-align: left; white-space: normal; background: #fffbeb; border-bottom: 1px solid #f3e3b5; }

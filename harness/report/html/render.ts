@@ -6,17 +6,46 @@ import { allCharts, type Chart, type Section } from './charts.js';
 import { html, type SafeHtml } from './escape.js';
 import { buildModel, type HtmlReportInput, type Model } from './model.js';
 import { page } from './page.js';
-import { environmentSection, metricsTable, settingsTable } from './tables.js';
+import { samplingSection } from './charts-sampling.js';
+import { samplingStudy } from '../sampling.js';
+import { attributionTable, claimsTable, microTasksTable } from './sections-micro.js';
+import { environmentSection, metricsTable, microRunLine, settingsTable } from './tables.js';
 
 export type { HtmlReportInput } from './model.js';
 
-const SECTIONS: { id: Section; heading: string; intro: string }[] = [
+interface SectionSpec {
+  id: Section;
+  heading: string;
+  intro: string;
+  /** Tables that belong with the section's charts; the section shows when it has either. */
+  tables?: (model: Model) => SafeHtml | null;
+}
+
+const SECTIONS: SectionSpec[] = [
   { id: 'cpu', heading: 'CPU overhead', intro: 'Service CPU time per request is the primary cost of tracing: it is measured at a fixed offered rate, so it does not depend on how fast the load generator is.' },
+  {
+    id: 'attribution',
+    heading: 'Attribution: where the CPU goes',
+    intro: 'Cells that add one layer of tracing at a time to the same service at the same rate: each layer’s increment is its cost, and the micro-benchmarks say how much of it the SDK’s primitives explain.',
+    tables: (model) => (model.attribution ? attributionTable(model.attribution.model, model.attribution.additivity) : null),
+  },
   { id: 'latency', heading: 'Latency', intro: 'Open-loop latency in µs, corrected for coordinated omission (from each request’s intended send time) and uncorrected (from when it was actually sent).' },
   { id: 'runtime', heading: 'Memory, GC and the event loop', intro: 'What tracing holds in memory and how much it makes the runtime pause.' },
   { id: 'spans', heading: 'Spans', intro: 'What happened to each span: a span the backend never received is data you paid for and lost.' },
   { id: 'series', heading: 'Inside the worst trials', intro: 'One point per second of the measured window, for the trial with the most dropped spans (else the highest CPU per request) of a few cells.' },
   { id: 'ab', heading: 'A/B: variants', intro: 'The same cells measured under each variant of the system under test.' },
+  {
+    id: 'micro',
+    heading: 'Micro-benchmarks',
+    intro: 'tinybench suites of the SDK’s primitives, each suite in a fresh worker thread per round, timer-corrected, in ns per operation; the published claims beside them.',
+    tables: (model) => {
+      const micro = model.input.results.micro;
+      return micro ? html`<h3>Published claims</h3>
+${claimsTable(micro)}
+<h3>Every task</h3>
+${microTasksTable(micro)}` : null;
+    },
+  },
 ];
 
 function figure(chart: Chart): SafeHtml {
@@ -37,36 +66,57 @@ function embeddedResults(results: Results): Results {
   };
 }
 
-function body(model: Model, charts: Chart[]): SafeHtml {
+function runLine(model: Model): SafeHtml {
   const { results } = model.input;
-  const sections = SECTIONS.map((s) => ({ ...s, charts: charts.filter((c) => c.section === s.id) })).filter((s) => s.charts.length > 0);
+  if (model.cells.length === 0 && results.micro) return html`<p class="sub">Run ${results.runId}, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${microRunLine(results.micro)}, on ${results.environment.cpuModel} (${results.environment.cores} cores), Node.js ${results.environment.node}.</p>`;
   const traced = model.cells.length - (model.baseline ? 1 : 0);
   const trials = model.cells.reduce((n, v) => n + v.cell.trials.length, 0);
-  return html`<main>
-<header>
-<h1>tracebench: ${results.config.name}</h1>
-<p class="sub">Run ${results.runId}, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${model.cells.length} cells (${traced} with tracing${model.baseline ? ', 1 baseline' : ', no baseline'}) × ${results.config.rounds} ${
+  return html`<p class="sub">Run ${results.runId}, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${model.cells.length} cells (${traced} with tracing${model.baseline ? ', 1 baseline' : ', no baseline'}) × ${results.config.rounds} ${
     results.config.rounds === 1 ? 'round' : 'rounds'
-  } = ${trials} trials at ${results.config.load.rateRps} req/s, on ${results.environment.cpuModel} (${results.environment.cores} cores), Node.js ${results.environment.node}.</p>
-<nav aria-label="Contents"><ul><li><a href="#verdict-heading">Verdict</a></li>${sections.map((s) => html`<li><a href="#section-${s.id}">${s.heading}</a></li>`)}<li><a href="#section-cells">Cells</a></li><li><a href="#section-environment">Environment</a></li></ul></nav>
-</header>
-${verdictBanner(model)}
-${sections.map(
-  (s) => html`<section aria-labelledby="section-${s.id}">
-<h2 id="section-${s.id}">${s.heading}</h2>
-<p>${s.intro}</p>
-${s.charts.map(figure)}
-</section>
-`,
-)}
-<section aria-labelledby="section-cells">
+  } = ${trials} trials at ${results.config.load.rateRps} req/s, on ${results.environment.cpuModel} (${results.environment.cores} cores), Node.js ${results.environment.node}.</p>`;
+}
+
+function cellsSection(model: Model): SafeHtml | string {
+  const { results } = model.input;
+  if (model.cells.length === 0) return '';
+  return html`<section aria-labelledby="section-cells">
 <h2 id="section-cells">Cells</h2>
 ${results.notes.length > 0 ? html`<ul class="notes">${results.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
 <h3>Figures and warnings</h3>
 ${metricsTable(model)}
 <h3>Settings</h3>
 ${settingsTable(model)}
+</section>`;
+}
+
+function body(model: Model, charts: Chart[]): SafeHtml {
+  const { results } = model.input;
+  const sampling = samplingSection(samplingStudy(results, model.input.analysis));
+  const sections = SECTIONS.map((s) => ({ ...s, charts: charts.filter((c) => c.section === s.id), extra: s.tables?.(model) ?? null })).filter((s) => s.charts.length > 0 || s.extra !== null);
+  const microOnly = model.cells.length === 0 && results.micro !== undefined;
+  return html`<main>
+<header>
+<h1>tracebench: ${microOnly ? 'micro-benchmarks' : results.config.name}</h1>
+${runLine(model)}
+<nav aria-label="Contents"><ul><li><a href="#verdict-heading">Verdict</a></li>${sections.map((s) => html`<li><a href="#section-${s.id}">${s.heading}</a></li>`)}${
+    sampling.toString() !== '' ? html`<li><a href="#section-sampling">Sampling</a></li>` : ''
+  }${
+    model.cells.length > 0 ? html`<li><a href="#section-cells">Cells</a></li>` : ''
+  }<li><a href="#section-environment">Environment</a></li></ul></nav>
+</header>
+${verdictBanner(model)}
+${microOnly && results.notes.length > 0 ? html`<ul class="notes">${results.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
+${sections.map(
+  (s) => html`<section aria-labelledby="section-${s.id}">
+<h2 id="section-${s.id}">${s.heading}</h2>
+<p>${s.intro}</p>
+${s.charts.map(figure)}
+${s.extra ?? ''}
 </section>
+`,
+)}
+${sampling}
+${cellsSection(model)}
 <section aria-labelledby="section-environment">
 <h2 id="section-environment">Environment</h2>
 ${environmentSection(results)}
@@ -86,7 +136,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const charts = allCharts(model);
   const { results, analysis, verdicts } = input;
   return page({
-    title: `tracebench: ${results.config.name}, run ${results.runId}`,
+    title: `tracebench: ${results.cells.length === 0 && results.micro ? 'micro-benchmarks' : results.config.name}, run ${results.runId}`,
     body: body(model, charts),
     specs: Object.fromEntries(charts.map((c) => [c.id, c.spec])),
     data: { results: embeddedResults(results), ...(analysis ? { analysis } : {}), ...(verdicts ? { verdicts } : {}) },

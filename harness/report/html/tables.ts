@@ -1,5 +1,6 @@
 import type { CellSettings } from '../../plan/types.js';
 import type { Results } from '../../measure/types.js';
+import { SUITE_NAMES, type MicroSection } from '../../micro/types.js';
 import { html, type SafeHtml } from './escape.js';
 import { mib, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
@@ -131,12 +132,34 @@ export function reproduceCommand(results: Results): string {
   return `tracebench run --config ${quote(results.configFile)} --seed ${results.seed} --rounds ${results.config.rounds}`;
 }
 
-/** Machine, software and config: enough to reproduce the run. */
-export function environmentSection(results: Results): SafeHtml {
+/** `5 suites × 3 rounds (quick profile)`: what a micro run measured, in a breath. */
+export function microRunLine(micro: MicroSection): string {
+  const suites = micro.suiteNames.length;
+  return `${suites} micro-benchmark ${suites === 1 ? 'suite' : 'suites'} × ${micro.rounds} ${micro.rounds === 1 ? 'round' : 'rounds'} (${micro.profile} profile), each suite in a fresh worker per round`;
+}
+
+/** The command that repeats a micro run; every suite when all were asked for. */
+export function microReproduceCommand(micro: MicroSection): string {
+  const all = SUITE_NAMES.every((name) => micro.suiteNames.includes(name)) && micro.suiteNames.length === SUITE_NAMES.length;
+  return `tracebench micro --rounds ${micro.rounds}${micro.profile === 'quick' ? ' --quick' : ''}${all ? '' : micro.suiteNames.map((s) => ` --suite ${s}`).join('')}`;
+}
+
+function microKv(results: Results, micro: MicroSection): SafeHtml {
+  return kv([
+    ['measured', microRunLine(micro)],
+    ['status', micro.status],
+    ['started', micro.startedAt],
+    ['finished', micro.finishedAt],
+    ['suites', micro.suiteNames.join(', ')],
+    ...(micro.slowPrimitive ? ([['test-only slowdown', `${micro.slowPrimitive.task} +${micro.slowPrimitive.burnNs} ns per operation`]] as [string, string][]) : []),
+    ['micro results schema', String(micro.schemaVersion)],
+    ...(results.cells.length === 0 ? ([['run id', results.runId]] as [string, string][]) : []),
+    ['reproduce', html`<code>${microReproduceCommand(micro)}</code>`],
+  ]);
+}
+
+function machineKv(results: Results): SafeHtml {
   const e = results.environment;
-  const c = results.config;
-  const load = c.load;
-  const sink = c.sink.mode === 'slow' ? `slow (${c.sink.delayMs} ms)` : c.sink.mode === 'error' ? `error ${c.sink.statusCode} on ${pct(c.sink.fraction, 0).replace('+', '')}` : c.sink.mode;
   return html`<h3>Machine and software</h3>
 ${kv([
   ['CPU', `${e.cpuModel}, ${e.cores} cores`],
@@ -147,7 +170,24 @@ ${kv([
   ['tracebench', `${e.tracebench}${e.gitCommit ? ` (commit ${e.gitCommit})` : ''}`],
 ])}
 <h3>OpenTelemetry packages</h3>
-${kv(Object.entries(e.openTelemetry).sort(([a], [b]) => a.localeCompare(b)))}
+${kv(Object.entries(e.openTelemetry).sort(([a], [b]) => a.localeCompare(b)))}`;
+}
+
+/** Machine, software and config: enough to reproduce the run (or the micro run, for results of `tracebench micro`). */
+export function environmentSection(results: Results): SafeHtml {
+  if (results.cells.length === 0 && results.micro) return html`${machineKv(results)}
+<h3>Micro run</h3>
+${microKv(results, results.micro)}`;
+  return html`${runEnvironment(results)}${results.micro ? html`
+<h3>Micro-benchmarks</h3>
+${microKv(results, results.micro)}` : ''}`;
+}
+
+function runEnvironment(results: Results): SafeHtml {
+  const c = results.config;
+  const load = c.load;
+  const sink = c.sink.mode === 'slow' ? `slow (${c.sink.delayMs} ms)` : c.sink.mode === 'error' ? `error ${c.sink.statusCode} on ${pct(c.sink.fraction, 0).replace('+', '')}` : c.sink.mode;
+  return html`${machineKv(results)}
 <h3>Run and config</h3>
 ${kv([
   ['config', `${c.name} (${results.configFile})`],

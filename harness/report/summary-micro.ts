@@ -1,0 +1,77 @@
+import type { MicroSection } from '../micro/types.js';
+import type { Additivity, Attribution } from './attribution.js';
+
+/** A markdown table's parts, already escaped by the caller's rules. */
+export interface MdTable {
+  header: string[];
+  rows: string[][];
+}
+
+/** `12.3 ns`, `2.21 µs`: micro figures in the unit a reader expects. */
+export function nsMd(ns: number): string {
+  if (!Number.isFinite(ns)) return '–';
+  return Math.abs(ns) >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(1)} ns`;
+}
+
+const us = (x: number) => `${x >= 0 ? '+' : ''}${Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1)}`;
+
+/** Published figure, measured figure and their ratio, per claimed operation. */
+export function claimsMd(micro: MicroSection, escape: (s: string) => string): MdTable {
+  return {
+    header: ['operation', 'published', 'measured here', 'ratio', 'measured as'],
+    rows: micro.claims.map((c) => {
+      const published = c.claimedNs.low === c.claimedNs.high ? `≈ ${nsMd(c.claimedNs.low)}` : `${nsMd(c.claimedNs.low)}–${nsMd(c.claimedNs.high)}`;
+      return c.status === 'measured'
+        ? [escape(c.operation), published, nsMd(c.measuredNs), `×${c.ratio.toFixed(2)}`, escape(c.method)]
+        : [escape(c.operation), published, 'not measured', '–', escape(c.reason)];
+    }),
+  };
+}
+
+/** Every task: p50, mean, p99 (ns/op), margin of error, samples, rounds and their spread, warning count. */
+export function microTasksMd(micro: MicroSection): MdTable {
+  return {
+    header: ['task', 'p50', 'mean', 'p99', '±rme', 'samples', 'rounds', 'spread', 'warnings'],
+    rows: micro.tasks.map((t) => [
+      `\`${t.suite}/${t.task}\``,
+      nsMd(t.nsPerOp.p50),
+      nsMd(t.nsPerOp.mean),
+      nsMd(t.nsPerOp.p99),
+      `${t.marginOfErrorPct.toFixed(1)}%`,
+      String(t.samples),
+      String(t.roundsNsPerOp.length),
+      `${t.roundSpreadPct.toFixed(0)}%`,
+      t.nearTimerResolution ? `${t.warnings.length} (near timer resolution)` : String(t.warnings.length),
+    ]),
+  };
+}
+
+/** Per layer: what it adds, the measured increment with its interval, and the micro prediction. */
+export function attributionMd(attribution: Attribution, escape: (s: string) => string): MdTable {
+  const names = new Map(attribution.steps.map((s) => [s.cellId, `${s.layer.index} ${s.layer.name}`]));
+  return {
+    header: ['layer', 'adds', 'against', 'CPU µs/req', `increment µs (${Math.round(attribution.level * 100)}% CI)`, 'predicted µs', 'micro tasks'],
+    rows: attribution.steps.map((s) => [
+      escape(names.get(s.cellId)!),
+      escape(s.layer.adds),
+      s.previousCellId ? escape(names.get(s.previousCellId)!) : '–',
+      s.cpuUs.toFixed(1),
+      s.previousCellId === null ? 'reference' : s.increment ? `${us(s.increment.estimate)} (${us(s.increment.ci.low)} to ${us(s.increment.ci.high)})` : `${us(s.incrementMedianUs)} (no interval)`,
+      s.predicted ? us(s.predicted.us) : '–',
+      s.predicted ? escape(s.predicted.terms.map((t) => t.task).join(', ') || 'none') : '–',
+    ]),
+  };
+}
+
+/** One line per path: the measured total, the prediction and the unexplained remainder; then whether increments add up. */
+export function attributionLinesMd(attribution: Attribution, additivity: Additivity[]): string[] {
+  const names = new Map(attribution.steps.map((s) => [s.cellId, `${s.layer.index} ${s.layer.name}`]));
+  const totals = attribution.paths.map((p) => {
+    const path = `${names.get(p.cellIds[0])} → ${names.get(p.cellIds[p.cellIds.length - 1])}`;
+    if (!p.measured) return `${path}: total not measured (fewer than 2 paired rounds).`;
+    const measured = `measured ${us(p.measured.estimate)} µs/request (${us(p.measured.ci.low)} to ${us(p.measured.ci.high)})`;
+    if (p.predictedUs === null || !p.unexplained) return `${path}: ${measured}; no prediction.`;
+    return `${path}: ${measured}; micro-benchmarks predict ${us(p.predictedUs)} µs; unexplained remainder ${us(p.unexplained.estimate)} µs (${us(p.unexplained.low)} to ${us(p.unexplained.high)}): work no micro task measures, GC and the runtime around the SDK.`;
+  });
+  return [...totals, ...additivity.map((a) => a.message), ...attribution.notes];
+}
