@@ -246,11 +246,15 @@ export async function setupTracing(env: Env, serviceName: string): Promise<Traci
       return sumMetric(await selfObs(), 'otel.sdk.processor.span.queue.size', () => true);
     },
     async drain(timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
       const flushed = await Promise.race([
         provider.forceFlush().then(() => true, () => true),
         new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref()),
       ]);
-      return flushed;
+      // The batch processor's forceFlush does not wait for an export its timer already started; wait for its answer
+      // too, or its spans reach the sink while the counters still call them in flight.
+      while (flushed && counters.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      return flushed && counters.inFlight === 0;
     },
     shutdown: () => provider.shutdown(),
   };

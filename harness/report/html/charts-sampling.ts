@@ -31,7 +31,7 @@ const AXES: Record<CostAxis, AxisView> = {
     name: 'service CPU overhead',
     short: 'CPU',
     title: 'Error traces kept against service CPU overhead',
-    xTitle: 'service CPU µs per request over the baseline (%)',
+    xTitle: 'service CPU per request over the baseline (%)',
     value: (row) => (row.cpu ? row.cpu.overhead * 100 : Number.NaN),
     text: (row) => (row.cpu ? `CPU overhead ${pct(row.cpu.overhead)}` : 'CPU overhead not measured'),
     caption:
@@ -124,7 +124,13 @@ export function coverageCostChart(study: SamplingStudy, axis: CostAxis): Samplin
     };
   });
   const alt = altText(study, axis, placed);
-  const x = { field: 'cost', type: 'quantitative', title: view.xTitle, scale: { zero: axis !== 'cpuOverhead', nice: true } };
+  // The domain follows the estimates, not their intervals: with few rounds a CPU interval can span thousands of
+  // percent and would squeeze every point into one column; bars running off the plot are clipped.
+  const lo = Math.min(...points.map((p) => p.cost));
+  const hi = Math.max(...points.map((p) => p.cost));
+  const pad = (hi - lo) * 0.25 || Math.abs(hi) * 0.25 || 1;
+  const domain = [axis === 'cpuOverhead' ? lo - pad : Math.min(0, lo), hi + pad];
+  const x = { field: 'cost', type: 'quantitative', title: view.xTitle, scale: { domain, nice: true } };
   const frontierOnly = { filter: 'datum.frontier' };
   return {
     id: view.id,
@@ -140,7 +146,7 @@ export function coverageCostChart(study: SamplingStudy, axis: CostAxis): Samplin
         { mark: { type: 'rule', color: COLORS.baseline, strokeWidth: 1.5 }, encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
         {
           transform: [{ filter: 'isValid(datum.costLow)' }],
-          mark: { type: 'rule', color: COLORS.baseline, strokeWidth: 1.5 },
+          mark: { type: 'rule', color: COLORS.baseline, strokeWidth: 1.5, clip: true },
           encoding: { x: { field: 'costLow', type: 'quantitative' }, x2: { field: 'costHigh' } },
         },
         { transform: [frontierOnly], mark: { type: 'line', color: COLORS.rule, strokeWidth: 1.5 }, encoding: { order: { field: 'cost', type: 'quantitative' } } },
