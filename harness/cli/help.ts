@@ -2,10 +2,10 @@ export const HELP = `tracebench: what does OpenTelemetry tracing cost your Node.
 
 Usage:
   tracebench run [--config FILE] [--out DIR] [--rounds N] [--seed N] [--budgets FILE] [--threshold P] [--strict] [--quiet]
-  tracebench report RESULTS.json [--out FILE] [--threshold P]
-  tracebench compare BASE.json HEAD.json [--threshold P] [--strict] [--summary FILE] [--junit FILE]
+  tracebench report RESULTS.json|DIR [--out FILE] [--threshold P]
+  tracebench compare BASE.json HEAD.json [--threshold P] [--budgets FILE] [--strict] [--summary FILE] [--junit FILE]
   tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--out DIR]
-  tracebench micro [--suite NAME]... [--quick] [--out DIR]
+  tracebench micro [--suite NAME]... [--quick] [--rounds N] [--budgets FILE] [--strict] [--out DIR]
   tracebench import FILE --format otlp-json|jaeger|zipkin [--out FILE] [--name NAME] [--max-cpu-us-per-span N]
   tracebench --help
 
@@ -13,10 +13,12 @@ Commands:
   run         Run the benchmark matrix of a config, judge its budgets (and its variants, for a same-run A/B),
               and write results and views. Without --config, the embedded default (configs/default.yaml) runs.
   report      Rebuild report.html, summary.md and junit.xml from a results.json without re-running.
-  compare     Regression verdicts of HEAD against BASE per cell present in both (different runs: unpaired).
+  compare     Regression verdicts of HEAD against BASE per cell present in both (different runs: unpaired), and per
+              micro-benchmark task when both hold micro results (default limit +10% ns/op, or --budgets).
   calibrate   A/A rounds of one cell: the noise floor of CPU per request and the rounds a threshold needs.
   micro       tinybench suites of the SDK's primitives (span, propagation, sampler, processor, serialize), each in
-              its own worker; ns per operation and the published claims side by side.
+              its own worker, --rounds times (default 3, each round fresh workers); ns per operation and the
+              published claims side by side. Writes results.json, summary.md, report.html and junit.xml.
   import      Turn a trace export (OTLP/JSON or JSON Lines, Jaeger JSON, Zipkin v2 JSON; at most 256 MiB) into a
               workload shape YAML (to --out, else stdout); a summary of traces, routes, repairs and heuristics goes
               to stderr. CPU vs wait is guessed: see docs/import.md.
@@ -31,6 +33,7 @@ Options:
   --budgets FILE    Budgets YAML (budgets: [...]) judged with the config's own; see configs/budgets.yaml.
   --threshold P     Regression threshold for compare and same-run A/B, e.g. 5% (default 5%).
   --strict          Inconclusive checks fail too (exit 1).
+  --budgets FILE    (also micro and compare: micro.nsPerOp limits, e.g. < 2µs or +10%)
   --cell ID         calibrate: the cell to measure (default: the first traced cell).
   --summary FILE    compare: write the markdown summary there (and to $GITHUB_STEP_SUMMARY when set).
   --junit FILE      compare: write JUnit XML there.

@@ -197,7 +197,8 @@ function distinctLabels<T extends { label: string; key: string }>(rows: T[]): T[
  */
 export function samplingStudy(results: Results, analysis?: Analysis): SamplingStudy | null {
   const measured = results.cells.filter((c) => c.settings.tracing === 'sdk' && c.summary?.coverage);
-  if (measured.length === 0) return null;
+  // A study needs something to keep: a workload that draws no error leaves every chart empty (user-api, attribution).
+  if (measured.length === 0 || !measured.some((c) => c.summary!.coverage!.errors.of > 0)) return null;
   const analysed = analysis ?? analyse(results);
   const partial = distinctLabels(measured.map((cell) => studyRow(cell, cell.summary!.coverage!, results, analysed)));
   const frontiers = Object.fromEntries(COST_AXES.map((axis) => [axis, frontier(partial, axis)])) as Record<CostAxis, Frontier>;
