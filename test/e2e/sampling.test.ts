@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createLoadGenerator } from '../../harness/load/generator.js';
-import type { LoadGenerator } from '../../harness/load/types.js';
-import { startSink } from '../../harness/sink/sink.js';
-import type { Sink } from '../../harness/sink/types.js';
+import { describe, it } from 'node:test';
 import { proportion } from '../../harness/stats/binomial.js';
 import { liveChildren } from '../../harness/target/launch.js';
-import { workloadTrial, type WorkloadTrialOptions } from '../helpers/trial.js';
+import { trialRig, type WorkloadTrialOptions } from '../helpers/trial.js';
 
 /**
  * Issue 6, acceptance 1: what each sampling configuration keeps of the traces that matter, measured against the
  * generator's ground truth on checkout-chain (six services, 2% errors, 5% slow).
  */
 describe('sampling configurations against ground truth (checkout-chain)', { timeout: 300_000 }, () => {
-  let sink: Sink;
-  let generator: LoadGenerator;
-  before(async () => {
-    sink = await startSink({ fault: { mode: 'ok' }, keepSpans: true });
-    generator = createLoadGenerator({ threads: 1 });
-  });
-  after(async () => {
-    await generator.close();
-    await sink.close();
-  });
-  const trial = (o: Omit<WorkloadTrialOptions, 'workload'>) => workloadTrial(sink, generator, { workload: 'checkout-chain', ...o });
+  const run = trialRig();
+  const trial = (o: Omit<WorkloadTrialOptions, 'workload'>) => run({ workload: 'checkout-chain', ...o });
 
   it('always_on keeps 100% of error traces, every request, each trace whole', async () => {
     const { metrics } = await trial({ durationSeconds: 3 });

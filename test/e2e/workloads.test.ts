@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import { createLoadGenerator } from '../../harness/load/generator.js';
-import type { LoadGenerator } from '../../harness/load/types.js';
+import { describe, it } from 'node:test';
 import { WINDOW_ID_PREFIX } from '../../harness/run/trial.js';
-import { workloadTrial } from '../helpers/trial.js';
-import { startSink } from '../../harness/sink/sink.js';
-import type { ReceivedSpan, Sink } from '../../harness/sink/types.js';
+import { trialRig } from '../helpers/trial.js';
+import type { ReceivedSpan } from '../../harness/sink/types.js';
 import { liveChildren } from '../../harness/target/launch.js';
 import { parseDocuments } from '../../harness/import/parse.js';
 import { fromReceivedSpans, traceProfile } from '../../harness/import/profile.js';
@@ -34,18 +31,9 @@ function receivedTree(spans: ReceivedSpan[], root: ReceivedSpan): TreeNode {
 }
 
 describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
-  let sink: Sink;
-  let generator: LoadGenerator;
-  before(async () => {
-    sink = await startSink({ fault: { mode: 'ok' }, keepSpans: true });
-    generator = createLoadGenerator({ threads: 1 });
-  });
-  after(async () => {
-    await generator.close();
-    await sink.close();
-  });
+  const run = trialRig();
 
-  const trial = (workload: string, service?: string) => workloadTrial(sink, generator, { workload, ...(service ? { service } : {}) });
+  const trial = (workload: string, service?: string) => run({ workload, ...(service ? { service } : {}) });
 
   const shipped = readdirSync(workloadsDir()).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
 

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { createLoadGenerator } from '../../harness/load/generator.js';
+import { startSink } from '../../harness/sink/sink.js';
 import { parseConfig } from '../../harness/config/load.js';
 import type { LoadGenerator } from '../../harness/load/types.js';
 import type { TrialMetrics } from '../../harness/measure/types.js';
@@ -45,4 +48,19 @@ export async function workloadTrial(sink: Sink, generator: LoadGenerator, o: Wor
   if (record.status === 'failed') assert.fail(`${o.workload}: trial failed: ${record.error}\n${record.stderrTail.join('\n')}`);
   assert.equal(record.status, 'ok', `${o.workload}: ${record.warnings.join('; ')}`);
   return { metrics: record.metrics, spans: sink.spans(), shape: loaded.shape };
+}
+
+/** A sink that keeps spans and a one-thread generator for a describe block, opened before and closed after it. */
+export function trialRig(): (o: WorkloadTrialOptions) => ReturnType<typeof workloadTrial> {
+  let sink: Sink;
+  let generator: LoadGenerator;
+  before(async () => {
+    sink = await startSink({ fault: { mode: 'ok' }, keepSpans: true });
+    generator = createLoadGenerator({ threads: 1 });
+  });
+  after(async () => {
+    await generator.close();
+    await sink.close();
+  });
+  return (o) => workloadTrial(sink, generator, o);
 }
