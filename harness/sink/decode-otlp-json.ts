@@ -40,6 +40,9 @@ function toReceivedSpan(span: JsonObject, serviceName: string): ReceivedSpan {
     startTimeUnixNano: toBigInt(span.startTimeUnixNano),
     endTimeUnixNano: toBigInt(span.endTimeUnixNano),
     attributes: toAttributes(span.attributes),
+    ...(Array.isArray(span.links) && span.links.length > 0
+      ? { links: span.links.filter(isObject).map((l) => ({ traceId: jsonIdToHex(l.traceId, 16), spanId: jsonIdToHex(l.spanId, 8) })) }
+      : {}),
   };
 }
 

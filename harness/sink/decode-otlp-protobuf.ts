@@ -37,6 +37,7 @@ export function decodeOtlpProtobuf(body: Buffer, wantSpans: boolean): DecodedSpa
           startTimeUnixNano: toBigInt(span.startTimeUnixNano),
           endTimeUnixNano: toBigInt(span.endTimeUnixNano),
           attributes: toAttributes(span.attributes),
+          ...(span.links && span.links.length > 0 ? { links: span.links.map((l) => ({ traceId: bytesToHex(l.traceId), spanId: bytesToHex(l.spanId) })) } : {}),
         });
       }
     }

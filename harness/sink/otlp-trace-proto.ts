@@ -144,6 +144,7 @@ export interface PbSpan {
   startTimeUnixNano: Int64Like;
   endTimeUnixNano: Int64Like;
   attributes: PbKeyValue[];
+  links?: Array<{ traceId: Uint8Array; spanId: Uint8Array }>;
   status?: { code: number; message: string };
 }
 

@@ -18,6 +18,8 @@ export interface ReceivedSpan {
   startTimeUnixNano: bigint;
   endTimeUnixNano: bigint;
   attributes: Record<string, string | number | boolean>;
+  /** Span contexts this span links to (OTLP only; Zipkin has no links). Absent when there are none. */
+  links?: { traceId: string; spanId: string }[];
 }
 
 export type SinkProtocol = 'otlp-protobuf' | 'otlp-json' | 'zipkin';

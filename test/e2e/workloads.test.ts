@@ -66,12 +66,17 @@ describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
     });
   }
 
-  it('queue-pipeline: the worker consumes messages in batches of more than one', async () => {
+  it('queue-pipeline: a batch CONSUMER span links to the PRODUCER span of each message in it', async () => {
     const { spans } = await trial('queue-pipeline');
     const batches = spans.filter((s) => s.name === 'orders process');
-    assert.ok(batches.length > 0);
-    const batchSizes = batches.map((s) => Number(s.attributes['messaging.batch.message_count']));
-    assert.ok(batchSizes.some((n) => n > 1), `batches of more than one message: ${batchSizes.slice(0, 10).join(', ')}`);
+    const sizes = batches.map((s) => Number(s.attributes['messaging.batch.message_count']));
+    assert.ok(sizes.some((n) => n > 1), `batches of more than one message: ${sizes.slice(0, 10).join(', ')}`);
+    const producers = new Set(spans.filter((s) => s.name === 'orders publish').map((s) => `${s.traceId}/${s.spanId}`));
+    for (const batch of batches.filter((s) => Number(s.attributes['messaging.batch.message_count']) > 1)) {
+      assert.equal(batch.parentSpanId, '', 'a batch starts its own trace');
+      assert.equal(batch.links?.length, Number(batch.attributes['messaging.batch.message_count']));
+      for (const link of batch.links!) assert.ok(producers.has(`${link.traceId}/${link.spanId}`), 'each link names a producer span that arrived');
+    }
   });
 
   it('checkout-chain across six services: 0 broken traces on one propagator; a service on another propagator splits traces', async () => {
