@@ -6,6 +6,7 @@ import { allCharts, type Chart, type Section } from './charts.js';
 import { html, type SafeHtml } from './escape.js';
 import { buildModel, type HtmlReportInput, type Model } from './model.js';
 import { page } from './page.js';
+import { servicesTable } from './services-table.js';
 import { samplingSection } from './charts-sampling.js';
 import { samplingStudy } from '../sampling.js';
 import { attributionTable, claimsTable, microTasksTable } from './sections-micro.js';
@@ -28,6 +29,12 @@ const SECTIONS: SectionSpec[] = [
     heading: 'Attribution: where the CPU goes',
     intro: 'Cells that add one layer of tracing at a time to the same service at the same rate: each layer’s increment is its cost, and the micro-benchmarks say how much of it the SDK’s primitives explain.',
     tables: (model) => (model.attribution ? attributionTable(model.attribution.model, model.attribution.additivity) : null),
+  },
+  {
+    id: 'services',
+    heading: 'CPU by service',
+    intro: 'A multi-service workload runs one process per service, each measured by its own probe: where the overhead lands.',
+    tables: (model) => servicesTable(model.input.results),
   },
   { id: 'latency', heading: 'Latency', intro: 'Open-loop latency in µs, corrected for coordinated omission (from each request’s intended send time) and uncorrected (from when it was actually sent).' },
   { id: 'runtime', heading: 'Memory, GC and the event loop', intro: 'What tracing holds in memory and how much it makes the runtime pause.' },
