@@ -290,7 +290,7 @@ export const configSchema = z
           })
           .default({})
           .describe('Batch processor options of the export layers.'),
-        micro: z.boolean().default(true).describe('Run the micro-benchmarks after the trials, for the prediction beside the waterfall.'),
+        micro: z.union([z.boolean(), z.literal('quick')]).default(true).describe('Run the micro-benchmarks after the trials, for the prediction beside the waterfall: true (3 rounds of the default profile), quick, or false.'),
       })
       .optional()
       .describe('Attribution: measure one layer at a time (no SDK, API, SDK, context manager, recording, export) instead of the matrix.'),

@@ -127,8 +127,8 @@ export interface AttributionConfig {
   simple: boolean;
   /** Batch options for the export layers. @default the SDK's defaults */
   batch: Partial<{ maxQueueSize: number; maxExportBatchSize: number; scheduleDelayMillis: number; exportTimeoutMillis: number }>;
-  /** Run the micro-benchmarks after the trials, for the prediction next to the waterfall. @default true */
-  micro: boolean;
+  /** Run the micro-benchmarks after the trials, for the prediction next to the waterfall (`quick`: the short profile). @default true */
+  micro: boolean | 'quick';
 }
 
 /** A tail-sampling configuration measured as one more cell: a head sampler in the services, the sink deciding. */

@@ -150,7 +150,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     // Micro-benchmarks run after the trials, never during one: they would take the service's cores.
     if (config.attribution?.micro && !signal.aborted) {
       log('micro-benchmarks for the attribution prediction (3 rounds, each suite in a fresh worker)');
-      micro = await runMicroForResults({ profile: 'default', rounds: 3, signal });
+      micro = await runMicroForResults({ profile: config.attribution.micro === 'quick' ? 'quick' : 'default', rounds: 3, signal });
     }
   } finally {
     const everyTrialFailed = trials.length > 0 && trials.every((t) => t.status === 'failed');
