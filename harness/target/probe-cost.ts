@@ -1,51 +1,111 @@
-import { createLoadGenerator } from '../load/generator.js';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { median } from '../stats/interval.js';
-import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
-import { launchService } from './launch.js';
-import { processCpuUs } from './schedstat.js';
+import { roundsToDetect } from '../stats/power.js';
+import { formatPct, idleCost, variantCost, type VariantCost } from './probe-cost-stats.js';
+import { FULL_PROBE, measureProbeCost, NO_PROBE, type ProbeCostOptions, type ProbeCostRun } from './probe-cost-run.js';
 
 /**
- * Side-by-side benchmark of the in-service probe's cost: the same baseline service with and without the probe,
- * alternating, under the same open-loop load; CPU read from /proc by the harness. Run: `npm run bench:probe`.
+ * `npm run bench:probe [-- PAIRS] [--variant V]… [--idle] [--json FILE]`: what the in-service probe costs the service,
+ * measured from outside (/proc/PID/task/*\/schedstat) against the same service without it. Prints one line per
+ * variant to stdout: the median paired overhead with its order-statistic 95% interval, and the geometric mean with its
+ * 95% t-interval, which the verdict against 1% is drawn from (as the tool's own verdicts are).
  */
-export async function measureProbeCost(options: { pairs: number; rateRps: number; seconds: number }): Promise<{ withUsPerRequest: number[]; withoutUsPerRequest: number[]; overheadPct: number }> {
-  const generator = createLoadGenerator({ threads: 1 });
-  const withProbe: number[] = [];
-  const without: number[] = [];
-  try {
-    for (let pair = 0; pair < options.pairs; pair++) {
-      const order = pair % 2 === 0 ? [true, false] : [false, true];
-      for (const probe of order) {
-        const service = await launchService({ entry: REFERENCE_SERVICE_ENTRY, env: { TRACEBENCH_INSTRUMENTATION: 'none' }, readyPath: '/healthz', startupTimeoutMs: 10_000, probe });
-        try {
-          const load = { url: `${service.baseUrl}/api/users/42`, rateRps: options.rateRps, threads: 1, connections: 16, timeoutMs: 2000 };
-          await generator.openLoop({ ...load, durationMs: 1000 });
-          // With the probe, its window runs as in a real trial; without it, nothing but the service runs.
-          if (probe) await service.request({ tb: 'window-start' }, 'window-started', 5000);
-          const before = processCpuUs(service.pid);
-          const result = await generator.openLoop({ ...load, durationMs: options.seconds * 1000 });
-          const cpuUs = processCpuUs(service.pid) - before;
-          if (probe) await service.request({ tb: 'window-end' }, 'window', 5000);
-          (probe ? withProbe : without).push(cpuUs / result.ok);
-        } finally {
-          await service.kill();
-        }
-      }
+const BUDGET_PCT = 1;
+const LEVEL = 0.95;
+
+const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${fmt(Math.abs(x), 2)}%`;
+
+/** A verdict that is not settled says how many pairs would settle it, from the spread these pairs showed. */
+function settleHint(c: VariantCost): string {
+  if (c.verdict !== 'inconclusive') return '';
+  const distance = Math.abs(Math.log1p(BUDGET_PCT / 100) - Math.log1p(c.meanPct.estimate / 100));
+  const pairs = roundsToDetect(c.meanPct.basis.sd, distance, { level: LEVEL });
+  return Number.isFinite(pairs) ? `; about ${pairs} pairs would settle it` : '; too close to the budget to settle by adding pairs';
+}
+
+function loadedReport(run: ProbeCostRun): string[] {
+  const lines = [`  ${NO_PROBE.padEnd(26)} ${fmt(median(run.cpuUs[NO_PROBE]))} µs/request (median)`];
+  for (const name of Object.keys(run.cpuUs).filter((n) => n !== NO_PROBE)) {
+    const result = variantCost(name, run.cpuUs[NO_PROBE], run.cpuUs[name], BUDGET_PCT, LEVEL);
+    if (result.status === 'insufficient') {
+      lines.push(`  ${name.padEnd(26)} ${result.reason}`);
+      continue;
     }
-  } finally {
-    await generator.close();
+    const c = result.cost;
+    const medianCi = c.medianCiPct ? ` [${signedPct(c.medianCiPct.low)}, ${signedPct(c.medianCiPct.high)}]` : '';
+    lines.push(
+      `  ${name.padEnd(26)} ${fmt(median(run.cpuUs[name]))} µs/request; overhead median ${signedPct(c.medianPct)}${medianCi}, ` +
+        `mean ${formatPct(c.meanPct)} (${LEVEL * 100}% CIs, ${c.pairs} pairs) = ${fmt(c.differenceUs.estimate, 2)} µs/request; ` +
+        `self-timed ${fmt(median(run.selfTimedUs[name]), 2)} µs/request; ${c.verdict} against ${BUDGET_PCT}%${settleHint(c)}`,
+    );
   }
-  const overheadPct = (median(withProbe.map((w, i) => w / without[i] - 1)) || 0) * 100;
-  return { withUsPerRequest: withProbe, withoutUsPerRequest: without, overheadPct };
+  return lines;
+}
+
+function idleReport(run: ProbeCostRun): string[] {
+  const lines = [`  ${NO_PROBE.padEnd(26)} ${fmt(median(run.cpuUs[NO_PROBE]), 0)} µs/s (median)`];
+  for (const name of Object.keys(run.cpuUs).filter((n) => n !== NO_PROBE)) {
+    const result = idleCost(name, run.cpuUs[NO_PROBE], run.cpuUs[name], LEVEL);
+    if (result.status === 'insufficient') {
+      lines.push(`  ${name.padEnd(26)} ${result.reason}`);
+      continue;
+    }
+    const d = result.differenceUsPerSecond;
+    lines.push(`  ${name.padEnd(26)} ${fmt(result.medianUsPerSecond, 0)} µs/s; over baseline ${fmt(d.estimate, 0)} µs/s [${fmt(d.ci.low, 0)}, ${fmt(d.ci.high, 0)}] (${LEVEL * 100}% CI, ${result.pairs} pairs)`);
+  }
+  return lines;
+}
+
+function report(run: ProbeCostRun, options: ProbeCostOptions, loadBefore: number[], loadAfter: number[]): string {
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  const what = options.rateRps > 0 ? `service CPU µs/request at ${options.rateRps} req/s (open loop)` : 'idle service CPU µs/s with the window open';
+  return [
+    `probe cost: ${what}; ${options.pairs} blocks of ${options.warmupMs} ms warm-up + ${options.windowMs} ms window, variants shuffled per block (seed ${options.seed}); CPU from /proc/PID/task/*/schedstat`,
+    `load average (1/5/15 min): ${load(loadBefore)} before, ${load(loadAfter)} after`,
+    ...(options.rateRps > 0 ? loadedReport(run) : idleReport(run)),
+  ].join('\n') + '\n';
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const pairs = Number(process.argv[2] ?? 6);
-  const result = await measureProbeCost({ pairs, rateRps: 1000, seconds: 3 });
-  const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(' ');
-  process.stdout.write(
-    `service CPU µs/request at 1000 req/s, ${pairs} alternating pairs (read from /proc by the harness)\n` +
-      `  with probe:    ${fmt(result.withUsPerRequest)}\n  without probe: ${fmt(result.withoutUsPerRequest)}\n` +
-      `  probe overhead (median of paired ratios): ${result.overheadPct.toFixed(2)}%\n`,
-  );
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      variant: { type: 'string', multiple: true },
+      idle: { type: 'boolean', default: false },
+      rate: { type: 'string', default: '1000' },
+      'warmup-ms': { type: 'string', default: '1500' },
+      'window-ms': { type: 'string', default: '2000' },
+      seed: { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
+  const options: ProbeCostOptions = {
+    pairs: Number(positionals[0] ?? 40),
+    variants: values.variant ?? [FULL_PROBE],
+    rateRps: values.idle ? 0 : Number(values.rate),
+    warmupMs: Number(values['warmup-ms']),
+    windowMs: Number(values['window-ms']),
+    seed: values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31,
+  };
+  const problems = [
+    !(Number.isInteger(options.pairs) && options.pairs >= 2) && `pairs: must be an integer ≥ 2, got ${positionals[0]}`,
+    !(options.rateRps >= 0) && `--rate: must be a number ≥ 0, got ${values.rate}`,
+    !(options.warmupMs >= 0) && `--warmup-ms: must be a number ≥ 0, got ${values['warmup-ms']}`,
+    !(options.windowMs > 0) && `--window-ms: must be a number > 0, got ${values['window-ms']}`,
+    !Number.isInteger(options.seed) && `--seed: must be an integer, got ${values.seed}`,
+    options.variants.includes(NO_PROBE) && `--variant: '${NO_PROBE}' is the baseline every block already runs`,
+  ].filter((p): p is string => typeof p === 'string');
+  if (problems.length > 0) {
+    process.stderr.write(`bench:probe: ${problems.join('\n  ')}\n`);
+    process.exit(2);
+  }
+  if (process.stderr.isTTY) options.onBlock = (done) => process.stderr.write(`\rblock ${done}/${options.pairs}`);
+  const loadBefore = loadavg();
+  const run = await measureProbeCost(options);
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  process.stdout.write(report(run, options, loadBefore, loadavg()));
+  if (values.json) writeFileSync(values.json, JSON.stringify({ options: { ...options, onBlock: undefined }, loadBefore, loadAfter: loadavg(), run }, null, 1) + '\n');
 }

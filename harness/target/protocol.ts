@@ -9,11 +9,17 @@ export interface ProbeSecond {
   requests: number;
   rssBytes: number;
   heapUsedBytes: number;
-  /** Worst lateness of the probe's own 100 ms timer in this second: event-loop delay at coarse grain. */
+  /**
+   * Worst event-loop delay sample in this second, from a monitor sampling every `eventLoopDelayResolutionMs` (100 ms
+   * by default). Before the probe's cost was cut, this was the lateness of the probe's own 100 ms timer.
+   */
   loopLagMaxUs: number;
   /** Spans waiting in the batch processor's queue (0 without one). */
   queueDepth: number;
 }
+
+/** How `rssPeakBytes` was found: the kernel's exact high-water mark (Linux), or the largest per-second sample. */
+export type RssPeakSource = 'kernel' | 'sampled';
 
 export interface ProbeWindowReport {
   windowMs: number;
@@ -22,13 +28,31 @@ export interface ProbeWindowReport {
   /** Requests the server started inside the window (node:http diagnostics channel). */
   requests: number;
   rssStartBytes: number;
+  /** Exact where `rssPeakSource` is `kernel` (VmHWM, reset at window start); else the largest of start, per-second and end samples. */
   rssPeakBytes: number;
   rssEndBytes: number;
+  /**
+   * The used heap's peak: the largest of its size right before each GC in the window (exact: it only grows between
+   * collections), the per-second samples, and the start and end values. Before, the largest 100 ms sample.
+   */
   heapUsedPeakBytes: number;
   heapUsedEndBytes: number;
+  /** Collections inside the window and their pauses (`v8.GCProfiler`: every GC type, as the `gc` observer counted). */
   gc: { count: number; totalMs: number; maxMs: number };
+  /**
+   * Percentiles of event-loop delay samples taken every `eventLoopDelayResolutionMs`: 10 samples a second at the
+   * default 100 ms (it was 10 ms, 100 a second, which cost ~3% of the service's CPU). With few samples, p99 lies close
+   * to max; a stall shorter than the resolution can fall between samples, and the window's first interval is not sampled.
+   */
   eventLoopDelayUs: { p50: number; p99: number; max: number; mean: number };
-  /** CPU the probe's own sampling took in the window, to keep its cost visible (target < 1% of the service's). */
+  /** The monitor's sampling interval in ms; 0 when it was off (all delays then read 0). Absent from older probes. */
+  eventLoopDelayResolutionMs?: number;
+  /** Absent from older probes, which sampled every 100 ms. */
+  rssPeakSource?: RssPeakSource;
+  /**
+   * CPU of the probe's per-second sampling, timed by itself: a lower bound, blind to its timers' wake-ups and to the
+   * work V8 and node do for it; `npm run bench:probe` measures the whole cost from outside (target < 1%).
+   */
   probeCpuUs: number;
   series: ProbeSecond[];
 }

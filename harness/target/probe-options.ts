@@ -1,0 +1,60 @@
+/** What the in-service probe measures; every part can be turned off to measure what it costs (`npm run bench:probe`). */
+export interface ProbeOptions {
+  /** Count requests on the `http.server.request.start` diagnostics channel, subscribed when the probe loads. @default true */
+  requests: boolean;
+  /** GC pauses and the heap-used peak from `v8.GCProfiler` (the heap's peak is its size just before a GC). @default true */
+  gc: boolean;
+  /** Event-loop delay monitor resolution in ms; 0 turns the monitor off. @default 100 */
+  eventLoopDelayResolutionMs: number;
+  /** RSS peak from the kernel's high-water mark (Linux), reset at window start. @default true */
+  rssPeak: boolean;
+  /** The per-second series: one 1 s timer. @default true */
+  series: boolean;
+}
+
+/**
+ * Each timer wake-up of an otherwise idle loop cost ~60–110 µs of CPU on the 2-core VM (README, probe cost), so the
+ * monitor samples every 100 ms: 10 wake-ups a second instead of the 100 a 10 ms resolution took.
+ */
+export const DEFAULT_LOOP_DELAY_RESOLUTION_MS = 100;
+
+export const DEFAULT_PROBE_OPTIONS: ProbeOptions = {
+  requests: true,
+  gc: true,
+  eventLoopDelayResolutionMs: DEFAULT_LOOP_DELAY_RESOLUTION_MS,
+  rssPeak: true,
+  series: true,
+};
+
+export type ParsedProbeOptions = { ok: true; options: ProbeOptions } | { ok: false; error: string };
+
+const PART_NAMES = ['requests', 'gc', 'eld', 'rss-peak', 'series'] as const;
+
+/**
+ * Reads a `TRACEBENCH_PROBE_PARTS` value: absent means every part at its default; otherwise a comma-separated list of
+ * the parts to run (`requests`, `gc`, `eld` or `eld:MS`, `rss-peak`, `series`), the others off. `cpu` alone (or an
+ * empty list) keeps only the window's CPU reading, which is always taken.
+ */
+export function parseProbeParts(text: string | undefined): ParsedProbeOptions {
+  if (text === undefined) return { ok: true, options: { ...DEFAULT_PROBE_OPTIONS } };
+  const options: ProbeOptions = { requests: false, gc: false, eventLoopDelayResolutionMs: 0, rssPeak: false, series: false };
+  const errors: string[] = [];
+  for (const raw of text.split(',')) {
+    const part = raw.trim();
+    if (part === '' || part === 'cpu') continue;
+    const [name, arg] = part.split(':', 2);
+    if (name === 'eld') {
+      const ms = arg === undefined ? DEFAULT_LOOP_DELAY_RESOLUTION_MS : Number(arg);
+      // perf_hooks rejects resolutions under 1 ms; whole milliseconds match Node's timer granularity.
+      if (!Number.isInteger(ms) || ms < 1) errors.push(`'${part}': the resolution must be a whole number of ms ≥ 1`);
+      else options.eventLoopDelayResolutionMs = ms;
+    } else if (arg !== undefined) errors.push(`'${part}': only eld takes a value`);
+    else if (name === 'requests') options.requests = true;
+    else if (name === 'gc') options.gc = true;
+    else if (name === 'rss-peak') options.rssPeak = true;
+    else if (name === 'series') options.series = true;
+    else errors.push(`'${part}': unknown part (known: cpu, ${PART_NAMES.join(', ')})`);
+  }
+  if (errors.length > 0) return { ok: false, error: `TRACEBENCH_PROBE_PARTS: ${errors.join('; ')}` };
+  return { ok: true, options };
+}

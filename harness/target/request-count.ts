@@ -1,0 +1,19 @@
+import dc from 'node:diagnostics_channel';
+// Loaded first on purpose: node:http then creates its own channel object and the subscription below only activates it.
+import 'node:http';
+
+const REQUEST_START = 'http.server.request.start';
+
+/**
+ * Counts every request node:http starts from now on; a window reads the difference. Subscribed once, at load, after
+ * node:http: subscribing changes the channel object's prototype. Subscribing at window start (re-optimising node's
+ * http code inside the window), or before node:http had created the channel, measured +6 to +8% service CPU in three
+ * runs of 12–24 pairs; subscribing at load after node:http measured −1 to +2.6%, within noise (README, probe cost).
+ */
+export function countRequests(): () => number {
+  let started = 0;
+  dc.subscribe(REQUEST_START, () => {
+    started++;
+  });
+  return () => started;
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { killAllChildren, launchService, ServiceError, type RunningService } from '../../harness/target/launch.js';
+import type { ProbeWindowReport } from '../../harness/target/protocol.js';
+
+const ENTRY = fileURLToPath(new URL('./fixtures/probe-server.js', import.meta.url));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function get(service: RunningService, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.get(service.baseUrl + path, { agent: false }, (res) => res.resume().on('end', resolve)).on('error', reject);
+  });
+}
+
+function launch(parts?: string): Promise<RunningService> {
+  return launchService({ entry: ENTRY, env: parts === undefined ? {} : { TRACEBENCH_PROBE_PARTS: parts }, readyPath: '/healthz', startupTimeoutMs: 10_000 });
+}
+
+async function window(service: RunningService, during: () => Promise<void>): Promise<ProbeWindowReport> {
+  await service.request({ tb: 'window-start' }, 'window-started', 5000);
+  await during();
+  return (await service.request({ tb: 'window-end' }, 'window', 5000)).report;
+}
+
+function clearRefsWritable(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+after(() => killAllChildren());
+
+describe('in-service probe', () => {
+  it('counts only the requests started inside the window, one series point a second', async () => {
+    const service = await launch();
+    try {
+      for (let i = 0; i < 5; i++) await get(service, '/work');
+      const report = await window(service, async () => {
+        for (let i = 0; i < 20; i++) await get(service, '/work');
+        await sleep(1150);
+      });
+      assert.equal(report.requests, 20);
+      assert.equal(report.series.length, 1);
+      assert.equal(report.series[0].requests, 20);
+      assert.ok(report.series[0].cpuUs > 0 && report.series[0].rssBytes > 0 && report.series[0].heapUsedBytes > 0);
+      assert.ok(report.cpuUserUs + report.cpuSystemUs >= report.series[0].cpuUs);
+      assert.ok(report.probeCpuUs > 0 && report.probeCpuUs < 50_000, `probeCpuUs ${report.probeCpuUs}`);
+      assert.ok(report.windowMs >= 1150);
+    } finally {
+      await service.kill();
+    }
+  });
+
+  it('reads a 300 ms stall as event-loop delay, in the window and in its second of the series', async () => {
+    const service = await launch();
+    try {
+      const report = await window(service, async () => {
+        // The monitor's first interval primes it (loop-delay.ts): stall after it.
+        await sleep(250);
+        await get(service, '/block?ms=300');
+        await sleep(850);
+      });
+      assert.equal(report.eventLoopDelayResolutionMs, 100);
+      // The sample due during the stall runs when it ends: at least 300 ms minus one resolution late.
+      assert.ok(report.eventLoopDelayUs.max >= 190_000 && report.eventLoopDelayUs.max < 1_000_000, `max ${report.eventLoopDelayUs.max}`);
+      assert.ok(report.eventLoopDelayUs.p50 < 50_000, `p50 ${report.eventLoopDelayUs.p50}`);
+      // The two monitors fire in the same loop turn but time themselves separately: a few µs apart.
+      assert.ok(Math.abs(report.series[0].loopLagMaxUs - report.eventLoopDelayUs.max) < 2000, `second ${report.series[0].loopLagMaxUs}`);
+    } finally {
+      await service.kill();
+    }
+  });
+
+  it('sees a short-lived 64 MB allocation in the RSS peak, and the GCs its garbage causes', async () => {
+    const service = await launch();
+    try {
+      const report = await window(service, async () => {
+        await get(service, '/alloc?mb=64');
+        await sleep(100);
+      });
+      assert.equal(report.rssPeakSource, clearRefsWritable() ? 'kernel' : 'sampled');
+      if (report.rssPeakSource === 'kernel') assert.ok(report.rssPeakBytes >= report.rssStartBytes + 60 * 2 ** 20, `peak ${report.rssPeakBytes}, start ${report.rssStartBytes}`);
+      assert.ok(report.rssPeakBytes >= report.rssEndBytes);
+      assert.ok(report.gc.count > 0);
+      assert.ok(report.gc.maxMs > 0 && report.gc.maxMs <= report.gc.totalMs);
+      assert.ok(report.heapUsedPeakBytes >= report.heapUsedEndBytes);
+    } finally {
+      await service.kill();
+    }
+  });
+
+  it('with TRACEBENCH_PROBE_PARTS=cpu measures CPU only: no requests, series, GCs or delays', async () => {
+    const service = await launch('cpu');
+    try {
+      const report = await window(service, async () => {
+        await get(service, '/alloc?mb=8');
+        await sleep(1100);
+      });
+      assert.ok(report.cpuUserUs > 0);
+      assert.deepEqual([report.requests, report.series.length, report.gc.count, report.eventLoopDelayResolutionMs], [0, 0, 0, 0]);
+      assert.equal(report.rssPeakSource, 'sampled');
+    } finally {
+      await service.kill();
+    }
+  });
+
+  it('takes the event-loop delay resolution from eld:MS', async () => {
+    const service = await launch('eld:20');
+    try {
+      const report = await window(service, () => sleep(200));
+      assert.equal(report.eventLoopDelayResolutionMs, 20);
+    } finally {
+      await service.kill();
+    }
+  });
+
+  it('stops the service at startup, naming the variable, when a part is unknown', async () => {
+    await assert.rejects(launch('requests,eld,nonsense'), (error: unknown) => {
+      assert.ok(error instanceof ServiceError);
+      assert.match(error.stderrTail.join('\n'), /TRACEBENCH_PROBE_PARTS: 'nonsense': unknown part/);
+      return true;
+    });
+  });
+});
