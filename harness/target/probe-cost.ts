@@ -7,10 +7,10 @@ import { formatPct, idleCost, variantCost, type VariantCost } from './probe-cost
 import { FULL_PROBE, measureProbeCost, NO_PROBE, type ProbeCostOptions, type ProbeCostRun } from './probe-cost-run.js';
 
 /**
- * `npm run bench:probe [-- PAIRS] [--variant V]… [--idle] [--json FILE]`: what the in-service probe costs the service,
- * measured from outside (/proc/PID/task/*\/schedstat) against the same service without it. Prints one line per
- * variant to stdout: the median paired overhead with its order-statistic 95% interval, and the geometric mean with its
- * 95% t-interval, which the verdict against 1% is drawn from (as the tool's own verdicts are).
+ * `node dist/harness/target/probe-cost.js [PAIRS] [--variant V]… [--idle] [--json FILE]` (`npm run bench:probe`): what
+ * the in-service probe costs the service, measured from outside (/proc/PID/task/*\/schedstat) against the same service
+ * without it. Prints one line per variant to stdout: the median paired overhead with its order-statistic 95% interval,
+ * and the geometric mean with its 95% t-interval, which the verdict against 1% is drawn from (as the tool's own are).
  */
 const BUDGET_PCT = 1;
 const LEVEL = 0.95;
@@ -92,6 +92,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const problems = [
     !(Number.isInteger(options.pairs) && options.pairs >= 2) && `pairs: must be an integer ≥ 2, got ${positionals[0]}`,
+    positionals.length > 1 && `pairs: give it once, got ${positionals.join(' ')} (npm run bench:probe already passes one; run node dist/harness/target/probe-cost.js PAIRS …)`,
     !(options.rateRps >= 0) && `--rate: must be a number ≥ 0, got ${values.rate}`,
     !(options.warmupMs >= 0) && `--warmup-ms: must be a number ≥ 0, got ${values['warmup-ms']}`,
     !(options.windowMs > 0) && `--window-ms: must be a number > 0, got ${values['window-ms']}`,
