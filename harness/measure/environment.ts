@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
 import type { Environment } from './types.js';
 
 function packageRoot(): string {
@@ -57,5 +58,6 @@ export function captureEnvironment(): Environment {
     tracebench: version(join(root, 'package.json')) ?? 'unknown',
     ...(gitCommit ? { gitCommit } : {}),
     hostname: os.hostname(),
+    burnIterationsPerUs: Number(calibrateIterationsPerUs().toFixed(2)),
   };
 }

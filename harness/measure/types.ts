@@ -140,6 +140,8 @@ export interface Environment {
   tracebench: string;
   gitCommit?: string;
   hostname: string;
+  /** Steps of the simulated work per µs, measured once at the start of the run and given to every service (workloads/shape/burn.ts). */
+  burnIterationsPerUs?: number;
 }
 
 export interface Results {

@@ -136,7 +136,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       const variant = planned.variant ? variantsByName.get(planned.variant) : undefined;
       const trial = await runTrial({
         runId, config, cell, round: planned.round, order: planned.order, entry, workloadFile, workload: workload!, referenceService: !config.service.entry,
-        sink, generator, launch: deps.launch, stdoutFile, signal,
+        sink, generator, launch: deps.launch, stdoutFile, signal, burnIterationsPerUs: environment.burnIterationsPerUs,
         ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });
       rmSync(stdoutFile, { force: true });

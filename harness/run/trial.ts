@@ -40,6 +40,8 @@ export interface TrialContext {
   variant?: VariantConfig;
   /** The variant's resolved entry, when it has its own. */
   variantEntry?: string;
+  /** The run's calibrated rate of simulated work; absent, each service calibrates its own. */
+  burnIterationsPerUs?: number;
 }
 
 /** Request ids of the warm-up and of the measured window differ in their first letters: coverage counts the window's. */
@@ -58,6 +60,7 @@ function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, 
     TRACEBENCH_WORKLOAD: ctx.workloadFile,
     TRACEBENCH_SERVICE: serviceName,
     TRACEBENCH_PEERS: JSON.stringify(peers),
+    ...(ctx.burnIterationsPerUs ? { TRACEBENCH_BURN_ITERATIONS_PER_US: String(ctx.burnIterationsPerUs) } : {}),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.otlpTracesUrl,
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: sink.zipkinSpansUrl,
     ...(extraCpuUsPerRequest > 0 ? { TRACEBENCH_EXTRA_CPU_US_PER_REQUEST: String(extraCpuUsPerRequest) } : {}),

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLoadGenerator } from '../load/generator.js';
 import { mulberry32, shuffle } from '../plan/plan.js';
 import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
+import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
+import { CallgrindMeter, callgrindWrapper } from './callgrind.js';
 import { launchService, type RunningService } from './launch.js';
 import { processCpuUs } from './schedstat.js';
 
@@ -8,6 +13,12 @@ import { processCpuUs } from './schedstat.js';
 export const NO_PROBE = 'none';
 /** The probe as shipped (no `TRACEBENCH_PROBE_PARTS`). */
 export const FULL_PROBE = 'full';
+
+/**
+ * `schedstat`: CPU time of every thread, read from /proc by the harness (kernel work included; noisy on a shared
+ * machine). `callgrind`: instructions of every thread under valgrind (repeatable; user space only). See callgrind.ts.
+ */
+export type ProbeCostMeter = 'schedstat' | 'callgrind';
 
 export interface ProbeCostOptions {
   /** Blocks; each runs the baseline and every variant once, in its own shuffled order: one pair per variant. */
@@ -19,58 +30,103 @@ export interface ProbeCostOptions {
   /** Offered rate of the open-loop load; 0 measures the idle service (the probe's fixed cost per second). */
   rateRps: number;
   seed: number;
+  meter: ProbeCostMeter;
   onBlock?: (done: number) => void;
 }
 
 export interface ProbeCostRun {
-  /** Per variant (baseline included), one value per block: service CPU µs per answered request, or per second when idle. NaN: the run fell short of the offered rate. */
-  cpuUs: Record<string, number[]>;
-  /** The probe's self-timed `probeCpuUs`, per block, on the same scale. */
+  /** What `cost` counts: CPU µs (schedstat) or instructions (callgrind). */
+  unit: 'µs' | 'instructions';
+  /** Per variant (baseline included), one value per block: `unit`s per answered request, or per second when idle. NaN: the run fell short of the offered rate. */
+  cost: Record<string, number[]>;
+  /** Callgrind only: the main thread's share of `cost` (the rest is V8's helper threads). */
+  mainThread: Record<string, number[]>;
+  /** The probe's self-timed `probeCpuUs`, per block, per request (or second). */
   selfTimedUs: Record<string, number[]>;
+  /** Steps of simulated work per µs, calibrated once and given to every service so all do the same work. */
+  burnIterationsPerUs: number;
 }
 
 /** Below this share of the offered requests answered, a run measured an overloaded machine, not the probe. */
 const MIN_ANSWERED = 0.98;
-
-function launch(variant: string): Promise<RunningService> {
-  const env: Record<string, string> = { TRACEBENCH_INSTRUMENTATION: 'none' };
-  if (variant !== NO_PROBE && variant !== FULL_PROBE) env.TRACEBENCH_PROBE_PARTS = variant;
-  return launchService({ entry: REFERENCE_SERVICE_ENTRY, env, readyPath: '/healthz', startupTimeoutMs: 10_000, probe: variant !== NO_PROBE });
-}
+/** Node starts in about 10 s under callgrind. */
+const CALLGRIND_STARTUP_MS = 120_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+interface Meter {
+  wrapper?: string[];
+  startupTimeoutMs: number;
+  start(service: RunningService): Promise<void>;
+  stop(service: RunningService): Promise<{ total: number; mainThread: number }>;
+}
+
+function schedstatMeter(): Meter {
+  let before = 0;
+  return {
+    startupTimeoutMs: 10_000,
+    start: async (service) => {
+      before = processCpuUs(service.pid);
+    },
+    stop: async (service) => {
+      const used = processCpuUs(service.pid) - before;
+      return { total: used, mainThread: Number.NaN };
+    },
+  };
+}
+
+function callgrindMeter(outDir: string): Meter {
+  const meter = new CallgrindMeter(outDir);
+  return {
+    wrapper: callgrindWrapper(outDir),
+    startupTimeoutMs: CALLGRIND_STARTUP_MS,
+    start: (service) => meter.start(service.pid),
+    stop: (service) => meter.stop(service.pid),
+  };
+}
+
 /**
  * The same uninstrumented service without the probe and with each variant, one at a time in shuffled order within a
- * block, CPU read from /proc by the harness (it sees what the probe cannot time of itself). With the probe, the window
- * runs as in a real trial; without it, nothing but the service runs.
+ * block, measured from outside (it sees what the probe cannot time of itself). With the probe, the window runs as in
+ * a real trial; without it, nothing but the service runs.
  */
 export async function measureProbeCost(options: ProbeCostOptions): Promise<ProbeCostRun> {
   const idle = options.rateRps === 0;
   const generator = idle ? undefined : createLoadGenerator({ threads: 1 });
   const random = mulberry32(options.seed);
   const names = [NO_PROBE, ...options.variants];
-  const run: ProbeCostRun = { cpuUs: {}, selfTimedUs: {} };
+  // Calibrated here, at full speed: under valgrind a service calibrating itself would do a fiftieth of the work.
+  const burnIterationsPerUs = calibrateIterationsPerUs();
+  const run: ProbeCostRun = { unit: options.meter === 'callgrind' ? 'instructions' : 'µs', cost: {}, mainThread: {}, selfTimedUs: {}, burnIterationsPerUs };
   for (const name of names) {
-    run.cpuUs[name] = [];
+    run.cost[name] = [];
+    run.mainThread[name] = [];
     run.selfTimedUs[name] = [];
   }
+  const outDir = options.meter === 'callgrind' ? mkdtempSync(join(tmpdir(), 'tracebench-callgrind-')) : undefined;
+  const timeoutMs = options.meter === 'callgrind' ? 60_000 : 5000;
   try {
     for (let block = 0; block < options.pairs; block++) {
       for (const name of shuffle(names, random)) {
-        const service = await launch(name);
+        const meter = outDir ? callgrindMeter(outDir) : schedstatMeter();
+        const env: Record<string, string> = { TRACEBENCH_INSTRUMENTATION: 'none', TRACEBENCH_BURN_ITERATIONS_PER_US: String(burnIterationsPerUs) };
+        if (name !== NO_PROBE && name !== FULL_PROBE) env.TRACEBENCH_PROBE_PARTS = name;
+        const service = await launchService({
+          entry: REFERENCE_SERVICE_ENTRY, env, readyPath: '/healthz', startupTimeoutMs: meter.startupTimeoutMs, probe: name !== NO_PROBE, ...(meter.wrapper ? { wrapper: meter.wrapper } : {}),
+        });
         try {
-          const load = { url: `${service.baseUrl}/api/users/42`, rateRps: options.rateRps, threads: 1, connections: 16, timeoutMs: 2000 };
+          const load = { url: `${service.baseUrl}/api/users/42`, rateRps: options.rateRps, threads: 1, connections: 16, timeoutMs };
           if (generator) await generator.openLoop({ ...load, durationMs: options.warmupMs });
           else await sleep(options.warmupMs);
-          if (name !== NO_PROBE) await service.request({ tb: 'window-start' }, 'window-started', 5000);
-          const before = processCpuUs(service.pid);
+          if (name !== NO_PROBE) await service.request({ tb: 'window-start' }, 'window-started', timeoutMs);
+          await meter.start(service);
           const result = generator ? await generator.openLoop({ ...load, durationMs: options.windowMs }) : undefined;
           if (!generator) await sleep(options.windowMs);
-          const cpuUs = processCpuUs(service.pid) - before;
-          const report = name !== NO_PROBE ? (await service.request({ tb: 'window-end' }, 'window', 5000)).report : undefined;
+          const used = await meter.stop(service);
+          const report = name !== NO_PROBE ? (await service.request({ tb: 'window-end' }, 'window', timeoutMs)).report : undefined;
           const per = result ? (result.ok >= MIN_ANSWERED * result.scheduled ? result.ok : Number.NaN) : options.windowMs / 1000;
-          run.cpuUs[name].push(cpuUs / per);
+          run.cost[name].push(used.total / per);
+          run.mainThread[name].push(used.mainThread / per);
           run.selfTimedUs[name].push((report?.probeCpuUs ?? 0) / per);
         } finally {
           await service.kill();
@@ -80,6 +136,7 @@ export async function measureProbeCost(options: ProbeCostOptions): Promise<Probe
     }
   } finally {
     await generator?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
   }
   return run;
 }

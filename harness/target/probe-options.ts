@@ -4,19 +4,20 @@ export interface ProbeOptions {
   requests: boolean;
   /** GC pauses and the heap-used peak from `v8.GCProfiler` (the heap's peak is its size just before a GC). @default true */
   gc: boolean;
-  /** Event-loop delay monitor resolution in ms; 0 turns the monitor off. @default 100 */
+  /** Event-loop delay monitor resolution in ms; 0 turns the monitor off. @default 200 */
   eventLoopDelayResolutionMs: number;
   /** RSS peak from the kernel's high-water mark (Linux), reset at window start. @default true */
   rssPeak: boolean;
-  /** The per-second series: one 1 s timer. @default true */
+  /** The per-second series: a point on the first request after each second (a 1 s timer when requests are off). @default true */
   series: boolean;
 }
 
 /**
- * Each sample wakes the loop, at 45–90 µs of CPU on the 2-core VM (`bench:probe --idle`: 4.5 ms a second at 10 ms,
- * 0.87 ms at 100 ms), so the monitor samples every 100 ms: 10 wake-ups a second instead of 100.
+ * Each sample wakes an idle loop, at 45–90 µs of CPU on the 2-core VM (`bench:probe --idle`: 4.5 ms a second at 10 ms,
+ * 0.89 ms at 100 ms, 0.46 ms at 200 ms), so the monitor samples every 200 ms. A 3 s window still gets 15 samples; its
+ * p99 was its maximum at 100 ms too (30 samples), and a stall delays whichever sample is waiting, at any resolution.
  */
-export const DEFAULT_LOOP_DELAY_RESOLUTION_MS = 100;
+export const DEFAULT_LOOP_DELAY_RESOLUTION_MS = 200;
 
 export const DEFAULT_PROBE_OPTIONS: ProbeOptions = {
   requests: true,

@@ -2,21 +2,25 @@ import { GcRecorder } from './gc-profile.js';
 import { LoopDelay } from './loop-delay.js';
 import type { ProbeOptions } from './probe-options.js';
 import type { ProbeSecond, ProbeWindowReport } from './protocol.js';
+import type { RequestCounter } from './request-count.js';
 import { KernelRssPeak } from './rss-peak.js';
 
 const SECOND_MS = 1000;
 
 /** What the window reads from outside itself; each absent when its part is off or there is nothing to read. */
 export interface WindowSources {
-  /** Requests started since the probe loaded (request-count.ts). */
-  requestsStarted?: () => number;
+  /** Requests started since the probe loaded, with a hook on each (request-count.ts). */
+  requests?: RequestCounter;
   /** Spans waiting in the tracing SDK's batch queue. */
   queueDepth?: () => Promise<number>;
 }
 
 /**
  * One measured window. Outside it the probe runs nothing but its request counter: no timer, no monitor, no profiler.
- * Inside, its only wake-ups are the loop-delay monitor's (10 a second by default) and one timer a second for the series.
+ * Inside, its only wake-ups are the loop-delay monitor's (5 a second by default). The series takes its point on the
+ * first request after each second has passed, while the loop is awake anyway: a 1 s timer of its own woke an idle
+ * service for 370 µs of CPU a tick (`bench:probe --idle --variant series`), a timer-driven cost that the loaded
+ * service does not have. Without the request counter (`TRACEBENCH_PROBE_PARTS` without requests) a timer takes over.
  */
 export class ProbeWindow {
   private readonly startNs = process.hrtime.bigint();
@@ -30,6 +34,7 @@ export class ProbeWindow {
   private sampledHeapPeakBytes = this.heapStartBytes;
   private second: { cpu: NodeJS.CpuUsage; requests: number };
   private timer: NodeJS.Timeout | undefined;
+  private nextPointMs = performance.now() + SECOND_MS;
   private readonly loopDelay: LoopDelay | undefined;
   private readonly gc: GcRecorder | undefined;
   private readonly rssPeak = new KernelRssPeak();
@@ -41,11 +46,19 @@ export class ProbeWindow {
     this.kernelPeak = options.rssPeak && this.rssPeak.reset();
     if (options.gc) (this.gc = new GcRecorder()).start();
     if (options.eventLoopDelayResolutionMs > 0) (this.loopDelay = new LoopDelay(options.eventLoopDelayResolutionMs)).start();
+    if (options.series && sources.requests) sources.requests.onRequest(() => this.onRequest());
     // Unref'd: the probe never keeps a service alive.
-    if (options.series) this.timer = setInterval(() => void this.tick(), SECOND_MS).unref();
+    else if (options.series) this.timer = setInterval(() => void this.tick(), SECOND_MS).unref();
   }
 
-  /** Closes one second of the series; its own CPU is timed and reported as `probeCpuUs`. */
+  private onRequest(): void {
+    const now = performance.now();
+    if (now < this.nextPointMs) return;
+    this.nextPointMs = now + SECOND_MS;
+    void this.tick();
+  }
+
+  /** Closes one point of the series (about a second); its own CPU is timed and reported as `probeCpuUs`. */
   private async tick(): Promise<void> {
     const cpuNow = process.cpuUsage();
     const memory = process.memoryUsage();
@@ -73,7 +86,7 @@ export class ProbeWindow {
   }
 
   private requestsStarted(): number {
-    return this.sources.requestsStarted?.() ?? 0;
+    return this.sources.requests?.started() ?? 0;
   }
 
   private addCpuSince(since: NodeJS.CpuUsage): void {
@@ -85,6 +98,7 @@ export class ProbeWindow {
     const cpu = process.cpuUsage(this.cpuStart);
     const windowMs = Number(process.hrtime.bigint() - this.startNs) / 1e6;
     clearInterval(this.timer);
+    this.sources.requests?.onRequest(undefined);
     const eventLoopDelayUs = this.loopDelay?.stop() ?? { p50: 0, p99: 0, max: 0, mean: 0 };
     const gc = this.gc?.stop() ?? { count: 0, totalMs: 0, maxMs: 0, heapUsedPeakBytes: 0 };
     const memory = process.memoryUsage();

@@ -17,7 +17,7 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const options = parsed.options;
-const requestsStarted = options.requests ? countRequests() : undefined;
+const requests = options.requests ? countRequests() : undefined;
 
 function send(message: ProbeToHarness): void {
   process.send?.(message);
@@ -32,12 +32,12 @@ let window: ProbeWindow | undefined;
 function startWindow(): void {
   window?.end();
   const handle = tracingHandle();
-  window = new ProbeWindow(options, { requestsStarted, queueDepth: handle ? () => handle.queueDepth() : undefined });
+  window = new ProbeWindow(options, { requests, queueDepth: handle ? () => handle.queueDepth() : undefined });
 }
 
 function endWindow(): ProbeToHarness {
   // A window-end without a window-start reports an empty window, as before.
-  const report = (window ?? new ProbeWindow(options, { requestsStarted })).end();
+  const report = (window ?? new ProbeWindow(options, { requests })).end();
   window = undefined;
   return { tb: 'window', report };
 }

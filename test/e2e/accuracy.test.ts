@@ -11,6 +11,7 @@ import { runTrial } from '../../harness/run/trial.js';
 import { startSink } from '../../harness/sink/sink.js';
 import type { Sink } from '../../harness/sink/types.js';
 import { launchService, liveChildren } from '../../harness/target/launch.js';
+import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
 import { loadWorkload, resolveWorkloadPath } from '../../workloads/shape/load.js';
 
 const CONFIG = `name: accuracy
@@ -36,10 +37,12 @@ describe('measurement accuracy', () => {
     const loaded = loadWorkload('user-api');
     assert.ok(loaded.ok);
     const userApi = loaded.shape;
+    // As a run does: one calibration for every service, so both sides do the same simulated work.
+    const burnIterationsPerUs = calibrateIterationsPerUs();
     const trial = (extraCpuUsPerRequest: number, round: number) =>
       runTrial({
         runId: 'accuracy', cell, round, order: extraCpuUsPerRequest ? 1 : 0, entry: REFERENCE_SERVICE_ENTRY,
-        workloadFile: resolveWorkloadPath('user-api'), workload: userApi, referenceService: true, sink, generator, launch: launchService, signal: new AbortController().signal,
+        workloadFile: resolveWorkloadPath('user-api'), workload: userApi, referenceService: true, sink, generator, launch: launchService, signal: new AbortController().signal, burnIterationsPerUs,
         config: { ...base, service: { ...base.service, extraCpuUsPerRequest } },
       });
     const cpu = (t: TrialRecord) => {

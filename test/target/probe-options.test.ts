@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import { DEFAULT_PROBE_OPTIONS, parseProbeParts } from '../../harness/target/probe-options.js';
 
 describe('TRACEBENCH_PROBE_PARTS', () => {
-  it('absent: every part on, the loop-delay monitor at 100 ms', () => {
+  it('absent: every part on, the loop-delay monitor at 200 ms', () => {
     assert.deepEqual(parseProbeParts(undefined), { ok: true, options: DEFAULT_PROBE_OPTIONS });
-    assert.equal(DEFAULT_PROBE_OPTIONS.eventLoopDelayResolutionMs, 100);
+    assert.equal(DEFAULT_PROBE_OPTIONS.eventLoopDelayResolutionMs, 200);
   });
 
   it('a list turns on only the parts it names', () => {
@@ -23,7 +23,7 @@ describe('TRACEBENCH_PROBE_PARTS', () => {
       const parsed = parseProbeParts(text);
       return parsed.ok ? parsed.options.eventLoopDelayResolutionMs : parsed.error;
     };
-    assert.equal(resolution('eld'), 100);
+    assert.equal(resolution('eld'), 200);
     assert.equal(resolution('eld:10'), 10);
     assert.match(String(resolution('eld:0')), /'eld:0': the resolution must be a whole number of ms ≥ 1/);
     assert.match(String(resolution('eld:2.5')), /whole number/);

@@ -37,21 +37,45 @@ function clearRefsWritable(): boolean {
 after(() => killAllChildren());
 
 describe('in-service probe', () => {
-  it('counts only the requests started inside the window, one series point a second', async () => {
+  it('counts only the requests started inside the window; a series point on the first request after each second', async () => {
     const service = await launch();
     try {
       for (let i = 0; i < 5; i++) await get(service, '/work');
       const report = await window(service, async () => {
         for (let i = 0; i < 20; i++) await get(service, '/work');
         await sleep(1150);
+        await get(service, '/work');
       });
-      assert.equal(report.requests, 20);
+      assert.equal(report.requests, 21);
       assert.equal(report.series.length, 1);
-      assert.equal(report.series[0].requests, 20);
+      // The point is taken as the 21st request starts, which it counts.
+      assert.equal(report.series[0].requests, 21);
+      assert.ok(report.series[0].tMs >= 1150, `point at ${report.series[0].tMs} ms`);
       assert.ok(report.series[0].cpuUs > 0 && report.series[0].rssBytes > 0 && report.series[0].heapUsedBytes > 0);
       assert.ok(report.cpuUserUs + report.cpuSystemUs >= report.series[0].cpuUs);
       assert.ok(report.probeCpuUs > 0 && report.probeCpuUs < 50_000, `probeCpuUs ${report.probeCpuUs}`);
       assert.ok(report.windowMs >= 1150);
+    } finally {
+      await service.kill();
+    }
+  });
+
+  it('takes no series point without requests: the probe adds no timer of its own for it', async () => {
+    const service = await launch();
+    try {
+      const report = await window(service, () => sleep(1300));
+      assert.deepEqual([report.requests, report.series.length], [0, 0]);
+    } finally {
+      await service.kill();
+    }
+  });
+
+  it('falls back to a 1 s timer for the series when requests are not counted', async () => {
+    const service = await launch('series');
+    try {
+      const report = await window(service, () => sleep(1150));
+      assert.equal(report.series.length, 1);
+      assert.equal(report.series[0].requests, 0);
     } finally {
       await service.kill();
     }
@@ -62,13 +86,14 @@ describe('in-service probe', () => {
     try {
       const report = await window(service, async () => {
         // The monitor's first interval primes it (loop-delay.ts): stall after it.
-        await sleep(250);
+        await sleep(300);
         await get(service, '/block?ms=300');
-        await sleep(850);
+        await sleep(800);
+        await get(service, '/work');
       });
-      assert.equal(report.eventLoopDelayResolutionMs, 100);
+      assert.equal(report.eventLoopDelayResolutionMs, 200);
       // The sample due during the stall runs when it ends: at least 300 ms minus one resolution late.
-      assert.ok(report.eventLoopDelayUs.max >= 190_000 && report.eventLoopDelayUs.max < 1_000_000, `max ${report.eventLoopDelayUs.max}`);
+      assert.ok(report.eventLoopDelayUs.max >= 95_000 && report.eventLoopDelayUs.max < 1_000_000, `max ${report.eventLoopDelayUs.max}`);
       assert.ok(report.eventLoopDelayUs.p50 < 50_000, `p50 ${report.eventLoopDelayUs.p50}`);
       // The two monitors fire in the same loop turn but time themselves separately: a few µs apart.
       assert.ok(Math.abs(report.series[0].loopLagMaxUs - report.eventLoopDelayUs.max) < 2000, `second ${report.series[0].loopLagMaxUs}`);

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { ROOT_CONTEXT, propagation, trace, type Tracer } from '@opentelemetry/api';
-import { burnCpuUs } from '../shape/burn.js';
+import { burnCpuUs, calibrateIterationsPerUs, setIterationsPerUs } from '../shape/burn.js';
 import { runTraced, runUntraced } from '../shape/executor.js';
 import { loadWorkload } from '../shape/load.js';
 import { marksOf } from '../shape/marks.js';
@@ -35,6 +35,10 @@ const extraCpuUsPerRequest = Number(env.TRACEBENCH_EXTRA_CPU_US_PER_REQUEST ?? 0
 const crashWhen = env.TRACEBENCH_TEST_CRASH_WHEN?.split('=');
 const crashHere = !crashWhen || env[crashWhen[0]] === crashWhen.slice(1).join('=');
 const crashAfterRequests = crashHere ? Number(env.TRACEBENCH_TEST_CRASH_AFTER_REQUESTS ?? 0) : 0;
+// The harness measures the burn rate once per run so every cell does the same work; run alone, the service measures its own.
+const burnRate = env.TRACEBENCH_BURN_ITERATIONS_PER_US === undefined ? calibrateIterationsPerUs() : Number(env.TRACEBENCH_BURN_ITERATIONS_PER_US);
+if (!(burnRate > 0)) fail(`TRACEBENCH_BURN_ITERATIONS_PER_US must be a positive number, got ${env.TRACEBENCH_BURN_ITERATIONS_PER_US}`);
+setIterationsPerUs(burnRate);
 
 let tracer: Tracer | undefined;
 if (instrumentation === 'sdk') {
