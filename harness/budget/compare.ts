@@ -53,6 +53,9 @@ export function machineDifferences(a: Environment, b: Environment): string[] {
   if (a.cpuModel !== b.cpuModel) out.push(`CPU ${a.cpuModel} vs ${b.cpuModel}`);
   if (a.cores !== b.cores) out.push(`${a.cores} vs ${b.cores} cores`);
   if (a.node !== b.node) out.push(`Node.js ${a.node} vs ${b.node}`);
+  // The simulated work is sized per run; calibrations this far apart mean the services did different amounts of it.
+  const [x, y] = [a.burnIterationsPerUs, b.burnIterationsPerUs];
+  if (x && y && Math.abs(x / y - 1) > 0.05) out.push(`simulated work calibrated at ${x} vs ${y} steps/µs`);
   return out;
 }
 

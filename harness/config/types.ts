@@ -77,7 +77,7 @@ export interface ServiceConfig {
   requestPath: string;
   /** How long the service may take to become ready. @default 10000 */
   startupTimeoutMs: number;
-  /** Test-only: CPU burned per request on top of the workload (µs). @default 0 */
+  /** Test-only: simulated CPU work per request on top of the workload (µs). @default 0 */
   extraCpuUsPerRequest: number;
   /** Per service name of the workload: settings over the cell's (e.g. a mismatched propagator). @default {} */
   perService: Record<string, PerServiceConfig>;
@@ -114,9 +114,9 @@ export interface VariantConfig {
   /** This variant's service entry; service.entry when absent. */
   entry?: string;
   env: Record<string, string>;
-  /** Test-only: CPU burned per request (µs). @default 0 */
+  /** Test-only: simulated CPU work per request (µs). @default 0 */
   extraCpuUsPerRequest: number;
-  /** Test-only: CPU burned per ended span, like a slow span processor (µs). @default 0 */
+  /** Test-only: simulated CPU work per ended span, like a slow span processor (µs). @default 0 */
   extraCpuUsPerSpan: number;
 }
 

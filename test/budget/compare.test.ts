@@ -65,6 +65,12 @@ describe('compare two runs', () => {
     assert.match(note, /treat verdicts near the threshold as inconclusive/);
   });
 
+  it('counts a simulated-work calibration more than 5% apart as another machine', () => {
+    const note = (a: number, b: number) => compareResults(run(500, { environment: { burnIterationsPerUs: a } }), run(500, { environment: { burnIterationsPerUs: b } }), { threshold: 0.05 }).notes.join('\n');
+    assert.match(note(615.3, 480.2), /crosses machines \(simulated work calibrated at 615\.3 vs 480\.2 steps\/µs\)/);
+    assert.doesNotMatch(note(615.3, 610.1), /crosses machines/);
+  });
+
   it('has no machine note when both ran on the same kind of machine', () => {
     const notes = compareResults(run(500), run(500, { seed: 9 }), { threshold: 0.05 }).notes;
     assert.ok(!notes.some((n) => n.includes('crosses machines')), notes.join('\n'));

@@ -167,6 +167,7 @@ ${kv([
   ['operating system', e.os],
   ['host', e.hostname],
   ['Node.js', e.node],
+  ...(e.burnIterationsPerUs ? [['simulated work', `${num(e.burnIterationsPerUs, 1)} steps/µs (calibrated at the start of the run)`] as [string, string]] : []),
   ['tracebench', `${e.tracebench}${e.gitCommit ? ` (commit ${e.gitCommit})` : ''}`],
 ])}
 <h3>OpenTelemetry packages</h3>
