@@ -19,7 +19,7 @@ export interface SpanFate extends SpanCounts {
 
 /** One service process of a multi-service workload, over the measured window. */
 export interface ServiceMetrics {
-  /** CPU (user + system) of this process in the window. */
+  /** CPU (user + system) of this process in the window, less the probe's self-timed work (`probeCpuUs`). */
   cpuUs: number;
   /** This process's CPU divided by the requests the entry service served: the services' shares add up to the total. */
   cpuUsPerRequest: number;
@@ -33,8 +33,12 @@ export interface ServiceMetrics {
 }
 
 export interface TrialMetrics {
-  /** CPU (user + system) of every service process in the window divided by the requests the entry service served. */
+  /**
+   * CPU (user + system) of every service process in the window, less the probe's self-timed work (`probeCpuUs`),
+   * divided by the requests the entry service served.
+   */
   cpuUsPerRequest: number;
+  /** As read in the window, the probe's own work included. */
   cpuUserUs: number;
   cpuSystemUs: number;
   /** Requests the service started inside the measured window. */
@@ -65,6 +69,7 @@ export interface TrialMetrics {
   /** Added up over the service processes. */
   spans: SpanFate;
   sink: { requests: number; bytes: number; rejectedRequests: number };
+  /** CPU the probe timed of its own work in the window (series points, queue-depth reads); not in `cpuUsPerRequest`. */
   probeCpuUs: number;
   /** Closed-loop saturation throughput (autocannon), when the config asks for it. */
   maxThroughputRps?: number;

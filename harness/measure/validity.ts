@@ -28,7 +28,9 @@ export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell):
   else if (failedRequests > 0) warnings.push(`${failedRequests} requests failed; the figures exclude nothing, so read latency maxima with care`);
   const serviceCpuUs = m.cpuUserUs + m.cpuSystemUs;
   if (m.probeCpuUs > serviceCpuUs * MAX_PROBE_SHARE)
-    warnings.push(`the in-service probe used ${pct(m.probeCpuUs / serviceCpuUs)} of the service's CPU (over its 1% promise); the window may be too quiet to measure: raise load.rateRps`);
+    warnings.push(
+      `the in-service probe timed ${pct(m.probeCpuUs / serviceCpuUs)} of the service's CPU as its own work (over its 1% promise; taken off cpuUsPerRequest, but its untimed costs grow alike); the window may be too quiet to measure: raise load.rateRps`,
+    );
   if (m.sendLagUs.p99 > 10_000)
     warnings.push(`sends left up to ${(m.sendLagUs.p99 / 1000).toFixed(1)} ms late (p99): corrected latency includes the generator's own delay; lower the rate or add a thread`);
   if (spans.tracing) {

@@ -28,6 +28,14 @@ export function delayUs(intervalNs: number, resolutionMs: number): number {
 export class LoopDelay {
   private readonly window: IntervalHistogram;
   private readonly second: IntervalHistogram;
+  private static readonly made = new Map<number, LoopDelay>();
+
+  /** One pair of monitors per resolution for the life of the process, reset at each start: windows do not allocate them anew. */
+  static at(resolutionMs: number): LoopDelay {
+    let made = LoopDelay.made.get(resolutionMs);
+    if (!made) LoopDelay.made.set(resolutionMs, (made = new LoopDelay(resolutionMs)));
+    return made;
+  }
 
   constructor(readonly resolutionMs: number) {
     this.window = monitorEventLoopDelay({ resolution: resolutionMs });

@@ -5,12 +5,14 @@ import { median } from '../stats/interval.js';
 import { roundsToDetect } from '../stats/power.js';
 import { formatPct, idleCost, variantCost, type VariantCost } from './probe-cost-stats.js';
 import { callgrindAvailable } from './callgrind.js';
+import { CPU_ONLY, measureProbeCostInProcess } from './probe-cost-in-process.js';
 import { FULL_PROBE, measureProbeCost, NO_PROBE, type ProbeCostMeter, type ProbeCostOptions, type ProbeCostRun } from './probe-cost-run.js';
 
 /**
- * `node dist/harness/target/probe-cost.js [PAIRS] [--variant V]… [--idle] [--meter schedstat|callgrind] [--json FILE]`
+ * `node dist/harness/target/probe-cost.js [PAIRS] [--variant V]… [--idle] [--in-process] [--meter schedstat|callgrind] [--json FILE]`
  * (`npm run bench:probe`): what the in-service probe costs the service, measured from outside against the same service
- * without it: CPU time from /proc/PID/task/*\/schedstat, or instructions under callgrind (callgrind.ts). Prints one
+ * without it (fresh processes, `none`), or with `--in-process` against windows of one process that read only their CPU
+ * (`cpu`, probe-cost-in-process.ts): CPU time from /proc/PID/task/*\/schedstat, or instructions under callgrind (callgrind.ts). Prints one
  * line per variant to stdout: the median paired overhead with its order-statistic 95% interval, and the geometric mean
  * with its 95% t-interval, which the verdict against 1% is drawn from (as the tool's own are).
  */
@@ -28,19 +30,20 @@ function settleHint(c: VariantCost): string {
   return Number.isFinite(pairs) ? `; about ${pairs} pairs would settle it` : '; too close to the budget to settle by adding pairs';
 }
 
-/** Callgrind counts the main thread apart: where the cost lands says what causes it. */
+/** The main thread apart from V8's helpers: where the cost lands says what causes it; wake-ups, what timers cost. */
 function mainThreadNote(run: ProbeCostRun, name: string): string {
-  if (run.unit !== 'instructions') return '';
-  const result = variantCost(name, run.mainThread[NO_PROBE], run.mainThread[name], BUDGET_PCT, LEVEL);
-  return result.status === 'ok' ? `; main thread alone ${formatPct(result.cost.meanPct)}` : '';
+  const wakeups = median(run.wakeupsPerSecond[name]);
+  const wakeupNote = Number.isFinite(wakeups) ? `; main thread woke ${fmt(wakeups, 0)}/s (${run.baseline} ${fmt(median(run.wakeupsPerSecond[run.baseline]), 0)}/s)` : '';
+  const result = variantCost(name, run.mainThread[run.baseline], run.mainThread[name], BUDGET_PCT, LEVEL);
+  return (result.status === 'ok' ? `; main thread alone ${formatPct(result.cost.meanPct)}` : '') + wakeupNote;
 }
 
 function loadedReport(run: ProbeCostRun): string[] {
   const unit = run.unit === 'µs' ? 'µs' : 'instructions';
   const digits = run.unit === 'µs' ? 1 : 0;
-  const lines = [`  ${NO_PROBE.padEnd(26)} ${fmt(median(run.cost[NO_PROBE]), digits)} ${unit}/request (median)`];
-  for (const name of Object.keys(run.cost).filter((n) => n !== NO_PROBE)) {
-    const result = variantCost(name, run.cost[NO_PROBE], run.cost[name], BUDGET_PCT, LEVEL);
+  const lines = [`  ${run.baseline.padEnd(26)} ${fmt(median(run.cost[run.baseline]), digits)} ${unit}/request (median)`];
+  for (const name of Object.keys(run.cost).filter((n) => n !== run.baseline)) {
+    const result = variantCost(name, run.cost[run.baseline], run.cost[name], BUDGET_PCT, LEVEL);
     if (result.status === 'insufficient') {
       lines.push(`  ${name.padEnd(26)} ${result.reason}`);
       continue;
@@ -59,15 +62,15 @@ function loadedReport(run: ProbeCostRun): string[] {
 
 function idleReport(run: ProbeCostRun): string[] {
   const unit = run.unit === 'µs' ? 'µs/s' : 'instructions/s';
-  const lines = [`  ${NO_PROBE.padEnd(26)} ${fmt(median(run.cost[NO_PROBE]), 0)} ${unit} (median)`];
-  for (const name of Object.keys(run.cost).filter((n) => n !== NO_PROBE)) {
-    const result = idleCost(name, run.cost[NO_PROBE], run.cost[name], LEVEL);
+  const lines = [`  ${run.baseline.padEnd(26)} ${fmt(median(run.cost[run.baseline]), 0)} ${unit} (median)`];
+  for (const name of Object.keys(run.cost).filter((n) => n !== run.baseline)) {
+    const result = idleCost(name, run.cost[run.baseline], run.cost[name], LEVEL);
     if (result.status === 'insufficient') {
       lines.push(`  ${name.padEnd(26)} ${result.reason}`);
       continue;
     }
     const d = result.differenceUsPerSecond;
-    lines.push(`  ${name.padEnd(26)} ${fmt(result.medianUsPerSecond, 0)} ${unit}; over baseline ${fmt(d.estimate, 0)} ${unit} [${fmt(d.ci.low, 0)}, ${fmt(d.ci.high, 0)}] (${LEVEL * 100}% CI, ${result.pairs} pairs)`);
+    lines.push(`  ${name.padEnd(26)} ${fmt(result.medianUsPerSecond, 0)} ${unit}; over baseline ${fmt(d.estimate, 0)} ${unit} [${fmt(d.ci.low, 0)}, ${fmt(d.ci.high, 0)}] (${LEVEL * 100}% CI, ${result.pairs} pairs)${mainThreadNote(run, name)}`);
   }
   return lines;
 }
@@ -78,7 +81,9 @@ function report(run: ProbeCostRun, options: ProbeCostOptions, loadBefore: number
   const what = options.rateRps > 0 ? `service ${quantity}/request at ${options.rateRps} req/s (open loop)` : `idle service ${quantity}/s with the window open`;
   const source = run.unit === 'µs' ? 'CPU from /proc/PID/task/*/schedstat' : 'instructions of all threads under valgrind --tool=callgrind';
   return [
-    `probe cost: ${what}; ${options.pairs} blocks of ${options.warmupMs} ms warm-up + ${options.windowMs} ms window, variants shuffled per block (seed ${options.seed}); ${source}; simulated work ${run.burnIterationsPerUs.toFixed(1)} steps/µs`,
+    run.baseline === NO_PROBE
+      ? `probe cost: ${what}; ${options.pairs} blocks of ${options.warmupMs} ms warm-up + ${options.windowMs} ms window, a fresh process per run, variants shuffled per block (seed ${options.seed}); ${source}; simulated work ${run.burnIterationsPerUs.toFixed(1)} steps/µs`
+      : `probe cost of a window's parts: ${what}; one process, ${options.warmupMs} ms warm-up, then ${options.pairs} blocks of ${options.windowMs} ms windows, variants shuffled per block (seed ${options.seed}); ${source}; simulated work ${run.burnIterationsPerUs.toFixed(1)} steps/µs`,
     `load average (1/5/15 min): ${load(loadBefore)} before, ${load(loadAfter)} after`,
     ...(options.rateRps > 0 ? loadedReport(run) : idleReport(run)),
   ].join('\n') + '\n';
@@ -90,6 +95,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     options: {
       variant: { type: 'string', multiple: true },
       idle: { type: 'boolean', default: false },
+      'in-process': { type: 'boolean', default: false },
       meter: { type: 'string', default: 'schedstat' },
       rate: { type: 'string' },
       'warmup-ms': { type: 'string' },
@@ -98,8 +104,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       json: { type: 'string' },
     },
   });
-  // Under callgrind the service runs ~50× slower: a rate it keeps up with, and as many requests of warm-up.
-  const defaults = values.meter === 'callgrind' ? { pairs: 3, rate: 100, warmupMs: 30_000, windowMs: 10_000 } : { pairs: 40, rate: 1000, warmupMs: 1500, windowMs: 2000 };
+  const inProcess = values['in-process'];
+  // Under callgrind the service runs ~50× slower: a rate it keeps up with, and as many requests of warm-up. In one
+  // process, short windows and many pairs: drift within a process is slow, so neighbouring windows pair well.
+  const defaults =
+    values.meter === 'callgrind'
+      ? inProcess ? { pairs: 6, rate: 100, warmupMs: 30_000, windowMs: 5000 } : { pairs: 3, rate: 100, warmupMs: 30_000, windowMs: 10_000 }
+      : inProcess ? { pairs: 60, rate: 500, warmupMs: 3000, windowMs: 1000 } : { pairs: 40, rate: 1000, warmupMs: 1500, windowMs: 2000 };
   const options: ProbeCostOptions = {
     pairs: Number(positionals[0] ?? defaults.pairs),
     variants: values.variant ?? [FULL_PROBE],
@@ -116,7 +127,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     !(options.warmupMs >= 0) && `--warmup-ms: must be a number ≥ 0, got ${values['warmup-ms']}`,
     !(options.windowMs > 0) && `--window-ms: must be a number > 0, got ${values['window-ms']}`,
     !Number.isInteger(options.seed) && `--seed: must be an integer, got ${values.seed}`,
-    options.variants.includes(NO_PROBE) && `--variant: '${NO_PROBE}' is the baseline every block already runs`,
+    !inProcess && options.variants.includes(NO_PROBE) && `--variant: '${NO_PROBE}' is the baseline every block already runs`,
+    inProcess && options.variants.includes(NO_PROBE) && `--variant: '${NO_PROBE}' cannot run in one process with the probe loaded; drop --in-process to compare against no probe`,
+    inProcess && options.variants.includes(CPU_ONLY) && `--variant: '${CPU_ONLY}' is the baseline every block already runs in one process`,
     !['schedstat', 'callgrind'].includes(options.meter) && `--meter: schedstat or callgrind, got ${values.meter}`,
     options.meter === 'callgrind' && !(await callgrindAvailable()) && `--meter callgrind: valgrind is not installed (Debian: apt-get install valgrind)`,
   ].filter((p): p is string => typeof p === 'string');
@@ -126,7 +139,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   if (process.stderr.isTTY) options.onBlock = (done) => process.stderr.write(`\rblock ${done}/${options.pairs}`);
   const loadBefore = loadavg();
-  const run = await measureProbeCost(options);
+  const run = await (inProcess ? measureProbeCostInProcess(options) : measureProbeCost(options));
   if (process.stderr.isTTY) process.stderr.write('\n');
   process.stdout.write(report(run, options, loadBefore, loadavg()));
   if (values.json) writeFileSync(values.json, JSON.stringify({ options: { ...options, onBlock: undefined }, loadBefore, loadAfter: loadavg(), run }, null, 1) + '\n');

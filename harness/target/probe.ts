@@ -29,10 +29,14 @@ function tracingHandle(): TracingHandle | undefined {
 
 let window: ProbeWindow | undefined;
 
-function startWindow(): void {
+/** `parts` comes from bench:probe only, to run windows of different parts in one process (probe-cost-in-process.ts). */
+function startWindow(parts: string | undefined): string | undefined {
+  const windowOptions = parts === undefined ? { ok: true as const, options } : parseProbeParts(parts);
+  if (!windowOptions.ok) return windowOptions.error;
   window?.end();
   const handle = tracingHandle();
-  window = new ProbeWindow(options, { requests, queueDepth: handle ? () => handle.queueDepth() : undefined });
+  window = new ProbeWindow(windowOptions.options, { requests, queueDepth: handle ? () => handle.queueDepth() : undefined });
+  return undefined;
 }
 
 function endWindow(): ProbeToHarness {
@@ -54,8 +58,8 @@ async function drain(timeoutMs: number): Promise<ProbeSpanReport> {
 if (process.send) {
   process.on('message', (message: HarnessToProbe) => {
     if (message?.tb === 'window-start') {
-      startWindow();
-      send({ tb: 'window-started' });
+      const error = startWindow(message.parts);
+      send(error ? { tb: 'probe-error', message: error } : { tb: 'window-started' });
     } else if (message?.tb === 'window-end') send(endWindow());
     else if (message?.tb === 'drain')
       drain(message.timeoutMs).then(

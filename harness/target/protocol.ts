@@ -1,6 +1,10 @@
 /** Messages between the harness and the probe preloaded into a measured service (over the fork IPC channel). */
 
-export type HarnessToProbe = { tb: 'window-start' } | { tb: 'window-end' } | { tb: 'drain'; timeoutMs: number };
+export type HarnessToProbe =
+  /** `parts` (bench:probe only, `TRACEBENCH_PROBE_PARTS` syntax): what this window runs instead of the probe's own set. */
+  | { tb: 'window-start'; parts?: string }
+  | { tb: 'window-end' }
+  | { tb: 'drain'; timeoutMs: number };
 
 export interface ProbeSecond {
   /** Milliseconds since the window started, at the end of this second. */
@@ -10,7 +14,7 @@ export interface ProbeSecond {
   rssBytes: number;
   heapUsedBytes: number;
   /**
-   * Worst event-loop delay sample in this second, from a monitor sampling every `eventLoopDelayResolutionMs` (100 ms
+   * Worst event-loop delay sample in this second, from a monitor sampling every `eventLoopDelayResolutionMs` (200 ms
    * by default). Before the probe's cost was cut, this was the lateness of the probe's own 100 ms timer.
    */
   loopLagMaxUs: number;
@@ -40,8 +44,8 @@ export interface ProbeWindowReport {
   /** Collections inside the window and their pauses (`v8.GCProfiler`: every GC type, as the `gc` observer counted). */
   gc: { count: number; totalMs: number; maxMs: number };
   /**
-   * Percentiles of event-loop delay samples taken every `eventLoopDelayResolutionMs`: 10 a second at the default
-   * 100 ms. It was 10 ms, which cost 4.5 ms of CPU a second on an idle loop, ~2% of the service's at 1,000 req/s.
+   * Percentiles of event-loop delay samples taken every `eventLoopDelayResolutionMs`: 5 a second at the default
+   * 200 ms. It was 10 ms, which cost 4.5 ms of CPU a second on an idle loop, ~2% of the service's at 1,000 req/s.
    * With few samples, p99 lies close to max; a stall shorter than the resolution can fall between samples, and the
    * window's first interval is not sampled.
    */

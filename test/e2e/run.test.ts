@@ -60,6 +60,12 @@ describe('tracebench run, end to end', () => {
       for (const k of ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd', 'received']) assert.ok(k in s.spans, `spans.${k}`);
     }
     const traced = results.cells.find((c: { id: string }) => c.id.startsWith('always_on'));
+    // The probe's self-timed work (its series points; in a traced cell, the SDK metrics it reads) is not the service's.
+    for (const trial of traced.trials) {
+      const m = trial.metrics;
+      const expected = (m.cpuUserUs + m.cpuSystemUs - m.probeCpuUs) / m.requests;
+      assert.ok(Math.abs(m.cpuUsPerRequest - expected) < 1e-9 * expected, `${m.cpuUsPerRequest} vs ${expected}`);
+    }
     assert.ok(traced.summary.spans.exported > 0);
     assert.equal(traced.summary.spans.exported, traced.summary.spans.received);
     const off = results.cells.find((c: { id: string }) => c.id === 'always_off');

@@ -66,7 +66,8 @@ export const ENVIRONMENT: Environment = {
   hostname: 'vm',
 };
 
-function metrics(cpu: number, p99: number, rss: number, dropped: number): TrialMetrics {
+/** One trial's metrics at 500 req/s over 3 s, with these values and plausible others. */
+export function syntheticMetrics(cpu: number, p99: number, rss: number, dropped: number): TrialMetrics {
   const pct = { p50: p99 / 4, p90: p99 / 2, p99, p999: p99 * 2, max: p99 * 3, mean: p99 / 3, count: 1500 };
   return {
     cpuUsPerRequest: cpu,
@@ -125,7 +126,7 @@ export function syntheticResults(run: SyntheticRun): Results {
         return;
       }
       const noisy = (x: number) => x * shift * Math.exp(noise * z());
-      const m = metrics(
+      const m = syntheticMetrics(
         noisy(spec.cpuUsPerRequest ?? 400),
         noisy(spec.latencyP99Us ?? 5000),
         noisy(spec.rssPeakBytes ?? 80 * 1024 ** 2),

@@ -19,8 +19,8 @@ function launch(parts?: string): Promise<RunningService> {
   return launchService({ entry: ENTRY, env: parts === undefined ? {} : { TRACEBENCH_PROBE_PARTS: parts }, readyPath: '/healthz', startupTimeoutMs: 10_000 });
 }
 
-async function window(service: RunningService, during: () => Promise<void>): Promise<ProbeWindowReport> {
-  await service.request({ tb: 'window-start' }, 'window-started', 5000);
+async function window(service: RunningService, during: () => Promise<void>, parts?: string): Promise<ProbeWindowReport> {
+  await service.request({ tb: 'window-start', ...(parts !== undefined ? { parts } : {}) }, 'window-started', 5000);
   await during();
   return (await service.request({ tb: 'window-end' }, 'window', 5000)).report;
 }
@@ -140,6 +140,29 @@ describe('in-service probe', () => {
     try {
       const report = await window(service, () => sleep(200));
       assert.equal(report.eventLoopDelayResolutionMs, 20);
+    } finally {
+      await service.kill();
+    }
+  });
+
+  it('runs one window with the parts its window-start names, the next with its own (bench:probe --in-process)', async () => {
+    const service = await launch();
+    try {
+      const cpuOnly = await window(service, async () => {
+        await get(service, '/alloc?mb=8');
+        await sleep(1100);
+        await get(service, '/work');
+      }, 'cpu');
+      // The request counter is the probe's, subscribed at load: a CPU-only window still counts, but takes no series.
+      assert.deepEqual([cpuOnly.requests, cpuOnly.series.length, cpuOnly.gc.count, cpuOnly.eventLoopDelayResolutionMs], [2, 0, 0, 0]);
+      const own = await window(service, async () => {
+        await get(service, '/alloc?mb=8');
+        await sleep(1100);
+        await get(service, '/work');
+      });
+      assert.deepEqual([own.requests, own.series.length, own.eventLoopDelayResolutionMs], [2, 1, 200]);
+      assert.ok(own.gc.count > 0);
+      await assert.rejects(window(service, () => sleep(10), 'eld:0'), /probe: TRACEBENCH_PROBE_PARTS: 'eld:0': the resolution must be a whole number/);
     } finally {
       await service.kill();
     }
