@@ -196,7 +196,7 @@ const serviceSchema = z.strictObject({
   readyPath: urlPath().default('/healthz').describe('Path polled with GET until it answers 200.'),
   requestPath: urlPath().default('/api/users/42').describe('Path the load generator requests.'),
   startupTimeoutMs: wholeNumber(100, 600_000).default(10_000).describe('How long the service may take to become ready, ms.'),
-  extraCpuUsPerRequest: wholeNumber(0, 1_000_000).default(0).describe('Test-only: simulated CPU work per request on top of the workload, µs.'),
+  extraCpuUsPerRequest: wholeNumber(0, 1_000_000).default(0).describe('Test-only: CPU time spent per request on top of the workload (a spin on the process CPU clock), µs.'),
   perService: z
     .record(z.string().regex(/^[A-Za-z][\w.-]*$/, { error: (iss) => `not a service name: ${describeValue(iss.input)}` }), perServiceSchema)
     .default({})
@@ -238,7 +238,7 @@ const variantSchema = z.strictObject({
     .describe('Names the variant in reports (e.g. base, head).'),
   entry: nonEmptyString().optional().describe("This variant's service entry (compiled JavaScript, e.g. in a worktree with its own node_modules); service.entry when absent."),
   env: envSchema.prefault({}).describe('Extra environment for this variant, on top of service.env.'),
-  extraCpuUsPerRequest: wholeNumber(0, 1_000_000).default(0).describe('Test-only: simulated CPU work per request in this variant, µs.'),
+  extraCpuUsPerRequest: wholeNumber(0, 1_000_000).default(0).describe('Test-only: CPU time spent per request in this variant (a spin on the process CPU clock), µs.'),
   extraCpuUsPerSpan: wholeNumber(0, 1_000_000).default(0).describe('Test-only: simulated CPU work per ended span in this variant (a slow span processor), µs.'),
 });
 

@@ -77,7 +77,7 @@ export interface ServiceConfig {
   requestPath: string;
   /** How long the service may take to become ready. @default 10000 */
   startupTimeoutMs: number;
-  /** Test-only: simulated CPU work per request on top of the workload (µs). @default 0 */
+  /** Test-only: CPU time spent per request on top of the workload, a spin on the process CPU clock (µs). @default 0 */
   extraCpuUsPerRequest: number;
   /** Per service name of the workload: settings over the cell's (e.g. a mismatched propagator). @default {} */
   perService: Record<string, PerServiceConfig>;
@@ -114,7 +114,7 @@ export interface VariantConfig {
   /** This variant's service entry; service.entry when absent. */
   entry?: string;
   env: Record<string, string>;
-  /** Test-only: simulated CPU work per request (µs). @default 0 */
+  /** Test-only: CPU time spent per request, a spin on the process CPU clock (µs). @default 0 */
   extraCpuUsPerRequest: number;
   /** Test-only: simulated CPU work per ended span, like a slow span processor (µs). @default 0 */
   extraCpuUsPerSpan: number;

@@ -27,6 +27,20 @@ describe('probe cost from paired runs', () => {
     assert.equal(unsure.status === 'ok' && unsure.cost.verdict, 'inconclusive');
   });
 
+  it('judges the median by its own interval too: heavy tails leave the mean inconclusive, not the median', () => {
+    // 40 pairs: most within ±1% of +0.3%, four bursts of ±20% like the VM's noise episodes.
+    const base = Array.from({ length: 40 }, (_, i) => 150 + (i % 7));
+    const ratios = base.map((_, i) => 1.003 + ((i % 5) - 2) * 0.004 + (i % 10 === 3 ? 0.2 : i % 20 === 7 ? -0.2 : 0));
+    const result = variantCost('full', base, base.map((b, i) => b * ratios[i]), 1, 0.95);
+    assert.ok(result.status === 'ok');
+    if (result.status !== 'ok') return;
+    assert.equal(result.cost.verdict, 'inconclusive');
+    assert.equal(result.cost.medianVerdict, 'pass');
+    assert.ok(result.cost.medianCiPct!.high < 1, JSON.stringify(result.cost.medianCiPct));
+    const few = variantCost('x', [100, 100, 100], [101, 101, 101], 1, 0.95);
+    assert.equal(few.status === 'ok' && few.cost.medianVerdict, null, 'no median interval under 6 pairs');
+  });
+
   it('takes the median of the paired ratios, not the ratio of medians', () => {
     const result = variantCost('x', [100, 200, 400], [101, 204, 412], 1, 0.95);
     assert.ok(result.status === 'ok');

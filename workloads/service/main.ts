@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { ROOT_CONTEXT, propagation, trace, type Tracer } from '@opentelemetry/api';
-import { burnCpuUs, calibrateIterationsPerUs, setIterationsPerUs } from '../shape/burn.js';
+import { calibrateIterationsPerUs, setIterationsPerUs, spendProcessCpuUs } from '../shape/burn.js';
 import { runTraced, runUntraced } from '../shape/executor.js';
 import { loadWorkload } from '../shape/load.js';
 import { marksOf } from '../shape/marks.js';
@@ -77,7 +77,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, route
     console.error(`tracebench service: test crash after ${served} requests (TRACEBENCH_TEST_CRASH_AFTER_REQUESTS)`);
     process.exit(70);
   }
-  burnCpuUs(extraCpuUsPerRequest);
+  spendProcessCpuUs(extraCpuUsPerRequest);
   const marks = marksOf(req.headers, route);
   let status = 200;
   try {

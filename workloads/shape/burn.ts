@@ -50,3 +50,19 @@ export function burnCpuUs(us: number): void {
   iterationsPerUs ??= calibrateIterationsPerUs();
   spinIterations(Math.round(us * iterationsPerUs));
 }
+
+/**
+ * Test-only injected cost (`service.extraCpuUsPerRequest`): spins until the process has used `us` more µs of CPU, the
+ * clock `cpuUsPerRequest` reads, so the accuracy check injects a known amount of exactly what is measured. Fixed work
+ * would not do: its CPU time grows when the other core is busy (the 2 vCPUs share a core's resources), and 200 µs of
+ * calibrated work measured 236 and 243 µs per request with the load generator running beside the service.
+ */
+export function spendProcessCpuUs(us: number): void {
+  if (us <= 0) return;
+  const start = process.cpuUsage();
+  for (;;) {
+    spinIterations(64);
+    const used = process.cpuUsage(start);
+    if (used.user + used.system >= us) return;
+  }
+}
