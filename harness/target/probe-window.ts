@@ -42,6 +42,7 @@ export class ProbeWindow {
   private readonly gc: GcRecorder | undefined;
   private readonly rssPeak = new KernelRssPeak();
   private readonly kernelPeak: boolean;
+  private readonly seriesOn: boolean;
 
   constructor(options: ProbeOptions, private readonly sources: WindowSources) {
     // Setting up first, reading the clocks last: the window's CPU starts after the probe's own start-up work.
@@ -57,6 +58,7 @@ export class ProbeWindow {
     this.nextPointMs = performance.now() + SECOND_MS;
     this.cpuStart = process.cpuUsage();
     this.second = { cpu: this.cpuStart, requests: this.requestsAtStart };
+    this.seriesOn = options.series;
     if (options.series && sources.requests) sources.requests.onRequest(() => this.onRequest());
     // Unref'd: the probe never keeps a service alive.
     else if (options.series) this.timer = setInterval(() => void this.tick(), SECOND_MS).unref();
@@ -70,8 +72,7 @@ export class ProbeWindow {
   }
 
   /** Closes one point of the series (about a second); its own CPU is timed and reported as `probeCpuUs`. */
-  private async tick(): Promise<void> {
-    const cpuNow = process.cpuUsage();
+  private async tick(cpuNow = process.cpuUsage()): Promise<void> {
     const memory = process.memoryUsage();
     const started = this.requestsStarted();
     this.sampledRssPeakBytes = Math.max(this.sampledRssPeakBytes, memory.rss);
@@ -105,11 +106,21 @@ export class ProbeWindow {
     this.probeCpuUs += used.user + used.system;
   }
 
-  end(): ProbeWindowReport {
+  /**
+   * Reads the window's clocks first, then closes the series with a last point for the requests since the previous one
+   * (a window that ends before its first second would otherwise have none); that point's work is outside the window.
+   */
+  async end(): Promise<ProbeWindowReport> {
+    const cpuEnd = process.cpuUsage();
     const cpu = process.cpuUsage(this.cpuStart);
     const windowMs = Number(process.hrtime.bigint() - this.startNs) / 1e6;
+    const requestsEnd = this.requestsStarted();
+    const probeCpuUs = this.probeCpuUs;
     clearInterval(this.timer);
+    const onRequests = this.timer === undefined && this.nextPointMs !== Number.POSITIVE_INFINITY && this.sources.requests !== undefined;
+    this.nextPointMs = Number.POSITIVE_INFINITY;
     this.sources.requests?.onRequest(undefined);
+    if (this.seriesOn && onRequests && requestsEnd > this.second.requests) await this.tick(cpuEnd);
     const eventLoopDelayUs = this.loopDelay?.stop() ?? { p50: 0, p99: 0, max: 0, mean: 0 };
     const gc = this.gc?.stop() ?? { count: 0, totalMs: 0, maxMs: 0, heapUsedPeakBytes: 0 };
     const memory = process.memoryUsage();
@@ -119,7 +130,7 @@ export class ProbeWindow {
       windowMs,
       cpuUserUs: cpu.user,
       cpuSystemUs: cpu.system,
-      requests: this.requestsStarted() - this.requestsAtStart,
+      requests: requestsEnd - this.requestsAtStart,
       rssStartBytes: this.rssStartBytes,
       rssPeakBytes: kernelPeakBytes !== undefined ? Math.max(kernelPeakBytes, sampledRssPeak) : sampledRssPeak,
       rssEndBytes: memory.rss,
@@ -129,7 +140,7 @@ export class ProbeWindow {
       eventLoopDelayUs,
       eventLoopDelayResolutionMs: this.loopDelay?.resolutionMs ?? 0,
       rssPeakSource: kernelPeakBytes !== undefined ? 'kernel' : 'sampled',
-      probeCpuUs: this.probeCpuUs,
+      probeCpuUs,
       series: this.series,
     };
   }

@@ -33,17 +33,17 @@ let window: ProbeWindow | undefined;
 function startWindow(parts: string | undefined): string | undefined {
   const windowOptions = parts === undefined ? { ok: true as const, options } : parseProbeParts(parts);
   if (!windowOptions.ok) return windowOptions.error;
-  window?.end();
+  void window?.end();
   const handle = tracingHandle();
   window = new ProbeWindow(windowOptions.options, { requests, queueDepth: handle ? () => handle.queueDepth() : undefined });
   return undefined;
 }
 
-function endWindow(): ProbeToHarness {
+async function endWindow(): Promise<ProbeToHarness> {
   // A window-end without a window-start reports an empty window, as before.
-  const report = (window ?? new ProbeWindow(options, { requests })).end();
+  const ending = window ?? new ProbeWindow(options, { requests });
   window = undefined;
-  return { tb: 'window', report };
+  return { tb: 'window', report: await ending.end() };
 }
 
 async function drain(timeoutMs: number): Promise<ProbeSpanReport> {
@@ -60,7 +60,8 @@ if (process.send) {
     if (message?.tb === 'window-start') {
       const error = startWindow(message.parts);
       send(error ? { tb: 'probe-error', message: error } : { tb: 'window-started' });
-    } else if (message?.tb === 'window-end') send(endWindow());
+    } else if (message?.tb === 'window-end')
+      endWindow().then(send, (error: Error) => send({ tb: 'probe-error', message: `window end failed: ${error.message}` }));
     else if (message?.tb === 'drain')
       drain(message.timeoutMs).then(
         (spans) => send({ tb: 'drained', spans }),

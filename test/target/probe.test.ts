@@ -60,6 +60,22 @@ describe('in-service probe', () => {
     }
   });
 
+  it('closes the series at window end with a point for the requests since the last one', async () => {
+    const service = await launch();
+    try {
+      const report = await window(service, async () => {
+        for (let i = 0; i < 7; i++) await get(service, '/work');
+      });
+      assert.equal(report.series.length, 1, 'a window shorter than a second still has its point');
+      assert.equal(report.series[0].requests, 7);
+      assert.ok(report.series[0].tMs <= report.windowMs + 1, `point at ${report.series[0].tMs} ms of ${report.windowMs}`);
+      // The closing point is taken after the window's clocks: its work is not counted as the window's own.
+      assert.equal(report.probeCpuUs, 0);
+    } finally {
+      await service.kill();
+    }
+  });
+
   it('takes no series point without requests: the probe adds no timer of its own for it', async () => {
     const service = await launch();
     try {
