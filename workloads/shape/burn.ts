@@ -54,7 +54,7 @@ export function burnCpuUs(us: number): void {
 /**
  * Test-only injected cost (`service.extraCpuUsPerRequest`): spins until the process has used `us` more µs of CPU, the
  * clock `cpuUsPerRequest` reads, so the accuracy check injects a known amount of exactly what is measured. Fixed work
- * would not do: its CPU time grows when the other core is busy (the 2 vCPUs share a core's resources), and 200 µs of
+ * would not do: its CPU time grows when the other core is busy (most likely shared hardware under the 2 vCPUs; not verified), and 200 µs of
  * calibrated work measured 236 and 243 µs per request with the load generator running beside the service.
  */
 export function spendProcessCpuUs(us: number): void {
