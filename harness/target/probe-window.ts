@@ -42,7 +42,8 @@ export class ProbeWindow {
   private readonly gc: GcRecorder | undefined;
   private readonly rssPeak = new KernelRssPeak();
   private readonly kernelPeak: boolean;
-  private readonly seriesOn: boolean;
+  /** The series rides on the request counter (no timer of its own): it is closed with a last point at window end. */
+  private readonly seriesOnRequests: boolean;
 
   constructor(options: ProbeOptions, private readonly sources: WindowSources) {
     // Setting up first, reading the clocks last: the window's CPU starts after the probe's own start-up work.
@@ -58,8 +59,8 @@ export class ProbeWindow {
     this.nextPointMs = performance.now() + SECOND_MS;
     this.cpuStart = process.cpuUsage();
     this.second = { cpu: this.cpuStart, requests: this.requestsAtStart };
-    this.seriesOn = options.series;
-    if (options.series && sources.requests) sources.requests.onRequest(() => this.onRequest());
+    this.seriesOnRequests = options.series && sources.requests !== undefined;
+    if (this.seriesOnRequests) sources.requests!.onRequest(() => this.onRequest());
     // Unref'd: the probe never keeps a service alive.
     else if (options.series) this.timer = setInterval(() => void this.tick(), SECOND_MS).unref();
   }
@@ -117,15 +118,16 @@ export class ProbeWindow {
     const requestsEnd = this.requestsStarted();
     const probeCpuUs = this.probeCpuUs;
     clearInterval(this.timer);
-    const onRequests = this.timer === undefined && this.nextPointMs !== Number.POSITIVE_INFINITY && this.sources.requests !== undefined;
-    this.nextPointMs = Number.POSITIVE_INFINITY;
     this.sources.requests?.onRequest(undefined);
-    if (this.seriesOn && onRequests && requestsEnd > this.second.requests) await this.tick(cpuEnd);
+    // The closing point takes its loop lag before the monitors stop; only its queue-depth read is awaited, after the
+    // synchronous stops, so a window started meanwhile never finds the shared monitors (LoopDelay.at) stopped under it.
+    const closing = this.seriesOnRequests && requestsEnd > this.second.requests ? this.tick(cpuEnd) : undefined;
     const eventLoopDelayUs = this.loopDelay?.stop() ?? { p50: 0, p99: 0, max: 0, mean: 0 };
     const gc = this.gc?.stop() ?? { count: 0, totalMs: 0, maxMs: 0, heapUsedPeakBytes: 0 };
     const memory = process.memoryUsage();
     const kernelPeakBytes = this.kernelPeak ? this.rssPeak.peakBytes() : undefined;
     const sampledRssPeak = Math.max(this.sampledRssPeakBytes, memory.rss);
+    await closing;
     return {
       windowMs,
       cpuUserUs: cpu.user,
