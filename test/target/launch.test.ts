@@ -168,3 +168,38 @@ http.createServer((req, res) => res.writeHead(globalThis.preloaded ? 200 : 503).
     }
   });
 });
+
+describe('a command whose server runs without the probe', () => {
+  it('is refused, saying the command must start node itself (as npm start would not)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'app.cjs'), `require('node:http').createServer((q, s) => s.end('ok')).listen(process.env.PORT, '127.0.0.1');\n`);
+    // What npm does: the script's node gets an environment of the runner's making, here without NODE_OPTIONS.
+    writeFileSync(
+      join(dir, 'runner.cjs'),
+      `const { spawn } = require('node:child_process');
+const { NODE_OPTIONS, ...env } = process.env;
+spawn(process.execPath, ['app.cjs'], { env, stdio: 'inherit' });
+setInterval(() => {}, 60000);
+`,
+    );
+    await assert.rejects(
+      launchService({ command: ['node', 'runner.cjs'], cwd: dir, env: {}, readyPath: '/healthz', startupTimeoutMs: 5000 }),
+      (error: Error) => {
+        assert.match(error.message, /^a server answers on PORT \(\d+\), but not in a process the probe runs in \(the probe loaded in the process tracebench started, which did not listen\): the command must start node itself/);
+        return true;
+      },
+    );
+  });
+
+  it('works when a shell starts node: the probe and its channel reach node through the environment', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'app.cjs'), `require('node:http').createServer((q, s) => s.end('ok')).listen(process.env.PORT);\n`);
+    const service = await launchService({ command: ['sh', '-c', 'node app.cjs'], cwd: dir, env: {}, readyPath: '/healthz', startupTimeoutMs: 5000 });
+    try {
+      assert.deepEqual(service.warnings(), []);
+      assert.equal((await service.request({ tb: 'window-start' }, 'window-started', 5000)).tb, 'window-started');
+    } finally {
+      await service.kill();
+    }
+  });
+});
