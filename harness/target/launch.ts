@@ -49,7 +49,7 @@ export interface RunningService {
   stderrTail(): string[];
   /** What the trial should warn about: how the service listened, connections it opened off this machine (so far). */
   warnings(): string[];
-  /** SIGKILL, then wait for the exit. */
+  /** SIGKILL to the whole process group (what the service started too), then wait for the service's exit. */
   kill(): Promise<void>;
 }
 
