@@ -39,6 +39,19 @@ export function drainWarning(m: TrialMetrics, spans: ProbeSpanReport, context: S
   return `${head}: spans still queued are counted in queuedAtEnd; raise drainTimeoutMs`;
 }
 
+/** Why exports failed, from the failure reasons and the sink's fault mode. */
+export function exportFailureAdvice(reasons: string, cell: Cell, context: SinkCheckContext | undefined): string {
+  if (/Concurrent export limit/.test(reasons)) {
+    if (cell.settings.tracing === 'sdk' && cell.settings.processor?.type === 'simple')
+      return 'the simple processor sends one export per span, and the OTLP exporter refuses more than its concurrency limit in flight: use the batch processor';
+    const slow = context?.sink.mode === 'slow' ? `the slow sink (sink.delayMs ${context.sink.delayMs})` : 'the backend';
+    return `the OTLP exporter refuses more exports in flight than its concurrency limit, and ${slow} answered too late for earlier ones to finish (a drain sends the whole queue at once, one export per maxExportBatchSize spans)`;
+  }
+  if (context?.sink.mode === 'down' || /ECONNREFUSED/.test(reasons)) return `the sink refused the connections${context?.sink.mode === 'down' ? ' (sink.mode: down)' : ''}`;
+  if (context?.sink.mode === 'error') return `the sink rejected them (sink.mode: error, HTTP ${context.sink.statusCode} to ${context.sink.fraction * 100}% of exports)`;
+  return 'the backend refused or could not be reached';
+}
+
 /** Whose the sink's spans were, and whether this trial's exported and received balance, in words. */
 export function sinkWarnings(m: TrialMetrics, cell: Cell, context: SinkCheckContext | undefined): string[] {
   const warnings: string[] = [];

@@ -1,6 +1,6 @@
 import type { Cell } from '../plan/types.js';
 import type { ProbeSpanReport } from '../target/protocol.js';
-import { drainWarning, sinkWarnings, type SinkCheckContext } from './sink-warnings.js';
+import { drainWarning, exportFailureAdvice, sinkWarnings, type SinkCheckContext } from './sink-warnings.js';
 import type { TrialMetrics } from './types.js';
 
 /** The issue's bar: a trial whose achieved rate fell more than 2% short measured a different load. */
@@ -45,10 +45,7 @@ export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell, 
       warnings.push(`span accounting does not balance: ended ${m.spans.ended} ≠ exported ${m.spans.exported} + failed ${m.spans.failed} + dropped ${m.spans.dropped} + queued ${m.spans.queuedAtEnd}`);
     if (m.spans.failed > 0) {
       const reasons = Object.entries(spans.failureReasons).map(([reason, n]) => `${n}× ${reason}`).join('; ');
-      const simple = cell.settings.tracing === 'sdk' && cell.settings.processor?.type === 'simple';
-      const advice = simple && /Concurrent export limit/.test(reasons)
-        ? 'the simple processor sends one export per span, and the OTLP exporter refuses more than its concurrency limit in flight: use the batch processor'
-        : 'the backend refused or could not be reached';
+      const advice = exportFailureAdvice(reasons, cell, sink);
       warnings.push(`${m.spans.failed} spans failed to export (${reasons || 'no reason given'}): ${advice}`);
     }
   }
