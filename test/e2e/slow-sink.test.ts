@@ -48,3 +48,30 @@ matrix:
     assert.ok(baseline.warnings.some((w: string) => w.includes(`${traced.trialId} (${late[traced.trialId]})`)), baseline.warnings.join('\n'));
   });
 });
+
+describe('a sink that is down', () => {
+  it('is named as refusing connections in the drain warning, with no advice to raise drainTimeoutMs', async () => {
+    const dir = tempDir();
+    const file = writeConfig(
+      dir,
+      `name: down-sink
+rounds: 1
+load: { rateRps: 100, warmupSeconds: 0.3, durationSeconds: 1 }
+sink: down
+drainTimeoutMs: 300
+matrix:
+  sampler: [always_on]
+  processor: [{ type: batch, scheduleDelayMillis: 100 }]
+  exporter: [otlp-http-protobuf]
+`,
+    );
+    const result = await runCli(['run', '--config', file, '--out', join(dir, 'reports')]);
+    const results = readJson(join(dir, 'reports', 'latest', 'results.json'));
+    const [traced] = results.cells.find((c: { id: string }) => c.id !== 'baseline').trials;
+    assert.notEqual(traced.status, 'failed', traced.error);
+    const drain = traced.warnings.find((w: string) => w.startsWith('the span pipeline did not drain'));
+    assert.match(drain, /the sink refused every connection \(sink\.mode: down\)/, result.stderr);
+    assert.doesNotMatch(traced.warnings.join('\n'), /raise drainTimeoutMs/);
+    assert.equal(traced.metrics.spans.received, 0);
+  });
+});
