@@ -36,6 +36,7 @@ matrix:
     assert.match(traced.trialId, /^r0-o0-[0-9a-f]{6}$/);
     assert.equal(sent.spans.received, sent.spans.exported, JSON.stringify(sent.spans));
     assert.ok(sent.spanAttribution.pendingSpans > 0, JSON.stringify(sent.spanAttribution));
+    assert.equal(sent.spanAttribution.unattributedSpans, 0, 'the reference service names its trial on every span');
     assert.ok(traced.warnings.some((w: string) => w.includes(`spans of trial ${traced.trialId} were still waiting for the slow sink's answer`)), traced.warnings.join('\n'));
     assert.ok(traced.warnings.some((w: string) => /longer than the drain may wait.*raise drainTimeoutMs above 1500/.test(w)), traced.warnings.join('\n'));
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -160,6 +162,22 @@ describe('the trial id reaches the service through OTEL_RESOURCE_ATTRIBUTES', ()
     assert.deepEqual(withTrialResource({ A: '1' }, 'r0-o1-abc'), { A: '1', OTEL_RESOURCE_ATTRIBUTES: 'tracebench.trial.id=r0-o1-abc' });
     const env = withTrialResource({ OTEL_RESOURCE_ATTRIBUTES: 'team=core, tracebench.trial.id=stale,deployment.environment=ci' }, 'r1-o0-def');
     assert.equal(env.OTEL_RESOURCE_ATTRIBUTES, 'team=core,deployment.environment=ci,tracebench.trial.id=r1-o0-def');
+  });
+
+  it('is read by a NodeSDK service from the environment the harness builds, so the sink attributes its spans', async (t) => {
+    const sink = await startSink({ fault: { mode: 'ok' } });
+    t.after(() => sink.close());
+    sink.beginTrial('r0-o0-nodesdk');
+    const env = withTrialResource({ OTEL_RESOURCE_ATTRIBUTES: 'team=core', OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.otlpTracesUrl, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', SPAN_COUNT: '4' }, 'r0-o0-nodesdk');
+    const fixture = fileURLToPath(new URL('./fixtures/node-sdk-service.js', import.meta.url));
+    const child = spawn(process.execPath, [fixture], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, stderr);
+    const stats = sink.stats();
+    assert.equal(stats.spansReceived, 4, stderr);
+    assert.equal(stats.spansUnattributed, 0, 'every span carried the trial id');
   });
 
   it('is read by the reference service, as the OTel spec writes the variable', () => {
