@@ -341,7 +341,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     // Closed before the services die: whatever they still send counts as late, reported by the next trial.
-    if (sinkTrialOpen) ctx.sink.endTrial();
+    if (sinkTrialOpen) ctx.sink.endTrial(false);
     await Promise.all(services.map((s) => s.kill()));
   }
 }

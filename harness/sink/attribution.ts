@@ -48,10 +48,11 @@ export class TrialAttribution {
     this.unattributed = 0;
   }
 
-  /** Closes the open trial after its record has read the tallies: its spans are late from now on, and the tallies restart. */
-  end(): void {
+  /** Closes the open trial: its spans are late from now on; the late tallies restart once a record has reported them. */
+  end(lateReported = true): void {
     this.current = null;
     this.unattributed = 0;
+    if (!lateReported) return;
     this.stray = 0;
     this.unknown = 0;
     this.late = new Map();

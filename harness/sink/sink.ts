@@ -138,7 +138,7 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     }
     const decision = policy.decide();
     if (decision.verdict === 'reject') {
-      ledger.rejected(attribution.ownCount(decoded.parts));
+      if (token.ofThisTrial) ledger.rejected(attribution.ownCount(decoded.parts));
       return textAnswer(decision.httpStatus, 'tracebench sink: injected fault');
     }
     // Judged after the delay: a trial that ended meanwhile makes its spans late, never the next trial's.
@@ -170,7 +170,7 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       attribution.begin(trialId, trialOptions);
       resetTrialState();
     },
-    endTrial: () => attribution.end(),
+    endTrial: (lateReported) => attribution.end(lateReported),
     reset: () => {
       attribution.resetOwn();
       resetTrialState();

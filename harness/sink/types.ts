@@ -105,8 +105,11 @@ export interface Sink {
    * Throws a RangeError for an id used before.
    */
   beginTrial(trialId: string, options?: TrialOptions): void;
-  /** Closes the open trial once its record has read the stats: its spans count as late from now on. */
-  endTrial(): void;
+  /**
+   * Closes the open trial: its spans count as late from now on. The late tallies restart unless `lateReported` is
+   * false (a failed trial has no record to report them), in which case the next trial reports them. @default true
+   */
+  endTrial(lateReported?: boolean): void;
   /** Zero the counters and drop kept spans and tail state, timers included; the open trial stays open. */
   reset(): void;
   close(): Promise<void>;

@@ -116,6 +116,18 @@ describe('the sink attributes spans to trials', () => {
     assert.equal(sink.stats().spansReceived, 0);
   });
 
+  it('a trial that ends with no record (it failed) leaves its late tallies to the next trial', async (t) => {
+    const sink = await startSink({ fault: { mode: 'ok' } });
+    t.after(() => sink.close());
+    sink.beginTrial('sender');
+    sink.endTrial();
+    sink.beginTrial('failed');
+    await emit(() => new OtlpProtoExporter({ url: sink.otlpTracesUrl }), 'sender', 2);
+    sink.endTrial(false);
+    sink.beginTrial('next');
+    assert.deepEqual(sink.stats().spansLate, { sender: 2 });
+  });
+
   it('tail sampling sees only the open trial\'s spans', async (t) => {
     const sink = await startSink({ fault: { mode: 'ok' } });
     t.after(() => sink.close());
