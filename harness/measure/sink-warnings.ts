@@ -73,7 +73,7 @@ export function sinkWarnings(m: TrialMetrics, cell: Cell, context: SinkCheckCont
   }
   const late = Object.values(a.lateFromEarlierTrials).reduce((t, n) => t + n, 0);
   if (late > 0)
-    warnings.push(`${late} spans of earlier trials arrived during this one, after their own trial was counted: ${listTrials(a.lateFromEarlierTrials)}; they are not counted as this trial's`);
+    warnings.push(`${late} late spans of earlier trials arrived during this one, after their own trial was counted: ${listTrials(a.lateFromEarlierTrials)}; they are not counted as this trial's`);
   if (a.strayLateSpans > 0)
     warnings.push(`${a.strayLateSpans} spans with no tracebench.trial.id arrived during this trial, which sends the sink none: late exports of another trial, from a service that does not read OTEL_RESOURCE_ATTRIBUTES; not counted as this trial's`);
   if (a.unknownTrialSpans > 0)
