@@ -80,13 +80,6 @@ function describeTrial(t: TrialRecord): string {
   return `${m.cpuUsPerRequest.toFixed(0)} µs CPU/req, p99 ${(m.latencyUs.corrected.p99 / 1000).toFixed(2)} ms, ${m.achievedRps.toFixed(0)} req/s${flag}`;
 }
 
-/** Spans that landed after the last trial was counted belong to no record: said once, so they are not lost unseen. */
-function logLateAfterLastTrial(sink: Sink, log: (line: string) => void): void {
-  const stats = sink.stats();
-  const late = Object.values(stats.spansLate).reduce((t, n) => t + n, 0) + stats.spansStray + stats.spansUnknownTrial;
-  if (late > 0) log(`    ! ${late} spans reached the sink after the last trial was counted (by trial: ${JSON.stringify(stats.spansLate)}); no trial counts them`);
-}
-
 export async function runBenchmark(options: RunOptions): Promise<{ results: Results; dir: string }> {
   const { config, configFile, log, signal } = options;
   const deps = { ...defaultDeps, ...options.deps };
@@ -166,7 +159,6 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     store.writeResults(final);
     store.markLatest();
     await generator?.close().catch(() => undefined);
-    if (sink) logLateAfterLastTrial(sink, log);
     await sink?.close().catch(() => undefined);
     rmSync(scratch, { recursive: true, force: true });
     // An error already on its way out (the sink did not start) goes on as it is; this one is for trials that all failed.
