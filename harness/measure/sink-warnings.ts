@@ -9,6 +9,8 @@ export interface SinkCheckContext {
   drainTimeoutMs: number;
   /** The trial's `tracebench.trial.id`, so its late spans can be found in later trials. */
   trialId?: string;
+  /** A saturation run followed the drain: spans landing during it are neither counted nor late. */
+  saturationRun?: boolean;
 }
 
 /** Whether the cell's services export spans to the sink at all (a baseline, record-only and none/console do not). */
@@ -69,7 +71,8 @@ export function sinkWarnings(m: TrialMetrics, cell: Cell, context: SinkCheckCont
   if (!a) return warnings;
   if (a.pendingSpans > 0) {
     const delay = context?.sink.mode === 'slow' ? ` (sink.delayMs ${context.sink.delayMs})` : '';
-    warnings.push(`${a.pendingSpans} spans of ${self} were still waiting for the slow sink's answer${delay} when they were counted: they are not in received, and arrive as late spans of ${self} in a later trial, or never if the run ends first`);
+    const during = context?.saturationRun ? ' (or, landing during its saturation run, counted nowhere)' : '';
+    warnings.push(`${a.pendingSpans} spans of ${self} were still waiting for the slow sink's answer${delay} when its spans were counted: they are not in received; they land afterwards, as late spans of ${self} in a later trial${during}, or nowhere if the run ends first`);
   }
   const late = Object.values(a.lateFromEarlierTrials).reduce((t, n) => t + n, 0);
   if (late > 0)

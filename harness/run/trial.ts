@@ -332,7 +332,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     const metrics = metricsOf(ctx, load, measured, { ...afterDrain, atEnd: ctx.sink.stats() }, maxThroughputRps);
     ctx.sink.endTrial();
     sinkTrialOpen = false;
-    const { status, warnings } = checkTrial(metrics, combine(measured).spans, ctx.cell, { sink: config.sink, drainTimeoutMs: config.drainTimeoutMs, trialId });
+    const { status, warnings } = checkTrial(metrics, combine(measured).spans, ctx.cell, { sink: config.sink, drainTimeoutMs: config.drainTimeoutMs, trialId, saturationRun: config.load.saturation !== undefined });
     return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings, metrics };
   } catch (error) {
     const stderrTail = error instanceof ServiceError ? error.stderrTail : services.flatMap((s) => s.stderrTail());

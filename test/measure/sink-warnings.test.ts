@@ -46,6 +46,9 @@ describe('sink-related trial warnings', () => {
   it("reports pending spans with the trial's id, and late spans of earlier trials by id, never as its own", () => {
     const pending = checkTrial(metrics({ exported: 4000, received: 4000 }, { pendingSpans: 2000 }), { ...UNDRAINED, drained: true }, TRACED, context({ mode: 'slow', delayMs: 2500 }));
     assert.ok(pending.warnings.some((w) => /^2000 spans of trial r0-o1-abcdef were still waiting for the slow sink's answer \(sink\.delayMs 2500\)/.test(w)), pending.warnings.join('\n'));
+    assert.doesNotMatch(pending.warnings.join('\n'), /saturation run/);
+    const saturated = checkTrial(metrics({ exported: 4000, received: 4000 }, { pendingSpans: 2000 }), { ...UNDRAINED, drained: true }, TRACED, { ...context({ mode: 'slow', delayMs: 2500 }), saturationRun: true });
+    assert.match(saturated.warnings.join('\n'), /landing during its saturation run, counted nowhere/);
     const late = checkTrial(metrics({ received: 0 }, { lateFromEarlierTrials: { 'r0-o0-111111': 2048, 'r0-o0-222222': 5 } }), NO_SPANS, BASELINE, context({ mode: 'slow', delayMs: 2500 }));
     assert.deepEqual(late.warnings, ['2053 late spans of earlier trials arrived during this one, after their own trial was counted: r0-o0-111111 (2048), r0-o0-222222 (5); they are not counted as this trial\'s']);
     assert.equal(late.status, 'ok');
