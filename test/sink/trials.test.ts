@@ -28,6 +28,15 @@ async function emit(makeExporter: () => SpanExporter, trialId: string | null, co
   await provider.shutdown();
 }
 
+/** Polls until `check` holds; fails the test after `timeoutMs` rather than hanging it. */
+async function waitFor(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) assert.fail(`${what}: not within ${timeoutMs} ms`);
+    await delay(5);
+  }
+}
+
 const PROTOCOLS: Array<[string, (sink: Sink) => SpanExporter]> = [
   ['OTLP protobuf', (sink) => new OtlpProtoExporter({ url: sink.otlpTracesUrl })],
   ['OTLP JSON', (sink) => new OtlpJsonExporter({ url: sink.otlpTracesUrl })],
@@ -89,7 +98,7 @@ describe('the sink attributes spans to trials', () => {
     const recording = new RecordingExporter(new OtlpProtoExporter({ url: sink.otlpTracesUrl }));
     const provider = trialService(recording, 'A');
     emitRootSpans(provider, 5);
-    while (sink.stats().spansPending < 5) await delay(5);
+    await waitFor(() => sink.stats().spansPending === 5, 'five spans pending behind the delay');
     assert.equal(sink.stats().spansReceived, 0, 'held by the delay, not counted yet');
     sink.endTrial();
 
@@ -161,7 +170,7 @@ describe('the sink attributes spans to trials', () => {
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
     // A pending request when the sink closes is cancelled without a listener either.
     const stuck = sendRaw(sink.otlpTracesUrl, 'POST', '{}', { 'content-type': 'application/json' }).catch((error: Error) => error);
-    while (sink.stats().requests < 26) await delay(5);
+    await waitFor(() => sink.stats().requests === 26, 'the 26th request arrived');
     await sink.close();
     await stuck;
     await delay(20); // process warnings are emitted on the next tick
