@@ -69,6 +69,8 @@ export interface TrialMetrics {
   /** Added up over the service processes. */
   spans: SpanFate;
   sink: { requests: number; bytes: number; rejectedRequests: number };
+  /** Whose spans reached the sink during the trial, by trial id; absent in results written before attribution. */
+  spanAttribution?: SpanAttribution;
   /** CPU the probe timed of its own work in the window (series points, queue-depth reads); not in `cpuUsPerRequest`. */
   probeCpuUs: number;
   /** Closed-loop saturation throughput (autocannon), when the config asks for it. */
@@ -79,8 +81,27 @@ export interface TrialMetrics {
   histograms: { corrected: string; uncorrected: string };
 }
 
+/**
+ * The sink tells trials apart by the `tracebench.trial.id` resource attribute each service gets through
+ * OTEL_RESOURCE_ATTRIBUTES: `spans.received` counts only this trial's spans; the rest are listed here.
+ */
+export interface SpanAttribution {
+  /** Of `spans.received`, spans with no trial id (a service that ignores OTEL_RESOURCE_ATTRIBUTES): assumed this trial's. */
+  unattributedSpans: number;
+  /** This trial's spans the `slow` sink still held unanswered when they were counted: not in `received`; they land late. */
+  pendingSpans: number;
+  /** Spans of earlier trials, by trial id, that arrived during this one after their own trial was counted; not in `received`. */
+  lateFromEarlierTrials: Record<string, number>;
+  /** Spans with no trial id that arrived while this trial sent none (a baseline): some other trial's; not in `received`. */
+  strayLateSpans: number;
+  /** Spans whose trial id is no trial of this run; not in `received`. */
+  unknownTrialSpans: number;
+}
+
 interface TrialBase {
   runId: string;
+  /** The id the trial's services carried as the `tracebench.trial.id` resource attribute; absent in older results. */
+  trialId?: string;
   cellId: string;
   /** Set when the run compares variants of the system under test. */
   variant?: string;

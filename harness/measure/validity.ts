@@ -1,5 +1,6 @@
 import type { Cell } from '../plan/types.js';
 import type { ProbeSpanReport } from '../target/protocol.js';
+import { drainWarning, exportFailureAdvice, sinkWarnings, type SinkCheckContext } from './sink-warnings.js';
 import type { TrialMetrics } from './types.js';
 
 /** The issue's bar: a trial whose achieved rate fell more than 2% short measured a different load. */
@@ -14,7 +15,7 @@ export const MAX_PROBE_SHARE = 0.01;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Decides whether a measured trial counts, and says why not in words that tell the user what to change. */
-export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell): { status: 'ok' | 'invalid'; warnings: string[] } {
+export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell, sink?: SinkCheckContext): { status: 'ok' | 'invalid'; warnings: string[] } {
   const invalid: string[] = [];
   const warnings: string[] = [];
   if (!(m.requests > 0)) invalid.push('the service served no request in the measured window: check service.requestPath answers 200');
@@ -34,7 +35,7 @@ export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell):
   if (m.sendLagUs.p99 > 10_000)
     warnings.push(`sends left up to ${(m.sendLagUs.p99 / 1000).toFixed(1)} ms late (p99): corrected latency includes the generator's own delay; lower the rate or add a thread`);
   if (spans.tracing) {
-    if (!spans.drained) warnings.push('the span pipeline did not drain within drainTimeoutMs: spans still queued are counted in queuedAtEnd; raise drainTimeoutMs');
+    if (!spans.drained) warnings.push(drainWarning(m, spans, sink));
     if (m.spans.dropped > 0)
       warnings.push(`${m.spans.dropped} spans dropped because the batch queue was full: raise maxQueueSize or lower scheduleDelayMillis, or the backend is too slow`);
     const accounted = m.spans.exported + m.spans.failed + m.spans.dropped + m.spans.queuedAtEnd;
@@ -42,18 +43,12 @@ export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell):
     const recordOnly = cell.settings.tracing === 'sdk' && cell.settings.recordOnly;
     if (!recordOnly && accounted !== m.spans.ended)
       warnings.push(`span accounting does not balance: ended ${m.spans.ended} ≠ exported ${m.spans.exported} + failed ${m.spans.failed} + dropped ${m.spans.dropped} + queued ${m.spans.queuedAtEnd}`);
-    const exporter = cell.settings.tracing === 'sdk' ? cell.settings.exporter : null;
-    const reachesSink = exporter !== null && exporter !== 'none' && exporter !== 'console';
-    if (reachesSink && m.spans.received !== m.spans.exported)
-      warnings.push(`the sink received ${m.spans.received} spans but the exporter reported ${m.spans.exported} exported`);
     if (m.spans.failed > 0) {
       const reasons = Object.entries(spans.failureReasons).map(([reason, n]) => `${n}× ${reason}`).join('; ');
-      const simple = cell.settings.tracing === 'sdk' && cell.settings.processor?.type === 'simple';
-      const advice = simple && /Concurrent export limit/.test(reasons)
-        ? 'the simple processor sends one export per span, and the OTLP exporter refuses more than its concurrency limit in flight: use the batch processor'
-        : 'the backend refused or could not be reached';
+      const advice = exportFailureAdvice(reasons, cell, sink);
       warnings.push(`${m.spans.failed} spans failed to export (${reasons || 'no reason given'}): ${advice}`);
     }
   }
+  warnings.push(...sinkWarnings(m, cell, sink));
   return { status: invalid.length > 0 ? 'invalid' : 'ok', warnings: [...invalid, ...warnings] };
 }

@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { Config, VariantConfig } from '../config/types.js';
 import type { LoadGenerator, OpenLoopResult } from '../load/types.js';
-import type { TrialMetrics, TrialRecord } from '../measure/types.js';
+import type { SpanAttribution, TrialMetrics, TrialRecord } from '../measure/types.js';
 import { checkTrial } from '../measure/validity.js';
+import { sendsToSink } from '../measure/sink-warnings.js';
 import { propagatorsEnv, samplerEnv } from '../plan/env.js';
 import type { Cell } from '../plan/types.js';
-import type { Sink } from '../sink/types.js';
+import { TRIAL_ID_ATTRIBUTE, type Sink, type SinkStats, type TailStats } from '../sink/types.js';
 import type { LaunchOptions, RunningService } from '../target/launch.js';
 import { ServiceError, describeExit } from '../target/launch.js';
 import type { ProbeSpanReport, ProbeWindowReport } from '../target/protocol.js';
@@ -77,6 +79,22 @@ function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, 
     ...(own?.propagator && cell.settings.tracing === 'sdk' ? { OTEL_PROPAGATORS: propagatorsEnv(own.propagator) } : {}),
     ...(own?.sampler && cell.settings.tracing === 'sdk' ? samplerEnv(own.sampler) : {}),
   };
+}
+
+/** Unique within a run and readable: round and order (0-based, as in the record) and a random tail, since a sink may outlive one run. */
+function newTrialId(round: number, order: number): string {
+  return `r${round}-o${order}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Adds the trial id to OTEL_RESOURCE_ATTRIBUTES, keeping the attributes the user set (a comma list of key=value, the
+ * OTel spec's form) except an earlier trial id, so every span the service exports names its trial.
+ */
+export function withTrialResource(env: Record<string, string>, trialId: string): Record<string, string> {
+  const kept = (env.OTEL_RESOURCE_ATTRIBUTES ?? '')
+    .split(',')
+    .filter((entry) => entry.trim() !== '' && entry.split('=')[0].trim() !== TRIAL_ID_ATTRIBUTE);
+  return { ...env, OTEL_RESOURCE_ATTRIBUTES: [...kept, `${TRIAL_ID_ATTRIBUTE}=${encodeURIComponent(trialId)}`].join(',') };
 }
 
 /** Rejects as soon as any service exits, so a crash mid-load ends the trial instead of timing out. */
@@ -178,11 +196,33 @@ function combine(measured: Measured[]): { window: ProbeWindowReport; spans: Prob
   return { window, spans };
 }
 
-function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[], maxThroughputRps?: number): TrialMetrics {
+/** The sink as the trial reads it: own counts and spans right after the drain, late tallies at the trial's very end. */
+interface SinkReading {
+  stats: SinkStats;
+  spans: ReceivedSpan[];
+  tail: TailStats | undefined;
+  /** Read last, so late spans that land during a saturation run are reported too. */
+  atEnd: SinkStats;
+}
+
+function readSinkAfterDrain(sink: Sink): Omit<SinkReading, 'atEnd'> {
+  return { stats: sink.stats(), spans: sink.spans(), tail: sink.tailStats() };
+}
+
+function attributionOf(reading: SinkReading): SpanAttribution {
+  return {
+    unattributedSpans: reading.stats.spansUnattributed,
+    pendingSpans: reading.stats.spansPending,
+    lateFromEarlierTrials: reading.atEnd.spansLate,
+    strayLateSpans: reading.atEnd.spansStray,
+    unknownTrialSpans: reading.atEnd.spansUnknownTrial,
+  };
+}
+
+function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[], sink: SinkReading, maxThroughputRps?: number): TrialMetrics {
   const { window, spans } = combine(measured);
-  const stats = ctx.sink.stats();
-  const kept = windowSpans(ctx.sink.spans());
-  const tail = ctx.sink.tailStats();
+  const { stats, tail } = sink;
+  const kept = windowSpans(sink.spans);
   const cpuUs = serviceCpuUs(window);
   return {
     cpuUsPerRequest: window.requests > 0 ? cpuUs / window.requests : Number.NaN,
@@ -226,6 +266,7 @@ function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[]
       received: stats.spansReceived,
     },
     sink: { requests: stats.requests, bytes: stats.bytesReceived, rejectedRequests: stats.rejectedRequests },
+    spanAttribution: attributionOf(sink),
     probeCpuUs: window.probeCpuUs,
     ...(maxThroughputRps !== undefined ? { maxThroughputRps } : {}),
     series: window.series,
@@ -239,7 +280,8 @@ function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[]
  */
 export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   const startedAt = new Date();
-  const base = { runId: ctx.runId, cellId: ctx.cell.id, ...(ctx.variant ? { variant: ctx.variant.name } : {}), round: ctx.round, order: ctx.order, startedAt: startedAt.toISOString() };
+  const trialId = newTrialId(ctx.round, ctx.order);
+  const base = { runId: ctx.runId, trialId, cellId: ctx.cell.id, ...(ctx.variant ? { variant: ctx.variant.name } : {}), round: ctx.round, order: ctx.order, startedAt: startedAt.toISOString() };
   const { config } = ctx;
   // A custom entry is one process answering requestPath; the reference service runs every service of the workload.
   const order = ctx.referenceService ? startOrder(ctx.workload) : [ctx.workload.services[0]];
@@ -256,8 +298,11 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   const services: RunningService[] = [];
   const onAbort = () => void Promise.all(services.map((s) => s.kill()));
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let sinkTrialOpen = false;
   try {
-    ctx.sink.reset();
+    // A baseline's services send nothing, so no span that arrives during it can be its own.
+    ctx.sink.beginTrial(trialId, { expectsSpans: sendsToSink(ctx.cell) });
+    sinkTrialOpen = true;
     ctx.sink.setTail(ctx.cell.settings.tracing === 'sdk' ? ctx.cell.settings.tail?.config : undefined);
     const peers: Record<string, string> = {};
     // Callees start first, so each caller is handed the addresses of the services it calls.
@@ -265,7 +310,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       const service = await ctx.launch({
         ...(ctx.variantEntry || !ctx.command ? { entry: ctx.variantEntry ?? ctx.entry } : { command: ctx.command }),
         ...(ctx.cwd ? { cwd: ctx.cwd } : {}),
-        env: trialEnv(ctx, shape.name, { ...peers }),
+        env: withTrialResource(trialEnv(ctx, shape.name, { ...peers }), trialId),
         readyPath: config.service.readyPath,
         startupTimeoutMs: config.service.startupTimeoutMs,
         stdoutFile: ctx.stdoutFile,
@@ -287,14 +332,18 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       drained.unshift((await orExit(services, s.request({ tb: 'drain', timeoutMs: config.drainTimeoutMs }, 'drained', config.drainTimeoutMs + PROBE_REPLY_MS))).spans);
     // Traces tail sampling still holds are decided now, as if their wait were over: the trial's spans are all in.
     ctx.sink.flushTail();
+    // The drained spans are counted now: a saturation run's spans are no part of the window's accounting.
+    const afterDrain = readSinkAfterDrain(ctx.sink);
     let maxThroughputRps: number | undefined;
     if (config.load.saturation) {
       const saturation = await orExit(services, ctx.generator.closedLoop({ url: entry.baseUrl + config.service.requestPath, ...config.load.saturation }, ctx.signal));
       maxThroughputRps = saturation.maxThroughputRps;
     }
     const measured = services.map((s, i) => ({ name: serviceNames.get(s)!, report: reports[i].report, spans: drained[i] }));
-    const metrics = metricsOf(ctx, load, measured, maxThroughputRps);
-    const { status, warnings } = checkTrial(metrics, combine(measured).spans, ctx.cell);
+    const metrics = metricsOf(ctx, load, measured, { ...afterDrain, atEnd: ctx.sink.stats() }, maxThroughputRps);
+    ctx.sink.endTrial();
+    sinkTrialOpen = false;
+    const { status, warnings } = checkTrial(metrics, combine(measured).spans, ctx.cell, { sink: config.sink, drainTimeoutMs: config.drainTimeoutMs, trialId, saturationRun: config.load.saturation !== undefined });
     return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings: [...serviceWarnings(services), ...warnings], metrics };
   } catch (error) {
     const stderrTail = error instanceof ServiceError ? error.stderrTail : services.flatMap((s) => s.stderrTail());
@@ -302,6 +351,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     return { ...base, status: 'failed', wallMs: Date.now() - startedAt.getTime(), warnings: serviceWarnings(services), error: message, stderrTail };
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
+    // Closed before the services die: whatever they still send counts as late, reported by the next trial.
+    if (sinkTrialOpen) ctx.sink.endTrial(false);
     await Promise.all(services.map((s) => s.kill()));
   }
 }

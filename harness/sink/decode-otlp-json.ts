@@ -1,6 +1,6 @@
-import type { DecodedSpans } from './decoded-spans.js';
+import { addToPart, type DecodedSpans, type TrialPart } from './decoded-spans.js';
 import type { ReceivedSpan } from './types.js';
-import { isObject, jsonIdToHex, serviceNameOf, toAttributes, toBigInt, type JsonObject } from './values.js';
+import { isObject, jsonIdToHex, serviceNameOf, toAttributes, toBigInt, trialIdOf, type JsonObject } from './values.js';
 
 const SPAN_KIND_NAMES: Record<string, number> = {
   SPAN_KIND_UNSPECIFIED: 0,
@@ -51,15 +51,16 @@ export function decodeOtlpJson(body: Buffer, wantSpans: boolean): DecodedSpans {
   const request: unknown = JSON.parse(body.toString('utf8'));
   if (!isObject(request)) throw new Error('request: expected a JSON object');
   let spanCount = 0;
-  const spans: ReceivedSpan[] = [];
+  const parts: TrialPart[] = [];
   for (const resourceSpans of objectList(request.resourceSpans, 'resourceSpans')) {
     const resource = isObject(resourceSpans.resource) ? resourceSpans.resource : {};
     const serviceName = wantSpans ? serviceNameOf(resource.attributes) : '';
+    const trialId = trialIdOf(resource.attributes);
     for (const scopeSpans of objectList(resourceSpans.scopeSpans, 'scopeSpans')) {
       const scopeSpanList = objectList(scopeSpans.spans, 'spans');
       spanCount += scopeSpanList.length;
-      if (wantSpans) for (const span of scopeSpanList) spans.push(toReceivedSpan(span, serviceName));
+      addToPart(parts, trialId, scopeSpanList.length, wantSpans ? scopeSpanList.map((span) => toReceivedSpan(span, serviceName)) : []);
     }
   }
-  return { spanCount, spans };
+  return { spanCount, parts };
 }

@@ -1,46 +1,56 @@
-import type { DecodedSpans } from './decoded-spans.js';
+import { addToPart, type DecodedSpans, type TrialPart } from './decoded-spans.js';
 import {
   countOnlyRequestType,
   exportTraceServiceRequestType,
   type PbCountOnlyRequest,
   type PbExportTraceServiceRequest,
+  type PbSpan,
 } from './otlp-trace-proto.js';
 import type { ReceivedSpan } from './types.js';
-import { bytesToHex, serviceNameOf, toAttributes, toBigInt } from './values.js';
+import { bytesToHex, serviceNameOf, toAttributes, toBigInt, trialIdOf } from './values.js';
 
-function countSpans(body: Buffer): number {
+function countSpans(body: Buffer): DecodedSpans {
   const request = countOnlyRequestType.decode(body) as unknown as PbCountOnlyRequest;
-  let count = 0;
+  const parts: TrialPart[] = [];
+  let spanCount = 0;
   for (const resourceSpans of request.resourceSpans) {
+    let count = 0;
     for (const scopeSpans of resourceSpans.scopeSpans) count += scopeSpans.spans.length;
+    spanCount += count;
+    addToPart(parts, trialIdOf(resourceSpans.resource?.attributes), count, []);
   }
-  return count;
+  return { spanCount, parts };
 }
 
-/** Decodes an OTLP ExportTraceServiceRequest; with `wantSpans` false it only walks the framing. */
+function toReceivedSpan(span: PbSpan, serviceName: string): ReceivedSpan {
+  return {
+    traceId: bytesToHex(span.traceId),
+    spanId: bytesToHex(span.spanId),
+    parentSpanId: bytesToHex(span.parentSpanId),
+    name: span.name,
+    kind: span.kind,
+    serviceName,
+    statusCode: span.status?.code ?? 0,
+    startTimeUnixNano: toBigInt(span.startTimeUnixNano),
+    endTimeUnixNano: toBigInt(span.endTimeUnixNano),
+    attributes: toAttributes(span.attributes),
+    ...(span.links && span.links.length > 0 ? { links: span.links.map((l) => ({ traceId: bytesToHex(l.traceId), spanId: bytesToHex(l.spanId) })) } : {}),
+  };
+}
+
+/** Decodes an OTLP ExportTraceServiceRequest; with `wantSpans` false it only walks the framing and the resources. */
 export function decodeOtlpProtobuf(body: Buffer, wantSpans: boolean): DecodedSpans {
-  if (!wantSpans) return { spanCount: countSpans(body), spans: [] };
+  if (!wantSpans) return countSpans(body);
   const request = exportTraceServiceRequestType.decode(body) as unknown as PbExportTraceServiceRequest;
-  const spans: ReceivedSpan[] = [];
+  const parts: TrialPart[] = [];
+  let spanCount = 0;
   for (const resourceSpans of request.resourceSpans) {
     const serviceName = serviceNameOf(resourceSpans.resource?.attributes);
+    const trialId = trialIdOf(resourceSpans.resource?.attributes);
     for (const scopeSpans of resourceSpans.scopeSpans) {
-      for (const span of scopeSpans.spans) {
-        spans.push({
-          traceId: bytesToHex(span.traceId),
-          spanId: bytesToHex(span.spanId),
-          parentSpanId: bytesToHex(span.parentSpanId),
-          name: span.name,
-          kind: span.kind,
-          serviceName,
-          statusCode: span.status?.code ?? 0,
-          startTimeUnixNano: toBigInt(span.startTimeUnixNano),
-          endTimeUnixNano: toBigInt(span.endTimeUnixNano),
-          attributes: toAttributes(span.attributes),
-          ...(span.links && span.links.length > 0 ? { links: span.links.map((l) => ({ traceId: bytesToHex(l.traceId), spanId: bytesToHex(l.spanId) })) } : {}),
-        });
-      }
+      spanCount += scopeSpans.spans.length;
+      addToPart(parts, trialId, scopeSpans.spans.length, scopeSpans.spans.map((span) => toReceivedSpan(span, serviceName)));
     }
   }
-  return { spanCount: spans.length, spans };
+  return { spanCount, parts };
 }

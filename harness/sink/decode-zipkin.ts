@@ -1,5 +1,5 @@
-import type { DecodedSpans } from './decoded-spans.js';
-import type { ReceivedSpan } from './types.js';
+import { addToPart, type DecodedSpans, type TrialPart } from './decoded-spans.js';
+import { TRIAL_ID_ATTRIBUTE, type ReceivedSpan } from './types.js';
 import { isObject, type JsonObject } from './values.js';
 
 const ZIPKIN_KINDS: Record<string, number> = { SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 };
@@ -36,9 +36,17 @@ function toReceivedSpan(span: JsonObject): ReceivedSpan {
   };
 }
 
+/** Zipkin v2 has no resource: the OTel Zipkin exporter copies resource attributes into every span's tags, trial id included. */
+function trialIdOfSpan(span: JsonObject): string | null {
+  const value = isObject(span.tags) ? span.tags[TRIAL_ID_ATTRIBUTE] : undefined;
+  return value === undefined || value === null || value === '' ? null : String(value);
+}
+
 /** Decodes a Zipkin v2 JSON span list. */
 export function decodeZipkin(body: Buffer, wantSpans: boolean): DecodedSpans {
   const list: unknown = JSON.parse(body.toString('utf8'));
   if (!Array.isArray(list) || !list.every(isObject)) throw new Error('expected a JSON array of span objects');
-  return { spanCount: list.length, spans: wantSpans ? list.map(toReceivedSpan) : [] };
+  const parts: TrialPart[] = [];
+  for (const span of list) addToPart(parts, trialIdOfSpan(span), 1, wantSpans ? [toReceivedSpan(span)] : []);
+  return { spanCount: list.length, parts };
 }

@@ -1,9 +1,12 @@
-import type { DecodedSpans } from './decoded-spans.js';
-import type { ReceivedSpan, SinkProtocol, SinkStats } from './types.js';
+import type { OwnSpans } from './attribution.js';
+import type { ReceivedSpan, SinkAttributionStats, SinkProtocol, SinkStats } from './types.js';
+
+/** The open trial's own counters; attribution adds the rest of SinkStats. */
+export type LedgerCounts = Omit<SinkStats, keyof SinkAttributionStats>;
 
 const PROTOCOLS: SinkProtocol[] = ['otlp-protobuf', 'otlp-json', 'zipkin'];
 
-export function emptySinkStats(): SinkStats {
+function emptyCounts(): LedgerCounts {
   const byProtocol = {} as SinkStats['byProtocol'];
   for (const protocol of PROTOCOLS) byProtocol[protocol] = { requests: 0, spans: 0, bytes: 0 };
   return {
@@ -17,12 +20,16 @@ export function emptySinkStats(): SinkStats {
   };
 }
 
+export function emptySinkStats(): SinkStats {
+  return { ...emptyCounts(), trialId: null, spansUnattributed: 0, spansPending: 0, spansLate: {}, spansStray: 0, spansUnknownTrial: 0 };
+}
+
 /**
  * The sink's counters and kept spans. Per protocol, `requests` and `bytes` count every
  * arrival and `spans` only accepted spans, so they sum to `spansReceived`.
  */
 export class SpanLedger {
-  private counts = emptySinkStats();
+  private counts = emptyCounts();
   private kept: ReceivedSpan[] = [];
 
   constructor(
@@ -64,13 +71,13 @@ export class SpanLedger {
   }
 
   /** Counts accepted spans; keeps them too unless `keep` is false (tail sampling keeps them later, if at all). */
-  accepted(protocol: SinkProtocol, decoded: DecodedSpans, keep = true): void {
+  accepted(protocol: SinkProtocol, decoded: OwnSpans, keep = true): void {
     this.counts.spansReceived += decoded.spanCount;
     this.counts.byProtocol[protocol].spans += decoded.spanCount;
     if (keep) this.keep(decoded.spans);
   }
 
-  stats(): SinkStats {
+  stats(): LedgerCounts {
     return structuredClone(this.counts);
   }
 
@@ -79,7 +86,7 @@ export class SpanLedger {
   }
 
   reset(): void {
-    this.counts = emptySinkStats();
+    this.counts = emptyCounts();
     this.kept = [];
   }
 }

@@ -103,6 +103,7 @@ message CountOnlyRequest {
 }
 
 message CountOnlyResourceSpans {
+  Resource resource = 1;
   repeated CountOnlyScopeSpans scope_spans = 2;
 }
 
@@ -114,7 +115,7 @@ message CountOnlyScopeSpans {
 const root = protobuf.parse(OTLP_TRACE_PROTO).root;
 
 export const exportTraceServiceRequestType = root.lookupType('tracebench.otlp.ExportTraceServiceRequest');
-/** Reads spans as opaque bytes: counting without decoding them keeps the sink cheap under load. */
+/** Reads spans as opaque bytes (and the resource, for the trial id): counting without decoding them keeps the sink cheap under load. */
 export const countOnlyRequestType = root.lookupType('tracebench.otlp.CountOnlyRequest');
 
 /** protobufjs yields a Long (when `long` is installed) or a number for 64-bit fields. */
@@ -156,5 +157,5 @@ export interface PbExportTraceServiceRequest {
 }
 
 export interface PbCountOnlyRequest {
-  resourceSpans: Array<{ scopeSpans: Array<{ spans: Uint8Array[] }> }>;
+  resourceSpans: Array<{ resource?: { attributes: PbKeyValue[] }; scopeSpans: Array<{ spans: Uint8Array[] }> }>;
 }

@@ -1,7 +1,7 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { decodeOtlpJson } from './decode-otlp-json.js';
 import { decodeOtlpProtobuf } from './decode-otlp-protobuf.js';
 import { decodeZipkin } from './decode-zipkin.js';
+import { TrialAttribution } from './attribution.js';
 import type { DecodedSpans, SpanDecoder } from './decoded-spans.js';
 import { createFaultPolicy } from './fault.js';
 import { SpanLedger, emptySinkStats } from './ledger.js';
@@ -62,8 +62,38 @@ async function startDownSink(): Promise<Sink> {
     tailStats: () => undefined,
     flushTail: () => {},
     setTail: () => {},
+    beginTrial: () => {},
+    endTrial: () => {},
     reset: () => {},
     close: async () => {},
+  };
+}
+
+/**
+ * The `slow` delays, cancellable all at once on close. One timer per request and no AbortSignal listener: a signal
+ * shared by every pending request would pass Node's 10-listener warning with the 11th export in flight.
+ */
+function delays(): { wait(ms: number): Promise<void>; cancelAll(): void } {
+  const cancels = new Set<() => void>();
+  return {
+    wait: (ms) =>
+      ms <= 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const cancel = () => {
+              clearTimeout(timer);
+              cancels.delete(cancel);
+              reject(new Error('sink closed'));
+            };
+            const timer = setTimeout(() => {
+              cancels.delete(cancel);
+              resolve();
+            }, ms);
+            cancels.add(cancel);
+          }),
+    cancelAll: () => {
+      for (const cancel of [...cancels]) cancel();
+    },
   };
 }
 
@@ -73,41 +103,60 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
   if (options.fault.mode === 'down') return startDownSink();
   const keepSpans = options.keepSpans ?? false;
   const ledger = new SpanLedger(keepSpans || options.tail !== undefined, options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS);
+  const attribution = new TrialAttribution();
   const policy = createFaultPolicy(options.fault);
   let tail = options.tail ? new TailStage(options.tail, (spans) => ledger.keep(spans)) : undefined;
   let closed = false;
-  // Aborts pending `slow` delays on close, so no timer outlives the sink.
-  const closing = new AbortController();
+  const pending = delays();
 
   async function handle(arrival: ExportArrival): Promise<ExportAnswer> {
-    ledger.arrived(arrival.protocol, arrival.wireBytes);
-    if (policy.delayMs > 0) await delay(policy.delayMs, undefined, { signal: closing.signal });
     if (arrival.status === 'unreadable') {
+      ledger.arrived(arrival.protocol, arrival.wireBytes);
+      await pending.wait(policy.delayMs);
       ledger.malformed();
       return textAnswer(arrival.httpStatus, arrival.reason);
     }
-    let decoded: DecodedSpans;
+    // Decoded on arrival, so spans held by the `slow` delay are known as pending under the trial they came in.
+    let decoded: DecodedSpans | undefined;
+    let undecodable = '';
     try {
       // Tail sampling needs every span to judge whole traces, even once the kept store is full.
       decoded = DECODERS[arrival.protocol](arrival.body, tail !== undefined || ledger.wantsSpans());
     } catch (error) {
+      undecodable = (error as Error).message;
+    }
+    const token = attribution.arrive(decoded?.parts);
+    if (token.ofThisTrial) ledger.arrived(arrival.protocol, arrival.wireBytes);
+    try {
+      await pending.wait(policy.delayMs);
+    } finally {
+      attribution.settle(token);
+    }
+    if (decoded === undefined) {
       ledger.malformed();
-      return textAnswer(400, `undecodable ${arrival.protocol} body: ${(error as Error).message}`);
+      return textAnswer(400, `undecodable ${arrival.protocol} body: ${undecodable}`);
     }
     const decision = policy.decide();
     if (decision.verdict === 'reject') {
-      ledger.rejected(decoded.spanCount);
+      if (token.ofThisTrial) ledger.rejected(attribution.ownCount(decoded.parts));
       return textAnswer(decision.httpStatus, 'tracebench sink: injected fault');
     }
-    ledger.accepted(arrival.protocol, decoded, tail === undefined);
-    tail?.add(decoded.spans);
+    // Judged after the delay: a trial that ended meanwhile makes its spans late, never the next trial's.
+    const own = attribution.accept(decoded.parts);
+    ledger.accepted(arrival.protocol, own, tail === undefined);
+    tail?.add(own.spans);
     return ACCEPTED[arrival.protocol];
   }
 
+  const resetTrialState = () => {
+    ledger.reset();
+    policy.reset();
+    tail?.reset();
+  };
   const server = await startExportServer(handle);
   return {
     ...urlsOf(server.url),
-    stats: () => ledger.stats(),
+    stats: () => ({ ...ledger.stats(), ...attribution.stats() }),
     spans: () => ledger.spans(),
     tailStats: () => tail?.stats(),
     flushTail: () => tail?.flush(),
@@ -117,14 +166,18 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       tail = config && !closed ? new TailStage(config, (spans) => ledger.keep(spans)) : undefined;
       ledger.setKeepSpans(keepSpans || tail !== undefined);
     },
+    beginTrial: (trialId, trialOptions) => {
+      attribution.begin(trialId, trialOptions);
+      resetTrialState();
+    },
+    endTrial: (lateReported) => attribution.end(lateReported),
     reset: () => {
-      ledger.reset();
-      policy.reset();
-      tail?.reset();
+      attribution.resetOwn();
+      resetTrialState();
     },
     close: async () => {
       closed = true;
-      closing.abort();
+      pending.cancelAll();
       tail?.close();
       await server.close();
     },

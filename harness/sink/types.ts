@@ -22,16 +22,46 @@ export interface ReceivedSpan {
   links?: { traceId: string; spanId: string }[];
 }
 
+/**
+ * The resource attribute that names the trial a service process belongs to; the harness sets it through
+ * OTEL_RESOURCE_ATTRIBUTES, and the sink attributes each span by it (for Zipkin, by the span tag the exporter copies it to).
+ */
+export const TRIAL_ID_ATTRIBUTE = 'tracebench.trial.id';
+
+export interface TrialOptions {
+  /**
+   * False for a trial whose services send the sink nothing (a baseline, or exporter none/console): spans with no trial id
+   * are then another trial's, never its own. @default true
+   */
+  expectsSpans?: boolean;
+}
+
+/** Whose the spans were, by trial id: the open trial's, or late, stray or unknown and never counted as its own. */
+export interface SinkAttributionStats {
+  /** The open trial (beginTrial); null before the first trial (every span counts) and between trials. */
+  trialId: string | null;
+  /** Of spansReceived, spans with no trial id in a trial that sends spans: assumed its own, not known to be. */
+  spansUnattributed: number;
+  /** The open trial's spans that arrived and still wait behind the `slow` delay: not counted yet, they land late. */
+  spansPending: number;
+  /** Accepted spans of earlier trials, by trial id, that arrived after their trial's accounting closed. */
+  spansLate: Record<string, number>;
+  /** Accepted spans with no trial id while no trial that sends spans was open (a baseline): late spans of an unknown trial. */
+  spansStray: number;
+  /** Accepted spans whose trial id this sink never began (a service left running by another run?). */
+  spansUnknownTrial: number;
+}
+
 export type SinkProtocol = 'otlp-protobuf' | 'otlp-json' | 'zipkin';
 
-export interface SinkStats {
-  /** Export requests that arrived, whatever the answer. */
+export interface SinkStats extends SinkAttributionStats {
+  /** Export requests that arrived during the open trial, whatever the answer, except those carrying only other trials' spans. */
   requests: number;
   /** Requests answered with an error status by the `error` fault mode. */
   rejectedRequests: number;
   /** Requests that could not be decoded (answered 400). */
   malformedRequests: number;
-  /** Spans decoded from requests that were accepted (2xx); the count to match against `exported`. */
+  /** The open trial's spans (own id, or none in a trial that sends spans) from accepted (2xx) requests; the count to match against `exported`. */
   spansReceived: number;
   /** Spans in requests the fault mode rejected. */
   spansRejected: number;
@@ -69,7 +99,18 @@ export interface Sink {
   flushTail(): void;
   /** Replaces the tail sampling config (undefined: none), dropping its buffered traces and stats; for between trials. */
   setTail(tail: TailSamplingConfig | undefined): void;
-  /** Zero the counters and drop kept spans and tail state, timers included (between trials). */
+  /**
+   * Opens a trial: zeroes the counters, drops kept spans and tail state, and from now on counts only spans carrying
+   * `trialId` (or none, when the trial sends spans) as received; other trials' spans are tallied as late.
+   * Throws a RangeError for an id used before.
+   */
+  beginTrial(trialId: string, options?: TrialOptions): void;
+  /**
+   * Closes the open trial: its spans count as late from now on. The late tallies restart unless `lateReported` is
+   * false (a failed trial has no record to report them), in which case the next trial reports them. @default true
+   */
+  endTrial(lateReported?: boolean): void;
+  /** Zero the counters and drop kept spans and tail state, timers included; the open trial stays open. */
   reset(): void;
   close(): Promise<void>;
 }

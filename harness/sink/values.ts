@@ -1,4 +1,5 @@
 import type { Int64Like } from './otlp-trace-proto.js';
+import { TRIAL_ID_ATTRIBUTE } from './types.js';
 
 export type AttributeValue = string | number | boolean;
 
@@ -88,9 +89,18 @@ export function toAttributes(keyValues: unknown): Record<string, AttributeValue>
   return attributesFromKeyValues(keyValues, toAttributeValue);
 }
 
-/** Finds `service.name` without converting every resource attribute. */
+/** Finds one attribute's value as a string without converting every resource attribute; undefined when absent. */
+export function stringAttributeOf(keyValues: unknown, key: string): string | undefined {
+  if (!Array.isArray(keyValues)) return undefined;
+  const entry = (keyValues as KeyValueLike[]).find((keyValue) => keyValue?.key === key);
+  return entry ? String(toAttributeValue(entry.value)) : undefined;
+}
+
 export function serviceNameOf(keyValues: unknown): string {
-  if (!Array.isArray(keyValues)) return '';
-  const entry = (keyValues as KeyValueLike[]).find((keyValue) => keyValue?.key === 'service.name');
-  return entry ? String(toAttributeValue(entry.value)) : '';
+  return stringAttributeOf(keyValues, 'service.name') ?? '';
+}
+
+/** The trial a resource's spans belong to: its `tracebench.trial.id` attribute; null when absent or empty. */
+export function trialIdOf(keyValues: unknown): string | null {
+  return stringAttributeOf(keyValues, TRIAL_ID_ATTRIBUTE) || null;
 }

@@ -213,6 +213,26 @@ function processorFrom(env: Env, exporter: SpanExporter, meterProvider: MeterPro
   return { processor: new BatchSpanProcessor(exporter, config), batch: true };
 }
 
+/**
+ * OTEL_RESOURCE_ATTRIBUTES as the OTel spec writes it: `key=value` pairs separated by commas, `,` and `=` inside
+ * percent-encoded. The harness puts the trial id there; a malformed value fails setup rather than losing it silently.
+ */
+export function resourceAttributesFrom(env: Env): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const entry of (env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',')) {
+    if (entry.trim() === '') continue;
+    const pair = entry.split('=');
+    const key = pair[0].trim();
+    if (pair.length !== 2 || key === '') throw new TracingSetupError(`OTEL_RESOURCE_ATTRIBUTES: '${entry.slice(0, 80)}' is not key=value (percent-encode ',' and '=' inside keys and values)`);
+    try {
+      attributes[decodeURIComponent(key)] = decodeURIComponent(pair[1].trim());
+    } catch {
+      throw new TracingSetupError(`OTEL_RESOURCE_ATTRIBUTES: '${entry.slice(0, 80)}' has a malformed percent-encoding`);
+    }
+  }
+  return attributes;
+}
+
 /** Sets up tracing from the cell's environment only, registers it globally, and exposes counters to the probe. */
 export async function setupTracing(env: Env, serviceName: string): Promise<TracingHandle> {
   const counters: SpanCounters = { started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, inFlight: 0, failureReasons: {} };
@@ -222,7 +242,8 @@ export async function setupTracing(env: Env, serviceName: string): Promise<Traci
   const { processor, batch } = processorFrom(env, exporter, meterProvider);
   const extraCpuUsPerSpan = Number(env.TRACEBENCH_TEST_SPAN_COST_US ?? 0);
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    // The workload's service name wins over one in OTEL_RESOURCE_ATTRIBUTES: the sink groups spans by it.
+    resource: resourceFromAttributes({ ...resourceAttributesFrom(env), 'service.name': serviceName }),
     sampler: new CountingSampler(samplerFrom(env), counters),
     spanProcessors: [new CountingProcessor(processor, counters, extraCpuUsPerSpan)],
   });
