@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { gateFails, judgeUpper, mergeVerdicts, roundsToSettle } from '../../harness/budget/judge.js';
 import type { Verdicts } from '../../harness/budget/types.js';
 
-const set = (pass: number, fail: number, inconclusive: number, notes: string[] = []): Verdicts => ({ checks: [], counts: { pass, fail, inconclusive }, notes });
+const set = (pass: number, fail: number, inconclusive: number, notes: string[] = []): Verdicts => ({ checks: [], counts: { pass, fail, inconclusive, error: 0 }, notes });
 
 describe('three-valued judgement of an upper bound', () => {
   it('pass when the whole interval is within the limit', () => {

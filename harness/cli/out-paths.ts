@@ -1,0 +1,59 @@
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from './errors.js';
+
+/** The path with every existing part's symlinks resolved, so two spellings of one file compare equal even before it exists. */
+export function canonicalPath(path: string): string {
+  const full = resolve(path);
+  try {
+    return realpathSync(full);
+  } catch {
+    const parent = dirname(full);
+    return parent === full ? full : join(canonicalPath(parent), basename(full));
+  }
+}
+
+export interface PathRole {
+  /** How the message names it: `--out`, `HEAD`, `--summary`. */
+  name: string;
+  path: string;
+}
+
+/** Exit 2 before anything is written when an output would replace an input, or two outputs are the same file. */
+export function refuseOverwrites(outputs: readonly PathRole[], inputs: readonly PathRole[]): void {
+  const seen = new Map<string, string>();
+  for (const input of inputs) seen.set(canonicalPath(input.path), `the input ${input.name}`);
+  for (const output of outputs) {
+    const path = canonicalPath(output.path);
+    const clash = seen.get(path);
+    if (clash) throw new UsageError(`${output.name} ${output.path}: that is ${clash}; writing there would destroy it, so pick another file`);
+    seen.set(path, `the output ${output.name}`);
+  }
+}
+
+/** An output file's folder, created when missing; exit 2 when the path is a folder or its folder cannot be made. */
+export function prepareOutputFile(name: string, path: string): string {
+  const file = resolve(path);
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${name} ${path}: is a folder; give a file name, e.g. ${join(path, 'report.html')}`);
+  makeFolder(name, path, dirname(file));
+  return file;
+}
+
+/** An output folder, created when missing; exit 2 when the path (or a part of it) is an existing file. */
+export function prepareOutputDir(name: string, path: string): string {
+  const dir = resolve(path);
+  const found = statSync(dir, { throwIfNoEntry: false });
+  if (found && !found.isDirectory()) throw new UsageError(`${name} ${path}: is an existing file, but ${name} takes a folder (it receives one sub-folder per run); pick a folder`);
+  makeFolder(name, path, dir);
+  return dir;
+}
+
+function makeFolder(name: string, given: string, dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+    throw new UsageError(`${name} ${given}: cannot create the folder ${dir} (${why})`);
+  }
+}
