@@ -60,6 +60,6 @@ describe('the gate', () => {
     const a: Verdicts = { ...set(0, 0, 0, ['x']), checks: [] };
     const merged = mergeVerdicts(a, { ...set(0, 0, 0, ['x', 'y']) });
     assert.deepEqual(merged.notes, ['x', 'y']);
-    assert.deepEqual(merged.counts, { pass: 0, fail: 0, inconclusive: 0 });
+    assert.deepEqual(merged.counts, { pass: 0, fail: 0, inconclusive: 0, error: 0 });
   });
 });
