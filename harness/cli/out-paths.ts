@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -10,6 +10,15 @@ export function canonicalPath(path: string): string {
   } catch {
     const parent = dirname(full);
     return parent === full ? full : join(canonicalPath(parent), basename(full));
+  }
+}
+
+/** stat, or undefined when there is nothing there, including when a part of the path is a file (ENOTDIR). */
+export function statIfAny(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 
@@ -34,7 +43,7 @@ export function refuseOverwrites(outputs: readonly PathRole[], inputs: readonly 
 /** An output file's folder, created when missing; exit 2 when the path is a folder or its folder cannot be made. */
 export function prepareOutputFile(name: string, path: string): string {
   const file = resolve(path);
-  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${name} ${path}: is a folder; give a file name, e.g. ${join(path, 'report.html')}`);
+  if (statIfAny(file)?.isDirectory()) throw new UsageError(`${name} ${path}: is a folder; give a file name, e.g. ${join(path, 'report.html')}`);
   makeFolder(name, path, dirname(file));
   return file;
 }
@@ -42,7 +51,7 @@ export function prepareOutputFile(name: string, path: string): string {
 /** An output folder, created when missing; exit 2 when the path (or a part of it) is an existing file. */
 export function prepareOutputDir(name: string, path: string): string {
   const dir = resolve(path);
-  const found = statSync(dir, { throwIfNoEntry: false });
+  const found = statIfAny(dir);
   if (found && !found.isDirectory()) throw new UsageError(`${name} ${path}: is an existing file, but ${name} takes a folder (it receives one sub-folder per run); pick a folder`);
   makeFolder(name, path, dir);
   return dir;

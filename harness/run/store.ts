@@ -25,7 +25,12 @@ export class ResultsStore {
 
   constructor(readonly dir: string) {
     const parent = dirname(dir);
-    const found = statSync(parent, { throwIfNoEntry: false });
+    let found: ReturnType<typeof statSync> | undefined;
+    try {
+      found = statSync(parent, { throwIfNoEntry: false });
+    } catch {
+      // A part of the path is a file: mkdirSync below says so.
+    }
     if (found && !found.isDirectory()) throw new UsageError(`--out ${parent}: is an existing file, but --out takes a folder (it receives one sub-folder per run); pick a folder`);
     try {
       mkdirSync(dir, { recursive: true });

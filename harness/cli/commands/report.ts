@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Results } from '../../measure/types.js';
@@ -6,14 +6,14 @@ import { judgeRun, viewFilesIn, writeViews } from '../../report/views.js';
 import { rebuildResults, ResultsStore, RUN_HEADER_FILE } from '../../run/store.js';
 import { RunError, UsageError } from '../errors.js';
 import { percentFlag } from '../flags.js';
-import { prepareOutputFile, refuseOverwrites, type PathRole } from '../out-paths.js';
+import { prepareOutputFile, refuseOverwrites, statIfAny, type PathRole } from '../out-paths.js';
 import { readResults, resultsIssues } from '../read-results.js';
 import { DEFAULT_THRESHOLD } from './run.js';
 
 /** RESULTS.json as given, or DIR/results.json for a run's (or a micro run's) folder. */
 function resultsFile(path: string): string {
   const file = resolve(path);
-  return statSync(file, { throwIfNoEntry: false })?.isDirectory() ? join(file, 'results.json') : file;
+  return statIfAny(file)?.isDirectory() ? join(file, 'results.json') : file;
 }
 
 /** A killed run's folder: results.json absent, its per-trial log and header present. */
