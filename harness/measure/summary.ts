@@ -92,7 +92,7 @@ const SINK_EXPORTERS: readonly string[] = ['otlp-http-protobuf', 'otlp-http-json
  * A traced cell whose measured trials saw no span at all (none started, none reached the sink): the service most likely
  * has no SDK (a custom `service.entry` that never sets one up), so its "overhead" measures nothing. Undefined otherwise.
  */
-export function uninstrumentedWarning(cell: Pick<CellResult, 'id' | 'settings' | 'trials'>): string | undefined {
+export function uninstrumentedWarning(cell: Pick<CellResult, 'settings' | 'trials'>): string | undefined {
   if (cell.settings.tracing !== 'sdk' || cell.settings.recordOnly) return undefined;
   const measured = cell.trials.flatMap((t) => (t.status === 'failed' ? [] : [t.metrics.spans]));
   if (measured.length === 0) return undefined;
@@ -101,5 +101,5 @@ export function uninstrumentedWarning(cell: Pick<CellResult, 'id' | 'settings' |
   // With an exporter that never reaches the sink, only a known 0 started spans says anything.
   const reachesSink = cell.settings.exporter !== null && SINK_EXPORTERS.includes(cell.settings.exporter);
   if (!reachesSink && !measured.some((s) => s.started === 0)) return undefined;
-  return `the service may not be instrumented: ${reachesSink ? '0 spans reached the sink' : '0 spans were started'} in ${plural(measured.length, 'trial')} of a traced cell (${cell.id}), so its overhead measures no tracing; set up the OpenTelemetry SDK in service.entry (or use the reference service)`;
+  return `the service may not be instrumented: ${reachesSink ? '0 spans reached the sink' : '0 spans were started'} in ${plural(measured.length, 'trial')} of a traced cell, so its overhead measures no tracing; set up the OpenTelemetry SDK in service.entry (or use the reference service)`;
 }

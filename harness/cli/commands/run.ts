@@ -69,7 +69,7 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stdout.write(consoleTable(results) + '\n');
     for (const cell of results.cells) {
       const warning = uninstrumentedWarning(cell);
-      if (warning) process.stdout.write(`warning: ${warning}\n`);
+      if (warning) process.stdout.write(`warning: ${cell.id}${cell.variant ? ` [${cell.variant}]` : ''}: ${warning}\n`);
     }
     const byService = serviceTable(results);
     if (byService) process.stdout.write(byService + '\n');
