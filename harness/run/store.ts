@@ -131,7 +131,8 @@ export function rebuildResults(dir: string): { results: Results; skippedLines: n
     }
   }
   const last = trials.at(-1);
-  const finishedAt = last ? new Date(Date.parse(last.startedAt) + last.wallMs).toISOString() : header.startedAt;
+  const lastEnd = last ? Date.parse(last.startedAt) + last.wallMs : Number.NaN;
+  const finishedAt = Number.isFinite(lastEnd) ? new Date(lastEnd).toISOString() : header.startedAt;
   const interrupted = { trialsFinished: trials.length, trialsPlanned: header.trialsPlanned, rebuiltFrom: 'results.jsonl' as const };
   return { results: assembleResults(header, trials, 'interrupted', finishedAt, { interrupted }), skippedLines };
 }

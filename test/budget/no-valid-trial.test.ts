@@ -51,6 +51,25 @@ describe('a cell with no valid trial', () => {
     assert.equal(noValidTrialReason([]), undefined, 'a cell that has not run yet is not an error');
   });
 
+  it('whatever made the trials invalid: a saturated rate, or every request failing with HTTP errors', () => {
+    const saturated = fixtureResults();
+    const cell = saturated.cells.find((c) => c.id === TRACED)!;
+    cell.trials = cell.trials.map((t): TrialRecord =>
+      t.status === 'failed' ? t : { ...t, status: 'invalid', warnings: ['achieved 412 of 500 req/s (82.4%): the service is saturated at this rate, so overhead shows as lost throughput; lower load.rateRps'] },
+    );
+    const budgetsAtMax = budgets({ cpuUsPerRequest: '+50%' });
+    const check = evaluateBudgets(analyse(saturated, { seed: 1 }), saturated, budgetsAtMax).checks.find((c) => c.cellId === TRACED)!;
+    assert.equal(check.verdict, 'error');
+    assert.match(check.message, /no valid trial: 3 of 3 trials invalid \(achieved 412 of 500 req\/s/);
+    const failing = fixtureResults();
+    const other = failing.cells.find((c) => c.id === TRACED)!;
+    other.trials = other.trials.map((t): TrialRecord =>
+      t.status === 'failed' ? t : { ...t, status: 'invalid', metrics: { ...t.metrics, load: { ...t.metrics.load, sent: 1500, ok: 0, httpErrors: 1500 } }, warnings: ['1500 of 1500 requests failed (1500 HTTP errors, 0 socket errors, 0 timeouts)'] },
+    );
+    assert.match(noValidTrialReason(other.trials)!, /^no valid trial: 3 of 3 trials invalid \(HTTP errors: 4500 of 4500 requests; 1500 of 1500 requests failed/);
+    assert.equal(gateErrors(judgeRun(failing, { threshold: 0.05 }).verdicts), true);
+  });
+
   it('an absolute budget on it is an error, not inconclusive, and the gate reports an error', () => {
     const results = neverAnswered(fixtureResults(), TRACED);
     const verdicts = evaluateBudgets(analyse(results, { seed: 1 }), results, budgets({ 'latencyUs.p99': '< 5ms' }));

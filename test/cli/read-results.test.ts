@@ -10,6 +10,9 @@ import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
 import { tempDir } from '../helpers/cli.js';
 import { fixtureResults } from '../report/fixtures/html-fixtures.js';
 import { studyResults } from '../report/fixtures/sampling-fixtures.js';
+import { layeredResults } from '../report/fixtures/attribution-fixtures.js';
+import { microFixture } from '../report/fixtures/micro-fixtures.js';
+import { microResultsDocument } from '../../harness/micro/document.js';
 
 /** results.json written by a real `tracebench run` (2 rounds, baseline and one traced cell, budgets). */
 const REAL = fileURLToPath(new URL('../../../test/data/results/real-run.results.json', import.meta.url));
@@ -32,6 +35,8 @@ describe('the results reader', () => {
     assert.deepEqual(resultsIssues(real()), []);
     assert.deepEqual(resultsIssues(JSON.parse(JSON.stringify(fixtureResults()))), []);
     assert.deepEqual(resultsIssues(JSON.parse(JSON.stringify(studyResults()))), []);
+    assert.deepEqual(resultsIssues(JSON.parse(JSON.stringify({ ...layeredResults(), micro: microFixture() }))), []);
+    assert.deepEqual(resultsIssues(JSON.parse(JSON.stringify(microResultsDocument({ ...microFixture(), kind: 'micro', environment: real().environment }, 'micro-run')))), []);
     assert.equal(readResults(REAL).cells.length, 2);
   });
 
