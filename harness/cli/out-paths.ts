@@ -48,12 +48,20 @@ export function prepareOutputFile(name: string, path: string): string {
   return file;
 }
 
-/** An output folder, created when missing; exit 2 when the path (or a part of it) is an existing file. */
-export function prepareOutputDir(name: string, path: string): string {
+/**
+ * An output folder, checked before anything starts: exit 2 when the path, or the nearest part of it that exists, is a
+ * file. Created only with `create` (a run creates it when its first result is written, so a config error leaves none).
+ */
+export function prepareOutputDir(name: string, path: string, options: { create?: boolean } = {}): string {
   const dir = resolve(path);
   const found = statIfAny(dir);
   if (found && !found.isDirectory()) throw new UsageError(`${name} ${path}: is an existing file, but ${name} takes a folder (it receives one sub-folder per run); pick a folder`);
-  makeFolder(name, path, dir);
+  if (!found) {
+    let above = dirname(dir);
+    while (!statIfAny(above) && dirname(above) !== above) above = dirname(above);
+    if (statIfAny(above)?.isDirectory() === false) throw new UsageError(`${name} ${path}: cannot create the folder ${dir} (a part of the path, ${above}, is a file, not a folder)`);
+  }
+  if (options.create) makeFolder(name, path, dir);
   return dir;
 }
 
