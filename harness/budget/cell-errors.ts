@@ -41,7 +41,7 @@ export function cellErrorChecks(results: Results): Verdicts {
         measured: { estimate: Number.NaN, low: Number.NaN, high: Number.NaN, unit: '%', level: Number.NaN },
         of: 'value',
         limit: { text: '≥ 1 valid trial', value: 1 },
-        judgedOn: 'rounds',
+        judgedOn: 'interval',
         message: `${reason}.`,
       } satisfies Check,
     ];

@@ -171,7 +171,9 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
   w.add('');
   // The why first: a cell with nothing valid to judge explains every error check below it.
   if (errors.length > 0) {
-    const reasons = [...new Set(errors.map((c) => `${cellName(c.cellId, c.variant)}: ${escapeMarkdown(c.message)}`))];
+    // A cell's own error explains the checks on it and against it; without one (compare), each error says its reason.
+    const cells = errors.filter((c) => c.kind === 'cell');
+    const reasons = [...new Set((cells.length > 0 ? cells : errors).map((c) => `${cellName(c.cellId, c.variant)}: ${escapeMarkdown(c.message)}`))];
     for (const reason of reasons) if (!w.add(`- 🛑 ${reason}`)) break;
     w.add('');
   }
