@@ -82,13 +82,13 @@ export function newRunId(configName: string, now = new Date()): string {
 }
 
 /** The results of a run given its header and trials: one entry per cell (and variant), each with its trials and summary. */
-export function assembleResults(header: RunHeader, trials: readonly TrialRecord[], status: Results['status'], finishedAt: string, extra: Partial<Results> = {}): Results {
+export function assembleResults(header: RunHeader, trials: readonly TrialRecord[], status: Results['status'], finishedAt: string, extra: Pick<Results, 'interrupted' | 'micro'> = {}): Results {
   const variants = (header.config.variants?.map((v) => v.name) ?? [undefined]) as (string | undefined)[];
   return {
     schemaVersion: header.schemaVersion,
     runId: header.runId,
     status,
-    ...extra,
+    ...(extra.interrupted ? { interrupted: extra.interrupted } : {}),
     startedAt: header.startedAt,
     finishedAt,
     configFile: header.configFile,
@@ -96,6 +96,7 @@ export function assembleResults(header: RunHeader, trials: readonly TrialRecord[
     seed: header.seed,
     environment: header.environment,
     notes: header.notes,
+    ...(extra.micro ? { micro: extra.micro } : {}),
     cells: header.cells.flatMap((cell) =>
       variants.map((variant) => {
         const own = trials.filter((t) => t.cellId === cell.id && t.variant === variant);

@@ -120,6 +120,8 @@ describe('tracebench run, end to end', () => {
     assert.equal(results.status, 'interrupted');
     const trials = results.cells.flatMap((c: { trials: unknown[] }) => c.trials);
     assert.ok(trials.length >= 1 && trials.length < 15, `${trials.length} trials recorded`);
+    assert.deepEqual(results.interrupted, { trialsFinished: trials.length, trialsPlanned: 15 });
+    assert.match(readFileSync(join(out, 'latest', 'summary.md'), 'utf8').split('\n')[0], new RegExp(`run interrupted after ${trials.length} of 15 trials`));
     assert.deepEqual(processesWithMarker(marker), []);
   });
 
