@@ -4,7 +4,8 @@ import { unpairedDifference, unpairedRatio } from '../stats/interval.js';
 import { appliesTo, isCount } from '../stats/metrics.js';
 import type { Analysis, Estimate, MetricName } from '../stats/types.js';
 import { fewRoundsNote } from './evaluate.js';
-import { intervalCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
+import { noValidReasons, type NoValidReason } from './cell-errors.js';
+import { errorCheck, intervalCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
 import type { Check, Verdicts } from './types.js';
 
 /**
@@ -31,7 +32,11 @@ const key = (cellId: string, variant?: string) => (variant === undefined ? cellI
  * One regression-style check: relative change against `threshold` for measures, absolute change against 0 for counts
  * (no more spans lost than the base). Lower is better for every metric we judge.
  */
-function changeCheck(subject: Subject, metric: MetricName, relative: Estimate | null, absolute: Estimate | null, threshold: number, roundsHad: number): Check {
+function changeCheck(subject: Subject, metric: MetricName, relative: Estimate | null, absolute: Estimate | null, threshold: number, roundsHad: number, noValid?: string): Check {
+  if (noValid) {
+    const limit = isCount(metric) ? { text: '+0', value: 0 } : { text: `+${+(threshold * 100).toFixed(4)}%`, value: threshold * 100 };
+    return errorCheck(subject, isCount(metric) ? 'spans' : '%', 'change', limit, noValid);
+  }
   if (isCount(metric)) {
     const limit = { text: '+0', value: 0, strict: false };
     if (!absolute) return unmeasuredCheck(subject, 'spans', 'change', limit, `only ${roundsHad} usable round${roundsHad === 1 ? '' : 's'}; an interval needs at least 2, run 3 or more.`, 3);
@@ -90,10 +95,14 @@ export function compareResults(base: Results, head: Results, options: CompareOpt
   if (onlyBase.length > 0) notes.push(`only in base, not compared: ${onlyBase.join(', ')}.`);
   if (onlyHead.length > 0) notes.push(`only in head, not compared: ${onlyHead.join(', ')}.`);
 
+  const [baseNoValid, headNoValid] = [noValidReasons(base), noValidReasons(head)];
   let fewest = Number.POSITIVE_INFINITY;
   for (const [k, headGroup] of headGroups) {
     const baseGroup = baseGroups.get(k);
     if (!baseGroup) continue;
+    const headReason = headNoValid(headGroup.cellId, headGroup.variant);
+    const baseReason = baseNoValid(baseGroup.cellId, baseGroup.variant);
+    const noValid = headReason ? `head has ${headReason}.` : baseReason ? `base has ${baseReason}.` : undefined;
     for (const metric of metrics) {
       if (!appliesTo(metric, headGroup.settings)) continue;
       const b = roundValues(baseGroup, metric).map((v) => v.value);
@@ -107,7 +116,7 @@ export function compareResults(base: Results, head: Results, options: CompareOpt
         metric,
         noun: 'change from base',
       };
-      checks.push(changeCheck(subject, metric, unpairedRatio(b, h, level), unpairedDifference(b, h, level), options.threshold, Math.min(b.length, h.length)));
+      checks.push(changeCheck(subject, metric, unpairedRatio(b, h, level), unpairedDifference(b, h, level), options.threshold, Math.min(b.length, h.length), noValid));
     }
   }
   const few = Number.isFinite(fewest) ? fewRoundsNote(fewest, level) : undefined;
@@ -119,13 +128,16 @@ export function compareResults(base: Results, head: Results, options: CompareOpt
  * Same-run A/B: for each cell, every head variant against the base variant, paired by round (the analysis' overhead).
  * The recommended gate: both sides share the machine, the rounds and the drift.
  */
-export function compareVariants(analysis: Analysis, options: { threshold: number; metrics?: readonly MetricName[] }): Verdicts {
+export function compareVariants(analysis: Analysis, options: { threshold: number; metrics?: readonly MetricName[]; noValid?: NoValidReason }): Verdicts {
   const metrics = options.metrics ?? GATE_METRICS;
   const base = analysis.referenceVariant;
   if (base === undefined) return verdictsOf([], ['this run has no variants: nothing to compare as A/B; list variants in the config.']);
   const checks: Check[] = [];
   for (const cell of analysis.cells) {
     if (cell.variant === undefined || cell.variant === base) continue;
+    const headReason = options.noValid?.(cell.cellId, cell.variant);
+    const baseReason = options.noValid?.(cell.cellId, base);
+    const noValid = headReason ? `${cell.variant} has ${headReason}.` : baseReason ? `the base variant ${base} has ${baseReason}.` : undefined;
     for (const metric of metrics) {
       const m = cell.metrics[metric];
       if (!m) continue;
@@ -137,7 +149,7 @@ export function compareVariants(analysis: Analysis, options: { threshold: number
         metric,
         noun: `change from ${base}`,
       };
-      checks.push(changeCheck(subject, metric, m.overhead?.relative ?? null, m.overhead?.absolute ?? null, options.threshold, m.overhead?.pairedRounds ?? 0));
+      checks.push(changeCheck(subject, metric, m.overhead?.relative ?? null, m.overhead?.absolute ?? null, options.threshold, m.overhead?.pairedRounds ?? 0, noValid));
     }
   }
   const notes: string[] = [];

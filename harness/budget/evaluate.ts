@@ -3,7 +3,8 @@ import type { CellSettings } from '../plan/types.js';
 import { tCritical } from '../stats/interval.js';
 import { isCount, isMetricName, METRICS } from '../stats/metrics.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../stats/types.js';
-import { intervalCheck, roundsCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
+import { noValidReasons, type NoValidReason } from './cell-errors.js';
+import { errorCheck, intervalCheck, roundsCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
 import type { Budget, BudgetWhere, Check, Limit, Verdicts } from './types.js';
 
 /** `always_on~*` → /^always_on~.*$/; everything but `*` is literal. */
@@ -35,13 +36,18 @@ export function whereText(where: BudgetWhere): string {
   return parts.length ? `where ${parts.join(', ')}` : 'for every cell';
 }
 
-/** One limit on one cell; null when it does not apply (the metric means nothing there, or a relative limit on the reference). */
-function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | undefined, metric: MetricName, limit: Limit): Check | null {
+/**
+ * One limit on one cell; null when it does not apply (the metric means nothing there, or a relative limit on the
+ * reference). `error` when the cell, or the reference a change is measured against, has no valid trial.
+ */
+function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | undefined, metric: MetricName, limit: Limit, noValid: NoValidReason): Check | null {
   if (!m) return null;
   const unit = METRICS[metric].unit;
   const values = m.values.map((v) => v.value);
+  const own = noValid(cell.cellId, cell.variant);
   if (limit.kind === 'absolute') {
     const spec = { text: limit.text, value: limit.value, strict: limit.strict };
+    if (own) return errorCheck(subject, unit, 'value', spec, `${own}.`);
     if (values.length === 0) return unmeasuredCheck(subject, unit, 'value', spec, 'no ok trial was measured in this cell.');
     // Counts are facts of each round, and with no spread an interval adds nothing: hold every round to the limit.
     if (isCount(metric) || (values.length >= 2 && values.every((v) => v === values[0]))) return roundsCheck(subject, values, unit, 'value', spec);
@@ -53,6 +59,9 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
   const spec = { text: limit.text, value: relative ? limit.value * 100 : limit.value, strict: limit.strict };
   const reportUnit = relative ? ('%' as const) : unit;
   const named = { ...subject, noun: `overhead over ${referenceName(cell)}` };
+  if (own) return errorCheck(named, reportUnit, 'change', spec, `${own}.`);
+  const reference = noValid(cell.referenceCellId, cell.referenceVariant);
+  if (reference) return errorCheck(named, reportUnit, 'change', spec, `its reference ${referenceName(cell)} has ${reference}.`);
   if (!m.overhead) {
     return unmeasuredCheck(named, reportUnit, 'change', spec, `fewer than 2 rounds could be paired with ${referenceName(cell)}; an interval needs at least 2, run 3 or more.`, 3);
   }
@@ -79,6 +88,7 @@ export function evaluateBudgets(analysis: Analysis, results: Results, budgets: r
   const settings = new Map<string, CellResult['settings']>(results.cells.map((c) => [c.id, c.settings]));
   const checks: Check[] = [];
   const notes: string[] = [];
+  const noValid = noValidReasons(results);
   budgets.forEach((budget, index) => {
     // micro.nsPerOp limits are the micro stage's (evaluateMicroBudgets); a budget of only those scopes no cell.
     const limits = Object.entries(budget.limits).filter(([metric]) => isMetricName(metric)) as [MetricName, Limit][];
@@ -95,7 +105,7 @@ export function evaluateBudgets(analysis: Analysis, results: Results, budgets: r
           metric,
           noun: '',
         };
-        const check = checkLimit(subject, cell, cell.metrics[metric], metric, limit);
+        const check = checkLimit(subject, cell, cell.metrics[metric], metric, limit, noValid);
         if (check) checks.push(check);
       }
     }

@@ -30,7 +30,7 @@ export function roundsToSettle(estimate: Estimate, limit: number, toBasis: (x: n
 }
 
 export function tally(checks: readonly Check[]): Record<Verdict, number> {
-  const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0 };
+  const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0, error: 0 };
   for (const c of checks) counts[c.verdict]++;
   return counts;
 }
@@ -45,6 +45,11 @@ export function mergeVerdicts(...sets: Verdicts[]): Verdicts {
     sets.flatMap((v) => v.checks),
     [...new Set(sets.flatMap((v) => v.notes))],
   );
+}
+
+/** True when a check could not be judged because nothing valid was measured: the run failed (exit 3), whatever else passed. */
+export function gateErrors(verdicts: Verdicts): boolean {
+  return verdicts.counts.error > 0;
 }
 
 /** True when the verdicts should fail the job (exit 1): any fail, or with `strict` any inconclusive too. */
@@ -155,4 +160,9 @@ export function unmeasuredCheck(subject: Subject, unit: Unit | '%', of: Check['o
     message: `${phrase(subject)}: ${reason}`,
     ...(rounds !== undefined ? { roundsToSettle: rounds } : {}),
   };
+}
+
+/** A check that cannot be judged because no valid trial was measured (here, or in the reference): error, with the reason. */
+export function errorCheck(subject: Subject, unit: Unit | '%', of: Check['of'], limit: { text: string; value: number }, reason: string): Check {
+  return { ...unmeasuredCheck(subject, unit, of, limit, reason), verdict: 'error' };
 }

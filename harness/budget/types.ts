@@ -11,13 +11,17 @@ export type CoverageMetricName = (typeof COVERAGE_METRICS)[number];
 /** What a budget may limit: a cell metric, a micro-benchmark task's ns/op, or a coverage fraction. */
 export type BudgetMetric = MetricName | MicroMetricName | CoverageMetricName;
 
-/** Every check ends in one of three words; never a bare number. */
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
+/**
+ * Every check ends in one of four words; never a bare number. `error`: nothing valid was measured to judge (every trial
+ * of the cell, or of the reference it is compared with, was invalid or crashed): the run failed, not the budget.
+ */
+export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'error';
 
 export interface Check {
   /** Stable, unique id, e.g. `budget[0]:cpuUsPerRequest:always_on~batch~otlp-http-protobuf`, `ab:cpuUsPerRequest:baseline@head`. */
   id: string;
-  kind: 'budget' | 'regression' | 'ab';
+  /** `cell`: a cell with no valid trial, whether or not a budget or comparison covers it. */
+  kind: 'budget' | 'regression' | 'ab' | 'cell';
   cellId: string;
   variant?: string;
   metric: MetricName | string;
@@ -25,7 +29,7 @@ export interface Check {
   /**
    * The estimate and its interval in `unit`. For `%` the numbers are percent points (12.5 is +12.5%). For a count judged
    * on every round (`judgedOn: 'rounds'`), estimate is the worst round and low/high are the smallest and largest round.
-   * NaN when nothing could be measured (the check is then inconclusive).
+   * NaN when nothing could be measured (the check is then inconclusive, or error when no trial was valid).
    */
   measured: { estimate: number; low: number; high: number; unit: Unit | '%'; level: number };
   /** What `measured` is: the metric's own value, or its change against the reference (budget) or base (regression, ab). */

@@ -12,7 +12,9 @@ Usage:
 Commands:
   run         Run the benchmark matrix of a config, judge its budgets (and its variants, for a same-run A/B),
               and write results and views. Without --config, the embedded default (configs/default.yaml) runs.
-  report      Rebuild report.html, summary.md and junit.xml from a results.json without re-running.
+  report      Rebuild report.html, summary.md and junit.xml from a results.json without re-running. For a run folder
+              whose results.json is missing (the harness was killed), first rebuild it from results.jsonl, marked
+              interrupted. Never writes over its input.
   compare     Regression verdicts of HEAD against BASE per cell present in both (different runs: unpaired), and per
               micro-benchmark task when both hold micro results (default limit +10% ns/op, or --budgets).
   calibrate   A/A rounds of one cell: the noise floor of CPU per request and the rounds a threshold needs.
@@ -26,7 +28,9 @@ Commands:
 Options:
   --config FILE     YAML config (see README "Config reference"; JSON Schema in schema/).
   --out DIR         Reports folder; each run writes DIR/<run-id>/ and points DIR/latest at it. Default: reports/.
-                    For report: the HTML file to write (default: report.html beside RESULTS.json).
+                    For report: the HTML file to write (default: report.html beside RESULTS.json); its folder is
+                    created. An output that is an input (or a folder where a file is meant, or the reverse) is
+                    refused with exit 2.
                     For import: the workload YAML to write (default: stdout).
   --rounds N        Override the config's rounds (each round runs every cell once, shuffled).
   --seed N          Override the shuffle seed (the seed used is always recorded).
@@ -46,15 +50,21 @@ Options:
 
 Output of run (in DIR/<run-id>/):
   results.jsonl   one line per trial, appended as each finishes
+  run-header.json the run's config, environment and plan, written before the first trial
   results.json    the whole run: schemaVersion, environment, config, seed, cells with trials and summaries
+                  (JSON Schema: schema/tracebench.results.schema.json; compare and report validate against it)
   report.html     the self-contained report (opens from disk, no network)
-  summary.md      verdict first, failures first (also appended to $GITHUB_STEP_SUMMARY when set)
-  junit.xml       one test case per budget and A/B check
+  summary.md      verdict first: errors (why nothing could be judged) first, then failures (also appended to
+                  $GITHUB_STEP_SUMMARY when set)
+  junit.xml       one test case per budget and A/B check, and an <error> per cell with no valid trial
 
 Exit codes:
-  0    finished, and no budget or regression check failed
+  0    finished, every cell had a valid trial, and no budget or regression check failed
   1    a budget or regression check failed (with --strict, an inconclusive one too)
-  2    usage or config error: nothing was started
-  3    the run itself failed: no trial could run (the sink could not start, every service crashed)
+  2    usage or config error: nothing was started (compare, report: a results file that is not valid results,
+       e.g. a figure that is not a number; an output that would overwrite an input)
+  3    the run itself failed: a cell has no valid trial (every trial invalid or crashed: verdict "error", the
+       reason first in summary.md), a check compares against such a cell, or no trial could run (the sink could
+       not start); compare: BASE or HEAD holds no valid measurement
   130  interrupted (SIGINT/SIGTERM); what was measured so far is written
 `;

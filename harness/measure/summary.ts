@@ -1,6 +1,6 @@
 import { median } from '../stats/interval.js';
 import { summariseCoverage } from './coverage-summary.js';
-import type { CellSummary, ServiceSummary, SpanFate, TrialMetrics, TrialRecord } from './types.js';
+import type { CellResult, CellSummary, ServiceSummary, SpanFate, TrialMetrics, TrialRecord } from './types.js';
 
 /** Medians over rounds of each figure, from the trials that counted; null when none did. */
 export function summariseCell(trials: TrialRecord[]): CellSummary | null {
@@ -50,4 +50,56 @@ function perService(ok: TrialMetrics[]): Record<string, ServiceSummary> | undefi
       return [name, { cpuUsPerRequest: median(own.map((s) => s.cpuUsPerRequest)), rssPeakBytes: median(own.map((s) => s.rssPeakBytes)) }];
     }),
   );
+}
+
+/** Longest reason a cell-level error or warning carries into a view. */
+const MAX_REASON_CHARS = 600;
+const clip = (text: string) => (text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text);
+const distinct = (texts: string[], at = 2) => {
+  const unique = [...new Set(texts)];
+  return unique.length > at ? [...unique.slice(0, at), `${unique.length - at} other reason${unique.length - at === 1 ? '' : 's'}`] : unique;
+};
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Why a cell has nothing valid to judge, or undefined when a trial counted (or none ran yet): how many trials were
+ * invalid (with the failed-request counts and the first validity reason of each) and how many crashed (with the error).
+ * A trial's first warning is its first validity reason: checkTrial lists those before plain warnings.
+ */
+export function noValidTrialReason(trials: readonly TrialRecord[]): string | undefined {
+  if (trials.length === 0 || trials.some((t) => t.status === 'ok')) return undefined;
+  const invalid = trials.flatMap((t) => (t.status === 'invalid' ? [t] : []));
+  const failed = trials.flatMap((t) => (t.status === 'failed' ? [t] : []));
+  const parts: string[] = [];
+  if (invalid.length > 0) {
+    const total = (pick: (m: TrialMetrics) => number) => invalid.reduce((sum, t) => sum + (pick(t.metrics) || 0), 0);
+    const sent = total((m) => m.load.sent);
+    const counts = [
+      ['timeouts', total((m) => m.load.timeouts)],
+      ['HTTP errors', total((m) => m.load.httpErrors)],
+      ['socket errors', total((m) => m.load.socketErrors)],
+    ].flatMap(([name, n]) => ((n as number) > 0 ? [`${name}: ${n} of ${sent} requests`] : []));
+    const reasons = distinct(invalid.flatMap((t) => (t.warnings[0] ? [t.warnings[0]] : [])));
+    parts.push(`${invalid.length} of ${plural(trials.length, 'trial')} invalid (${[...counts, ...reasons].join('; ') || 'a validity check failed'})`);
+  }
+  if (failed.length > 0) parts.push(`${failed.length} of ${plural(trials.length, 'trial')} crashed: ${distinct(failed.map((t) => t.error)).join('; ')}`);
+  return clip(`no valid trial: ${parts.join('; ')}`);
+}
+
+const SINK_EXPORTERS: readonly string[] = ['otlp-http-protobuf', 'otlp-http-json', 'zipkin'];
+
+/**
+ * A traced cell whose measured trials saw no span at all (none started, none reached the sink): the service most likely
+ * has no SDK (a custom `service.entry` that never sets one up), so its "overhead" measures nothing. Undefined otherwise.
+ */
+export function uninstrumentedWarning(cell: Pick<CellResult, 'settings' | 'trials'>): string | undefined {
+  if (cell.settings.tracing !== 'sdk' || cell.settings.recordOnly) return undefined;
+  const measured = cell.trials.flatMap((t) => (t.status === 'failed' ? [] : [t.metrics.spans]));
+  if (measured.length === 0) return undefined;
+  const none = (n: number | null | undefined) => n === null || n === undefined || n === 0;
+  if (!measured.every((s) => none(s.started) && none(s.received))) return undefined;
+  // With an exporter that never reaches the sink, only a known 0 started spans says anything.
+  const reachesSink = cell.settings.exporter !== null && SINK_EXPORTERS.includes(cell.settings.exporter);
+  if (!reachesSink && !measured.some((s) => s.started === 0)) return undefined;
+  return `the service may not be instrumented: ${reachesSink ? '0 spans reached the sink' : '0 spans were started'} in ${plural(measured.length, 'trial')} of a traced cell, so its overhead measures no tracing; set up the OpenTelemetry SDK in service.entry (or use the reference service)`;
 }

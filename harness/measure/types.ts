@@ -170,10 +170,20 @@ export interface Environment {
   burnIterationsPerUs?: number;
 }
 
+/** How far an interrupted run got. */
+export interface RunInterrupted {
+  trialsFinished: number;
+  trialsPlanned: number;
+  /** Set when results.json was rebuilt by `tracebench report` from the per-trial log of a run that was killed. */
+  rebuiltFrom?: 'results.jsonl';
+}
+
 export interface Results {
   schemaVersion: number;
   runId: string;
   status: 'complete' | 'interrupted' | 'failed';
+  /** Set when the run stopped before its last trial (a signal, or a kill that `tracebench report` rebuilt it from). */
+  interrupted?: RunInterrupted;
   startedAt: string;
   finishedAt: string;
   configFile: string;

@@ -20,6 +20,7 @@ export function escapeXml(text: string): string {
 }
 
 const SUITES: { kind: Check['kind']; name: string }[] = [
+  { kind: 'cell', name: 'cells' },
   { kind: 'budget', name: 'budgets' },
   { kind: 'regression', name: 'regressions' },
   { kind: 'ab', name: 'same-run A/B' },
@@ -38,6 +39,9 @@ function failureMessage(c: Check): string {
 function testcase(c: Check): string {
   const open = `    <testcase classname="tracebench.${c.kind}" name="${escapeXml(caseName(c))}" time="0"`;
   if (c.verdict === 'pass') return `${open} />`;
+  if (c.verdict === 'error') {
+    return `${open}>\n      <error message="${escapeXml(c.message)}" type="no-valid-trial">${escapeXml(`${c.message}\ncheck: ${c.id}`)}</error>\n    </testcase>`;
+  }
   if (c.verdict === 'fail') {
     return `${open}>\n      <failure message="${escapeXml(failureMessage(c))}" type="${escapeXml(c.kind)}">${escapeXml(`${c.message}\ncheck: ${c.id}`)}</failure>\n    </testcase>`;
   }
@@ -45,23 +49,27 @@ function testcase(c: Check): string {
   return `${open}>\n      <skipped message="${escapeXml(`inconclusive: ${failureMessage(c)}${advice}`)}" />\n    </testcase>`;
 }
 
+const RANK: Record<Check['verdict'], number> = { error: 0, fail: 1, inconclusive: 2, pass: 3 };
+
 /**
- * JUnit XML for CI test reporters: one testsuite per kind of check, one testcase per check; `fail` is a `<failure>` whose
- * message gives the measured value, interval and limit; `inconclusive` is `<skipped>`. Notes go to each suite's system-out.
+ * JUnit XML for CI test reporters: one testsuite per kind of check (cells with no valid trial first), one testcase per
+ * check, errors then failures first; `error` (nothing valid to judge) is an `<error>` with the reason; `fail` is a
+ * `<failure>` whose message gives the measured value, interval and limit; `inconclusive` is `<skipped>`. Notes go to
+ * each suite's system-out.
  */
 export function renderJUnit(verdicts: Verdicts): string {
-  const suites = SUITES.map(({ kind, name }) => ({ name, checks: verdicts.checks.filter((c) => c.kind === kind) })).filter((s) => s.checks.length > 0);
+  const suites = SUITES.map(({ kind, name }) => ({ name, checks: verdicts.checks.filter((c) => c.kind === kind).sort((a, b) => RANK[a.verdict] - RANK[b.verdict]) })).filter((s) => s.checks.length > 0);
   const notes = verdicts.notes.length > 0 ? `    <system-out>${escapeXml(verdicts.notes.join('\n'))}</system-out>\n` : '';
   const count = (checks: Check[], verdict: Check['verdict']) => checks.filter((c) => c.verdict === verdict).length;
   const body = suites.map(
     (s) =>
-      `  <testsuite name="tracebench ${escapeXml(s.name)}" tests="${s.checks.length}" failures="${count(s.checks, 'fail')}" errors="0" skipped="${count(s.checks, 'inconclusive')}" time="0">\n` +
+      `  <testsuite name="tracebench ${escapeXml(s.name)}" tests="${s.checks.length}" failures="${count(s.checks, 'fail')}" errors="${count(s.checks, 'error')}" skipped="${count(s.checks, 'inconclusive')}" time="0">\n` +
       `${s.checks.map(testcase).join('\n')}\n${notes}  </testsuite>`,
   );
-  const { pass, fail, inconclusive } = verdicts.counts;
+  const { pass, fail, inconclusive, error } = verdicts.counts;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="tracebench" tests="${pass + fail + inconclusive}" failures="${fail}" errors="0" skipped="${inconclusive}" time="0">\n` +
+    `<testsuites name="tracebench" tests="${pass + fail + inconclusive + error}" failures="${fail}" errors="${error}" skipped="${inconclusive}" time="0">\n` +
     `${body.length ? `${body.join('\n')}\n` : ''}</testsuites>\n`
   );
 }

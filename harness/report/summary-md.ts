@@ -1,6 +1,7 @@
 import { formatInterval, formatValue } from '../budget/format.js';
 import { metricLabel } from '../budget/judge.js';
 import type { Check, Verdicts } from '../budget/types.js';
+import { uninstrumentedWarning } from '../measure/summary.js';
 import type { Results } from '../measure/types.js';
 import type { Analysis, CellAnalysis } from '../stats/types.js';
 import { attribute, checkAdditivity } from './attribution.js';
@@ -76,19 +77,29 @@ class Writer {
   }
 }
 
+/** `run interrupted after 4 of 9 trials`, `run failed`, or nothing for a complete run. */
+export function runStatusText(results: Results): string {
+  if (results.status === 'complete') return '';
+  const cut = results.interrupted;
+  if (results.status === 'interrupted' && cut)
+    return `run interrupted after ${cut.trialsFinished} of ${cut.trialsPlanned} trials${cut.rebuiltFrom ? `, rebuilt from ${cut.rebuiltFrom}` : ''}`;
+  return `run ${results.status}`;
+}
+
 function headline(results: Results, verdicts: Verdicts): string {
-  const { pass, fail, inconclusive } = verdicts.counts;
-  const total = pass + fail + inconclusive;
-  const run = results.status === 'complete' ? '' : ` (run ${results.status})`;
+  const { pass, fail, inconclusive, error } = verdicts.counts;
+  const total = pass + fail + inconclusive + error;
+  const run = results.status === 'complete' ? '' : ` (${runStatusText(results)})`;
   const name = escapeMarkdown(results.config?.name ?? results.runId);
   if (total === 0) return `## ℹ️ tracebench ${name}: no checks${run}: no budgets or comparisons were given`;
-  const counts = `${fail} failed · ${inconclusive} inconclusive · ${pass} passed`;
+  const counts = `${error > 0 ? `${error} error · ` : ''}${fail} failed · ${inconclusive} inconclusive · ${pass} passed`;
+  if (error > 0) return `## 🛑 tracebench ${name}: nothing valid to judge in ${error === 1 ? '1 check' : `${error} checks`}: ${counts}${run}`;
   if (fail > 0) return `## ❌ tracebench ${name}: ${counts}${run}`;
   if (inconclusive > 0) return `## ⚠️ tracebench ${name}: no failures, ${counts}${run}`;
   return `## ✅ tracebench ${name}: all ${pass} checks pass${run}`;
 }
 
-const KIND: Record<Check['kind'], string> = { budget: 'budget', regression: 'regression', ab: 'A/B' };
+const KIND: Record<Check['kind'], string> = { budget: 'budget', regression: 'regression', ab: 'A/B', cell: 'cell' };
 
 function checkRow(c: Check, last: string): string[] {
   const measured = !Number.isFinite(c.measured.estimate)
@@ -144,6 +155,7 @@ function cellRows(results: Results, analysis: Analysis): string[][] {
 export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, analysis: Analysis, maxBytes = SUMMARY_MAX_BYTES): string {
   const w = new Writer(maxBytes);
   const env = results.environment;
+  const errors = verdicts.checks.filter((c) => c.verdict === 'error');
   const failed = verdicts.checks.filter((c) => c.verdict === 'fail');
   const inconclusive = verdicts.checks.filter((c) => c.verdict === 'inconclusive');
   const passed = verdicts.checks.filter((c) => c.verdict === 'pass');
@@ -157,9 +169,35 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
     : `run ${results.runId} · ${rounds} rounds`;
   w.add(headline(results, verdicts));
   w.add('');
+  // The why first: a cell with nothing valid to judge explains every error check below it.
+  if (errors.length > 0) {
+    // A cell's own error explains the checks on it and against it; without one (compare), each error says its reason.
+    const cells = errors.filter((c) => c.kind === 'cell');
+    const reasons = [...new Set((cells.length > 0 ? cells : errors).map((c) => `${cellName(c.cellId, c.variant)}: ${escapeMarkdown(c.message)}`))];
+    for (const reason of reasons) if (!w.add(`- 🛑 ${reason}`)) break;
+    w.add('');
+  }
   w.add(escapeMarkdown(`${what} · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'} · ${Math.round(analysis.level * 100)}% intervals (Student's t over rounds)`));
   w.add('');
 
+  if (errors.length > 0) {
+    w.add(`### 🛑 Error (${errors.length}): nothing valid was measured to judge`);
+    w.add('');
+    w.add('Every trial of these cells (or of the reference they are compared with) was invalid or crashed, so no figure could be judged; the run exits 3. Fix the cause above and rerun.');
+    w.add('');
+    w.table([...CHECK_HEADER, 'why'], errors.map((c) => checkRow(c, escapeMarkdown(c.message))));
+    w.add('');
+  }
+  const uninstrumented = results.cells.flatMap((c) => {
+    const warning = uninstrumentedWarning(c);
+    return warning ? [`${cellName(c.id, c.variant)}: ${escapeMarkdown(warning)}`] : [];
+  });
+  if (uninstrumented.length > 0) {
+    w.add(`### ⚠️ No spans in ${uninstrumented.length === 1 ? 'a traced cell' : `${uninstrumented.length} traced cells`}`);
+    w.add('');
+    for (const line of uninstrumented) if (!w.add(`- ${line}`)) break;
+    w.add('');
+  }
   if (failed.length > 0) {
     w.add(`### ❌ Failed (${failed.length})`);
     w.add('');

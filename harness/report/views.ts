@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareVariants } from '../budget/compare.js';
+import { cellErrorChecks, noValidReasons } from '../budget/cell-errors.js';
 import { evaluateBudgets } from '../budget/evaluate.js';
 import { mergeVerdicts } from '../budget/judge.js';
 import { evaluateMicroBudgets } from '../budget/micro.js';
@@ -19,14 +20,14 @@ export interface Judged {
 }
 
 /**
- * The verdict stage: analysis of results.json, its budgets (the config's, with any --budgets file merged in before the
+ * The verdict stage: cells with no valid trial (error), analysis of results.json, its budgets (the config's, with any --budgets file merged in before the
  * run, so results.json holds all of them; micro.nsPerOp limits on its micro section) and, with variants, the A/B checks.
  */
 export function judgeRun(results: Results, options: { threshold: number }): Judged {
   const analysis = analyse(results, { seed: results.seed });
   const budgets = results.config.budgets ?? [];
-  const sets = [evaluateBudgets(analysis, results, budgets), evaluateMicroBudgets(results.micro, budgets, analysis.level), evaluateCoverageBudgets(results, budgets)];
-  if ((results.config.variants?.length ?? 0) > 1) sets.push(compareVariants(analysis, { threshold: options.threshold }));
+  const sets = [cellErrorChecks(results), evaluateBudgets(analysis, results, budgets), evaluateMicroBudgets(results.micro, budgets, analysis.level), evaluateCoverageBudgets(results, budgets)];
+  if ((results.config.variants?.length ?? 0) > 1) sets.push(compareVariants(analysis, { threshold: options.threshold, noValid: noValidReasons(results) }));
   return { analysis, verdicts: mergeVerdicts(...sets) };
 }
 

@@ -7,7 +7,6 @@ import type { Config } from '../config/types.js';
 import { createLoadGenerator } from '../load/generator.js';
 import type { LoadGenerator } from '../load/types.js';
 import { captureEnvironment } from '../measure/environment.js';
-import { summariseCell } from '../measure/summary.js';
 import { RESULTS_SCHEMA_VERSION, type Results, type TrialRecord } from '../measure/types.js';
 import { buildPlan, formatPlan } from '../plan/plan.js';
 import { startSink } from '../sink/sink.js';
@@ -15,7 +14,7 @@ import type { Sink } from '../sink/types.js';
 import { launchService, type LaunchOptions, type RunningService } from '../target/launch.js';
 import { loadWorkload } from '../../workloads/shape/load.js';
 import type { WorkloadShape } from '../../workloads/shape/types.js';
-import { ResultsStore, newRunId } from './store.js';
+import { ResultsStore, assembleResults, newRunId } from './store.js';
 import { runMicroForResults } from '../micro/index.js';
 import type { MicroSection } from '../micro/types.js';
 import { runTrial } from './trial.js';
@@ -101,25 +100,24 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
   const trials: TrialRecord[] = [];
   const cellsById = new Map(plan.cells.map((c) => [c.id, c]));
 
-  const results = (status: Results['status']): Results => ({
+  const header = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runId,
-    status,
     startedAt,
-    finishedAt: new Date().toISOString(),
     configFile: resolve(configFile),
     config,
     seed: plan.seed,
     environment,
     notes: plan.notes,
-    ...(micro ? { micro } : {}),
-    cells: plan.cells.flatMap((cell) =>
-      (config.variants?.map((v) => v.name) ?? [undefined]).map((variant) => {
-        const own = trials.filter((t) => t.cellId === cell.id && t.variant === variant);
-        return { id: cell.id, ...(variant ? { variant } : {}), settings: cell.settings, collapsed: cell.collapsed, trials: own, summary: summariseCell(own) };
-      }),
-    ),
-  });
+    cells: plan.cells.map((c) => ({ id: c.id, settings: c.settings, collapsed: c.collapsed })),
+    trialsPlanned: plan.trials.length,
+  };
+  store.writeHeader(header);
+  const results = (status: Results['status']): Results =>
+    assembleResults(header, trials, status, new Date().toISOString(), {
+      ...(status === 'interrupted' ? { interrupted: { trialsFinished: trials.length, trialsPlanned: plan.trials.length } } : {}),
+      ...(micro ? { micro } : {}),
+    });
 
   let sink: Sink | undefined;
   let generator: LoadGenerator | undefined;
@@ -167,8 +165,8 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     await generator?.close().catch(() => undefined);
     await sink?.close().catch(() => undefined);
     rmSync(scratch, { recursive: true, force: true });
-    // An error already on its way out (the sink did not start) goes on as it is; this one is for trials that all failed.
-    if (loopFinished && everyTrialFailed) throw new RunError(`every trial failed; see ${store.jsonlPath} for each error and the service's last stderr lines`);
+    // The views still get written: each cell's error check says why, and it is what makes the run exit 3.
+    if (loopFinished && everyTrialFailed) log(`every trial failed; see ${store.jsonlPath} for each error and the service's last stderr lines`);
   }
   return { results: final!, dir: store.dir };
 }

@@ -1,16 +1,49 @@
-import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync, lstatSync, cpSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, lstatSync, cpSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Results, TrialRecord } from '../measure/types.js';
+import { RunError, UsageError } from '../cli/errors.js';
+import { summariseCell } from '../measure/summary.js';
+import type { CellResult, Results, TrialRecord } from '../measure/types.js';
+
+/**
+ * Everything results.json holds besides the trials, written before the first trial: with results.jsonl it rebuilds
+ * results.json when the harness was killed before writing it (`tracebench report DIR`).
+ */
+export interface RunHeader extends Pick<Results, 'schemaVersion' | 'runId' | 'startedAt' | 'configFile' | 'config' | 'seed' | 'environment' | 'notes'> {
+  /** The planned cells, in plan order (trials and summaries are filled in from the log). */
+  cells: Pick<CellResult, 'id' | 'settings' | 'collapsed'>[];
+  trialsPlanned: number;
+}
+
+export const RUN_HEADER_FILE = 'run-header.json';
 
 /** Append-only per-trial log plus the whole results file; nothing measured is lost if the run dies. */
 export class ResultsStore {
   readonly jsonlPath: string;
   readonly jsonPath: string;
 
+  readonly headerPath: string;
+
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    const parent = dirname(dir);
+    let found: ReturnType<typeof statSync> | undefined;
+    try {
+      found = statSync(parent, { throwIfNoEntry: false });
+    } catch {
+      // A part of the path is a file: mkdirSync below says so.
+    }
+    if (found && !found.isDirectory()) throw new UsageError(`--out ${parent}: is an existing file, but --out takes a folder (it receives one sub-folder per run); pick a folder`);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw new UsageError(`--out ${parent}: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pick a folder you can write`);
+    }
+    this.headerPath = join(dir, RUN_HEADER_FILE);
     this.jsonlPath = join(dir, 'results.jsonl');
     this.jsonPath = join(dir, 'results.json');
+  }
+
+  writeHeader(header: RunHeader): void {
+    writeFileSync(this.headerPath, JSON.stringify(header, null, 2) + '\n');
   }
 
   /** Synchronous on purpose: a trial's line is on disk before the next trial starts, even if a signal ends us. */
@@ -46,4 +79,61 @@ export class ResultsStore {
 export function newRunId(configName: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${configName.replace(/[^\w-]+/g, '_')}-${process.pid}`;
+}
+
+/** The results of a run given its header and trials: one entry per cell (and variant), each with its trials and summary. */
+export function assembleResults(header: RunHeader, trials: readonly TrialRecord[], status: Results['status'], finishedAt: string, extra: Pick<Results, 'interrupted' | 'micro'> = {}): Results {
+  const variants = (header.config.variants?.map((v) => v.name) ?? [undefined]) as (string | undefined)[];
+  return {
+    schemaVersion: header.schemaVersion,
+    runId: header.runId,
+    status,
+    ...(extra.interrupted ? { interrupted: extra.interrupted } : {}),
+    startedAt: header.startedAt,
+    finishedAt,
+    configFile: header.configFile,
+    config: header.config,
+    seed: header.seed,
+    environment: header.environment,
+    notes: header.notes,
+    ...(extra.micro ? { micro: extra.micro } : {}),
+    cells: header.cells.flatMap((cell) =>
+      variants.map((variant) => {
+        const own = trials.filter((t) => t.cellId === cell.id && t.variant === variant);
+        return { id: cell.id, ...(variant ? { variant } : {}), settings: cell.settings, collapsed: cell.collapsed, trials: own, summary: summariseCell(own) };
+      }),
+    ),
+  };
+}
+
+/**
+ * results.json of a run that was killed before writing it, from its header and every trial line in results.jsonl; the
+ * run is marked interrupted after the trials the log holds. A last line cut short by the kill is left out and said so.
+ */
+export function rebuildResults(dir: string): { results: Results; skippedLines: number } {
+  const headerPath = join(dir, RUN_HEADER_FILE);
+  const jsonlPath = join(dir, 'results.jsonl');
+  if (!existsSync(headerPath))
+    throw new RunError(`${dir}: results.json is missing and so is ${RUN_HEADER_FILE} (the run's config and plan, written before its first trial), so results.jsonl cannot be rebuilt; rerun it`);
+  let header: RunHeader;
+  try {
+    header = JSON.parse(readFileSync(headerPath, 'utf8')) as RunHeader;
+  } catch (error) {
+    throw new RunError(`${headerPath}: cannot read it as JSON (${(error as Error).message.slice(0, 200)}); rerun the benchmark`);
+  }
+  const lines = existsSync(jsonlPath) ? readFileSync(jsonlPath, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
+  const trials: TrialRecord[] = [];
+  let skippedLines = 0;
+  for (const line of lines) {
+    try {
+      trials.push(JSON.parse(line) as TrialRecord);
+    } catch {
+      skippedLines++;
+    }
+  }
+  const last = trials.at(-1);
+  const lastEnd = last ? Date.parse(last.startedAt) + last.wallMs : Number.NaN;
+  const finishedAt = Number.isFinite(lastEnd) ? new Date(lastEnd).toISOString() : header.startedAt;
+  const interrupted = { trialsFinished: trials.length, trialsPlanned: header.trialsPlanned, rebuiltFrom: 'results.jsonl' as const };
+  return { results: assembleResults(header, trials, 'interrupted', finishedAt, { interrupted }), skippedLines };
 }

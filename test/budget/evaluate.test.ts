@@ -129,7 +129,7 @@ describe('budget verdicts', () => {
 
   it('counts verdicts', () => {
     const verdicts = judge(run(0.3), { cpuUsPerRequest: '+10%', 'spans.dropped': 0 });
-    assert.deepEqual(verdicts.counts, { pass: 2, fail: 1, inconclusive: 0 });
+    assert.deepEqual(verdicts.counts, { pass: 2, fail: 1, inconclusive: 0, error: 0 });
   });
 
   it('check ids are unique and name budget, metric and cell', () => {

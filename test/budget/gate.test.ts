@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { gateFails, judgeUpper, mergeVerdicts, roundsToSettle } from '../../harness/budget/judge.js';
 import type { Verdicts } from '../../harness/budget/types.js';
 
-const set = (pass: number, fail: number, inconclusive: number, notes: string[] = []): Verdicts => ({ checks: [], counts: { pass, fail, inconclusive }, notes });
+const set = (pass: number, fail: number, inconclusive: number, notes: string[] = []): Verdicts => ({ checks: [], counts: { pass, fail, inconclusive, error: 0 }, notes });
 
 describe('three-valued judgement of an upper bound', () => {
   it('pass when the whole interval is within the limit', () => {
@@ -60,6 +60,6 @@ describe('the gate', () => {
     const a: Verdicts = { ...set(0, 0, 0, ['x']), checks: [] };
     const merged = mergeVerdicts(a, { ...set(0, 0, 0, ['x', 'y']) });
     assert.deepEqual(merged.notes, ['x', 'y']);
-    assert.deepEqual(merged.counts, { pass: 0, fail: 0, inconclusive: 0 });
+    assert.deepEqual(merged.counts, { pass: 0, fail: 0, inconclusive: 0, error: 0 });
   });
 });

@@ -73,7 +73,7 @@ describe('micro.nsPerOp limits and scope', () => {
     const results = syntheticResults({ rounds: 3, noise: 0.01, cells: [{ id: 'baseline', settings: BASELINE, cpuUsPerRequest: 400 }] });
     const budgets = parseBudgets({ budgets: [{ limits: { 'micro.nsPerOp': '< 2µs' } }] }, 'test');
     const verdicts = evaluateBudgets(analyse(results), results, budgets);
-    assert.deepEqual(verdicts, { checks: [], counts: { pass: 0, fail: 0, inconclusive: 0 }, notes: [] });
+    assert.deepEqual(verdicts, { checks: [], counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 }, notes: [] });
   });
 });
 
@@ -165,6 +165,6 @@ describe('compareMicro: a task against the same task of a base run', () => {
     assert.ok(notes.some((n) => /head slowed span\/bare by 10 ns/.test(n)));
     assert.ok(notes.some((n) => /cross machines \(CPU Test CPU vs Other CPU\)/.test(n)));
     assert.deepEqual(compareMicro({ environment: ENV }, head).notes, ['only head holds micro-benchmarks: nothing to compare them with; run tracebench micro for both.']);
-    assert.deepEqual(compareMicro({ environment: ENV }, { environment: ENV }), { checks: [], counts: { pass: 0, fail: 0, inconclusive: 0 }, notes: [] });
+    assert.deepEqual(compareMicro({ environment: ENV }, { environment: ENV }), { checks: [], counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 }, notes: [] });
   });
 });

@@ -85,7 +85,10 @@ describe('tracebench run, end to end', () => {
     );
     const out = join(dir, 'reports');
     const result = await runCli(['run', '--config', file, '--out', out]);
-    assert.equal(result.code, 0, result.stderr);
+    // Every trial of the traced cell crashed: nothing valid to judge there, so the run failed (exit 3) and says why first.
+    assert.equal(result.code, 3, result.stderr);
+    const summary = readFileSync(join(out, 'latest', 'summary.md'), 'utf8').split('\n');
+    assert.match(summary[2], /^- 🛑 `always_on[^`]*`: no valid trial: 1 of 1 trial crashed: .*exited with code 70/);
     const results = readJson(join(out, 'latest', 'results.json'));
     const crashed = results.cells.find((c: { id: string }) => c.id.startsWith('always_on')).trials[0];
     assert.equal(crashed.status, 'failed');
@@ -117,6 +120,8 @@ describe('tracebench run, end to end', () => {
     assert.equal(results.status, 'interrupted');
     const trials = results.cells.flatMap((c: { trials: unknown[] }) => c.trials);
     assert.ok(trials.length >= 1 && trials.length < 15, `${trials.length} trials recorded`);
+    assert.deepEqual(results.interrupted, { trialsFinished: trials.length, trialsPlanned: 15 });
+    assert.match(readFileSync(join(out, 'latest', 'summary.md'), 'utf8').split('\n')[0], new RegExp(`run interrupted after ${trials.length} of 15 trials`));
     assert.deepEqual(processesWithMarker(marker), []);
   });
 

@@ -46,7 +46,7 @@ function verdictsFor(results: Results): Verdicts {
     judgedOn: 'interval',
     message: `test verdict ${verdicts[i % 3]}`,
   }));
-  const counts = { pass: 0, fail: 0, inconclusive: 0 };
+  const counts = { pass: 0, fail: 0, inconclusive: 0, error: 0 };
   for (const c of checks) counts[c.verdict]++;
   return { checks, counts, notes: [] };
 }

@@ -22,7 +22,7 @@ function check(verdict: Check['verdict'], extra: Partial<Check> = {}): Check {
 }
 
 function verdicts(checks: Check[], notes: string[] = []): Verdicts {
-  const counts = { pass: 0, fail: 0, inconclusive: 0 };
+  const counts = { pass: 0, fail: 0, inconclusive: 0, error: 0 };
   for (const c of checks) counts[c.verdict]++;
   return { checks, counts, notes };
 }

@@ -65,7 +65,7 @@ describe('summary.md', () => {
   });
 
   it('all passing reads as a pass', () => {
-    const passing: Verdicts = { checks: verdicts.checks.filter((c) => c.verdict === 'pass'), counts: { pass: 3, fail: 0, inconclusive: 0 }, notes: [] };
+    const passing: Verdicts = { checks: verdicts.checks.filter((c) => c.verdict === 'pass'), counts: { pass: 3, fail: 0, inconclusive: 0, error: 0 }, notes: [] };
     assert.equal(renderSummaryMarkdown(results, passing, analysis).split('\n')[0], '## ✅ tracebench synthetic: all 3 checks pass');
   });
 
@@ -81,7 +81,7 @@ describe('summary.md', () => {
 
   it('a variant name with a pipe stays in its table cell', () => {
     const c: Check = { ...verdicts.checks.find((x) => x.verdict === 'fail')!, variant: 'v|2', id: 'x' };
-    const out = renderSummaryMarkdown(results, { checks: [c], counts: { pass: 0, fail: 1, inconclusive: 0 }, notes: [] }, analysis);
+    const out = renderSummaryMarkdown(results, { checks: [c], counts: { pass: 0, fail: 1, inconclusive: 0, error: 0 }, notes: [] }, analysis);
     const row = out.split('\n').find((l) => l.includes('v\\|2'));
     assert.ok(row, out);
     assert.equal(row.split(/(?<!\\)\|/).length - 2, 7);
@@ -96,7 +96,7 @@ describe('summary.md size cap', () => {
     cellId: `cell-${i}~${'x'.repeat(60)}`,
     verdict: i % 3 === 0 ? 'fail' : i % 3 === 1 ? 'inconclusive' : 'pass',
   }));
-  const hugeVerdicts: Verdicts = { checks: huge, counts: { fail: 10_000, inconclusive: 10_000, pass: 10_000 }, notes: ['n'] };
+  const hugeVerdicts: Verdicts = { checks: huge, counts: { fail: 10_000, inconclusive: 10_000, pass: 10_000, error: 0 }, notes: ['n'] };
   const out = renderSummaryMarkdown(results, hugeVerdicts, analysis);
 
   it('a huge result stays under the cap, well under GitHub’s 1 MiB', () => {

@@ -47,7 +47,7 @@ describe(`simulations: ${SIMULATIONS} runs of ${ROUNDS} rounds, ${NOISE * 100}% 
 
   it('a true +10% effect against a +5% budget: never a wrong pass (at least 99% fail or inconclusive), and a fail in at least 80%', () => {
     const budgets = parseBudgets({ budgets: [{ limits: { cpuUsPerRequest: '+5%' } }] }, 'test');
-    const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0 };
+    const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0, error: 0 };
     for (let s = 1; s <= SIMULATIONS; s++) {
       const { results, analysis } = simulate(0.1, 20_000 + s);
       counts[evaluateBudgets(analysis, results, budgets).checks[0].verdict]++;
@@ -58,7 +58,7 @@ describe(`simulations: ${SIMULATIONS} runs of ${ROUNDS} rounds, ${NOISE * 100}% 
 
   it('A/A against a +5% budget: never a fail, and a pass in at least 90% of runs', () => {
     const budgets = parseBudgets({ budgets: [{ limits: { cpuUsPerRequest: '+5%' } }] }, 'test');
-    const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0 };
+    const counts: Record<Verdict, number> = { pass: 0, fail: 0, inconclusive: 0, error: 0 };
     for (let s = 1; s <= SIMULATIONS; s++) {
       const { results, analysis } = simulate(0, 30_000 + s);
       counts[evaluateBudgets(analysis, results, budgets).checks[0].verdict]++;

@@ -50,7 +50,8 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   log(`calibrate: ${cellId}, A/A in ${config.rounds} rounds`);
   const interrupt = interruptible();
   try {
-    const { results } = await runBenchmark({ config, configFile, reportsDir: resolve(values.out ?? 'reports'), log, signal: interrupt.signal });
+    const { results, dir } = await runBenchmark({ config, configFile, reportsDir: resolve(values.out ?? 'reports'), log, signal: interrupt.signal });
+    if (results.status === 'failed') throw new RunError(`every trial failed; see ${dir}/results.jsonl for each error and the service's last stderr lines`);
     const analysis = analyse(results, { seed: results.seed });
     const side = (variant: string) => analysis.cells.find((c) => c.cellId === cellId && c.variant === variant)?.metrics.cpuUsPerRequest;
     const [a, b] = [side('a'), side('a-again')];

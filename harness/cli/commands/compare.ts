@@ -2,20 +2,33 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareResults } from '../../budget/compare.js';
-import { gateFails, mergeVerdicts } from '../../budget/judge.js';
+import { gateErrors, gateFails, mergeVerdicts } from '../../budget/judge.js';
 import { loadBudgetsFile } from '../../budget/load.js';
 import { compareMicro, DEFAULT_MICRO_THRESHOLD } from '../../budget/micro-compare.js';
 import { renderJUnit } from '../../report/junit.js';
 import { renderSummaryMarkdown } from '../../report/summary-md.js';
 import { analyse } from '../../stats/analyse.js';
-import { EXIT, UsageError } from '../errors.js';
+import type { Results } from '../../measure/types.js';
+import { EXIT, RunError, UsageError } from '../errors.js';
 import { percentFlag } from '../flags.js';
+import { prepareOutputFile, refuseOverwrites } from '../out-paths.js';
 import { readResults } from '../read-results.js';
 import { DEFAULT_THRESHOLD, appendStepSummary } from './run.js';
 
+const RANK = { error: 0, fail: 1, inconclusive: 2, pass: 3 } as const;
+
+/** A results file with nothing valid in it (every cell's trials invalid or crashed, or no cell at all) cannot be compared. */
+function refuseEmpty(side: 'BASE' | 'HEAD', file: string, results: Results): void {
+  const valid = results.cells.filter((c) => c.trials.some((t) => t.status === 'ok')).length;
+  if (valid > 0 || (results.micro?.tasks.length ?? 0) > 0) return;
+  const what = results.cells.length === 0 ? 'no cell at all' : `${results.cells.length} cell${results.cells.length === 1 ? '' : 's'}, none with a valid trial`;
+  throw new RunError(`${side} ${file} holds no valid measurement (${what}; run ${results.status}): a run that measured nothing cannot pass a comparison; fix the run (see its summary.md) and compare again`);
+}
+
 /**
  * Regression verdicts of HEAD against BASE: per cell present in both, and per micro-benchmark task present in both
- * (against the micro.nsPerOp limits of --budgets and of HEAD's own budgets, else +10%); exit 1 when one fails.
+ * (against the micro.nsPerOp limits of --budgets and of HEAD's own budgets, else +10%); exit 1 when one fails, 3 when
+ * either side holds no valid measurement or a compared cell has no valid trial.
  */
 export async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,20 +37,32 @@ export async function compareCommand(args: string[]): Promise<number> {
     options: { threshold: { type: 'string' }, strict: { type: 'boolean', default: false }, summary: { type: 'string' }, junit: { type: 'string' }, budgets: { type: 'string' } },
   });
   if (positionals.length !== 2) throw new UsageError('compare takes BASE and HEAD results.json files; e.g. tracebench compare main/results.json pr/results.json');
+  const outputs = [
+    ...(values.summary ? [{ name: '--summary', path: values.summary }] : []),
+    ...(values.junit ? [{ name: '--junit', path: values.junit }] : []),
+  ];
+  refuseOverwrites(outputs, [
+    { name: 'BASE', path: positionals[0] },
+    { name: 'HEAD', path: positionals[1] },
+    ...(values.budgets ? [{ name: '--budgets', path: values.budgets }] : []),
+  ]);
   const [base, head] = positionals.map((p) => readResults(resolve(p)));
+  refuseEmpty('BASE', positionals[0], base);
+  refuseEmpty('HEAD', positionals[1], head);
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
   const budgets = [...(head.config.budgets ?? []), ...(values.budgets ? await loadBudgetsFile(values.budgets) : [])];
   const verdicts = mergeVerdicts(compareResults(base, head, { threshold, seed: head.seed }), compareMicro(base, head, { budgets, threshold: DEFAULT_MICRO_THRESHOLD }));
-  for (const check of [...verdicts.checks].sort((a, b) => (a.verdict === 'fail' ? -1 : 0) - (b.verdict === 'fail' ? -1 : 0)))
+  for (const check of [...verdicts.checks].sort((a, b) => RANK[a.verdict] - RANK[b.verdict]))
     process.stdout.write(`${check.verdict.toUpperCase().padEnd(12)} ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`);
   for (const note of verdicts.notes) process.stdout.write(`note: ${note}\n`);
-  const { pass, fail, inconclusive } = verdicts.counts;
+  const { pass, fail, inconclusive, error } = verdicts.counts;
   const micro = base.micro && head.micro ? `, micro +${(DEFAULT_MICRO_THRESHOLD * 100).toFixed(1)}% unless a budget says otherwise` : '';
-  process.stdout.write(`${fail} fail, ${inconclusive} inconclusive, ${pass} pass (threshold +${(threshold * 100).toFixed(1)}%${micro})\n`);
+  process.stdout.write(`${error > 0 ? `${error} error, ` : ''}${fail} fail, ${inconclusive} inconclusive, ${pass} pass (threshold +${(threshold * 100).toFixed(1)}%${micro})\n`);
   if (values.summary) {
-    writeFileSync(values.summary, renderSummaryMarkdown(head, verdicts, analyse(head, { seed: head.seed })));
+    writeFileSync(prepareOutputFile('--summary', values.summary), renderSummaryMarkdown(head, verdicts, analyse(head, { seed: head.seed })));
     appendStepSummary(values.summary);
   }
-  if (values.junit) writeFileSync(values.junit, renderJUnit(verdicts));
+  if (values.junit) writeFileSync(prepareOutputFile('--junit', values.junit), renderJUnit(verdicts));
+  if (gateErrors(verdicts)) return EXIT.runFailed;
   return gateFails(verdicts, { strict: values.strict }) ? EXIT.checkFailed : EXIT.ok;
 }

@@ -1,7 +1,6 @@
 import { appendFileSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gateFails } from '../../budget/judge.js';
+import { gateErrors, gateFails } from '../../budget/judge.js';
 import { loadBudgetsFile } from '../../budget/load.js';
 import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
 import { consoleTable } from '../../report/console-table.js';
@@ -11,6 +10,8 @@ import { runBenchmark } from '../../run/run.js';
 import { killAllChildren } from '../../target/launch.js';
 import { EXIT, UsageError } from '../errors.js';
 import { integerFlag, percentFlag } from '../flags.js';
+import { prepareOutputDir } from '../out-paths.js';
+import { uninstrumentedWarning } from '../../measure/summary.js';
 
 export const DEFAULT_THRESHOLD = 0.05;
 
@@ -54,6 +55,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`run takes no arguments (got '${positionals.join(' ')}'); use --config FILE`);
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
   const configFile = values.config ?? defaultConfigPath();
+  const reportsDir = prepareOutputDir('--out', values.out ?? 'reports');
   const config = await loadConfigFile(configFile, { rounds: integerFlag('rounds', values.rounds, 1), seed: integerFlag('seed', values.seed, 0) });
   // Budgets from a file join the config's, so results.json holds every budget that was judged.
   if (values.budgets) config.budgets = [...(config.budgets ?? []), ...(await loadBudgetsFile(values.budgets))];
@@ -63,18 +65,25 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const interrupt = interruptible();
   try {
-    const { results, dir } = await runBenchmark({ config, configFile, reportsDir: resolve(values.out ?? 'reports'), log, signal: interrupt.signal });
+    const { results, dir } = await runBenchmark({ config, configFile, reportsDir, log, signal: interrupt.signal });
     process.stdout.write(consoleTable(results) + '\n');
+    for (const cell of results.cells) {
+      const warning = uninstrumentedWarning(cell);
+      if (warning) process.stdout.write(`warning: ${cell.id}${cell.variant ? ` [${cell.variant}]` : ''}: ${warning}\n`);
+    }
     const byService = serviceTable(results);
     if (byService) process.stdout.write(byService + '\n');
     const judged = judgeRun(results, { threshold });
     const files = viewFilesIn(dir);
     writeViews(files, results, judged);
     appendStepSummary(files.summaryMd);
-    const { pass, fail, inconclusive } = judged.verdicts.counts;
-    log(`checks: ${fail} fail, ${inconclusive} inconclusive, ${pass} pass`);
+    const { pass, fail, inconclusive, error } = judged.verdicts.counts;
+    // Errors go to stdout, even with --quiet: they are why the run exits 3.
+    for (const check of judged.verdicts.checks) if (check.verdict === 'error' && check.kind === 'cell') process.stdout.write(`ERROR ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`);
+    log(`checks: ${error > 0 ? `${error} error, ` : ''}${fail} fail, ${inconclusive} inconclusive, ${pass} pass`);
     log(`results: ${dir}/results.json\nreport:  ${files.reportHtml}\nsummary: ${files.summaryMd}`);
     if (results.status === 'interrupted') return EXIT.interrupted;
+    if (gateErrors(judged.verdicts)) return EXIT.runFailed;
     return gateFails(judged.verdicts, { strict: values.strict }) ? EXIT.checkFailed : EXIT.ok;
   } finally {
     interrupt.dispose();

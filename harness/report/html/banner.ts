@@ -31,7 +31,9 @@ export function verdictBanner(model: Model): SafeHtml {
   const status =
     results.status === 'complete'
       ? ''
-      : html`<p class="run-status ${results.status}">This run is <strong>${results.status}</strong>: the figures cover only the trials that finished before it stopped.</p>`;
+      : results.status === 'interrupted' && results.interrupted
+        ? html`<p class="run-status ${results.status}">This run was <strong>interrupted after ${results.interrupted.trialsFinished} of ${results.interrupted.trialsPlanned} trials</strong>${results.interrupted.rebuiltFrom ? html` (rebuilt from ${results.interrupted.rebuiltFrom})` : ''}: the figures cover only the trials that finished before it stopped.</p>`
+        : html`<p class="run-status ${results.status}">This run is <strong>${results.status}</strong>: the figures cover only the trials that finished before it stopped.</p>`;
   const flagged = model.cells.filter((v) => cellWarnings(v).length > 0);
   const shown = flagged.slice(0, MAX_FLAGGED_LINKS);
   const warnings =
@@ -51,14 +53,14 @@ export function verdictBanner(model: Model): SafeHtml {
 ${status}${warnings}</section>`;
   }
   const { counts } = verdicts;
-  const state = counts.fail > 0 ? 'fail' : counts.inconclusive > 0 ? 'inconclusive' : 'pass';
+  const state = counts.error > 0 ? 'error' : counts.fail > 0 ? 'fail' : counts.inconclusive > 0 ? 'inconclusive' : 'pass';
   const checks = orderedChecks(verdicts);
   const open = checks.filter((c) => c.verdict !== 'pass');
   const passed = checks.filter((c) => c.verdict === 'pass');
   return html`<section class="banner ${state}" aria-labelledby="verdict-heading">
 <h2 id="verdict-heading">Verdict</h2>
-<p class="counts" data-pass="${counts.pass}" data-fail="${counts.fail}" data-inconclusive="${counts.inconclusive}">
-<span class="count fail">${counts.fail} fail</span> <span class="count inconclusive">${counts.inconclusive} inconclusive</span> <span class="count pass">${counts.pass} pass</span>
+<p class="counts" data-pass="${counts.pass}" data-fail="${counts.fail}" data-inconclusive="${counts.inconclusive}" data-error="${counts.error}">
+${counts.error > 0 ? html`<span class="count error">${counts.error} error</span> ` : ''}<span class="count fail">${counts.fail} fail</span> <span class="count inconclusive">${counts.inconclusive} inconclusive</span> <span class="count pass">${counts.pass} pass</span>
 </p>
 ${status}${warnings}
 ${open.length > 0 ? html`<ol class="checks">${open.map(checkItem)}</ol>` : ''}

@@ -27,7 +27,7 @@ const CONFIG = {
   title: { fontSize: 15, anchor: 'start', offset: 12, subtitleFontSize: 12, subtitleColor: '#4b5563' },
 };
 export const COLORS = { baseline: '#9aa0a6', traced: '#4c78a8', rule: '#374151', budget: '#c62828' };
-export const VERDICT_COLORS = { domain: ['fail', 'inconclusive', 'pass', 'no budget'], range: ['#c62828', '#e08a00', '#2e7d32', '#4c78a8'] };
+export const VERDICT_COLORS = { domain: ['error', 'fail', 'inconclusive', 'pass', 'no budget'], range: ['#6a1b9a', '#c62828', '#e08a00', '#2e7d32', '#4c78a8'] };
 export function top(title: string, alt: string, body: VlSpec): VlSpec {
   return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', description: alt, title: { text: title }, config: CONFIG, ...body };
 }
@@ -46,7 +46,7 @@ export function budgetTicks(values: VlSpec[], y: VlSpec): VlSpec {
   };
 }
 
-export const RANK = { fail: 0, inconclusive: 1, pass: 2 } as const;
+export const RANK = { error: 0, fail: 1, inconclusive: 2, pass: 3 } as const;
 
 export const measuredViews = (model: Model) => model.cells.filter((v) => v.ok.length > 0);
 

@@ -151,9 +151,9 @@ export function cpuOverhead(model: Model, view: CellView): Overhead | null {
   };
 }
 
-/** Checks in the order a reader needs them: failures first, then inconclusive, then passes. */
+/** Checks in the order a reader needs them: errors (nothing valid to judge) first, failures, then inconclusive, then passes. */
 export function orderedChecks(verdicts: Verdicts | undefined): Check[] {
-  const rank = { fail: 0, inconclusive: 1, pass: 2 } as const;
+  const rank = { error: 0, fail: 1, inconclusive: 2, pass: 3 } as const;
   return [...(verdicts?.checks ?? [])].sort((a, b) => rank[a.verdict] - rank[b.verdict]);
 }
 

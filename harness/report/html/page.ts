@@ -17,16 +17,16 @@ pre { background: #f6f7f9; border: 1px solid var(--line); padding: 10px 12px; ov
 .muted { color: var(--muted); }
 .banner { border: 1px solid var(--line); border-left: 6px solid var(--muted); border-radius: 6px; padding: 4px 20px 14px; margin-top: 20px; background: #f9fafb; }
 .banner h2 { border: 0; margin-top: 10px; }
-.banner.fail { border-left-color: var(--fail); background: #fdf3f3; }
+.banner.fail, .banner.error { border-left-color: var(--fail); background: #fdf3f3; }
 .banner.inconclusive { border-left-color: var(--inc); background: #fdf8ef; }
 .banner.pass { border-left-color: var(--pass); background: #f2f8f2; }
 .counts { font-size: 1.15rem; margin: 4px 0 10px; }
 .count { display: inline-block; padding: 2px 10px; border-radius: 999px; margin-right: 6px; font-weight: 600; background: #fff; border: 1px solid var(--line); }
-.count.fail { color: var(--fail); } .count.inconclusive { color: var(--inc); } .count.pass { color: var(--pass); }
+.count.error, .count.fail { color: var(--fail); } .count.inconclusive { color: var(--inc); } .count.pass { color: var(--pass); }
 ol.checks { list-style: none; padding: 0; margin: 8px 0; }
 li.check { display: grid; grid-template-columns: 8.5em 1fr; gap: 0 12px; padding: 8px 0; border-top: 1px solid var(--line); }
 li.check .verdict { grid-row: span 3; font-weight: 700; text-transform: uppercase; font-size: 0.85rem; padding-top: 2px; }
-li.check.fail .verdict { color: var(--fail); } li.check.inconclusive .verdict { color: var(--inc); } li.check.pass .verdict { color: var(--pass); }
+li.check.error .verdict, li.check.fail .verdict { color: var(--fail); } li.check.inconclusive .verdict { color: var(--inc); } li.check.pass .verdict { color: var(--pass); }
 li.check .numbers { font-variant-numeric: tabular-nums; }
 li.check .message { color: #374151; }
 details.passed > summary { cursor: pointer; margin: 6px 0; }

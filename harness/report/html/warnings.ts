@@ -1,6 +1,7 @@
 import type { CellView } from './model.js';
 import { median } from '../../stats/interval.js';
 import { num } from './format.js';
+import { uninstrumentedWarning } from '../../measure/summary.js';
 
 /** Round-to-round spread of CPU per request above this makes smaller differences between cells indistinguishable from noise. */
 export const HIGH_VARIANCE_SPREAD = 0.1;
@@ -77,5 +78,6 @@ export function cellWarnings(view: CellView): CellWarning[] {
   const drops = dropWarning(view);
   // The cell-level drop warning says it once with the queue size; the per-trial ones ("N spans dropped because...") would repeat it per round.
   const perTrialDrop = (text: string) => drops.length > 0 && /^\d+ spans dropped because/.test(text);
-  return [...noCountedTrial(view), ...failedWarnings(view), ...invalidWarnings(view), ...drops, ...varianceWarning(view), ...trialWarnings(view, perTrialDrop)];
+  const uninstrumented = uninstrumentedWarning(view.cell);
+  return [...noCountedTrial(view), ...(uninstrumented ? [{ severity: 'error' as const, text: uninstrumented }] : []), ...failedWarnings(view), ...invalidWarnings(view), ...drops, ...varianceWarning(view), ...trialWarnings(view, perTrialDrop)];
 }

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { RESULTS_SCHEMA_VERSION } from './types.js';
+
+/**
+ * The shape of results.json that the verdict stage reads: every figure a gate, a summary or an interval is drawn from
+ * must be a number. Objects are open (`looseObject`) so fields added later, or only some runs carry, pass through;
+ * what is checked is what is read. JSON cannot hold NaN, so an unmeasured figure (a trial that served no request) is
+ * null, which is accepted where the writer can produce it and means unknown.
+ */
+
+const num = z.number();
+/** A figure JSON wrote from NaN: unknown. */
+const figure = z.number().nullable();
+/** Span counters are null when the probe could not read them (no SDK it recognises). */
+const spanCount = z.number().nullable();
+
+const percentiles = (n: z.ZodType) => z.looseObject({ p50: n, p90: n, p99: n, p999: n, max: n, mean: figure, count: num });
+
+const spanCounts = z.looseObject({ started: spanCount, sampled: spanCount, ended: spanCount, exported: spanCount, failed: spanCount, dropped: spanCount, queuedAtEnd: spanCount });
+
+const gcPause = (n: z.ZodType) => z.looseObject({ count: n, total: n, max: n });
+const loopDelay = (n: z.ZodType) => z.looseObject({ p50: n, p99: n, max: n, mean: figure.optional() });
+
+/** `n` is the type of the judged figures: plain numbers for a trial that counted, nullable for one that did not. */
+function trialMetrics(n: z.ZodType) {
+  return z.looseObject({
+    cpuUsPerRequest: n,
+    cpuUserUs: num,
+    cpuSystemUs: num,
+    requests: num,
+    windowMs: num,
+    targetRps: num,
+    achievedRps: figure,
+    latencyUs: z.looseObject({ corrected: percentiles(n), uncorrected: percentiles(figure) }),
+    sendLagUs: percentiles(figure),
+    load: z.looseObject({
+      sent: num,
+      ok: num,
+      httpErrors: num,
+      expectedErrors: num.optional(),
+      socketErrors: num,
+      timeouts: num,
+      generatorEluMax: figure,
+    }),
+    services: z
+      .record(
+        z.string(),
+        z.looseObject({ cpuUs: figure, cpuUsPerRequest: figure, requests: num, rssPeakBytes: figure, heapUsedBytes: figure, gcPauseMs: gcPause(figure), eventLoopDelayUs: loopDelay(figure), spans: spanCounts }),
+      )
+      .optional(),
+    rssPeakBytes: n,
+    rssStartBytes: figure,
+    heapUsedBytes: figure,
+    gcPauseMs: gcPause(n),
+    eventLoopDelayUs: loopDelay(n),
+    spans: spanCounts.extend({ received: spanCount }),
+    sink: z.looseObject({ requests: num, bytes: num, rejectedRequests: num }),
+    probeCpuUs: figure,
+    maxThroughputRps: figure.optional(),
+    series: z.array(z.looseObject({})),
+    histograms: z.looseObject({ corrected: z.string(), uncorrected: z.string() }),
+  });
+}
+
+const trialBase = {
+  runId: z.string(),
+  cellId: z.string(),
+  variant: z.string().optional(),
+  round: z.number().int().min(0),
+  order: z.number().int().min(0),
+  startedAt: z.string(),
+  wallMs: num,
+  warnings: z.array(z.string()),
+};
+
+export const trialRecordSchema = z.discriminatedUnion('status', [
+  z.looseObject({ ...trialBase, status: z.literal('ok'), metrics: trialMetrics(num) }),
+  z.looseObject({ ...trialBase, status: z.literal('invalid'), metrics: trialMetrics(figure) }),
+  z.looseObject({ ...trialBase, status: z.literal('failed'), error: z.string(), stderrTail: z.array(z.string()) }),
+]);
+
+const settingsSchema = z.discriminatedUnion('tracing', [
+  z.looseObject({ tracing: z.literal('off') }),
+  z.looseObject({ tracing: z.literal('sdk'), sampler: z.looseObject({ type: z.string() }), processor: z.looseObject({ type: z.string() }).nullable(), exporter: z.string().nullable() }),
+]);
+
+const summaryPercentiles = z.looseObject({ p50: figure, p90: figure, p99: figure, p999: figure, max: figure });
+
+const cellSummarySchema = z.looseObject({
+  trials: num,
+  invalidTrials: num,
+  failedTrials: num,
+  cpuUsPerRequest: figure,
+  latencyUs: z.looseObject({ corrected: summaryPercentiles, uncorrected: summaryPercentiles }),
+  achievedRps: figure,
+  rssPeakBytes: figure,
+  heapUsedBytes: figure,
+  spans: spanCounts.extend({ received: spanCount }),
+});
+
+const cellSchema = z.looseObject({
+  id: z.string(),
+  variant: z.string().optional(),
+  settings: settingsSchema,
+  collapsed: z.array(z.string()),
+  trials: z.array(trialRecordSchema),
+  summary: cellSummarySchema.nullable(),
+});
+
+const limitSchema = z.looseObject({ kind: z.enum(['relative', 'overhead', 'absolute', 'atLeast']), text: z.string(), value: num, strict: z.boolean() });
+
+const configSchema = z.looseObject({
+  name: z.string(),
+  rounds: num,
+  budgets: z.array(z.looseObject({ where: z.looseObject({}), limits: z.record(z.string(), limitSchema) })).optional(),
+  variants: z.array(z.looseObject({ name: z.string() })).optional(),
+});
+
+const microSchema = z.looseObject({
+  tasks: z.array(z.looseObject({ suite: z.string(), task: z.string(), roundsNsPerOp: z.array(num), roundsRawNsPerOp: z.array(num), nsPerOp: z.looseObject({ p50: num }) })),
+});
+
+/** The run was cut short: how far it got, and whether results.json was rebuilt from results.jsonl afterwards. */
+export const interruptedSchema = z.object({
+  trialsFinished: z.number().int().min(0),
+  trialsPlanned: z.number().int().min(0),
+  rebuiltFrom: z.literal('results.jsonl').optional(),
+});
+
+export const resultsSchema = z.looseObject({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  runId: z.string(),
+  status: z.enum(['complete', 'interrupted', 'failed']),
+  interrupted: interruptedSchema.optional(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  configFile: z.string(),
+  config: configSchema,
+  seed: num,
+  environment: z.looseObject({ node: z.string(), cpuModel: z.string(), cores: num, burnIterationsPerUs: num.optional() }),
+  notes: z.array(z.string()),
+  cells: z.array(cellSchema),
+  micro: microSchema.optional(),
+});
