@@ -13,7 +13,7 @@ async function launches(yaml: string, extra: { command?: string[]; cwd?: string 
   const workload = loadWorkload('user-api');
   assert.ok(workload.ok);
   const seen = new Map<string, LaunchOptions>();
-  const sink = { reset: () => undefined, setTail: () => undefined, otlpTracesUrl: 'http://127.0.0.1:1/v1/traces', zipkinSpansUrl: 'http://127.0.0.1:1/api/v2/spans' } as unknown as Sink;
+  const sink = { reset: () => undefined, setTail: () => undefined, beginTrial: () => undefined, endTrial: () => undefined, otlpTracesUrl: 'http://127.0.0.1:1/v1/traces', zipkinSpansUrl: 'http://127.0.0.1:1/api/v2/spans' } as unknown as Sink;
   for (const cell of expandMatrix(config).cells) {
     const record = await runTrial({
       runId: 't', config, cell, round: 0, order: 0, entry: '/app/server.js', ...extra, workloadFile: workload.file, workload: workload.shape, referenceService: false,
