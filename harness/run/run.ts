@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, RunError } from '../cli/errors.js';
 import type { Config } from '../config/types.js';
+import { entryProblem } from '../config/entry.js';
 import { createLoadGenerator } from '../load/generator.js';
 import type { LoadGenerator } from '../load/types.js';
 import { captureEnvironment } from '../measure/environment.js';
@@ -59,12 +60,14 @@ function resolveTarget(config: Config, configFile: string): { entry: string; wor
       if (!names.includes(name)) issues.push(`service.perService.${name}: the workload '${workload.shape.name}' has no service named '${name}' (services: ${names.join(', ')})`);
   }
   const entry = config.service.entry ? resolve(baseDir, config.service.entry) : REFERENCE_SERVICE_ENTRY;
-  if (!existsSync(entry)) issues.push(`service.entry: no file at ${entry}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
+  const entryIssue = entryProblem(entry);
+  if (entryIssue) issues.push(`service.entry: ${entryIssue}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
   const variantEntries = new Map<string, string>();
   config.variants?.forEach((v, i) => {
     if (!v.entry) return;
     const file = resolve(baseDir, v.entry);
-    if (!existsSync(file)) issues.push(`variants[${i}].entry: no file at ${file}`);
+    const variantIssue = entryProblem(file);
+    if (variantIssue) issues.push(`variants[${i}].entry: ${variantIssue}`);
     variantEntries.set(v.name, file);
   });
   if ((config.tail ?? []).length > 0 && !['otlp-http-protobuf', 'otlp-http-json', 'zipkin'].includes(config.matrix.exporter[0]))
