@@ -129,7 +129,7 @@ export function readYaml(text: string, limits: YamlLimits, what: string): YamlRe
   try {
     value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (error) {
-    if (error instanceof ReferenceError && /alias/i.test(error.message))
+    if (error instanceof ReferenceError && /excessive alias/i.test(error.message))
       return {
         ok: false,
         issues: [`YAML aliases expand too much (more than the limit of ${limits.maxAliasCount} alias uses, or one alias of a very large anchor): write the values out instead of repeating *aliases`],
