@@ -6,10 +6,7 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../harness/cli/errors.js';
 import { CONFIG_LIMITS, loadConfigFile, parseConfig } from '../../harness/config/load.js';
 import { tempDir } from '../helpers/cli.js';
-import { assertIssue, issuesOf } from './helpers.js';
-
-/** Nine aliases of nine aliases ... seven levels deep: 9^7 ≈ 4.8 million strings once expanded. */
-export const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)].join('\n') + '\n';
+import { ALIAS_BOMB, assertIssue, issuesOf } from './helpers.js';
 
 describe('config input is bounded', () => {
   it('a YAML alias bomb is a config error naming the alias limit, not an internal error', () => {
