@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { quote } from '../text.js';
 import { InputError } from './errors.js';
 import { lineColumnOf, syntaxErrorOffset, tooDeepOffset } from './json-syntax.js';
 
@@ -39,7 +40,7 @@ export function readExportText(file: string, label: string, maxFileBytes: number
 function unexpected(text: string, offset: number): string {
   if (offset < 0 || offset >= text.length) return 'unexpected end of input (a truncated file?)';
   const token = /^[\w.+-]+/.exec(text.slice(offset, offset + 40))?.[0] ?? text[offset];
-  return `unexpected '${token}'`;
+  return `unexpected ${quote(token)}`;
 }
 
 function malformed(label: string, text: string, lineOffset: number): InputError {
