@@ -211,7 +211,7 @@ const serviceSchema = z.strictObject({
     .describe('Per service of the workload (by name): settings over the cell\'s, e.g. { inventory: { propagator: b3 } }.'),
 });
 
-/** Shortest measured window: the probe's series takes one point a second, and CPU per request needs a second's worth of ticks. */
+/** Shortest measured window: the probe's series takes one point a second (probe-window.ts); a shorter one has no whole second to show. */
 export const MIN_WINDOW_SECONDS = 1;
 /** Fewest requests a window may hold: one request more or less is then at most 1%, half the 2% achieved-rate bar. */
 export const MIN_REQUESTS_PER_WINDOW = 100;

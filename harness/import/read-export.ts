@@ -27,7 +27,7 @@ export function readExportText(file: string, label: string, maxFileBytes: number
     const stat = fstatSync(fd);
     const size = stat.size;
     if (!stat.isFile())
-      throw new InputError(label, `${stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe (FIFO)' : 'not a regular file'}, not a file: give the path of an exported trace file (save a stream to a file first)`);
+      throw new InputError(label, `${stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe (FIFO)' : 'a device or socket'}, not a file: give the path of an exported trace file (save a stream to a file first)`);
     if (size > maxFileBytes)
       throw new InputError(label, `${sizeText(size)} is above the import limit of ${sizeText(maxFileBytes)}: import a sample of the traces (split the file, or export a shorter time window)`);
     return readFileSync(fd, 'utf8').replace(/^\uFEFF/, '');
