@@ -17,8 +17,8 @@ export type YamlRead = { ok: true; value: unknown } | { ok: false; issues: strin
 const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} bytes`);
 
 /** `too large: 12.0 MiB, above the limit of 1.0 MiB for a config file` */
-export function tooLarge(bytes: number, limits: YamlLimits, what: string): string {
-  return `too large: ${sizeText(bytes)}, above the limit of ${sizeText(limits.maxBytes)} for ${what}`;
+function tooLarge(bytes: number, maxBytes: number, what: string): string {
+  return `too large: ${sizeText(bytes)}, above the limit of ${sizeText(maxBytes)} for ${what}`;
 }
 
 /** What kind of thing a path is when it is not a regular file. */
@@ -47,7 +47,7 @@ export function readBoundedFile(path: string, maxBytes: number, what: string): F
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { ok: false, code: 'EISDIR' };
     if (!stat.isFile()) return { ok: false, code: 'ENOTREG', problem: `${kindOf(stat)}, not a file: give the path of ${what}` };
-    if (stat.size > maxBytes) return { ok: false, code: 'EFBIG', problem: `too large: ${sizeText(stat.size)}, above the limit of ${sizeText(maxBytes)} for ${what}` };
+    if (stat.size > maxBytes) return { ok: false, code: 'EFBIG', problem: tooLarge(stat.size, maxBytes, what) };
     return { ok: true, text: readFileSync(fd, 'utf8') };
   } catch (error) {
     return { ok: false, code: (error as NodeJS.ErrnoException).code ?? 'EIO' };
@@ -109,7 +109,7 @@ function duplicateKeys(root: unknown, lines: LineCounter): string[] {
  * (`line 3, column 5: ... (YAML syntax)`), never an exception, so a hostile file ends in a usage error like a bad one.
  */
 export function readYaml(text: string, limits: YamlLimits, what: string): YamlRead {
-  if (text.length > limits.maxBytes) return { ok: false, issues: [tooLarge(Buffer.byteLength(text), limits, what)] };
+  if (text.length > limits.maxBytes) return { ok: false, issues: [tooLarge(Buffer.byteLength(text), limits.maxBytes, what)] };
   const lines = new LineCounter();
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), { uniqueKeys: false, lineCounter: lines });
   if (doc.errors.length > 0) {
