@@ -29,13 +29,18 @@ export class UsageError extends TracebenchError {
   }
 }
 
-/** A config (or workload) that failed validation: every problem at once, each with its path. */
+/** Problems a ConfigError prints; a file with thousands of bad keys would otherwise flood the terminal. */
+export const MAX_LISTED_PROBLEMS = 50;
+
+/** A config (or workload) that failed validation: every problem at once (the first 50 printed), each with its path. */
 export class ConfigError extends TracebenchError {
   constructor(
     readonly file: string,
     readonly issues: string[],
   ) {
-    super(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  - ${i}`).join('\n')}`, EXIT.usage);
+    const listed = issues.slice(0, MAX_LISTED_PROBLEMS).map((i) => `  - ${i}`);
+    if (issues.length > MAX_LISTED_PROBLEMS) listed.push(`  - … and ${issues.length - MAX_LISTED_PROBLEMS} more problems`);
+    super(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${listed.join('\n')}`, EXIT.usage);
   }
 }
 

@@ -5,7 +5,9 @@ import { importCommand } from './commands/import.js';
 import { microCommand } from './commands/micro.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { printable, quote } from '../text.js';
 import { EXIT, TracebenchError, UsageError } from './errors.js';
+import { joinNegativeValues } from './flags.js';
 import { HELP } from './help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -28,8 +30,8 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const run = COMMANDS[command];
-  if (!run) throw new UsageError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}); see tracebench --help`);
-  return run(rest);
+  if (!run) throw new UsageError(`unknown command ${quote(command)} (commands: ${Object.keys(COMMANDS).join(', ')}); see tracebench --help`);
+  return run(joinNegativeValues(rest));
 }
 
 /** The one place that prints an error and picks the exit code. */
@@ -39,10 +41,10 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof TracebenchError) {
-      process.stderr.write(`tracebench: ${error.message}\n`);
+      process.stderr.write(`tracebench: ${printable(error.message)}\n`);
       process.exitCode = error.exitCode;
     } else if (error instanceof Error && String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`tracebench: ${error.message}; see tracebench --help\n`);
+      process.stderr.write(`tracebench: ${printable(error.message)}; see tracebench --help\n`);
       process.exitCode = EXIT.usage;
     } else {
       process.stderr.write(`tracebench: internal error: ${(error as Error)?.stack ?? String(error)}\n`);

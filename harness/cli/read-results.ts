@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { resultsSchema } from '../measure/results-schema.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from '../measure/types.js';
+import { describeTyped, echo } from '../text.js';
 import { UsageError } from './errors.js';
 
 /** Longest echo of a bad value in a message. */
@@ -62,13 +63,13 @@ export function readResults(file: string): Results {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`${file}: cannot read it as JSON (${echoValue((error as Error).message).replace(/^string /, '')}); pass a results.json written by tracebench run`);
+    throw new UsageError(`${file}: cannot read it as JSON (${echo((error as Error).message, 200)}); pass a results.json written by tracebench run`);
   }
   const results = data as Partial<Results>;
   if (typeof results !== 'object' || results === null || Array.isArray(results) || !Array.isArray(results.cells) || results.config === undefined)
     throw new UsageError(`${file}: not a tracebench results.json (no cells or config)`);
   if (results.schemaVersion !== RESULTS_SCHEMA_VERSION)
-    throw new UsageError(`${file}: schemaVersion ${echoValue(results.schemaVersion)} is not the number ${RESULTS_SCHEMA_VERSION}; rerun it with this tracebench`);
+    throw new UsageError(`${file}: schemaVersion: expected the number ${RESULTS_SCHEMA_VERSION}, got ${describeTyped(results.schemaVersion)}; rerun it with this tracebench`);
   const issues = resultsIssues(data);
   if (issues.length > 0) {
     const shown = issues.slice(0, MAX_ISSUES).map((i) => `  - ${i}`);

@@ -1,18 +1,11 @@
 import type { z } from 'zod';
+import { describeTyped, describeValue, echo, echoList } from '../text.js';
+
+export { describeValue } from '../text.js';
 
 type RawIssue = z.core.$ZodRawIssue;
 type Issue = z.core.$ZodIssue;
 type PathKey = PropertyKey;
-
-/** A value as a person reads it in a message: `'alwayson'`, `3`, `a list`. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'an empty value';
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return String(value);
-}
 
 const typeWords: Record<string, string> = {
   number: 'a number',
@@ -24,9 +17,9 @@ const typeWords: Record<string, string> = {
   record: 'a mapping',
 };
 
-/** `'a', 'b'` or `a, b`: enum values read better bare, keys quoted. */
+/** `'a', 'b'` or `a, b`: enum values read better bare, keys quoted; a long list of keys is cut. */
 function list(values: readonly unknown[], quote = false): string {
-  return values.map((v) => (quote ? `'${String(v)}'` : String(v))).join(', ');
+  return echoList(values.map(String), quote ? 10 : values.length, quote);
 }
 
 function shapeKeys(inst: unknown): string[] | undefined {
@@ -42,7 +35,7 @@ export function plainWords(iss: RawIssue): string | undefined {
   switch (iss.code) {
     case 'invalid_type':
       if (iss.input === undefined) return 'required';
-      return `expected ${typeWords[iss.expected] ?? iss.expected}, got ${describeValue(iss.input)}`;
+      return `expected ${typeWords[iss.expected] ?? iss.expected}, got ${describeTyped(iss.input)}`;
     case 'too_small': {
       const min = Number(iss.minimum);
       if (iss.origin === 'array') return min === 1 ? 'must not be empty' : `must have at least ${min} entries`;
@@ -87,7 +80,7 @@ export function formatPath(path: readonly PathKey[]): string {
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
     else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
-    else out += `[${JSON.stringify(String(key))}]`;
+    else out += `["${echo(String(key).replace(/["\\]/g, (c) => `\\${c}`), 40)}"]`;
   }
   return out || '(top level)';
 }

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
 import { ConfigError } from '../cli/errors.js';
 import { formatPath, issueLines, plainWords } from './issues.js';
 import { configSchema, MAX_SEED, parsedIsConfig } from './schema.js';
 import type { Config } from './types.js';
+import { readBoundedFile, readYaml, type YamlLimits } from './yaml-input.js';
+
+/** A config is a page of settings; these bounds are far above any real one and far below what could hang the loader. */
+export const CONFIG_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxDepth: 64, maxAliasCount: 100 };
 
 /** Values given on the command line; they win over the file and are validated like it. */
 export interface ConfigOverrides {
@@ -38,18 +40,9 @@ const OVERRIDE_FLAGS: Record<keyof ConfigOverrides, string> = { rounds: '--round
  * column, then each schema issue as `path: message`). `now` is the clock the default seed is drawn from.
  */
 export function parseConfig(text: string, fileLabel: string, overrides: ConfigOverrides = {}, now: () => number = Date.now): Config {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      fileLabel,
-      doc.errors.map((e) => {
-        const at = e.linePos?.[0];
-        const where = at ? `line ${at.line}, column ${at.col}` : 'YAML';
-        return `${where}: ${e.message.split(/ at line \d+|\n/)[0]} (YAML syntax)`;
-      }),
-    );
-  }
-  const raw: unknown = doc.toJS() ?? {};
+  const read = readYaml(text, CONFIG_LIMITS, 'a config file');
+  if (!read.ok) throw new ConfigError(fileLabel, read.issues);
+  const raw: unknown = read.value ?? {};
   const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as ConfigOverrides;
   const input = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw, ...given } : raw;
 
@@ -68,18 +61,14 @@ export function parseConfig(text: string, fileLabel: string, overrides: ConfigOv
 
 /** Reads, parses and validates a config file; every problem, including an unreadable file, is a ConfigError (exit 2). */
 export async function loadConfigFile(path: string, overrides?: ConfigOverrides, now?: () => number): Promise<Config> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(path, [unreadable(path, err as NodeJS.ErrnoException)]);
-  }
-  return parseConfig(text, path, overrides, now);
+  const read = readBoundedFile(path, CONFIG_LIMITS.maxBytes, 'a config file');
+  if (!read.ok) throw new ConfigError(path, [read.problem ? `${resolve(path)}: ${read.problem}` : unreadable(path, read.code)]);
+  return parseConfig(read.text, path, overrides, now);
 }
 
-function unreadable(path: string, err: NodeJS.ErrnoException): string {
+function unreadable(path: string, code: string): string {
   const full = resolve(path);
-  switch (err.code) {
+  switch (code) {
     case 'ENOENT':
       return `file not found: ${full}; check the path (relative paths start from ${process.cwd()}), or leave out --config to use ${defaultConfigPath()}`;
     case 'EISDIR':
@@ -88,6 +77,6 @@ function unreadable(path: string, err: NodeJS.ErrnoException): string {
     case 'EPERM':
       return `cannot read ${full}: permission denied; check the file's permissions`;
     default:
-      return `cannot read ${full}: ${err.message}`;
+      return `cannot read ${full}: ${code}`;
   }
 }

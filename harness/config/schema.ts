@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { budgetsSchema } from '../budget/schema.js';
 import { tailSamplingSchema } from '../sink/tail/schema.js';
 import { describeValue } from './issues.js';
+import { reservedEnvProblem } from './reserved-env.js';
 import { EXPORTERS, PROPAGATORS, SAMPLERS_WITH_RATE, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
 import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting, SinkSetting } from './types.js';
 
@@ -160,23 +161,30 @@ export const sinkSchema = z
   .transform((s): SinkSetting => (typeof s === 'string' ? { mode: s } : s))
   .describe('How the receiving backend behaves: { mode: ok }, { mode: slow, delayMs }, { mode: error, statusCode, fraction }, { mode: down }.');
 
-// Variables each cell sets (or the orchestrator sets per trial): a value in service.env would silently override the matrix.
-const RESERVED_ENV = /^(OTEL_(TRACES_|BSP_|SDK_DISABLED$|PROPAGATORS$|EXPORTER_(OTLP|ZIPKIN)_)|TRACEBENCH_(INSTRUMENTATION|SPAN_PROCESSOR|CONTEXT_MANAGER|WORKLOAD|SERVICE|PEERS|EXTRA_CPU_US_PER_REQUEST|TEST_SPAN_COST_US)$)/;
+/** Bounds of one env mapping: a process's whole environment must fit the OS's argument space (128 KiB a variable on Linux). */
+export const ENV_LIMITS = { maxVariables: 1000, maxNameChars: 256, maxValueChars: 32 * 1024 } as const;
 
 const envName = z
   .string()
+  .max(ENV_LIMITS.maxNameChars, { error: `a variable name may be at most ${ENV_LIMITS.maxNameChars} characters` })
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: (iss) => `not a valid environment variable name: ${describeValue(iss.input)}` })
-  .refine((key) => !RESERVED_ENV.test(key), {
-    error: 'set by each cell from the matrix (or per trial); remove it here, it would override the setting being measured',
+  .superRefine((key, ctx) => {
+    const problem = reservedEnvProblem(key);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 const envSchema = z
   .record(
     envName,
-    z.union([z.string(), z.number(), z.boolean()], {
+    z.union([z.string().max(ENV_LIMITS.maxValueChars), z.number(), z.boolean()], {
       error: (iss) => `expected a string, number or true/false, got ${describeValue(iss.input)}`,
     }),
   )
+  .superRefine((env, ctx) => {
+    const count = Object.keys(env).length;
+    if (count > ENV_LIMITS.maxVariables)
+      ctx.addIssue({ code: 'custom', message: `${count} variables: at most ${ENV_LIMITS.maxVariables} may be set here` });
+  })
   .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
 
 const propagatorSchema = z.enum(PROPAGATORS, {
@@ -198,7 +206,7 @@ const serviceSchema = z.strictObject({
     .optional()
     .describe('Instead of entry: the command that starts the service, e.g. [node, dist/server.js]; it must start node (the probe is loaded through NODE_OPTIONS).'),
   cwd: nonEmptyString().optional().describe("The service's working directory, relative to the config file: a command's paths and NODE_OPTIONS' --require/--import resolve from it. Default: the config file's folder."),
-  env: envSchema.prefault({}).describe('Extra environment for the service process (not OTEL_TRACES_*, OTEL_BSP_*, OTEL_EXPORTER_* or the TRACEBENCH_* variables the harness sets per cell).'),
+  env: envSchema.prefault({}).describe('Extra environment for the service process (not PORT, OTEL_TRACES_*, OTEL_BSP_*, OTEL_EXPORTER_OTLP_*/ZIPKIN_*, OTEL_PROPAGATORS, OTEL_SDK_DISABLED or the TRACEBENCH_* variables the harness sets).'),
   tracedEnv: envSchema
     .optional()
     .describe('Extra environment for traced cells only, over env: e.g. NODE_OPTIONS that loads the SDK (--require @opentelemetry/auto-instrumentations-node/register), so the baseline runs without it.'),
@@ -212,6 +220,16 @@ const serviceSchema = z.strictObject({
     .describe('Per service of the workload (by name): settings over the cell\'s, e.g. { inventory: { propagator: b3 } }.'),
 }).refine((s) => !(s.entry && s.command), { error: 'give entry (a JavaScript file) or command (e.g. [node, dist/server.js]), not both', path: ['command'] });
 
+/** Shortest measured window: the probe's series takes one point a second (probe-window.ts); a shorter one has no whole second to show. */
+export const MIN_WINDOW_SECONDS = 1;
+/** Fewest requests a window may hold: one request more or less is then at most 1%, half the 2% achieved-rate bar. */
+export const MIN_REQUESTS_PER_WINDOW = 100;
+
+function windowSeconds(why: string) {
+  const error = (iss: { input: unknown }) => `must be at least ${MIN_WINDOW_SECONDS} and at most 600 seconds, got ${describeValue(iss.input)}: ${why}`;
+  return z.number().min(MIN_WINDOW_SECONDS, { error }).max(600, { error });
+}
+
 const loadSchema = z.strictObject({
   rateRps: positiveNumber(100_000).default(500).describe('Offered rate of the open loop, requests per second, all threads together.'),
   warmupSeconds: z
@@ -220,17 +238,25 @@ const loadSchema = z.strictObject({
     .max(600, { error: (iss) => `must be at most 600, got ${describeValue(iss.input)}` })
     .default(1)
     .describe('Discarded warm-up before the measured window, seconds.'),
-  durationSeconds: positiveNumber(600).default(3).describe('Measured window, seconds.'),
+  durationSeconds: windowSeconds('shorter windows cannot be measured (the probe takes one point a second)').default(3).describe('Measured window, seconds (at least 1).'),
   threads: wholeNumber(1, 16).default(1).describe('Generator worker threads; 1 is best on 2 cores.'),
   connections: wholeNumber(1, 1024).default(16).describe('Keep-alive connections per thread.'),
   timeoutMs: wholeNumber(1, 600_000).default(2000).describe('A request not answered within this is a timeout, ms.'),
   saturation: z
     .strictObject({
-      durationSeconds: positiveNumber(600).describe('Length of the closed-loop run, seconds.'),
+      durationSeconds: windowSeconds('the closed loop reports throughput per second').describe('Length of the closed-loop run, seconds (at least 1).'),
       connections: wholeNumber(1, 1024).describe('Connections of the closed-loop run.'),
     })
     .optional()
     .describe('Closed-loop saturation run with autocannon after the open loop, for a maxThroughput figure; off when absent.'),
+}).superRefine((load, ctx) => {
+  const requests = load.rateRps * load.durationSeconds;
+  if (load.durationSeconds >= MIN_WINDOW_SECONDS && requests < MIN_REQUESTS_PER_WINDOW)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['durationSeconds'],
+      message: `rateRps × durationSeconds is ${Math.round(requests)} requests per window: at least ${MIN_REQUESTS_PER_WINDOW} are needed (one request more or less must stay well under the 2% achieved-rate bar); raise load.rateRps or load.durationSeconds`,
+    });
 });
 
 const matrixSchema = z.strictObject({

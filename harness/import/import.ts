@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { assembleTraces } from './assemble.js';
+import { echo } from '../text.js';
+import { assembleTraces, type TraceTree } from './assemble.js';
 import { buildShape } from './build-shape.js';
 import { InputError } from './errors.js';
 import { parseDocuments } from './parse.js';
@@ -7,6 +8,22 @@ import { parseExportText, readExportText } from './read-export.js';
 import { summaryLines } from './summary.js';
 import { DEFAULT_MAX_CPU_US_PER_SPAN, DEFAULT_MAX_FILE_BYTES, SLOW_FACTOR, type ImportOptions, type ImportResult, type ImportStats } from './types.js';
 import { toWorkloadYaml } from './write-yaml.js';
+
+/** Deepest span nesting a workload may get from an import: the workload loader's YAML depth limit holds it with room to spare. */
+export const MAX_SPAN_DEPTH = 100;
+
+function deepestTrace(traces: readonly TraceTree[]): { traceId: string; depth: number } | undefined {
+  let deepest: { traceId: string; depth: number } | undefined;
+  for (const trace of traces) {
+    const stack = [trace.root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (!deepest || node.depth + 1 > deepest.depth) deepest = { traceId: trace.traceId, depth: node.depth + 1 };
+      stack.push(...node.children);
+    }
+  }
+  return deepest;
+}
 
 /** The heuristics, worded once for the YAML header, the description and the summary. */
 export function heuristicLines(maxCpuUsPerSpan: number): string[] {
@@ -29,6 +46,12 @@ export function importTraces(text: string, options: ImportOptions, label: string
         : `the export holds no spans: nothing to import`,
     );
   const { traces, stats: assembled } = assembleTraces(parsed.spans);
+  const deepest = deepestTrace(traces);
+  if (deepest && deepest.depth > MAX_SPAN_DEPTH)
+    throw new InputError(
+      label,
+      `trace ${echo(deepest.traceId, 32)} nests spans ${deepest.depth} levels deep: the import takes at most ${MAX_SPAN_DEPTH} (a workload's span tree is walked recursively); import a sample without such traces`,
+    );
   const file = basename(label);
   const name = options.name ?? file.replace(/\.(jsonl?|ndjson)$/i, '');
   const spans = traces.reduce((sum, t) => sum + t.spanCount, 0);

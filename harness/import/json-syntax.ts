@@ -86,6 +86,28 @@ export function syntaxErrorOffset(text: string): number {
   }
 }
 
+/**
+ * Where a JSON text first nests deeper than `maxDepth` arrays and objects, or -1. A linear scan that skips strings,
+ * run before JSON.parse: the parsers walk values recursively, and a value nested 20,000 deep overflowed the stack.
+ */
+export function tooDeepOffset(text: string, maxDepth: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string, its escaped quotes included; an unterminated one ends the scan.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return -1;
+}
+
 /** 1-based line and column of a UTF-16 offset. */
 export function lineColumnOf(text: string, offset: number): { line: number; column: number } {
   let line = 1;

@@ -1,6 +1,8 @@
 import { isObject, jsonIdToHex, serviceNameOf, toAttributes, toBigInt, type JsonObject } from '../sink/values.js';
 import type { SpanKindName } from '../../workloads/shape/types.js';
+import { echo } from '../text.js';
 import { attributeFields } from './attributes.js';
+import { InputError } from './errors.js';
 import type { ExportDocument } from './read-export.js';
 import { wrongFormat } from './sniff.js';
 import type { NormalizedSpan, ParseResult } from './types.js';
@@ -27,7 +29,16 @@ function nsToUs(value: unknown): number | undefined {
   }
 }
 
-function toSpan(span: JsonObject, service: string): NormalizedSpan | undefined {
+/** Runs a conversion of attribute values, turning a value that is not what OTLP allows (intValue "abc") into an InputError. */
+function readAttributes<T>(label: string, where: string, convert: () => T): T {
+  try {
+    return convert();
+  } catch (error) {
+    throw new InputError(label, `${where}: an attribute value cannot be read (${echo((error as Error).message)}); OTLP intValue must be a whole number, as a number or a decimal string`);
+  }
+}
+
+function toSpan(span: JsonObject, service: string, label: string): NormalizedSpan | undefined {
   const traceId = jsonIdToHex(span.traceId, 16);
   const spanId = jsonIdToHex(span.spanId, 8);
   const startUs = nsToUs(span.startTimeUnixNano);
@@ -43,7 +54,7 @@ function toSpan(span: JsonObject, service: string): NormalizedSpan | undefined {
     service,
     startUs,
     endUs,
-    ...attributeFields(toAttributes(span.attributes)),
+    ...attributeFields(readAttributes(label, `span ${spanId}`, () => toAttributes(span.attributes))),
     eventNames: list(span.events).map((event) => (typeof event.name === 'string' ? event.name : '')),
     links: list(span.links).map((link) => ({ traceId: jsonIdToHex(link.traceId, 16), spanId: jsonIdToHex(link.spanId, 8) })),
     error: status.code === 2 || status.code === 'STATUS_CODE_ERROR',
@@ -59,11 +70,11 @@ export function parseOtlpJson(documents: Iterable<ExportDocument>, label: string
     if (!isObject(request) || !Array.isArray(request.resourceSpans)) throw wrongFormat(label, document, 'otlp-json');
     for (const resourceSpans of list(request.resourceSpans)) {
       const resource = isObject(resourceSpans.resource) ? resourceSpans.resource : {};
-      const service = serviceNameOf(resource.attributes) || 'unknown_service';
+      const service = readAttributes(label, 'a resource', () => serviceNameOf(resource.attributes)) || 'unknown_service';
       // instrumentationLibrarySpans: the name before OTLP 0.15, still written by old SDKs.
       for (const scopeSpans of [...list(resourceSpans.scopeSpans), ...list(resourceSpans.instrumentationLibrarySpans)]) {
         for (const raw of list(scopeSpans.spans)) {
-          const span = toSpan(raw, service);
+          const span = toSpan(raw, service, label);
           if (span) spans.push(span);
           else skippedSpans++;
         }

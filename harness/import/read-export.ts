@@ -1,6 +1,10 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { quote } from '../text.js';
 import { InputError } from './errors.js';
-import { lineColumnOf, syntaxErrorOffset } from './json-syntax.js';
+import { lineColumnOf, syntaxErrorOffset, tooDeepOffset } from './json-syntax.js';
+
+/** Deepest nesting of arrays and objects imported; OTLP's own structure with nested attribute values stays far below. */
+export const MAX_JSON_DEPTH = 64;
 
 /** One JSON document of an export file and the line it starts on (JSON Lines files hold several). */
 export interface ExportDocument {
@@ -14,14 +18,16 @@ const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1
 export function readExportText(file: string, label: string, maxFileBytes: number): string {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking: opening a FIFO would otherwise wait for a writer forever.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw new InputError(label, `cannot read the export (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   try {
     const stat = fstatSync(fd);
     const size = stat.size;
-    if (!stat.isFile()) throw new InputError(label, 'not a file: give the path of an exported trace file');
+    if (!stat.isFile())
+      throw new InputError(label, `${stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe (FIFO)' : 'a device or socket'}, not a file: give the path of an exported trace file (save a stream to a file first)`);
     if (size > maxFileBytes)
       throw new InputError(label, `${sizeText(size)} is above the import limit of ${sizeText(maxFileBytes)}: import a sample of the traces (split the file, or export a shorter time window)`);
     return readFileSync(fd, 'utf8').replace(/^\uFEFF/, '');
@@ -34,7 +40,7 @@ export function readExportText(file: string, label: string, maxFileBytes: number
 function unexpected(text: string, offset: number): string {
   if (offset < 0 || offset >= text.length) return 'unexpected end of input (a truncated file?)';
   const token = /^[\w.+-]+/.exec(text.slice(offset, offset + 40))?.[0] ?? text[offset];
-  return `unexpected '${token}'`;
+  return `unexpected ${quote(token)}`;
 }
 
 function malformed(label: string, text: string, lineOffset: number): InputError {
@@ -50,6 +56,9 @@ function malformed(label: string, text: string, lineOffset: number): InputError 
  */
 export function* parseExportText(text: string, label: string): Generator<ExportDocument> {
   if (text.trim() === '') throw new InputError(label, 'the file is empty: no spans to import');
+  const deep = tooDeepOffset(text, MAX_JSON_DEPTH);
+  if (deep >= 0)
+    throw new InputError(label, `nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects (the import's depth limit): no trace export nests this deep; is it a trace file?`, lineColumnOf(text, deep));
   let whole: unknown;
   try {
     whole = JSON.parse(text);

@@ -1,4 +1,5 @@
 import { isObject } from '../sink/values.js';
+import { echoList } from '../text.js';
 import { InputError } from './errors.js';
 import type { ExportDocument } from './read-export.js';
 import type { TraceFormat } from './types.js';
@@ -22,8 +23,8 @@ export function sniffFormat(value: unknown): TraceFormat | undefined {
 }
 
 function describe(value: unknown): string {
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty JSON array' : `a JSON array of ${isObject(value[0]) ? `objects (keys: ${Object.keys(value[0]).slice(0, 6).join(', ')})` : `${typeof value[0]}s`}`;
-  if (isObject(value)) return `a JSON object (keys: ${Object.keys(value).slice(0, 6).join(', ') || 'none'})`;
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty JSON array' : `a JSON array of ${isObject(value[0]) ? `objects (keys: ${echoList(Object.keys(value[0]), 6)})` : `${typeof value[0]}s`}`;
+  if (isObject(value)) return `a JSON object (keys: ${echoList(Object.keys(value), 6) || 'none'})`;
   return `a JSON ${value === null ? 'null' : typeof value}`;
 }
 

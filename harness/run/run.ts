@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, RunError } from '../cli/errors.js';
 import type { Config } from '../config/types.js';
+import { entryProblem } from '../config/entry.js';
 import { createLoadGenerator } from '../load/generator.js';
 import type { LoadGenerator } from '../load/types.js';
 import { captureEnvironment } from '../measure/environment.js';
@@ -59,7 +60,8 @@ function resolveTarget(config: Config, configFile: string): { entry: string; com
   }
   const { command } = config.service;
   const entry = config.service.entry ? resolve(baseDir, config.service.entry) : command ? '' : REFERENCE_SERVICE_ENTRY;
-  if (entry && !existsSync(entry)) issues.push(`service.entry: no file at ${entry}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
+  const entryIssue = entry ? entryProblem(entry) : undefined;
+  if (entryIssue) issues.push(`service.entry: ${entryIssue}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
   // A service of the user's runs where its config is (or in service.cwd), so its relative paths and preloads resolve there.
   const custom = Boolean(config.service.entry || command);
   const cwd = custom || config.service.cwd ? resolve(baseDir, config.service.cwd ?? '.') : undefined;
@@ -68,7 +70,8 @@ function resolveTarget(config: Config, configFile: string): { entry: string; com
   config.variants?.forEach((v, i) => {
     if (!v.entry) return;
     const file = resolve(baseDir, v.entry);
-    if (!existsSync(file)) issues.push(`variants[${i}].entry: no file at ${file}`);
+    const variantIssue = entryProblem(file);
+    if (variantIssue) issues.push(`variants[${i}].entry: ${variantIssue}`);
     variantEntries.set(v.name, file);
   });
   if ((config.tail ?? []).length > 0 && !['otlp-http-protobuf', 'otlp-http-json', 'zipkin'].includes(config.matrix.exporter[0]))

@@ -24,3 +24,6 @@ export function assertIssue(issues: string[], path: string, problem: string): vo
 export function parse(yamlText: string): Config {
   return parseConfig(yamlText, 'test.yaml', {}, () => 42);
 }
+
+/** Nine aliases of nine aliases ... seven levels deep: 9^7 ≈ 4.8 million strings once expanded. */
+export const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)].join('\n') + '\n';

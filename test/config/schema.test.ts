@@ -22,7 +22,7 @@ describe('config schema: bad configs name the path and the problem', () => {
 
   it('a value of the wrong type', () => {
     const issues = issuesOf('rounds: three\nload: { rateRps: [500] }\n');
-    assertIssue(issues, 'rounds', "expected a number, got 'three'");
+    assertIssue(issues, 'rounds', "expected a number, got the string 'three'");
     assertIssue(issues, 'load.rateRps', 'expected a number, got a list');
   });
 
@@ -49,7 +49,7 @@ describe('config schema: bad configs name the path and the problem', () => {
   it('out-of-range numbers and bad sink settings', () => {
     const issues = issuesOf('load: { threads: 17, durationSeconds: 0, connections: 2.5 }\nsink: { mode: error, statusCode: 200, fraction: 0 }\nrounds: 0\n');
     assertIssue(issues, 'load.threads', 'must be a whole number between 1 and 16, got 17');
-    assertIssue(issues, 'load.durationSeconds', 'must be greater than 0 and at most 600, got 0');
+    assertIssue(issues, 'load.durationSeconds', 'must be at least 1 and at most 600 seconds, got 0');
     assertIssue(issues, 'load.connections', 'must be a whole number between 1 and 1024, got 2.5');
     assertIssue(issues, 'sink.statusCode', 'must be a whole number between 400 and 599, got 200');
     assertIssue(issues, 'sink.fraction', 'must be greater than 0 and at most 1, got 0');
@@ -58,7 +58,7 @@ describe('config schema: bad configs name the path and the problem', () => {
 
   it('service.env may not set what the matrix sets', () => {
     const issues = issuesOf('service:\n  env: { OTEL_TRACES_SAMPLER: always_on, OTEL_SERVICE_NAME: svc }\n');
-    assertIssue(issues, 'service.env.OTEL_TRACES_SAMPLER', 'set by each cell from the matrix');
+    assertIssue(issues, 'service.env.OTEL_TRACES_SAMPLER', 'reserved: the harness sets it for every service process, and a value here would change what is measured; use matrix.sampler');
     assert.equal(issues.length, 1, issues.join('\n'));
   });
 
@@ -108,7 +108,7 @@ describe('config schema: shorthands', () => {
   });
 
   it('service.env values become strings', () => {
-    assert.deepEqual(parse('service: { env: { PORT: 8080, DEBUG: false, NAME: x } }').service.env, { PORT: '8080', DEBUG: 'false', NAME: 'x' });
+    assert.deepEqual(parse('service: { env: { LISTEN_BACKLOG: 8080, DEBUG: false, NAME: x } }').service.env, { LISTEN_BACKLOG: '8080', DEBUG: 'false', NAME: 'x' });
   });
 });
 

@@ -46,9 +46,9 @@ describe('tracebench import', () => {
   it('bad flags are usage errors (exit 2)', async () => {
     const cases: [string[], RegExp][] = [
       [['import', fixture('otlp-basic.json')], /import needs --format \(one of otlp-json, jaeger, zipkin\)/],
-      [['import', fixture('otlp-basic.json'), '--format', 'xml'], /--format xml: must be one of otlp-json, jaeger, zipkin/],
+      [['import', fixture('otlp-basic.json'), '--format', 'xml'], /--format: expected one of otlp-json, jaeger, zipkin, got 'xml'/],
       [['import', '--format', 'zipkin'], /import takes one export FILE/],
-      [['import', fixture('otlp-basic.json'), '--format', 'otlp-json', '--max-cpu-us-per-span', 'lots'], /--max-cpu-us-per-span lots: must be an integer ≥ 0/],
+      [['import', fixture('otlp-basic.json'), '--format', 'otlp-json', '--max-cpu-us-per-span', 'lots'], /--max-cpu-us-per-span: expected a whole number of at least 0, got "lots"/],
       [['import', fixture('otlp-basic.json'), '--format', 'otlp-json', '--bogus'], /Unknown option '--bogus'/],
     ];
     for (const [args, message] of cases) {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
-import { issueLines } from '../../harness/config/issues.js';
+import { issueLines, plainWords } from '../../harness/config/issues.js';
+import { readBoundedFile, readYaml, type YamlLimits } from '../../harness/config/yaml-input.js';
+import { quote } from '../../harness/text.js';
 import { workloadSchema } from './schema.js';
 import type { WorkloadShape } from './types.js';
 
@@ -25,22 +26,27 @@ export function resolveWorkloadPath(nameOrPath: string, baseDir = process.cwd())
 
 export type WorkloadResult = { ok: true; shape: WorkloadShape; file: string } | { ok: false; file: string; issues: string[] };
 
+/** Imported workloads run to a few hundred KiB; span trees nest two YAML levels a span (the span, its children). */
+export const WORKLOAD_LIMITS: YamlLimits = { maxBytes: 4 * 1024 * 1024, maxDepth: 256, maxAliasCount: 100 };
+
+/** Validates a workload's YAML text; every problem is returned at once with its path, never thrown. */
+export function parseWorkload(text: string, file: string): WorkloadResult {
+  const read = readYaml(text, WORKLOAD_LIMITS, 'a workload file');
+  if (!read.ok) return { ok: false, file, issues: read.issues };
+  const parsed = workloadSchema.safeParse(read.value, { error: plainWords });
+  if (!parsed.success) return { ok: false, file, issues: issueLines(parsed.error.issues) };
+  return { ok: true, shape: parsed.data, file };
+}
+
 /** Reads and validates a workload; every problem is returned at once with its path. */
 export function loadWorkload(nameOrPath: string, baseDir?: string): WorkloadResult {
   const file = resolveWorkloadPath(nameOrPath, baseDir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return { ok: false, file, issues: [`cannot read workload '${nameOrPath}' (${file}): name a file in workloads/ or give a path to a workload YAML`] };
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    return { ok: false, file, issues: [`YAML syntax: ${(error as Error).message.split('\n')[0]}`] };
-  }
-  const parsed = workloadSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, file, issues: issueLines(parsed.error.issues) };
-  return { ok: true, shape: parsed.data, file };
+  const read = readBoundedFile(file, WORKLOAD_LIMITS.maxBytes, 'a workload file');
+  if (!read.ok)
+    return {
+      ok: false,
+      file,
+      issues: [read.problem ? `workload ${quote(nameOrPath)} (${file}): ${read.problem}` : `cannot read workload ${quote(nameOrPath)} (${file}): name a file in workloads/ or give a path to a workload YAML`],
+    };
+  return parseWorkload(read.text, file);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { echo, echoList, quote } from '../../harness/text.js';
 import type { DurationUs, ServiceShape, SpanShape, WorkloadShape } from './types.js';
 
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -79,7 +80,7 @@ export function spansOf(service: ServiceShape, at: number): { span: SpanShape; p
 function crossCheck(shape: WorkloadShape, ctx: z.RefinementCtx): void {
   const byName = new Map<string, ServiceShape>();
   shape.services.forEach((s, i) => {
-    if (byName.has(s.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate service name '${s.name}'` });
+    if (byName.has(s.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate service name ${quote(s.name)}` });
     byName.set(s.name, s);
   });
   if (shape.services[0] && shape.services[0].routes.length === 0)
@@ -87,7 +88,7 @@ function crossCheck(shape: WorkloadShape, ctx: z.RefinementCtx): void {
   const queues = new Map<string, string>();
   shape.services.forEach((s, i) =>
     s.consumers.forEach((c, j) => {
-      if (queues.has(c.queue)) ctx.addIssue({ code: 'custom', path: ['services', i, 'consumers', j, 'queue'], message: `queue '${c.queue}' already has a consumer in service '${queues.get(c.queue)}'` });
+      if (queues.has(c.queue)) ctx.addIssue({ code: 'custom', path: ['services', i, 'consumers', j, 'queue'], message: `queue ${quote(c.queue)} already has a consumer in service ${quote(queues.get(c.queue) ?? '')}` });
       queues.set(c.queue, s.name);
     }),
   );
@@ -96,7 +97,7 @@ function crossCheck(shape: WorkloadShape, ctx: z.RefinementCtx): void {
   shape.services.forEach((s, i) => {
     const routeNames = new Set<string>();
     s.routes.forEach((r, j) => {
-      if (routeNames.has(r.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'routes', j, 'name'], message: `duplicate route name '${r.name}' in service '${s.name}'` });
+      if (routeNames.has(r.name)) ctx.addIssue({ code: 'custom', path: ['services', i, 'routes', j, 'name'], message: `duplicate route name ${quote(r.name)} in service ${quote(s.name)}` });
       routeNames.add(r.name);
     });
     const out = new Set<string>();
@@ -105,14 +106,14 @@ function crossCheck(shape: WorkloadShape, ctx: z.RefinementCtx): void {
       allSpanNames.add(span.name);
       if (span.call) {
         const callee = byName.get(span.call.service);
-        if (!callee) ctx.addIssue({ code: 'custom', path: [...path, 'call', 'service'], message: `no service named '${span.call.service}' (services: ${[...byName.keys()].join(', ')})` });
+        if (!callee) ctx.addIssue({ code: 'custom', path: [...path, 'call', 'service'], message: `no service named ${quote(span.call.service)} (services: ${echoList([...byName.keys()])})` });
         else if (!callee.routes.some((r) => r.name === span.call!.route))
-          ctx.addIssue({ code: 'custom', path: [...path, 'call', 'route'], message: `service '${callee.name}' has no route named '${span.call.route}' (routes: ${callee.routes.map((r) => r.name).join(', ') || 'none'})` });
+          ctx.addIssue({ code: 'custom', path: [...path, 'call', 'route'], message: `service ${quote(callee.name)} has no route named ${quote(span.call.route)} (routes: ${echoList(callee.routes.map((r) => r.name)) || 'none'})` });
         else out.add(callee.name);
       }
       if (span.publish) {
         const consumerService = queues.get(span.publish.queue);
-        if (!consumerService) ctx.addIssue({ code: 'custom', path: [...path, 'publish', 'queue'], message: `no consumer for queue '${span.publish.queue}': add one under some service's consumers` });
+        if (!consumerService) ctx.addIssue({ code: 'custom', path: [...path, 'publish', 'queue'], message: `no consumer for queue ${quote(span.publish.queue)}: add one under some service's consumers` });
         else if (consumerService !== s.name) out.add(consumerService);
       }
     }
@@ -121,12 +122,12 @@ function crossCheck(shape: WorkloadShape, ctx: z.RefinementCtx): void {
     s.routes.forEach((r, j) => {
       for (const key of ['error', 'slow'] as const) {
         const at = r[key]?.at;
-        if (at && !allSpanNames.has(at)) ctx.addIssue({ code: 'custom', path: ['services', i, 'routes', j, key, 'at'], message: `no span named '${at}' in this workload` });
+        if (at && !allSpanNames.has(at)) ctx.addIssue({ code: 'custom', path: ['services', i, 'routes', j, key, 'at'], message: `no span named ${quote(at)} in this workload` });
       }
     }),
   );
   const cycle = findCycle(edges);
-  if (cycle) ctx.addIssue({ code: 'custom', path: ['services'], message: `services call each other in a cycle (${cycle.join(' → ')}): remote calls must form a tree or DAG` });
+  if (cycle) ctx.addIssue({ code: 'custom', path: ['services'], message: `services call each other in a cycle (${cycle.map((n) => echo(n, 40)).join(' → ')}): remote calls must form a tree or DAG` });
 }
 
 function findCycle(edges: Map<string, Set<string>>): string[] | undefined {
@@ -152,11 +153,15 @@ function findCycle(edges: Map<string, Set<string>>): string[] | undefined {
   return undefined;
 }
 
+/** Most services one workload may have; each is a process of its own. */
+export const MAX_SERVICES = 200;
+
 export const workloadSchema: z.ZodType<WorkloadShape, unknown> = z
   .strictObject({
     name: z.string().min(1),
     description: z.string().default(''),
-    services: z.array(service).min(1, 'must list at least one service'),
+    // Calls between services are walked depth-first: the bound keeps a chain of services within the stack.
+    services: z.array(service).min(1, 'must list at least one service').max(MAX_SERVICES, `must list at most ${MAX_SERVICES} services`),
   })
   .superRefine(crossCheck);
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importTraceFile } from '../../import/import.js';
 import { TRACE_FORMATS, type TraceFormat } from '../../import/types.js';
+import { quote } from '../../text.js';
 import { UsageError } from '../errors.js';
 import { integerFlag } from '../flags.js';
 
@@ -15,7 +16,7 @@ export async function importCommand(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('import takes one export FILE; e.g. tracebench import traces.json --format otlp-json --out workloads/mine.yaml');
   if (values.format === undefined) throw new UsageError(`import needs --format (one of ${TRACE_FORMATS.join(', ')})`);
-  if (!(TRACE_FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format ${values.format}: must be one of ${TRACE_FORMATS.join(', ')}`);
+  if (!(TRACE_FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format: expected one of ${TRACE_FORMATS.join(', ')}, got ${quote(values.format)}`);
   if (values.name !== undefined && values.name.trim() === '') throw new UsageError('--name: must not be empty');
   const maxCpuUsPerSpan = integerFlag('max-cpu-us-per-span', values['max-cpu-us-per-span'], 0);
   const result = importTraceFile(resolve(positionals[0]), { format: values.format as TraceFormat, name: values.name, maxCpuUsPerSpan }, positionals[0]);

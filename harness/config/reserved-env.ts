@@ -1,0 +1,53 @@
+/**
+ * Every environment variable the harness sets for a service process, and the setting to use instead: the one table the
+ * config's env validation is derived from. A value in service.env, service.perService.NAME.env or variants[].env would
+ * override the harness's and silently change (or break) what is measured, so those names are refused there.
+ * OTEL_* names the harness does not control per cell (OTEL_RESOURCE_ATTRIBUTES, OTEL_NODE_ENABLED_INSTRUMENTATIONS, ...)
+ * stay the user's.
+ */
+export interface ReservedEnv {
+  /** The variable's name, or a prefix when `prefix` is set. */
+  name: string;
+  /** Every name starting with `name` is reserved. */
+  prefix?: true;
+  /** The config setting the harness takes the value from, to set instead; absent when there is nothing to set. */
+  use?: string;
+  /** Why the harness owns it, when `use` does not say. */
+  why?: string;
+}
+
+export const RESERVED_ENV: readonly ReservedEnv[] = [
+  { name: 'PORT', why: 'the harness gives each service process its port' },
+  { name: 'OTEL_SDK_DISABLED', why: 'the baseline cell runs without the SDK, the others with it' },
+  { name: 'OTEL_TRACES_SAMPLER', use: 'matrix.sampler (or service.perService.NAME.sampler)' },
+  { name: 'OTEL_TRACES_SAMPLER_ARG', use: 'matrix.sampler (with its ratio: { type: traceidratio, ratio: 0.1 })' },
+  { name: 'OTEL_TRACES_EXPORTER', use: 'matrix.exporter' },
+  { name: 'OTEL_TRACES_', prefix: true, use: 'matrix.sampler and matrix.exporter' },
+  { name: 'OTEL_BSP_', prefix: true, use: 'matrix.processor (e.g. { type: batch, maxQueueSize: 4096 })' },
+  { name: 'OTEL_PROPAGATORS', use: 'matrix.propagator (or service.perService.NAME.propagator)' },
+  { name: 'OTEL_EXPORTER_OTLP_', prefix: true, use: 'matrix.exporter', why: 'the harness points the exporter at its own sink and picks the protocol' },
+  { name: 'OTEL_EXPORTER_ZIPKIN_', prefix: true, use: 'matrix.exporter', why: 'the harness points the exporter at its own sink' },
+  { name: 'TRACEBENCH_INSTRUMENTATION', why: 'each cell of the matrix says whether and how the service is instrumented' },
+  { name: 'TRACEBENCH_SPAN_PROCESSOR', use: 'matrix.processor' },
+  { name: 'TRACEBENCH_CONTEXT_MANAGER', use: 'attribution (its layers run with and without a context manager)' },
+  { name: 'TRACEBENCH_WORKLOAD', use: 'service.workload' },
+  { name: 'TRACEBENCH_SERVICE', why: 'each process of the workload is told which service it runs' },
+  { name: 'TRACEBENCH_PEERS', why: "the harness hands each service its peers' addresses" },
+  { name: 'TRACEBENCH_EXTRA_CPU_US_PER_REQUEST', use: 'service.extraCpuUsPerRequest or variants[].extraCpuUsPerRequest' },
+  { name: 'TRACEBENCH_TEST_SPAN_COST_US', use: 'variants[].extraCpuUsPerSpan' },
+  { name: 'TRACEBENCH_BURN_ITERATIONS_PER_US', why: 'the run calibrates it once so every cell does the same simulated work' },
+  { name: 'TRACEBENCH_PROBE_PARTS', why: 'the in-service probe runs whole in a run (parts are for npm run bench:probe only)' },
+];
+
+/** The table's entry for a name, when the name is reserved. */
+export function reservedEnv(name: string): ReservedEnv | undefined {
+  return RESERVED_ENV.find((r) => (r.prefix ? name.startsWith(r.name) : name === r.name));
+}
+
+/** Why a name cannot be set in the config's env, or undefined when it can. */
+export function reservedEnvProblem(name: string): string | undefined {
+  const reserved = reservedEnv(name);
+  if (!reserved) return undefined;
+  const why = reserved.why ? ` (${reserved.why})` : '';
+  return `reserved: the harness sets it for every service process, and a value here would change what is measured; ${reserved.use ? `use ${reserved.use} instead${why}` : `remove it${why}`}`;
+}
