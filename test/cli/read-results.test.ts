@@ -91,7 +91,7 @@ describe('the results reader', () => {
     assert.match(readError([1, 2]).message, /not a tracebench results\.json/);
     const data = real();
     data.schemaVersion = '1';
-    assert.match(readError(data).message, /schemaVersion string "1" is not the number 1/);
+    assert.match(readError(data).message, /schemaVersion: expected the number 1, got the string '1'/);
     data.schemaVersion = RESULTS_SCHEMA_VERSION + 1;
     assert.equal(readError(data).exitCode, 2);
   });

@@ -9,7 +9,8 @@ import { config } from '../plan/helpers.js';
 import { assertIssue, issuesOf, parse } from './helpers.js';
 
 /** Test hooks a test (or a user) sets through service.env on purpose: the harness never sets them. */
-const USER_SETTABLE = new Set(['TRACEBENCH_TEST_CRASH_WHEN', 'TRACEBENCH_TEST_CRASH_AFTER_REQUESTS']);
+// The harness adds to OTEL_RESOURCE_ATTRIBUTES (the trial id) and defaults OTEL_NODE_RESOURCE_DETECTORS; a user's value is kept.
+const USER_SETTABLE = new Set(['TRACEBENCH_TEST_CRASH_WHEN', 'TRACEBENCH_TEST_CRASH_AFTER_REQUESTS', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_NODE_RESOURCE_DETECTORS']);
 
 /** Where the harness sets (or the service reads) a service process's environment. */
 function envSources(): string[] {

@@ -22,7 +22,7 @@ describe('config: a service started by entry or command', () => {
   });
 
   it('holds tracedEnv to the same rules as env: no variable a cell sets', () => {
-    assertIssue(issuesOf('service: { tracedEnv: { OTEL_TRACES_SAMPLER: always_off } }\n'), 'service.tracedEnv.OTEL_TRACES_SAMPLER', 'set by each cell');
+    assertIssue(issuesOf('service: { tracedEnv: { OTEL_TRACES_SAMPLER: always_off } }\n'), 'service.tracedEnv.OTEL_TRACES_SAMPLER', 'reserved: the harness sets it');
   });
 });
 
