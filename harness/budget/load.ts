@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { ConfigError } from '../cli/errors.js';
 import { issueLines, plainWords } from '../config/issues.js';
+import { CONFIG_LIMITS } from '../config/load.js';
+import { readBoundedFile, readYaml } from '../config/yaml-input.js';
 import { budgetsFileSchema, budgetsSchema } from './schema.js';
 import type { Budget } from './types.js';
 
@@ -21,30 +21,19 @@ export function parseBudgets(data: unknown, label: string): Budget[] {
   throw new ConfigError(label, issueLines(result.error.issues));
 }
 
-/** Parses budgets YAML text; syntax errors come with line and column. */
+/** Parses budgets YAML text within the config's bounds (size, depth, alias expansion); syntax errors come with line and column. */
 export function parseBudgetsText(text: string, label: string): Budget[] {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      label,
-      doc.errors.map((e) => {
-        const at = e.linePos?.[0];
-        return `${at ? `line ${at.line}, column ${at.col}` : 'YAML'}: ${e.message.split(/ at line \d+|\n/)[0]} (YAML syntax)`;
-      }),
-    );
-  }
-  return parseBudgets(doc.toJS(), label);
+  const read = readYaml(text, CONFIG_LIMITS, 'a budgets file');
+  if (!read.ok) throw new ConfigError(label, read.issues);
+  return parseBudgets(read.value, label);
 }
 
 /** Reads and validates a standalone budgets file; an unreadable file is a ConfigError too. */
 export async function loadBudgetsFile(path: string): Promise<Budget[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a budgets file' : (err as Error).message;
+  const read = readBoundedFile(path, CONFIG_LIMITS.maxBytes, 'a budgets file');
+  if (!read.ok) {
+    const why = read.problem ?? (read.code === 'ENOENT' ? 'file not found' : read.code === 'EISDIR' ? 'is a folder, not a budgets file' : `cannot read it (${read.code})`);
     throw new ConfigError(path, [`${resolve(path)}: ${why}; pass a budgets YAML file such as configs/budgets.yaml`]);
   }
-  return parseBudgetsText(text, path);
+  return parseBudgetsText(read.text, path);
 }
