@@ -42,6 +42,8 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
   const values = m.values.map((v) => v.value);
   if (limit.kind === 'absolute') {
     const spec = { text: limit.text, value: limit.value, strict: limit.strict };
+    if (values.length === 0 && m.unknownRounds)
+      return unmeasuredCheck(subject, unit, 'value', spec, `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter, so the limit cannot be judged (unknown is not 0).`);
     if (values.length === 0) return unmeasuredCheck(subject, unit, 'value', spec, 'no ok trial was measured in this cell.');
     // Counts are facts of each round, and with no spread an interval adds nothing: hold every round to the limit.
     if (isCount(metric) || (values.length >= 2 && values.every((v) => v === values[0]))) return roundsCheck(subject, values, unit, 'value', spec);
@@ -53,6 +55,9 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
   const spec = { text: limit.text, value: relative ? limit.value * 100 : limit.value, strict: limit.strict };
   const reportUnit = relative ? ('%' as const) : unit;
   const named = { ...subject, noun: `overhead over ${referenceName(cell)}` };
+  if (!m.overhead && m.unknownRounds) {
+    return unmeasuredCheck(named, reportUnit, 'change', spec, `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter (unknown is not 0).`);
+  }
   if (!m.overhead) {
     return unmeasuredCheck(named, reportUnit, 'change', spec, `fewer than 2 rounds could be paired with ${referenceName(cell)}; an interval needs at least 2, run 3 or more.`, 3);
   }

@@ -14,6 +14,7 @@ import type { ServiceMetrics } from '../measure/types.js';
 import { startOrder } from '../../workloads/shape/schema.js';
 import { TRUTH_ATTRIBUTES, type WorkloadShape } from '../../workloads/shape/types.js';
 import { measureCoverage, servicesByRoute } from '../measure/coverage.js';
+import { sumSpanCounts } from '../measure/span-counts.js';
 import type { ReceivedSpan } from '../sink/types.js';
 
 export interface TrialContext {
@@ -122,7 +123,7 @@ function serviceCpuUs(report: ProbeWindowReport): number {
 
 function serviceMetrics(m: Measured, entryRequests: number): ServiceMetrics {
   const cpuUs = serviceCpuUs(m.report);
-  const { tracing: _t, drained: _d, failureReasons: _f, ...spans } = m.spans;
+  const { tracing: _t, drained: _d, failureReasons: _f, source: _s, ...spans } = m.spans;
   return {
     cpuUs,
     cpuUsPerRequest: entryRequests > 0 ? cpuUs / entryRequests : Number.NaN,
@@ -153,17 +154,14 @@ function combine(measured: Measured[]): { window: ProbeWindowReport; spans: Prob
   };
   const failureReasons: Record<string, number> = {};
   for (const m of measured) for (const [reason, n] of Object.entries(m.spans.failureReasons)) failureReasons[reason] = (failureReasons[reason] ?? 0) + n;
+  const sources = new Set(measured.map((m) => m.spans.source ?? (m.spans.tracing ? 'tracebench' : 'none')));
   const spans: ProbeSpanReport = {
     tracing: measured.some((m) => m.spans.tracing),
+    // The least certain source names the sum: one foreign service makes the trial's counts the probe's.
+    source: sources.has('probe') ? 'probe' : sources.has('tracebench') ? 'tracebench' : 'none',
     drained: measured.every((m) => m.spans.drained),
     failureReasons,
-    started: sum((m) => m.spans.started),
-    sampled: sum((m) => m.spans.sampled),
-    ended: sum((m) => m.spans.ended),
-    exported: sum((m) => m.spans.exported),
-    failed: sum((m) => m.spans.failed),
-    dropped: sum((m) => m.spans.dropped),
-    queuedAtEnd: sum((m) => m.spans.queuedAtEnd),
+    ...sumSpanCounts(measured.map((m) => m.spans)),
   };
   return { window, spans };
 }
