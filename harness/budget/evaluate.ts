@@ -21,7 +21,8 @@ export function whereMatches(where: BudgetWhere, cellId: string, settings: CellS
   if (where.variant && (variant === undefined || !where.variant.includes(variant))) return false;
   const sdk = settings?.tracing === 'sdk' ? settings : undefined;
   if (where.sampler && !(sdk && where.sampler.includes(sdk.sampler.type))) return false;
-  if (where.processor && !(sdk?.processor && where.processor.includes(sdk.processor.type))) return false;
+  // A user's processor module matches neither simple nor batch: it is what is measured, whatever follows it.
+  if (where.processor && !(sdk?.processor && sdk.processor.type !== 'module' && where.processor.includes(sdk.processor.type))) return false;
   if (where.exporter && !(sdk?.exporter && where.exporter.includes(sdk.exporter))) return false;
   return true;
 }

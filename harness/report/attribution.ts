@@ -84,7 +84,7 @@ function work(group: Group, cell: CellResult, layer: LayerSetting, config: Confi
     spansPerRequest: per((m) => m.spans.started),
     sampledPerRequest: per((m) => m.spans.sampled),
     exporter: sdk?.exporter ?? null,
-    processor: sdk?.processor?.type ?? null,
+    processor: sdk?.processor ? (sdk.processor.type === 'module' ? sdk.processor.then.type : sdk.processor.type) : null,
     propagator: sdk?.propagator ?? 'tracecontext',
   };
 }

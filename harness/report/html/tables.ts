@@ -20,6 +20,10 @@ function processor(settings: CellSettings): string[] {
   const p = settings.processor;
   if (p === null) return ['n/a: nothing sampled', '–', '–', '–', '–'];
   if (p.type === 'simple') return ['simple', '–', '–', '–', '–'];
+  if (p.type === 'module') {
+    const [then, ...options] = processor({ ...settings, processor: p.then });
+    return [`${p.module} → ${then}`, ...options];
+  }
   return ['batch', num(p.maxQueueSize), num(p.maxExportBatchSize), num(p.scheduleDelayMillis), num(p.exportTimeoutMillis)];
 }
 
