@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../cli/errors.js';
 import { formatPath, issueLines, plainWords } from './issues.js';
+import { resolveModulePaths } from './modules.js';
 import { configSchema, MAX_SEED, parsedIsConfig } from './schema.js';
 import type { Config } from './types.js';
 
@@ -74,7 +75,8 @@ export async function loadConfigFile(path: string, overrides?: ConfigOverrides, 
   } catch (err) {
     throw new ConfigError(path, [unreadable(path, err as NodeJS.ErrnoException)]);
   }
-  return parseConfig(text, path, overrides, now);
+  // Module paths in the matrix are written from the config file's folder, as service.entry is.
+  return resolveModulePaths(parseConfig(text, path, overrides, now), dirname(resolve(path)));
 }
 
 function unreadable(path: string, err: NodeJS.ErrnoException): string {

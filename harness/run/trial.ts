@@ -186,7 +186,8 @@ function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[]
     truth: load.truth,
     services: Object.fromEntries(measured.map((m) => [m.name, serviceMetrics(m, window.requests)])),
     ...(kept.length > 0 ? { traces: traceIntegrity(kept, WINDOW_ID_PREFIX) } : {}),
-    ...(ctx.referenceService && spans.tracing
+    // Coverage reads the reference service's own spans (their truth attributes); a NodeSDK's spans carry none.
+    ...(ctx.referenceService && spans.tracing && spans.source !== 'probe'
       ? {
           coverage: measureCoverage({
             truth: load.truth,
@@ -285,7 +286,9 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings, metrics };
   } catch (error) {
     const stderrTail = error instanceof ServiceError ? error.stderrTail : services.flatMap((s) => s.stderrTail());
-    const message = ctx.signal.aborted ? 'interrupted' : (error as Error).message;
+    // The reference service states why it refused to start (e.g. a user's module without the interface) on stderr.
+    const reason = [...stderrTail].reverse().find((line) => line.startsWith('tracebench service: '))?.slice('tracebench service: '.length);
+    const message = ctx.signal.aborted ? 'interrupted' : `${(error as Error).message}${reason ? `: ${reason}` : ''}`;
     return { ...base, status: 'failed', wallMs: Date.now() - startedAt.getTime(), warnings: [], error: message, stderrTail };
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
