@@ -249,8 +249,17 @@ const perServiceSchema = z.strictObject({
 
 const serviceSchema = z.strictObject({
   workload: nonEmptyString().default('user-api').describe("Workload name (a file in workloads/) or a path to a workload YAML."),
-  entry: nonEmptyString().optional().describe('A custom service entry (compiled JavaScript); the reference service when absent.'),
+  entry: nonEmptyString().optional().describe('A custom service entry (compiled JavaScript, CommonJS or ESM) run with node; the reference service when absent and no command is given.'),
+  command: z
+    .array(nonEmptyString())
+    .min(1)
+    .optional()
+    .describe('Instead of entry: the command that starts the service, e.g. [node, dist/server.js]; it must start node (the probe is loaded through NODE_OPTIONS).'),
+  cwd: nonEmptyString().optional().describe("The service's working directory, relative to the config file: a command's paths and NODE_OPTIONS' --require/--import resolve from it. Default: the config file's folder."),
   env: envSchema.prefault({}).describe('Extra environment for the service process (not OTEL_TRACES_*, OTEL_BSP_*, OTEL_EXPORTER_* or the TRACEBENCH_* variables the harness sets per cell).'),
+  tracedEnv: envSchema
+    .prefault({})
+    .describe('Extra environment for traced cells only, over env: e.g. NODE_OPTIONS that loads the SDK (--require @opentelemetry/auto-instrumentations-node/register), so the baseline runs without it.'),
   readyPath: urlPath().default('/healthz').describe('Path polled with GET until it answers 200.'),
   requestPath: urlPath().default('/api/users/42').describe('Path the load generator requests.'),
   startupTimeoutMs: wholeNumber(100, 600_000).default(10_000).describe('How long the service may take to become ready, ms.'),
@@ -259,7 +268,7 @@ const serviceSchema = z.strictObject({
     .record(z.string().regex(/^[A-Za-z][\w.-]*$/, { error: (iss) => `not a service name: ${describeValue(iss.input)}` }), perServiceSchema)
     .default({})
     .describe('Per service of the workload (by name): settings over the cell\'s, e.g. { inventory: { propagator: b3 } }.'),
-});
+}).refine((s) => !(s.entry && s.command), { error: 'give entry (a JavaScript file) or command (e.g. [node, dist/server.js]), not both', path: ['command'] });
 
 const loadSchema = z.strictObject({
   rateRps: positiveNumber(100_000).default(500).describe('Offered rate of the open loop, requests per second, all threads together.'),

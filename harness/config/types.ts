@@ -84,10 +84,16 @@ export type SinkSetting =
 export interface ServiceConfig {
   /** Workload name (a file in `workloads/`) or a path to a workload YAML. @default 'user-api' */
   workload: string;
-  /** A custom service entry (compiled JavaScript); the reference service when absent. */
+  /** A custom service entry (compiled JavaScript, CommonJS or ESM) run with node; the reference service when absent and no command is given. */
   entry?: string;
+  /** Instead of entry: the command that starts the service, e.g. `['node', 'dist/server.js']`; it must start node (the probe comes through NODE_OPTIONS). */
+  command?: string[];
+  /** The service's working directory, relative to the config file; a command's paths and NODE_OPTIONS' preloads resolve from it. @default the config file's folder */
+  cwd?: string;
   /** Extra environment for the service process. */
   env: Record<string, string>;
+  /** Extra environment for traced cells only, over env (e.g. NODE_OPTIONS loading the SDK): the baseline runs without it. @default {} */
+  tracedEnv?: Record<string, string>;
   /** Path polled with GET until it answers 200. @default '/healthz' */
   readyPath: string;
   /** Path the load generator requests. @default '/api/users/42' */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,7 @@ const defaultDeps: RunDeps = {
 };
 
 /** Everything about the system under test that can be wrong is checked before anything starts. */
-function resolveTarget(config: Config, configFile: string): { entry: string; workloadFile: string; workload?: WorkloadShape; variantEntries: Map<string, string> } {
+function resolveTarget(config: Config, configFile: string): { entry: string; command?: string[]; cwd?: string; workloadFile: string; workload?: WorkloadShape; variantEntries: Map<string, string> } {
   const baseDir = dirname(resolve(configFile));
   const issues: string[] = [];
   const workload = loadWorkload(config.service.workload, baseDir);
@@ -58,8 +58,13 @@ function resolveTarget(config: Config, configFile: string): { entry: string; wor
     for (const name of Object.keys(config.service.perService))
       if (!names.includes(name)) issues.push(`service.perService.${name}: the workload '${workload.shape.name}' has no service named '${name}' (services: ${names.join(', ')})`);
   }
-  const entry = config.service.entry ? resolve(baseDir, config.service.entry) : REFERENCE_SERVICE_ENTRY;
-  if (!existsSync(entry)) issues.push(`service.entry: no file at ${entry}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
+  const { command } = config.service;
+  const entry = config.service.entry ? resolve(baseDir, config.service.entry) : command ? '' : REFERENCE_SERVICE_ENTRY;
+  if (entry && !existsSync(entry)) issues.push(`service.entry: no file at ${entry}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
+  // A service of the user's runs where its config is (or in service.cwd), so its relative paths and preloads resolve there.
+  const custom = Boolean(config.service.entry || command);
+  const cwd = custom || config.service.cwd ? resolve(baseDir, config.service.cwd ?? '.') : undefined;
+  if (cwd && !(existsSync(cwd) && statSync(cwd).isDirectory())) issues.push(`service.cwd: no folder at ${cwd}`);
   const variantEntries = new Map<string, string>();
   config.variants?.forEach((v, i) => {
     if (!v.entry) return;
@@ -70,7 +75,7 @@ function resolveTarget(config: Config, configFile: string): { entry: string; wor
   if ((config.tail ?? []).length > 0 && !['otlp-http-protobuf', 'otlp-http-json', 'zipkin'].includes(config.matrix.exporter[0]))
     issues.push(`tail: tail sampling happens in the sink, but matrix.exporter[0] is ${config.matrix.exporter[0]}, which sends nothing there: list an OTLP or Zipkin exporter first`);
   if (issues.length > 0) throw new ConfigError(configFile, issues);
-  return { entry, workloadFile: workload.ok ? workload.file : '', ...(workload.ok ? { workload: workload.shape } : {}), variantEntries };
+  return { entry, ...(command ? { command } : {}), ...(cwd ? { cwd } : {}), workloadFile: workload.ok ? workload.file : '', ...(workload.ok ? { workload: workload.shape } : {}), variantEntries };
 }
 
 function describeTrial(t: TrialRecord): string {
@@ -83,7 +88,7 @@ function describeTrial(t: TrialRecord): string {
 export async function runBenchmark(options: RunOptions): Promise<{ results: Results; dir: string }> {
   const { config, configFile, log, signal } = options;
   const deps = { ...defaultDeps, ...options.deps };
-  const { entry, workloadFile, workload, variantEntries } = resolveTarget(config, configFile);
+  const { entry, command, cwd, workloadFile, workload, variantEntries } = resolveTarget(config, configFile);
   const variantsByName = new Map((config.variants ?? []).map((v) => [v.name, v]));
   const plan = buildPlan(config);
   log(formatPlan(plan, config));
@@ -135,7 +140,8 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       const stdoutFile = join(scratch, 'service-stdout.log');
       const variant = planned.variant ? variantsByName.get(planned.variant) : undefined;
       const trial = await runTrial({
-        runId, config, cell, round: planned.round, order: planned.order, entry, workloadFile, workload: workload!, referenceService: !config.service.entry,
+        runId, config, cell, round: planned.round, order: planned.order, entry, ...(command ? { command } : {}), ...(cwd ? { cwd } : {}), workloadFile, workload: workload!,
+        referenceService: !config.service.entry && !command,
         sink, generator, launch: deps.launch, stdoutFile, signal, burnIterationsPerUs: environment.burnIterationsPerUs,
         ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });

@@ -23,8 +23,12 @@ export interface TrialContext {
   cell: Cell;
   round: number;
   order: number;
-  /** Compiled service entry. */
+  /** Compiled service entry; empty when the service starts by `command`. */
   entry: string;
+  /** The command that starts a custom service (service.command), instead of entry. */
+  command?: string[];
+  /** A custom service's working directory. */
+  cwd?: string;
   /** Resolved workload file handed to the service. */
   workloadFile: string;
   /** The parsed workload: which services to start, in what order, and the entry routes the generator mixes. */
@@ -67,6 +71,7 @@ function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, 
     ...(extraCpuUsPerRequest > 0 ? { TRACEBENCH_EXTRA_CPU_US_PER_REQUEST: String(extraCpuUsPerRequest) } : {}),
     ...(variant && variant.extraCpuUsPerSpan > 0 ? { TRACEBENCH_TEST_SPAN_COST_US: String(variant.extraCpuUsPerSpan) } : {}),
     ...config.service.env,
+    ...(cell.settings.tracing === 'sdk' ? (config.service.tracedEnv ?? {}) : {}),
     ...(variant?.env ?? {}),
     ...(own?.env ?? {}),
     // A per-service propagator applies only where tracing runs: the baseline propagates nothing.
@@ -88,6 +93,11 @@ function orExit<T>(services: RunningService[], work: Promise<T>): Promise<T> {
 }
 
 const serviceNames = new WeakMap<RunningService, string>();
+
+/** What the launcher saw each service do (listened elsewhere than PORT, connected off this machine), named when there are several. */
+function serviceWarnings(services: RunningService[]): string[] {
+  return services.flatMap((s) => s.warnings().map((w) => (services.length > 1 ? `${serviceNames.get(s)}: ${w}` : w)));
+}
 
 /** The generator's route mix: the entry service's routes, weighted, with their error and slow rates. */
 export function entryMix(workload: WorkloadShape, seed: number): RequestMix {
@@ -252,7 +262,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     // Callees start first, so each caller is handed the addresses of the services it calls.
     for (const shape of order) {
       const service = await ctx.launch({
-        entry: ctx.variantEntry ?? ctx.entry,
+        ...(ctx.variantEntry || !ctx.command ? { entry: ctx.variantEntry ?? ctx.entry } : { command: ctx.command }),
+        ...(ctx.cwd ? { cwd: ctx.cwd } : {}),
         env: trialEnv(ctx, shape.name, { ...peers }),
         readyPath: config.service.readyPath,
         startupTimeoutMs: config.service.startupTimeoutMs,
@@ -283,13 +294,13 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     const measured = services.map((s, i) => ({ name: serviceNames.get(s)!, report: reports[i].report, spans: drained[i] }));
     const metrics = metricsOf(ctx, load, measured, maxThroughputRps);
     const { status, warnings } = checkTrial(metrics, combine(measured).spans, ctx.cell);
-    return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings, metrics };
+    return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings: [...serviceWarnings(services), ...warnings], metrics };
   } catch (error) {
     const stderrTail = error instanceof ServiceError ? error.stderrTail : services.flatMap((s) => s.stderrTail());
     // The reference service states why it refused to start (e.g. a user's module without the interface) on stderr.
     const reason = [...stderrTail].reverse().find((line) => line.startsWith('tracebench service: '))?.slice('tracebench service: '.length);
     const message = ctx.signal.aborted ? 'interrupted' : `${(error as Error).message}${reason ? `: ${reason}` : ''}`;
-    return { ...base, status: 'failed', wallMs: Date.now() - startedAt.getTime(), warnings: [], error: message, stderrTail };
+    return { ...base, status: 'failed', wallMs: Date.now() - startedAt.getTime(), warnings: serviceWarnings(services), error: message, stderrTail };
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     await Promise.all(services.map((s) => s.kill()));

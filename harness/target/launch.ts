@@ -1,13 +1,26 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import http from 'node:http';
-import { fileURLToPath } from 'node:url';
-import type { HarnessToProbe, ProbeToHarness } from './protocol.js';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { killAllGroups, killGroup, trackGroup } from './process-group.js';
+import { PROBE_TARGET_ENV, type EgressSeen, type HarnessToProbe, type ListenSeen, type ProbeToHarness } from './protocol.js';
+import { baseUrlOf, egressWarning, exposedListenError, freePort, getStatus, listenWarnings, notReadyMessage, pickServer, type Probe } from './startup.js';
+import { LOOPBACK_HOST, isLoopback } from './loopback.js';
 
 export interface LaunchOptions {
-  /** Compiled JavaScript entry of the service. */
-  entry: string;
-  /** The cell's and trial's environment; OTEL_*, TRACEBENCH_* and NODE_OPTIONS from the harness's own environment are not passed on. */
+  /** Compiled JavaScript entry of the service (CommonJS or ESM), run with the harness's node. One of entry and command. */
+  entry?: string;
+  /**
+   * The command that starts the service, e.g. `['node', 'dist/server.js']`; a first word `node` runs the harness's own
+   * node (the version recorded in results). The probe reaches it through NODE_OPTIONS, so the command must start node.
+   */
+  command?: string[];
+  /** The service's working directory: a relative `--require`/`--import` in NODE_OPTIONS, and a command's paths, resolve from it. The harness's own when absent. */
+  cwd?: string;
+  /**
+   * The cell's and trial's environment; OTEL_*, TRACEBENCH_* and NODE_OPTIONS from the harness's own environment are not
+   * passed on. PORT is the harness's (a free loopback port); a NODE_OPTIONS here is kept, the probe's --import added to it.
+   */
   env: Record<string, string>;
   readyPath: string;
   startupTimeoutMs: number;
@@ -34,25 +47,32 @@ export interface RunningService {
   request<T extends ProbeToHarness['tb']>(message: HarnessToProbe, reply: T, timeoutMs: number): Promise<Extract<ProbeToHarness, { tb: T }>>;
   /** The last lines the service wrote to stderr. */
   stderrTail(): string[];
+  /** What the trial should warn about: how the service listened, connections it opened off this machine (so far). */
+  warnings(): string[];
   /** SIGKILL, then wait for the exit. */
   kill(): Promise<void>;
 }
 
 const PROBE_PATH = fileURLToPath(new URL('./probe.js', import.meta.url));
+const PROBE_URL = pathToFileURL(PROBE_PATH).href;
 const STDERR_LINES_KEPT = 20;
 
-/** Every child alive right now; killed synchronously on any exit of the harness. */
+/**
+ * Resource detectors that stay on this machine, unless the service's environment names its own: the zero-code setup's
+ * default list includes cloud detectors that query metadata addresses off the machine.
+ */
+export const LOCAL_RESOURCE_DETECTORS = 'env,host,os,process';
+
+/** Every service process alive right now (its group is killed on any exit of the harness: process-group.ts). */
 const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 export function liveChildren(): number {
   return live.size;
 }
 
+/** Kills every service's whole process group now (a second SIGINT, a test's cleanup). */
 export function killAllChildren(): void {
-  for (const child of live) child.kill('SIGKILL');
+  killAllGroups();
 }
 
 /** A service process exited or never became ready; carries its last stderr lines. */
@@ -76,28 +96,51 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
-function get(url: string, timeoutMs: number): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
+/** The program and arguments to spawn, and the NODE_OPTIONS the service gets (the user's, plus the probe for a command). */
+function commandLine(options: LaunchOptions, probe: boolean): { file: string; args: string[]; nodeOptions: string | undefined } {
+  const userNodeOptions = options.env.NODE_OPTIONS?.trim() || undefined;
+  const [wrapperCommand, ...wrapperArgs] = options.wrapper ?? [];
+  let node: string[];
+  let nodeOptions = userNodeOptions;
+  if (options.command) {
+    const [first, ...rest] = options.command;
+    node = [first === 'node' || basename(first) === 'node' ? process.execPath : first, ...rest];
+    // NODE_OPTIONS reaches node however the command starts it; the user's preloads run first, as they would alone.
+    if (probe) nodeOptions = [userNodeOptions, `--import=${PROBE_URL}`].filter(Boolean).join(' ');
+  } else if (options.entry) {
+    node = [process.execPath, ...(probe ? ['--import', PROBE_PATH] : []), options.entry];
+  } else throw new Error('launchService: give an entry or a command');
+  const all = wrapperCommand ? [wrapperCommand, ...wrapperArgs, ...node] : node;
+  return { file: all[0], args: all.slice(1), nodeOptions };
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Starts a service in its own process group, with a free loopback port in PORT, and waits until GET readyPath answers
+ * 200 where it listens: on PORT, or wherever the probe saw it listen. Needs nothing from the app but an HTTP server.
+ */
 export async function launchService(options: LaunchOptions): Promise<RunningService> {
+  const probe = options.probe !== false;
+  const givenPort = await freePort();
+  const { file, args, nodeOptions } = commandLine(options, probe);
+  const { NODE_OPTIONS: _user, ...env } = options.env;
   const stdoutFd = options.stdoutFile ? openSync(options.stdoutFile, 'a') : 'ignore';
-  const nodeArgs = options.probe === false ? [] : ['--import', PROBE_PATH];
-  const [wrapperCommand, ...wrapperArgs] = options.wrapper ?? [];
-  const child = fork(options.entry, [], {
-    // fork runs `execPath ...execArgv entry`: under a wrapper, node becomes the wrapper's first argument.
-    ...(wrapperCommand ? { execPath: wrapperCommand, execArgv: [...wrapperArgs, process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
-    env: cleanEnv({ PORT: '0', ...options.env }),
+  const child = spawn(file, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    env: cleanEnv({
+      OTEL_NODE_RESOURCE_DETECTORS: LOCAL_RESOURCE_DETECTORS,
+      ...env,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      PORT: String(givenPort),
+      ...(probe ? { [PROBE_TARGET_ENV]: '1' } : {}),
+    }),
+    // The IPC slot gives a node child process.send, however it was started (entry or command).
     stdio: ['ignore', stdoutFd, 'pipe', 'ipc'],
+    detached: true,
   });
   if (typeof stdoutFd === 'number') closeSync(stdoutFd);
+  if (child.pid !== undefined) trackGroup(child.pid);
   live.add(child);
 
   const tail: string[] = [];
@@ -111,10 +154,19 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
   });
   const stderrTail = () => (partial ? [...tail, partial] : [...tail]).slice(-STDERR_LINES_KEPT);
 
+  let exitInfo: ExitInfo | undefined;
+  let spawnError: Error | undefined;
   const exited = new Promise<ExitInfo>((resolve) => {
-    child.once('exit', (code, signal) => {
+    const done = (info: ExitInfo) => {
       live.delete(child);
-      resolve({ code, signal });
+      exitInfo = info;
+      resolve(info);
+    };
+    child.once('exit', (code, signal) => done({ code, signal }));
+    // A command that cannot start (not found, not executable) gets 'error' and no 'exit'.
+    child.once('error', (error) => {
+      spawnError = error;
+      if (child.pid === undefined) done({ code: null, signal: null });
     });
   });
   // Reading stderr to its end lets a fast-failing child's last words arrive before we report them.
@@ -124,31 +176,44 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
   });
 
   const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // The whole group, even when its leader is gone: what the service started may still run.
+    if (child.pid !== undefined) killGroup(child.pid);
     await exited;
   };
 
+  const listens: ListenSeen[] = [];
+  const egress: EgressSeen[] = [];
+  let probeHeard = false;
+  child.on('message', (m: ProbeToHarness) => {
+    if (m?.tb === 'probe-hello') probeHeard = true;
+    else if (m?.tb === 'listen') listens.push(m);
+    else if (m?.tb === 'egress') egress.push(m);
+  });
+
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ServiceError(`service did not start listening within ${options.startupTimeoutMs} ms`, stderrTail())), options.startupTimeoutMs);
-      child.on('message', function onMessage(message: ProbeToHarness) {
-        if (message?.tb !== 'listening') return;
-        child.off('message', onMessage);
-        clearTimeout(timer);
-        resolve(message.port);
-      });
-      void exitedWithStderr.then((info) => {
-        clearTimeout(timer);
-        reject(new ServiceError(`service ${describeExit(info)} before it was ready`, stderrTail()));
-      });
-    });
-    const baseUrl = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + options.startupTimeoutMs;
-    while ((await get(baseUrl + options.readyPath, 1000)) !== 200) {
-      if (child.exitCode !== null || Date.now() > deadline)
-        throw new ServiceError(`service at ${baseUrl} never answered 200 on ${options.readyPath}`, stderrTail());
-      await new Promise((r) => setTimeout(r, 20));
+    let server: ListenSeen | undefined;
+    let lastAnswer: Probe | undefined;
+    for (;;) {
+      if (exitInfo) {
+        await exitedWithStderr;
+        const how = spawnError ? `could not start (${file}: ${spawnError.message})` : describeExit(exitInfo);
+        throw new ServiceError(`service ${how} before it was ready${server ? '' : ' (it had not listened on any port)'}`, stderrTail());
+      }
+      const exposed = listens.find((l) => !isLoopback(l.address));
+      if (exposed) throw new ServiceError(exposedListenError(exposed), stderrTail());
+      server = probe ? pickServer(listens, givenPort) : { address: LOOPBACK_HOST, port: givenPort, requestedHost: null, rebound: false };
+      if (server) {
+        lastAnswer = await getStatus(baseUrlOf(server) + options.readyPath, 1000);
+        if ('status' in lastAnswer && lastAnswer.status === 200 && !exitInfo) break;
+      }
+      if (Date.now() > deadline)
+        throw new ServiceError(notReadyMessage({ givenPort, readyPath: options.readyPath, timeoutMs: options.startupTimeoutMs, probe, probeHeard, server, lastAnswer }), stderrTail());
+      await sleep(20);
     }
+    const chosen = server;
+    const baseUrl = baseUrlOf(chosen);
+    const startWarnings = listenWarnings(chosen, givenPort);
 
     const request: RunningService['request'] = (message, reply, timeoutMs) =>
       new Promise((resolve, reject) => {
@@ -179,11 +244,12 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
     // A rehearsal window: the probe's own code (IPC, window start and end) runs once now, during the warm-up, so its
     // first-run cost (compiling, on V8's helper threads) does not land in the measured window. Measured under callgrind:
     // without it, 10 s windows at 100 req/s carried +2.5% instructions per request; with it, none (probe-cost.ts).
-    if (options.probe !== false) {
+    if (probe) {
       await request({ tb: 'window-start' }, 'window-started', options.startupTimeoutMs);
       await request({ tb: 'window-end' }, 'window', options.startupTimeoutMs);
     }
-    return { pid: child.pid ?? -1, port, baseUrl, exited: exitedWithStderr, request, stderrTail, kill };
+    const warnings = () => [...startWarnings, ...egress.map(egressWarning)];
+    return { pid: child.pid ?? -1, port: chosen.port, baseUrl, exited: exitedWithStderr, request, stderrTail, warnings, kill };
   } catch (error) {
     await kill();
     throw error;

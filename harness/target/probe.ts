@@ -1,23 +1,56 @@
+import { readFileSync } from 'node:fs';
 import type { TracingHandle } from '../../workloads/service/handle.js';
-import { parseProbeParts } from './probe-options.js';
+import { DEFAULT_PROBE_OPTIONS, parseProbeParts } from './probe-options.js';
+import { watchConnect, watchListen } from './probe-net.js';
 import { ProbeWindow } from './probe-window.js';
 import { countRequests } from './request-count.js';
-import type { HarnessToProbe, ProbeSpanReport, ProbeToHarness } from './protocol.js';
+import { PROBE_TARGET_ENV, type HarnessToProbe, type ProbeSpanReport, type ProbeToHarness } from './protocol.js';
 
 /**
  * Preloaded (`--import`) into every measured service. It measures only between `window-start` and `window-end` and
- * reports over IPC; outside a window it only counts requests. `TRACEBENCH_PROBE_PARTS` (read here only) turns parts off to
- * measure what each costs (`npm run bench:probe -- --variant gc,series`); see probe-options.ts.
+ * reports over IPC; outside a window it only counts requests. It also binds every listen to loopback and reports the
+ * servers that listen and any connection off loopback (probe-net.ts). `TRACEBENCH_PROBE_PARTS` (read here only) turns
+ * parts off to measure what each costs (`npm run bench:probe -- --variant gc,series`); see probe-options.ts.
  */
 const TRACING_HANDLE = Symbol.for('tracebench.tracing');
 
+
+/**
+ * True in the process the harness started. The marker and the probe's own NODE_OPTIONS entry are removed at once,
+ * so processes the service starts (workers, forks, which inherit both) neither run the probe nor answer for it.
+ */
+function claimProcess(): boolean {
+  const mine = process.env[PROBE_TARGET_ENV] === '1';
+  delete process.env[PROBE_TARGET_ENV];
+  const nodeOptions = process.env.NODE_OPTIONS;
+  if (nodeOptions?.includes(import.meta.url)) {
+    const rest = nodeOptions.replace(`--import=${import.meta.url}`, '').trim();
+    if (rest) process.env.NODE_OPTIONS = rest;
+    else delete process.env.NODE_OPTIONS;
+  }
+  return mine && typeof process.send === 'function';
+}
+
+/** This process's group on Linux (/proc/self/stat's fifth field), else undefined. */
+function processGroup(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    return Number.isInteger(pgrp) && pgrp > 1 ? pgrp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const active = claimProcess();
+
 const parsed = parseProbeParts(process.env.TRACEBENCH_PROBE_PARTS);
-if (!parsed.ok) {
+if (active && !parsed.ok) {
   console.error(`tracebench probe: ${parsed.error}`);
   process.exit(2);
 }
-const options = parsed.options;
-const requests = options.requests ? countRequests() : undefined;
+const options = parsed.ok ? parsed.options : { ...DEFAULT_PROBE_OPTIONS };
+const requests = active && options.requests ? countRequests() : undefined;
 
 function send(message: ProbeToHarness): void {
   process.send?.(message);
@@ -55,7 +88,10 @@ async function drain(timeoutMs: number): Promise<ProbeSpanReport> {
   return { tracing: true, started: c.started, sampled: c.sampled, ended: c.ended, exported: c.exported, failed: c.failed, dropped, queuedAtEnd: queued + c.inFlight, drained, failureReasons: c.failureReasons };
 }
 
-if (process.send) {
+if (active) {
+  send({ tb: 'probe-hello', pid: process.pid });
+  watchListen((seen) => send({ tb: 'listen', ...seen }));
+  watchConnect((seen) => send({ tb: 'egress', ...seen }));
   process.on('message', (message: HarnessToProbe) => {
     if (message?.tb === 'window-start') {
       const error = startWindow(message.parts);
@@ -68,6 +104,11 @@ if (process.send) {
         (error: Error) => send({ tb: 'probe-error', message: `drain failed: ${error.message}` }),
       );
   });
-  // A harness that dies must not leave its service behind: the IPC channel closing is the signal.
-  process.on('disconnect', () => process.exit(0));
+  // A harness that dies must not leave its service behind: the IPC channel closing is the signal. The launcher made this
+  // process a group leader; ending the group ends what the service started too.
+  process.on('disconnect', () => {
+    const group = processGroup();
+    if (group === process.pid) process.kill(-group, 'SIGKILL');
+    process.exit(0);
+  });
 }

@@ -1,4 +1,7 @@
-/** Messages between the harness and the probe preloaded into a measured service (over the fork IPC channel). */
+/** Messages between the harness and the probe preloaded into a measured service (over the child's IPC channel). */
+
+/** Set by the launcher, to '1', for the one process it starts: the probe runs there, not in the processes that one starts. */
+export const PROBE_TARGET_ENV = 'TRACEBENCH_PROBE_TARGET';
 
 export type HarnessToProbe =
   /** `parts` (bench:probe only, `TRACEBENCH_PROBE_PARTS` syntax): what this window runs instead of the probe's own set. */
@@ -99,8 +102,32 @@ export interface ProbeSpanReport extends SpanCounts {
   failureReasons: Record<string, number>;
 }
 
+/** A server that started listening in the service (TCP only; pipes are not reported). */
+export interface ListenSeen {
+  address: string;
+  port: number;
+  /** The host the app asked for; null when it named none (Node's default: every interface). */
+  requestedHost: string | null;
+  /** True when the probe bound loopback instead of what the app asked for. */
+  rebound: boolean;
+}
+
+/** An outgoing connection to an address off this machine, seen before it was attempted. */
+export interface EgressSeen {
+  host: string;
+  port: number;
+  /** The address a host name resolved to; absent for an IP, or when the name did not resolve (`resolved: false`). */
+  address?: string;
+  resolved: boolean;
+}
+
 export type ProbeToHarness =
+  /** Sent by the reference service and test fixtures themselves; the harness no longer needs it (the probe reports `listen`). */
   | { tb: 'listening'; port: number }
+  /** The probe loaded in the process the harness started (not in the processes that one starts). */
+  | { tb: 'probe-hello'; pid: number }
+  | ({ tb: 'listen' } & ListenSeen)
+  | ({ tb: 'egress' } & EgressSeen)
   | { tb: 'window-started' }
   | { tb: 'window'; report: ProbeWindowReport }
   | { tb: 'drained'; spans: ProbeSpanReport }
