@@ -23,6 +23,9 @@ function zeroCodeRegister(): string {
   }
 }
 
+/** import-in-the-middle's loader (harness/target/esm-hook.ts): without it an ESM app's imports are never patched. */
+const ESM_HOOK_URL = new URL('../target/esm-hook.js', import.meta.url).href;
+
 /** Resource detectors that stay on the machine: the cloud ones query metadata addresses off loopback. */
 export const LOCAL_RESOURCE_DETECTORS = 'env,host,os,process,serviceinstance';
 
@@ -75,7 +78,7 @@ function nodeOption(word: string): string {
 function nodeSdkEnv(instrumentation: Extract<InstrumentationSetting, { type: 'zero-code' | 'sdk-node' }>): Record<string, string> {
   const preload =
     instrumentation.type === 'zero-code'
-      ? `--require ${nodeOption(zeroCodeRegister())}`
+      ? `--require ${nodeOption(zeroCodeRegister())} --import ${nodeOption(ESM_HOOK_URL)}`
       : `--${instrumentation.load} ${nodeOption(instrumentation.load === 'import' && instrumentation.module.startsWith('/') ? `file://${instrumentation.module}` : instrumentation.module)}`;
   return {
     NODE_OPTIONS: preload,

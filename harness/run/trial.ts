@@ -77,7 +77,14 @@ function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, 
     // A per-service propagator applies only where tracing runs: the baseline propagates nothing.
     ...(own?.propagator && cell.settings.tracing === 'sdk' ? { OTEL_PROPAGATORS: propagatorsEnv(own.propagator) } : {}),
     ...(own?.sampler && cell.settings.tracing === 'sdk' ? samplerEnv(own.sampler) : {}),
+    ...joinedNodeOptions(cell.env.NODE_OPTIONS, config.service.env.NODE_OPTIONS, cell.settings.tracing === 'sdk' ? config.service.tracedEnv?.NODE_OPTIONS : undefined, variant?.env.NODE_OPTIONS, own?.env.NODE_OPTIONS),
   };
+}
+
+/** The cell's preload (an instrumentation's NODE_OPTIONS) and the user's NODE_OPTIONS both apply: the cell's loads first. */
+function joinedNodeOptions(...parts: (string | undefined)[]): Record<string, string> {
+  const given = parts.map((p) => p?.trim()).filter((p): p is string => Boolean(p));
+  return parts[0] && given.length > 1 ? { NODE_OPTIONS: given.join(' ') } : {};
 }
 
 /** Rejects as soon as any service exits, so a crash mid-load ends the trial instead of timing out. */
