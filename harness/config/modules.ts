@@ -34,6 +34,9 @@ export function resolveModulePaths(config: Config, baseDir: string): Config {
         Object.entries(config.service.perService).map(([name, own]) => [name, own.sampler ? { ...own, sampler: sampler(own.sampler, baseDir) } : own]),
       ),
     },
+    ...(config.variants
+      ? { variants: config.variants.map((v) => (v.instrumentation ? { ...v, instrumentation: v.instrumentation.map((i) => instrumentation(i, baseDir)) } : v)) }
+      : {}),
     ...(config.tail ? { tail: config.tail.map((t) => ({ ...t, head: sampler(t.head, baseDir) })) } : {}),
   };
 }

@@ -312,6 +312,11 @@ const variantSchema = z.strictObject({
   env: envSchema.prefault({}).describe('Extra environment for this variant, on top of service.env.'),
   extraCpuUsPerRequest: wholeNumber(0, 1_000_000).default(0).describe('Test-only: CPU time spent per request in this variant (a spin on the process CPU clock), µs.'),
   extraCpuUsPerSpan: wholeNumber(0, 1_000_000).default(0).describe('Test-only: simulated CPU work per ended span in this variant (a slow span processor), µs.'),
+  instrumentation: z
+    .array(z.lazy(() => instrumentationSchema))
+    .min(1)
+    .optional()
+    .describe("Only the matrix's instrumentations listed here are measured on this variant; all when absent. Without manual, the variant's entry is an app of its own (e.g. [zero-code]): it gets service.requestPath, not the workload's routes."),
 });
 
 const variantsSchema = z

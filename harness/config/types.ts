@@ -156,6 +156,11 @@ export interface VariantConfig {
   extraCpuUsPerRequest: number;
   /** Test-only: simulated CPU work per ended span, like a slow span processor (µs). @default 0 */
   extraCpuUsPerSpan: number;
+  /**
+   * Only these of the matrix's instrumentations are measured on this variant. Without `manual`, the variant's entry is
+   * an app of its own, not the reference service: it gets `service.requestPath` only, as a `service.entry` does. @default all
+   */
+  instrumentation?: InstrumentationSetting[];
 }
 
 export interface AttributionConfig {

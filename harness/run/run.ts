@@ -114,7 +114,8 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     notes: plan.notes,
     ...(micro ? { micro } : {}),
     cells: plan.cells.flatMap((cell) =>
-      (config.variants?.map((v) => v.name) ?? [undefined]).map((variant) => {
+      // A variant that does not list a cell's instrumentation has no trials of it, and no entry for it.
+      (config.variants?.map((v) => v.name) ?? [undefined]).filter((variant) => plan.trials.some((t) => t.cellId === cell.id && t.variant === variant)).map((variant) => {
         const own = trials.filter((t) => t.cellId === cell.id && t.variant === variant);
         return { id: cell.id, ...(variant ? { variant } : {}), settings: cell.settings, collapsed: cell.collapsed, trials: own, summary: summariseCell(own) };
       }),
@@ -141,7 +142,8 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       const variant = planned.variant ? variantsByName.get(planned.variant) : undefined;
       const trial = await runTrial({
         runId, config, cell, round: planned.round, order: planned.order, entry, ...(command ? { command } : {}), ...(cwd ? { cwd } : {}), workloadFile, workload: workload!,
-        referenceService: !config.service.entry && !command,
+        // A variant that cannot run manual cells runs an app of its own, not the reference service: requestPath only.
+        referenceService: !config.service.entry && !command && !(variant?.instrumentation && !variant.instrumentation.some((i) => i.type === 'manual')),
         sink, generator, launch: deps.launch, stdoutFile, signal, burnIterationsPerUs: environment.burnIterationsPerUs,
         ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });
