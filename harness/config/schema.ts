@@ -167,7 +167,9 @@ export const processorSchema = z
   )
   .describe('A span processor: simple, batch, { type: batch, maxQueueSize, maxExportBatchSize, scheduleDelayMillis, exportTimeoutMillis }, or your own { module, arg, then }.');
 
-const instrumentationName = z.enum(['none', 'manual', 'zero-code']);
+const instrumentationWords = (iss: { input: unknown }) =>
+  `expected none, manual, zero-code, { zero-code: { enabled: [http] } } or { sdk-node: { import: ./tracing.js } }, got ${describeValue(iss.input)}`;
+const instrumentationName = z.enum(['none', 'manual', 'zero-code'], { error: instrumentationWords });
 const instrumentationObject = z.union([
   z.strictObject({
     'zero-code': z.strictObject({
@@ -186,10 +188,7 @@ const instrumentationObject = z.union([
 ]);
 
 export const instrumentationSchema = z
-  .union([instrumentationName, instrumentationObject], {
-    error: (iss) =>
-      `expected none, manual, zero-code, { zero-code: { enabled: [http] } } or { sdk-node: { import: ./tracing.js } }, got ${describeValue(iss.input)}`,
-  })
+  .union([instrumentationName, instrumentationObject], { error: instrumentationWords })
   .transform((i): InstrumentationSetting => {
     if (typeof i === 'string') return { type: i };
     if ('zero-code' in i) return { type: 'zero-code', ...(i['zero-code'].enabled ? { enabled: i['zero-code'].enabled } : {}) };

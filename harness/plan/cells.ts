@@ -51,7 +51,8 @@ export function instrumentationId(instrumentation: InstrumentationSetting): stri
     case 'zero-code':
       return ['zero-code', ...(instrumentation.enabled ?? [])].join('-');
     case 'sdk-node':
-      return `sdk-node-${moduleName(instrumentation.module)}`;
+      // The extension stays: tracing.mjs and tracing.cjs are different set-ups.
+      return `sdk-node-${(instrumentation.module.split(/[\\/]/).pop() ?? 'module').replace(/[^\w.-]+/g, '-')}`;
   }
 }
 
