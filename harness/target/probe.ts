@@ -97,7 +97,8 @@ async function drain(timeoutMs: number): Promise<ProbeSpanReport> {
 }
 
 if (active) {
-  foreign.watch(() => tracingHandle() !== undefined);
+  // The attribution layer of API calls without an SDK registers nothing to count: it is left without the watch.
+  if (process.env.TRACEBENCH_INSTRUMENTATION !== 'api') foreign.watch(() => tracingHandle() !== undefined);
   send({ tb: 'probe-hello', pid: process.pid });
   watchListen((seen) => send({ tb: 'listen', ...seen }));
   watchConnect((seen) => send({ tb: 'egress', ...seen }));

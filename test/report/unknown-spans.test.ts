@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { compareResults } from '../../harness/budget/compare.js';
 import { evaluateBudgets } from '../../harness/budget/evaluate.js';
 import { parseBudgets } from '../../harness/budget/load.js';
 import { parseConfig } from '../../harness/config/load.js';
@@ -116,5 +117,14 @@ describe('unknown span counters are null, never 0', () => {
     const cells = [...traced.slice(0, traced.indexOf('</tr>')).matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]);
     assert.deepEqual(cells.slice(-4), ['–', '–', '–', '–']);
     assert.doesNotMatch(page, /"fate":"exported","order":0,"spans":0/);
+  });
+
+  it('tracebench compare calls a span count it could not read unknown, not a pass', () => {
+    const head = foreignRun();
+    const base = foreignRun();
+    const verdicts = compareResults(base, head, { threshold: 0.05, metrics: ['spans.dropped'] });
+    const check = verdicts.checks.find((c) => c.cellId === TRACED_ID)!;
+    assert.equal(check.verdict, 'inconclusive');
+    assert.match(check.message, /unknown in 6 rounds/);
   });
 });
