@@ -257,7 +257,7 @@ const serviceSchema = z.strictObject({
   cwd: nonEmptyString().optional().describe("The service's working directory, relative to the config file: a command's paths and NODE_OPTIONS' --require/--import resolve from it. Default: the config file's folder."),
   env: envSchema.prefault({}).describe('Extra environment for the service process (not OTEL_TRACES_*, OTEL_BSP_*, OTEL_EXPORTER_* or the TRACEBENCH_* variables the harness sets per cell).'),
   tracedEnv: envSchema
-    .prefault({})
+    .optional()
     .describe('Extra environment for traced cells only, over env: e.g. NODE_OPTIONS that loads the SDK (--require @opentelemetry/auto-instrumentations-node/register), so the baseline runs without it.'),
   readyPath: urlPath().default('/healthz').describe('Path polled with GET until it answers 200.'),
   requestPath: urlPath().default('/api/users/42').describe('Path the load generator requests.'),

@@ -92,7 +92,7 @@ export interface ServiceConfig {
   cwd?: string;
   /** Extra environment for the service process. */
   env: Record<string, string>;
-  /** Extra environment for traced cells only, over env (e.g. NODE_OPTIONS loading the SDK): the baseline runs without it. @default {} */
+  /** Extra environment for traced cells only, over env (e.g. NODE_OPTIONS loading the SDK): the baseline runs without it. */
   tracedEnv?: Record<string, string>;
   /** Path polled with GET until it answers 200. @default '/healthz' */
   readyPath: string;

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { killAllGroups, killGroup, trackGroup } from './process-group.js';
 import { PROBE_TARGET_ENV, type EgressSeen, type HarnessToProbe, type ListenSeen, type ProbeToHarness } from './protocol.js';
-import { baseUrlOf, egressWarning, exposedListenError, freePort, getStatus, listenWarnings, notReadyMessage, pickServer, type Probe } from './startup.js';
+import { baseUrlOf, egressWarning, exposedListenError, freePort, getStatus, listenWarnings, notReadyMessage, pickServer, unprobedServerMessage, type Probe } from './startup.js';
 import { LOOPBACK_HOST, isLoopback } from './loopback.js';
 
 export interface LaunchOptions {
@@ -49,7 +49,7 @@ export interface RunningService {
   stderrTail(): string[];
   /** What the trial should warn about: how the service listened, connections it opened off this machine (so far). */
   warnings(): string[];
-  /** SIGKILL, then wait for the exit. */
+  /** SIGKILL to the whole process group (what the service started too), then wait for the service's exit. */
   kill(): Promise<void>;
 }
 
@@ -113,6 +113,9 @@ function commandLine(options: LaunchOptions, probe: boolean): { file: string; ar
   const all = wrapperCommand ? [wrapperCommand, ...wrapperArgs, ...node] : node;
   return { file: all[0], args: all.slice(1), nodeOptions };
 }
+
+/** How long PORT may answer before the probe reports a listen there, before the server is judged to run without it. */
+const UNPROBED_GRACE_MS = 300;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -194,6 +197,7 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
     const deadline = Date.now() + options.startupTimeoutMs;
     let server: ListenSeen | undefined;
     let lastAnswer: Probe | undefined;
+    let answeredUnprobedAt: number | undefined;
     for (;;) {
       if (exitInfo) {
         await exitedWithStderr;
@@ -206,6 +210,13 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
       if (server) {
         lastAnswer = await getStatus(baseUrlOf(server) + options.readyPath, 1000);
         if ('status' in lastAnswer && lastAnswer.status === 200 && !exitInfo) break;
+      } else if (probe) {
+        // Something answers on PORT, yet no probe saw a listen: the server runs in a process without the probe (npm, a
+        // runner that clears NODE_OPTIONS). The grace lets a listen report still on its way arrive.
+        const answer = await getStatus(`http://${LOOPBACK_HOST}:${givenPort}${options.readyPath}`, 500);
+        answeredUnprobedAt = 'status' in answer ? (answeredUnprobedAt ?? Date.now()) : undefined;
+        if (answeredUnprobedAt !== undefined && Date.now() - answeredUnprobedAt > UNPROBED_GRACE_MS && listens.length === 0)
+          throw new ServiceError(unprobedServerMessage(givenPort, probeHeard), stderrTail());
       }
       if (Date.now() > deadline)
         throw new ServiceError(notReadyMessage({ givenPort, readyPath: options.readyPath, timeoutMs: options.startupTimeoutMs, probe, probeHeard, server, lastAnswer }), stderrTail());

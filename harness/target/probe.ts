@@ -15,7 +15,6 @@ import { PROBE_TARGET_ENV, type HarnessToProbe, type ProbeSpanReport, type Probe
  */
 const TRACING_HANDLE = Symbol.for('tracebench.tracing');
 
-
 /**
  * True in the process the harness started. The marker and the probe's own NODE_OPTIONS entry are removed at once,
  * so processes the service starts (workers, forks, which inherit both) neither run the probe nor answer for it.

@@ -78,6 +78,11 @@ export function notReadyMessage(c: NotReadyContext): string {
   return `GET ${c.readyPath} on ${where} ${got} within ${c.timeoutMs} ms: ${change}`;
 }
 
+/** A server answers on PORT, but not from the process the probe is in: nothing it does could be measured. */
+export function unprobedServerMessage(givenPort: number, probeHeard: boolean): string {
+  return `a server answers on PORT (${givenPort}), but not in a process the probe runs in${probeHeard ? ' (the probe loaded in the process tracebench started, which did not listen)' : ''}: the command must start node itself with the app (["node", "server.js"]), not npm or a runner that starts node with its own environment`;
+}
+
 /** Warnings for the trial about how the service listened: another port than PORT, a host it asked for that was not loopback. */
 export function listenWarnings(server: ListenSeen, givenPort: number): string[] {
   const warnings: string[] = [];

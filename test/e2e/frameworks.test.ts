@@ -1,60 +1,86 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Results } from '../../harness/measure/types.js';
+import { analyse } from '../../harness/stats/analyse.js';
 import { PACKAGE_ROOT, readJson, runCli, tempDir, writeConfig } from '../helpers/cli.js';
 
-interface Trial {
-  status: string;
-  error?: string;
-  metrics: { spans: Record<string, number | null> };
+const APPS = join(PACKAGE_ROOT, 'workloads', 'apps');
+const TRACED = 'always_on~batch-d200~otlp-http-protobuf';
+
+/**
+ * An unmodified app under zero-code instrumentation, the way the OpenTelemetry docs set it up: NODE_OPTIONS in traced
+ * cells only (the baseline loads no SDK), OTEL_TRACES_EXPORTER=otlp and the sink's endpoint from the harness. A short
+ * schedule delay, so the batch processor exports inside a short trial.
+ */
+function config(name: string, start: string, rounds: number): string {
+  return `name: ${name}
+rounds: ${rounds}
+seed: 5
+load: { rateRps: 100, warmupSeconds: 0.5, durationSeconds: 1.5 }
+service:
+  ${start}
+  cwd: ${JSON.stringify(APPS)}
+  tracedEnv: { NODE_OPTIONS: --require @opentelemetry/auto-instrumentations-node/register }
+matrix: { sampler: [always_on], processor: [{ type: batch, scheduleDelayMillis: 200 }], exporter: [otlp-http-protobuf] }
+`;
 }
 
-/** configs/frameworks.yaml as shipped, at CI size: one round of short windows at a low rate. */
-function smallFrameworksConfig(dir: string): string {
-  const shipped = readFileSync(join(PACKAGE_ROOT, 'configs', 'frameworks.yaml'), 'utf8');
-  const small = shipped
-    .replace(/^rounds: \d+$/m, 'rounds: 1')
-    .replace(/^load:\n(  .*\n)+/m, 'load: { rateRps: 150, warmupSeconds: 0.3, durationSeconds: 0.8 }\n')
-    .replaceAll('../workloads/apps/', `${join(PACKAGE_ROOT, 'workloads', 'apps')}/`);
-  assert.notEqual(small, shipped);
-  return writeConfig(dir, small);
+async function run(name: string, start: string, rounds: number): Promise<{ results: Results; stderr: string }> {
+  const dir = tempDir();
+  const out = join(dir, 'reports');
+  const result = await runCli(['run', '--config', writeConfig(dir, config(name, start, rounds)), '--out', out], { timeoutMs: 120_000 });
+  assert.equal(result.code, 0, result.stderr);
+  return { results: readJson<Results>(join(out, 'latest', 'results.json')), stderr: result.stderr };
 }
 
-describe('configs/frameworks.yaml', () => {
-  it('measures each layer (no SDK, manual spans, zero-code HTTP only, zero-code all) on the reference service and the node:http, Express and Fastify apps', async () => {
-    const dir = tempDir();
-    const result = await runCli(['run', '--config', smallFrameworksConfig(dir), '--out', join(dir, 'reports')], { timeoutMs: 240_000 });
-    assert.equal(result.code, 0, result.stderr);
-    const results = readJson(join(dir, 'reports', 'latest', 'results.json'));
-    const cells = new Map<string, Trial>(results.cells.map((c: { id: string; variant: string; trials: Trial[] }) => [`${c.id}@${c.variant}`, c.trials[0]]));
-    const layers = ['baseline', 'zero-code-http~always_on~batch~otlp-http-protobuf', 'zero-code~always_on~batch~otlp-http-protobuf'];
-    const expected = [
-      ...['reference', 'node-http', 'express', 'fastify'].flatMap((v) => layers.map((l) => `${l}@${v}`)),
-      'always_on~batch~otlp-http-protobuf@reference',
-    ].sort();
-    assert.deepEqual([...cells.keys()].sort(), expected);
-
-    for (const [key, trial] of cells) {
-      assert.notEqual(trial.status, 'failed', `${key}: ${trial.error}`);
-      const s = trial.metrics.spans;
-      if (key.startsWith('baseline')) {
-        assert.equal(s.received, 0, key);
-        continue;
-      }
-      assert.ok((s.received ?? 0) > 0, `${key}: ${JSON.stringify(s)}`);
-      // The probe counts what the NodeSDK did: every counter known, exported equal to what the sink received.
-      for (const k of ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd']) assert.equal(typeof s[k], 'number', `${key}: ${k} unknown`);
-      assert.equal(s.exported, s.received, `${key}: ${JSON.stringify(s)}`);
-      assert.equal(s.ended, s.exported! + s.failed! + s.dropped! + s.queuedAtEnd!, `${key}: ${JSON.stringify(s)}`);
+/** Both cells measured in every round, spans at the sink in traced trials only, nothing off loopback. */
+function assertMeasured(results: Results, stderr: string, rounds: number): void {
+  assert.deepEqual(results.cells.map((c) => c.id), ['baseline', TRACED]);
+  for (const cell of results.cells) {
+    assert.equal(cell.trials.length, rounds);
+    for (const trial of cell.trials) {
+      assert.notEqual(trial.status, 'failed', `${cell.id}: ${trial.status === 'failed' ? `${trial.error}\n${trial.stderrTail.join('\n')}` : ''}`);
+      assert.doesNotMatch(trial.warnings.join('\n'), /off this machine|PORT/);
     }
-    // Zero-code all adds Express's middleware spans to the HTTP server span: a layer the report can show.
-    const httpOnly = cells.get('zero-code-http~always_on~batch~otlp-http-protobuf@express')!.metrics.spans;
-    const all = cells.get('zero-code~always_on~batch~otlp-http-protobuf@express')!.metrics.spans;
-    assert.ok(all.received! > httpOnly.received! * 2, `express: all ${all.received} vs http only ${httpOnly.received}`);
-    // The table shows every layer with its overhead over its own variant's baseline.
-    for (const variant of ['reference', 'node-http', 'express', 'fastify'])
-      assert.match(result.stdout, new RegExp(`zero-code~always_on~batch~otlp-http-protobuf \\[${variant}\\]\\s+[\\d.]+\\s+[+-][\\d.]+%`));
-    assert.match(result.stdout, /always_on~batch~otlp-http-protobuf \[reference\]\s+[\d.]+\s+[+-][\d.]+%/);
+    assert.ok(cell.summary && cell.summary.cpuUsPerRequest > 0, `${cell.id} has CPU per request`);
+  }
+  const received = (id: string) => results.cells.find((c) => c.id === id)!.trials.map((t) => (t.status === 'failed' ? 0 : t.metrics.spans.received));
+  assert.ok(received(TRACED).every((n) => n > 0), `traced trials received ${received(TRACED)}`);
+  assert.deepEqual(received('baseline'), Array(rounds).fill(0));
+  assert.doesNotMatch(stderr, /MetadataLookupWarning/);
+}
+
+/** The traced cell's CPU overhead against the baseline, with its interval (needs two paired rounds). */
+function assertOverheadInterval(results: Results): void {
+  const cpu = analyse(results).cells.find((c) => c.cellId === TRACED)!.metrics.cpuUsPerRequest!;
+  const relative = cpu.overhead?.relative;
+  assert.ok(relative, `an overhead for ${TRACED}: ${JSON.stringify(cpu.overhead)}`);
+  assert.ok(relative.ci.low <= relative.estimate && relative.estimate <= relative.ci.high);
+  assert.ok(Number.isFinite(relative.ci.low) && Number.isFinite(relative.ci.high));
+}
+
+describe('unmodified framework apps under zero-code instrumentation', () => {
+  it('Express 4 (CommonJS) by service.entry: baseline and traced measured, overhead with its interval, spans received', async () => {
+    const { results, stderr } = await run('express-entry', `entry: ${JSON.stringify(join(APPS, 'express-app.cjs'))}`, 2);
+    assertMeasured(results, stderr, 2);
+    assertOverheadInterval(results);
+  });
+
+  it('Express 4 by service.command', async () => {
+    const { results, stderr } = await run('express-command', 'command: [node, express-app.cjs]', 1);
+    assertMeasured(results, stderr, 1);
+  });
+
+  it('Fastify 5 (ESM) by service.command', async () => {
+    const { results, stderr } = await run('fastify-command', 'command: [node, fastify-app.mjs]', 2);
+    assertMeasured(results, stderr, 2);
+    assertOverheadInterval(results);
+  });
+
+  it('node:http (CommonJS) by service.entry', async () => {
+    const { results, stderr } = await run('http-entry', `entry: ${JSON.stringify(join(APPS, 'http-server.cjs'))}`, 2);
+    assertMeasured(results, stderr, 2);
+    assertOverheadInterval(results);
   });
 });

@@ -1,6 +1,7 @@
-// user-api on node:http alone (ESM): GET /api/users/:id and GET /healthz, on PORT at 127.0.0.1.
-import http from 'node:http';
-import users from './users.cjs';
+'use strict';
+// user-api on node:http alone (CommonJS): GET /api/users/:id and GET /healthz, on PORT at 127.0.0.1.
+const http = require('node:http');
+const { getUser } = require('./users.cjs');
 
 const USER_PATH = /^\/api\/users\/([^/]+)$/;
 
@@ -16,7 +17,7 @@ const server = http.createServer(async (req, res) => {
     return;
   }
   try {
-    const { status, body, etag } = await users.getUser(decodeURIComponent(match[1]));
+    const { status, body, etag } = await getUser(decodeURIComponent(match[1]));
     res.writeHead(status, { 'content-type': 'application/json', ...(etag ? { etag } : {}) }).end(body);
   } catch (error) {
     res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message }));
