@@ -68,4 +68,34 @@ matrix:
     assert.ok(cell.trials[0].error.includes(`span processor module ${missing} failed to load`), cell.trials[0].error);
     assert.equal(results.cells[0].trials[0].status, 'ok', result.stderr);
   });
+
+  it("sdk-node runs the user's set-up module with --import; NodeSDK takes the cell's sampler and batch options from OTEL_*, the probe counts its spans", async () => {
+    const dir = tempDir();
+    const setup = join(PACKAGE_ROOT, 'dist', 'test', 'e2e', 'fixtures', 'sdk-node-tracing.js');
+    const file = writeConfig(
+      dir,
+      `name: sdk-node
+rounds: 1
+load: { rateRps: 150, warmupSeconds: 0.3, durationSeconds: 0.8 }
+matrix:
+  instrumentation: [{ sdk-node: { import: ${setup} } }]
+  sampler: [{ type: traceidratio, ratio: 0.5 }]
+  processor: [{ type: batch, scheduleDelayMillis: 100 }, simple]
+`,
+    );
+    const result = await runCli(['run', '--config', file, '--out', join(dir, 'reports')]);
+    assert.equal(result.code, 0, result.stderr);
+    // NodeSDK has no variable for the simple processor: the plan says so and measures no such cell.
+    assert.match(result.stderr + result.stdout, /instrumentation sdk-node \S+ cannot vary processor \(simple\): NodeSDK reads no variable for it/);
+    const results = readJson(join(dir, 'reports', 'latest', 'results.json'));
+    assert.deepEqual(results.cells.map((c: { id: string }) => c.id), ['baseline', 'sdk-node-sdk-node-tracing.js~traceidratio-0.5~batch-d100~otlp-http-protobuf']);
+    const trial = results.cells[1].trials[0];
+    assert.notEqual(trial.status, 'failed', trial.error);
+    const s = trial.metrics.spans;
+    // One server span per request, half of them sampled by trace id: the ratio reached NodeSDK.
+    assert.ok(s.started > 100 && s.sampled / s.started > 0.25 && s.sampled / s.started < 0.75, JSON.stringify(s));
+    assert.equal(s.exported, s.received);
+    assert.ok(s.received > 0);
+    assert.equal(s.ended, s.exported + s.failed + s.dropped + s.queuedAtEnd, JSON.stringify(s));
+  });
 });
