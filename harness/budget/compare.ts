@@ -1,5 +1,5 @@
 import type { Environment, Results } from '../measure/types.js';
-import { groupTrials, roundValues } from '../stats/analyse.js';
+import { groupTrials, roundValues, unknownRounds } from '../stats/analyse.js';
 import { unpairedDifference, unpairedRatio } from '../stats/interval.js';
 import { appliesTo, isCount } from '../stats/metrics.js';
 import type { Analysis, Estimate, MetricName } from '../stats/types.js';
@@ -32,13 +32,15 @@ const key = (cellId: string, variant?: string) => (variant === undefined ? cellI
  * One regression-style check: relative change against `threshold` for measures, absolute change against 0 for counts
  * (no more spans lost than the base). Lower is better for every metric we judge.
  */
-function changeCheck(subject: Subject, metric: MetricName, relative: Estimate | null, absolute: Estimate | null, threshold: number, roundsHad: number, noValid?: string): Check {
+function changeCheck(subject: Subject, metric: MetricName, relative: Estimate | null, absolute: Estimate | null, threshold: number, roundsHad: number, unknownRounds = 0, noValid?: string): Check {
   if (noValid) {
     const limit = isCount(metric) ? { text: '+0', value: 0 } : { text: `+${+(threshold * 100).toFixed(4)}%`, value: threshold * 100 };
     return errorCheck(subject, isCount(metric) ? 'spans' : '%', 'change', limit, noValid);
   }
   if (isCount(metric)) {
     const limit = { text: '+0', value: 0, strict: false };
+    if (!absolute && unknownRounds > 0)
+      return unmeasuredCheck(subject, 'spans', 'change', limit, `unknown in ${unknownRounds} round${unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter (unknown is not 0).`);
     if (!absolute) return unmeasuredCheck(subject, 'spans', 'change', limit, `only ${roundsHad} usable round${roundsHad === 1 ? '' : 's'}; an interval needs at least 2, run 3 or more.`, 3);
     return intervalCheck(subject, absolute, 'spans', 1, 'change', limit, (x) => x);
   }
@@ -116,7 +118,8 @@ export function compareResults(base: Results, head: Results, options: CompareOpt
         metric,
         noun: 'change from base',
       };
-      checks.push(changeCheck(subject, metric, unpairedRatio(b, h, level), unpairedDifference(b, h, level), options.threshold, Math.min(b.length, h.length), noValid));
+      const unknown = unknownRounds(baseGroup, metric) + unknownRounds(headGroup, metric);
+      checks.push(changeCheck(subject, metric, unpairedRatio(b, h, level), unpairedDifference(b, h, level), options.threshold, Math.min(b.length, h.length), unknown, noValid));
     }
   }
   const few = Number.isFinite(fewest) ? fewRoundsNote(fewest, level) : undefined;
@@ -149,7 +152,7 @@ export function compareVariants(analysis: Analysis, options: { threshold: number
         metric,
         noun: `change from ${base}`,
       };
-      checks.push(changeCheck(subject, metric, m.overhead?.relative ?? null, m.overhead?.absolute ?? null, options.threshold, m.overhead?.pairedRounds ?? 0, noValid));
+      checks.push(changeCheck(subject, metric, m.overhead?.relative ?? null, m.overhead?.absolute ?? null, options.threshold, m.overhead?.pairedRounds ?? 0, m.unknownRounds ?? 0, noValid));
     }
   }
   const notes: string[] = [];

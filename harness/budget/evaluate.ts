@@ -22,7 +22,8 @@ export function whereMatches(where: BudgetWhere, cellId: string, settings: CellS
   if (where.variant && (variant === undefined || !where.variant.includes(variant))) return false;
   const sdk = settings?.tracing === 'sdk' ? settings : undefined;
   if (where.sampler && !(sdk && where.sampler.includes(sdk.sampler.type))) return false;
-  if (where.processor && !(sdk?.processor && where.processor.includes(sdk.processor.type))) return false;
+  // A user's processor module matches neither simple nor batch: it is what is measured, whatever follows it.
+  if (where.processor && !(sdk?.processor && sdk.processor.type !== 'module' && where.processor.includes(sdk.processor.type))) return false;
   if (where.exporter && !(sdk?.exporter && where.exporter.includes(sdk.exporter))) return false;
   return true;
 }
@@ -48,6 +49,8 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
   if (limit.kind === 'absolute') {
     const spec = { text: limit.text, value: limit.value, strict: limit.strict };
     if (own) return errorCheck(subject, unit, 'value', spec, `${own}.`);
+    if (values.length === 0 && m.unknownRounds)
+      return unmeasuredCheck(subject, unit, 'value', spec, `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter, so the limit cannot be judged (unknown is not 0).`);
     if (values.length === 0) return unmeasuredCheck(subject, unit, 'value', spec, 'no ok trial was measured in this cell.');
     // Counts are facts of each round, and with no spread an interval adds nothing: hold every round to the limit.
     if (isCount(metric) || (values.length >= 2 && values.every((v) => v === values[0]))) return roundsCheck(subject, values, unit, 'value', spec);
@@ -62,6 +65,9 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
   if (own) return errorCheck(named, reportUnit, 'change', spec, `${own}.`);
   const reference = noValid(cell.referenceCellId, cell.referenceVariant);
   if (reference) return errorCheck(named, reportUnit, 'change', spec, `its reference ${referenceName(cell)} has ${reference}.`);
+  if (!m.overhead && m.unknownRounds) {
+    return unmeasuredCheck(named, reportUnit, 'change', spec, `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter (unknown is not 0).`);
+  }
   if (!m.overhead) {
     return unmeasuredCheck(named, reportUnit, 'change', spec, `fewer than 2 rounds could be paired with ${referenceName(cell)}; an interval needs at least 2, run 3 or more.`, 3);
   }

@@ -3,6 +3,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../cli/errors.js';
 import { formatPath, issueLines, plainWords } from './issues.js';
+import { resolveModulePaths } from './modules.js';
 import { configSchema, MAX_SEED, parsedIsConfig } from './schema.js';
 import type { Config } from './types.js';
 import { readBoundedFile, readYaml, type YamlLimits } from './yaml-input.js';
@@ -63,7 +64,8 @@ export function parseConfig(text: string, fileLabel: string, overrides: ConfigOv
 export async function loadConfigFile(path: string, overrides?: ConfigOverrides, now?: () => number): Promise<Config> {
   const read = readBoundedFile(path, CONFIG_LIMITS.maxBytes, 'a config file');
   if (!read.ok) throw new ConfigError(path, [read.problem ? `${resolve(path)}: ${read.problem}` : unreadable(path, read.code)]);
-  return parseConfig(read.text, path, overrides, now);
+  // Module paths in the matrix are written from the config file's folder, as service.entry is.
+  return resolveModulePaths(parseConfig(read.text, path, overrides, now), dirname(resolve(path)));
 }
 
 function unreadable(path: string, code: string): string {

@@ -4,7 +4,7 @@ import { tailSamplingSchema } from '../sink/tail/schema.js';
 import { describeValue } from './issues.js';
 import { reservedEnvProblem } from './reserved-env.js';
 import { EXPORTERS, PROPAGATORS, SAMPLERS_WITH_RATE, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
-import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting, SinkSetting } from './types.js';
+import type { BuiltInProcessorSetting, Config, ExporterSetting, InstrumentationSetting, ModuleArg, ProcessorSetting, SamplerSetting, SinkSetting } from './types.js';
 
 // The user-facing YAML. Options and defaults are documented once, in types.ts; descriptions here are for editors' hovers.
 
@@ -90,11 +90,24 @@ const samplerObject = z.discriminatedUnion('type', [
   biasedSampler,
 ] as unknown as [ReturnType<typeof samplerWithoutArg>, ...Array<ReturnType<typeof samplerWithoutArg> | ReturnType<typeof samplerWithRatio> | ReturnType<typeof samplerWithRate> | typeof biasedSampler>]);
 
-export const samplerSchema = z
-  .union([samplerNameShorthand, samplerObject], {
-    error: (iss) => `expected a sampler name (${SAMPLERS_WITHOUT_ARG.join(', ')}) or { type, ratio }, got ${describeValue(iss.input)}`,
+const moduleArg = z
+  .union([z.number(), z.string(), z.boolean(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
+    error: (iss) => `expected a number, string, true/false, list or mapping, got ${describeValue(iss.input)}`,
   })
-  .transform((s): SamplerSetting => (typeof s === 'string' ? { type: s } : (s as SamplerSetting)))
+  .optional()
+  .describe('Handed to the module as its argument (JSON).');
+
+const moduleSpecifier = nonEmptyString().describe("A path from the config file's folder (./samplers/mine.js) or a package name.");
+
+const samplerModule = z.strictObject({ module: moduleSpecifier, arg: moduleArg });
+
+export const samplerSchema = z
+  .union([samplerNameShorthand, samplerObject, samplerModule], {
+    error: (iss) => `expected a sampler name (${SAMPLERS_WITHOUT_ARG.join(', ')}), { type, ratio } or { module, arg }, got ${describeValue(iss.input)}`,
+  })
+  .transform((s): SamplerSetting =>
+    typeof s === 'string' ? { type: s } : 'module' in s ? { type: 'module', module: s.module, ...(s.arg !== undefined ? { arg: s.arg as ModuleArg } : {}) } : (s as SamplerSetting),
+  )
   .describe('A sampler: a name, { type, ratio } for the ratio samplers, { type, tracesPerSecond } for rate limiting, or { type: biased, ratio, alwaysRoutes, alwaysAttributes } (OTEL_TRACES_SAMPLER).');
 
 const batchObject = z
@@ -121,7 +134,7 @@ const batchObject = z
 const processorObject = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('simple') }), batchObject]);
 
 /** Fills the batch defaults; the export batch never exceeds the queue, as the SDK itself clamps it. */
-export function normaliseProcessor(p: 'simple' | 'batch' | z.output<typeof processorObject>): ProcessorSetting {
+export function normaliseProcessor(p: 'simple' | 'batch' | z.output<typeof processorObject>): BuiltInProcessorSetting {
   if (p === 'simple' || (typeof p === 'object' && p.type === 'simple')) return { type: 'simple' };
   const o = typeof p === 'object' && p.type === 'batch' ? p : { type: 'batch' as const };
   const maxQueueSize = o.maxQueueSize ?? BATCH_DEFAULTS.maxQueueSize;
@@ -134,12 +147,56 @@ export function normaliseProcessor(p: 'simple' | 'batch' | z.output<typeof proce
   };
 }
 
+const builtInProcessor = z.union([z.enum(['simple', 'batch']), processorObject], {
+  error: (iss) => `expected simple, batch or { type: batch, maxQueueSize, ... }, got ${describeValue(iss.input)}`,
+});
+
+const processorModule = z.strictObject({
+  module: moduleSpecifier,
+  arg: moduleArg,
+  then: builtInProcessor.default('batch').describe('The SDK processor the module hands the spans it keeps to. Default batch.'),
+});
+
 export const processorSchema = z
-  .union([z.enum(['simple', 'batch']), processorObject], {
-    error: (iss) => `expected simple, batch or { type: batch, maxQueueSize, ... }, got ${describeValue(iss.input)}`,
+  .union([z.enum(['simple', 'batch']), processorObject, processorModule], {
+    error: (iss) => `expected simple, batch, { type: batch, maxQueueSize, ... } or { module, then }, got ${describeValue(iss.input)}`,
   })
-  .transform(normaliseProcessor)
-  .describe('A span processor: simple, batch, or { type: batch, maxQueueSize, maxExportBatchSize, scheduleDelayMillis, exportTimeoutMillis }.');
+  .transform((p): ProcessorSetting =>
+    typeof p === 'object' && 'module' in p
+      ? { type: 'module', module: p.module, ...(p.arg !== undefined ? { arg: p.arg as ModuleArg } : {}), then: normaliseProcessor(p.then) }
+      : normaliseProcessor(p),
+  )
+  .describe('A span processor: simple, batch, { type: batch, maxQueueSize, maxExportBatchSize, scheduleDelayMillis, exportTimeoutMillis }, or your own { module, arg, then }.');
+
+const instrumentationWords = (iss: { input: unknown }) =>
+  `expected none, manual, zero-code, { zero-code: { enabled: [http] } } or { sdk-node: { import: ./tracing.js } }, got ${describeValue(iss.input)}`;
+const instrumentationName = z.enum(['none', 'manual', 'zero-code'], { error: instrumentationWords });
+const instrumentationObject = z.union([
+  z.strictObject({
+    'zero-code': z.strictObject({
+      enabled: z
+        .array(z.string().regex(/^[a-z][\w-]*$/, { error: (iss) => `an instrumentation name such as http or express (without @opentelemetry/instrumentation-), got ${describeValue(iss.input)}` }))
+        .min(1)
+        .optional()
+        .describe('Only these instrumentations (OTEL_NODE_ENABLED_INSTRUMENTATIONS), e.g. [http]. Default: all.'),
+    }),
+  }),
+  z.strictObject({
+    'sdk-node': z.union([z.strictObject({ import: moduleSpecifier }), z.strictObject({ require: moduleSpecifier })], {
+      error: (iss) => `expected { import: ./tracing.js } (ESM) or { require: ./tracing.cjs } (CommonJS), got ${describeValue(iss.input)}`,
+    }),
+  }),
+]);
+
+export const instrumentationSchema = z
+  .union([instrumentationName, instrumentationObject], { error: instrumentationWords })
+  .transform((i): InstrumentationSetting => {
+    if (typeof i === 'string') return { type: i };
+    if ('zero-code' in i) return { type: 'zero-code', ...(i['zero-code'].enabled ? { enabled: i['zero-code'].enabled } : {}) };
+    const setup = i['sdk-node'];
+    return 'import' in setup ? { type: 'sdk-node', module: setup.import, load: 'import' } : { type: 'sdk-node', module: setup.require, load: 'require' };
+  })
+  .describe('How the service is traced: none (no SDK), manual (the reference service\'s own spans), zero-code (auto-instrumentations-node/register), or sdk-node with your set-up module.');
 
 export const exporterSchema = z.enum(EXPORTERS).describe('Where spans go: none (the SDK runs, nothing leaves), console (to a file), otlp-http-protobuf, otlp-http-json, zipkin.');
 
@@ -260,6 +317,11 @@ const loadSchema = z.strictObject({
 });
 
 const matrixSchema = z.strictObject({
+  instrumentation: z
+    .array(instrumentationSchema)
+    .min(1)
+    .prefault(['manual'])
+    .describe('How the service is traced; the baseline (none) is always measured. Default [manual]: the reference service\'s own spans.'),
   sampler: z.array(samplerSchema).min(1).prefault(['always_on']).describe('Samplers to measure. Default [always_on].'),
   processor: z.array(processorSchema).min(1).prefault(['batch']).describe('Span processors to measure. Default [batch].'),
   exporter: z.array(exporterSchema).min(1).prefault(['otlp-http-protobuf']).describe('Exporters to measure. Default [otlp-http-protobuf].'),
@@ -275,6 +337,11 @@ const variantSchema = z.strictObject({
   env: envSchema.prefault({}).describe('Extra environment for this variant, on top of service.env.'),
   extraCpuUsPerRequest: wholeNumber(0, 1_000_000).default(0).describe('Test-only: CPU time spent per request in this variant (a spin on the process CPU clock), µs.'),
   extraCpuUsPerSpan: wholeNumber(0, 1_000_000).default(0).describe('Test-only: simulated CPU work per ended span in this variant (a slow span processor), µs.'),
+  instrumentation: z
+    .array(z.lazy(() => instrumentationSchema))
+    .min(1)
+    .optional()
+    .describe("Only the matrix's instrumentations listed here are measured on this variant; all when absent. Without manual, the variant's entry is an app of its own (e.g. [zero-code]): it gets service.requestPath, not the workload's routes."),
 });
 
 const variantsSchema = z

@@ -19,12 +19,29 @@ export type SamplerSetting =
    * The head sampler users write: always keeps requests on `alwaysRoutes` (http.route) or with an attribute in
    * `alwaysAttributes` at span start, the rest at `ratio`; parent-based. It cannot see how a request will end.
    */
-  | { type: 'biased'; ratio: number; alwaysRoutes: string[]; alwaysAttributes: Record<string, string> };
+  | { type: 'biased'; ratio: number; alwaysRoutes: string[]; alwaysAttributes: Record<string, string> }
+  /**
+   * The user's own sampler: a module (a path from the config file's folder, or a package) whose default export is a
+   * Sampler, a class constructed with `arg`, or a function called with `arg` that returns one.
+   */
+  | { type: 'module'; module: string; arg?: ModuleArg };
+
+/** The argument handed to a user's sampler or span processor module (as JSON). */
+export type ModuleArg = number | string | boolean | Record<string, unknown> | unknown[];
 
 export type SamplerType = SamplerSetting['type'];
 
+/** The SDK's own processors. */
+export type BuiltInProcessorSetting = Exclude<ProcessorSetting, { type: 'module' }>;
+
 export type ProcessorSetting =
   | { type: 'simple' }
+  /**
+   * The user's own span processor: a module whose default export is a SpanProcessor class (constructed with
+   * `{ next, arg }`) or a function called with `{ next, arg }` that returns one; `next` is the `then` processor, to which
+   * it hands the spans it keeps.
+   */
+  | { type: 'module'; module: string; arg?: ModuleArg; then: Exclude<ProcessorSetting, { type: 'module' }> }
   | {
       type: 'batch';
       /** Spans held before new ones are dropped. @default 2048 (OTEL_BSP_MAX_QUEUE_SIZE) */
@@ -106,7 +123,22 @@ export interface LoadConfig {
   saturation?: { durationSeconds: number; connections: number };
 }
 
+/**
+ * How the service is traced (the `instrumentation` axis), in the ecosystem's terms: `none` the baseline (no SDK at all);
+ * `manual` the reference service's own SDK set-up and spans (today's traced cells); `zero-code`
+ * `--require @opentelemetry/auto-instrumentations-node/register`, limited to `enabled` instrumentations
+ * (OTEL_NODE_ENABLED_INSTRUMENTATIONS, e.g. `http`) when given; `sdk-node` the user's own set-up module
+ * (`--import` for ESM, `--require` for CommonJS), which builds a NodeSDK from the OTEL_* variables.
+ */
+export type InstrumentationSetting =
+  | { type: 'none' }
+  | { type: 'manual' }
+  | { type: 'zero-code'; enabled?: string[] }
+  | { type: 'sdk-node'; module: string; load: 'import' | 'require' };
+
 export interface MatrixConfig {
+  /** @default [manual] (absent in results written before the axis existed) */
+  instrumentation?: InstrumentationSetting[];
   sampler: SamplerSetting[];
   processor: ProcessorSetting[];
   exporter: ExporterSetting[];
@@ -124,6 +156,11 @@ export interface VariantConfig {
   extraCpuUsPerRequest: number;
   /** Test-only: simulated CPU work per ended span, like a slow span processor (µs). @default 0 */
   extraCpuUsPerSpan: number;
+  /**
+   * Only these of the matrix's instrumentations are measured on this variant. Without `manual`, the variant's entry is
+   * an app of its own, not the reference service: it gets `service.requestPath` only, as a `service.entry` does. @default all
+   */
+  instrumentation?: InstrumentationSetting[];
 }
 
 export interface AttributionConfig {

@@ -1,5 +1,6 @@
 import { median } from '../stats/interval.js';
 import { summariseCoverage } from './coverage-summary.js';
+import { medianCount, SPAN_COUNT_KEYS } from './span-counts.js';
 import type { CellResult, CellSummary, ServiceSummary, SpanFate, TrialMetrics, TrialRecord } from './types.js';
 
 /** Medians over rounds of each figure, from the trials that counted; null when none did. */
@@ -16,7 +17,6 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
     p999: med((m) => m.latencyUs[side].p999),
     max: med((m) => m.latencyUs[side].max),
   });
-  const spanKeys: (keyof SpanFate)[] = ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd', 'received'];
   const saturation = ok.filter((m) => m.maxThroughputRps !== undefined);
   const withTraces = ok.flatMap((m) => (m.traces ? [m.traces] : []));
   const withCoverage = ok.flatMap((m) => (m.coverage ? [{ coverage: m.coverage, ...(m.tail ? { tail: m.tail } : {}), requestsWhole: m.traces?.requestsWhole ?? 0 }] : []));
@@ -32,7 +32,7 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
     heapUsedBytes: med((m) => m.heapUsedBytes),
     gcPauseMs: { count: med((m) => m.gcPauseMs.count), total: med((m) => m.gcPauseMs.total), max: med((m) => m.gcPauseMs.max) },
     eventLoopDelayUs: { p50: med((m) => m.eventLoopDelayUs.p50), p99: med((m) => m.eventLoopDelayUs.p99), max: med((m) => m.eventLoopDelayUs.max) },
-    spans: Object.fromEntries(spanKeys.map((k) => [k, med((m) => m.spans[k])])) as unknown as SpanFate,
+    spans: { ...(Object.fromEntries(SPAN_COUNT_KEYS.map((k) => [k, medianCount(ok.map((m) => m.spans[k]))])) as Omit<SpanFate, 'received'>), received: med((m) => m.spans.received) },
     ...(saturation.length > 0 ? { maxThroughputRps: median(saturation.map((m) => m.maxThroughputRps!)) } : {}),
     ...(perService(ok) ? { services: perService(ok) } : {}),
     ...(withCoverage.length > 0 ? { coverage: summariseCoverage(withCoverage) } : {}),

@@ -12,6 +12,10 @@ import type { ProbeSecond, SpanCounts } from '../target/protocol.js';
 /** Bumped on any incompatible change to results.json / results.jsonl. */
 export const RESULTS_SCHEMA_VERSION = 1;
 
+/**
+ * A span's fate: the service's counters (each null where unknown, never 0: see `SpanCount`) and the sink's count,
+ * which is always known. Summed over services or taken over rounds, a figure with any unknown term is unknown.
+ */
 export interface SpanFate extends SpanCounts {
   /** Counted by the sink. */
   received: number;

@@ -1,19 +1,36 @@
 import { BATCH_DEFAULTS } from '../config/schema.js';
-import type { Config, ExporterSetting, ProcessorSetting, SamplerSetting } from '../config/types.js';
+import type { Config, ExporterSetting, InstrumentationSetting, ProcessorSetting, SamplerSetting } from '../config/types.js';
 import { cellEnv } from './env.js';
+import { nodeSdkAxes } from './node-sdk.js';
 import type { Cell, CellSettings } from './types.js';
 
 export const BASELINE_ID = 'baseline';
 
 /** `always_on`, `traceidratio-0.1`. String(number) is the shortest exact form, so distinct ratios give distinct ids. */
 export function samplerId(sampler: SamplerSetting): string {
+  if (sampler.type === 'module') return `${moduleName(sampler.module)}${argSuffix(sampler.arg)}`;
   if (sampler.type === 'biased') return `biased-${sampler.ratio}${sampler.alwaysRoutes.length + Object.keys(sampler.alwaysAttributes).length > 0 ? `-r${sampler.alwaysRoutes.length + Object.keys(sampler.alwaysAttributes).length}` : ''}`;
   if ('tracesPerSecond' in sampler) return `${sampler.type}-${sampler.tracesPerSecond}`;
   return 'ratio' in sampler ? `${sampler.type}-${sampler.ratio}` : sampler.type;
 }
 
+/** `./samplers/error-and-slow.js` → `error-and-slow`: the file's name without folder or extension, or the package name. */
+export function moduleName(module: string): string {
+  const last = module.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? module;
+  return last.replace(/\.(c|m)?(j|t)s$/, '').replace(/[^\w.-]+/g, '-') || 'module';
+}
+
+/** `-0.01` for a scalar argument; a structured one is named by its place in the config, not spelled out. */
+function argSuffix(arg: unknown): string {
+  if (arg === undefined) return '';
+  if (typeof arg === 'number' || typeof arg === 'boolean') return `-${arg}`;
+  if (typeof arg === 'string') return `-${arg.replace(/[^\w.-]+/g, '-').slice(0, 20)}`;
+  return `-${JSON.stringify(arg).length.toString(36)}`;
+}
+
 /** `simple`, `batch`, `batch-q64-b32-d200-t1000`: batch options appear only where they differ from the defaults. */
 export function processorId(processor: ProcessorSetting): string {
+  if (processor.type === 'module') return `${moduleName(processor.module)}${argSuffix(processor.arg)}-then-${processorId(processor.then)}`;
   if (processor.type === 'simple') return 'simple';
   const defaultBatch = Math.min(BATCH_DEFAULTS.maxExportBatchSize, processor.maxQueueSize);
   const parts = [
@@ -25,10 +42,26 @@ export function processorId(processor: ProcessorSetting): string {
   return ['batch', ...parts.filter(Boolean)].join('-');
 }
 
+/** `manual` (left out of cell ids), `zero-code`, `zero-code-http`, `sdk-node-tracing`. */
+export function instrumentationId(instrumentation: InstrumentationSetting): string {
+  switch (instrumentation.type) {
+    case 'none':
+    case 'manual':
+      return instrumentation.type;
+    case 'zero-code':
+      return ['zero-code', ...(instrumentation.enabled ?? [])].join('-');
+    case 'sdk-node':
+      // The extension stays: tracing.mjs and tracing.cjs are different set-ups.
+      return `sdk-node-${(instrumentation.module.split(/[\\/]/).pop() ?? 'module').replace(/[^\w.-]+/g, '-')}`;
+  }
+}
+
 /** `baseline`, `always_on~batch~otlp-http-protobuf`, or the sampler alone where processor and exporter cannot matter. */
 export function cellId(settings: CellSettings): string {
   if (settings.tracing === 'off') return settings.instrumentation === 'api' ? 'api-noop' : BASELINE_ID;
-  const parts = [samplerId(settings.sampler)];
+  // Manual cells keep the ids they had before the instrumentation axis, so older runs still compare.
+  const how = settings.instrumentation && settings.instrumentation.type !== 'manual' ? [instrumentationId(settings.instrumentation)] : [];
+  const parts = [...how, samplerId(settings.sampler)];
   if (settings.contextManager === false) parts.push('no-context');
   if (settings.recordOnly) parts.push('recorded');
   if (settings.processor !== null) parts.push(processorId(settings.processor));
@@ -79,25 +112,33 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
   const processors = dedupe('processor', config.matrix.processor, processorId, notes);
   const exporters = dedupe('exporter', config.matrix.exporter, (e: ExporterSetting) => e, notes);
   const propagators = dedupe('propagator', config.matrix.propagator, (p) => p, notes);
+  const instrumentations = dedupe('instrumentation', config.matrix.instrumentation ?? [{ type: 'manual' }], instrumentationId, notes).filter((i, index) => {
+    if (i.type !== 'none') return true;
+    notes.push(`matrix.instrumentation: none is the baseline cell, measured in every round anyway (entry ${index + 1} adds nothing)`);
+    return false;
+  }) as Exclude<InstrumentationSetting, { type: 'none' }>[];
 
   const cells: Cell[] = [cell({ tracing: 'off' })];
-  // parentbased_X is never folded into X: the parent-based sampler runs another code path, and its cost is worth measuring.
-  for (const sampler of samplers) {
-    // Propagators are never folded: even with nothing sampled, the context still travels in headers.
-    for (const propagator of propagators) {
-      const combos = processors.flatMap((processor) =>
-        exporters.map((exporter): CellSettings => ({ tracing: 'sdk', sampler, processor, exporter, propagator })),
-      );
-      if (samplesNothing(sampler)) {
-        const folded = combos.map(cellId);
-        cells.push(cell({ tracing: 'sdk', sampler, processor: null, exporter: null, propagator }, folded));
-        if (folded.length > 1) {
-          notes.push(
-            `${cellId({ tracing: 'sdk', sampler, processor: null, exporter: null, propagator })}: ${folded.length} processor × exporter combinations collapsed into 1: nothing is sampled, so no span reaches a processor`,
-          );
+  for (const instrumentation of instrumentations) {
+    const axes = nodeSdkAxes(instrumentation, { samplers, processors, exporters, propagators }, { sampler: samplerId, processor: processorId }, notes);
+    if (!axes) continue;
+    const how = instrumentation.type === 'manual' ? {} : { instrumentation };
+    // parentbased_X is never folded into X: the parent-based sampler runs another code path, and its cost is worth measuring.
+    for (const sampler of axes.samplers) {
+      // Propagators are never folded: even with nothing sampled, the context still travels in headers.
+      for (const propagator of axes.propagators) {
+        const combos = axes.processors.flatMap((processor) =>
+          axes.exporters.map((exporter): CellSettings => ({ tracing: 'sdk', ...how, sampler, processor, exporter, propagator })),
+        );
+        if (samplesNothing(sampler)) {
+          const folded = combos.map(cellId);
+          const settings: CellSettings = { tracing: 'sdk', ...how, sampler, processor: null, exporter: null, propagator };
+          cells.push(cell(settings, folded));
+          if (folded.length > 1)
+            notes.push(`${cellId(settings)}: ${folded.length} processor × exporter combinations collapsed into 1: nothing is sampled, so no span reaches a processor`);
+        } else {
+          cells.push(...combos.map((settings) => cell(settings)));
         }
-      } else {
-        cells.push(...combos.map((settings) => cell(settings)));
       }
     }
   }

@@ -1,5 +1,5 @@
-import type { Config } from '../config/types.js';
-import { expandMatrix } from './cells.js';
+import type { Config, VariantConfig } from '../config/types.js';
+import { expandMatrix, instrumentationId } from './cells.js';
 import type { Cell, Plan, PlannedTrial } from './types.js';
 import { mulberry32 } from './random.js';
 
@@ -24,6 +24,16 @@ export function trialSeconds(config: Config): number {
   return STARTUP_SECONDS + config.load.warmupSeconds + config.load.durationSeconds + DRAIN_SECONDS + (config.load.saturation?.durationSeconds ?? 0);
 }
 
+/** False (with a note, once per variant and instrumentation) when the variant does not list the cell's instrumentation. */
+function measuredOn(cell: Cell, variant: VariantConfig | undefined, notes: string[]): boolean {
+  if (!variant?.instrumentation || cell.settings.tracing === 'off') return true;
+  const own = instrumentationId(cell.settings.instrumentation ?? { type: 'manual' });
+  if (variant.instrumentation.some((i) => instrumentationId(i) === own)) return true;
+  const note = `variant ${variant.name}: instrumentation ${own} not measured (the variant lists ${variant.instrumentation.map(instrumentationId).join(', ')})`;
+  if (!notes.includes(note)) notes.push(note);
+  return false;
+}
+
 /**
  * Every round runs every cell once, baseline included, in its own shuffled order, so drift over the run hits all cells
  * alike and each round can be compared with its own baseline.
@@ -32,8 +42,8 @@ export function buildPlan(config: Config): Plan {
   const { cells, notes } = expandMatrix(config);
   const random = mulberry32(config.seed);
   const trials: PlannedTrial[] = [];
-  const variants = config.variants?.map((v) => v.name) ?? [undefined];
-  const units = cells.flatMap((c) => variants.map((variant) => ({ cellId: c.id, ...(variant ? { variant } : {}) })));
+  const variants = config.variants ?? [undefined];
+  const units = cells.flatMap((c) => variants.filter((v) => measuredOn(c, v, notes)).map((v) => ({ cellId: c.id, ...(v ? { variant: v.name } : {}) })));
   for (let round = 0; round < config.rounds; round++) {
     shuffle(units, random).forEach((unit, order) => trials.push({ round, order, ...unit }));
   }

@@ -1,5 +1,5 @@
 import type { TailSamplingConfig } from '../sink/tail/types.js';
-import type { ExporterSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
+import type { ExporterSetting, InstrumentationSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
 
 /** An attribution cell's place in the stack of layers (configs/attribution.yaml). */
 export interface LayerSetting {
@@ -18,6 +18,8 @@ export type CellSettings =
   | { tracing: 'off'; instrumentation?: 'api'; layer?: LayerSetting }
   | {
       tracing: 'sdk';
+      /** What sets up tracing; absent in results written before the axis existed, read as manual (the reference service's own). */
+      instrumentation?: Exclude<InstrumentationSetting, { type: 'none' }>;
       /** false: no context manager is registered (attribution only). @default true */
       contextManager?: boolean;
       /** Spans are recorded and ended but handed to no processor (attribution only). */

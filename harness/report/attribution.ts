@@ -75,7 +75,8 @@ function work(group: Group, cell: CellResult, layer: LayerSetting, config: Confi
   const trials = [...group.rounds.values()].flat();
   // A saturation run after the window adds spans that no window request made.
   const counted = config.load.saturation === undefined;
-  const per = (pick: (m: TrialMetrics) => number) => (counted ? median(trials.map((m) => pick(m) / trialRequests(m, config))) : Number.NaN);
+  // An unknown count (null) makes the figure unknown (NaN, shown as –), never 0.
+  const per = (pick: (m: TrialMetrics) => number | null) => (counted && trials.every((m) => pick(m) !== null) ? median(trials.map((m) => pick(m)! / trialRequests(m, config))) : Number.NaN);
   const settings = cell.settings;
   const sdk = settings.tracing === 'sdk' ? settings : undefined;
   return {
@@ -83,7 +84,7 @@ function work(group: Group, cell: CellResult, layer: LayerSetting, config: Confi
     spansPerRequest: per((m) => m.spans.started),
     sampledPerRequest: per((m) => m.spans.sampled),
     exporter: sdk?.exporter ?? null,
-    processor: sdk?.processor?.type ?? null,
+    processor: sdk?.processor ? (sdk.processor.type === 'module' ? sdk.processor.then.type : sdk.processor.type) : null,
     propagator: sdk?.propagator ?? 'tracecontext',
   };
 }

@@ -1,7 +1,11 @@
+import { UNKNOWN_SPANS_NOTE } from '../measure/span-counts.js';
 import type { Results } from '../measure/types.js';
+import type { SpanCount } from '../target/protocol.js';
 
 const num = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 const mib = (bytes: number) => num(bytes / 1024 / 1024, 1);
+/** A span counter: '–' where unknown (null), never 0. */
+const count = (x: SpanCount) => (x === null ? '–' : num(x));
 
 function pad(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -34,10 +38,11 @@ export function consoleTable(results: Results): string {
       num(s.latencyUs.corrected.p99),
       num(s.achievedRps),
       mib(s.rssPeakBytes),
-      traced ? num(s.spans.exported) : '',
-      traced ? num(s.spans.dropped) : '',
+      traced ? count(s.spans.exported) : '',
+      traced ? count(s.spans.dropped) : '',
       counted,
     ];
   });
-  return pad([header, ...rows]);
+  const unknown = results.cells.some((c) => c.settings.tracing !== 'off' && c.summary && (c.summary.spans.exported === null || c.summary.spans.dropped === null));
+  return pad([header, ...rows]) + (unknown ? `\n${UNKNOWN_SPANS_NOTE}` : '');
 }

@@ -46,7 +46,9 @@ function testcase(c: Check): string {
     return `${open}>\n      <failure message="${escapeXml(failureMessage(c))}" type="${escapeXml(c.kind)}">${escapeXml(`${c.message}\ncheck: ${c.id}`)}</failure>\n    </testcase>`;
   }
   const advice = c.roundsToSettle !== undefined ? `; about ${c.roundsToSettle} rounds in all would likely settle it` : '';
-  return `${open}>\n      <skipped message="${escapeXml(`inconclusive: ${failureMessage(c)}${advice}`)}" />\n    </testcase>`;
+  // Without a value, the reason (e.g. an unknown span counter) is the only thing worth reading.
+  const why = Number.isFinite(c.measured.estimate) ? '' : ` (${c.message})`;
+  return `${open}>\n      <skipped message="${escapeXml(`inconclusive: ${failureMessage(c)}${why}${advice}`)}" />\n    </testcase>`;
 }
 
 const RANK: Record<Check['verdict'], number> = { error: 0, fail: 1, inconclusive: 2, pass: 3 };

@@ -3,6 +3,7 @@ import { metricLabel } from '../budget/judge.js';
 import type { Check, Verdicts } from '../budget/types.js';
 import { uninstrumentedWarning } from '../measure/summary.js';
 import type { Results } from '../measure/types.js';
+import { UNKNOWN_SPANS_NOTE } from '../measure/span-counts.js';
 import type { Analysis, CellAnalysis } from '../stats/types.js';
 import { attribute, checkAdditivity } from './attribution.js';
 import { samplingStudy } from './sampling.js';
@@ -136,7 +137,8 @@ function cellRows(results: Results, analysis: Analysis): string[][] {
     const cpu = cell.metrics.cpuUsPerRequest;
     const p99 = cell.metrics['latencyUs.p99'];
     const dropped = cell.metrics['spans.dropped'];
-    const worstDropped = dropped && dropped.values.length ? Math.max(...dropped.values.map((v) => v.value)) : Number.NaN;
+    // A round with unknown drops makes the worst round unknown: shown as –, never 0.
+    const worstDropped = dropped && dropped.values.length && !dropped.unknownRounds ? Math.max(...dropped.values.map((v) => v.value)) : Number.NaN;
     return [
       cellName(cell.cellId, cell.variant),
       trialsCell(results, cell),
@@ -264,6 +266,7 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
     w.add(escapeMarkdown(`Medians over rounds; CPU overhead against ${reference}, paired by round, with its ${Math.round(analysis.level * 100)}% interval.`));
     w.add('');
     w.table(['cell', 'ok trials', 'CPU µs/req', 'CPU overhead (CI)', 'p99 latency', 'dropped (worst round)'], cellRows(results, analysis));
+    if (analysis.cells.some((c) => c.metrics['spans.dropped']?.unknownRounds)) w.add(`\n${escapeMarkdown(UNKNOWN_SPANS_NOTE)}`);
     w.force('');
     w.force('</details>');
   }

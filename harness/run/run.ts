@@ -112,7 +112,13 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     seed: plan.seed,
     environment,
     notes: plan.notes,
-    cells: plan.cells.map((c) => ({ id: c.id, settings: c.settings, collapsed: c.collapsed })),
+    cells: plan.cells.map((c) => ({
+      id: c.id,
+      settings: c.settings,
+      collapsed: c.collapsed,
+      // A variant that does not list a cell's instrumentation has no trials of it, and no entry for it.
+      ...(config.variants ? { variants: config.variants.map((v) => v.name).filter((v) => plan.trials.some((t) => t.cellId === c.id && t.variant === v)) } : {}),
+    })),
     trialsPlanned: plan.trials.length,
   };
   store.writeHeader(header);
@@ -142,7 +148,8 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       const variant = planned.variant ? variantsByName.get(planned.variant) : undefined;
       const trial = await runTrial({
         runId, config, cell, round: planned.round, order: planned.order, entry, ...(command ? { command } : {}), ...(cwd ? { cwd } : {}), workloadFile, workload: workload!,
-        referenceService: !config.service.entry && !command,
+        // A variant that cannot run manual cells runs an app of its own, not the reference service: requestPath only.
+        referenceService: !config.service.entry && !command && !(variant?.instrumentation && !variant.instrumentation.some((i) => i.type === 'manual')),
         sink, generator, launch: deps.launch, stdoutFile, signal, burnIterationsPerUs: environment.burnIterationsPerUs,
         ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });

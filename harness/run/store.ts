@@ -10,7 +10,10 @@ import type { CellResult, Results, TrialRecord } from '../measure/types.js';
  */
 export interface RunHeader extends Pick<Results, 'schemaVersion' | 'runId' | 'startedAt' | 'configFile' | 'config' | 'seed' | 'environment' | 'notes'> {
   /** The planned cells, in plan order (trials and summaries are filled in from the log). */
-  cells: Pick<CellResult, 'id' | 'settings' | 'collapsed'>[];
+  cells: (Pick<CellResult, 'id' | 'settings' | 'collapsed'> & {
+    /** The variants planned for this cell, when the config has variants (one that does not list the cell's instrumentation is left out). */
+    variants?: string[];
+  })[];
   trialsPlanned: number;
 }
 
@@ -98,7 +101,7 @@ export function assembleResults(header: RunHeader, trials: readonly TrialRecord[
     notes: header.notes,
     ...(extra.micro ? { micro: extra.micro } : {}),
     cells: header.cells.flatMap((cell) =>
-      variants.map((variant) => {
+      (cell.variants ?? variants).map((variant) => {
         const own = trials.filter((t) => t.cellId === cell.id && t.variant === variant);
         return { id: cell.id, ...(variant ? { variant } : {}), settings: cell.settings, collapsed: cell.collapsed, trials: own, summary: summariseCell(own) };
       }),

@@ -16,6 +16,7 @@ import type { ServiceMetrics } from '../measure/types.js';
 import { startOrder } from '../../workloads/shape/schema.js';
 import { TRUTH_ATTRIBUTES, type WorkloadShape } from '../../workloads/shape/types.js';
 import { measureCoverage, servicesByRoute } from '../measure/coverage.js';
+import { sumSpanCounts } from '../measure/span-counts.js';
 import type { ReceivedSpan } from '../sink/types.js';
 
 export interface TrialContext {
@@ -78,6 +79,7 @@ function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, 
     // A per-service propagator applies only where tracing runs: the baseline propagates nothing.
     ...(own?.propagator && cell.settings.tracing === 'sdk' ? { OTEL_PROPAGATORS: propagatorsEnv(own.propagator) } : {}),
     ...(own?.sampler && cell.settings.tracing === 'sdk' ? samplerEnv(own.sampler) : {}),
+    ...joinedNodeOptions(cell.env.NODE_OPTIONS, config.service.env.NODE_OPTIONS, cell.settings.tracing === 'sdk' ? config.service.tracedEnv?.NODE_OPTIONS : undefined, variant?.env.NODE_OPTIONS, own?.env.NODE_OPTIONS),
   };
 }
 
@@ -95,6 +97,12 @@ export function withTrialResource(env: Record<string, string>, trialId: string):
     .split(',')
     .filter((entry) => entry.trim() !== '' && entry.split('=')[0].trim() !== TRIAL_ID_ATTRIBUTE);
   return { ...env, OTEL_RESOURCE_ATTRIBUTES: [...kept, `${TRIAL_ID_ATTRIBUTE}=${encodeURIComponent(trialId)}`].join(',') };
+}
+
+/** The cell's preload (an instrumentation's NODE_OPTIONS) and the user's NODE_OPTIONS both apply: the cell's loads first. */
+function joinedNodeOptions(...parts: (string | undefined)[]): Record<string, string> {
+  const given = parts.map((p) => p?.trim()).filter((p): p is string => Boolean(p));
+  return parts[0] && given.length > 1 ? { NODE_OPTIONS: given.join(' ') } : {};
 }
 
 /** Rejects as soon as any service exits, so a crash mid-load ends the trial instead of timing out. */
@@ -150,7 +158,7 @@ function serviceCpuUs(report: ProbeWindowReport): number {
 
 function serviceMetrics(m: Measured, entryRequests: number): ServiceMetrics {
   const cpuUs = serviceCpuUs(m.report);
-  const { tracing: _t, drained: _d, failureReasons: _f, ...spans } = m.spans;
+  const { tracing: _t, drained: _d, failureReasons: _f, source: _s, ...spans } = m.spans;
   return {
     cpuUs,
     cpuUsPerRequest: entryRequests > 0 ? cpuUs / entryRequests : Number.NaN,
@@ -181,17 +189,14 @@ function combine(measured: Measured[]): { window: ProbeWindowReport; spans: Prob
   };
   const failureReasons: Record<string, number> = {};
   for (const m of measured) for (const [reason, n] of Object.entries(m.spans.failureReasons)) failureReasons[reason] = (failureReasons[reason] ?? 0) + n;
+  const sources = new Set(measured.map((m) => m.spans.source ?? (m.spans.tracing ? 'tracebench' : 'none')));
   const spans: ProbeSpanReport = {
     tracing: measured.some((m) => m.spans.tracing),
+    // The least certain source names the sum: one foreign service makes the trial's counts the probe's.
+    source: sources.has('probe') ? 'probe' : sources.has('tracebench') ? 'tracebench' : 'none',
     drained: measured.every((m) => m.spans.drained),
     failureReasons,
-    started: sum((m) => m.spans.started),
-    sampled: sum((m) => m.spans.sampled),
-    ended: sum((m) => m.spans.ended),
-    exported: sum((m) => m.spans.exported),
-    failed: sum((m) => m.spans.failed),
-    dropped: sum((m) => m.spans.dropped),
-    queuedAtEnd: sum((m) => m.spans.queuedAtEnd),
+    ...sumSpanCounts(measured.map((m) => m.spans)),
   };
   return { window, spans };
 }
@@ -238,7 +243,8 @@ function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[]
     truth: load.truth,
     services: Object.fromEntries(measured.map((m) => [m.name, serviceMetrics(m, window.requests)])),
     ...(kept.length > 0 ? { traces: traceIntegrity(kept, WINDOW_ID_PREFIX) } : {}),
-    ...(ctx.referenceService && spans.tracing
+    // Coverage reads the reference service's own spans (their truth attributes); a NodeSDK's spans carry none.
+    ...(ctx.referenceService && spans.tracing && spans.source !== 'probe'
       ? {
           coverage: measureCoverage({
             truth: load.truth,
@@ -347,7 +353,9 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings: [...serviceWarnings(services), ...warnings], metrics };
   } catch (error) {
     const stderrTail = error instanceof ServiceError ? error.stderrTail : services.flatMap((s) => s.stderrTail());
-    const message = ctx.signal.aborted ? 'interrupted' : (error as Error).message;
+    // The reference service states why it refused to start (e.g. a user's module without the interface) on stderr.
+    const reason = [...stderrTail].reverse().find((line) => line.startsWith('tracebench service: '))?.slice('tracebench service: '.length);
+    const message = ctx.signal.aborted ? 'interrupted' : `${(error as Error).message}${reason ? `: ${reason}` : ''}`;
     return { ...base, status: 'failed', wallMs: Date.now() - startedAt.getTime(), warnings: serviceWarnings(services), error: message, stderrTail };
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);

@@ -34,13 +34,25 @@ export function groupTrials(cells: readonly CellResult[]): Group[] {
   return [...groups.values()];
 }
 
-/** Per-round values of a metric, in round order; several ok trials in one round count as their median. Empty where the metric does not apply. */
+/**
+ * Per-round values of a metric, in round order; several ok trials in one round count as their median. Empty where the
+ * metric does not apply. A round where any trial could not know the value (null) has no value: it is left out, never 0.
+ */
 export function roundValues(group: Group, metric: MetricName): { round: number; value: number }[] {
   if (!appliesTo(metric, group.settings)) return [];
   return [...group.rounds.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([round, trials]) => ({ round, value: median(trials.map(METRICS[metric].read)) }))
+    .map(([round, trials]) => {
+      const read = trials.map(METRICS[metric].read);
+      return { round, value: read.some((v) => v === null) ? Number.NaN : median(read as number[]) };
+    })
     .filter((v) => Number.isFinite(v.value));
+}
+
+/** Rounds whose value of the metric was unknown (a span counter the probe could not read), for "unknown, not 0". */
+export function unknownRounds(group: Group, metric: MetricName): number {
+  if (!appliesTo(metric, group.settings)) return 0;
+  return [...group.rounds.values()].filter((trials) => trials.some((m) => METRICS[metric].read(m) === null)).length;
 }
 
 /** The base variant: the option, else the config's first variant, else the first variant met in trial order. */
@@ -67,6 +79,8 @@ function analyseMetric(group: Group, reference: Group | undefined, metric: Metri
     ),
     overhead: null,
   };
+  const unknown = unknownRounds(group, metric);
+  if (unknown > 0) analysis.unknownRounds = unknown;
   if (!reference || reference === group) return analysis;
   const byRound = new Map(roundValues(reference, metric).map((v) => [v.round, v.value]));
   const paired = values.filter((v) => byRound.has(v.round));

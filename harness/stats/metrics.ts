@@ -4,8 +4,8 @@ import type { MetricName, Unit } from './types.js';
 
 interface MetricDefinition {
   unit: Unit;
-  /** One trial's value of the metric. */
-  read: (m: TrialMetrics) => number;
+  /** One trial's value of the metric; null where the trial could not know it (a span counter the probe cannot read). */
+  read: (m: TrialMetrics) => number | null;
   /** What a person calls it in a report. */
   label: string;
   /** Cells where the metric means something; all when absent. */
@@ -27,7 +27,7 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
   'spans.dropped': { unit: 'spans', read: (m) => m.spans.dropped, label: 'spans dropped' },
   'spans.lostInTransit': {
     unit: 'spans',
-    read: (m) => m.spans.exported - m.spans.received,
+    read: (m) => (m.spans.exported === null ? null : m.spans.exported - m.spans.received),
     label: 'spans lost in transit',
     // With exporter none or console nothing reaches the sink, so every exported span would read as lost.
     appliesTo: (s) => s.tracing === 'sdk' && s.exporter !== null && SINK_EXPORTERS.includes(s.exporter),

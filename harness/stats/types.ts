@@ -41,6 +41,8 @@ export interface MetricAnalysis {
   median: number;
   /** Per-round values (ok trials), in round order, for charts and re-analysis. */
   values: { round: number; value: number }[];
+  /** Rounds whose value was unknown (a span counter the service's SDK does not expose): left out of `values`, never 0. */
+  unknownRounds?: number;
   /**
    * The metric's own typical value with a CI, for absolute limits (`latencyUs.p99: < 5ms`): the geometric mean over rounds
    * with a t-interval on log values when every value is positive, else the arithmetic mean. Null with fewer than 2 rounds.

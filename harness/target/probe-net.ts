@@ -5,7 +5,7 @@ import type { EgressSeen, ListenSeen } from './protocol.js';
 interface ListenOptions {
   port?: number | string | null;
   host?: string | null;
-  path?: string;
+  path?: string | null;
   backlog?: number;
   [key: string]: unknown;
 }
@@ -28,7 +28,7 @@ export function loopbackListenArgs(args: unknown[]): { args: unknown[]; requeste
   if (first !== null && typeof first === 'object') {
     options = first as ListenOptions;
     // A handle, an fd or another server: the socket already exists, there is nothing to bind.
-    if ('_handle' in options || 'fd' in options || 'handle' in options || options.path !== undefined) return undefined;
+    if ('_handle' in options || 'fd' in options || 'handle' in options || options.path) return undefined;
   } else if (isPipeName(first)) {
     return undefined;
   } else {
@@ -66,7 +66,8 @@ export function connectTarget(args: unknown[]): { host: string; port: number } |
   if (Array.isArray(first)) first = first[0];
   if (first !== null && typeof first === 'object') {
     const o = first as ListenOptions;
-    if (o.path !== undefined) return undefined;
+    // As net does: a pipe when path is set (http's agent passes `path: null` for TCP).
+    if (o.path) return undefined;
     return { host: typeof o.host === 'string' && o.host !== '' ? o.host : 'localhost', port: Number(o.port) };
   }
   if (isPipeName(first)) return undefined;

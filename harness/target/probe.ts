@@ -3,6 +3,7 @@ import type { TracingHandle } from '../../workloads/service/handle.js';
 import { DEFAULT_PROBE_OPTIONS, parseProbeParts } from './probe-options.js';
 import { watchConnect, watchListen } from './probe-net.js';
 import { ProbeWindow } from './probe-window.js';
+import { ForeignSpanCounter } from './probe-spans.js';
 import { countRequests } from './request-count.js';
 import { PROBE_TARGET_ENV, type HarnessToProbe, type ProbeSpanReport, type ProbeToHarness } from './protocol.js';
 
@@ -78,16 +79,25 @@ async function endWindow(): Promise<ProbeToHarness> {
   return { tb: 'window', report: await ending.end() };
 }
 
+/** Counts for an SDK the service set up itself (zero-code, NodeSDK): the reference service's own set-up is left alone. */
+const foreign = new ForeignSpanCounter();
+
 async function drain(timeoutMs: number): Promise<ProbeSpanReport> {
   const handle = tracingHandle();
-  if (!handle) return { tracing: false, started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, dropped: 0, queuedAtEnd: 0, drained: true, failureReasons: {} };
+  if (!handle) {
+    // A provider the probe could not fully hook reports null where it could not see, never 0.
+    if (foreign.registered) return foreign.report(await foreign.drain(timeoutMs));
+    return { tracing: false, source: 'none', started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, dropped: 0, queuedAtEnd: 0, drained: true, failureReasons: {} };
+  }
   const drained = await handle.drain(timeoutMs);
   const c = handle.counters();
   const [dropped, queued] = await Promise.all([handle.droppedQueueFull(), handle.queueDepth()]);
-  return { tracing: true, started: c.started, sampled: c.sampled, ended: c.ended, exported: c.exported, failed: c.failed, dropped, queuedAtEnd: queued + c.inFlight, drained, failureReasons: c.failureReasons };
+  return { tracing: true, source: 'tracebench', started: c.started, sampled: c.sampled, ended: c.ended, exported: c.exported, failed: c.failed, dropped, queuedAtEnd: queued + c.inFlight, drained, failureReasons: c.failureReasons };
 }
 
 if (active) {
+  // The attribution layer of API calls without an SDK registers nothing to count: it is left without the watch.
+  if (process.env.TRACEBENCH_INSTRUMENTATION !== 'api') foreign.watch(() => tracingHandle() !== undefined);
   send({ tb: 'probe-hello', pid: process.pid });
   watchListen((seen) => send({ tb: 'listen', ...seen }));
   watchConnect((seen) => send({ tb: 'egress', ...seen }));

@@ -65,23 +65,37 @@ export interface ProbeWindowReport {
   series: ProbeSecond[];
 }
 
-/** A trial's span counts as the service sees them: `ended = exported + failed + dropped + queuedAtEnd`. */
+/**
+ * A span counter: null where the harness could not read it (e.g. a service whose SDK tracebench did not build and whose
+ * processor the probe cannot see), never 0.
+ */
+export type SpanCount = number | null;
+
+/** A trial's span counts as the service sees them: `ended = exported + failed + dropped + queuedAtEnd` where all are known. */
 export interface SpanCounts {
   /** Every span start, recorded or not. */
-  started: number;
-  sampled: number;
-  ended: number;
-  exported: number;
-  failed: number;
+  started: SpanCount;
+  sampled: SpanCount;
+  ended: SpanCount;
+  exported: SpanCount;
+  failed: SpanCount;
   /** Dropped because the batch processor's queue was full (SDK self-observability metric). */
-  dropped: number;
+  dropped: SpanCount;
   /** Still in the processor's queue, or inside an unanswered export call, after the drain. */
-  queuedAtEnd: number;
+  queuedAtEnd: SpanCount;
 }
+
+/**
+ * Who counted: `tracebench` (the reference service's own tracing set-up), `probe` (the probe observed a tracer provider
+ * the service registered itself; what it cannot see is null), `none` (no tracing SDK registered: nothing started).
+ */
+export type SpanCountSource = 'tracebench' | 'probe' | 'none';
 
 export interface ProbeSpanReport extends SpanCounts {
   /** False when the service runs no tracing SDK (the baseline): counters are all zero. */
   tracing: boolean;
+  /** Absent from older probes (read as `tracebench` when tracing, else `none`). */
+  source?: SpanCountSource;
   /** False when forceFlush did not finish within the drain timeout. */
   drained: boolean;
   /** Failed spans per export error message. */

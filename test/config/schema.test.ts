@@ -124,6 +124,7 @@ describe('config schema: defaults', () => {
       load: { rateRps: 500, warmupSeconds: 1, durationSeconds: 3, threads: 1, connections: 16, timeoutMs: 2000 },
       sink: { mode: 'ok' },
       matrix: {
+        instrumentation: [{ type: 'manual' }],
         sampler: [{ type: 'always_on' }],
         processor: [{ type: 'batch', maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelayMillis: 5000, exportTimeoutMillis: 30000 }],
         exporter: ['otlp-http-protobuf'],

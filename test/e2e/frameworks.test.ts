@@ -17,7 +17,7 @@ function config(name: string, start: string, rounds: number): string {
   return `name: ${name}
 rounds: ${rounds}
 seed: 5
-load: { rateRps: 150, warmupSeconds: 0.5, durationSeconds: 1.5 }
+load: { rateRps: 100, warmupSeconds: 0.5, durationSeconds: 1.5 }
 service:
   ${start}
   cwd: ${JSON.stringify(APPS)}

@@ -97,14 +97,14 @@ function charts(page: Page): Promise<{ id: string; rendered: string | null; svg:
 async function fullSized(real: Results): Promise<Results> {
   const config = await loadConfigFile(join(PACKAGE_ROOT, 'configs/full.yaml'));
   const { cells } = expandMatrix(config);
-  const source = real.cells.flatMap((c) => c.trials).find((t): t is MeasuredTrial => t.status === 'ok' && t.metrics.spans.sampled > 0);
+  const source = real.cells.flatMap((c) => c.trials).find((t): t is MeasuredTrial => t.status === 'ok' && (t.metrics.spans.sampled ?? 0) > 0);
   assert.ok(source, 'the real run has an ok trial with spans');
   const results: CellResult[] = cells.map((cell, ci) => {
     const trials: TrialRecord[] = Array.from({ length: config.rounds }, (_, round) => {
       const m = structuredClone(source.metrics);
       m.cpuUsPerRequest *= 1 + ((ci * 7 + round * 13) % 17) / 40;
       const small = cell.settings.tracing === 'sdk' && cell.settings.processor?.type === 'batch' && cell.settings.processor.maxQueueSize === 64;
-      if (small) m.spans = { ...m.spans, dropped: Math.round(m.spans.sampled * 0.2), exported: Math.round(m.spans.sampled * 0.8) };
+      if (small) m.spans = { ...m.spans, dropped: Math.round(m.spans.sampled! * 0.2), exported: Math.round(m.spans.sampled! * 0.8) };
       return { ...source, cellId: cell.id, round, order: ci, metrics: m, warnings: small ? ['drops'] : [] };
     });
     return { id: cell.id, settings: cell.settings, collapsed: cell.collapsed, trials, summary: summariseCell(trials) };

@@ -22,6 +22,7 @@ describe('probe: what a listen call binds', () => {
     assert.equal(loopbackListenArgs([{ port: 1, host: '::1' }])?.rebound, false);
     assert.equal(loopbackListenArgs(['/tmp/app.sock']), undefined);
     assert.equal(loopbackListenArgs([{ path: '/tmp/app.sock' }]), undefined);
+    assert.equal(loopbackListenArgs([{ port: 80, path: null }])?.rebound, true);
     assert.equal(loopbackListenArgs([{ fd: 3 }]), undefined);
     assert.equal(loopbackListenArgs([{ _handle: {} }]), undefined);
   });
@@ -33,6 +34,8 @@ describe('probe: where a connect call goes', () => {
     assert.deepEqual(connectTarget([[{ host: '10.1.2.3', port: 5432 }, cb]]), { host: '10.1.2.3', port: 5432 });
     assert.deepEqual(connectTarget([6379, 'cache.internal', cb]), { host: 'cache.internal', port: 6379 });
     assert.deepEqual(connectTarget([4318]), { host: 'localhost', port: 4318 });
+    // http's agent: net.connect's normalised array, with path null for TCP.
+    assert.deepEqual(connectTarget([[{ host: '169.254.169.254', port: 80, path: null }, cb]]), { host: '169.254.169.254', port: 80 });
     assert.equal(connectTarget([{ path: '/tmp/db.sock' }]), undefined);
     assert.equal(connectTarget(['/tmp/db.sock']), undefined);
   });

@@ -43,8 +43,9 @@ setIterationsPerUs(burnRate);
 let tracer: Tracer | undefined;
 if (instrumentation === 'sdk') {
   // Loaded only in traced cells: the baseline process never loads the SDK.
-  const { setupTracing } = await import('./tracing.js');
-  await setupTracing(env, service.name);
+  const { setupTracing, TracingSetupError } = await import('./tracing.js');
+  // A setting the service cannot honour (e.g. a user's module without the interface) ends the trial with its reason.
+  await setupTracing(env, service.name).catch((error: Error) => (error instanceof TracingSetupError ? fail(error.message) : Promise.reject(error)));
   tracer = trace.getTracer('tracebench-reference-service');
 } else if (instrumentation === 'api') {
   tracer = trace.getTracer('tracebench-reference-service');

@@ -20,6 +20,8 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { burnCpuUs } from '../shape/burn.js';
 import { TRACING_HANDLE, type SpanCounters, type TracingHandle } from './handle.js';
 import { SamplerArgError, createExtraSampler } from './samplers/index.js';
@@ -34,6 +36,60 @@ function ratioFrom(env: Env): number {
   const ratio = Number(raw);
   if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new TracingSetupError(`OTEL_TRACES_SAMPLER_ARG=${raw}: must be a number between 0 and 1`);
   return ratio;
+}
+
+/** A user's module (an absolute path or a package name): its default export, or the module itself. */
+async function importUserModule(specifier: string, role: string): Promise<unknown> {
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(isAbsolute(specifier) ? pathToFileURL(specifier).href : specifier)) as Record<string, unknown>;
+  } catch (error) {
+    throw new TracingSetupError(`${role} module ${specifier} failed to load: ${(error as Error).message}`);
+  }
+  return loaded.default ?? loaded;
+}
+
+/** A class is constructed, a function called, anything else taken as the instance itself. */
+function instantiate(exported: unknown, methods: readonly string[], input: unknown): unknown {
+  if (typeof exported !== 'function') return exported;
+  const proto = (exported as { prototype?: Record<string, unknown> }).prototype;
+  const isClass = /^class\b/.test(Function.prototype.toString.call(exported)) || (proto !== undefined && methods.some((m) => typeof proto[m] === 'function'));
+  return isClass ? new (exported as new (a: unknown) => unknown)(input) : (exported as (a: unknown) => unknown)(input);
+}
+
+function missingMethods(value: unknown, methods: readonly string[]): string[] {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return [...methods];
+  return methods.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function');
+}
+
+function moduleArg(env: Env, key: string): unknown {
+  const raw = env[key];
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new TracingSetupError(`${key}=${raw}: not JSON`);
+  }
+}
+
+/** TRACEBENCH_SAMPLER_MODULE: the user's sampler, built with TRACEBENCH_SAMPLER_ARG. */
+async function userSampler(env: Env, specifier: string): Promise<Sampler> {
+  const sampler = instantiate(await importUserModule(specifier, 'sampler'), ['shouldSample'], moduleArg(env, 'TRACEBENCH_SAMPLER_ARG'));
+  const missing = missingMethods(sampler, ['shouldSample']);
+  if (missing.length > 0)
+    throw new TracingSetupError(`sampler module ${specifier} does not implement the Sampler interface: missing ${missing.join(', ')}() on its default export (a Sampler, a class, or a function of arg returning one)`);
+  return sampler as Sampler;
+}
+
+const PROCESSOR_METHODS = ['onStart', 'onEnd', 'forceFlush', 'shutdown'] as const;
+
+/** TRACEBENCH_SPAN_PROCESSOR_MODULE: the user's processor, given `{ next, arg }`, where `next` is the SDK processor it feeds. */
+async function userProcessor(env: Env, specifier: string, next: SpanProcessor): Promise<SpanProcessor> {
+  const processor = instantiate(await importUserModule(specifier, 'span processor'), PROCESSOR_METHODS, { next, arg: moduleArg(env, 'TRACEBENCH_SPAN_PROCESSOR_ARG') });
+  const missing = missingMethods(processor, PROCESSOR_METHODS);
+  if (missing.length > 0)
+    throw new TracingSetupError(`span processor module ${specifier} does not implement the SpanProcessor interface: missing ${missing.map((m) => `${m}()`).join(', ')} (its default export is a class or a function of { next, arg } returning one)`);
+  return processor as SpanProcessor;
 }
 
 function samplerFrom(env: Env): Sampler {
@@ -239,12 +295,16 @@ export async function setupTracing(env: Env, serviceName: string): Promise<Traci
   const reader = new PullReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const exporter = new CountingExporter(await exporterFrom(env), counters);
-  const { processor, batch } = processorFrom(env, exporter, meterProvider);
+  const { processor: sdkProcessor, batch } = processorFrom(env, exporter, meterProvider);
+  const processorModule = env.TRACEBENCH_SPAN_PROCESSOR_MODULE;
+  const processor = processorModule ? await userProcessor(env, processorModule, sdkProcessor) : sdkProcessor;
+  const samplerModule = env.TRACEBENCH_SAMPLER_MODULE;
+  const sampler = samplerModule ? await userSampler(env, samplerModule) : samplerFrom(env);
   const extraCpuUsPerSpan = Number(env.TRACEBENCH_TEST_SPAN_COST_US ?? 0);
   const provider = new BasicTracerProvider({
     // The workload's service name wins over one in OTEL_RESOURCE_ATTRIBUTES: the sink groups spans by it.
     resource: resourceFromAttributes({ ...resourceAttributesFrom(env), 'service.name': serviceName }),
-    sampler: new CountingSampler(samplerFrom(env), counters),
+    sampler: new CountingSampler(sampler, counters),
     spanProcessors: [new CountingProcessor(processor, counters, extraCpuUsPerSpan)],
   });
   // `none` (attribution): no context manager registered, so context.with() is the API's no-op.

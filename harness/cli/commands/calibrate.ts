@@ -25,7 +25,7 @@ export function calibrationConfig(config: Config, cellId: string | undefined, ro
       ...config,
       rounds,
       budgets: [],
-      matrix: { sampler: [sampler], processor: [processor ?? { type: 'batch', ...BATCH_DEFAULTS }], exporter: [exporter ?? 'none'], propagator: [propagator ?? 'tracecontext'] },
+      matrix: { instrumentation: [cell.settings.instrumentation ?? { type: 'manual' }], sampler: [sampler], processor: [processor ?? { type: 'batch', ...BATCH_DEFAULTS }], exporter: [exporter ?? 'none'], propagator: [propagator ?? 'tracecontext'] },
       variants: [
         { name: 'a', env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 },
         { name: 'a-again', env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 },

@@ -1,6 +1,8 @@
 import { bandStep, cellAxis, COLORS, measuredViews, top, type Chart } from './chart-kit.js';
 import { MIB, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
+import { hasUnknownCount } from '../../measure/span-counts.js';
+import type { SpanFate } from '../../measure/types.js';
 import { cpuSpread, hasDrops, metricAnalysis, worstTrial } from './model.js';
 
 const FATES = [
@@ -13,15 +15,18 @@ const FATES = [
 
 /** Cells per chart before the latency and series views pick a readable subset. */
 export function spanFateChart(model: Model): Chart | null {
-  const views = measuredViews(model).filter((v) => v.cell.settings.tracing === 'sdk' && v.cell.summary);
+  // A cell with an unknown counter has no whole bar to draw: it is left out, and the caption says so.
+  const all = measuredViews(model).filter((v) => v.cell.settings.tracing === 'sdk' && v.cell.summary);
+  const views = all.filter((v) => !hasUnknownCount(v.cell.summary!.spans));
+  const unknown = all.length - views.length;
   if (views.length === 0) return null;
   const domain = views.map((v) => v.label);
   const rows = views.flatMap((v) => {
-    const s = v.cell.summary!.spans;
+    const s = v.cell.summary!.spans as { [K in keyof SpanFate]: number };
     const counts = [s.exported, s.dropped, s.failed, s.queuedAtEnd, Math.max(0, s.started - s.sampled)];
     return FATES.map((f, i) => ({ cell: v.label, fate: f.key, order: i, spans: counts[i] }));
   });
-  const lost = views.map((v) => ({ id: v.label, lost: v.cell.summary!.spans.dropped + v.cell.summary!.spans.failed + v.cell.summary!.spans.queuedAtEnd })).sort((a, b) => b.lost - a.lost);
+  const lost = views.map((v) => ({ id: v.label, lost: v.cell.summary!.spans.dropped! + v.cell.summary!.spans.failed! + v.cell.summary!.spans.queuedAtEnd! })).sort((a, b) => b.lost - a.lost);
   const alt = `Stacked bar chart of span fate for ${views.length} traced cells: exported, dropped because the queue was full, failed to export, still queued at the end, and unsampled. ${
     lost[0].lost > 0 ? `Most spans lost: ${lost[0].id}, ${num(lost[0].lost)} per trial.` : 'No cell lost a sampled span.'
   }`;
@@ -29,7 +34,9 @@ export function spanFateChart(model: Model): Chart | null {
     id: 'span-fate',
     section: 'spans',
     title: 'Span fate',
-    caption: 'Every started span ends in one colour; any red, brown or yellow is spans the backend never saw. Grey is spans the sampler skipped on purpose.',
+    caption: `Every started span ends in one colour; any red, brown or yellow is spans the backend never saw. Grey is spans the sampler skipped on purpose.${
+      unknown > 0 ? ` ${unknown} traced cell${unknown === 1 ? ' is' : 's are'} left out: some of ${unknown === 1 ? 'its' : 'their'} counters are unknown (the service's SDK was not built by tracebench), not 0.` : ''
+    }`,
     alt,
     spec: top('Span fate per cell (median spans per trial)', alt, {
       data: { values: rows },
@@ -53,7 +60,9 @@ export function dropsChart(model: Model): Chart | null {
   const rows = measuredViews(model).flatMap((v) => {
     const s = v.cell.settings;
     if (s.tracing !== 'sdk' || s.processor?.type !== 'batch') return [];
-    return [{ cell: v.label, queue: s.processor.maxQueueSize, dropped: v.cell.summary?.spans.dropped ?? 0, exporter: s.exporter ?? 'none', sampler: 'ratio' in s.sampler ? `${s.sampler.type} ${s.sampler.ratio}` : s.sampler.type }];
+    const dropped = v.cell.summary?.spans.dropped;
+    if (dropped === null || dropped === undefined) return [];
+    return [{ cell: v.label, queue: s.processor.maxQueueSize, dropped, exporter: s.exporter ?? 'none', sampler: 'ratio' in s.sampler ? `${s.sampler.type} ${s.sampler.ratio}` : s.sampler.type }];
   });
   if (rows.length === 0) return null;
   const worst = [...rows].sort((a, b) => b.dropped - a.dropped)[0];
@@ -99,7 +108,7 @@ function seriesCells(model: Model): CellView[] {
   const views = model.cells.filter((v) => worstTrial(v) !== undefined);
   const traced = views
     .filter((v) => !v.baseline)
-    .sort((a, b) => worstTrial(b)!.metrics.spans.dropped - worstTrial(a)!.metrics.spans.dropped || (b.cell.summary?.cpuUsPerRequest ?? 0) - (a.cell.summary?.cpuUsPerRequest ?? 0));
+    .sort((a, b) => (worstTrial(b)!.metrics.spans.dropped ?? -1) - (worstTrial(a)!.metrics.spans.dropped ?? -1) || (b.cell.summary?.cpuUsPerRequest ?? 0) - (a.cell.summary?.cpuUsPerRequest ?? 0));
   return [...views.filter((v) => v.baseline), ...traced].slice(0, 4);
 }
 

@@ -165,9 +165,10 @@ export function cpuBudgetChecks(model: Model, of: Check['of']): Check[] {
 /** The trial a reader should look inside: the most spans dropped, else the highest CPU per request. */
 export function worstTrial(view: CellView): MeasuredTrial | undefined {
   const trials = [...view.ok, ...view.invalid].filter((t) => t.metrics.series.length > 0);
-  return trials.sort((a, b) => b.metrics.spans.dropped - a.metrics.spans.dropped || b.metrics.cpuUsPerRequest - a.metrics.cpuUsPerRequest)[0];
+  // Unknown drops (null) rank below every known count, for ordering only.
+  return trials.sort((a, b) => (b.metrics.spans.dropped ?? -1) - (a.metrics.spans.dropped ?? -1) || b.metrics.cpuUsPerRequest - a.metrics.cpuUsPerRequest)[0];
 }
 
 export function hasDrops(view: CellView): boolean {
-  return [...view.ok, ...view.invalid].some((t) => t.metrics.spans.dropped > 0);
+  return [...view.ok, ...view.invalid].some((t) => (t.metrics.spans.dropped ?? 0) > 0);
 }

@@ -6,6 +6,7 @@ import { mib, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
 import { cpuOverhead } from './model.js';
 import { cellWarnings } from './warnings.js';
+import { hasUnknownCount, UNKNOWN_SPANS_NOTE } from '../../measure/span-counts.js';
 
 function sampler(settings: CellSettings): string {
   if (settings.tracing === 'off') return 'no tracing SDK';
@@ -19,6 +20,10 @@ function processor(settings: CellSettings): string[] {
   const p = settings.processor;
   if (p === null) return ['n/a: nothing sampled', '–', '–', '–', '–'];
   if (p.type === 'simple') return ['simple', '–', '–', '–', '–'];
+  if (p.type === 'module') {
+    const [then, ...options] = processor({ ...settings, processor: p.then });
+    return [`${p.module} → ${then}`, ...options];
+  }
   return ['batch', num(p.maxQueueSize), num(p.maxExportBatchSize), num(p.scheduleDelayMillis), num(p.exportTimeoutMillis)];
 }
 
@@ -111,11 +116,17 @@ function warningRow(v: CellView): SafeHtml | string {
   )}</ul></td></tr>\n`;
 }
 
+/** Said under the table note when a traced cell's span counter is unknown (shown as –, never 0). */
+function unknownSpansNote(model: Model): SafeHtml | string {
+  const unknown = model.cells.some((v) => v.cell.settings.tracing === 'sdk' && v.cell.summary && hasUnknownCount(v.cell.summary.spans));
+  return unknown ? html`<p class="table-note unknown-spans">${UNKNOWN_SPANS_NOTE}</p>` : '';
+}
+
 /** Every cell's figures (medians over counted rounds), with its warnings right under it. */
 export function metricsTable(model: Model): SafeHtml {
   const ci = model.input.analysis ? `${Math.round(model.input.analysis.level * 100)}% confidence interval` : 'range over paired rounds';
   return html`<p class="table-note">Medians over the counted rounds (counted: trials that passed the validity checks). Overhead is CPU per request over the baseline, with its ${ci} in brackets; latency is corrected (from the intended send time); warnings sit under the cell they concern.</p>
-<div class="table-wrap"><table class="cells metrics">
+${unknownSpansNote(model)}<div class="table-wrap"><table class="cells metrics">
 <thead><tr><th scope="col">cell</th>${METRIC_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
 <tbody>${model.cells.map(
     (v) => html`<tr id="${v.anchor}"${cellWarnings(v).length > 0 ? html` class="has-warnings"` : ''}><th scope="row">${wrappable(v.label)}</th>${metricCells(model, v)}</tr>\n${warningRow(v)}`,

@@ -56,10 +56,12 @@ function varianceWarning(view: CellView): CellWarning[] {
 function dropWarning(view: CellView): CellWarning[] {
   const settings = view.cell.settings;
   const measured = [...view.ok, ...view.invalid].map((t) => t.metrics.spans);
-  const dropped = measured.map((s) => s.dropped);
+  // Only trials whose drops are known speak here; unknown is never read as 0.
+  const known = measured.filter((s): s is typeof s & { dropped: number } => s.dropped !== null);
+  const dropped = known.map((s) => s.dropped);
   if (!dropped.some((d) => d > 0)) return [];
   const queue = settings.tracing === 'sdk' && settings.processor?.type === 'batch' ? settings.processor.maxQueueSize : undefined;
-  const share = median(measured.map((s) => (s.sampled > 0 ? s.dropped / s.sampled : 0)));
+  const share = median(known.map((s) => (s.sampled !== null && s.sampled > 0 ? s.dropped / s.sampled : Number.NaN)));
   return [
     {
       severity: 'warning',
