@@ -6,6 +6,7 @@ import { killAllGroups, killGroup, trackGroup } from './process-group.js';
 import { PROBE_TARGET_ENV, type EgressSeen, type HarnessToProbe, type ListenSeen, type ProbeToHarness } from './protocol.js';
 import { baseUrlOf, egressWarning, exposedListenError, freePort, getStatus, listenWarnings, notReadyMessage, pickServer, unprobedServerMessage, type Probe } from './startup.js';
 import { LOOPBACK_HOST, isLoopback } from './loopback.js';
+import { LOCAL_RESOURCE_DETECTORS } from '../plan/env.js';
 
 export interface LaunchOptions {
   /** Compiled JavaScript entry of the service (CommonJS or ESM), run with the harness's node. One of entry and command. */
@@ -57,11 +58,8 @@ const PROBE_PATH = fileURLToPath(new URL('./probe.js', import.meta.url));
 const PROBE_URL = pathToFileURL(PROBE_PATH).href;
 const STDERR_LINES_KEPT = 20;
 
-/**
- * Resource detectors that stay on this machine, unless the service's environment names its own: the zero-code setup's
- * default list includes cloud detectors that query metadata addresses off the machine.
- */
-export const LOCAL_RESOURCE_DETECTORS = 'env,host,os,process';
+/** Resource detectors that stay on this machine, unless the service's environment names its own (plan/env.ts). */
+export { LOCAL_RESOURCE_DETECTORS };
 
 /** Every service process alive right now (its group is killed on any exit of the harness: process-group.ts). */
 const live = new Set<ChildProcess>();
