@@ -2,8 +2,8 @@
  * Every environment variable the harness sets for a service process, and the setting to use instead: the one table the
  * config's env validation is derived from. A value in service.env, service.perService.NAME.env or variants[].env would
  * override the harness's and silently change (or break) what is measured, so those names are refused there.
- * OTEL_* names the harness does not control per cell (OTEL_RESOURCE_ATTRIBUTES, OTEL_NODE_ENABLED_INSTRUMENTATIONS, ...)
- * stay the user's.
+ * OTEL_* names the harness does not control per cell (OTEL_RESOURCE_ATTRIBUTES, OTEL_NODE_RESOURCE_DETECTORS, ...) stay the
+ * user's.
  */
 export interface ReservedEnv {
   /** The variable's name, or a prefix when `prefix` is set. */
@@ -29,6 +29,13 @@ export const RESERVED_ENV: readonly ReservedEnv[] = [
   { name: 'OTEL_EXPORTER_ZIPKIN_', prefix: true, use: 'matrix.exporter', why: 'the harness points the exporter at its own sink' },
   { name: 'TRACEBENCH_INSTRUMENTATION', why: 'each cell of the matrix says whether and how the service is instrumented' },
   { name: 'TRACEBENCH_SPAN_PROCESSOR', use: 'matrix.processor' },
+  { name: 'TRACEBENCH_SPAN_PROCESSOR_MODULE', use: 'matrix.processor ({ module: ./my-processor.js, then: batch })' },
+  { name: 'TRACEBENCH_SPAN_PROCESSOR_ARG', use: 'matrix.processor ({ module: ./my-processor.js, arg: ... })' },
+  { name: 'TRACEBENCH_SAMPLER_MODULE', use: 'matrix.sampler ({ module: ./my-sampler.js })' },
+  { name: 'TRACEBENCH_SAMPLER_ARG', use: 'matrix.sampler ({ module: ./my-sampler.js, arg: 0.01 })' },
+  { name: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', use: 'matrix.instrumentation ({ zero-code: { enabled: [http] } })' },
+  { name: 'OTEL_METRICS_EXPORTER', why: 'zero-code cells turn NodeSDK metrics off, so the cell measures tracing alone' },
+  { name: 'OTEL_LOGS_EXPORTER', why: 'zero-code cells turn NodeSDK logs off, so the cell measures tracing alone' },
   { name: 'TRACEBENCH_CONTEXT_MANAGER', use: 'attribution (its layers run with and without a context manager)' },
   { name: 'TRACEBENCH_WORKLOAD', use: 'service.workload' },
   { name: 'TRACEBENCH_SERVICE', why: 'each process of the workload is told which service it runs' },

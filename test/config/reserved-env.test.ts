@@ -64,7 +64,7 @@ describe('reserved environment variables: one table', () => {
   });
 
   it('OTEL_* names the harness does not control stay the user\'s', () => {
-    const env = parse('service: { env: { OTEL_RESOURCE_ATTRIBUTES: "team=a", OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,express", OTEL_SERVICE_NAME: x, OTEL_LOG_LEVEL: debug, TRACEBENCH_TEST_CRASH_WHEN: "A=B" } }').service.env;
+    const env = parse('service: { env: { OTEL_RESOURCE_ATTRIBUTES: "team=a", OTEL_NODE_RESOURCE_DETECTORS: "env,host", OTEL_SERVICE_NAME: x, OTEL_LOG_LEVEL: debug, TRACEBENCH_TEST_CRASH_WHEN: "A=B" } }').service.env;
     assert.equal(Object.keys(env).length, 5);
   });
 
