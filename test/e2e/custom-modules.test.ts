@@ -13,7 +13,7 @@ describe("the user's own sampler and span processor as matrix entries", () => {
       dir,
       `name: custom-modules
 rounds: 1
-load: { rateRps: 150, warmupSeconds: 0.3, durationSeconds: 0.8 }
+load: { rateRps: 150, warmupSeconds: 0.3, durationSeconds: 1 }
 matrix:
   sampler:
     - { module: ${join(EXAMPLES, 'error-and-slow-sampler.js')}, arg: 0.5 }
@@ -24,8 +24,9 @@ matrix:
 `,
     );
     const result = await runCli(['run', '--config', file, '--out', join(dir, 'reports')]);
-    // The broken cell's trial failed; that is not a failed check, and the other cells were measured.
-    assert.equal(result.code, 0, result.stderr);
+    // The broken cell's trial failed: the other cells were measured, and the run exits 3 (a cell with no valid trial).
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stdout + result.stderr, /1 error/);
     const results = readJson(join(dir, 'reports', 'latest', 'results.json'));
     const ids = results.cells.map((c: { id: string }) => c.id);
     assert.deepEqual(ids, ['baseline', 'error-and-slow-sampler-0.5~pii-filter-processor-then-batch-d100~otlp-http-protobuf', 'broken-sampler~pii-filter-processor-then-batch-d100~otlp-http-protobuf']);
@@ -53,7 +54,7 @@ matrix:
       dir,
       `name: missing-module
 rounds: 1
-load: { rateRps: 100, warmupSeconds: 0, durationSeconds: 0.5 }
+load: { rateRps: 100, warmupSeconds: 0, durationSeconds: 1 }
 matrix:
   processor: [{ module: ./no-such-processor.js }]
   exporter: [none]
@@ -76,7 +77,7 @@ matrix:
       dir,
       `name: sdk-node
 rounds: 1
-load: { rateRps: 150, warmupSeconds: 0.3, durationSeconds: 0.8 }
+load: { rateRps: 150, warmupSeconds: 0.3, durationSeconds: 1 }
 matrix:
   instrumentation: [{ sdk-node: { import: ${setup} } }]
   sampler: [{ type: traceidratio, ratio: 0.5 }]

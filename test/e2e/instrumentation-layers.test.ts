@@ -15,7 +15,7 @@ function smallFrameworksConfig(dir: string): string {
   const shipped = readFileSync(join(PACKAGE_ROOT, 'configs', 'frameworks.yaml'), 'utf8');
   const small = shipped
     .replace(/^rounds: \d+$/m, 'rounds: 1')
-    .replace(/^load:\n(  .*\n)+/m, 'load: { rateRps: 150, warmupSeconds: 0.3, durationSeconds: 0.8 }\n')
+    .replace(/^load:\n(  .*\n)+/m, 'load: { rateRps: 150, warmupSeconds: 0.3, durationSeconds: 1 }\n')
     .replaceAll('../workloads/apps/', `${join(PACKAGE_ROOT, 'workloads', 'apps')}/`);
   assert.notEqual(small, shipped);
   return writeConfig(dir, small);
