@@ -9,6 +9,8 @@ export const MIN_ACHIEVED_RATIO = 0.98;
 export const MAX_GENERATOR_ELU = 0.9;
 /** More failed requests than this share means the latency and CPU figures describe errors. */
 export const MAX_ERROR_RATIO = 0.01;
+/** Below this share of requests answered, the service is not saturated but not answering: a shortfall says nothing of load. */
+export const MIN_ANSWERED_RATIO = 0.1;
 /** The probe promises to cost under 1% of the service's CPU. */
 export const MAX_PROBE_SHARE = 0.01;
 
@@ -21,7 +23,12 @@ export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell, 
   if (!(m.requests > 0)) invalid.push('the service served no request in the measured window: check service.requestPath answers 200');
   if (m.load.generatorEluMax > MAX_GENERATOR_ELU)
     invalid.push(`the generator was busy ${pct(m.load.generatorEluMax)} of the window: the numbers measure the generator, not the service; lower load.rateRps or raise load.threads`);
-  if (m.achievedRps < m.targetRps * MIN_ACHIEVED_RATIO)
+  const answered = m.load.ok + m.load.httpErrors + (m.load.expectedErrors ?? 0);
+  if (m.load.sent > 0 && answered < m.load.sent * MIN_ANSWERED_RATIO)
+    invalid.push(
+      `the service answered ${answered} of ${m.load.sent} requests (${m.load.timeouts} timed out, ${m.load.socketErrors} socket errors): it is not answering on service.requestPath, which no lower rate would fix; check the service's stderr and that requestPath is a route it serves`,
+    );
+  else if (m.achievedRps < m.targetRps * MIN_ACHIEVED_RATIO)
     invalid.push(`achieved ${m.achievedRps.toFixed(0)} of ${m.targetRps} req/s (${pct(m.achievedRps / m.targetRps)}): the service is saturated at this rate, so overhead shows as lost throughput; lower load.rateRps`);
   const failedRequests = m.load.httpErrors + m.load.socketErrors + m.load.timeouts;
   if (failedRequests > m.load.sent * MAX_ERROR_RATIO)

@@ -36,6 +36,20 @@ describe('trial validity', () => {
     assert.match(short.warnings[0], /achieved 489 of 500 req\/s \(97\.8%\)/);
   });
 
+  it('says a service that answers nothing is not answering, not saturated', () => {
+    const silent = checkTrial(
+      trial((m) => {
+        m.achievedRps = 0;
+        m.load = { ...m.load, ok: 0, httpErrors: 0, timeouts: m.load.sent };
+      }),
+      NO_SPANS,
+      BASELINE,
+    );
+    assert.equal(silent.status, 'invalid');
+    assert.match(silent.warnings.join('\n'), /the service answered 0 of \d+ requests \(\d+ timed out, 0 socket errors\): it is not answering/);
+    assert.doesNotMatch(silent.warnings.join('\n'), /saturated|lower load\.rateRps/);
+  });
+
   it('warns, without invalidating, when the probe timed over 1% of the service CPU as its own', () => {
     // 400 µs × 1500 requests = 600 ms of service CPU; 1% of it is 6 ms.
     assert.deepEqual(checkTrial(trial((m) => (m.probeCpuUs = 5900)), NO_SPANS, BASELINE).warnings, []);
