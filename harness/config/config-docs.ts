@@ -182,7 +182,9 @@ export function configDocsText(): string {
     'by the loader and are not listed here.',
     '',
     'Paths are dotted; `[]` stands for each item of a list and `<name>` for each key of a map. "–" means no default:',
-    'the option is optional unless marked required, or its absence has the meaning its description gives.',
+    'the option is optional unless marked required, or its absence has the meaning its description gives. A config with',
+    'every section used, and what the samplers, processors, exporters and instrumentations do, is in',
+    '[config-by-example.md](config-by-example.md).',
     '',
   ];
   const keys = Object.keys(schema.properties ?? {});
