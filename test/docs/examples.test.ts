@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { packageRoot } from '../../harness/config/load.js';
+import { configSchema } from '../../harness/config/schema.js';
+
+describe('config examples in the documentation', () => {
+  it('every ```yaml block in README.md and docs/*.md is a config the schema accepts', () => {
+    const root = packageRoot();
+    const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+    const problems: string[] = [];
+    let blocks = 0;
+    for (const file of files) {
+      for (const match of readFileSync(join(root, file), 'utf8').matchAll(/^[ \t]*```yaml\n([\s\S]*?)^[ \t]*```/gm)) {
+        blocks += 1;
+        const result = configSchema.safeParse(parse(match[1]!));
+        if (!result.success) problems.push(`${file}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(blocks >= 3, `only ${blocks} yaml examples found`);
+  });
+
+  it('would catch the README error of old: perService under load:', () => {
+    assert.equal(configSchema.safeParse(parse('load:\n  perService:\n    inventory: { propagator: b3 }\n')).success, false);
+    assert.equal(configSchema.safeParse(parse('service:\n  perService:\n    inventory: { propagator: b3 }\n')).success, true);
+  });
+});
