@@ -29,7 +29,7 @@ describe('generated config reference (docs/config.md)', () => {
     assert.ok(text.includes('| `rounds` | integer (≥ 1, ≤ 1000) | `3` | Rounds: each runs every cell once, in a shuffled order. |'));
     assert.ok(text.includes('| `load.rateRps` | number (> 0, ≤ 100000) | `500` |'));
     assert.match(text, /\| `matrix\.exporter` \| array of one of `none`, `console`, `otlp-http-protobuf`, `otlp-http-json`, `zipkin` \| `\["otlp-http-protobuf"\]` \|/);
-    // perService belongs to service:, not load: (the README once said otherwise).
+    // perService is an option of service:; the schema rejects it under load:.
     assert.ok(text.includes('| `service.perService` |'));
     assert.ok(!text.includes('`load.perService`'));
   });

@@ -23,7 +23,7 @@ describe('config examples in the documentation', () => {
     assert.ok(blocks >= 3, `only ${blocks} yaml examples found`);
   });
 
-  it('would catch the README error of old: perService under load:', () => {
+  it('the check has teeth: perService under load: is rejected, under service: accepted', () => {
     assert.equal(configSchema.safeParse(parse('load:\n  perService:\n    inventory: { propagator: b3 }\n')).success, false);
     assert.equal(configSchema.safeParse(parse('service:\n  perService:\n    inventory: { propagator: b3 }\n')).success, true);
   });

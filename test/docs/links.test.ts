@@ -37,4 +37,12 @@ describe('documentation links', () => {
     assert.deepEqual(broken, [], `broken links:\n${broken.join('\n')}`);
     assert.ok(checked >= 10, `only ${checked} relative links found: is the README still linking to docs/?`);
   });
+
+  it('README.md stays a front door: at most 150 lines, with sample output and the report screenshot', () => {
+    const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');
+    const lines = readme.trimEnd().split('\n').length;
+    assert.ok(lines <= 150, `README.md has ${lines} lines; move reference material to docs/`);
+    assert.match(readme, /^baseline\s+\d/m, 'no sample console output (a baseline row) in README.md');
+    assert.ok(relativeLinks(readme).includes('docs/img/report.png'), 'no report screenshot in README.md');
+  });
 });
