@@ -65,7 +65,13 @@ export function typeText(node: SchemaNode): string {
   if (node.const !== undefined) return code(node.const);
   if (node.enum !== undefined) return `one of ${node.enum.map(code).join(', ')}`;
   const alts = alternatives(node);
-  if (alts.length > 0) return [...new Set(alts.map(typeText))].join(' or ');
+  if (alts.length > 0) {
+    const texts = [...new Set(alts.map(typeText))];
+    // "x, or an array of them" rather than x written out twice (a budget's where keys).
+    const lists = texts.filter((t) => t.startsWith('array of ') && texts.includes(t.slice('array of '.length)));
+    const kept = texts.filter((t) => !lists.includes(t));
+    return kept.map((t) => (lists.includes(`array of ${t}`) ? `${t}, or an array of them` : t)).join(' or ');
+  }
   const type = Array.isArray(node.type) ? node.type.join(' or ') : node.type;
   if (type === 'array') return `array of ${node.items ? typeText(node.items) : 'any'}${bounds(node)}`;
   if (type === 'object') {

@@ -44,6 +44,7 @@ describe('generated config reference (docs/config.md)', () => {
   it('renders alternatives, consts, maps and bounds as one-line types', () => {
     assert.equal(typeText({ anyOf: [{ type: 'string', enum: ['ok', 'down'] }, { type: 'object', properties: {} }] }), 'one of `ok`, `down` or object');
     assert.equal(typeText({ type: 'string', const: 'slow' }), '`slow`');
+    assert.equal(typeText({ anyOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'array', items: { type: 'string', enum: ['a', 'b'] } }] }), 'one of `a`, `b`, or an array of them');
     assert.equal(typeText({ type: 'array', minItems: 2, items: { type: 'integer', minimum: 1 } }), 'array of integer (≥ 1) (≥ 2 items)');
     assert.equal(typeText({ type: 'object', additionalProperties: { type: 'string' }, propertyNames: { pattern: '^a$' } }), 'map of string (keys matching `^a$`)');
   });
