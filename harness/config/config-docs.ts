@@ -91,7 +91,14 @@ export function typeText(node: SchemaNode): string {
  * property belongs to, so "required" is said of that form only. A subtree already written elsewhere is referred to
  * instead of repeated, which keeps the sampler and processor shapes from appearing many times.
  */
-function collect(node: SchemaNode, path: string, rows: Map<string, Row>, seen: Map<string, string>, form: string | null, withSelf: boolean): void {
+function collect(
+  node: SchemaNode,
+  path: string,
+  rows: Map<string, Row>,
+  seen: Map<string, string>,
+  form: string | null,
+  withSelf: boolean,
+): void {
   if (withSelf) addRow(rows, path, node);
   const key = JSON.stringify(node);
   const earlier = seen.get(key);
@@ -166,7 +173,8 @@ function table(rows: Row[]): string[] {
   for (const row of rows) {
     const types = row.types.join(' or ');
     const defaults = row.defaults.length > 0 ? row.defaults.join(' or ') : '–';
-    const required = row.required ? ['Required.'] : row.requiredIn.length > 0 ? [`Required with ${row.requiredIn.join(' or ')}.`] : [];
+    const requiredIn = row.requiredIn.length > 0 ? [`Required with ${row.requiredIn.join(' or ')}.`] : [];
+    const required = row.required ? ['Required.'] : requiredIn;
     const description = [...required, ...row.descriptions].join(' ');
     lines.push(`| \`${cell(row.path)}\` | ${cell(types)} | ${cell(defaults)} | ${cell(description)} |`);
   }
@@ -175,21 +183,24 @@ function table(rows: Row[]): string[] {
 
 /** docs/config.md: one section per top-level key, each option with its type, default and description. */
 export function configDocsText(): string {
-  const schema = configJsonSchema() as SchemaNode & { title?: string };
+  const schema = configJsonSchema() as SchemaNode;
   const seen = new Map<string, string>();
+  const generated = 'Generated from harness/config/schema.ts by `npm run docs:config`; test/config/config-docs.test.ts';
   const lines = [
     '# Config reference',
     '',
-    '<!-- Generated from harness/config/schema.ts by `npm run docs:config`; test/config/config-docs.test.ts fails when it is stale. Do not edit by hand. -->',
+    `<!-- ${generated} fails when it is stale. Do not edit by hand. -->`,
     '',
-    `${schema.description ?? ''} A config is YAML, validated before anything starts; every problem is reported at once`,
-    'with its path and exit code 2. Editors get completion from `schema/tracebench.config.schema.json`, from which this',
+    schema.description ?? '',
+    '',
+    'A config is YAML, validated before anything starts; every problem is reported at once with its path and exit',
+    'code 2. Editors get completion from `schema/tracebench.config.schema.json`, from which this',
     'page is generated. Cross-field rules (maxExportBatchSize ≤ maxQueueSize, reserved environment names) are checked',
     'by the loader and are not listed here.',
     '',
     'Paths are dotted; `[]` stands for each item of a list and `<name>` for each key of a map. "–" means no default:',
-    'the option is optional unless marked required, or its absence has the meaning its description gives. A config with',
-    'every section used, and what the samplers, processors, exporters and instrumentations do, is in',
+    'the option is optional unless marked required, or its absence has the meaning its description gives.',
+    'A config with every section used, and what the samplers, processors, exporters and instrumentations do, is in',
     '[config-by-example.md](config-by-example.md).',
     '',
   ];
