@@ -9,14 +9,17 @@ import { configSchema } from '../../harness/config/schema.js';
 describe('config examples in the documentation', () => {
   it('every ```yaml block in README.md and docs/*.md is a config the schema accepts', () => {
     const root = packageRoot();
-    const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+    const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md'));
+    const files = ['README.md', ...docs.map((f) => join('docs', f))];
     const problems: string[] = [];
     let blocks = 0;
     for (const file of files) {
-      for (const match of readFileSync(join(root, file), 'utf8').matchAll(/^[ \t]*```yaml\n([\s\S]*?)^[ \t]*```/gm)) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const match of text.matchAll(/^[ \t]*```yaml\n([\s\S]*?)^[ \t]*```/gm)) {
         blocks += 1;
         const result = configSchema.safeParse(parse(match[1]!));
-        if (!result.success) problems.push(`${file}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        if (result.success) continue;
+        problems.push(`${file}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       }
     }
     assert.deepEqual(problems, []);
@@ -24,7 +27,8 @@ describe('config examples in the documentation', () => {
   });
 
   it('the check has teeth: perService under load: is rejected, under service: accepted', () => {
-    assert.equal(configSchema.safeParse(parse('load:\n  perService:\n    inventory: { propagator: b3 }\n')).success, false);
-    assert.equal(configSchema.safeParse(parse('service:\n  perService:\n    inventory: { propagator: b3 }\n')).success, true);
+    const perService = '  perService:\n    inventory: { propagator: b3 }\n';
+    assert.equal(configSchema.safeParse(parse(`load:\n${perService}`)).success, false);
+    assert.equal(configSchema.safeParse(parse(`service:\n${perService}`)).success, true);
   });
 });

@@ -18,13 +18,15 @@ function relativeLinks(markdown: string): string[] {
 
 describe('documentation links', () => {
   it('finds links, images and skips URLs, anchors and code blocks', () => {
-    const md = '[a](docs/x.md) ![s](img/s.png "shot") [b](https://e.org) [c](#top) [d](y.md#part)\n```\n[e](in-code.md)\n```\n';
+    const md = '[a](docs/x.md) ![s](img/s.png "shot") [b](https://e.org) [c](#top) [d](y.md#part)\n'
+      + '```\n[e](in-code.md)\n```\n';
     assert.deepEqual(relativeLinks(md), ['docs/x.md', 'img/s.png', 'y.md']);
   });
 
   it('every relative link in README.md and docs/*.md points to an existing file', () => {
     const root = packageRoot();
-    const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+    const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md'));
+    const files = ['README.md', ...docs.map((f) => join('docs', f))];
     const broken: string[] = [];
     let checked = 0;
     for (const file of files) {
