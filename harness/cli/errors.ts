@@ -1,4 +1,4 @@
-/** Exit codes, documented in `--help` and the README. */
+/** Exit codes, documented in `--help` and docs/cli.md. */
 export const EXIT = {
   ok: 0,
   /** A budget or regression check failed. */

@@ -26,7 +26,7 @@ Commands:
               to stderr. CPU vs wait is guessed: see docs/import.md.
 
 Options:
-  --config FILE     YAML config (see README "Config reference"; JSON Schema in schema/).
+  --config FILE     YAML config (see docs/config.md; JSON Schema in schema/).
   --out DIR         Reports folder; each run writes DIR/<run-id>/ and points DIR/latest at it. Default: reports/.
                     For report: the HTML file to write (default: report.html beside RESULTS.json); its folder is
                     created. An output that is an input (or a folder where a file is meant, or the reverse) is

@@ -15,7 +15,7 @@ export interface RequestCounter {
  * Counts every request node:http starts from now on; a window reads the difference. Subscribed once, at load, after
  * node:http: subscribing changes the channel object's prototype. Subscribing at window start (re-optimising node's
  * http code inside the window), or before node:http had created the channel, measured +6 to +8% service CPU in three
- * runs of 12–24 pairs; subscribing at load after node:http measured −1 to +2.6%, within noise (README, probe cost).
+ * runs of 12–24 pairs; subscribing at load after node:http measured −1 to +2.6%, within noise (docs/method.md, probe cost).
  */
 export function countRequests(): RequestCounter {
   let started = 0;
