@@ -299,6 +299,14 @@ const loadSchema = z.strictObject({
   threads: wholeNumber(1, 16).default(1).describe('Generator worker threads; 1 is best on 2 cores.'),
   connections: wholeNumber(1, 1024).default(16).describe('Keep-alive connections per thread.'),
   timeoutMs: wholeNumber(1, 600_000).default(2000).describe('A request not answered within this is a timeout, ms.'),
+  pacing: z
+    .enum(['timer', 'hybrid'], { error: (iss) => `expected timer or hybrid, got ${describeValue(iss.input)}` })
+    .default('hybrid')
+    .describe('How the generator waits between sends: hybrid (a timer, then sub-millisecond waits: sends leave within tens of µs) or timer (millisecond timers only: sends leave up to ~1 ms late, in bursts).'),
+  arrivals: z
+    .enum(['uniform', 'poisson'], { error: (iss) => `expected uniform or poisson, got ${describeValue(iss.input)}` })
+    .default('uniform')
+    .describe('When requests are intended to leave: uniform (a fixed interval) or poisson (exponential gaps at the same mean rate, seeded by the run\'s seed).'),
   saturation: z
     .strictObject({
       durationSeconds: windowSeconds('the closed loop reports throughput per second').describe('Length of the closed-loop run, seconds (at least 1).'),

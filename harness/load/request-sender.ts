@@ -19,6 +19,8 @@ export interface RequestSender {
   drain(deadlineMs: number): Promise<void>;
   /** Destroys every socket: in-flight requests are abandoned. */
   close(): void;
+  /** Requests sent and not yet settled. */
+  inFlight(): number;
 }
 
 /** Keep-alive node:http requests through an agent capped at `connections` sockets; each request settles exactly once. */
@@ -101,5 +103,5 @@ export function createRequestSender(task: OpenLoopTask, rec: SenderRecorders): R
     });
   }
 
-  return { send, drain, close: () => agent.destroy() };
+  return { send, drain, close: () => agent.destroy(), inFlight: () => inFlight.size };
 }

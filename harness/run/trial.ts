@@ -300,6 +300,9 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     threads: config.load.threads,
     connections: config.load.connections,
     timeoutMs: config.load.timeoutMs,
+    pacing: config.load.pacing,
+    arrivals: config.load.arrivals,
+    arrivalSeed: (config.seed + ctx.round * 7919 + ctx.order) >>> 0,
   });
   const services: RunningService[] = [];
   const onAbort = () => void Promise.all(services.map((s) => s.kill()));
