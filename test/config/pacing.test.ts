@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertIssue, issuesOf, parse } from './helpers.js';
+
+describe('config: load.pacing and load.arrivals', () => {
+  it('default to the hybrid pacer and a fixed interval', () => {
+    const { load } = parse('');
+    assert.equal(load.pacing, 'hybrid');
+    assert.equal(load.arrivals, 'uniform');
+  });
+
+  it('take timer and poisson', () => {
+    const { load } = parse('load: { pacing: timer, arrivals: poisson }');
+    assert.equal(load.pacing, 'timer');
+    assert.equal(load.arrivals, 'poisson');
+  });
+
+  it('name the choices when given something else', () => {
+    const issues = issuesOf('load: { pacing: busy, arrivals: bursty }\n');
+    assertIssue(issues, 'load.pacing', "expected timer or hybrid, got 'busy'");
+    assertIssue(issues, 'load.arrivals', "expected uniform or poisson, got 'bursty'");
+  });
+});
