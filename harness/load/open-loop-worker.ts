@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { createHistogramUs, encodeHistogram } from './histogram.js';
 import type { OpenLoopCounters, OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
 import { createMixPicker, emptyTruthCounts } from './mix.js';
-import { createArrivalSchedule, createDueQueue, pacerStep, type PacerStep } from './pacer.js';
+import { createArrivalSchedule, createDueQueue, pacerStep, updateWakeLate, type PacerStep } from './pacer.js';
 import { createRequestSender } from './request-sender.js';
 
 export { scheduledCount } from './pacer.js';
@@ -10,22 +10,37 @@ export { scheduledCount } from './pacer.js';
 /** Slack after the last request's own timeout before the drain gives up on it. */
 const DRAIN_SLACK_MS = 50;
 
-/** Carries out one wait step; returns the ms spent blocked (the thread idle, but counted busy by the event loop). */
-function wait(step: PacerStep, cell: Int32Array): Promise<number> {
+/** What a wait step took: ms blocked in `Atomics.wait` (idle, though the event loop counts it busy) and ms it asked for. */
+interface Waited {
+  blockedMs: number;
+  requestedMs: number;
+}
+
+const NOT_BLOCKED: Waited = { blockedMs: 0, requestedMs: 0 };
+
+/** Carries out one wait step. */
+function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
   switch (step.kind) {
     case 'send':
-      return Promise.resolve(0);
+      return Promise.resolve(NOT_BLOCKED);
     case 'timer':
-      return new Promise((resolve) => setTimeout(() => resolve(0), Math.max(0, step.ms)));
+      return new Promise((resolve) => setTimeout(() => resolve(NOT_BLOCKED), Math.max(0, step.ms)));
     case 'yield':
-      return new Promise((resolve) => setImmediate(() => resolve(0)));
+      return new Promise((resolve) => setImmediate(() => resolve(NOT_BLOCKED)));
     case 'block': {
-      const start = performance.now();
-      // Nothing ever notifies this cell: the wait is a sub-millisecond sleep, which timers cannot do.
-      Atomics.wait(cell, 0, 0, step.ms);
-      const blockedMs = performance.now() - start;
-      // One event-loop turn after every block, so responses that arrived meanwhile are timed before the next one.
-      return new Promise((resolve) => setImmediate(() => resolve(blockedMs)));
+      const untilMs = performance.now() + step.ms;
+      // Blocks in the check phase, after the event loop has run: a request just sent is written on a later tick, so
+      // blocking at once would hold it back; after each block, one poll phase times the responses that came meanwhile.
+      return new Promise((resolve) =>
+        setImmediate(() => {
+          const start = performance.now();
+          const requestedMs = untilMs - start;
+          if (requestedMs <= 0) return resolve(NOT_BLOCKED);
+          // Nothing ever notifies this cell: the wait is a sub-millisecond sleep, which timers cannot do.
+          Atomics.wait(cell, 0, 0, requestedMs);
+          resolve({ blockedMs: performance.now() - start, requestedMs });
+        }),
+      );
     }
   }
 }
@@ -44,13 +59,17 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
   // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
   const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
   let blockedMs = 0;
+  let wakeLateMs = 0;
   for (let nextMs = due.peek(); nextMs !== undefined; nextMs = due.peek()) {
     const nowMs = performance.now();
     if (nowMs > stopSendingMs) break;
     counters.scheduled += due.takeDue(nowMs - t0, (offsetMs) => sender.send(t0 + offsetMs, picker?.next()));
     const upcomingMs = due.peek();
     if (upcomingMs === undefined) break;
-    blockedMs += await wait(pacerStep(task.pacing, t0 + upcomingMs - performance.now(), sender.inFlight()), sleepCell);
+    const step = pacerStep(task.pacing, t0 + upcomingMs - performance.now(), sender.inFlight(), wakeLateMs);
+    const waited = await wait(step, sleepCell);
+    if (waited.requestedMs > 0) wakeLateMs = updateWakeLate(wakeLateMs, waited.requestedMs, waited.blockedMs);
+    blockedMs += waited.blockedMs;
   }
   counters.scheduled += due.discardRest();
   const eluDelta = performance.eventLoopUtilization(eluStart);

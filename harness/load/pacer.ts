@@ -60,23 +60,37 @@ export interface HybridPacerTuning {
   spinBelowMs: number;
   /** Longest block while a response may arrive: a response waits at most this long to be timed. */
   blockSliceMs: number;
+  /** Largest wake-up lateness a block is shortened by: the spin before a send stays under `spinBelowMs` plus this. */
+  maxWakeLateMs: number;
 }
 
-export const HYBRID_TUNING: HybridPacerTuning = { timerAboveMs: 2, spinBelowMs: 0.05, blockSliceMs: 0.1 };
+export const HYBRID_TUNING: HybridPacerTuning = { timerAboveMs: 2, spinBelowMs: 0.02, blockSliceMs: 0.1, maxWakeLateMs: 0.1 };
 
 /**
  * What to do with `remainingMs` left until the next send. `hybrid` sleeps on a timer until about a millisecond before,
  * then blocks in sub-millisecond `Atomics.wait`s (whole while nothing is in flight, in slices otherwise, so responses
  * are still timed promptly), then spins the last `spinBelowMs`: the spin is bounded, so the CPU stays near `timer`'s.
  */
-export function pacerStep(pacing: Pacing, remainingMs: number, inFlight: number, tuning: HybridPacerTuning = HYBRID_TUNING): PacerStep {
+export function pacerStep(
+  pacing: Pacing,
+  remainingMs: number,
+  inFlight: number,
+  wakeLateMs = 0,
+  tuning: HybridPacerTuning = HYBRID_TUNING,
+): PacerStep {
   if (remainingMs <= 0) return { kind: 'send' };
   if (pacing === 'timer') return { kind: 'timer', ms: Math.floor(remainingMs) };
   if (pacing === 'spin') return remainingMs < 1 ? { kind: 'yield' } : { kind: 'timer', ms: Math.floor(remainingMs) };
   if (remainingMs >= tuning.timerAboveMs) return { kind: 'timer', ms: Math.floor(remainingMs) - 1 };
-  if (remainingMs <= tuning.spinBelowMs) return { kind: 'yield' };
-  const blockMs = remainingMs - tuning.spinBelowMs;
+  // A block ends late by the kernel's timer slack (~50 µs on Linux): end it that much earlier, so the spin covers the rest.
+  const blockMs = remainingMs - tuning.spinBelowMs - Math.min(Math.max(0, wakeLateMs), tuning.maxWakeLateMs);
+  if (blockMs <= 0) return { kind: 'yield' };
   return { kind: 'block', ms: inFlight > 0 ? Math.min(blockMs, tuning.blockSliceMs) : blockMs };
+}
+
+/** Running estimate of how late blocks wake (ms): an exponential average, so one descheduled wake-up does not skew it. */
+export function updateWakeLate(estimateMs: number, requestedMs: number, blockedMs: number): number {
+  return estimateMs + 0.1 * (Math.max(0, blockedMs - requestedMs) - estimateMs);
 }
 
 /** The schedule seen from the sending loop: the next intended offset, and every request due by now, in order. */

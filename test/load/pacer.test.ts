@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { createArrivalSchedule, createDueQueue, HYBRID_TUNING, pacerStep, workerArrivalSeed, type ArrivalSchedule } from '../../harness/load/pacer.js';
+import { createArrivalSchedule, createDueQueue, HYBRID_TUNING, pacerStep, updateWakeLate, workerArrivalSeed, type ArrivalSchedule } from '../../harness/load/pacer.js';
 
 function drawAll(schedule: ArrivalSchedule): number[] {
   const offsets: number[] = [];
@@ -42,22 +42,34 @@ describe('pacerStep', () => {
     assert.equal(block.kind, 'block');
     assert.ok(block.kind === 'block' && Math.abs(block.ms - (1.5 - HYBRID_TUNING.spinBelowMs)) < 1e-9, 'nothing in flight: one block to the spin');
     assert.deepEqual(pacerStep('hybrid', 1.5, 2), { kind: 'block', ms: HYBRID_TUNING.blockSliceMs }, 'responses due: blocks stay short');
-    assert.deepEqual(pacerStep('hybrid', 0.03, 2), { kind: 'yield' });
+    assert.deepEqual(pacerStep('hybrid', HYBRID_TUNING.spinBelowMs / 2, 2), { kind: 'yield' });
   });
 
-  test('hybrid is bounded: it spins only the last spinBelowMs, blocks never past the spin, and a timer leaves a millisecond', () => {
+  test('hybrid is bounded: it spins only the last spinBelowMs (plus the wake-up lateness, capped), blocks never past the spin, and a timer leaves a millisecond', () => {
     fc.assert(
-      fc.property(fc.double({ min: 1e-6, max: 1000, noNaN: true }), fc.nat(64), (remainingMs, inFlight) => {
-        const step = pacerStep('hybrid', remainingMs, inFlight);
-        if (step.kind === 'yield') assert.ok(remainingMs <= HYBRID_TUNING.spinBelowMs);
+      fc.property(fc.double({ min: 1e-6, max: 1000, noNaN: true }), fc.nat(64), fc.double({ min: 0, max: 5, noNaN: true }), (remainingMs, inFlight, wakeLateMs) => {
+        const step = pacerStep('hybrid', remainingMs, inFlight, wakeLateMs);
+        const spinMs = HYBRID_TUNING.spinBelowMs + Math.min(wakeLateMs, HYBRID_TUNING.maxWakeLateMs);
+        if (step.kind === 'yield') assert.ok(remainingMs <= spinMs + 1e-9);
         if (step.kind === 'block') {
-          assert.ok(step.ms > 0 && step.ms <= remainingMs - HYBRID_TUNING.spinBelowMs + 1e-9);
+          assert.ok(step.ms > 0 && step.ms <= remainingMs - spinMs + 1e-9);
           if (inFlight > 0) assert.ok(step.ms <= HYBRID_TUNING.blockSliceMs);
         }
         if (step.kind === 'timer') assert.ok(step.ms >= 1 && step.ms <= remainingMs - 1);
         assert.notEqual(step.kind, 'send');
       }),
     );
+  });
+
+  test('a block ends early by how late blocks have been waking', () => {
+    const on = pacerStep('hybrid', 1, 0, 0.06);
+    assert.ok(on.kind === 'block' && Math.abs(on.ms - (1 - HYBRID_TUNING.spinBelowMs - 0.06)) < 1e-9);
+    assert.deepEqual(pacerStep('hybrid', 0.07, 0, 0.06), { kind: 'yield' }, 'too close to block: spin');
+    let estimateMs = 0;
+    for (let i = 0; i < 100; i++) estimateMs = updateWakeLate(estimateMs, 0.5, 0.55);
+    assert.ok(Math.abs(estimateMs - 0.05) < 1e-3, `settles on the lateness, got ${estimateMs}`);
+    assert.ok(updateWakeLate(0.05, 0.5, 10.5) < 1.1, 'one descheduled wake-up moves it by a tenth');
+    assert.equal(updateWakeLate(0, 0.5, 0.4), 0, 'an early wake-up is no lateness');
   });
 });
 
