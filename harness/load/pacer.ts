@@ -64,7 +64,7 @@ export interface HybridPacerTuning {
   maxWakeLateMs: number;
 }
 
-export const HYBRID_TUNING: HybridPacerTuning = { timerAboveMs: 2, spinBelowMs: 0.02, blockSliceMs: 0.1, maxWakeLateMs: 0.1 };
+export const HYBRID_TUNING: HybridPacerTuning = { timerAboveMs: 2, spinBelowMs: 0.02, blockSliceMs: 0.05, maxWakeLateMs: 0.1 };
 
 /**
  * What to do with `remainingMs` left until the next send. `hybrid` sleeps on a timer until about a millisecond before,
