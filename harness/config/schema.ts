@@ -309,7 +309,7 @@ const loadSchema = z.strictObject({
   arrivals: z
     .enum(['uniform', 'poisson'], { error: (iss) => `expected uniform or poisson, got ${describeValue(iss.input)}` })
     .default('uniform')
-    .describe('When requests are intended to leave: uniform (a fixed interval) or poisson (exponential gaps at the same mean rate, seeded by the run\'s seed).'),
+    .describe('When requests are intended to leave: uniform (a fixed interval) or poisson (exponential gaps at the same mean rate and the same count per window, seeded by the run\'s seed).'),
   saturation: z
     .strictObject({
       durationSeconds: windowSeconds('the closed loop reports throughput per second').describe('Length of the closed-loop run, seconds (at least 1).'),

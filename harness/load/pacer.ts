@@ -18,26 +18,27 @@ export function workerArrivalSeed(seed: number, workerIndex: number): number {
 }
 
 /**
- * `uniform`: a metronome at `rateRps`. `poisson`: exponential gaps of mean `1000 / rateRps` ms drawn from a seeded
- * PRNG, so the same seed gives the same schedule.
+ * `uniform`: a metronome at `rateRps`. `poisson`: a Poisson process at `rateRps` conditioned on the uniform schedule's
+ * count, so the window holds exactly as many requests and the achieved-rate check stays exact: its arrival times are
+ * the order statistics of that many uniform draws over the window (gaps exponential of mean `1000 / rateRps` ms to
+ * within 1/count), drawn in order from a seeded PRNG, so the same seed gives the same schedule.
  */
 export function createArrivalSchedule(arrivals: Arrivals, rateRps: number, durationMs: number, seed: number): ArrivalSchedule {
+  const count = scheduledCount(rateRps, durationMs);
+  let i = 0;
   if (arrivals === 'uniform') {
-    const count = scheduledCount(rateRps, durationMs);
     const intervalMs = 1000 / rateRps;
-    let i = 0;
     return { next: () => (i < count ? i++ * intervalMs : undefined) };
   }
   const random = mulberry32(seed);
-  const meanGapMs = 1000 / rateRps;
   let at = 0;
-  let started = false;
   return {
     next() {
-      // The first arrival is at 0, as in the uniform schedule, so a window never starts with an idle gap.
-      if (started) at += -Math.log(1 - random()) * meanGapMs;
-      started = true;
-      return at < durationMs ? at : undefined;
+      if (i >= count) return undefined;
+      // The next of the remaining (count - i) sorted uniforms on [at, 1): its minimum, 1 - V^(1 / remaining).
+      at += (1 - at) * (1 - Math.pow(1 - random(), 1 / (count - i)));
+      i++;
+      return Math.min(at * durationMs, durationMs * (1 - Number.EPSILON));
     },
   };
 }

@@ -36,7 +36,7 @@ export interface OpenLoopOptions {
   pacing?: Pacing;
   /**
    * When requests are intended to leave: `uniform` at a fixed interval, `poisson` with exponential gaps at the same
-   * mean rate (drawn from `arrivalSeed`), as independent users would arrive.
+   * mean rate (drawn from `arrivalSeed`), as independent users would arrive; both schedule the same count per window.
    * @default 'uniform'
    */
   arrivals?: Arrivals;
