@@ -305,7 +305,7 @@ const loadSchema = z.strictObject({
     .describe('How the generator waits between sends: hybrid (a timer, then sub-millisecond waits: sends leave within tens of µs) or timer (millisecond timers only: sends leave up to ~1 ms late, in bursts).'),
   maxSendLagP99Us: wholeNumber(1, 10_000_000)
     .optional()
-    .describe('A trial whose send lag p99 exceeds this (µs) carries a warning. Default: the larger of 500 µs and 25% of the service\'s median latency.'),
+    .describe('A trial whose send lag p99 exceeds this (µs) carries a warning. Default: the larger of 1000 µs and 25% of the service\'s median latency.'),
   arrivals: z
     .enum(['uniform', 'poisson'], { error: (iss) => `expected uniform or poisson, got ${describeValue(iss.input)}` })
     .default('uniform')

@@ -15,12 +15,12 @@ export const MIN_ANSWERED_RATIO = 0.1;
 export const MAX_PROBE_SHARE = 0.01;
 /** Default send-lag bound: this share of the service's median latency, so corrected latency stays the service's... */
 export const SEND_LAG_SHARE_OF_MEDIAN = 0.25;
-/** ...but never below this, which the hybrid pacer holds on a quiet machine and a loaded one may not. */
-export const MIN_SEND_LAG_BOUND_US = 500;
+/** ...but never below wrk2's claimed precision, ±1 ms: on 2 shared cores the service itself delays 1% of sends that much. */
+export const MIN_SEND_LAG_BOUND_US = 1000;
 
 /** What the user set about the load that judging a trial needs. */
 export interface LoadCheckContext {
-  /** Bound on send lag p99 (µs); default the larger of 500 µs and 25% of the trial's uncorrected latency p50. */
+  /** Bound on send lag p99 (µs); default the larger of 1 ms and 25% of the trial's uncorrected latency p50. */
   maxSendLagP99Us?: number;
   /** The pacing the trial ran with: the advice differs. */
   pacing?: 'timer' | 'hybrid';

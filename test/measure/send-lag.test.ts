@@ -20,26 +20,26 @@ function trial(medianUs: number, lagP99Us: number): TrialMetrics {
 const lagWarnings = (m: TrialMetrics, load?: Parameters<typeof checkTrial>[4]) => checkTrial(m, NO_SPANS, BASELINE, undefined, load).warnings.filter((w) => /^sends left/.test(w));
 
 describe('send lag is judged against a bound', () => {
-  it('the default bound is 25% of the service median latency, never below 500 µs', () => {
-    assert.equal(sendLagBoundUs(trial(400, 0)).boundUs, 500);
+  it('the default bound is 25% of the service median latency, never below 1 ms', () => {
+    assert.equal(sendLagBoundUs(trial(400, 0)).boundUs, 1000);
     assert.equal(sendLagBoundUs(trial(8000, 0)).boundUs, 2000);
     assert.equal(sendLagBoundUs(trial(8000, 0), { maxSendLagP99Us: 150 }).boundUs, 150);
   });
 
-  it('a millisecond of lag on a 400 µs service warns (the old 10 ms bar let it pass) and teaches the fix', () => {
-    const [warning, ...rest] = lagWarnings(trial(400, 1000), { pacing: 'timer' });
+  it('2 ms of lag on a 400 µs service warns (the old 10 ms bar let it pass) and teaches the fix', () => {
+    const [warning, ...rest] = lagWarnings(trial(400, 2000), { pacing: 'timer' });
     assert.equal(rest.length, 0);
-    assert.match(warning!, /^sends left up to 1000 µs late \(p99; median 250 µs\), over the 500 µs bound \(the default floor; 25% of the service's median latency is 100 µs\)/);
+    assert.match(warning!, /^sends left up to 2000 µs late \(p99; median 500 µs\), over the 1000 µs bound \(the default floor; 25% of the service's median latency is 100 µs\)/);
     assert.match(warning!, /set load\.pacing: hybrid/);
     assert.match(warning!, /load\.maxSendLagP99Us/);
-    assert.match(lagWarnings(trial(400, 1000), { pacing: 'hybrid' })[0]!, /quiet the machine/);
-    assert.equal(checkTrial(trial(400, 1000), NO_SPANS, BASELINE).status, 'ok', 'a warning, not an invalid trial');
+    assert.match(lagWarnings(trial(400, 2000), { pacing: 'hybrid' })[0]!, /quiet the machine/);
+    assert.equal(checkTrial(trial(400, 2000), NO_SPANS, BASELINE).status, 'ok', 'a warning, not an invalid trial');
   });
 
   it('a slow service tolerates more lag; within the bound there is no warning', () => {
     assert.deepEqual(lagWarnings(trial(8000, 1500)), []);
     assert.match(lagWarnings(trial(8000, 2500))[0]!, /over the 2000 µs bound \(25% of the service's median latency, 8000 µs\)/);
-    assert.deepEqual(lagWarnings(trial(400, 50)), []);
+    assert.deepEqual(lagWarnings(trial(400, 900)), []);
   });
 
   it('the user bound replaces the default, either way', () => {
