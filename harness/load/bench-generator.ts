@@ -7,7 +7,7 @@ import type { Arrivals, OpenLoopResult, Pacing } from './types.js';
 
 /**
  * `node dist/harness/load/bench-generator.js [--rates 500,5000] [--seconds 3] [--rounds 2] [--pacing timer,hybrid]
- * [--arrivals uniform]` (`npm run bench:generator`): the open loop against a one-route node:http server in a child process
+ * [--arrivals uniform] [--threads 1]` (`npm run bench:generator`): the open loop against a one-route node:http server in a child process
  * (so it has a thread of its own), each pacing in turn within every round, and one line per run: send lag, achieved rate,
  * the generator process's CPU, and corrected vs uncorrected latency p50.
  */
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '2' },
       pacing: { type: 'string', default: 'timer,hybrid' },
       arrivals: { type: 'string', default: 'uniform' },
+      threads: { type: 'string', default: '1' },
     },
   });
   const rates = values.rates.split(',').map(Number);
@@ -57,12 +58,13 @@ async function main(): Promise<void> {
   const durationMs = Number(values.seconds) * 1000;
   const rounds = Number(values.rounds);
   const arrivals = values.arrivals as Arrivals;
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${arrivals} arrivals, ${durationMs / 1000} s windows, ${rounds} rounds, 1 thread, 16 connections`);
+  const threads = Number(values.threads);
+  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${arrivals} arrivals, ${durationMs / 1000} s windows, ${rounds} rounds, ${threads} thread(s), 16 connections per thread`);
   const server = await startServer();
-  const generator = createLoadGenerator({ threads: 1 });
+  const generator = createLoadGenerator({ threads });
   try {
     for (const rateRps of rates) {
-      const base = { url: server.url, rateRps, threads: 1, connections: 16, timeoutMs: 2000, arrivals, arrivalSeed: 1 };
+      const base = { url: server.url, rateRps, threads, connections: 16, timeoutMs: 2000, arrivals, arrivalSeed: 1 };
       // The first runs of a process are slower (JIT): warm every pacing up before any is measured.
       for (const pacing of pacings) await generator.openLoop({ ...base, pacing, durationMs: 2000 });
       for (let round = 0; round < rounds; round++) {

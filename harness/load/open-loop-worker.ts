@@ -10,7 +10,13 @@ export { scheduledCount } from './pacer.js';
 /** Slack after the last request's own timeout before the drain gives up on it. */
 const DRAIN_SLACK_MS = 50;
 
-/** What a wait step took: ms blocked in `Atomics.wait` (idle, though the event loop counts it busy) and ms it asked for. */
+/** An event-loop turn shorter than this handled no response (one takes tens of µs): the spin's own turn. */
+const EMPTY_TURN_MS = 0.015;
+
+/**
+ * What a wait step took: ms spent waiting that the event loop counts busy (blocked in `Atomics.wait`, or spinning
+ * through empty turns) and ms a block asked for.
+ */
 interface Waited {
   blockedMs: number;
   requestedMs: number;
@@ -25,8 +31,16 @@ function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
       return Promise.resolve(NOT_BLOCKED);
     case 'timer':
       return new Promise((resolve) => setTimeout(() => resolve(NOT_BLOCKED), Math.max(0, step.ms)));
-    case 'yield':
-      return new Promise((resolve) => setImmediate(() => resolve(NOT_BLOCKED)));
+    case 'yield': {
+      const start = performance.now();
+      return new Promise((resolve) =>
+        setImmediate(() => {
+          const turnMs = performance.now() - start;
+          // A turn that found no I/O is the spin waiting, not work; one that handled responses is work.
+          resolve(turnMs < EMPTY_TURN_MS ? { blockedMs: turnMs, requestedMs: 0 } : NOT_BLOCKED);
+        }),
+      );
+    }
     case 'block': {
       const untilMs = performance.now() + step.ms;
       // Blocks in the check phase, after the event loop has run: a request just sent is written on a later tick, so
@@ -73,7 +87,7 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
   }
   counters.scheduled += due.discardRest();
   const eluDelta = performance.eventLoopUtilization(eluStart);
-  // Time blocked in Atomics.wait reads as busy to the event loop, though the thread slept: it is not the generator's work.
+  // Blocking in Atomics.wait and spinning through empty turns read as busy to the event loop: pacing, not the generator's work.
   const elu = eluDelta.idle + eluDelta.active > 0 ? Math.max(0, eluDelta.active - blockedMs) / (eluDelta.idle + eluDelta.active) : 0;
 
   await sender.drain(performance.now() + task.timeoutMs + DRAIN_SLACK_MS);
