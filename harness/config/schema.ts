@@ -299,6 +299,18 @@ const loadSchema = z.strictObject({
   threads: wholeNumber(1, 16).default(1).describe('Generator worker threads; 1 is best on 2 cores.'),
   connections: wholeNumber(1, 1024).default(16).describe('Keep-alive connections per thread.'),
   timeoutMs: wholeNumber(1, 600_000).default(2000).describe('A request not answered within this is a timeout, ms.'),
+  pacing: z
+    .enum(['timer', 'hybrid'], { error: (iss) => `expected timer or hybrid, got ${describeValue(iss.input)}` })
+    // timer by default: hybrid took ~2 points of a core more at 500 req/s (npm run bench:generator, 2026-12-06), CPU the service shares on 2 cores.
+    .default('timer')
+    .describe('How the generator waits between sends: timer (millisecond timers only: sends leave up to ~1 ms late, in bursts; the default) or hybrid (a timer, then sub-millisecond waits: sends leave within a few µs at the median, for a little more generator CPU).'),
+  maxSendLagP99Us: wholeNumber(1, 10_000_000)
+    .optional()
+    .describe('A trial whose send lag p99 exceeds this (µs) carries a warning. Default: the larger of 25% of the service\'s median latency and 1000 µs (hybrid pacing) or 10000 µs (timer pacing, whose millisecond grid makes ~1-2 ms normal).'),
+  arrivals: z
+    .enum(['uniform', 'poisson'], { error: (iss) => `expected uniform or poisson, got ${describeValue(iss.input)}` })
+    .default('uniform')
+    .describe('When requests are intended to leave: uniform (a fixed interval) or poisson (exponential gaps at the same mean rate and the same count per window, seeded by the run\'s seed).'),
   saturation: z
     .strictObject({
       durationSeconds: windowSeconds('the closed loop reports throughput per second').describe('Length of the closed-loop run, seconds (at least 1).'),

@@ -119,6 +119,12 @@ export interface LoadConfig {
   connections: number;
   /** A request not answered within this is a timeout. @default 2000 */
   timeoutMs: number;
+  /** How the generator waits between sends: `hybrid` leaves within tens of µs, `timer` up to ~1 ms late in bursts. @default 'hybrid' */
+  pacing?: 'timer' | 'hybrid';
+  /** A trial whose send lag p99 exceeds this (µs) carries a warning. @default the larger of 1000 µs and 25% of the service's median latency */
+  maxSendLagP99Us?: number;
+  /** Intended send times: `uniform` (fixed interval) or `poisson` (exponential gaps, seeded by the run's seed). @default 'uniform' */
+  arrivals?: 'uniform' | 'poisson';
   /** Closed-loop saturation run with autocannon after the open loop, for a maxThroughput figure; off when absent. */
   saturation?: { durationSeconds: number; connections: number };
 }

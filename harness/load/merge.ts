@@ -1,5 +1,6 @@
 import { encodeHistogram, mergeEncoded, toPercentilesUs } from './histogram.js';
 import { addTruthCounts, emptyTruthCounts } from './mix.js';
+import { workerArrivalSeed } from './pacer.js';
 import type { OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
 import type { OpenLoopOptions, OpenLoopResult, PercentilesUs } from './types.js';
 
@@ -14,7 +15,9 @@ export function splitIntoTasks(o: OpenLoopOptions): OpenLoopTask[] {
     connections: o.connections,
     timeoutMs: o.timeoutMs,
     headers: o.headers ?? {},
-    pacing: o.pacing ?? 'timer',
+    pacing: o.pacing ?? 'hybrid',
+    arrivals: o.arrivals ?? 'uniform',
+    arrivalSeed: workerArrivalSeed(o.arrivalSeed ?? 0, workerIndex),
   }));
 }
 

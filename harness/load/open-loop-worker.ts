@@ -2,23 +2,61 @@ import { performance } from 'node:perf_hooks';
 import { createHistogramUs, encodeHistogram } from './histogram.js';
 import type { OpenLoopCounters, OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
 import { createMixPicker, emptyTruthCounts } from './mix.js';
+import { createArrivalSchedule, createDueQueue, pacerStep, updateWakeLate, type PacerStep } from './pacer.js';
 import { createRequestSender } from './request-sender.js';
-import type { Pacing } from './types.js';
+
+export { scheduledCount } from './pacer.js';
 
 /** Slack after the last request's own timeout before the drain gives up on it. */
 const DRAIN_SLACK_MS = 50;
 
-/** Requests whose intended time `i / rate` falls inside `[0, durationMs)`; the epsilon absorbs float error. */
-export function scheduledCount(rateRps: number, durationMs: number): number {
-  return Math.max(0, Math.ceil((durationMs * rateRps) / 1000 - 1e-9));
+/** An event-loop turn shorter than this handled no response (one takes tens of µs): the spin's own turn. */
+const EMPTY_TURN_MS = 0.015;
+
+/**
+ * What a wait step took: ms spent waiting that the event loop counts busy (blocked in `Atomics.wait`, or spinning
+ * through empty turns) and ms a block asked for.
+ */
+interface Waited {
+  blockedMs: number;
+  requestedMs: number;
 }
 
-/** Waits about `ms`; below a millisecond, `spin` takes one event-loop turn where a timer would sleep a whole one. */
-function pause(ms: number, pacing: Pacing): Promise<void> {
-  return new Promise((resolve) => {
-    if (pacing === 'spin' && ms < 1) setImmediate(resolve);
-    else setTimeout(resolve, Math.max(0, Math.floor(ms)));
-  });
+const NOT_BLOCKED: Waited = { blockedMs: 0, requestedMs: 0 };
+
+/** Carries out one wait step. */
+function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
+  switch (step.kind) {
+    case 'send':
+      return Promise.resolve(NOT_BLOCKED);
+    case 'timer':
+      return new Promise((resolve) => setTimeout(() => resolve(NOT_BLOCKED), Math.max(0, step.ms)));
+    case 'yield': {
+      const start = performance.now();
+      return new Promise((resolve) =>
+        setImmediate(() => {
+          const turnMs = performance.now() - start;
+          // A turn that found no I/O is the spin waiting, not work; one that handled responses is work.
+          resolve(turnMs < EMPTY_TURN_MS ? { blockedMs: turnMs, requestedMs: 0 } : NOT_BLOCKED);
+        }),
+      );
+    }
+    case 'block': {
+      const untilMs = performance.now() + step.ms;
+      // Blocks in the check phase, after the event loop has run: a request just sent is written on a later tick, so
+      // blocking at once would hold it back; after each block, one poll phase times the responses that came meanwhile.
+      return new Promise((resolve) =>
+        setImmediate(() => {
+          const start = performance.now();
+          const requestedMs = untilMs - start;
+          if (requestedMs <= 0) return resolve(NOT_BLOCKED);
+          // Nothing ever notifies this cell: the wait is a sub-millisecond sleep, which timers cannot do.
+          Atomics.wait(cell, 0, 0, requestedMs);
+          resolve({ blockedMs: performance.now() - start, requestedMs });
+        }),
+      );
+    }
+  }
 }
 
 /** Piscina task: one worker's share of an open-loop run on a fixed schedule, coordinated-omission safe. */
@@ -27,24 +65,30 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
   const rec = { counters, correctedUs: createHistogramUs(), uncorrectedUs: createHistogramUs(), sendLagUs: createHistogramUs() };
   const sender = createRequestSender(task, rec);
   const picker = task.mix ? createMixPicker(task.mix, task.workerIndex, task.headers) : undefined;
-  const intervalMs = 1000 / task.rateRps;
-  counters.scheduled = scheduledCount(task.rateRps, task.durationMs);
+  const due = createDueQueue(createArrivalSchedule(task.arrivals, task.rateRps, task.durationMs, task.arrivalSeed));
+  const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
   const eluStart = performance.eventLoopUtilization();
   const t0 = performance.now();
   // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
   const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
-  let next = 0;
-  while (next < counters.scheduled) {
+  let blockedMs = 0;
+  let wakeLateMs = 0;
+  for (let nextMs = due.peek(); nextMs !== undefined; nextMs = due.peek()) {
     const nowMs = performance.now();
     if (nowMs > stopSendingMs) break;
-    while (next < counters.scheduled && t0 + next * intervalMs <= nowMs) {
-      sender.send(t0 + next * intervalMs, picker?.next());
-      next++;
-    }
-    if (next < counters.scheduled) await pause(t0 + next * intervalMs - performance.now(), task.pacing);
+    counters.scheduled += due.takeDue(nowMs - t0, (offsetMs) => sender.send(t0 + offsetMs, picker?.next()));
+    const upcomingMs = due.peek();
+    if (upcomingMs === undefined) break;
+    const step = pacerStep(task.pacing, t0 + upcomingMs - performance.now(), sender.inFlight(), wakeLateMs);
+    const waited = await wait(step, sleepCell);
+    if (waited.requestedMs > 0) wakeLateMs = updateWakeLate(wakeLateMs, waited.requestedMs, waited.blockedMs);
+    blockedMs += waited.blockedMs;
   }
-  const elu = performance.eventLoopUtilization(eluStart).utilization;
+  counters.scheduled += due.discardRest();
+  const eluDelta = performance.eventLoopUtilization(eluStart);
+  // Blocking in Atomics.wait and spinning through empty turns read as busy to the event loop: pacing, not the generator's work.
+  const elu = eluDelta.idle + eluDelta.active > 0 ? Math.max(0, eluDelta.active - blockedMs) / (eluDelta.idle + eluDelta.active) : 0;
 
   await sender.drain(performance.now() + task.timeoutMs + DRAIN_SLACK_MS);
   sender.close();

@@ -19,6 +19,8 @@ export interface RequestSender {
   drain(deadlineMs: number): Promise<void>;
   /** Destroys every socket: in-flight requests are abandoned. */
   close(): void;
+  /** Requests sent and not yet settled. */
+  inFlight(): number;
 }
 
 /** Keep-alive node:http requests through an agent capped at `connections` sockets; each request settles exactly once. */
@@ -40,7 +42,9 @@ export function createRequestSender(task: OpenLoopTask, rec: SenderRecorders): R
     const calledMs = performance.now();
     recordMsAsUs(rec.sendLagUs, calledMs - intendedMs);
     rec.counters.sent++;
-    // Uncorrected latency starts when a socket takes the request, as a closed-loop client would time it.
+    // Uncorrected latency starts when a socket takes the request, as a closed-loop client would time it: now, when a
+    // connection is free (the agent then hands it one at once), else when one frees up.
+    const queued = inFlight.size >= task.connections;
     let onWireMs = calledMs;
     let settled = false;
     const req = http.request(request ? { ...requestOptions, method: request.method, path: request.path, headers: request.headers } : requestOptions);
@@ -64,9 +68,10 @@ export function createRequestSender(task: OpenLoopTask, rec: SenderRecorders): R
       if (settle()) rec.counters.socketErrors++;
     }
 
-    req.on('socket', () => {
-      onWireMs = performance.now();
-    });
+    if (queued)
+      req.on('socket', () => {
+        onWireMs = performance.now();
+      });
     req.on('error', fail);
     req.on('response', (res) => {
       res.on('end', () => {
@@ -101,5 +106,5 @@ export function createRequestSender(task: OpenLoopTask, rec: SenderRecorders): R
     });
   }
 
-  return { send, drain, close: () => agent.destroy() };
+  return { send, drain, close: () => agent.destroy(), inFlight: () => inFlight.size };
 }

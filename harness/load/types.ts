@@ -26,18 +26,31 @@ export interface OpenLoopOptions {
   /** Extra request headers (e.g. ground-truth marks). */
   headers?: Record<string, string>;
   /**
-   * How the generator waits between sends. `timer` sleeps on timers: sends leave up to ~1 ms late (Node timers
-   * have millisecond granularity) but the thread idles, leaving the cores to the service. `spin` yields one
-   * event-loop turn at a time: sends leave within microseconds, but the thread burns a whole core and its
-   * event-loop utilization reads 1, so judge it by `sendLagUs` and `achievedRps` instead.
-   * @default 'timer'
+   * How the generator waits between sends. `hybrid` sleeps on a timer until about a millisecond before a send, then
+   * blocks in sub-millisecond `Atomics.wait`s and spins only the last ~20-120 µs: sends leave within microseconds at
+   * the median, at somewhat more CPU than `timer` (see `npm run bench:generator`). `timer` sleeps on timers only: sends leave up to ~1 ms late, in bursts (Node timers
+   * have millisecond granularity). `spin` yields one event-loop turn at a time below a millisecond: precise, but the
+   * thread burns a whole core and its event-loop utilization reads 1, so judge it by `sendLagUs` and `achievedRps`.
+   * @default 'hybrid'
    */
   pacing?: Pacing;
+  /**
+   * When requests are intended to leave: `uniform` at a fixed interval, `poisson` with exponential gaps at the same
+   * mean rate (drawn from `arrivalSeed`), as independent users would arrive; both schedule the same count per window.
+   * @default 'uniform'
+   */
+  arrivals?: Arrivals;
+  /** Seed of the Poisson arrivals; the same seed gives the same schedule. @default 0 */
+  arrivalSeed?: number;
   /** Spread requests over a workload's entry routes, each marked with its ground truth; `url` then gives only the origin. */
   mix?: RequestMix;
 }
 
-export type Pacing = 'timer' | 'spin';
+export type Pacing = 'timer' | 'hybrid' | 'spin';
+export const PACINGS: readonly Pacing[] = ['timer', 'hybrid', 'spin'];
+
+export type Arrivals = 'uniform' | 'poisson';
+export const ARRIVALS: readonly Arrivals[] = ['uniform', 'poisson'];
 
 export interface OpenLoopResult {
   targetRps: number;

@@ -13,11 +13,52 @@ export const MAX_ERROR_RATIO = 0.01;
 export const MIN_ANSWERED_RATIO = 0.1;
 /** The probe promises to cost under 1% of the service's CPU. */
 export const MAX_PROBE_SHARE = 0.01;
+/** Default send-lag bound: this share of the service's median latency, so corrected latency stays the service's... */
+export const SEND_LAG_SHARE_OF_MEDIAN = 0.25;
+/** ...but never below wrk2's claimed precision, ±1 ms: on 2 shared cores the service itself delays 1% of sends that much. */
+export const MIN_SEND_LAG_BOUND_US = 1000;
+/** With timer pacing the floor is 10 ms: its millisecond grid puts p99 at 1-2 ms on every trial (bench:generator), a warning that would say nothing. */
+export const MIN_SEND_LAG_BOUND_TIMER_US = 10_000;
+
+/** What the user set about the load that judging a trial needs. */
+export interface LoadCheckContext {
+  /** Bound on send lag p99 (µs); default the larger of 25% of the trial's uncorrected latency p50 and the pacing's floor. */
+  maxSendLagP99Us?: number;
+  /** The pacing the trial ran with: the advice differs. */
+  pacing?: 'timer' | 'hybrid';
+}
+
+/** The send-lag p99 bound for a trial: the user's, or a share of the service's median latency. */
+export function sendLagBoundUs(m: TrialMetrics, load: LoadCheckContext = {}): { boundUs: number; why: string } {
+  if (load.maxSendLagP99Us !== undefined) return { boundUs: load.maxSendLagP99Us, why: 'load.maxSendLagP99Us' };
+  const medianUs = m.latencyUs.uncorrected.p50;
+  const shareUs = medianUs * SEND_LAG_SHARE_OF_MEDIAN;
+  const floorUs = load.pacing === 'hybrid' ? MIN_SEND_LAG_BOUND_US : MIN_SEND_LAG_BOUND_TIMER_US;
+  return shareUs > floorUs
+    ? { boundUs: shareUs, why: `${SEND_LAG_SHARE_OF_MEDIAN * 100}% of the service's median latency, ${Math.round(medianUs)} µs` }
+    : { boundUs: floorUs, why: `the default floor with ${load.pacing ?? 'timer'} pacing; 25% of the service's median latency is ${Math.round(shareUs)} µs` };
+}
+
+function sendLagWarning(m: TrialMetrics, load: LoadCheckContext | undefined): string | undefined {
+  const { boundUs, why } = sendLagBoundUs(m, load);
+  if (!(m.sendLagUs.p99 > boundUs)) return undefined;
+  const fix =
+    load?.pacing === 'timer'
+      ? 'set load.pacing: hybrid (timers fire on a millisecond grid, so sends leave in bursts)'
+      : 'the generator thread was kept from running on time: quiet the machine (other processes compete for its cores), lower load.rateRps or raise load.threads';
+  return `sends left up to ${Math.round(m.sendLagUs.p99)} µs late (p99; median ${Math.round(m.sendLagUs.p50)} µs), over the ${Math.round(boundUs)} µs bound (${why}): corrected latency then measures the generator's lateness as well as the service, and the service sees bursts the offered rate does not describe; ${fix}, or set load.maxSendLagP99Us to accept it`;
+}
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Decides whether a measured trial counts, and says why not in words that tell the user what to change. */
-export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell, sink?: SinkCheckContext): { status: 'ok' | 'invalid'; warnings: string[] } {
+export function checkTrial(
+  m: TrialMetrics,
+  spans: ProbeSpanReport,
+  cell: Cell,
+  sink?: SinkCheckContext,
+  load?: LoadCheckContext,
+): { status: 'ok' | 'invalid'; warnings: string[] } {
   const invalid: string[] = [];
   const warnings: string[] = [];
   if (!(m.requests > 0)) invalid.push('the service served no request in the measured window: check service.requestPath answers 200');
@@ -39,8 +80,8 @@ export function checkTrial(m: TrialMetrics, spans: ProbeSpanReport, cell: Cell, 
     warnings.push(
       `the in-service probe timed ${pct(m.probeCpuUs / serviceCpuUs)} of the service's CPU as its own work (over its 1% promise; taken off cpuUsPerRequest, but its untimed costs grow alike); the window may be too quiet to measure: raise load.rateRps`,
     );
-  if (m.sendLagUs.p99 > 10_000)
-    warnings.push(`sends left up to ${(m.sendLagUs.p99 / 1000).toFixed(1)} ms late (p99): corrected latency includes the generator's own delay; lower the rate or add a thread`);
+  const lagWarning = sendLagWarning(m, load);
+  if (lagWarning) warnings.push(lagWarning);
   if (spans.tracing) {
     if (!spans.drained) warnings.push(drainWarning(m, spans, sink));
     const { ended, exported, failed, dropped, queuedAtEnd } = m.spans;

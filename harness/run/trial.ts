@@ -300,6 +300,9 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     threads: config.load.threads,
     connections: config.load.connections,
     timeoutMs: config.load.timeoutMs,
+    pacing: config.load.pacing,
+    arrivals: config.load.arrivals,
+    arrivalSeed: (config.seed + ctx.round * 7919 + ctx.order) >>> 0,
   });
   const services: RunningService[] = [];
   const onAbort = () => void Promise.all(services.map((s) => s.kill()));
@@ -349,7 +352,13 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     const metrics = metricsOf(ctx, load, measured, { ...afterDrain, atEnd: ctx.sink.stats() }, maxThroughputRps);
     ctx.sink.endTrial();
     sinkTrialOpen = false;
-    const { status, warnings } = checkTrial(metrics, combine(measured).spans, ctx.cell, { sink: config.sink, drainTimeoutMs: config.drainTimeoutMs, trialId, saturationRun: config.load.saturation !== undefined });
+    const { status, warnings } = checkTrial(
+      metrics,
+      combine(measured).spans,
+      ctx.cell,
+      { sink: config.sink, drainTimeoutMs: config.drainTimeoutMs, trialId, saturationRun: config.load.saturation !== undefined },
+      { ...(config.load.maxSendLagP99Us !== undefined ? { maxSendLagP99Us: config.load.maxSendLagP99Us } : {}), ...(config.load.pacing ? { pacing: config.load.pacing } : {}) },
+    );
     return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings: [...serviceWarnings(services), ...warnings], metrics };
   } catch (error) {
     const stderrTail = error instanceof ServiceError ? error.stderrTail : services.flatMap((s) => s.stderrTail());

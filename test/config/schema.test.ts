@@ -121,7 +121,7 @@ describe('config schema: defaults', () => {
       seed: 42,
       seedSource: 'clock',
       service: { workload: 'user-api', env: {}, readyPath: '/healthz', requestPath: '/api/users/42', startupTimeoutMs: 10000, extraCpuUsPerRequest: 0, perService: {} },
-      load: { rateRps: 500, warmupSeconds: 1, durationSeconds: 3, threads: 1, connections: 16, timeoutMs: 2000 },
+      load: { rateRps: 500, warmupSeconds: 1, durationSeconds: 3, threads: 1, connections: 16, timeoutMs: 2000, pacing: 'timer', arrivals: 'uniform' },
       sink: { mode: 'ok' },
       matrix: {
         instrumentation: [{ type: 'manual' }],

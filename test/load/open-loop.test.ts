@@ -61,6 +61,24 @@ describe('openLoop', () => {
     }
   });
 
+  test('timer pacing and Poisson arrivals keep the accounting; a Poisson window holds the same count', async (t) => {
+    const server = await startJsonServer();
+    try {
+      const timer = await run(server.url, { rateRps: 500, durationMs: 1000, connections: 16, pacing: 'timer' });
+      t.diagnostic(`timer: ${describeRun(timer)}`);
+      assert.equal(timer.sent, 500);
+      assertCountsAddUp(timer);
+      const poisson = await run(server.url, { rateRps: 500, durationMs: 1000, connections: 16, arrivals: 'poisson', arrivalSeed: 3 });
+      t.diagnostic(`poisson: ${describeRun(poisson)}`);
+      assert.equal(poisson.scheduled, 500);
+      assert.equal(poisson.sent, 500);
+      assertCountsAddUp(poisson);
+      assert.equal(timer.ok + poisson.ok, server.served());
+    } finally {
+      await server.close();
+    }
+  });
+
   test('records latency in microseconds', async () => {
     const server = await startJsonServer({ delayMs: 5 });
     try {

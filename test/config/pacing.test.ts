@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertIssue, issuesOf, parse } from './helpers.js';
+
+describe('config: load.pacing and load.arrivals', () => {
+  it('default to the timer pacer (hybrid costs the shared cores more) and a fixed interval', () => {
+    const { load } = parse('');
+    assert.equal(load.pacing, 'timer');
+    assert.equal(load.arrivals, 'uniform');
+  });
+
+  it('take timer and poisson', () => {
+    const { load } = parse('load: { pacing: timer, arrivals: poisson }');
+    assert.equal(load.pacing, 'timer');
+    assert.equal(load.arrivals, 'poisson');
+  });
+
+  it('name the choices when given something else', () => {
+    const issues = issuesOf('load: { pacing: busy, arrivals: bursty }\n');
+    assertIssue(issues, 'load.pacing', "expected timer or hybrid, got 'busy'");
+    assertIssue(issues, 'load.arrivals', "expected uniform or poisson, got 'bursty'");
+  });
+});
+
+describe('config: load.maxSendLagP99Us', () => {
+  it('is absent by default (the bound then follows the service) and takes whole microseconds', () => {
+    assert.equal(parse('').load.maxSendLagP99Us, undefined);
+    assert.equal(parse('load: { maxSendLagP99Us: 200 }').load.maxSendLagP99Us, 200);
+    assertIssue(issuesOf('load: { maxSendLagP99Us: 0 }\n'), 'load.maxSendLagP99Us', 'must be a whole number between 1 and 10000000, got 0');
+  });
+});
