@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { ExporterSetting, InstrumentationSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
 import type { CellSettings } from './types.js';
 
@@ -79,7 +80,7 @@ function nodeSdkEnv(instrumentation: Extract<InstrumentationSetting, { type: 'ze
   const preload =
     instrumentation.type === 'zero-code'
       ? `--require ${nodeOption(zeroCodeRegister())} --import ${nodeOption(ESM_HOOK_URL)}`
-      : `--${instrumentation.load} ${nodeOption(instrumentation.load === 'import' && instrumentation.module.startsWith('/') ? `file://${instrumentation.module}` : instrumentation.module)}`;
+      : `--${instrumentation.load} ${nodeOption(instrumentation.load === 'import' && instrumentation.module.startsWith('/') ? pathToFileURL(instrumentation.module).href : instrumentation.module)}`;
   return {
     NODE_OPTIONS: preload,
     ...(instrumentation.type === 'zero-code' && instrumentation.enabled ? { OTEL_NODE_ENABLED_INSTRUMENTATIONS: instrumentation.enabled.join(',') } : {}),

@@ -105,6 +105,16 @@ function joinedNodeOptions(...parts: (string | undefined)[]): Record<string, str
   return parts[0] && given.length > 1 ? { NODE_OPTIONS: given.join(' ') } : {};
 }
 
+/**
+ * A traced cell of a service tracebench did not build, whose SDK the probe could not see (none registered with the API):
+ * its span counters are unknown, not 0. The reference service always knows its own.
+ */
+function unseenAsUnknown(ctx: TrialContext, spans: ProbeSpanReport): ProbeSpanReport {
+  const source = spans.source ?? (spans.tracing ? 'tracebench' : 'none');
+  if (ctx.referenceService || ctx.cell.settings.tracing !== 'sdk' || source !== 'none') return spans;
+  return { ...spans, started: null, sampled: null, ended: null, exported: null, failed: null, dropped: null, queuedAtEnd: null };
+}
+
 /** Rejects as soon as any service exits, so a crash mid-load ends the trial instead of timing out. */
 function orExit<T>(services: RunningService[], work: Promise<T>): Promise<T> {
   return Promise.race([
@@ -348,7 +358,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       const saturation = await orExit(services, ctx.generator.closedLoop({ url: entry.baseUrl + config.service.requestPath, ...config.load.saturation }, ctx.signal));
       maxThroughputRps = saturation.maxThroughputRps;
     }
-    const measured = services.map((s, i) => ({ name: serviceNames.get(s)!, report: reports[i].report, spans: drained[i] }));
+    const measured = services.map((s, i) => ({ name: serviceNames.get(s)!, report: reports[i].report, spans: unseenAsUnknown(ctx, drained[i]) }));
     const metrics = metricsOf(ctx, load, measured, { ...afterDrain, atEnd: ctx.sink.stats() }, maxThroughputRps);
     ctx.sink.endTrial();
     sinkTrialOpen = false;
@@ -359,7 +369,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       { sink: config.sink, drainTimeoutMs: config.drainTimeoutMs, trialId, saturationRun: config.load.saturation !== undefined },
       { ...(config.load.maxSendLagP99Us !== undefined ? { maxSendLagP99Us: config.load.maxSendLagP99Us } : {}), ...(config.load.pacing ? { pacing: config.load.pacing } : {}) },
     );
-    return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings: [...serviceWarnings(services), ...warnings], metrics };
+    return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings: [...warnings, ...serviceWarnings(services)], metrics };
   } catch (error) {
     const stderrTail = error instanceof ServiceError ? error.stderrTail : services.flatMap((s) => s.stderrTail());
     // The reference service states why it refused to start (e.g. a user's module without the interface) on stderr.

@@ -63,7 +63,16 @@ export class ForeignSpanCounter {
 
   private watchTrace(api: Obj, skip: () => boolean): void {
     // setGlobalTracerProvider registers a proxy, then hands it the provider: hook a microtask later.
-    const later = (proxy: unknown) => queueMicrotask(() => !skip() && this.hook(proxy));
+    // A provider that refuses the hooks (frozen, getter-only fields) must not crash the service: what is not hooked stays null.
+    const later = (proxy: unknown) =>
+      queueMicrotask(() => {
+        if (skip()) return;
+        try {
+          this.hook(proxy);
+        } catch {
+          return;
+        }
+      });
     if (api.trace !== undefined) return later(api.trace);
     let value: unknown;
     Object.defineProperty(api, 'trace', {

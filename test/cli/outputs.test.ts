@@ -34,6 +34,16 @@ describe('outputs never overwrite inputs', () => {
     assert.equal(readFileSync(file, 'utf8'), text);
   });
 
+  it('import FILE --out FILE exits 2 and leaves the trace export as it was', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'traces.json');
+    writeFileSync(file, '{"resourceSpans":[]}\n');
+    const result = await runCli(['import', file, '--format', 'otlp-json', '--out', file]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--out .*traces\.json: that is the input FILE; writing there would destroy it/);
+    assert.equal(readFileSync(file, 'utf8'), '{"resourceSpans":[]}\n');
+  });
+
   it('compare --summary or --junit pointing at BASE or HEAD exits 2 and writes nothing', async () => {
     const { dir, file, text } = runDir();
     const head = join(dir, 'head.json');

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Results } from '../../harness/measure/types.js';
 import { fileURLToPath } from 'node:url';
 import { processesWithMarker, readJson, runCli, tempDir, writeConfig } from '../helpers/cli.js';
 
@@ -59,6 +60,13 @@ describe('a gate that cannot pass on nothing', () => {
     const run = runDirOf(out);
     assert.match(readFileSync(join(run, 'summary.md'), 'utf8'), warning);
     assert.match(readFileSync(join(run, 'report.html'), 'utf8'), warning);
+    // The probe saw no SDK in a traced cell of a service tracebench did not build: its counters are unknown, not 0.
+    const results = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')) as Results;
+    const traced = results.cells.find((c) => c.id === 'always_on~batch~otlp-http-protobuf')!.trials[0];
+    assert.ok(traced.status !== 'failed');
+    assert.equal(traced.metrics.spans.exported, null);
+    assert.equal(traced.metrics.spans.dropped, null);
+    assert.equal(traced.metrics.spans.received, 0);
   });
 
   it('report DIR rebuilds results.json and the views from results.jsonl after the harness was killed', async () => {

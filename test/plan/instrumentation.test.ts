@@ -41,7 +41,10 @@ describe('the instrumentation axis', () => {
 
   it('sdk-node loads the user set-up module with --import (as a file URL) or --require', () => {
     const { cells } = expand('matrix: { instrumentation: [{ sdk-node: { import: "/srv/my app/tracing.mjs" } }, { sdk-node: { require: /srv/app/tracing.cjs } }] }');
-    assert.equal(cells[1].env.NODE_OPTIONS, '--import "file:///srv/my app/tracing.mjs"');
+    // A file URL with its path encoded: a space, '#' or '%' in the path must not break the preload.
+    assert.equal(cells[1].env.NODE_OPTIONS, '--import file:///srv/my%20app/tracing.mjs');
+    const hashed = expand('matrix: { instrumentation: [{ sdk-node: { import: "/srv/a#b/tracing.mjs" } }] }').cells[1];
+    assert.equal(hashed.env.NODE_OPTIONS, '--import file:///srv/a%23b/tracing.mjs');
     assert.equal(cells[2].env.NODE_OPTIONS, '--require /srv/app/tracing.cjs');
     assert.equal(cells[1].settings.tracing === 'sdk' && cells[1].settings.instrumentation?.type, 'sdk-node');
   });

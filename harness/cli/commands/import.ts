@@ -6,6 +6,7 @@ import { TRACE_FORMATS, type TraceFormat } from '../../import/types.js';
 import { quote } from '../../text.js';
 import { UsageError } from '../errors.js';
 import { integerFlag } from '../flags.js';
+import { prepareOutputFile, refuseOverwrites } from '../out-paths.js';
 
 /** Turns a trace export into a workload shape: YAML to --out or stdout, the summary to stderr. */
 export async function importCommand(args: string[]): Promise<number> {
@@ -18,9 +19,10 @@ export async function importCommand(args: string[]): Promise<number> {
   if (values.format === undefined) throw new UsageError(`import needs --format (one of ${TRACE_FORMATS.join(', ')})`);
   if (!(TRACE_FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format: expected one of ${TRACE_FORMATS.join(', ')}, got ${quote(values.format)}`);
   if (values.name !== undefined && values.name.trim() === '') throw new UsageError('--name: must not be empty');
+  if (values.out) refuseOverwrites([{ name: '--out', path: values.out }], [{ name: 'FILE', path: positionals[0] }]);
   const maxCpuUsPerSpan = integerFlag('max-cpu-us-per-span', values['max-cpu-us-per-span'], 0);
   const result = importTraceFile(resolve(positionals[0]), { format: values.format as TraceFormat, name: values.name, maxCpuUsPerSpan }, positionals[0]);
-  if (values.out) writeFileSync(resolve(values.out), result.yaml);
+  if (values.out) writeFileSync(prepareOutputFile('--out', values.out), result.yaml);
   else process.stdout.write(result.yaml);
   process.stderr.write(result.summary.join('\n') + (values.out ? `\nwrote ${values.out}\n` : '\n'));
   return 0;

@@ -61,7 +61,9 @@ function dropWarning(view: CellView): CellWarning[] {
   const dropped = known.map((s) => s.dropped);
   if (!dropped.some((d) => d > 0)) return [];
   const queue = settings.tracing === 'sdk' && settings.processor?.type === 'batch' ? settings.processor.maxQueueSize : undefined;
-  const share = median(known.map((s) => (s.sampled !== null && s.sampled > 0 ? s.dropped / s.sampled : Number.NaN)));
+  // Only trials whose sampled count is known and non-zero give a share; none such leaves it unknown (NaN prints as such).
+  const shares = known.flatMap((s) => (s.sampled !== null && s.sampled > 0 ? [s.dropped / s.sampled] : []));
+  const share = shares.length > 0 ? median(shares) : Number.NaN;
   return [
     {
       severity: 'warning',
