@@ -39,7 +39,7 @@ function changeCheck(subject: Subject, metric: MetricName, relative: Estimate | 
   }
   if (isCount(metric)) {
     const limit = { text: '+0', value: 0, strict: false };
-    if (!absolute && unknownRounds > 0)
+    if (unknownRounds > 0)
       return unmeasuredCheck(subject, 'spans', 'change', limit, `unknown in ${unknownRounds} round${unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter (unknown is not 0).`);
     if (!absolute) return unmeasuredCheck(subject, 'spans', 'change', limit, `only ${roundsHad} usable round${roundsHad === 1 ? '' : 's'}; an interval needs at least 2, run 3 or more.`, 3);
     return intervalCheck(subject, absolute, 'spans', 1, 'change', limit, (x) => x);

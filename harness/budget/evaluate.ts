@@ -49,7 +49,8 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
   if (limit.kind === 'absolute') {
     const spec = { text: limit.text, value: limit.value, strict: limit.strict };
     if (own) return errorCheck(subject, unit, 'value', spec, `${own}.`);
-    if (values.length === 0 && m.unknownRounds)
+    // One unknown round is enough: the known rounds cannot vouch for it (unknown is not 0).
+    if (m.unknownRounds)
       return unmeasuredCheck(subject, unit, 'value', spec, `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter, so the limit cannot be judged (unknown is not 0).`);
     if (values.length === 0) return unmeasuredCheck(subject, unit, 'value', spec, 'no ok trial was measured in this cell.');
     // Counts are facts of each round, and with no spread an interval adds nothing: hold every round to the limit.
@@ -65,7 +66,7 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
   if (own) return errorCheck(named, reportUnit, 'change', spec, `${own}.`);
   const reference = noValid(cell.referenceCellId, cell.referenceVariant);
   if (reference) return errorCheck(named, reportUnit, 'change', spec, `its reference ${referenceName(cell)} has ${reference}.`);
-  if (!m.overhead && m.unknownRounds) {
+  if (m.unknownRounds) {
     return unmeasuredCheck(named, reportUnit, 'change', spec, `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter (unknown is not 0).`);
   }
   if (!m.overhead) {

@@ -107,6 +107,22 @@ describe('unknown span counters are null, never 0', () => {
     assert.doesNotMatch(junit, /<failure/);
   });
 
+  it('one unknown round is enough: a budget on spans.dropped is not passed on the rounds that were known', () => {
+    const results = foreignRun();
+    const traced = results.cells.find((c) => c.id === TRACED_ID)!;
+    // Rounds 1 and 2 known (0 dropped), round 3 unknown.
+    traced.trials.forEach((t, i) => {
+      if (t.status === 'ok' && i < 2) t.metrics.spans = { ...t.metrics.spans, exported: 3584, failed: 0, dropped: 0, queuedAtEnd: 0 };
+    });
+    traced.summary = summariseCell(traced.trials);
+    const analysis = analyse(results);
+    assert.equal(analysis.cells.find((c) => c.cellId === TRACED_ID)!.metrics['spans.dropped']!.unknownRounds, 1);
+    const verdicts = evaluateBudgets(analysis, results, parseBudgets({ budgets: [{ where: { cell: [TRACED_ID] }, limits: { 'spans.dropped': 0 } }] }, 'test'));
+    assert.equal(verdicts.checks.length, 1);
+    assert.equal(verdicts.checks[0].verdict, 'inconclusive');
+    assert.match(verdicts.checks[0].message, /unknown in 1 round: /);
+  });
+
   it('the HTML report shows – in the span columns with the note, and leaves the cell out of the fate chart', () => {
     const results = foreignRun();
     const analysis = analyse(results);
