@@ -152,7 +152,10 @@ export function compareVariants(analysis: Analysis, options: { threshold: number
         metric,
         noun: `change from ${base}`,
       };
-      checks.push(changeCheck(subject, metric, m.overhead?.relative ?? null, m.overhead?.absolute ?? null, options.threshold, m.overhead?.pairedRounds ?? 0, m.unknownRounds ?? 0, noValid));
+      // Unknown rounds on either side: the base variant's unknown counters leave the change as unknown as the head's.
+      const baseMetric = analysis.cells.find((c) => c.cellId === cell.cellId && c.variant === base)?.metrics[metric];
+      const unknown = (m.unknownRounds ?? 0) + (baseMetric?.unknownRounds ?? 0);
+      checks.push(changeCheck(subject, metric, m.overhead?.relative ?? null, m.overhead?.absolute ?? null, options.threshold, m.overhead?.pairedRounds ?? 0, unknown, noValid));
     }
   }
   const notes: string[] = [];

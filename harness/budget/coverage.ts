@@ -51,7 +51,24 @@ function coverageCheck(id: string, cell: CellResult, metric: CoverageMetricName,
   };
 }
 
-/** The coverage limits of the budgets on every traced cell that measured coverage. */
+/** A coverage limit on a traced cell that measured no coverage: inconclusive, saying why, never passed or left out. */
+function notMeasuredCheck(id: string, cell: CellResult, metric: CoverageMetricName, limit: Limit & { kind: 'atLeast' }): Check {
+  return {
+    id,
+    kind: 'budget',
+    cellId: cell.id,
+    ...(cell.variant !== undefined ? { variant: cell.variant } : {}),
+    metric,
+    verdict: 'inconclusive',
+    measured: { estimate: Number.NaN, low: Number.NaN, high: Number.NaN, unit: '%', level: LEVEL },
+    of: 'value',
+    limit: { text: limit.text, value: limit.value * 100 },
+    judgedOn: 'interval',
+    message: `${metric} was not measured in this cell: coverage needs ground truth, which only the reference service records (this cell's service is not it, or its spans were counted by the probe).`,
+  };
+}
+
+/** The coverage limits of the budgets on every traced cell: judged where coverage was measured, inconclusive where not. */
 export function evaluateCoverageBudgets(results: Results, budgets: readonly Budget[]): Verdicts {
   const checks: Check[] = [];
   const notes: string[] = [];
@@ -61,7 +78,11 @@ export function evaluateCoverageBudgets(results: Results, budgets: readonly Budg
       return limit && limit.kind === 'atLeast' ? [[m, limit] as const] : [];
     });
     if (limits.length === 0) return;
-    const cells = results.cells.filter((c) => c.summary?.coverage && whereMatches(budget.where, c.id, c.settings, c.variant));
+    const matching = results.cells.filter((c) => whereMatches(budget.where, c.id, c.settings, c.variant));
+    const cells = matching.filter((c) => c.summary?.coverage);
+    // A traced cell that was measured but has no coverage (a service that is not the reference one) is not judged silently.
+    for (const cell of matching.filter((c) => !c.summary?.coverage && c.settings.tracing === 'sdk' && c.trials.some((t) => t.status === 'ok')))
+      for (const [metric, limit] of limits) checks.push(notMeasuredCheck(`budget[${index}]:${metric}:${cell.id}${cell.variant !== undefined ? `@${cell.variant}` : ''}`, cell, metric, limit));
     if (cells.length === 0) notes.push(`budgets[${index}] (${whereText(budget.where)}) limits coverage, but no matching cell measured it (coverage needs the reference service and a traced cell).`);
     for (const cell of cells)
       for (const [metric, limit] of limits) checks.push(coverageCheck(`budget[${index}]:${metric}:${cell.id}${cell.variant !== undefined ? `@${cell.variant}` : ''}`, cell, metric, limit));

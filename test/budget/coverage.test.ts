@@ -26,6 +26,16 @@ describe('coverage budgets', () => {
     assert.equal(v.checks[0].verdict, 'inconclusive');
   });
 
+  it('a traced cell that measured no coverage (not the reference service) is inconclusive, never left out', () => {
+    const stripped = studyResults({ rounds: 3 });
+    const cell = stripped.cells.find((c) => c.id === 'always_on')!;
+    delete cell.summary!.coverage;
+    const v = evaluateCoverageBudgets(stripped, budgets({ 'coverage.errors': '>= 50%' }, { cell: 'always_on' }));
+    assert.equal(v.checks.length, 1);
+    assert.equal(v.checks[0].verdict, 'inconclusive');
+    assert.match(v.checks[0].message, /coverage\.errors was not measured in this cell: coverage needs ground truth/);
+  });
+
   it('notes a budget that matches no cell with coverage', () => {
     const v = evaluateCoverageBudgets(results, budgets({ 'coverage.errors': '>= 50%' }, { cell: 'nothing-*' }));
     assert.equal(v.checks.length, 0);
