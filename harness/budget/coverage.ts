@@ -18,12 +18,16 @@ function proportionOf(cell: CellResult, metric: CoverageMetricName): Proportion 
  * bound, pass when it lies at or above, inconclusive when it straddles (more rounds, or a higher rate, draw more).
  */
 function coverageCheck(id: string, cell: CellResult, metric: CoverageMetricName, limit: Limit & { kind: 'atLeast' }): Check {
-  const p = proportionOf(cell, metric)!;
+  const p = proportionOf(cell, metric);
   const bound = limit.value;
   const below = (x: number) => (limit.strict ? x <= bound : x < bound);
   let verdict: Verdict;
   let message: string;
-  if (p.of === 0) {
+  if (!p) {
+    // A traced cell that measured no coverage is not judged silently, nor passed.
+    verdict = 'inconclusive';
+    message = `${metric} was not measured in this cell: coverage needs ground truth, which only the reference service records (this cell's service is not it, or its spans were counted by the probe).`;
+  } else if (p.of === 0) {
     verdict = 'inconclusive';
     message = `no request of this kind was sent in the window, so nothing could be kept; raise load.durationSeconds or the rate.`;
   } else if (below(p.high)) {
@@ -43,28 +47,13 @@ function coverageCheck(id: string, cell: CellResult, metric: CoverageMetricName,
     ...(cell.variant !== undefined ? { variant: cell.variant } : {}),
     metric,
     verdict,
-    measured: { estimate: p.fraction * 100, low: p.low * 100, high: p.high * 100, unit: '%', level: LEVEL },
+    measured: p
+      ? { estimate: p.fraction * 100, low: p.low * 100, high: p.high * 100, unit: '%', level: LEVEL }
+      : { estimate: Number.NaN, low: Number.NaN, high: Number.NaN, unit: '%', level: LEVEL },
     of: 'value',
     limit: { text: limit.text, value: bound * 100 },
     judgedOn: 'interval',
     message,
-  };
-}
-
-/** A coverage limit on a traced cell that measured no coverage: inconclusive, saying why, never passed or left out. */
-function notMeasuredCheck(id: string, cell: CellResult, metric: CoverageMetricName, limit: Limit & { kind: 'atLeast' }): Check {
-  return {
-    id,
-    kind: 'budget',
-    cellId: cell.id,
-    ...(cell.variant !== undefined ? { variant: cell.variant } : {}),
-    metric,
-    verdict: 'inconclusive',
-    measured: { estimate: Number.NaN, low: Number.NaN, high: Number.NaN, unit: '%', level: LEVEL },
-    of: 'value',
-    limit: { text: limit.text, value: limit.value * 100 },
-    judgedOn: 'interval',
-    message: `${metric} was not measured in this cell: coverage needs ground truth, which only the reference service records (this cell's service is not it, or its spans were counted by the probe).`,
   };
 }
 
@@ -79,12 +68,11 @@ export function evaluateCoverageBudgets(results: Results, budgets: readonly Budg
     });
     if (limits.length === 0) return;
     const matching = results.cells.filter((c) => whereMatches(budget.where, c.id, c.settings, c.variant));
-    const cells = matching.filter((c) => c.summary?.coverage);
-    // A traced cell that was measured but has no coverage (a service that is not the reference one) is not judged silently.
-    for (const cell of matching.filter((c) => !c.summary?.coverage && c.settings.tracing === 'sdk' && c.trials.some((t) => t.status === 'ok')))
-      for (const [metric, limit] of limits) checks.push(notMeasuredCheck(`budget[${index}]:${metric}:${cell.id}${cell.variant !== undefined ? `@${cell.variant}` : ''}`, cell, metric, limit));
-    if (cells.length === 0) notes.push(`budgets[${index}] (${whereText(budget.where)}) limits coverage, but no matching cell measured it (coverage needs the reference service and a traced cell).`);
-    for (const cell of cells)
+    const measured = matching.filter((c) => c.summary?.coverage);
+    // Judged: every cell that measured coverage, and every measured traced cell that did not (inconclusive, saying why).
+    const judged = matching.filter((c) => c.summary?.coverage || (c.settings.tracing === 'sdk' && c.trials.some((t) => t.status === 'ok')));
+    if (measured.length === 0) notes.push(`budgets[${index}] (${whereText(budget.where)}) limits coverage, but no matching cell measured it (coverage needs the reference service and a traced cell).`);
+    for (const cell of judged)
       for (const [metric, limit] of limits) checks.push(coverageCheck(`budget[${index}]:${metric}:${cell.id}${cell.variant !== undefined ? `@${cell.variant}` : ''}`, cell, metric, limit));
   });
   return verdictsOf(checks, notes);

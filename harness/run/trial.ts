@@ -16,7 +16,7 @@ import type { ServiceMetrics } from '../measure/types.js';
 import { startOrder } from '../../workloads/shape/schema.js';
 import { TRUTH_ATTRIBUTES, type WorkloadShape } from '../../workloads/shape/types.js';
 import { measureCoverage, servicesByRoute } from '../measure/coverage.js';
-import { sumSpanCounts } from '../measure/span-counts.js';
+import { SPAN_COUNT_KEYS, sumSpanCounts } from '../measure/span-counts.js';
 import type { ReceivedSpan } from '../sink/types.js';
 
 export interface TrialContext {
@@ -112,7 +112,7 @@ function joinedNodeOptions(...parts: (string | undefined)[]): Record<string, str
 function unseenAsUnknown(ctx: TrialContext, spans: ProbeSpanReport): ProbeSpanReport {
   const source = spans.source ?? (spans.tracing ? 'tracebench' : 'none');
   if (ctx.referenceService || ctx.cell.settings.tracing !== 'sdk' || source !== 'none') return spans;
-  return { ...spans, started: null, sampled: null, ended: null, exported: null, failed: null, dropped: null, queuedAtEnd: null };
+  return { ...spans, ...(Object.fromEntries(SPAN_COUNT_KEYS.map((key) => [key, null])) as Record<(typeof SPAN_COUNT_KEYS)[number], null>) };
 }
 
 /** Rejects as soon as any service exits, so a crash mid-load ends the trial instead of timing out. */
