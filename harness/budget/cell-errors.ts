@@ -5,7 +5,9 @@ import type { Check, Verdicts } from './types.js';
 
 /** Every trial of a cell (and variant), wherever results hold it. */
 export function trialsOf(results: Results, cellId: string, variant?: string): TrialRecord[] {
-  return results.cells.filter((c) => c.id === cellId).flatMap((c) => c.trials.filter((t) => (t.variant ?? c.variant) === variant));
+  return results.cells
+    .filter((c) => c.id === cellId)
+    .flatMap((c) => c.trials.filter((t) => (t.variant ?? c.variant) === variant));
 }
 
 /** Why a cell (and variant) has nothing valid to judge, or undefined when a trial counted or none ran. */

@@ -13,7 +13,13 @@ import type { Check, Verdicts } from './types.js';
  * p99.9 (at 500 req/s for 3 s it is the second-worst request: noise), GC total and event-loop p99 (diagnostics that
  * show in the analysis); with a 95% interval each extra noisy metric adds a few percent of false alarms to an A/A gate.
  */
-export const GATE_METRICS: readonly MetricName[] = ['cpuUsPerRequest', 'latencyUs.p99', 'rssPeakBytes', 'spans.dropped', 'spans.lostInTransit'];
+export const GATE_METRICS: readonly MetricName[] = [
+  'cpuUsPerRequest',
+  'latencyUs.p99',
+  'rssPeakBytes',
+  'spans.dropped',
+  'spans.lostInTransit',
+];
 
 export interface CompareOptions {
   /** Largest tolerated relative worsening, as a fraction. @default 0.05 */
@@ -32,16 +38,41 @@ const key = (cellId: string, variant?: string) => (variant === undefined ? cellI
  * One regression-style check: relative change against `threshold` for measures, absolute change against 0 for counts
  * (no more spans lost than the base). Lower is better for every metric we judge.
  */
-function changeCheck(subject: Subject, metric: MetricName, relative: Estimate | null, absolute: Estimate | null, threshold: number, roundsHad: number, unknownRounds = 0, noValid?: string): Check {
+function changeCheck(
+  subject: Subject,
+  metric: MetricName,
+  relative: Estimate | null,
+  absolute: Estimate | null,
+  threshold: number,
+  roundsHad: number,
+  unknownRounds = 0,
+  noValid?: string,
+): Check {
   if (noValid) {
-    const limit = isCount(metric) ? { text: '+0', value: 0 } : { text: `+${+(threshold * 100).toFixed(4)}%`, value: threshold * 100 };
+    const limit = isCount(metric)
+      ? { text: '+0', value: 0 }
+      : { text: `+${+(threshold * 100).toFixed(4)}%`, value: threshold * 100 };
     return errorCheck(subject, isCount(metric) ? 'spans' : '%', 'change', limit, noValid);
   }
   if (isCount(metric)) {
     const limit = { text: '+0', value: 0, strict: false };
     if (unknownRounds > 0)
-      return unmeasuredCheck(subject, 'spans', 'change', limit, `unknown in ${unknownRounds} round${unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter (unknown is not 0).`);
-    if (!absolute) return unmeasuredCheck(subject, 'spans', 'change', limit, `only ${roundsHad} usable round${roundsHad === 1 ? '' : 's'}; an interval needs at least 2, run 3 or more.`, 3);
+      return unmeasuredCheck(
+        subject,
+        'spans',
+        'change',
+        limit,
+        `unknown in ${unknownRounds} round${unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter (unknown is not 0).`,
+      );
+    if (!absolute)
+      return unmeasuredCheck(
+        subject,
+        'spans',
+        'change',
+        limit,
+        `only ${roundsHad} usable round${roundsHad === 1 ? '' : 's'}; an interval needs at least 2, run 3 or more.`,
+        3,
+      );
     return intervalCheck(subject, absolute, 'spans', 1, 'change', limit, (x) => x);
   }
   const limit = { text: `+${+(threshold * 100).toFixed(4)}%`, value: threshold * 100, strict: false };
@@ -68,7 +99,9 @@ export function machineDifferences(a: Environment, b: Environment): string[] {
 
 export function packageDifferences(a: Environment, b: Environment): string[] {
   const names = [...new Set([...Object.keys(a.openTelemetry ?? {}), ...Object.keys(b.openTelemetry ?? {})])].sort();
-  return names.filter((n) => a.openTelemetry?.[n] !== b.openTelemetry?.[n]).map((n) => `${n} ${a.openTelemetry?.[n] ?? 'absent'} → ${b.openTelemetry?.[n] ?? 'absent'}`);
+  return names
+    .filter((n) => a.openTelemetry?.[n] !== b.openTelemetry?.[n])
+    .map((n) => `${n} ${a.openTelemetry?.[n] ?? 'absent'} → ${b.openTelemetry?.[n] ?? 'absent'}`);
 }
 
 /**
@@ -119,7 +152,18 @@ export function compareResults(base: Results, head: Results, options: CompareOpt
         noun: 'change from base',
       };
       const unknown = unknownRounds(baseGroup, metric) + unknownRounds(headGroup, metric);
-      checks.push(changeCheck(subject, metric, unpairedRatio(b, h, level), unpairedDifference(b, h, level), options.threshold, Math.min(b.length, h.length), unknown, noValid));
+      checks.push(
+        changeCheck(
+          subject,
+          metric,
+          unpairedRatio(b, h, level),
+          unpairedDifference(b, h, level),
+          options.threshold,
+          Math.min(b.length, h.length),
+          unknown,
+          noValid,
+        ),
+      );
     }
   }
   const few = Number.isFinite(fewest) ? fewRoundsNote(fewest, level) : undefined;
@@ -131,16 +175,24 @@ export function compareResults(base: Results, head: Results, options: CompareOpt
  * Same-run A/B: for each cell, every head variant against the base variant, paired by round (the analysis' overhead).
  * The recommended gate: both sides share the machine, the rounds and the drift.
  */
-export function compareVariants(analysis: Analysis, options: { threshold: number; metrics?: readonly MetricName[]; noValid?: NoValidReason }): Verdicts {
+export function compareVariants(
+  analysis: Analysis,
+  options: { threshold: number; metrics?: readonly MetricName[]; noValid?: NoValidReason },
+): Verdicts {
   const metrics = options.metrics ?? GATE_METRICS;
   const base = analysis.referenceVariant;
-  if (base === undefined) return verdictsOf([], ['this run has no variants: nothing to compare as A/B; list variants in the config.']);
+  if (base === undefined)
+    return verdictsOf([], ['this run has no variants: nothing to compare as A/B; list variants in the config.']);
   const checks: Check[] = [];
   for (const cell of analysis.cells) {
     if (cell.variant === undefined || cell.variant === base) continue;
     const headReason = options.noValid?.(cell.cellId, cell.variant);
     const baseReason = options.noValid?.(cell.cellId, base);
-    const noValid = headReason ? `${cell.variant} has ${headReason}.` : baseReason ? `the base variant ${base} has ${baseReason}.` : undefined;
+    const noValid = headReason
+      ? `${cell.variant} has ${headReason}.`
+      : baseReason
+        ? `the base variant ${base} has ${baseReason}.`
+        : undefined;
     for (const metric of metrics) {
       const m = cell.metrics[metric];
       if (!m) continue;
@@ -155,12 +207,28 @@ export function compareVariants(analysis: Analysis, options: { threshold: number
       // Unknown rounds on either side: the base variant's unknown counters leave the change as unknown as the head's.
       const baseMetric = analysis.cells.find((c) => c.cellId === cell.cellId && c.variant === base)?.metrics[metric];
       const unknown = (m.unknownRounds ?? 0) + (baseMetric?.unknownRounds ?? 0);
-      checks.push(changeCheck(subject, metric, m.overhead?.relative ?? null, m.overhead?.absolute ?? null, options.threshold, m.overhead?.pairedRounds ?? 0, unknown, noValid));
+      checks.push(
+        changeCheck(
+          subject,
+          metric,
+          m.overhead?.relative ?? null,
+          m.overhead?.absolute ?? null,
+          options.threshold,
+          m.overhead?.pairedRounds ?? 0,
+          unknown,
+          noValid,
+        ),
+      );
     }
   }
   const notes: string[] = [];
   if (checks.length === 0) notes.push(`no cell has a variant besides the base (${base}): nothing to compare.`);
-  const rounds = Math.min(...analysis.cells.filter((c) => c.variant !== base).map((c) => c.rounds).filter((r) => r > 0));
+  const rounds = Math.min(
+    ...analysis.cells
+      .filter((c) => c.variant !== base)
+      .map((c) => c.rounds)
+      .filter((r) => r > 0),
+  );
   const few = Number.isFinite(rounds) ? fewRoundsNote(rounds, analysis.level) : undefined;
   if (few && checks.length > 0) notes.push(few);
   return verdictsOf(checks, notes);

@@ -2,7 +2,15 @@ import type { CellResult, Results } from '../measure/types.js';
 import type { Proportion } from '../stats/binomial.js';
 import { whereMatches, whereText } from './evaluate.js';
 import { verdictsOf } from './judge.js';
-import { COVERAGE_METRICS, type Budget, type Check, type CoverageMetricName, type Limit, type Verdict, type Verdicts } from './types.js';
+import {
+  COVERAGE_METRICS,
+  type Budget,
+  type Check,
+  type CoverageMetricName,
+  type Limit,
+  type Verdict,
+  type Verdicts,
+} from './types.js';
 
 const LEVEL = 0.95;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -10,14 +18,24 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 function proportionOf(cell: CellResult, metric: CoverageMetricName): Proportion | undefined {
   const c = cell.summary?.coverage;
   if (!c) return undefined;
-  return { 'coverage.traces': c.traces, 'coverage.errors': c.errors, 'coverage.slow': c.slow, 'coverage.whole': c.whole }[metric];
+  return {
+    'coverage.traces': c.traces,
+    'coverage.errors': c.errors,
+    'coverage.slow': c.slow,
+    'coverage.whole': c.whole,
+  }[metric];
 }
 
 /**
  * A lower bound on a share kept, judged on the pooled Wilson interval: fail when the whole interval lies below the
  * bound, pass when it lies at or above, inconclusive when it straddles (more rounds, or a higher rate, draw more).
  */
-function coverageCheck(id: string, cell: CellResult, metric: CoverageMetricName, limit: Limit & { kind: 'atLeast' }): Check {
+function coverageCheck(
+  id: string,
+  cell: CellResult,
+  metric: CoverageMetricName,
+  limit: Limit & { kind: 'atLeast' },
+): Check {
   const p = proportionOf(cell, metric);
   const bound = limit.value;
   const below = (x: number) => (limit.strict ? x <= bound : x < bound);
@@ -70,10 +88,23 @@ export function evaluateCoverageBudgets(results: Results, budgets: readonly Budg
     const matching = results.cells.filter((c) => whereMatches(budget.where, c.id, c.settings, c.variant));
     const measured = matching.filter((c) => c.summary?.coverage);
     // Judged: every cell that measured coverage, and every measured traced cell that did not (inconclusive, saying why).
-    const judged = matching.filter((c) => c.summary?.coverage || (c.settings.tracing === 'sdk' && c.trials.some((t) => t.status === 'ok')));
-    if (measured.length === 0) notes.push(`budgets[${index}] (${whereText(budget.where)}) limits coverage, but no matching cell measured it (coverage needs the reference service and a traced cell).`);
+    const judged = matching.filter(
+      (c) => c.summary?.coverage || (c.settings.tracing === 'sdk' && c.trials.some((t) => t.status === 'ok')),
+    );
+    if (measured.length === 0)
+      notes.push(
+        `budgets[${index}] (${whereText(budget.where)}) limits coverage, but no matching cell measured it (coverage needs the reference service and a traced cell).`,
+      );
     for (const cell of judged)
-      for (const [metric, limit] of limits) checks.push(coverageCheck(`budget[${index}]:${metric}:${cell.id}${cell.variant !== undefined ? `@${cell.variant}` : ''}`, cell, metric, limit));
+      for (const [metric, limit] of limits)
+        checks.push(
+          coverageCheck(
+            `budget[${index}]:${metric}:${cell.id}${cell.variant !== undefined ? `@${cell.variant}` : ''}`,
+            cell,
+            metric,
+            limit,
+          ),
+        );
   });
   return verdictsOf(checks, notes);
 }

@@ -17,20 +17,31 @@ export function globMatches(pattern: string, text: string): boolean {
 }
 
 /** True when the cell (and variant) satisfies every key of `where`; the baseline has no sampler, processor or exporter. */
-export function whereMatches(where: BudgetWhere, cellId: string, settings: CellSettings | undefined, variant: string | undefined): boolean {
+export function whereMatches(
+  where: BudgetWhere,
+  cellId: string,
+  settings: CellSettings | undefined,
+  variant: string | undefined,
+): boolean {
   if (where.cell && !where.cell.some((p) => globMatches(p, cellId))) return false;
   if (where.variant && (variant === undefined || !where.variant.includes(variant))) return false;
   const sdk = settings?.tracing === 'sdk' ? settings : undefined;
   if (where.sampler && !(sdk && where.sampler.includes(sdk.sampler.type))) return false;
   // A user's processor module matches neither simple nor batch: it is what is measured, whatever follows it.
-  if (where.processor && !(sdk?.processor && sdk.processor.type !== 'module' && where.processor.includes(sdk.processor.type))) return false;
+  if (
+    where.processor &&
+    !(sdk?.processor && sdk.processor.type !== 'module' && where.processor.includes(sdk.processor.type))
+  )
+    return false;
   if (where.exporter && !(sdk?.exporter && where.exporter.includes(sdk.exporter))) return false;
   return true;
 }
 
-const isReference = (cell: CellAnalysis) => cell.cellId === cell.referenceCellId && cell.variant === cell.referenceVariant;
+const isReference = (cell: CellAnalysis) =>
+  cell.cellId === cell.referenceCellId && cell.variant === cell.referenceVariant;
 
-const referenceName = (cell: CellAnalysis) => (cell.referenceVariant !== undefined ? `${cell.cellId}@${cell.referenceVariant}` : cell.referenceCellId);
+const referenceName = (cell: CellAnalysis) =>
+  cell.referenceVariant !== undefined ? `${cell.cellId}@${cell.referenceVariant}` : cell.referenceCellId;
 
 export function whereText(where: BudgetWhere): string {
   const parts = Object.entries(where).map(([k, v]) => `${k}: ${(v as string[]).join(' | ')}`);
@@ -41,7 +52,14 @@ export function whereText(where: BudgetWhere): string {
  * One limit on one cell; null when it does not apply (the metric means nothing there, or a relative limit on the
  * reference). `error` when the cell, or the reference a change is measured against, has no valid trial.
  */
-function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | undefined, metric: MetricName, limit: Limit, noValid: NoValidReason): Check | null {
+function checkLimit(
+  subject: Subject,
+  cell: CellAnalysis,
+  m: MetricAnalysis | undefined,
+  metric: MetricName,
+  limit: Limit,
+  noValid: NoValidReason,
+): Check | null {
   if (!m) return null;
   const unit = METRICS[metric].unit;
   const values = m.values.map((v) => v.value);
@@ -51,11 +69,27 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
     if (own) return errorCheck(subject, unit, 'value', spec, `${own}.`);
     // One unknown round is enough: the known rounds cannot vouch for it (unknown is not 0).
     if (m.unknownRounds)
-      return unmeasuredCheck(subject, unit, 'value', spec, `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter, so the limit cannot be judged (unknown is not 0).`);
-    if (values.length === 0) return unmeasuredCheck(subject, unit, 'value', spec, 'no ok trial was measured in this cell.');
+      return unmeasuredCheck(
+        subject,
+        unit,
+        'value',
+        spec,
+        `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter, so the limit cannot be judged (unknown is not 0).`,
+      );
+    if (values.length === 0)
+      return unmeasuredCheck(subject, unit, 'value', spec, 'no ok trial was measured in this cell.');
     // Counts are facts of each round, and with no spread an interval adds nothing: hold every round to the limit.
-    if (isCount(metric) || (values.length >= 2 && values.every((v) => v === values[0]))) return roundsCheck(subject, values, unit, 'value', spec);
-    if (!m.level) return unmeasuredCheck(subject, unit, 'value', spec, `only ${values.length} round was measured; an interval needs at least 2, run 3 or more.`, 3);
+    if (isCount(metric) || (values.length >= 2 && values.every((v) => v === values[0])))
+      return roundsCheck(subject, values, unit, 'value', spec);
+    if (!m.level)
+      return unmeasuredCheck(
+        subject,
+        unit,
+        'value',
+        spec,
+        `only ${values.length} round was measured; an interval needs at least 2, run 3 or more.`,
+        3,
+      );
     return intervalCheck(subject, m.level, unit, 1, 'value', spec, m.level.basis.scale === 'log' ? Math.log : (x) => x);
   }
   if (isReference(cell)) return null;
@@ -65,16 +99,36 @@ function checkLimit(subject: Subject, cell: CellAnalysis, m: MetricAnalysis | un
   const named = { ...subject, noun: `overhead over ${referenceName(cell)}` };
   if (own) return errorCheck(named, reportUnit, 'change', spec, `${own}.`);
   const reference = noValid(cell.referenceCellId, cell.referenceVariant);
-  if (reference) return errorCheck(named, reportUnit, 'change', spec, `its reference ${referenceName(cell)} has ${reference}.`);
+  if (reference)
+    return errorCheck(named, reportUnit, 'change', spec, `its reference ${referenceName(cell)} has ${reference}.`);
   if (m.unknownRounds) {
-    return unmeasuredCheck(named, reportUnit, 'change', spec, `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter (unknown is not 0).`);
+    return unmeasuredCheck(
+      named,
+      reportUnit,
+      'change',
+      spec,
+      `unknown in ${m.unknownRounds} round${m.unknownRounds === 1 ? '' : 's'}: the service's SDK was not built by tracebench and the probe could not read this counter (unknown is not 0).`,
+    );
   }
   if (!m.overhead) {
-    return unmeasuredCheck(named, reportUnit, 'change', spec, `fewer than 2 rounds could be paired with ${referenceName(cell)}; an interval needs at least 2, run 3 or more.`, 3);
+    return unmeasuredCheck(
+      named,
+      reportUnit,
+      'change',
+      spec,
+      `fewer than 2 rounds could be paired with ${referenceName(cell)}; an interval needs at least 2, run 3 or more.`,
+      3,
+    );
   }
   if (!relative) return intervalCheck(named, m.overhead.absolute, unit, 1, 'change', spec, (x) => x);
   if (!m.overhead.relative) {
-    return unmeasuredCheck(named, '%', 'change', spec, `a paired round measured 0, so a ratio means nothing; write an absolute limit (e.g. +50µs) instead.`);
+    return unmeasuredCheck(
+      named,
+      '%',
+      'change',
+      spec,
+      `a paired round measured 0, so a ratio means nothing; write an absolute limit (e.g. +50µs) instead.`,
+    );
   }
   return intervalCheck(named, m.overhead.relative, '%', 100, 'change', spec, Math.log1p);
 }
@@ -101,7 +155,10 @@ export function evaluateBudgets(analysis: Analysis, results: Results, budgets: r
     const limits = Object.entries(budget.limits).filter(([metric]) => isMetricName(metric)) as [MetricName, Limit][];
     if (limits.length === 0) return;
     const cells = analysis.cells.filter((c) => whereMatches(budget.where, c.cellId, settings.get(c.cellId), c.variant));
-    if (cells.length === 0) notes.push(`budgets[${index}] (${whereText(budget.where)}) matched no cell of this run: check the where keys against the cell ids.`);
+    if (cells.length === 0)
+      notes.push(
+        `budgets[${index}] (${whereText(budget.where)}) matched no cell of this run: check the where keys against the cell ids.`,
+      );
     for (const cell of cells) {
       for (const [metric, limit] of limits) {
         const subject: Subject = {

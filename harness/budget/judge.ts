@@ -57,7 +57,8 @@ export function gateFails(verdicts: Verdicts, options: { strict?: boolean } = {}
   return verdicts.counts.fail > 0 || (options.strict === true && verdicts.counts.inconclusive > 0);
 }
 
-export const metricLabel = (metric: string) => (isMetricName(metric) ? METRICS[metric as MetricName].label : metric === MICRO_METRIC ? 'ns/op' : metric);
+export const metricLabel = (metric: string) =>
+  isMetricName(metric) ? METRICS[metric as MetricName].label : metric === MICRO_METRIC ? 'ns/op' : metric;
 
 /** What a check is about, in one breath: `CPU µs/request overhead`, `latency p99`. */
 export interface Subject {
@@ -119,7 +120,14 @@ export function intervalCheck(
     level: estimate.ci.level,
   };
   const verdict = judgeUpper(measured.low, measured.high, limit.value, limit.strict);
-  const partial = { ...base(subject), verdict, measured, of, limit: { text: limit.text, value: limit.value }, judgedOn: 'interval' as const };
+  const partial = {
+    ...base(subject),
+    verdict,
+    measured,
+    of,
+    limit: { text: limit.text, value: limit.value },
+    judgedOn: 'interval' as const,
+  };
   const what = `${phrase(subject)} ${formatMeasured(partial)}`;
   const bound = limitWords(limit, unit, of);
   if (verdict === 'pass') return { ...partial, message: `${what} is ${bound.within} over its whole interval.` };
@@ -130,15 +138,32 @@ export function intervalCheck(
     rounds !== undefined
       ? `add rounds: about ${rounds} in all would likely settle it (${had}).`
       : `the estimate sits on the limit, so more rounds alone will hardly settle it (${had}); reduce the noise or revisit the limit.`;
-  return { ...partial, message: `${what} straddles ${bound.edge}: ${advice}`, ...(rounds !== undefined ? { roundsToSettle: rounds } : {}) };
+  return {
+    ...partial,
+    message: `${what} straddles ${bound.edge}: ${advice}`,
+    ...(rounds !== undefined ? { roundsToSettle: rounds } : {}),
+  };
 }
 
 /** A check decided on every round's value: counts, or a metric with no spread. */
-export function roundsCheck(subject: Subject, values: readonly number[], unit: Unit, of: Check['of'], limit: LimitSpec): Check {
+export function roundsCheck(
+  subject: Subject,
+  values: readonly number[],
+  unit: Unit,
+  of: Check['of'],
+  limit: LimitSpec,
+): Check {
   const worst = Math.max(...values);
   const measured = { estimate: worst, low: Math.min(...values), high: worst, unit, level: 1 };
   const verdict: Verdict = (limit.strict ? worst < limit.value : worst <= limit.value) ? 'pass' : 'fail';
-  const partial = { ...base(subject), verdict, measured, of, limit: { text: limit.text, value: limit.value }, judgedOn: 'rounds' as const };
+  const partial = {
+    ...base(subject),
+    verdict,
+    measured,
+    of,
+    limit: { text: limit.text, value: limit.value },
+    judgedOn: 'rounds' as const,
+  };
   const bound = limitWords(limit, unit, of);
   const beyond = values.filter((v) => !(limit.strict ? v < limit.value : v <= limit.value)).length;
   const message =
@@ -149,7 +174,14 @@ export function roundsCheck(subject: Subject, values: readonly number[], unit: U
 }
 
 /** A check that could not be measured: inconclusive, with the reason. */
-export function unmeasuredCheck(subject: Subject, unit: Unit | '%', of: Check['of'], limit: { text: string; value: number }, reason: string, rounds?: number): Check {
+export function unmeasuredCheck(
+  subject: Subject,
+  unit: Unit | '%',
+  of: Check['of'],
+  limit: { text: string; value: number },
+  reason: string,
+  rounds?: number,
+): Check {
   return {
     ...base(subject),
     verdict: 'inconclusive',
@@ -163,6 +195,12 @@ export function unmeasuredCheck(subject: Subject, unit: Unit | '%', of: Check['o
 }
 
 /** A check that cannot be judged because no valid trial was measured (here, or in the reference): error, with the reason. */
-export function errorCheck(subject: Subject, unit: Unit | '%', of: Check['of'], limit: { text: string; value: number }, reason: string): Check {
+export function errorCheck(
+  subject: Subject,
+  unit: Unit | '%',
+  of: Check['of'],
+  limit: { text: string; value: number },
+  reason: string,
+): Check {
   return { ...unmeasuredCheck(subject, unit, of, limit, reason), verdict: 'error' };
 }

@@ -12,13 +12,19 @@ const BYTES: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 10
 /** Micro limits are held in µs, the unit checks report in; `ns` is the unit micro figures are written in. */
 const MICRO_US: Record<string, number> = { ns: 0.001, ...TIME_US };
 
-function unitsOf(metric: Exclude<BudgetMetric, (typeof COVERAGE_METRICS)[number]>): { words: Record<string, number>; family: string } {
+function unitsOf(metric: Exclude<BudgetMetric, (typeof COVERAGE_METRICS)[number]>): {
+  words: Record<string, number>;
+  family: string;
+} {
   if (metric === MICRO_METRIC) return { words: MICRO_US, family: 'a time per operation: use ns, µs (or us) or ms' };
   switch (METRICS[metric].unit) {
     case 'µs':
       return { words: TIME_US, family: 'a time: use µs (or us), ms or s' };
     case 'ms':
-      return { words: Object.fromEntries(Object.entries(TIME_US).map(([k, v]) => [k, v / 1000])), family: 'a time: use µs (or us), ms or s' };
+      return {
+        words: Object.fromEntries(Object.entries(TIME_US).map(([k, v]) => [k, v / 1000])),
+        family: 'a time: use µs (or us), ms or s',
+      };
     case 'bytes':
       return { words: BYTES, family: 'a size: use B, KiB, MiB or GiB' };
     case 'spans':
@@ -71,7 +77,8 @@ export function parseLimit(metric: BudgetMetric, input: string | number): Limit 
 function parseCoverageLimit(metric: BudgetMetric, input: string | number): Limit | string {
   const text = String(input).trim();
   const match = /^(>=|≥|>)\s*(\d+(?:\.\d+)?)\s*%$/.exec(text);
-  if (!match) return `${metric} is a share of requests to keep at least: write a lower bound such as >= 99%, got '${input}'`;
+  if (!match)
+    return `${metric} is a share of requests to keep at least: write a lower bound such as >= 99%, got '${input}'`;
   const value = Number(match[2]) / 100;
   if (value > 1) return `${metric}: ${text} is above 100%`;
   return { kind: 'atLeast', text, value, strict: match[1] === '>' };

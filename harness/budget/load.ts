@@ -32,7 +32,13 @@ export function parseBudgetsText(text: string, label: string): Budget[] {
 export async function loadBudgetsFile(path: string): Promise<Budget[]> {
   const read = readBoundedFile(path, CONFIG_LIMITS.maxBytes, 'a budgets file');
   if (!read.ok) {
-    const why = read.problem ?? (read.code === 'ENOENT' ? 'file not found' : read.code === 'EISDIR' ? 'is a folder, not a budgets file' : `cannot read it (${read.code})`);
+    const why =
+      read.problem ??
+      (read.code === 'ENOENT'
+        ? 'file not found'
+        : read.code === 'EISDIR'
+          ? 'is a folder, not a budgets file'
+          : `cannot read it (${read.code})`);
     throw new ConfigError(path, [`${resolve(path)}: ${why}; pass a budgets YAML file such as configs/budgets.yaml`]);
   }
   return parseBudgetsText(read.text, path);

@@ -40,31 +40,59 @@ const rawUs = (t: MicroTaskSummary) => t.roundsRawNsPerOp.map((ns) => ns / 1000)
  * of a 12 ns primitive) while the raw medians held within 2%; the ~1 ns of harness cost left in them only dilutes a
  * change, toward inconclusive, never toward a false fail.
  */
-function changeCheck(subject: Subject, base: MicroTaskSummary, head: MicroTaskSummary, limit: Limit, level: number): Check {
+function changeCheck(
+  subject: Subject,
+  base: MicroTaskSummary,
+  head: MicroTaskSummary,
+  limit: Limit,
+  level: number,
+): Check {
   const [bv, hv] = [rawUs(base), rawUs(head)];
   const relative = limit.kind === 'relative';
   const spec = { text: limit.text, value: relative ? limit.value * 100 : limit.value, strict: limit.strict };
   if (bv.length < 2 || hv.length < 2) {
-    return unmeasuredCheck(subject, relative ? '%' : 'µs', 'change', spec, `base has ${bv.length} round${bv.length === 1 ? '' : 's'} and head ${hv.length}; an interval needs at least 2 a side: run tracebench micro --rounds 3 or more.`, 3);
+    return unmeasuredCheck(
+      subject,
+      relative ? '%' : 'µs',
+      'change',
+      spec,
+      `base has ${bv.length} round${bv.length === 1 ? '' : 's'} and head ${hv.length}; an interval needs at least 2 a side: run tracebench micro --rounds 3 or more.`,
+      3,
+    );
   }
   if (!relative) {
     const difference = unpairedDifference(bv, hv, level);
-    return difference ? intervalCheck(subject, difference, 'µs', 1, 'change', spec, (x) => x) : unmeasuredCheck(subject, 'µs', 'change', spec, 'no interval could be drawn.');
+    return difference
+      ? intervalCheck(subject, difference, 'µs', 1, 'change', spec, (x) => x)
+      : unmeasuredCheck(subject, 'µs', 'change', spec, 'no interval could be drawn.');
   }
   const ratio = unpairedRatio(bv, hv, level);
-  if (!ratio) return unmeasuredCheck(subject, '%', 'change', spec, 'a round measured 0 ns, so a ratio means nothing here.');
+  if (!ratio)
+    return unmeasuredCheck(subject, '%', 'change', spec, 'a round measured 0 ns, so a ratio means nothing here.');
   return intervalCheck(subject, ratio, '%', 100, 'change', spec, Math.log1p);
 }
 
 function notesFor(base: MicroSection, head: MicroSection, baseEnv: Environment, headEnv: Environment): string[] {
   const notes: string[] = [];
   const machines = machineDifferences(baseEnv, headEnv);
-  if (machines.length > 0) notes.push(`the micro-benchmarks cross machines (${machines.join('; ')}): ns/op follows the CPU and the JIT, so a change may be the machine's, not the code's.`);
+  if (machines.length > 0)
+    notes.push(
+      `the micro-benchmarks cross machines (${machines.join('; ')}): ns/op follows the CPU and the JIT, so a change may be the machine's, not the code's.`,
+    );
   const packages = packageDifferences(baseEnv, headEnv);
   if (packages.length > 0) notes.push(`OpenTelemetry packages differ: ${packages.join(', ')}.`);
-  if (base.profile !== head.profile) notes.push(`micro profiles differ (base ${base.profile}, head ${head.profile}): medians compare, but the shorter profile's are noisier.`);
-  for (const [side, micro] of [['base', base], ['head', head]] as const) {
-    if (micro.slowPrimitive) notes.push(`${side} slowed ${micro.slowPrimitive.task} by ${micro.slowPrimitive.burnNs} ns per operation on purpose (test-only).`);
+  if (base.profile !== head.profile)
+    notes.push(
+      `micro profiles differ (base ${base.profile}, head ${head.profile}): medians compare, but the shorter profile's are noisier.`,
+    );
+  for (const [side, micro] of [
+    ['base', base],
+    ['head', head],
+  ] as const) {
+    if (micro.slowPrimitive)
+      notes.push(
+        `${side} slowed ${micro.slowPrimitive.task} by ${micro.slowPrimitive.burnNs} ns per operation on purpose (test-only).`,
+      );
   }
   const baseIds = new Set(base.tasks.map(microTaskId));
   const headIds = new Set(head.tasks.map(microTaskId));
@@ -84,10 +112,20 @@ export function compareMicro(base: MicroSide, head: MicroSide, options: MicroCom
   const level = options.level ?? 0.95;
   if (!base.micro && !head.micro) return verdictsOf([], []);
   if (!base.micro || !head.micro) {
-    return verdictsOf([], [`only ${base.micro ? 'base' : 'head'} holds micro-benchmarks: nothing to compare them with; run tracebench micro for both.`]);
+    return verdictsOf(
+      [],
+      [
+        `only ${base.micro ? 'base' : 'head'} holds micro-benchmarks: nothing to compare them with; run tracebench micro for both.`,
+      ],
+    );
   }
   const threshold = options.threshold ?? DEFAULT_MICRO_THRESHOLD;
-  const fallback: Limit = { kind: 'relative', text: `+${+(threshold * 100).toFixed(4)}%`, value: threshold, strict: false };
+  const fallback: Limit = {
+    kind: 'relative',
+    text: `+${+(threshold * 100).toFixed(4)}%`,
+    value: threshold,
+    strict: false,
+  };
   const limits = microLimits(options.budgets ?? []).filter((l) => l.limit.kind !== 'absolute');
   const baseTasks = new Map(base.micro.tasks.map((t) => [microTaskId(t), t]));
   const checks: Check[] = [];
@@ -95,9 +133,17 @@ export function compareMicro(base: MicroSide, head: MicroSide, options: MicroCom
     const before = baseTasks.get(microTaskId(task));
     if (!before) continue;
     const mine = limits.filter((l) => microWhereMatches(l.where, task));
-    const judged = mine.length > 0 ? mine.map((l) => ({ limit: l.limit, tag: `budget[${l.index}]` })) : [{ limit: fallback, tag: 'default' }];
+    const judged =
+      mine.length > 0
+        ? mine.map((l) => ({ limit: l.limit, tag: `budget[${l.index}]` }))
+        : [{ limit: fallback, tag: 'default' }];
     for (const { limit, tag } of judged) {
-      const subject = microSubject(`regression:${MICRO_METRIC}:${microTaskId(task)}#${tag}`, 'regression', task, 'change from base');
+      const subject = microSubject(
+        `regression:${MICRO_METRIC}:${microTaskId(task)}#${tag}`,
+        'regression',
+        task,
+        'change from base',
+      );
       checks.push(changeCheck(subject, before, task, limit, level));
     }
   }

@@ -10,7 +10,8 @@ export const microTaskId = (t: Pick<MicroTaskSummary, 'suite' | 'task'>) => `${t
 /** True when the task satisfies `where.suite` and `where.task` (a task pattern matches `suite/task` or the task name). */
 export function microWhereMatches(where: BudgetWhere, task: Pick<MicroTaskSummary, 'suite' | 'task'>): boolean {
   if (where.suite && !where.suite.includes(task.suite)) return false;
-  if (where.task && !where.task.some((p) => globMatches(p, microTaskId(task)) || globMatches(p, task.task))) return false;
+  if (where.task && !where.task.some((p) => globMatches(p, microTaskId(task)) || globMatches(p, task.task)))
+    return false;
   return true;
 }
 
@@ -41,7 +42,15 @@ function valueCheck(subject: Subject, task: MicroTaskSummary, limit: Limit, leve
   const spec = { text: limit.text, value: limit.value, strict: limit.strict };
   const { values } = roundValuesUs(task);
   const estimate = levelEstimate(values, level);
-  if (!estimate) return unmeasuredCheck(subject, 'µs', 'value', spec, `only ${values.length} round was measured; an interval needs at least 2: run tracebench micro --rounds 3 or more.`, 3);
+  if (!estimate)
+    return unmeasuredCheck(
+      subject,
+      'µs',
+      'value',
+      spec,
+      `only ${values.length} round was measured; an interval needs at least 2: run tracebench micro --rounds 3 or more.`,
+      3,
+    );
   return intervalCheck(subject, estimate, 'µs', 1, 'value', spec, estimate.basis.scale === 'log' ? Math.log : (x) => x);
 }
 
@@ -49,20 +58,44 @@ function valueCheck(subject: Subject, task: MicroTaskSummary, limit: Limit, leve
  * The micro budgets a run can judge alone: absolute limits (`< 2µs`) on each matching task's ns/op. Relative and
  * overhead limits (`+10%`, `+200ns`) bound a change against a base run, so `tracebench compare` judges them.
  */
-export function evaluateMicroBudgets(micro: MicroSection | undefined, budgets: readonly Budget[], level = 0.95): Verdicts {
+export function evaluateMicroBudgets(
+  micro: MicroSection | undefined,
+  budgets: readonly Budget[],
+  level = 0.95,
+): Verdicts {
   const limits = microLimits(budgets);
   if (limits.length === 0) return verdictsOf([], []);
-  if (!micro) return verdictsOf([], [`the budgets limit ${MICRO_METRIC}, but these results hold no micro-benchmarks: run tracebench micro, or a run with micro enabled.`]);
+  if (!micro)
+    return verdictsOf(
+      [],
+      [
+        `the budgets limit ${MICRO_METRIC}, but these results hold no micro-benchmarks: run tracebench micro, or a run with micro enabled.`,
+      ],
+    );
   const checks: Check[] = [];
   const notes: string[] = [];
   for (const { index, where, limit } of limits) {
     const tasks = micro.tasks.filter((t) => microWhereMatches(where, t));
-    if (tasks.length === 0) notes.push(`budgets[${index}] (${whereText(where)}) matched no micro-benchmark task: check where.suite and where.task against the task ids (suite/task).`);
+    if (tasks.length === 0)
+      notes.push(
+        `budgets[${index}] (${whereText(where)}) matched no micro-benchmark task: check where.suite and where.task against the task ids (suite/task).`,
+      );
     if (limit.kind !== 'absolute') {
-      if (tasks.length > 0) notes.push(`budgets[${index}]: ${MICRO_METRIC} ${limit.text} bounds a change against a base run; tracebench compare BASE HEAD judges it.`);
+      if (tasks.length > 0)
+        notes.push(
+          `budgets[${index}]: ${MICRO_METRIC} ${limit.text} bounds a change against a base run; tracebench compare BASE HEAD judges it.`,
+        );
       continue;
     }
-    for (const task of tasks) checks.push(valueCheck(microSubject(`budget[${index}]:${MICRO_METRIC}:${microTaskId(task)}`, 'budget', task, ''), task, limit, level));
+    for (const task of tasks)
+      checks.push(
+        valueCheck(
+          microSubject(`budget[${index}]:${MICRO_METRIC}:${microTaskId(task)}`, 'budget', task, ''),
+          task,
+          limit,
+          level,
+        ),
+      );
   }
   return verdictsOf(checks, notes);
 }

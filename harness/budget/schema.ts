@@ -4,7 +4,14 @@ import { EXPORTERS, SAMPLERS_WITH_RATE, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_AR
 import { SUITE_NAMES } from '../micro/types.js';
 import { METRIC_NAMES } from '../stats/metrics.js';
 import { parseLimit } from './limit.js';
-import { COVERAGE_METRICS, MICRO_METRIC, type Budget, type BudgetMetric, type BudgetWhere, type Limit } from './types.js';
+import {
+  COVERAGE_METRICS,
+  MICRO_METRIC,
+  type Budget,
+  type BudgetMetric,
+  type BudgetWhere,
+  type Limit,
+} from './types.js';
 
 /** Every metric a budget may limit: the cells' metrics, then the micro-benchmarks' ns/op. */
 const BUDGET_METRICS: readonly BudgetMetric[] = [...METRIC_NAMES, MICRO_METRIC, ...COVERAGE_METRICS];
@@ -18,7 +25,10 @@ const SAMPLER_TYPES = [...SAMPLERS_WITHOUT_ARG, ...SAMPLERS_WITH_RATIO, ...SAMPL
 function oneOrMany<T extends z.ZodType<string>>(item: T, what: string) {
   return z
     .union([item, z.array(item).min(1)], {
-      error: (iss) => (typeof iss.input === 'string' || Array.isArray(iss.input) ? undefined : `expected ${what} or a list of them, got ${describeValue(iss.input)}`),
+      error: (iss) =>
+        typeof iss.input === 'string' || Array.isArray(iss.input)
+          ? undefined
+          : `expected ${what} or a list of them, got ${describeValue(iss.input)}`,
     })
     .transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
 }
@@ -27,19 +37,35 @@ const nonEmpty = z.string().min(1);
 
 export const budgetWhereSchema = z
   .strictObject({
-    cell: oneOrMany(nonEmpty, 'a cell id').optional().describe('Cell ids; * matches any run of characters (always_on~*).'),
-    sampler: oneOrMany(z.enum(SAMPLER_TYPES), 'a sampler type').optional().describe('Sampler types, e.g. parentbased_traceidratio.'),
-    processor: oneOrMany(z.enum(['simple', 'batch']), 'simple or batch').optional().describe('Span processor: simple or batch.'),
+    cell: oneOrMany(nonEmpty, 'a cell id')
+      .optional()
+      .describe('Cell ids; * matches any run of characters (always_on~*).'),
+    sampler: oneOrMany(z.enum(SAMPLER_TYPES), 'a sampler type')
+      .optional()
+      .describe('Sampler types, e.g. parentbased_traceidratio.'),
+    processor: oneOrMany(z.enum(['simple', 'batch']), 'simple or batch')
+      .optional()
+      .describe('Span processor: simple or batch.'),
     exporter: oneOrMany(z.enum(EXPORTERS), 'an exporter').optional().describe('Exporters, e.g. otlp-http-protobuf.'),
     variant: oneOrMany(nonEmpty, 'a variant name').optional().describe('Variant names of a same-run A/B.'),
-    suite: oneOrMany(z.enum(SUITE_NAMES), 'a micro-benchmark suite').optional().describe('Micro-benchmark suites (span, propagation, sampler, processor, serialize); micro.nsPerOp limits only.'),
-    task: oneOrMany(nonEmpty, 'a micro-benchmark task').optional().describe('Micro-benchmark tasks as suite/task or the task name; * matches any run of characters; micro.nsPerOp limits only.'),
+    suite: oneOrMany(z.enum(SUITE_NAMES), 'a micro-benchmark suite')
+      .optional()
+      .describe(
+        'Micro-benchmark suites (span, propagation, sampler, processor, serialize); micro.nsPerOp limits only.',
+      ),
+    task: oneOrMany(nonEmpty, 'a micro-benchmark task')
+      .optional()
+      .describe(
+        'Micro-benchmark tasks as suite/task or the task name; * matches any run of characters; micro.nsPerOp limits only.',
+      ),
   })
   .transform((w): BudgetWhere => Object.fromEntries(Object.entries(w).filter(([, v]) => v !== undefined)));
 
 function limitSchema(metric: BudgetMetric) {
   return z
-    .union([z.string(), z.number()], { error: (iss) => `expected a limit such as +10%, < 5ms or 0, got ${describeValue(iss.input)}` })
+    .union([z.string(), z.number()], {
+      error: (iss) => `expected a limit such as +10%, < 5ms or 0, got ${describeValue(iss.input)}`,
+    })
     .transform((input, ctx): Limit => {
       const parsed = parseLimit(metric, input);
       if (typeof parsed === 'string') {
@@ -48,18 +74,35 @@ function limitSchema(metric: BudgetMetric) {
       }
       return parsed;
     })
-    .describe(`Limit on ${metric}: +10% (relative to the reference), +50µs (overhead in units), < 5ms or 0 (the value itself).`);
+    .describe(
+      `Limit on ${metric}: +10% (relative to the reference), +50µs (overhead in units), < 5ms or 0 (the value itself).`,
+    );
 }
 
 const limitsSchema = z
-  .strictObject(Object.fromEntries(BUDGET_METRICS.map((m) => [m, limitSchema(m).optional()])) as Record<BudgetMetric, z.ZodOptional<ReturnType<typeof limitSchema>>>)
-  .refine((limits) => Object.values(limits).some((v) => v !== undefined), { error: `must name at least one metric (${BUDGET_METRICS.join(', ')})` })
-  .transform((limits): Budget['limits'] => Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)));
+  .strictObject(
+    Object.fromEntries(BUDGET_METRICS.map((m) => [m, limitSchema(m).optional()])) as Record<
+      BudgetMetric,
+      z.ZodOptional<ReturnType<typeof limitSchema>>
+    >,
+  )
+  .refine((limits) => Object.values(limits).some((v) => v !== undefined), {
+    error: `must name at least one metric (${BUDGET_METRICS.join(', ')})`,
+  })
+  .transform((limits): Budget['limits'] =>
+    Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
+  );
 
 export const budgetSchema = z
   .strictObject({
-    where: budgetWhereSchema.optional().describe('Which cells (or, for micro.nsPerOp, which micro-benchmark tasks) the limits apply to; every given key must match. All when absent.'),
-    limits: limitsSchema.describe(`Limits by metric name; ${MICRO_METRIC} limits a micro-benchmark task's median ns per operation.`),
+    where: budgetWhereSchema
+      .optional()
+      .describe(
+        'Which cells (or, for micro.nsPerOp, which micro-benchmark tasks) the limits apply to; every given key must match. All when absent.',
+      ),
+    limits: limitsSchema.describe(
+      `Limits by metric name; ${MICRO_METRIC} limits a micro-benchmark task's median ns per operation.`,
+    ),
   })
   .superRefine((budget, ctx) => {
     const where = budget.where ?? {};
@@ -67,12 +110,20 @@ export const budgetSchema = z
     const cellMetrics = Object.keys(budget.limits).filter((m) => m !== MICRO_METRIC);
     for (const key of MICRO_KEYS) {
       if (where[key] !== undefined && cellMetrics.length > 0) {
-        ctx.addIssue({ code: 'custom', path: ['where', key], message: `picks micro-benchmark tasks, so it cannot scope ${cellMetrics.join(', ')}: put micro.nsPerOp limits in a budget of their own` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['where', key],
+          message: `picks micro-benchmark tasks, so it cannot scope ${cellMetrics.join(', ')}: put micro.nsPerOp limits in a budget of their own`,
+        });
       }
     }
     for (const key of CELL_KEYS) {
       if (where[key] !== undefined && micro) {
-        ctx.addIssue({ code: 'custom', path: ['where', key], message: `picks cells, and ${MICRO_METRIC} is not measured per cell: scope micro limits with where.suite or where.task` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['where', key],
+          message: `picks cells, and ${MICRO_METRIC} is not measured per cell: scope micro limits with where.suite or where.task`,
+        });
       }
     }
   });

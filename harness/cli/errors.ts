@@ -39,7 +39,8 @@ export class ConfigError extends TracebenchError {
     readonly issues: string[],
   ) {
     const listed = issues.slice(0, MAX_LISTED_PROBLEMS).map((i) => `  - ${i}`);
-    if (issues.length > MAX_LISTED_PROBLEMS) listed.push(`  - … and ${issues.length - MAX_LISTED_PROBLEMS} more problems`);
+    if (issues.length > MAX_LISTED_PROBLEMS)
+      listed.push(`  - … and ${issues.length - MAX_LISTED_PROBLEMS} more problems`);
     super(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${listed.join('\n')}`, EXIT.usage);
   }
 }

@@ -9,7 +9,8 @@ export function integerFlag(name: string, raw: string | undefined, min: number):
   if (raw === undefined) return undefined;
   const expected = min >= 1 ? 'a positive whole number' : `a whole number of at least ${min}`;
   const value = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`--${name}: expected ${expected}, got "${echo(raw)}"`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new UsageError(`--${name}: expected ${expected}, got "${echo(raw)}"`);
   return value;
 }
 
@@ -36,6 +37,7 @@ export function percentFlag(name: string, raw: string | undefined, fallback: num
   if (raw === undefined) return fallback;
   const match = /^\+?(\d+(?:\.\d+)?)%?$/.exec(raw.trim());
   const value = match ? Number(match[1]) / 100 : Number.NaN;
-  if (!(value > 0 && value < 10)) throw new UsageError(`--${name}: expected a percentage such as 5%, got "${echo(raw)}"`);
+  if (!(value > 0 && value < 10))
+    throw new UsageError(`--${name}: expected a percentage such as 5%, got "${echo(raw)}"`);
   return value;
 }

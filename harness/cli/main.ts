@@ -21,7 +21,13 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {
+  if (
+    command === '--help' ||
+    command === '-h' ||
+    command === 'help' ||
+    rest.includes('--help') ||
+    rest.includes('-h')
+  ) {
     process.stdout.write(HELP);
     return EXIT.ok;
   }
@@ -30,7 +36,10 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const run = COMMANDS[command];
-  if (!run) throw new UsageError(`unknown command ${quote(command)} (commands: ${Object.keys(COMMANDS).join(', ')}); see tracebench --help`);
+  if (!run)
+    throw new UsageError(
+      `unknown command ${quote(command)} (commands: ${Object.keys(COMMANDS).join(', ')}); see tracebench --help`,
+    );
   return run(joinNegativeValues(rest));
 }
 
@@ -43,7 +52,10 @@ main(process.argv.slice(2)).then(
     if (error instanceof TracebenchError) {
       process.stderr.write(`tracebench: ${printable(error.message)}\n`);
       process.exitCode = error.exitCode;
-    } else if (error instanceof Error && String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
+    } else if (
+      error instanceof Error &&
+      String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`tracebench: ${printable(error.message)}; see tracebench --help\n`);
       process.exitCode = EXIT.usage;
     } else {

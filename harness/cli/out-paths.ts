@@ -35,7 +35,10 @@ export function refuseOverwrites(outputs: readonly PathRole[], inputs: readonly 
   for (const output of outputs) {
     const path = canonicalPath(output.path);
     const clash = seen.get(path);
-    if (clash) throw new UsageError(`${output.name} ${output.path}: that is ${clash}; writing there would destroy it, so pick another file`);
+    if (clash)
+      throw new UsageError(
+        `${output.name} ${output.path}: that is ${clash}; writing there would destroy it, so pick another file`,
+      );
     seen.set(path, `the output ${output.name}`);
   }
 }
@@ -43,7 +46,8 @@ export function refuseOverwrites(outputs: readonly PathRole[], inputs: readonly 
 /** An output file's folder, created when missing; exit 2 when the path is a folder or its folder cannot be made. */
 export function prepareOutputFile(name: string, path: string): string {
   const file = resolve(path);
-  if (statIfAny(file)?.isDirectory()) throw new UsageError(`${name} ${path}: is a folder; give a file name, e.g. ${join(path, 'report.html')}`);
+  if (statIfAny(file)?.isDirectory())
+    throw new UsageError(`${name} ${path}: is a folder; give a file name, e.g. ${join(path, 'report.html')}`);
   makeFolder(name, path, dirname(file));
   return file;
 }
@@ -55,11 +59,17 @@ export function prepareOutputFile(name: string, path: string): string {
 export function prepareOutputDir(name: string, path: string, options: { create?: boolean } = {}): string {
   const dir = resolve(path);
   const found = statIfAny(dir);
-  if (found && !found.isDirectory()) throw new UsageError(`${name} ${path}: is an existing file, but ${name} takes a folder (it receives one sub-folder per run); pick a folder`);
+  if (found && !found.isDirectory())
+    throw new UsageError(
+      `${name} ${path}: is an existing file, but ${name} takes a folder (it receives one sub-folder per run); pick a folder`,
+    );
   if (!found) {
     let above = dirname(dir);
     while (!statIfAny(above) && dirname(above) !== above) above = dirname(above);
-    if (statIfAny(above)?.isDirectory() === false) throw new UsageError(`${name} ${path}: cannot create the folder ${dir} (a part of the path, ${above}, is a file, not a folder)`);
+    if (statIfAny(above)?.isDirectory() === false)
+      throw new UsageError(
+        `${name} ${path}: cannot create the folder ${dir} (a part of the path, ${above}, is a file, not a folder)`,
+      );
   }
   if (options.create) makeFolder(name, path, dir);
   return dir;
@@ -70,7 +80,12 @@ function makeFolder(name: string, given: string, dir: string): void {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+    const why =
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'a part of the path is a file, not a folder'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : (error as Error).message;
     throw new UsageError(`${name} ${given}: cannot create the folder ${dir} (${why})`);
   }
 }

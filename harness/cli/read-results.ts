@@ -17,14 +17,25 @@ export function echoValue(value: unknown): string {
   if (value !== null && typeof value === 'object') return 'an object';
   // Sliced before JSON.stringify so a huge string is never copied whole; stringify escapes C0 controls and quotes.
   const text = typeof value === 'string' ? JSON.stringify(value.slice(0, MAX_ECHO_CHARS + 1)) : String(value);
-  const escaped = text.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = text.replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   const clipped = escaped.length > MAX_ECHO_CHARS ? `${escaped.slice(0, MAX_ECHO_CHARS)}…` : escaped;
   return `${value === null ? '' : `${typeof value} `}${clipped}`;
 }
 
 /** `cells[0].trials[2].metrics.cpuUsPerRequest`: a zod path as a reader writes it. */
 export function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `${out}${out ? '.' : ''}${String(key)}` : `${out}[${JSON.stringify(String(key)).slice(0, MAX_ECHO_CHARS)}]`), '');
+  return path.reduce<string>(
+    (out, key) =>
+      typeof key === 'number'
+        ? `${out}[${key}]`
+        : /^[A-Za-z_$][\w$]*$/.test(String(key))
+          ? `${out}${out ? '.' : ''}${String(key)}`
+          : `${out}[${JSON.stringify(String(key)).slice(0, MAX_ECHO_CHARS)}]`,
+    '',
+  );
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -63,18 +74,30 @@ export function readResults(file: string): Results {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`${file}: cannot read it as JSON (${echo((error as Error).message, 200)}); pass a results.json written by tracebench run`);
+    throw new UsageError(
+      `${file}: cannot read it as JSON (${echo((error as Error).message, 200)}); pass a results.json written by tracebench run`,
+    );
   }
   const results = data as Partial<Results>;
-  if (typeof results !== 'object' || results === null || Array.isArray(results) || !Array.isArray(results.cells) || results.config === undefined)
+  if (
+    typeof results !== 'object' ||
+    results === null ||
+    Array.isArray(results) ||
+    !Array.isArray(results.cells) ||
+    results.config === undefined
+  )
     throw new UsageError(`${file}: not a tracebench results.json (no cells or config)`);
   if (results.schemaVersion !== RESULTS_SCHEMA_VERSION)
-    throw new UsageError(`${file}: schemaVersion: expected the number ${RESULTS_SCHEMA_VERSION}, got ${describeTyped(results.schemaVersion)}; rerun it with this tracebench`);
+    throw new UsageError(
+      `${file}: schemaVersion: expected the number ${RESULTS_SCHEMA_VERSION}, got ${describeTyped(results.schemaVersion)}; rerun it with this tracebench`,
+    );
   const issues = resultsIssues(data);
   if (issues.length > 0) {
     const shown = issues.slice(0, MAX_ISSUES).map((i) => `  - ${i}`);
     if (issues.length > MAX_ISSUES) shown.push(`  - and ${issues.length - MAX_ISSUES} more`);
-    throw new UsageError(`${file}: ${issues.length} value${issues.length === 1 ? '' : 's'} cannot be read as results (schema/tracebench.results.schema.json):\n${shown.join('\n')}`);
+    throw new UsageError(
+      `${file}: ${issues.length} value${issues.length === 1 ? '' : 's'} cannot be read as results (schema/tracebench.results.schema.json):\n${shown.join('\n')}`,
+    );
   }
   return results as Results;
 }

@@ -8,7 +8,8 @@ export function entryProblem(file: string): string | undefined {
   } catch {
     return `no file at ${file}`;
   }
-  if (stat.isDirectory()) return `${file} is a folder: point it at the service's compiled JavaScript file (e.g. ${file.replace(/\/$/, '')}/main.js)`;
+  if (stat.isDirectory())
+    return `${file} is a folder: point it at the service's compiled JavaScript file (e.g. ${file.replace(/\/$/, '')}/main.js)`;
   if (!stat.isFile()) return `${file} is not a regular file: point it at the service's compiled JavaScript file`;
   return undefined;
 }

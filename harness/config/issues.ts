@@ -53,7 +53,8 @@ export function plainWords(iss: RawIssue): string | undefined {
       return `expected one of ${list(iss.values)}, got ${describeValue(iss.input)}`;
     case 'unrecognized_keys': {
       const allowed = shapeKeys(iss.inst);
-      const which = iss.keys.length === 1 ? `unknown key ${list(iss.keys, true)}` : `unknown keys ${list(iss.keys, true)}`;
+      const which =
+        iss.keys.length === 1 ? `unknown key ${list(iss.keys, true)}` : `unknown keys ${list(iss.keys, true)}`;
       return allowed ? `${which} (allowed: ${list(allowed)})` : which;
     }
     case 'invalid_union': {
@@ -61,7 +62,9 @@ export function plainWords(iss: RawIssue): string | undefined {
       const { discriminator, options } = iss as RawIssue & { discriminator?: string; options?: unknown[] };
       if (discriminator && options) {
         const got = (iss.input as Record<string, unknown> | undefined)?.[discriminator];
-        return got === undefined ? `required: one of ${list(options)}` : `expected one of ${list(options)}, got ${describeValue(got)}`;
+        return got === undefined
+          ? `required: one of ${list(options)}`
+          : `expected one of ${list(options)}, got ${describeValue(got)}`;
       }
       return `does not match any accepted form, got ${describeValue(iss.input)}`;
     }
@@ -80,7 +83,11 @@ export function formatPath(path: readonly PathKey[]): string {
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
     else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
-    else out += `["${echo(String(key).replace(/["\\]/g, (c) => `\\${c}`), 40)}"]`;
+    else
+      out += `["${echo(
+        String(key).replace(/["\\]/g, (c) => `\\${c}`),
+        40,
+      )}"]`;
   }
   return out || '(top level)';
 }
@@ -102,7 +109,10 @@ function isShapeMismatch(branch: Issue[]): boolean {
  * a bad ratio reads `matrix.sampler[1].ratio: must be between 0 and 1` rather than "invalid input" on the whole entry.
  * Parse with `reportInput: true` so branches can be told apart by the value they saw.
  */
-export function flattenIssues(issues: readonly Issue[], prefix: readonly PathKey[] = []): { path: PathKey[]; message: string }[] {
+export function flattenIssues(
+  issues: readonly Issue[],
+  prefix: readonly PathKey[] = [],
+): { path: PathKey[]; message: string }[] {
   const out: { path: PathKey[]; message: string }[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];

@@ -40,7 +40,12 @@ const OVERRIDE_FLAGS: Record<keyof ConfigOverrides, string> = { rounds: '--round
  * Parses and validates a config text. Throws a ConfigError listing every problem at once (YAML syntax with line and
  * column, then each schema issue as `path: message`). `now` is the clock the default seed is drawn from.
  */
-export function parseConfig(text: string, fileLabel: string, overrides: ConfigOverrides = {}, now: () => number = Date.now): Config {
+export function parseConfig(
+  text: string,
+  fileLabel: string,
+  overrides: ConfigOverrides = {},
+  now: () => number = Date.now,
+): Config {
   const read = readYaml(text, CONFIG_LIMITS, 'a config file');
   if (!read.ok) throw new ConfigError(fileLabel, read.issues);
   const raw: unknown = read.value ?? {};
@@ -63,7 +68,8 @@ export function parseConfig(text: string, fileLabel: string, overrides: ConfigOv
 /** Reads, parses and validates a config file; every problem, including an unreadable file, is a ConfigError (exit 2). */
 export async function loadConfigFile(path: string, overrides?: ConfigOverrides, now?: () => number): Promise<Config> {
   const read = readBoundedFile(path, CONFIG_LIMITS.maxBytes, 'a config file');
-  if (!read.ok) throw new ConfigError(path, [read.problem ? `${resolve(path)}: ${read.problem}` : unreadable(path, read.code)]);
+  if (!read.ok)
+    throw new ConfigError(path, [read.problem ? `${resolve(path)}: ${read.problem}` : unreadable(path, read.code)]);
   // Module paths in the matrix are written from the config file's folder, as service.entry is.
   return resolveModulePaths(parseConfig(read.text, path, overrides, now), dirname(resolve(path)));
 }

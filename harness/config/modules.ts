@@ -24,18 +24,29 @@ export function resolveModulePaths(config: Config, baseDir: string): Config {
     ...config,
     matrix: {
       ...config.matrix,
-      ...(config.matrix.instrumentation ? { instrumentation: config.matrix.instrumentation.map((i) => instrumentation(i, baseDir)) } : {}),
+      ...(config.matrix.instrumentation
+        ? { instrumentation: config.matrix.instrumentation.map((i) => instrumentation(i, baseDir)) }
+        : {}),
       sampler: config.matrix.sampler.map((s) => sampler(s, baseDir)),
       processor: config.matrix.processor.map((p) => processor(p, baseDir)),
     },
     service: {
       ...config.service,
       perService: Object.fromEntries(
-        Object.entries(config.service.perService).map(([name, own]) => [name, own.sampler ? { ...own, sampler: sampler(own.sampler, baseDir) } : own]),
+        Object.entries(config.service.perService).map(([name, own]) => [
+          name,
+          own.sampler ? { ...own, sampler: sampler(own.sampler, baseDir) } : own,
+        ]),
       ),
     },
     ...(config.variants
-      ? { variants: config.variants.map((v) => (v.instrumentation ? { ...v, instrumentation: v.instrumentation.map((i) => instrumentation(i, baseDir)) } : v)) }
+      ? {
+          variants: config.variants.map((v) =>
+            v.instrumentation
+              ? { ...v, instrumentation: v.instrumentation.map((i) => instrumentation(i, baseDir)) }
+              : v,
+          ),
+        }
       : {}),
     ...(config.tail ? { tail: config.tail.map((t) => ({ ...t, head: sampler(t.head, baseDir) })) } : {}),
   };

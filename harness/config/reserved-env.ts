@@ -25,25 +25,50 @@ export const RESERVED_ENV: readonly ReservedEnv[] = [
   { name: 'OTEL_TRACES_', prefix: true, use: 'matrix.sampler and matrix.exporter' },
   { name: 'OTEL_BSP_', prefix: true, use: 'matrix.processor (e.g. { type: batch, maxQueueSize: 4096 })' },
   { name: 'OTEL_PROPAGATORS', use: 'matrix.propagator (or service.perService.NAME.propagator)' },
-  { name: 'OTEL_EXPORTER_OTLP_', prefix: true, use: 'matrix.exporter', why: 'the harness points the exporter at its own sink and picks the protocol' },
-  { name: 'OTEL_EXPORTER_ZIPKIN_', prefix: true, use: 'matrix.exporter', why: 'the harness points the exporter at its own sink' },
-  { name: 'TRACEBENCH_INSTRUMENTATION', why: 'each cell of the matrix says whether and how the service is instrumented' },
+  {
+    name: 'OTEL_EXPORTER_OTLP_',
+    prefix: true,
+    use: 'matrix.exporter',
+    why: 'the harness points the exporter at its own sink and picks the protocol',
+  },
+  {
+    name: 'OTEL_EXPORTER_ZIPKIN_',
+    prefix: true,
+    use: 'matrix.exporter',
+    why: 'the harness points the exporter at its own sink',
+  },
+  {
+    name: 'TRACEBENCH_INSTRUMENTATION',
+    why: 'each cell of the matrix says whether and how the service is instrumented',
+  },
   { name: 'TRACEBENCH_SPAN_PROCESSOR', use: 'matrix.processor' },
   { name: 'TRACEBENCH_SPAN_PROCESSOR_MODULE', use: 'matrix.processor ({ module: ./my-processor.js, then: batch })' },
   { name: 'TRACEBENCH_SPAN_PROCESSOR_ARG', use: 'matrix.processor ({ module: ./my-processor.js, arg: ... })' },
   { name: 'TRACEBENCH_SAMPLER_MODULE', use: 'matrix.sampler ({ module: ./my-sampler.js })' },
   { name: 'TRACEBENCH_SAMPLER_ARG', use: 'matrix.sampler ({ module: ./my-sampler.js, arg: 0.01 })' },
   { name: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', use: 'matrix.instrumentation ({ zero-code: { enabled: [http] } })' },
-  { name: 'OTEL_METRICS_EXPORTER', why: 'zero-code cells turn NodeSDK metrics off, so the cell measures tracing alone' },
+  {
+    name: 'OTEL_METRICS_EXPORTER',
+    why: 'zero-code cells turn NodeSDK metrics off, so the cell measures tracing alone',
+  },
   { name: 'OTEL_LOGS_EXPORTER', why: 'zero-code cells turn NodeSDK logs off, so the cell measures tracing alone' },
   { name: 'TRACEBENCH_CONTEXT_MANAGER', use: 'attribution (its layers run with and without a context manager)' },
   { name: 'TRACEBENCH_WORKLOAD', use: 'service.workload' },
   { name: 'TRACEBENCH_SERVICE', why: 'each process of the workload is told which service it runs' },
   { name: 'TRACEBENCH_PEERS', why: "the harness hands each service its peers' addresses" },
-  { name: 'TRACEBENCH_EXTRA_CPU_US_PER_REQUEST', use: 'service.extraCpuUsPerRequest or variants[].extraCpuUsPerRequest' },
+  {
+    name: 'TRACEBENCH_EXTRA_CPU_US_PER_REQUEST',
+    use: 'service.extraCpuUsPerRequest or variants[].extraCpuUsPerRequest',
+  },
   { name: 'TRACEBENCH_TEST_SPAN_COST_US', use: 'variants[].extraCpuUsPerSpan' },
-  { name: 'TRACEBENCH_BURN_ITERATIONS_PER_US', why: 'the run calibrates it once so every cell does the same simulated work' },
-  { name: 'TRACEBENCH_PROBE_PARTS', why: 'the in-service probe runs whole in a run (parts are for npm run bench:probe only)' },
+  {
+    name: 'TRACEBENCH_BURN_ITERATIONS_PER_US',
+    why: 'the run calibrates it once so every cell does the same simulated work',
+  },
+  {
+    name: 'TRACEBENCH_PROBE_PARTS',
+    why: 'the in-service probe runs whole in a run (parts are for npm run bench:probe only)',
+  },
 ];
 
 /** The table's entry for a name, when the name is reserved. */

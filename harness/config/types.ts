@@ -175,7 +175,12 @@ export interface AttributionConfig {
   /** Also measure the simple processor with the first exporter. @default true */
   simple: boolean;
   /** Batch options for the export layers. @default the SDK's defaults */
-  batch: Partial<{ maxQueueSize: number; maxExportBatchSize: number; scheduleDelayMillis: number; exportTimeoutMillis: number }>;
+  batch: Partial<{
+    maxQueueSize: number;
+    maxExportBatchSize: number;
+    scheduleDelayMillis: number;
+    exportTimeoutMillis: number;
+  }>;
   /** Run the micro-benchmarks after the trials, for the prediction next to the waterfall (`quick`: the short profile). @default true */
   micro: boolean | 'quick';
 }

@@ -2,8 +2,30 @@ import type { ExporterSetting, PropagatorSetting } from './types.js';
 
 // The settings' names, in a module of their own so the config and budget schemas can both use them without a cycle.
 
-export const SAMPLERS_WITHOUT_ARG = ['always_on', 'always_off', 'parentbased_always_on', 'parentbased_always_off'] as const;
-export const SAMPLERS_WITH_RATIO = ['traceidratio', 'parentbased_traceidratio', 'consistent_probability', 'parentbased_consistent_probability'] as const;
+export const SAMPLERS_WITHOUT_ARG = [
+  'always_on',
+  'always_off',
+  'parentbased_always_on',
+  'parentbased_always_off',
+] as const;
+export const SAMPLERS_WITH_RATIO = [
+  'traceidratio',
+  'parentbased_traceidratio',
+  'consistent_probability',
+  'parentbased_consistent_probability',
+] as const;
 export const SAMPLERS_WITH_RATE = ['ratelimiting', 'parentbased_ratelimiting'] as const;
-export const EXPORTERS = ['none', 'console', 'otlp-http-protobuf', 'otlp-http-json', 'zipkin'] as const satisfies readonly ExporterSetting[];
-export const PROPAGATORS = ['tracecontext', 'b3', 'b3multi', 'jaeger', 'xray'] as const satisfies readonly PropagatorSetting[];
+export const EXPORTERS = [
+  'none',
+  'console',
+  'otlp-http-protobuf',
+  'otlp-http-json',
+  'zipkin',
+] as const satisfies readonly ExporterSetting[];
+export const PROPAGATORS = [
+  'tracecontext',
+  'b3',
+  'b3multi',
+  'jaeger',
+  'xray',
+] as const satisfies readonly PropagatorSetting[];

@@ -14,7 +14,12 @@ export interface YamlLimits {
 
 export type YamlRead = { ok: true; value: unknown } | { ok: false; issues: string[] };
 
-const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} bytes`);
+const sizeText = (bytes: number) =>
+  bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+    : bytes >= 1024
+      ? `${(bytes / 1024).toFixed(0)} KiB`
+      : `${bytes} bytes`;
 
 /** `too large: 12.0 MiB, above the limit of 1.0 MiB for a config file` */
 function tooLarge(bytes: number, maxBytes: number, what: string): string {
@@ -22,7 +27,13 @@ function tooLarge(bytes: number, maxBytes: number, what: string): string {
 }
 
 /** What kind of thing a path is when it is not a regular file. */
-function kindOf(stat: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function kindOf(stat: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (stat.isDirectory()) return 'a folder';
   if (stat.isFIFO()) return 'a named pipe (FIFO)';
   if (stat.isSocket()) return 'a socket';
@@ -46,7 +57,8 @@ export function readBoundedFile(path: string, maxBytes: number, what: string): F
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { ok: false, code: 'EISDIR' };
-    if (!stat.isFile()) return { ok: false, code: 'ENOTREG', problem: `${kindOf(stat)}, not a file: give the path of ${what}` };
+    if (!stat.isFile())
+      return { ok: false, code: 'ENOTREG', problem: `${kindOf(stat)}, not a file: give the path of ${what}` };
     if (stat.size > maxBytes) return { ok: false, code: 'EFBIG', problem: tooLarge(stat.size, maxBytes, what) };
     return { ok: true, text: readFileSync(fd, 'utf8') };
   } catch (error) {
@@ -72,7 +84,8 @@ export function depthOf(value: unknown, stopAbove = Number.POSITIVE_INFINITY): n
     const level = depth + 1;
     if (level > deepest) deepest = level;
     if (deepest > stopAbove) return deepest;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, level]);
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, level]);
   }
   return deepest;
 }
@@ -109,7 +122,8 @@ function duplicateKeys(root: unknown, lines: LineCounter): string[] {
  * (`line 3, column 5: ... (YAML syntax)`), never an exception, so a hostile file ends in a usage error like a bad one.
  */
 export function readYaml(text: string, limits: YamlLimits, what: string): YamlRead {
-  if (text.length > limits.maxBytes) return { ok: false, issues: [tooLarge(Buffer.byteLength(text), limits.maxBytes, what)] };
+  if (text.length > limits.maxBytes)
+    return { ok: false, issues: [tooLarge(Buffer.byteLength(text), limits.maxBytes, what)] };
   const lines = new LineCounter();
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), { uniqueKeys: false, lineCounter: lines });
   if (doc.errors.length > 0) {
@@ -118,7 +132,9 @@ export function readYaml(text: string, limits: YamlLimits, what: string): YamlRe
       issues: doc.errors.slice(0, 20).map((e) => {
         const at = e.linePos?.[0];
         const where = at ? `line ${at.line}, column ${at.col}` : 'YAML';
-        const message = /call stack/i.test(e.message) ? nestedTooDeeply(limits) : echo(e.message.split(/ at line \d+|\n/)[0], 200);
+        const message = /call stack/i.test(e.message)
+          ? nestedTooDeeply(limits)
+          : echo(e.message.split(/ at line \d+|\n/)[0], 200);
         return `${where}: ${message} (YAML syntax)`;
       }),
     };
@@ -132,7 +148,9 @@ export function readYaml(text: string, limits: YamlLimits, what: string): YamlRe
     if (error instanceof ReferenceError && /excessive alias/i.test(error.message))
       return {
         ok: false,
-        issues: [`YAML aliases expand too much (more than the limit of ${limits.maxAliasCount} alias uses, or one alias of a very large anchor): write the values out instead of repeating *aliases`],
+        issues: [
+          `YAML aliases expand too much (more than the limit of ${limits.maxAliasCount} alias uses, or one alias of a very large anchor): write the values out instead of repeating *aliases`,
+        ],
       };
     if (isStackOverflow(error)) return { ok: false, issues: [nestedTooDeeply(limits)] };
     return { ok: false, issues: [`YAML: ${echo((error as Error).message, 200)}`] };

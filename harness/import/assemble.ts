@@ -41,7 +41,15 @@ function innermostEnclosing(attached: SpanNode[], orphan: SpanNode): SpanNode | 
  * root, are orphans: each is attached with its subtree under the innermost span that encloses it in time, else the root.
  */
 function buildTree(spans: NormalizedSpan[], stats: AssembleStats): TraceTree {
-  const nodes = spans.map((span): SpanNode => ({ span, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), children: [], depth: 0 }));
+  const nodes = spans.map(
+    (span): SpanNode => ({
+      span,
+      startUs: span.startUs,
+      endUs: Math.max(span.startUs, span.endUs),
+      children: [],
+      depth: 0,
+    }),
+  );
   stats.skewCorrections += spans.filter((s) => s.endUs < s.startUs).length;
   nodes.sort(byStart);
   const byId = new Map(nodes.map((n) => [n.span.spanId, n]));

@@ -24,7 +24,13 @@ function pick(attributes: Record<string, Value>, keys: string[]): string | undef
 }
 
 /** Count, value bytes and the HTTP method and route of a span's attributes. */
-export function attributeFields(attributes: Record<string, Value>, skip?: ReadonlySet<string>): Pick<NormalizedSpan, 'attributeCount' | 'attributeValueBytes' | 'httpMethod' | 'httpRoute' | 'messagingDestination'> {
+export function attributeFields(
+  attributes: Record<string, Value>,
+  skip?: ReadonlySet<string>,
+): Pick<
+  NormalizedSpan,
+  'attributeCount' | 'attributeValueBytes' | 'httpMethod' | 'httpRoute' | 'messagingDestination'
+> {
   let attributeCount = 0;
   let attributeValueBytes = 0;
   for (const [key, value] of Object.entries(attributes)) {
@@ -33,7 +39,8 @@ export function attributeFields(attributes: Record<string, Value>, skip?: Readon
     attributeValueBytes += Buffer.byteLength(String(value));
   }
   const method = pick(attributes, ['http.request.method', 'http.method']);
-  const route = pick(attributes, ['http.route']) ?? pick(attributes, ['url.path', 'http.target'])?.replace(/[?#].*$/, '');
+  const route =
+    pick(attributes, ['http.route']) ?? pick(attributes, ['url.path', 'http.target'])?.replace(/[?#].*$/, '');
   const destination = pick(attributes, ['messaging.destination.name', 'messaging.destination']);
   return {
     attributeCount,
@@ -47,8 +54,14 @@ export function attributeFields(attributes: Record<string, Value>, skip?: Readon
 /** Jaeger and Zipkin say error with a tag, OTLP with the status; `otel.status_code=ERROR` is the OTel mapping of the latter. */
 export function isErrorTag(attributes: Record<string, Value>, presenceMeansError: boolean): boolean {
   const error = attributes.error;
-  if (presenceMeansError ? error !== undefined && error !== 'false' && error !== false : error === true || error === 'true') return true;
+  if (
+    presenceMeansError
+      ? error !== undefined && error !== 'false' && error !== false
+      : error === true || error === 'true'
+  )
+    return true;
   return attributes['otel.status_code'] === 'ERROR';
 }
 
-export const hexId = (value: unknown): string => (typeof value === 'string' ? value.toLowerCase() : typeof value === 'number' ? value.toString(16) : '');
+export const hexId = (value: unknown): string =>
+  typeof value === 'string' ? value.toLowerCase() : typeof value === 'number' ? value.toString(16) : '';

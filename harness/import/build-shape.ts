@@ -1,10 +1,24 @@
-import type { ConsumerShape, ErrorShape, RouteShape, ServiceShape, SlowShape, WorkloadShape } from '../../workloads/shape/types.js';
+import type {
+  ConsumerShape,
+  ErrorShape,
+  RouteShape,
+  ServiceShape,
+  SlowShape,
+  WorkloadShape,
+} from '../../workloads/shape/types.js';
 import type { TraceTree } from './assemble.js';
 import { methodFor, routePathFor, serviceNameFor, slug, uniqueName } from './naming.js';
 import { errorOf, markSlow } from './request-rates.js';
 import { spanNameOf, spanShapeOf, type SpanShapeContext } from './span-shape.js';
 import { median, mostFrequent } from './timing.js';
-import { UnitBuilder, unitsOfRequest, type NodeInstance, type UnitInstance, type UnitRole, type UnitStats } from './units.js';
+import {
+  UnitBuilder,
+  unitsOfRequest,
+  type NodeInstance,
+  type UnitInstance,
+  type UnitRole,
+  type UnitStats,
+} from './units.js';
 
 /** All instances of one unit structure: one route (or consumer) in the shape. */
 interface Group {
@@ -73,7 +87,8 @@ function medianSelfByKey(groups: readonly Group[]): (key: number) => number {
 }
 
 const weightOf = (g: Group) => g.requests.length || g.instances.length;
-const httpOf = (g: Group, field: 'httpRoute' | 'httpMethod') => mostFrequent(g.instances.map((u) => u.root.node.span[field]).filter((v): v is string => v !== undefined));
+const httpOf = (g: Group, field: 'httpRoute' | 'httpMethod') =>
+  mostFrequent(g.instances.map((u) => u.root.node.span[field]).filter((v): v is string => v !== undefined));
 
 /** Route names, paths and queue names: unique, deterministic (most frequent structure first). */
 function nameGroups(groups: Group[]): Map<number, string> {
@@ -81,7 +96,12 @@ function nameGroups(groups: Group[]): Map<number, string> {
   const routeNames = new Map<string, Set<string>>();
   const routePaths = new Map<string, Set<string>>();
   const queues = new Set<string>();
-  const ordered = [...groups].sort((a, b) => weightOf(b) - weightOf(a) || (spanNameOf(a.instances[0].root) < spanNameOf(b.instances[0].root) ? -1 : 1) || a.key - b.key);
+  const ordered = [...groups].sort(
+    (a, b) =>
+      weightOf(b) - weightOf(a) ||
+      (spanNameOf(a.instances[0].root) < spanNameOf(b.instances[0].root) ? -1 : 1) ||
+      a.key - b.key,
+  );
   for (const g of ordered) {
     const spanName = spanNameOf(g.instances[0].root);
     if (g.role === 'consumer') {
@@ -105,11 +125,16 @@ function nameGroups(groups: Group[]): Map<number, string> {
 }
 
 /** Trace trees → a workload shape: one route per distinct structure of each root operation, callees and consumers in their services. */
-export function buildShape(traces: readonly TraceTree[], options: BuildOptions): { shape: WorkloadShape; stats: BuildStats } {
+export function buildShape(
+  traces: readonly TraceTree[],
+  options: BuildOptions,
+): { shape: WorkloadShape; stats: BuildStats } {
   const entry = entryServiceOf(traces);
   const builder = new UnitBuilder(traces, () => entry);
   const requests = traces.map((t) => builder.unit(t.root, entry, 'route'));
-  const moved = new Set(traces.filter((t) => t.root.span.service !== entry).map((t) => `${t.root.span.service}: ${t.root.span.name}`));
+  const moved = new Set(
+    traces.filter((t) => t.root.span.service !== entry).map((t) => `${t.root.span.service}: ${t.root.span.name}`),
+  );
   const groups = groupsOf(requests);
   const clamped = { count: 0 };
   const medianSelfUs = medianSelfByKey(groups);
@@ -132,7 +157,11 @@ export function buildShape(traces: readonly TraceTree[], options: BuildOptions):
   };
   const rootShapeOf = (g: Group) => {
     const anyFast = g.instances.some((u) => !u.slowRequest);
-    return spanShapeOf(g.instances.map((u) => u.root), g.instances.map((u) => !anyFast || !u.slowRequest), context);
+    return spanShapeOf(
+      g.instances.map((u) => u.root),
+      g.instances.map((u) => !anyFast || !u.slowRequest),
+      context,
+    );
   };
   const services: ServiceShape[] = rawServices.map((raw) => {
     const mine = groups.filter((g) => g.service === raw);

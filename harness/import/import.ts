@@ -6,7 +6,14 @@ import { InputError } from './errors.js';
 import { parseDocuments } from './parse.js';
 import { parseExportText, readExportText } from './read-export.js';
 import { summaryLines } from './summary.js';
-import { DEFAULT_MAX_CPU_US_PER_SPAN, DEFAULT_MAX_FILE_BYTES, SLOW_FACTOR, type ImportOptions, type ImportResult, type ImportStats } from './types.js';
+import {
+  DEFAULT_MAX_CPU_US_PER_SPAN,
+  DEFAULT_MAX_FILE_BYTES,
+  SLOW_FACTOR,
+  type ImportOptions,
+  type ImportResult,
+  type ImportStats,
+} from './types.js';
 import { toWorkloadYaml } from './write-yaml.js';
 
 /** Deepest span nesting a workload may get from an import: the workload loader's YAML depth limit holds it with room to spare. */
@@ -61,10 +68,24 @@ export function importTraces(text: string, options: ImportOptions, label: string
     description: `Imported from ${source}. CPU vs wait is a heuristic: at most ${maxCpuUsPerSpan} µs CPU per span, CLIENT/PRODUCER self time is wait.`,
     maxCpuUsPerSpan,
   });
-  const stats: ImportStats = { traces: traces.length, spans, skippedSpans: parsed.skippedSpans, ...assembled, ...built.stats };
-  const header = [`Imported by \`tracebench import\` from ${source}. Regenerate rather than edit; see docs/import.md.`, ...heuristicLines(maxCpuUsPerSpan)];
+  const stats: ImportStats = {
+    traces: traces.length,
+    spans,
+    skippedSpans: parsed.skippedSpans,
+    ...assembled,
+    ...built.stats,
+  };
+  const header = [
+    `Imported by \`tracebench import\` from ${source}. Regenerate rather than edit; see docs/import.md.`,
+    ...heuristicLines(maxCpuUsPerSpan),
+  ];
   const { yaml, shape } = toWorkloadYaml(built.shape, header);
-  return { shape, yaml, stats, summary: summaryLines(file, options.format, shape, stats, heuristicLines(maxCpuUsPerSpan)) };
+  return {
+    shape,
+    yaml,
+    stats,
+    summary: summaryLines(file, options.format, shape, stats, heuristicLines(maxCpuUsPerSpan)),
+  };
 }
 
 /** Reads (refusing files above `maxFileBytes`) and imports an export file. */

@@ -13,7 +13,8 @@ function tagsOf(value: unknown): Record<string, Value> {
   for (const tag of list(value)) {
     if (typeof tag.key !== 'string') continue;
     const v = tag.value;
-    tags[tag.key] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v ?? '');
+    tags[tag.key] =
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v ?? '');
   }
   return tags;
 }
@@ -25,9 +26,18 @@ function kindOf(tags: Record<string, Value>): SpanKindName {
 
 /** Jaeger's own rule: the parent is the first CHILD_OF reference in the same trace, else the first FOLLOWS_FROM there. */
 function parentAndLinks(traceId: string, references: JsonObject[]): { parentSpanId: string; links: SpanLink[] } {
-  const refs = references.map((r) => ({ type: String(r.refType ?? 'CHILD_OF').toUpperCase(), traceId: hexId(r.traceID), spanId: hexId(r.spanID) }));
-  const parent = refs.find((r) => r.traceId === traceId && r.type === 'CHILD_OF') ?? refs.find((r) => r.traceId === traceId && r.type === 'FOLLOWS_FROM');
-  return { parentSpanId: parent?.spanId ?? '', links: refs.filter((r) => r !== parent).map(({ traceId, spanId }) => ({ traceId, spanId })) };
+  const refs = references.map((r) => ({
+    type: String(r.refType ?? 'CHILD_OF').toUpperCase(),
+    traceId: hexId(r.traceID),
+    spanId: hexId(r.spanID),
+  }));
+  const parent =
+    refs.find((r) => r.traceId === traceId && r.type === 'CHILD_OF') ??
+    refs.find((r) => r.traceId === traceId && r.type === 'FOLLOWS_FROM');
+  return {
+    parentSpanId: parent?.spanId ?? '',
+    links: refs.filter((r) => r !== parent).map(({ traceId, spanId }) => ({ traceId, spanId })),
+  };
 }
 
 /** An event's name is its `event` field, as the OTel → Jaeger mapping writes it. */
@@ -39,10 +49,15 @@ function eventName(log: JsonObject): string {
 function toSpan(span: JsonObject, processes: JsonObject): NormalizedSpan | undefined {
   const traceId = hexId(span.traceID);
   const spanId = hexId(span.spanID);
-  const startUs = typeof span.startTime === 'number' || typeof span.startTime === 'string' ? Number(span.startTime) : Number.NaN;
+  const startUs =
+    typeof span.startTime === 'number' || typeof span.startTime === 'string' ? Number(span.startTime) : Number.NaN;
   const durationUs = Number(span.duration ?? 0);
   if (!traceId || !spanId || !Number.isFinite(startUs) || !Number.isFinite(durationUs)) return undefined;
-  const process = isObject(span.process) ? span.process : isObject(processes[String(span.processID)]) ? (processes[String(span.processID)] as JsonObject) : {};
+  const process = isObject(span.process)
+    ? span.process
+    : isObject(processes[String(span.processID)])
+      ? (processes[String(span.processID)] as JsonObject)
+      : {};
   const tags = tagsOf(span.tags);
   return {
     traceId,
@@ -65,7 +80,8 @@ export function parseJaeger(documents: Iterable<ExportDocument>, label: string):
   let skippedSpans = 0;
   for (const document of documents) {
     const root = document.value;
-    if (!isObject(root) || !Array.isArray(root.data) || !root.data.every((t) => isObject(t) && Array.isArray(t.spans))) throw wrongFormat(label, document, 'jaeger');
+    if (!isObject(root) || !Array.isArray(root.data) || !root.data.every((t) => isObject(t) && Array.isArray(t.spans)))
+      throw wrongFormat(label, document, 'jaeger');
     for (const trace of list(root.data)) {
       const processes = isObject(trace.processes) ? trace.processes : {};
       for (const raw of list(trace.spans)) {

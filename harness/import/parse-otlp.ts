@@ -34,7 +34,10 @@ function readAttributes<T>(label: string, where: string, convert: () => T): T {
   try {
     return convert();
   } catch (error) {
-    throw new InputError(label, `${where}: an attribute value cannot be read (${echo((error as Error).message)}); OTLP intValue must be a whole number, as a number or a decimal string`);
+    throw new InputError(
+      label,
+      `${where}: an attribute value cannot be read (${echo((error as Error).message)}); OTLP intValue must be a whole number, as a number or a decimal string`,
+    );
   }
 }
 
@@ -56,7 +59,10 @@ function toSpan(span: JsonObject, service: string, label: string): NormalizedSpa
     endUs,
     ...attributeFields(readAttributes(label, `span ${spanId}`, () => toAttributes(span.attributes))),
     eventNames: list(span.events).map((event) => (typeof event.name === 'string' ? event.name : '')),
-    links: list(span.links).map((link) => ({ traceId: jsonIdToHex(link.traceId, 16), spanId: jsonIdToHex(link.spanId, 8) })),
+    links: list(span.links).map((link) => ({
+      traceId: jsonIdToHex(link.traceId, 16),
+      spanId: jsonIdToHex(link.spanId, 8),
+    })),
     error: status.code === 2 || status.code === 'STATUS_CODE_ERROR',
   };
 }
@@ -70,9 +76,13 @@ export function parseOtlpJson(documents: Iterable<ExportDocument>, label: string
     if (!isObject(request) || !Array.isArray(request.resourceSpans)) throw wrongFormat(label, document, 'otlp-json');
     for (const resourceSpans of list(request.resourceSpans)) {
       const resource = isObject(resourceSpans.resource) ? resourceSpans.resource : {};
-      const service = readAttributes(label, 'a resource', () => serviceNameOf(resource.attributes)) || 'unknown_service';
+      const service =
+        readAttributes(label, 'a resource', () => serviceNameOf(resource.attributes)) || 'unknown_service';
       // instrumentationLibrarySpans: the name before OTLP 0.15, still written by old SDKs.
-      for (const scopeSpans of [...list(resourceSpans.scopeSpans), ...list(resourceSpans.instrumentationLibrarySpans)]) {
+      for (const scopeSpans of [
+        ...list(resourceSpans.scopeSpans),
+        ...list(resourceSpans.instrumentationLibrarySpans),
+      ]) {
         for (const raw of list(scopeSpans.spans)) {
           const span = toSpan(raw, service, label);
           if (span) spans.push(span);

@@ -16,14 +16,16 @@ function kindOf(value: unknown): SpanKindName {
 function tagsOf(value: unknown): Record<string, Value> {
   if (!isObject(value)) return {};
   const tags: Record<string, Value> = {};
-  for (const [key, v] of Object.entries(value)) tags[key] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+  for (const [key, v] of Object.entries(value))
+    tags[key] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
   return tags;
 }
 
 function toSpan(span: JsonObject): NormalizedSpan | undefined {
   const traceId = hexId(span.traceId);
   const spanId = hexId(span.id);
-  const startUs = typeof span.timestamp === 'number' || typeof span.timestamp === 'string' ? Number(span.timestamp) : Number.NaN;
+  const startUs =
+    typeof span.timestamp === 'number' || typeof span.timestamp === 'string' ? Number(span.timestamp) : Number.NaN;
   // An in-flight span has no duration yet.
   const durationUs = Number(span.duration ?? 0);
   if (!traceId || !spanId || !Number.isFinite(startUs) || !Number.isFinite(durationUs)) return undefined;
@@ -35,7 +37,8 @@ function toSpan(span: JsonObject): NormalizedSpan | undefined {
     parentSpanId: hexId(span.parentId),
     name: typeof span.name === 'string' ? span.name : '',
     kind: kindOf(span.kind),
-    service: typeof endpoint.serviceName === 'string' && endpoint.serviceName ? endpoint.serviceName : 'unknown_service',
+    service:
+      typeof endpoint.serviceName === 'string' && endpoint.serviceName ? endpoint.serviceName : 'unknown_service',
     startUs,
     endUs: startUs + durationUs,
     ...attributeFields(tags, MAPPING_TAGS),
@@ -50,13 +53,16 @@ function toSpan(span: JsonObject): NormalizedSpan | undefined {
  * child, and the children in its service (the server's work) move under it.
  */
 function splitSharedSpans(spans: NormalizedSpan[], shared: boolean[]): void {
-  const clients = new Set(spans.filter((s, i) => s.kind === 'CLIENT' && !shared[i]).map((s) => `${s.traceId}/${s.spanId}`));
+  const clients = new Set(
+    spans.filter((s, i) => s.kind === 'CLIENT' && !shared[i]).map((s) => `${s.traceId}/${s.spanId}`),
+  );
   spans.forEach((server, i) => {
     const key = `${server.traceId}/${server.spanId}`;
     if (!shared[i] || server.kind !== 'SERVER' || !clients.has(key)) return;
     const serverId = `${server.spanId}.server`;
     for (const child of spans)
-      if (child.traceId === server.traceId && child.parentSpanId === server.spanId && child.service === server.service) child.parentSpanId = serverId;
+      if (child.traceId === server.traceId && child.parentSpanId === server.spanId && child.service === server.service)
+        child.parentSpanId = serverId;
     server.parentSpanId = server.spanId;
     server.spanId = serverId;
   });
@@ -69,7 +75,8 @@ export function parseZipkin(documents: Iterable<ExportDocument>, label: string):
   let skippedSpans = 0;
   for (const document of documents) {
     const array = document.value;
-    if (!Array.isArray(array) || (array.length > 0 && !array.some((s) => isObject(s) && 'traceId' in s))) throw wrongFormat(label, document, 'zipkin');
+    if (!Array.isArray(array) || (array.length > 0 && !array.some((s) => isObject(s) && 'traceId' in s)))
+      throw wrongFormat(label, document, 'zipkin');
     for (const raw of list(array)) {
       const span = toSpan(raw);
       if (!span) {

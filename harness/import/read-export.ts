@@ -12,7 +12,8 @@ export interface ExportDocument {
   line: number;
 }
 
-const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`);
+const sizeText = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`;
 
 /** The whole file as text, refused above `maxFileBytes` before anything is read. */
 export function readExportText(file: string, label: string, maxFileBytes: number): string {
@@ -21,15 +22,24 @@ export function readExportText(file: string, label: string, maxFileBytes: number
     // Non-blocking: opening a FIFO would otherwise wait for a writer forever.
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new InputError(label, `cannot read the export (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new InputError(
+      label,
+      `cannot read the export (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   try {
     const stat = fstatSync(fd);
     const size = stat.size;
     if (!stat.isFile())
-      throw new InputError(label, `${stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe (FIFO)' : 'a device or socket'}, not a file: give the path of an exported trace file (save a stream to a file first)`);
+      throw new InputError(
+        label,
+        `${stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe (FIFO)' : 'a device or socket'}, not a file: give the path of an exported trace file (save a stream to a file first)`,
+      );
     if (size > maxFileBytes)
-      throw new InputError(label, `${sizeText(size)} is above the import limit of ${sizeText(maxFileBytes)}: import a sample of the traces (split the file, or export a shorter time window)`);
+      throw new InputError(
+        label,
+        `${sizeText(size)} is above the import limit of ${sizeText(maxFileBytes)}: import a sample of the traces (split the file, or export a shorter time window)`,
+      );
     return readFileSync(fd, 'utf8').replace(/^\uFEFF/, '');
   } finally {
     closeSync(fd);
@@ -46,7 +56,10 @@ function unexpected(text: string, offset: number): string {
 function malformed(label: string, text: string, lineOffset: number): InputError {
   const offset = syntaxErrorOffset(text);
   const at = lineColumnOf(text, offset < 0 ? text.length : offset);
-  return new InputError(label, `malformed JSON: ${unexpected(text, offset)}`, { line: at.line + lineOffset, column: at.column });
+  return new InputError(label, `malformed JSON: ${unexpected(text, offset)}`, {
+    line: at.line + lineOffset,
+    column: at.column,
+  });
 }
 
 /**
@@ -58,14 +71,19 @@ export function* parseExportText(text: string, label: string): Generator<ExportD
   if (text.trim() === '') throw new InputError(label, 'the file is empty: no spans to import');
   const deep = tooDeepOffset(text, MAX_JSON_DEPTH);
   if (deep >= 0)
-    throw new InputError(label, `nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects (the import's depth limit): no trace export nests this deep; is it a trace file?`, lineColumnOf(text, deep));
+    throw new InputError(
+      label,
+      `nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects (the import's depth limit): no trace export nests this deep; is it a trace file?`,
+      lineColumnOf(text, deep),
+    );
   let whole: unknown;
   try {
     whole = JSON.parse(text);
   } catch {
     const lines = text.split('\n');
     const first = lines.findIndex((line) => line.trim() !== '');
-    if (!isWholeDocument(lines[first]) || lines.filter((line) => line.trim() !== '').length < 2) throw malformed(label, text, 0);
+    if (!isWholeDocument(lines[first]) || lines.filter((line) => line.trim() !== '').length < 2)
+      throw malformed(label, text, 0);
     yield* parseJsonLines(lines, label);
     return;
   }

@@ -12,7 +12,12 @@ function errorOrigin(spans: readonly NodeInstance[]): NodeInstance | undefined {
   let origin: NodeInstance | undefined;
   for (const n of spans) {
     if (!n.node.span.error) continue;
-    if (!origin || n.node.depth > origin.node.depth || (n.node.depth === origin.node.depth && n.node.startUs < origin.node.startUs)) origin = n;
+    if (
+      !origin ||
+      n.node.depth > origin.node.depth ||
+      (n.node.depth === origin.node.depth && n.node.startUs < origin.node.startUs)
+    )
+      origin = n;
   }
   return origin;
 }
@@ -29,7 +34,11 @@ export function errorOf(requests: readonly UnitInstance[]): ErrorShape | undefin
  * the span distributions, which would otherwise count the slowness twice) and returns the rate, the median extra time,
  * and the span that most often took the extra time (largest self time above that span's median).
  */
-export function markSlow(requests: readonly UnitInstance[], medianSelfUs: (key: number) => number, clamped: { count: number }): SlowShape | undefined {
+export function markSlow(
+  requests: readonly UnitInstance[],
+  medianSelfUs: (key: number) => number,
+  clamped: { count: number },
+): SlowShape | undefined {
   const medianUs = median(requests.map(durationUs));
   const slow = requests.filter((r) => durationUs(r) > SLOW_FACTOR * medianUs);
   if (slow.length === 0) return undefined;
@@ -41,5 +50,9 @@ export function markSlow(requests: readonly UnitInstance[], medianSelfUs: (key: 
   });
   const extraUs = Math.round(median(slow.map((r) => durationUs(r) - medianUs)));
   if (extraUs > MAX_US) clamped.count++;
-  return { rate: rounded(slow.length / requests.length), extraWaitUs: Math.min(extraUs, MAX_US), at: mostFrequent(culprits.map(spanNameOf))! };
+  return {
+    rate: rounded(slow.length / requests.length),
+    extraWaitUs: Math.min(extraUs, MAX_US),
+    at: mostFrequent(culprits.map(spanNameOf))!,
+  };
 }

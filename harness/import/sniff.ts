@@ -18,12 +18,19 @@ export function sniffFormat(value: unknown): TraceFormat | undefined {
   }
   if (!isObject(value)) return undefined;
   if ('resourceSpans' in value) return 'otlp-json';
-  if (Array.isArray(value.data) && value.data.every((trace) => isObject(trace) && ('spans' in trace || 'traceID' in trace))) return 'jaeger';
+  if (
+    Array.isArray(value.data) &&
+    value.data.every((trace) => isObject(trace) && ('spans' in trace || 'traceID' in trace))
+  )
+    return 'jaeger';
   return undefined;
 }
 
 function describe(value: unknown): string {
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty JSON array' : `a JSON array of ${isObject(value[0]) ? `objects (keys: ${echoList(Object.keys(value[0]), 6)})` : `${typeof value[0]}s`}`;
+  if (Array.isArray(value))
+    return value.length === 0
+      ? 'an empty JSON array'
+      : `a JSON array of ${isObject(value[0]) ? `objects (keys: ${echoList(Object.keys(value[0]), 6)})` : `${typeof value[0]}s`}`;
   if (isObject(value)) return `a JSON object (keys: ${echoList(Object.keys(value), 6) || 'none'})`;
   return `a JSON ${value === null ? 'null' : typeof value}`;
 }
@@ -33,5 +40,8 @@ export function wrongFormat(label: string, document: ExportDocument, expected: T
   const looksLike = sniffFormat(document.value);
   const hint = looksLike && looksLike !== expected ? `; it looks like ${looksLike} (try --format ${looksLike})` : '';
   const where = document.line > 1 ? ` (document on line ${document.line})` : '';
-  return new InputError(label, `does not look like --format ${expected}${where}: expected ${EXPECTED[expected]}, got ${describe(document.value)}${hint}`);
+  return new InputError(
+    label,
+    `does not look like --format ${expected}${where}: expected ${EXPECTED[expected]}, got ${describe(document.value)}${hint}`,
+  );
 }

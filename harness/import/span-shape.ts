@@ -26,7 +26,8 @@ function clamp(value: number, max: number, clamped: { count: number }): number {
 /** Each event name as many times as it occurs per span on average, rounded (so an event on 2% of spans is left out). */
 function eventsOf(nodes: readonly NodeInstance[]): SpanEventShape[] {
   const counts = new Map<string, number>();
-  for (const n of nodes) for (const name of n.node.span.eventNames) counts.set(name || 'event', (counts.get(name || 'event') ?? 0) + 1);
+  for (const n of nodes)
+    for (const name of n.node.span.eventNames) counts.set(name || 'event', (counts.get(name || 'event') ?? 0) + 1);
   const events: SpanEventShape[] = [];
   for (const name of [...counts.keys()].sort()) {
     const perSpan = Math.round(counts.get(name)! / nodes.length);
@@ -35,11 +36,16 @@ function eventsOf(nodes: readonly NodeInstance[]): SpanEventShape[] {
   return events;
 }
 
-function generatedAttributesOf(nodes: readonly NodeInstance[], clamped: { count: number }): SpanShape['generatedAttributes'] {
+function generatedAttributesOf(
+  nodes: readonly NodeInstance[],
+  clamped: { count: number },
+): SpanShape['generatedAttributes'] {
   const count = Math.round(median(nodes.map((n) => n.node.span.attributeCount)));
   if (count === 0) return undefined;
   const withAttributes = nodes.filter((n) => n.node.span.attributeCount > 0);
-  const valueBytes = Math.round(median(withAttributes.map((n) => n.node.span.attributeValueBytes / n.node.span.attributeCount)));
+  const valueBytes = Math.round(
+    median(withAttributes.map((n) => n.node.span.attributeValueBytes / n.node.span.attributeCount)),
+  );
   return { count: clamp(count, MAX_ATTRIBUTES, clamped), valueBytes: clamp(valueBytes, MAX_VALUE_BYTES, clamped) };
 }
 
@@ -48,14 +54,28 @@ function generatedAttributesOf(nodes: readonly NodeInstance[], clamped: { count:
  * requests that were not slow), attribute count and size, events, links, and children in parallel when they overlapped
  * in at least half the instances.
  */
-export function spanShapeOf(nodes: readonly NodeInstance[], timed: readonly boolean[], context: SpanShapeContext): SpanShape {
+export function spanShapeOf(
+  nodes: readonly NodeInstance[],
+  timed: readonly boolean[],
+  context: SpanShapeContext,
+): SpanShape {
   const first = nodes[0];
   const { kind } = first.node.span;
   const timedNodes = nodes.filter((_, i) => timed[i]);
   const splits = timedNodes.map((n) => splitSelfTime(kind, n.selfUs, context.maxCpuUsPerSpan));
   const generatedAttributes = generatedAttributesOf(nodes, context.clamped);
-  const links = clamp(Math.round(nodes.reduce((sum, n) => sum + n.node.span.links.length, 0) / nodes.length), MAX_LINKS, context.clamped);
-  const children = first.children.map((_, i) => spanShapeOf(nodes.map((n) => n.children[i]), timed, context));
+  const links = clamp(
+    Math.round(nodes.reduce((sum, n) => sum + n.node.span.links.length, 0) / nodes.length),
+    MAX_LINKS,
+    context.clamped,
+  );
+  const children = first.children.map((_, i) =>
+    spanShapeOf(
+      nodes.map((n) => n.children[i]),
+      timed,
+      context,
+    ),
+  );
   const overlapping = nodes.filter((n) => n.overlap).length;
   return {
     name: spanNameOf(first),
@@ -64,8 +84,14 @@ export function spanShapeOf(nodes: readonly NodeInstance[], timed: readonly bool
     ...(generatedAttributes ? { generatedAttributes } : {}),
     events: eventsOf(nodes),
     links,
-    cpuUs: durationOf(splits.map((s) => s.cpuUs), context.clamped),
-    waitUs: durationOf(splits.map((s) => s.waitUs), context.clamped),
+    cpuUs: durationOf(
+      splits.map((s) => s.cpuUs),
+      context.clamped,
+    ),
+    waitUs: durationOf(
+      splits.map((s) => s.waitUs),
+      context.clamped,
+    ),
     children,
     parallel: children.length > 1 && overlapping * 2 >= nodes.length,
     ...(first.call ? { call: context.callOf(first.call.key) } : {}),

@@ -34,7 +34,14 @@ export interface UnitStats {
 }
 
 /** What a fan-out's siblings are sorted by: name, kind, service and callee, then structure id. */
-const sortKey = (n: NodeInstance) => JSON.stringify([n.node.span.name, n.node.span.kind, n.node.span.service, n.call?.service ?? '', n.publish?.service ?? '']);
+const sortKey = (n: NodeInstance) =>
+  JSON.stringify([
+    n.node.span.name,
+    n.node.span.kind,
+    n.node.span.service,
+    n.call?.service ?? '',
+    n.publish?.service ?? '',
+  ]);
 
 /**
  * Siblings that ran concurrently started in whatever order the scheduler chose: sorting each concurrent run keeps that
@@ -42,12 +49,18 @@ const sortKey = (n: NodeInstance) => JSON.stringify([n.node.span.name, n.node.sp
  */
 function canonicalOrder(children: NodeInstance[]): { children: NodeInstance[]; overlap: boolean } {
   const runs = concurrentRuns(children.map((c) => ({ startUs: c.node.startUs, endUs: c.node.endUs, child: c })));
-  const sorted = runs.map((run) => run.map((r) => r.child).sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : a.key - b.key)));
+  const sorted = runs.map((run) =>
+    run
+      .map((r) => r.child)
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : a.key - b.key)),
+  );
   return { children: sorted.flat(), overlap: runs.some((run) => run.length > 1) };
 }
 
-const isCall = (parent: SpanNode, child: SpanNode) => parent.span.kind === 'CLIENT' && child.span.kind === 'SERVER' && child.span.service !== parent.span.service;
-const isPublish = (parent: SpanNode, child: SpanNode) => parent.span.kind === 'PRODUCER' && child.span.kind === 'CONSUMER';
+const isCall = (parent: SpanNode, child: SpanNode) =>
+  parent.span.kind === 'CLIENT' && child.span.kind === 'SERVER' && child.span.service !== parent.span.service;
+const isPublish = (parent: SpanNode, child: SpanNode) =>
+  parent.span.kind === 'PRODUCER' && child.span.kind === 'CONSUMER';
 
 function subtreeSize(node: SpanNode): number {
   return 1 + node.children.reduce((sum, child) => sum + subtreeSize(child), 0);
@@ -88,13 +101,21 @@ export class UnitBuilder {
       }
     };
     for (const trace of traces) visit(trace.root, unitServiceOfRoot(trace));
-    const edges = [...counts.values()].sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    const edges = [...counts.values()].sort(
+      (a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+    );
     for (const edge of edges) this.graph.allow(edge.from, edge.to);
   }
 
   unit(node: SpanNode, service: string, role: UnitRole): UnitInstance {
     const root = this.node(node, service);
-    return { key: this.structures.intern(JSON.stringify(['unit', role, service, root.key])), role, service, root, slowRequest: false };
+    return {
+      key: this.structures.intern(JSON.stringify(['unit', role, service, root.key])),
+      role,
+      service,
+      root,
+      slowRequest: false,
+    };
   }
 
   private crossing(parent: SpanNode, child: SpanNode, unitService: string): 'call' | 'publish' | 'inline' {
@@ -132,8 +153,23 @@ export class UnitBuilder {
     }
     const { children, overlap } = canonicalOrder(inline);
     const { span } = node;
-    const signature = JSON.stringify([span.service, span.kind, span.name, children.map((c) => c.key), call?.key ?? -1, publish?.key ?? -1]);
-    return { node, key: this.structures.intern(signature), selfUs: selfTimeUs(node, timed), children, overlap, ...(call ? { call } : {}), ...(publish ? { publish } : {}) };
+    const signature = JSON.stringify([
+      span.service,
+      span.kind,
+      span.name,
+      children.map((c) => c.key),
+      call?.key ?? -1,
+      publish?.key ?? -1,
+    ]);
+    return {
+      node,
+      key: this.structures.intern(signature),
+      selfUs: selfTimeUs(node, timed),
+      children,
+      overlap,
+      ...(call ? { call } : {}),
+      ...(publish ? { publish } : {}),
+    };
   }
 }
 

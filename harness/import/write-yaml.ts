@@ -12,7 +12,9 @@ function compactSpan(span: SpanShape): Record<string, unknown> {
     ...(span.waitUs !== 0 ? { waitUs: span.waitUs } : {}),
     ...(Object.keys(span.attributes).length > 0 ? { attributes: span.attributes } : {}),
     ...(span.generatedAttributes ? { generatedAttributes: span.generatedAttributes } : {}),
-    ...(span.events.length > 0 ? { events: span.events.map((e) => (Object.keys(e.attributes).length > 0 ? e : { name: e.name })) } : {}),
+    ...(span.events.length > 0
+      ? { events: span.events.map((e) => (Object.keys(e.attributes).length > 0 ? e : { name: e.name })) }
+      : {}),
     ...(span.links > 0 ? { links: span.links } : {}),
     ...(span.call ? { call: span.call } : {}),
     ...(span.publish ? { publish: span.publish } : {}),
@@ -28,7 +30,9 @@ function compactShape(shape: WorkloadShape): Record<string, unknown> {
     services: shape.services.map((s) => ({
       name: s.name,
       ...(s.routes.length > 0 ? { routes: s.routes.map((r) => ({ ...r, root: compactSpan(r.root) })) } : {}),
-      ...(s.consumers.length > 0 ? { consumers: s.consumers.map((c) => ({ queue: c.queue, batchSize: c.batchSize, root: compactSpan(c.root) })) } : {}),
+      ...(s.consumers.length > 0
+        ? { consumers: s.consumers.map((c) => ({ queue: c.queue, batchSize: c.batchSize, root: compactSpan(c.root) })) }
+        : {}),
     })),
   };
 }
@@ -40,7 +44,10 @@ const FLOW_KEYS = new Set(['cpuUs', 'waitUs', 'generatedAttributes', 'call', 'pu
  * The shape as YAML, header comment first, then checked against `workloadSchema` exactly as a loader would read it.
  * A failure is a bug in the importer, not in the input: it throws a plain Error, which the CLI reports as internal.
  */
-export function toWorkloadYaml(shape: WorkloadShape, header: readonly string[]): { yaml: string; shape: WorkloadShape } {
+export function toWorkloadYaml(
+  shape: WorkloadShape,
+  header: readonly string[],
+): { yaml: string; shape: WorkloadShape } {
   const document = new Document(compactShape(shape), { aliasDuplicateObjects: false });
   visit(document, {
     Pair(_, pair) {
@@ -49,8 +56,11 @@ export function toWorkloadYaml(shape: WorkloadShape, header: readonly string[]):
       if (key === 'events' && isSeq(pair.value)) for (const item of pair.value.items) if (isMap(item)) item.flow = true;
     },
   });
-  const yaml = header.map((line) => `# ${line}`.trimEnd() + '\n').join('') + document.toString({ lineWidth: 0 });
+  const yaml = header.map((line) => `${`# ${line}`.trimEnd()}\n`).join('') + document.toString({ lineWidth: 0 });
   const parsed = workloadSchema.safeParse(parseYaml(yaml));
-  if (!parsed.success) throw new Error(`the imported workload fails the workload schema (a bug in tracebench import):\n${issueLines(parsed.error.issues).join('\n')}`);
+  if (!parsed.success)
+    throw new Error(
+      `the imported workload fails the workload schema (a bug in tracebench import):\n${issueLines(parsed.error.issues).join('\n')}`,
+    );
   return { yaml, shape: parsed.data };
 }

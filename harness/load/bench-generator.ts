@@ -59,7 +59,13 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds);
   const arrivals = values.arrivals as Arrivals;
   const threads = Number(values.threads);
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${arrivals} arrivals, ${durationMs / 1000} s windows, ${rounds} rounds, ${threads} thread(s), 16 connections per thread`);
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(
+        ' ',
+      )}; ${arrivals} arrivals, ${durationMs / 1000} s windows, ${rounds} rounds, ${threads} thread(s), 16 connections per thread`,
+  );
   const server = await startServer();
   const generator = createLoadGenerator({ threads });
   try {
@@ -81,7 +87,11 @@ async function main(): Promise<void> {
     await generator.close();
     server.child.kill();
   }
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 await main();

@@ -1,7 +1,13 @@
 import { Piscina } from 'piscina';
 import { mergeOpenLoop, splitIntoTasks } from './merge.js';
 import type { OpenLoopWorkerResult } from './protocol.js';
-import type { ClosedLoopOptions, ClosedLoopResult, LoadGenerator, LoadGeneratorOptions, OpenLoopOptions } from './types.js';
+import type {
+  ClosedLoopOptions,
+  ClosedLoopResult,
+  LoadGenerator,
+  LoadGeneratorOptions,
+  OpenLoopOptions,
+} from './types.js';
 import { closedLoopIssues, LoadOptionsError, openLoopIssues } from './validate.js';
 
 /** On 2 cores one generator thread measured best (ARCHITECTURE.md: more threads lowered throughput). */
@@ -37,7 +43,9 @@ export function createLoadGenerator(options: LoadGeneratorOptions = {}): LoadGen
     // When one share fails, the others stop too instead of holding their threads for the rest of the window.
     const siblings = new AbortController();
     const taskSignal = signal ? AbortSignal.any([signal, siblings.signal]) : siblings.signal;
-    const runs = splitIntoTasks(o).map((task) => pool.run(task, { signal: taskSignal }) as Promise<OpenLoopWorkerResult>);
+    const runs = splitIntoTasks(o).map(
+      (task) => pool.run(task, { signal: taskSignal }) as Promise<OpenLoopWorkerResult>,
+    );
     try {
       return mergeOpenLoop(o, await Promise.all(runs));
     } catch (error) {

@@ -63,7 +63,11 @@ export function fillPath(pattern: string, random: () => number): string {
  * A seeded picker for one worker: routes by cumulative weight, error and slow drawn independently at the
  * route's rates, a request id unique within the trial (`<prefix><worker>-<n>`). Seeded so a rerun sends the same mix.
  */
-export function createMixPicker(mix: RequestMix, workerIndex: number, baseHeaders: Record<string, string> = {}): { next(): MixedRequest; counts: TruthCounts } {
+export function createMixPicker(
+  mix: RequestMix,
+  workerIndex: number,
+  baseHeaders: Record<string, string> = {},
+): { next(): MixedRequest; counts: TruthCounts } {
   const random = mulberry32((mix.seed ^ Math.imul(workerIndex + 1, 0x9e3779b1)) >>> 0);
   const total = mix.routes.reduce((s, r) => s + r.weight, 0);
   const counts = emptyTruthCounts();

@@ -61,8 +61,21 @@ function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
 
 /** Piscina task: one worker's share of an open-loop run on a fixed schedule, coordinated-omission safe. */
 export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopWorkerResult> {
-  const counters: OpenLoopCounters = { scheduled: 0, sent: 0, ok: 0, httpErrors: 0, socketErrors: 0, timeouts: 0, expectedErrors: 0 };
-  const rec = { counters, correctedUs: createHistogramUs(), uncorrectedUs: createHistogramUs(), sendLagUs: createHistogramUs() };
+  const counters: OpenLoopCounters = {
+    scheduled: 0,
+    sent: 0,
+    ok: 0,
+    httpErrors: 0,
+    socketErrors: 0,
+    timeouts: 0,
+    expectedErrors: 0,
+  };
+  const rec = {
+    counters,
+    correctedUs: createHistogramUs(),
+    uncorrectedUs: createHistogramUs(),
+    sendLagUs: createHistogramUs(),
+  };
   const sender = createRequestSender(task, rec);
   const picker = task.mix ? createMixPicker(task.mix, task.workerIndex, task.headers) : undefined;
   const due = createDueQueue(createArrivalSchedule(task.arrivals, task.rateRps, task.durationMs, task.arrivalSeed));
@@ -88,7 +101,10 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
   counters.scheduled += due.discardRest();
   const eluDelta = performance.eventLoopUtilization(eluStart);
   // Blocking in Atomics.wait and spinning through empty turns read as busy to the event loop: pacing, not the generator's work.
-  const elu = eluDelta.idle + eluDelta.active > 0 ? Math.max(0, eluDelta.active - blockedMs) / (eluDelta.idle + eluDelta.active) : 0;
+  const elu =
+    eluDelta.idle + eluDelta.active > 0
+      ? Math.max(0, eluDelta.active - blockedMs) / (eluDelta.idle + eluDelta.active)
+      : 0;
 
   await sender.drain(performance.now() + task.timeoutMs + DRAIN_SLACK_MS);
   sender.close();

@@ -23,7 +23,12 @@ export function workerArrivalSeed(seed: number, workerIndex: number): number {
  * the order statistics of that many uniform draws over the window (gaps exponential of mean `1000 / rateRps` ms to
  * within 1/count), drawn in order from a seeded PRNG, so the same seed gives the same schedule.
  */
-export function createArrivalSchedule(arrivals: Arrivals, rateRps: number, durationMs: number, seed: number): ArrivalSchedule {
+export function createArrivalSchedule(
+  arrivals: Arrivals,
+  rateRps: number,
+  durationMs: number,
+  seed: number,
+): ArrivalSchedule {
   const count = scheduledCount(rateRps, durationMs);
   let i = 0;
   if (arrivals === 'uniform') {
@@ -36,7 +41,7 @@ export function createArrivalSchedule(arrivals: Arrivals, rateRps: number, durat
     next() {
       if (i >= count) return undefined;
       // The next of the remaining (count - i) sorted uniforms on [at, 1): its minimum, 1 - V^(1 / remaining).
-      at += (1 - at) * (1 - Math.pow(1 - random(), 1 / (count - i)));
+      at += (1 - at) * (1 - (1 - random()) ** (1 / (count - i)));
       i++;
       return Math.min(at * durationMs, durationMs * (1 - Number.EPSILON));
     },
@@ -65,7 +70,12 @@ export interface HybridPacerTuning {
   maxWakeLateMs: number;
 }
 
-export const HYBRID_TUNING: HybridPacerTuning = { timerAboveMs: 2, spinBelowMs: 0.02, blockSliceMs: 0.05, maxWakeLateMs: 0.1 };
+export const HYBRID_TUNING: HybridPacerTuning = {
+  timerAboveMs: 2,
+  spinBelowMs: 0.02,
+  blockSliceMs: 0.05,
+  maxWakeLateMs: 0.1,
+};
 
 /**
  * What to do with `remainingMs` left until the next send. `hybrid` sleeps on a timer until about a millisecond before,

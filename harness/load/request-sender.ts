@@ -47,7 +47,11 @@ export function createRequestSender(task: OpenLoopTask, rec: SenderRecorders): R
     const queued = inFlight.size >= task.connections;
     let onWireMs = calledMs;
     let settled = false;
-    const req = http.request(request ? { ...requestOptions, method: request.method, path: request.path, headers: request.headers } : requestOptions);
+    const req = http.request(
+      request
+        ? { ...requestOptions, method: request.method, path: request.path, headers: request.headers }
+        : requestOptions,
+    );
     const timer = setTimeout(timeOut, task.timeoutMs);
     inFlight.add(timeOut);
 
@@ -95,9 +99,12 @@ export function createRequestSender(task: OpenLoopTask, rec: SenderRecorders): R
   function drain(deadlineMs: number): Promise<void> {
     if (inFlight.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const backstop = setTimeout(() => {
-        for (const timeOut of [...inFlight]) timeOut();
-      }, Math.max(0, deadlineMs - performance.now()));
+      const backstop = setTimeout(
+        () => {
+          for (const timeOut of [...inFlight]) timeOut();
+        },
+        Math.max(0, deadlineMs - performance.now()),
+      );
       onIdle = () => {
         clearTimeout(backstop);
         onIdle = undefined;

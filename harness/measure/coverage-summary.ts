@@ -25,10 +25,15 @@ export interface CoverageSummary {
 }
 
 function pool(parts: Proportion[]): Proportion {
-  return proportion(parts.reduce((s, p) => s + p.kept, 0), parts.reduce((s, p) => s + p.of, 0));
+  return proportion(
+    parts.reduce((s, p) => s + p.kept, 0),
+    parts.reduce((s, p) => s + p.of, 0),
+  );
 }
 
-export function summariseCoverage(trials: { coverage: Coverage; tail?: TailStats; requestsWhole: number }[]): CoverageSummary | undefined {
+export function summariseCoverage(
+  trials: { coverage: Coverage; tail?: TailStats; requestsWhole: number }[],
+): CoverageSummary | undefined {
   if (trials.length === 0) return undefined;
   const cov = trials.map((t) => t.coverage);
   const services = [...new Set(cov.flatMap((c) => Object.keys(c.byService)))].sort();
@@ -40,12 +45,24 @@ export function summariseCoverage(trials: { coverage: Coverage; tail?: TailStats
     traces: pool(cov.map((c) => c.traces)),
     errors: pool(cov.map((c) => c.errors)),
     slow: pool(cov.map((c) => c.slow)),
-    whole: proportion(trials.reduce((s, t) => s + t.requestsWhole, 0), cov.reduce((s, c) => s + c.traces.kept, 0)),
-    byService: Object.fromEntries(services.map((name) => [name, pool(cov.flatMap((c) => (c.byService[name] ? [c.byService[name]] : [])))])),
+    whole: proportion(
+      trials.reduce((s, t) => s + t.requestsWhole, 0),
+      cov.reduce((s, c) => s + c.traces.kept, 0),
+    ),
+    byService: Object.fromEntries(
+      services.map((name) => [name, pool(cov.flatMap((c) => (c.byService[name] ? [c.byService[name]] : [])))]),
+    ),
     byRoute: Object.fromEntries(
       routes.map((name) => {
         const own = cov.flatMap((c) => (c.byRoute[name] ? [c.byRoute[name]] : []));
-        return [name, { traces: pool(own.map((r) => r.traces)), errors: pool(own.map((r) => r.errors)), slow: pool(own.map((r) => r.slow)) }];
+        return [
+          name,
+          {
+            traces: pool(own.map((r) => r.traces)),
+            errors: pool(own.map((r) => r.errors)),
+            slow: pool(own.map((r) => r.slow)),
+          },
+        ];
       }),
     ),
     exportedSpansPerSecond: med((c) => c.cost.exportedSpansPerSecond),

@@ -1,4 +1,9 @@
-import { TRUTH_ATTRIBUTES, type ServiceShape, type SpanShape, type WorkloadShape } from '../../workloads/shape/types.js';
+import {
+  TRUTH_ATTRIBUTES,
+  type ServiceShape,
+  type SpanShape,
+  type WorkloadShape,
+} from '../../workloads/shape/types.js';
 import { estimateSpanBytes } from '../sink/tail/span-bytes.js';
 import { assembleTraces, type TraceAssembly } from '../sink/traces.js';
 import type { ReceivedSpan } from '../sink/types.js';
@@ -99,7 +104,10 @@ function requestsByTrace(spans: readonly ReceivedSpan[]): Map<string, string> {
   return byTrace;
 }
 
-function keptRequests(spans: readonly ReceivedSpan[]): { requests: Map<string, KeptRequest>; unattributedSpans: number } {
+function keptRequests(spans: readonly ReceivedSpan[]): {
+  requests: Map<string, KeptRequest>;
+  unattributedSpans: number;
+} {
   const byTrace = requestsByTrace(spans);
   const requests = new Map<string, KeptRequest>();
   let unattributedSpans = 0;
@@ -130,21 +138,37 @@ function count(requests: Iterable<KeptRequest>, predicate: (request: KeptRequest
   return n;
 }
 
-function routeCoverage(input: CoverageInput, requests: readonly KeptRequest[], level: number): { byRoute: Record<string, RouteCoverage>; unrouted: number } {
+function routeCoverage(
+  input: CoverageInput,
+  requests: readonly KeptRequest[],
+  level: number,
+): { byRoute: Record<string, RouteCoverage>; unrouted: number } {
   const byRoute: Record<string, RouteCoverage> = {};
   for (const [route, truth] of Object.entries(input.truth.byRoute)) {
     const onRoute = requests.filter((request) => request.route === route);
     byRoute[route] = {
       traces: capped(onRoute.length, truth.sent, level),
-      errors: capped(count(onRoute, (r) => r.error), truth.drawnError, level),
-      slow: capped(count(onRoute, (r) => r.slow), truth.drawnSlow, level),
+      errors: capped(
+        count(onRoute, (r) => r.error),
+        truth.drawnError,
+        level,
+      ),
+      slow: capped(
+        count(onRoute, (r) => r.slow),
+        truth.drawnSlow,
+        level,
+      ),
     };
   }
   const unrouted = count(requests, (request) => request.route === undefined || !(request.route in input.truth.byRoute));
   return { byRoute, unrouted };
 }
 
-function serviceRatios(input: CoverageInput, requests: readonly KeptRequest[], level: number): Record<string, ServiceRatio> {
+function serviceRatios(
+  input: CoverageInput,
+  requests: readonly KeptRequest[],
+  level: number,
+): Record<string, ServiceRatio> {
   const reach = input.servicesByRoute;
   const services = new Set(requests.flatMap((request) => [...request.services]));
   if (reach) for (const list of Object.values(reach)) for (const service of list) services.add(service);
@@ -156,7 +180,8 @@ function serviceRatios(input: CoverageInput, requests: readonly KeptRequest[], l
       continue;
     }
     let reached = 0;
-    for (const [route, truth] of Object.entries(input.truth.byRoute)) if (reach[route]?.includes(service)) reached += truth.sent;
+    for (const [route, truth] of Object.entries(input.truth.byRoute))
+      if (reach[route]?.includes(service)) reached += truth.sent;
     ratios[service] = { basis: 'reached', ...capped(kept, reached, level) };
   }
   return ratios;
@@ -164,7 +189,8 @@ function serviceRatios(input: CoverageInput, requests: readonly KeptRequest[], l
 
 /** Of the requests the generator sent, what the kept spans show, and what keeping them cost per second. */
 export function measureCoverage(input: CoverageInput): Coverage {
-  if (!(input.windowSeconds > 0)) throw new RangeError(`windowSeconds must be greater than 0, got ${input.windowSeconds}`);
+  if (!(input.windowSeconds > 0))
+    throw new RangeError(`windowSeconds must be greater than 0, got ${input.windowSeconds}`);
   const level = input.level ?? 0.95;
   const { requests: byId, unattributedSpans } = keptRequests(input.keptSpans);
   const requests = [...byId.values()];
@@ -174,8 +200,16 @@ export function measureCoverage(input: CoverageInput): Coverage {
   for (const span of input.keptSpans) keptBytes += estimateSpanBytes(span);
   return {
     traces: capped(requests.length, truth.sent, level),
-    errors: capped(count(requests, (r) => r.error), truth.drawnError, level),
-    slow: capped(count(requests, (r) => r.slow), truth.drawnSlow, level),
+    errors: capped(
+      count(requests, (r) => r.error),
+      truth.drawnError,
+      level,
+    ),
+    slow: capped(
+      count(requests, (r) => r.slow),
+      truth.drawnSlow,
+      level,
+    ),
     unknownRequests: Math.max(0, requests.length - truth.sent),
     unattributedSpans,
     shape: assembleTraces(input.keptSpans),
@@ -219,7 +253,8 @@ export function servicesByRoute(shape: WorkloadShape): Record<string, string[]> 
       if (span.publish) {
         for (const consumerService of shape.services) {
           for (const consumer of consumerService.consumers) {
-            if (consumer.queue === span.publish.queue) enter(consumerService, consumer.root, `${consumerService.name} queue ${consumer.queue}`);
+            if (consumer.queue === span.publish.queue)
+              enter(consumerService, consumer.root, `${consumerService.name} queue ${consumer.queue}`);
           }
         }
       }

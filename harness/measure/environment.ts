@@ -43,7 +43,13 @@ export function captureEnvironment(): Environment {
   }
   let gitCommit: string | undefined;
   try {
-    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim();
+    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 2000,
+    })
+      .toString()
+      .trim();
   } catch {
     gitCommit = undefined;
   }

@@ -14,7 +14,8 @@ export function resultsJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(resultsSchema, { io: 'input', target: 'draft-07' }) as Record<string, unknown>;
   return {
     title: `tracebench results.json, schemaVersion ${RESULTS_SCHEMA_VERSION}`,
-    description: 'The fields the verdict stage reads, each a number where a figure is expected (null: not measured); other fields pass through.',
+    description:
+      'The fields the verdict stage reads, each a number where a figure is expected (null: not measured); other fields pass through.',
     ...schema,
   };
 }

@@ -14,9 +14,18 @@ const figure = z.number().nullable();
 /** Span counters are null when the probe could not read them (no SDK it recognises). */
 const spanCount = z.number().nullable();
 
-const percentiles = (n: z.ZodType) => z.looseObject({ p50: n, p90: n, p99: n, p999: n, max: n, mean: figure, count: num });
+const percentiles = (n: z.ZodType) =>
+  z.looseObject({ p50: n, p90: n, p99: n, p999: n, max: n, mean: figure, count: num });
 
-const spanCounts = z.looseObject({ started: spanCount, sampled: spanCount, ended: spanCount, exported: spanCount, failed: spanCount, dropped: spanCount, queuedAtEnd: spanCount });
+const spanCounts = z.looseObject({
+  started: spanCount,
+  sampled: spanCount,
+  ended: spanCount,
+  exported: spanCount,
+  failed: spanCount,
+  dropped: spanCount,
+  queuedAtEnd: spanCount,
+});
 
 const gcPause = (n: z.ZodType) => z.looseObject({ count: n, total: n, max: n });
 const loopDelay = (n: z.ZodType) => z.looseObject({ p50: n, p99: n, max: n, mean: figure.optional() });
@@ -45,7 +54,16 @@ function trialMetrics(n: z.ZodType) {
     services: z
       .record(
         z.string(),
-        z.looseObject({ cpuUs: figure, cpuUsPerRequest: figure, requests: num, rssPeakBytes: figure, heapUsedBytes: figure, gcPauseMs: gcPause(figure), eventLoopDelayUs: loopDelay(figure), spans: spanCounts }),
+        z.looseObject({
+          cpuUs: figure,
+          cpuUsPerRequest: figure,
+          requests: num,
+          rssPeakBytes: figure,
+          heapUsedBytes: figure,
+          gcPauseMs: gcPause(figure),
+          eventLoopDelayUs: loopDelay(figure),
+          spans: spanCounts,
+        }),
       )
       .optional(),
     rssPeakBytes: n,
@@ -81,7 +99,12 @@ export const trialRecordSchema = z.discriminatedUnion('status', [
 
 const settingsSchema = z.discriminatedUnion('tracing', [
   z.looseObject({ tracing: z.literal('off') }),
-  z.looseObject({ tracing: z.literal('sdk'), sampler: z.looseObject({ type: z.string() }), processor: z.looseObject({ type: z.string() }).nullable(), exporter: z.string().nullable() }),
+  z.looseObject({
+    tracing: z.literal('sdk'),
+    sampler: z.looseObject({ type: z.string() }),
+    processor: z.looseObject({ type: z.string() }).nullable(),
+    exporter: z.string().nullable(),
+  }),
 ]);
 
 const summaryPercentiles = z.looseObject({ p50: figure, p90: figure, p99: figure, p999: figure, max: figure });
@@ -107,7 +130,12 @@ const cellSchema = z.looseObject({
   summary: cellSummarySchema.nullable(),
 });
 
-const limitSchema = z.looseObject({ kind: z.enum(['relative', 'overhead', 'absolute', 'atLeast']), text: z.string(), value: num, strict: z.boolean() });
+const limitSchema = z.looseObject({
+  kind: z.enum(['relative', 'overhead', 'absolute', 'atLeast']),
+  text: z.string(),
+  value: num,
+  strict: z.boolean(),
+});
 
 const configSchema = z.looseObject({
   name: z.string(),
@@ -117,7 +145,15 @@ const configSchema = z.looseObject({
 });
 
 const microSchema = z.looseObject({
-  tasks: z.array(z.looseObject({ suite: z.string(), task: z.string(), roundsNsPerOp: z.array(num), roundsRawNsPerOp: z.array(num), nsPerOp: z.looseObject({ p50: num }) })),
+  tasks: z.array(
+    z.looseObject({
+      suite: z.string(),
+      task: z.string(),
+      roundsNsPerOp: z.array(num),
+      roundsRawNsPerOp: z.array(num),
+      nsPerOp: z.looseObject({ p50: num }),
+    }),
+  ),
 });
 
 /** The run was cut short: how far it got, and whether results.json was rebuilt from results.jsonl afterwards. */
@@ -137,7 +173,12 @@ export const resultsSchema = z.looseObject({
   configFile: z.string(),
   config: configSchema,
   seed: num,
-  environment: z.looseObject({ node: z.string(), cpuModel: z.string(), cores: num, burnIterationsPerUs: num.optional() }),
+  environment: z.looseObject({
+    node: z.string(),
+    cpuModel: z.string(),
+    cores: num,
+    burnIterationsPerUs: num.optional(),
+  }),
   notes: z.array(z.string()),
   cells: z.array(cellSchema),
   micro: microSchema.optional(),

@@ -24,7 +24,10 @@ const MAX_LISTED_TRIALS = 5;
 
 function listTrials(byTrial: Record<string, number>): string {
   const entries = Object.entries(byTrial).sort((a, b) => b[1] - a[1]);
-  const listed = entries.slice(0, MAX_LISTED_TRIALS).map(([id, n]) => `${id} (${n})`).join(', ');
+  const listed = entries
+    .slice(0, MAX_LISTED_TRIALS)
+    .map(([id, n]) => `${id} (${n})`)
+    .join(', ');
   return entries.length > MAX_LISTED_TRIALS ? `${listed} and ${entries.length - MAX_LISTED_TRIALS} more` : listed;
 }
 
@@ -49,8 +52,10 @@ export function exportFailureAdvice(reasons: string, cell: Cell, context: SinkCh
     const slow = context?.sink.mode === 'slow' ? `the slow sink (sink.delayMs ${context.sink.delayMs})` : 'the backend';
     return `the OTLP exporter refuses more exports in flight than its concurrency limit, and ${slow} answered too late for earlier ones to finish (a drain sends the whole queue at once, one export per maxExportBatchSize spans)`;
   }
-  if (context?.sink.mode === 'down' || /ECONNREFUSED/.test(reasons)) return `the sink refused the connections${context?.sink.mode === 'down' ? ' (sink.mode: down)' : ''}`;
-  if (context?.sink.mode === 'error') return `the sink rejected them (sink.mode: error, HTTP ${context.sink.statusCode} to ${context.sink.fraction * 100}% of exports)`;
+  if (context?.sink.mode === 'down' || /ECONNREFUSED/.test(reasons))
+    return `the sink refused the connections${context?.sink.mode === 'down' ? ' (sink.mode: down)' : ''}`;
+  if (context?.sink.mode === 'error')
+    return `the sink rejected them (sink.mode: error, HTTP ${context.sink.statusCode} to ${context.sink.fraction * 100}% of exports)`;
   return 'the backend refused or could not be reached';
 }
 
@@ -67,24 +72,38 @@ export function sinkWarnings(m: TrialMetrics, cell: Cell, context: SinkCheckCont
       gap > 0
         ? `${gap} more reached the sink than the exporter saw acknowledged (exports answered after the drain ended, or retried after a timeout)`
         : `${-gap} acknowledged spans are missing at the sink (lost on the way, or carrying another trial's id)`;
-    warnings.push(`the sink received ${m.spans.received} spans but the exporter reported ${m.spans.exported} exported: ${why}`);
+    warnings.push(
+      `the sink received ${m.spans.received} spans but the exporter reported ${m.spans.exported} exported: ${why}`,
+    );
   }
   if (!a) return warnings;
   if (a.pendingSpans > 0) {
     const delay = context?.sink.mode === 'slow' ? ` (sink.delayMs ${context.sink.delayMs})` : '';
     const during = context?.saturationRun ? ' (or, landing during its saturation run, counted nowhere)' : '';
-    warnings.push(`${a.pendingSpans} spans of ${self} were still waiting for the slow sink's answer${delay} when its spans were counted: they are not in received; they land afterwards, as late spans of ${self} in a later trial${during}, or nowhere if the run ends first`);
+    warnings.push(
+      `${a.pendingSpans} spans of ${self} were still waiting for the slow sink's answer${delay} when its spans were counted: they are not in received; they land afterwards, as late spans of ${self} in a later trial${during}, or nowhere if the run ends first`,
+    );
   }
   const late = Object.values(a.lateFromEarlierTrials).reduce((t, n) => t + n, 0);
   if (late > 0)
-    warnings.push(`${late} late spans of earlier trials arrived during this one, after their own trial was counted: ${listTrials(a.lateFromEarlierTrials)}; they are not counted as this trial's`);
+    warnings.push(
+      `${late} late spans of earlier trials arrived during this one, after their own trial was counted: ${listTrials(a.lateFromEarlierTrials)}; they are not counted as this trial's`,
+    );
   if (a.strayLateSpans > 0)
-    warnings.push(`${a.strayLateSpans} spans with no tracebench.trial.id arrived during this trial, which sends the sink none: late exports of another trial, from a service that does not read OTEL_RESOURCE_ATTRIBUTES; not counted as this trial's`);
+    warnings.push(
+      `${a.strayLateSpans} spans with no tracebench.trial.id arrived during this trial, which sends the sink none: late exports of another trial, from a service that does not read OTEL_RESOURCE_ATTRIBUTES; not counted as this trial's`,
+    );
   if (a.unknownTrialSpans > 0)
-    warnings.push(`${a.unknownTrialSpans} spans carried a tracebench.trial.id of no trial in this run (a service left running by another run?); not counted as this trial's`);
+    warnings.push(
+      `${a.unknownTrialSpans} spans carried a tracebench.trial.id of no trial in this run (a service left running by another run?); not counted as this trial's`,
+    );
   if (sends && a.unattributedSpans > 0)
-    warnings.push(`${a.unattributedSpans} of the ${m.spans.received} spans received carried no tracebench.trial.id resource attribute (the service does not read OTEL_RESOURCE_ATTRIBUTES): counted as this trial's, though late spans of another trial would look the same`);
+    warnings.push(
+      `${a.unattributedSpans} of the ${m.spans.received} spans received carried no tracebench.trial.id resource attribute (the service does not read OTEL_RESOURCE_ATTRIBUTES): counted as this trial's, though late spans of another trial would look the same`,
+    );
   if (!sends && m.spans.received > 0)
-    warnings.push(`the sink received ${m.spans.received} spans carrying this trial's id, but this cell exports none to the sink: the service traces on its own, so its figures are not those of ${cell.settings.tracing === 'off' ? 'an untraced service' : 'this cell'}`);
+    warnings.push(
+      `the sink received ${m.spans.received} spans carrying this trial's id, but this cell exports none to the sink: the service traces on its own, so its figures are not those of ${cell.settings.tracing === 'off' ? 'an untraced service' : 'this cell'}`,
+    );
   return warnings;
 }

@@ -2,7 +2,15 @@ import { median } from '../stats/interval.js';
 import type { SpanCount, SpanCounts } from '../target/protocol.js';
 
 /** The service-side counters, in report order. */
-export const SPAN_COUNT_KEYS = ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd'] as const satisfies readonly (keyof SpanCounts)[];
+export const SPAN_COUNT_KEYS = [
+  'started',
+  'sampled',
+  'ended',
+  'exported',
+  'failed',
+  'dropped',
+  'queuedAtEnd',
+] as const satisfies readonly (keyof SpanCounts)[];
 
 /** Said wherever an unknown counter is shown as "–". */
 export const UNKNOWN_SPANS_NOTE =

@@ -19,7 +19,11 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
   });
   const saturation = ok.filter((m) => m.maxThroughputRps !== undefined);
   const withTraces = ok.flatMap((m) => (m.traces ? [m.traces] : []));
-  const withCoverage = ok.flatMap((m) => (m.coverage ? [{ coverage: m.coverage, ...(m.tail ? { tail: m.tail } : {}), requestsWhole: m.traces?.requestsWhole ?? 0 }] : []));
+  const withCoverage = ok.flatMap((m) =>
+    m.coverage
+      ? [{ coverage: m.coverage, ...(m.tail ? { tail: m.tail } : {}), requestsWhole: m.traces?.requestsWhole ?? 0 }]
+      : [],
+  );
   const med2 = <T>(xs: T[], pick: (x: T) => number) => median(xs.map(pick));
   return {
     trials: ok.length,
@@ -30,13 +34,36 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
     achievedRps: med((m) => m.achievedRps),
     rssPeakBytes: med((m) => m.rssPeakBytes),
     heapUsedBytes: med((m) => m.heapUsedBytes),
-    gcPauseMs: { count: med((m) => m.gcPauseMs.count), total: med((m) => m.gcPauseMs.total), max: med((m) => m.gcPauseMs.max) },
-    eventLoopDelayUs: { p50: med((m) => m.eventLoopDelayUs.p50), p99: med((m) => m.eventLoopDelayUs.p99), max: med((m) => m.eventLoopDelayUs.max) },
-    spans: { ...(Object.fromEntries(SPAN_COUNT_KEYS.map((k) => [k, medianCount(ok.map((m) => m.spans[k]))])) as Omit<SpanFate, 'received'>), received: med((m) => m.spans.received) },
+    gcPauseMs: {
+      count: med((m) => m.gcPauseMs.count),
+      total: med((m) => m.gcPauseMs.total),
+      max: med((m) => m.gcPauseMs.max),
+    },
+    eventLoopDelayUs: {
+      p50: med((m) => m.eventLoopDelayUs.p50),
+      p99: med((m) => m.eventLoopDelayUs.p99),
+      max: med((m) => m.eventLoopDelayUs.max),
+    },
+    spans: {
+      ...(Object.fromEntries(SPAN_COUNT_KEYS.map((k) => [k, medianCount(ok.map((m) => m.spans[k]))])) as Omit<
+        SpanFate,
+        'received'
+      >),
+      received: med((m) => m.spans.received),
+    },
     ...(saturation.length > 0 ? { maxThroughputRps: median(saturation.map((m) => m.maxThroughputRps!)) } : {}),
     ...(perService(ok) ? { services: perService(ok) } : {}),
     ...(withCoverage.length > 0 ? { coverage: summariseCoverage(withCoverage) } : {}),
-    ...(withTraces.length > 0 ? { traces: { requestsSeen: med2(withTraces, (t) => t.requestsSeen), requestsWhole: med2(withTraces, (t) => t.requestsWhole), requestsSplit: med2(withTraces, (t) => t.requestsSplit), broken: med2(withTraces, (t) => t.broken) } } : {}),
+    ...(withTraces.length > 0
+      ? {
+          traces: {
+            requestsSeen: med2(withTraces, (t) => t.requestsSeen),
+            requestsWhole: med2(withTraces, (t) => t.requestsWhole),
+            requestsSplit: med2(withTraces, (t) => t.requestsSplit),
+            broken: med2(withTraces, (t) => t.broken),
+          },
+        }
+      : {}),
   };
 }
 
@@ -47,7 +74,13 @@ function perService(ok: TrialMetrics[]): Record<string, ServiceSummary> | undefi
   return Object.fromEntries(
     [...names].map((name) => {
       const own = ok.flatMap((m) => (m.services?.[name] ? [m.services[name]] : []));
-      return [name, { cpuUsPerRequest: median(own.map((s) => s.cpuUsPerRequest)), rssPeakBytes: median(own.map((s) => s.rssPeakBytes)) }];
+      return [
+        name,
+        {
+          cpuUsPerRequest: median(own.map((s) => s.cpuUsPerRequest)),
+          rssPeakBytes: median(own.map((s) => s.rssPeakBytes)),
+        },
+      ];
     }),
   );
 }
@@ -57,7 +90,9 @@ const MAX_REASON_CHARS = 600;
 const clip = (text: string) => (text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text);
 const distinct = (texts: string[], at = 2) => {
   const unique = [...new Set(texts)];
-  return unique.length > at ? [...unique.slice(0, at), `${unique.length - at} other reason${unique.length - at === 1 ? '' : 's'}`] : unique;
+  return unique.length > at
+    ? [...unique.slice(0, at), `${unique.length - at} other reason${unique.length - at === 1 ? '' : 's'}`]
+    : unique;
 };
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -80,9 +115,14 @@ export function noValidTrialReason(trials: readonly TrialRecord[]): string | und
       ['socket errors', total((m) => m.load.socketErrors)],
     ].flatMap(([name, n]) => ((n as number) > 0 ? [`${name}: ${n} of ${sent} requests`] : []));
     const reasons = distinct(invalid.flatMap((t) => (t.warnings[0] ? [t.warnings[0]] : [])));
-    parts.push(`${invalid.length} of ${plural(trials.length, 'trial')} invalid (${[...counts, ...reasons].join('; ') || 'a validity check failed'})`);
+    parts.push(
+      `${invalid.length} of ${plural(trials.length, 'trial')} invalid (${[...counts, ...reasons].join('; ') || 'a validity check failed'})`,
+    );
   }
-  if (failed.length > 0) parts.push(`${failed.length} of ${plural(trials.length, 'trial')} crashed: ${distinct(failed.map((t) => t.error)).join('; ')}`);
+  if (failed.length > 0)
+    parts.push(
+      `${failed.length} of ${plural(trials.length, 'trial')} crashed: ${distinct(failed.map((t) => t.error)).join('; ')}`,
+    );
   return clip(`no valid trial: ${parts.join('; ')}`);
 }
 

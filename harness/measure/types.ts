@@ -53,7 +53,15 @@ export interface TrialMetrics {
   latencyUs: { corrected: PercentilesUs; uncorrected: PercentilesUs };
   sendLagUs: PercentilesUs;
   /** `expectedErrors`: 5xx answers to requests drawn to fail (the workload's error rate), not failures. */
-  load: { sent: number; ok: number; httpErrors: number; expectedErrors?: number; socketErrors: number; timeouts: number; generatorEluMax: number };
+  load: {
+    sent: number;
+    ok: number;
+    httpErrors: number;
+    expectedErrors?: number;
+    socketErrors: number;
+    timeouts: number;
+    generatorEluMax: number;
+  };
   /** What the generator drew per request: the ground truth that coverage is measured against. */
   truth?: TruthCounts;
   /** Per service process, by service name (one entry for a single-service workload); absent in results written before multi-service workloads. */

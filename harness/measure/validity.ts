@@ -35,8 +35,14 @@ export function sendLagBoundUs(m: TrialMetrics, load: LoadCheckContext = {}): { 
   const shareUs = medianUs * SEND_LAG_SHARE_OF_MEDIAN;
   const floorUs = load.pacing === 'hybrid' ? MIN_SEND_LAG_BOUND_US : MIN_SEND_LAG_BOUND_TIMER_US;
   return shareUs > floorUs
-    ? { boundUs: shareUs, why: `${SEND_LAG_SHARE_OF_MEDIAN * 100}% of the service's median latency, ${Math.round(medianUs)} µs` }
-    : { boundUs: floorUs, why: `the default floor with ${load.pacing ?? 'timer'} pacing; 25% of the service's median latency is ${Math.round(shareUs)} µs` };
+    ? {
+        boundUs: shareUs,
+        why: `${SEND_LAG_SHARE_OF_MEDIAN * 100}% of the service's median latency, ${Math.round(medianUs)} µs`,
+      }
+    : {
+        boundUs: floorUs,
+        why: `the default floor with ${load.pacing ?? 'timer'} pacing; 25% of the service's median latency is ${Math.round(shareUs)} µs`,
+      };
 }
 
 function sendLagWarning(m: TrialMetrics, load: LoadCheckContext | undefined): string | undefined {
@@ -61,20 +67,28 @@ export function checkTrial(
 ): { status: 'ok' | 'invalid'; warnings: string[] } {
   const invalid: string[] = [];
   const warnings: string[] = [];
-  if (!(m.requests > 0)) invalid.push('the service served no request in the measured window: check service.requestPath answers 200');
+  if (!(m.requests > 0))
+    invalid.push('the service served no request in the measured window: check service.requestPath answers 200');
   if (m.load.generatorEluMax > MAX_GENERATOR_ELU)
-    invalid.push(`the generator was busy ${pct(m.load.generatorEluMax)} of the window: the numbers measure the generator, not the service; lower load.rateRps or raise load.threads`);
+    invalid.push(
+      `the generator was busy ${pct(m.load.generatorEluMax)} of the window: the numbers measure the generator, not the service; lower load.rateRps or raise load.threads`,
+    );
   const answered = m.load.ok + m.load.httpErrors + (m.load.expectedErrors ?? 0);
   if (m.load.sent > 0 && answered < m.load.sent * MIN_ANSWERED_RATIO)
     invalid.push(
       `the service answered ${answered} of ${m.load.sent} requests (${m.load.timeouts} timed out, ${m.load.socketErrors} socket errors): it is not answering on service.requestPath, which no lower rate would fix; check the service's stderr and that requestPath is a route it serves`,
     );
   else if (m.achievedRps < m.targetRps * MIN_ACHIEVED_RATIO)
-    invalid.push(`achieved ${m.achievedRps.toFixed(0)} of ${m.targetRps} req/s (${pct(m.achievedRps / m.targetRps)}): the service is saturated at this rate, so overhead shows as lost throughput; lower load.rateRps`);
+    invalid.push(
+      `achieved ${m.achievedRps.toFixed(0)} of ${m.targetRps} req/s (${pct(m.achievedRps / m.targetRps)}): the service is saturated at this rate, so overhead shows as lost throughput; lower load.rateRps`,
+    );
   const failedRequests = m.load.httpErrors + m.load.socketErrors + m.load.timeouts;
   if (failedRequests > m.load.sent * MAX_ERROR_RATIO)
-    invalid.push(`${failedRequests} of ${m.load.sent} requests failed (${m.load.httpErrors} HTTP errors, ${m.load.socketErrors} socket errors, ${m.load.timeouts} timeouts): check the service's stderr and load.timeoutMs`);
-  else if (failedRequests > 0) warnings.push(`${failedRequests} requests failed; the figures exclude nothing, so read latency maxima with care`);
+    invalid.push(
+      `${failedRequests} of ${m.load.sent} requests failed (${m.load.httpErrors} HTTP errors, ${m.load.socketErrors} socket errors, ${m.load.timeouts} timeouts): check the service's stderr and load.timeoutMs`,
+    );
+  else if (failedRequests > 0)
+    warnings.push(`${failedRequests} requests failed; the figures exclude nothing, so read latency maxima with care`);
   const serviceCpuUs = m.cpuUserUs + m.cpuSystemUs;
   if (m.probeCpuUs > serviceCpuUs * MAX_PROBE_SHARE)
     warnings.push(
@@ -86,17 +100,30 @@ export function checkTrial(
     if (!spans.drained) warnings.push(drainWarning(m, spans, sink));
     const { ended, exported, failed, dropped, queuedAtEnd } = m.spans;
     if (dropped !== null && dropped > 0)
-      warnings.push(`${dropped} spans dropped because the batch queue was full: raise maxQueueSize or lower scheduleDelayMillis, or the backend is too slow`);
+      warnings.push(
+        `${dropped} spans dropped because the batch queue was full: raise maxQueueSize or lower scheduleDelayMillis, or the backend is too slow`,
+      );
     // A record-only cell hands ended spans to no processor, so nothing accounts for them by design.
     const recordOnly = cell.settings.tracing === 'sdk' && cell.settings.recordOnly;
     // The identities are checked only where every term is known: an unknown term could balance anything.
-    if (!recordOnly && ended !== null && exported !== null && failed !== null && dropped !== null && queuedAtEnd !== null) {
+    if (
+      !recordOnly &&
+      ended !== null &&
+      exported !== null &&
+      failed !== null &&
+      dropped !== null &&
+      queuedAtEnd !== null
+    ) {
       const accounted = exported + failed + dropped + queuedAtEnd;
       if (accounted !== ended)
-        warnings.push(`span accounting does not balance: ended ${ended} ≠ exported ${exported} + failed ${failed} + dropped ${dropped} + queued ${queuedAtEnd}`);
+        warnings.push(
+          `span accounting does not balance: ended ${ended} ≠ exported ${exported} + failed ${failed} + dropped ${dropped} + queued ${queuedAtEnd}`,
+        );
     }
     if (failed !== null && failed > 0) {
-      const reasons = Object.entries(spans.failureReasons).map(([reason, n]) => `${n}× ${reason}`).join('; ');
+      const reasons = Object.entries(spans.failureReasons)
+        .map(([reason, n]) => `${n}× ${reason}`)
+        .join('; ');
       const advice = exportFailureAdvice(reasons, cell, sink);
       warnings.push(`${failed} spans failed to export (${reasons || 'no reason given'}): ${advice}`);
     }

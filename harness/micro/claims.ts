@@ -41,7 +41,8 @@ export const CLAIMS: Claim[] = [
     operation: 'batched export, per span',
     claimedNs: { low: 10_000, high: 100_000 },
     measuredBy: ['processor/batch-on-end', 'serialize/otlp-protobuf'],
-    method: 'BatchSpanProcessor.onEnd (enqueue) + OTLP protobuf serialization per span; the network send is not included',
+    method:
+      'BatchSpanProcessor.onEnd (enqueue) + OTLP protobuf serialization per span; the network send is not included',
     combine: ([enqueue, serialize]) => enqueue + serialize,
   },
 ];

@@ -40,7 +40,11 @@ export function microResultsDocument(micro: MicroResults, runId: string, budgets
     config: microOnlyConfig(micro.rounds, budgets),
     seed: 0,
     environment: micro.environment,
-    notes: micro.slowPrimitive ? [`test-only: ${micro.slowPrimitive.task} was slowed by ${micro.slowPrimitive.burnNs} ns per operation on purpose; its figures are not a measurement`] : [],
+    notes: micro.slowPrimitive
+      ? [
+          `test-only: ${micro.slowPrimitive.task} was slowed by ${micro.slowPrimitive.burnNs} ns per operation on purpose; its figures are not a measurement`,
+        ]
+      : [],
     cells: [],
     micro: toMicroSection(micro),
   };

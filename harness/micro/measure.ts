@@ -149,7 +149,7 @@ async function sample(task: MicroTask, callsPerSampleCount: number, profile: Pro
   await bench.run();
   const result = bench.tasks[0]?.result;
   if (!result || (result.state !== 'completed' && result.state !== 'aborted-with-statistics')) {
-    const detail = result?.state === 'errored' ? result.error.message : result?.state ?? 'no result';
+    const detail = result?.state === 'errored' ? result.error.message : (result?.state ?? 'no result');
     throw new Error(`task ${task.name}: ${detail}`);
   }
   return { stats: result.latency, callsPerSample: callsPerSampleCount, cpuNs };
@@ -165,7 +165,11 @@ function targetSampleNs(timerResolutionNs: number): number {
  */
 async function measureOverhead(timerResolutionNs: number, profile: ProfileSettings): Promise<TimerOverhead> {
   const empty: MicroTask = { name: 'empty', description: 'nothing', op: () => undefined };
-  const looped = await sample(empty, callsFor(await estimateNsPerCall(empty, profile.calibrationMs * 1e6), targetSampleNs(timerResolutionNs)), profile);
+  const looped = await sample(
+    empty,
+    callsFor(await estimateNsPerCall(empty, profile.calibrationMs * 1e6), targetSampleNs(timerResolutionNs)),
+    profile,
+  );
   const nsPerCall = Math.max(0, (looped.stats.p50 * 1e6) / looped.callsPerSample);
   const single = await sample(empty, 1, { ...profile, timeMs: 0, minSamples: profile.emptySamples });
   return {
@@ -196,7 +200,13 @@ function slowed(task: MicroTask, burnNs: number): MicroTask {
 
 function perOp(stats: Statistics, divisor: number, minus: number): NsPerOp {
   const convert = (ms: number) => Math.max(0, (ms * 1e6) / divisor - minus);
-  return { mean: convert(stats.mean), p50: convert(stats.p50), p99: convert(stats.p99), min: convert(stats.min), max: convert(stats.max) };
+  return {
+    mean: convert(stats.mean),
+    p50: convert(stats.p50),
+    p99: convert(stats.p99),
+    min: convert(stats.min),
+    max: convert(stats.max),
+  };
 }
 
 function round(value: number): number {
@@ -229,33 +239,53 @@ export async function measureSuite(
     return { isSlowed, task: isSlowed && slowPrimitive ? slowed(given, slowPrimitive.burnNs) : given, calls: 1 };
   });
   // Every task is warmed and sized before any is measured: code they share is optimized alike whatever their order.
-  for (const entry of prepared) entry.calls = callsFor(await estimateNsPerCall(entry.task, profile.calibrationMs * 1e6), targetSampleNs(timerResolutionNs));
+  for (const entry of prepared)
+    entry.calls = callsFor(
+      await estimateNsPerCall(entry.task, profile.calibrationMs * 1e6),
+      targetSampleNs(timerResolutionNs),
+    );
   const tasks: MicroTaskResult[] = [];
   for (const { isSlowed, task, calls } of prepared) {
     const opsPerCall = task.opsPerCall ?? 1;
     const { stats, cpuNs } = await sample(task, calls, profile);
     const opsPerSample = calls * opsPerCall;
     const correctionNsPerOp = (timerOverhead.nsPerSample / calls + timerOverhead.nsPerCall) / opsPerCall;
-    const cpuNsPerOp = Math.max(0, (cpuNs / stats.samplesCount - timerOverhead.cpuNsPerSample) / opsPerSample - timerOverhead.nsPerCall / opsPerCall);
+    const cpuNsPerOp = Math.max(
+      0,
+      (cpuNs / stats.samplesCount - timerOverhead.cpuNsPerSample) / opsPerSample - timerOverhead.nsPerCall / opsPerCall,
+    );
     const raw = perOp(stats, opsPerSample, 0);
     const corrected = perOp(stats, opsPerSample, correctionNsPerOp);
     const meanSampleNs = stats.mean * 1e6;
     const nearTimerResolution = meanSampleNs < NEAR_RESOLUTION_FACTOR * timerResolutionNs;
     const warnings = [...((await task.check?.()) ?? [])];
-    if (isSlowed) warnings.push(`slowed on purpose by the test-only option (${slowPrimitive?.burnNs} ns burned per operation): not a real measurement`);
+    if (isSlowed)
+      warnings.push(
+        `slowed on purpose by the test-only option (${slowPrimitive?.burnNs} ns burned per operation): not a real measurement`,
+      );
     if (nearTimerResolution) {
-      warnings.push(`a timed sample lasted ${round(meanSampleNs)} ns, within ${NEAR_RESOLUTION_FACTOR}× of the timer's ${timerResolutionNs} ns resolution: the figure is mostly timer noise`);
+      warnings.push(
+        `a timed sample lasted ${round(meanSampleNs)} ns, within ${NEAR_RESOLUTION_FACTOR}× of the timer's ${timerResolutionNs} ns resolution: the figure is mostly timer noise`,
+      );
     }
     if (corrected.mean === 0) {
-      warnings.push('the operation cost less than the harness overhead subtracted from it: the corrected figure reads 0; use the raw figure as an upper bound');
+      warnings.push(
+        'the operation cost less than the harness overhead subtracted from it: the corrected figure reads 0; use the raw figure as an upper bound',
+      );
     } else if (correctionNsPerOp > raw.mean / 2) {
-      warnings.push(`the timer and loop correction (${round(correctionNsPerOp)} ns) is over half the raw figure: trust the order of magnitude, not the digits`);
+      warnings.push(
+        `the timer and loop correction (${round(correctionNsPerOp)} ns) is over half the raw figure: trust the order of magnitude, not the digits`,
+      );
     }
     if (raw.mean > raw.p99) {
-      warnings.push('the mean lies above p99: a few samples stalled (the thread was descheduled, or a long GC ran); p50 is the robust figure');
+      warnings.push(
+        'the mean lies above p99: a few samples stalled (the thread was descheduled, or a long GC ran); p50 is the robust figure',
+      );
     }
     if (stats.rme > NOISY_RME_PCT) {
-      warnings.push(`margin of error ±${round(stats.rme)}% of the mean: the machine was busy or the run too short; rerun with the default profile on a quiet machine before gating on it`);
+      warnings.push(
+        `margin of error ±${round(stats.rme)}% of the mean: the machine was busy or the run too short; rerun with the default profile on a quiet machine before gating on it`,
+      );
     }
     tasks.push({
       suite,

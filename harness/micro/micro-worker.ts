@@ -15,7 +15,10 @@ const SUITES: Record<SuiteName, () => Promise<SuiteDefinition>> = {
 export default async function runSuite(request: SuiteRequest): Promise<MicroSuiteResult> {
   const definition = await SUITES[request.suite]();
   const slow = request.slowPrimitive;
-  if (slow && slow.task.startsWith(`${request.suite}/`) && !definition.tasks.some((t) => `${request.suite}/${t.name}` === slow.task)) {
+  if (
+    slow?.task.startsWith(`${request.suite}/`) &&
+    !definition.tasks.some((t) => `${request.suite}/${t.name}` === slow.task)
+  ) {
     const valid = definition.tasks.map((t) => `${request.suite}/${t.name}`).join(', ');
     throw new Error(`slowPrimitive.task: no task ${slow.task}; valid: ${valid}`);
   }

@@ -13,12 +13,15 @@ const VALID = SUITE_NAMES.join(', ');
 /** Every problem with the options, each naming the option; empty when they can run. */
 export function microOptionIssues(options: MicroOptions): string[] {
   const issues: string[] = [];
-  if (options.profile !== 'quick' && options.profile !== 'default') issues.push(`profile: must be quick or default, got ${String(options.profile)}`);
-  if (options.rounds !== undefined && !(Number.isInteger(options.rounds) && options.rounds >= 1)) issues.push(`rounds: must be a whole number ≥ 1, got ${options.rounds}`);
+  if (options.profile !== 'quick' && options.profile !== 'default')
+    issues.push(`profile: must be quick or default, got ${String(options.profile)}`);
+  if (options.rounds !== undefined && !(Number.isInteger(options.rounds) && options.rounds >= 1))
+    issues.push(`rounds: must be a whole number ≥ 1, got ${options.rounds}`);
   const suites = options.suites ?? [];
   if (options.suites && suites.length === 0) issues.push(`suites: empty; valid suites: ${VALID}`);
   suites.forEach((name, i) => {
-    if (!(SUITE_NAMES as readonly string[]).includes(name)) issues.push(`suites[${i}]: unknown suite "${name}"; valid suites: ${VALID}`);
+    if (!(SUITE_NAMES as readonly string[]).includes(name))
+      issues.push(`suites[${i}]: unknown suite "${name}"; valid suites: ${VALID}`);
     else if (suites.indexOf(name) !== i) issues.push(`suites[${i}]: "${name}" listed twice`);
   });
   const slow = options.slowPrimitive;
@@ -27,7 +30,8 @@ export function microOptionIssues(options: MicroOptions): string[] {
     if (!/^[a-z]+\/[a-z0-9.-]+$/.test(slow.task) || !(SUITE_NAMES as readonly string[]).includes(suite)) {
       issues.push(`slowPrimitive.task: must be suite/task with a suite among ${VALID}, got "${slow.task}"`);
     }
-    if (!Number.isFinite(slow.burnNs) || slow.burnNs <= 0) issues.push(`slowPrimitive.burnNs: must be a positive number of nanoseconds, got ${slow.burnNs}`);
+    if (!Number.isFinite(slow.burnNs) || slow.burnNs <= 0)
+      issues.push(`slowPrimitive.burnNs: must be a positive number of nanoseconds, got ${slow.burnNs}`);
   }
   return issues;
 }
@@ -38,6 +42,9 @@ export function microOptionIssues(options: MicroOptions): string[] {
  */
 export function parseSlowPrimitive(value: string): SlowPrimitive {
   const match = /^([^:]+):(\d+(?:\.\d+)?)$/.exec(value.trim());
-  if (!match) throw new MicroOptionsError([`TRACEBENCH_TEST_SLOW_PRIMITIVE: expected suite/task:nanoseconds (e.g. sampler/always-on:2000), got "${value}"`]);
+  if (!match)
+    throw new MicroOptionsError([
+      `TRACEBENCH_TEST_SLOW_PRIMITIVE: expected suite/task:nanoseconds (e.g. sampler/always-on:2000), got "${value}"`,
+    ]);
   return { task: match[1], burnNs: Number(match[2]) };
 }

@@ -3,7 +3,16 @@ import { captureEnvironment } from '../measure/environment.js';
 import { buildClaims } from './claims.js';
 import { microOptionIssues, MicroOptionsError } from './options.js';
 import { summariseTasks } from './summarise.js';
-import { MICRO_SCHEMA_VERSION, SUITE_NAMES, type MicroOptions, type MicroResults, type MicroSection, type MicroSuiteResult, type SuiteName, type SuiteRequest } from './types.js';
+import {
+  MICRO_SCHEMA_VERSION,
+  SUITE_NAMES,
+  type MicroOptions,
+  type MicroResults,
+  type MicroSection,
+  type MicroSuiteResult,
+  type SuiteName,
+  type SuiteRequest,
+} from './types.js';
 
 // The worker is the compiled .js that tsc writes beside this file in dist/.
 const WORKER = new URL('./micro-worker.js', import.meta.url).href;
@@ -15,7 +24,12 @@ async function runInFreshWorker(request: SuiteRequest, signal?: AbortSignal): Pr
     return (await pool.run(request, signal ? { signal } : {})) as MicroSuiteResult;
   } catch (error) {
     if (signal?.aborted) throw error;
-    return { status: 'error', suite: request.suite, round: request.round, error: error instanceof Error ? error.message : String(error) };
+    return {
+      status: 'error',
+      suite: request.suite,
+      round: request.round,
+      error: error instanceof Error ? error.message : String(error),
+    };
   } finally {
     await pool.destroy();
   }
@@ -41,7 +55,12 @@ export async function runMicro(options: MicroOptions): Promise<MicroResults> {
         status = 'interrupted';
         break run;
       }
-      const request: SuiteRequest = { suite, round, profile: options.profile, ...(options.slowPrimitive ? { slowPrimitive: options.slowPrimitive } : {}) };
+      const request: SuiteRequest = {
+        suite,
+        round,
+        profile: options.profile,
+        ...(options.slowPrimitive ? { slowPrimitive: options.slowPrimitive } : {}),
+      };
       try {
         suites.push(await runInFreshWorker(request, options.signal));
       } catch (error) {

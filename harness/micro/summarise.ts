@@ -11,10 +11,17 @@ function medianOf(results: MicroTaskResult[], pick: (t: MicroTaskResult) => numb
 function roundWarnings(rounds: MicroTaskResult[], roundNumbers: number[]): string[] {
   const byText = new Map<string, number[]>();
   rounds.forEach((t, i) => t.warnings.forEach((w) => byText.set(w, [...(byText.get(w) ?? []), roundNumbers[i] + 1])));
-  return [...byText].map(([text, from]) => (from.length === rounds.length ? text : `round${from.length > 1 ? 's' : ''} ${from.join(', ')}: ${text}`));
+  return [...byText].map(([text, from]) =>
+    from.length === rounds.length ? text : `round${from.length > 1 ? 's' : ''} ${from.join(', ')}: ${text}`,
+  );
 }
 
-function summarise(rounds: MicroTaskResult[], roundNumbers: number[], threads: number[], pid: number): MicroTaskSummary {
+function summarise(
+  rounds: MicroTaskResult[],
+  roundNumbers: number[],
+  threads: number[],
+  pid: number,
+): MicroTaskSummary {
   const [first] = rounds;
   const stat = (key: keyof NsPerOp) => medianOf(rounds, (t) => t.nsPerOp[key]);
   const p50s = rounds.map((t) => t.nsPerOp.p50);
@@ -42,7 +49,10 @@ function summarise(rounds: MicroTaskResult[], roundNumbers: number[], threads: n
  * path moves a median of three by nothing, a mean by a third of its excess.
  */
 export function summariseTasks(suites: readonly MicroSuiteResult[]): MicroTaskSummary[] {
-  const byTask = new Map<string, { rounds: MicroTaskResult[]; roundNumbers: number[]; threads: number[]; pid: number }>();
+  const byTask = new Map<
+    string,
+    { rounds: MicroTaskResult[]; roundNumbers: number[]; threads: number[]; pid: number }
+  >();
   for (const suite of [...suites].sort((a, b) => a.round - b.round)) {
     if (suite.status !== 'ok') continue;
     for (const task of suite.tasks) {

@@ -1,5 +1,11 @@
 import { BATCH_DEFAULTS } from '../config/schema.js';
-import type { Config, ExporterSetting, InstrumentationSetting, ProcessorSetting, SamplerSetting } from '../config/types.js';
+import type {
+  Config,
+  ExporterSetting,
+  InstrumentationSetting,
+  ProcessorSetting,
+  SamplerSetting,
+} from '../config/types.js';
 import { cellEnv } from './env.js';
 import { nodeSdkAxes } from './node-sdk.js';
 import type { Cell, CellSettings } from './types.js';
@@ -9,14 +15,19 @@ export const BASELINE_ID = 'baseline';
 /** `always_on`, `traceidratio-0.1`. String(number) is the shortest exact form, so distinct ratios give distinct ids. */
 export function samplerId(sampler: SamplerSetting): string {
   if (sampler.type === 'module') return `${moduleName(sampler.module)}${argSuffix(sampler.arg)}`;
-  if (sampler.type === 'biased') return `biased-${sampler.ratio}${sampler.alwaysRoutes.length + Object.keys(sampler.alwaysAttributes).length > 0 ? `-r${sampler.alwaysRoutes.length + Object.keys(sampler.alwaysAttributes).length}` : ''}`;
+  if (sampler.type === 'biased')
+    return `biased-${sampler.ratio}${sampler.alwaysRoutes.length + Object.keys(sampler.alwaysAttributes).length > 0 ? `-r${sampler.alwaysRoutes.length + Object.keys(sampler.alwaysAttributes).length}` : ''}`;
   if ('tracesPerSecond' in sampler) return `${sampler.type}-${sampler.tracesPerSecond}`;
   return 'ratio' in sampler ? `${sampler.type}-${sampler.ratio}` : sampler.type;
 }
 
 /** `./samplers/error-and-slow.js` → `error-and-slow`: the file's name without folder or extension, or the package name. */
 export function moduleName(module: string): string {
-  const last = module.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? module;
+  const last =
+    module
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? module;
   return last.replace(/\.(c|m)?(j|t)s$/, '').replace(/[^\w.-]+/g, '-') || 'module';
 }
 
@@ -30,7 +41,8 @@ function argSuffix(arg: unknown): string {
 
 /** `simple`, `batch`, `batch-q64-b32-d200-t1000`: batch options appear only where they differ from the defaults. */
 export function processorId(processor: ProcessorSetting): string {
-  if (processor.type === 'module') return `${moduleName(processor.module)}${argSuffix(processor.arg)}-then-${processorId(processor.then)}`;
+  if (processor.type === 'module')
+    return `${moduleName(processor.module)}${argSuffix(processor.arg)}-then-${processorId(processor.then)}`;
   if (processor.type === 'simple') return 'simple';
   const defaultBatch = Math.min(BATCH_DEFAULTS.maxExportBatchSize, processor.maxQueueSize);
   const parts = [
@@ -60,7 +72,10 @@ export function instrumentationId(instrumentation: InstrumentationSetting): stri
 export function cellId(settings: CellSettings): string {
   if (settings.tracing === 'off') return settings.instrumentation === 'api' ? 'api-noop' : BASELINE_ID;
   // Manual cells keep the ids they had before the instrumentation axis, so older runs still compare.
-  const how = settings.instrumentation && settings.instrumentation.type !== 'manual' ? [instrumentationId(settings.instrumentation)] : [];
+  const how =
+    settings.instrumentation && settings.instrumentation.type !== 'manual'
+      ? [instrumentationId(settings.instrumentation)]
+      : [];
   const parts = [...how, samplerId(settings.sampler)];
   if (settings.contextManager === false) parts.push('no-context');
   if (settings.recordOnly) parts.push('recorded');
@@ -77,7 +92,11 @@ export function cellId(settings: CellSettings): string {
  * context, so parentbased_always_off drops every root span too.
  */
 export function samplesNothing(sampler: SamplerSetting): boolean {
-  return sampler.type === 'always_off' || sampler.type === 'parentbased_always_off' || (sampler.type !== 'biased' && 'ratio' in sampler && sampler.ratio === 0);
+  return (
+    sampler.type === 'always_off' ||
+    sampler.type === 'parentbased_always_off' ||
+    (sampler.type !== 'biased' && 'ratio' in sampler && sampler.ratio === 0)
+  );
 }
 
 /** Drops entries equal to an earlier one once defaults are filled in, with a note naming both positions. */
@@ -91,7 +110,9 @@ function dedupe<T>(axis: string, values: readonly T[], id: (v: T) => string, not
       first.set(key, index);
       kept.push(value);
     } else {
-      notes.push(`matrix.${axis}[${index}] is the same as matrix.${axis}[${earlier}] (${key}) once defaults are filled in: measured once`);
+      notes.push(
+        `matrix.${axis}[${index}] is the same as matrix.${axis}[${earlier}] (${key}) once defaults are filled in: measured once`,
+      );
     }
   });
   return kept;
@@ -112,15 +133,27 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
   const processors = dedupe('processor', config.matrix.processor, processorId, notes);
   const exporters = dedupe('exporter', config.matrix.exporter, (e: ExporterSetting) => e, notes);
   const propagators = dedupe('propagator', config.matrix.propagator, (p) => p, notes);
-  const instrumentations = dedupe('instrumentation', config.matrix.instrumentation ?? [{ type: 'manual' }], instrumentationId, notes).filter((i, index) => {
+  const instrumentations = dedupe(
+    'instrumentation',
+    config.matrix.instrumentation ?? [{ type: 'manual' }],
+    instrumentationId,
+    notes,
+  ).filter((i, index) => {
     if (i.type !== 'none') return true;
-    notes.push(`matrix.instrumentation: none is the baseline cell, measured in every round anyway (entry ${index + 1} adds nothing)`);
+    notes.push(
+      `matrix.instrumentation: none is the baseline cell, measured in every round anyway (entry ${index + 1} adds nothing)`,
+    );
     return false;
   }) as Exclude<InstrumentationSetting, { type: 'none' }>[];
 
   const cells: Cell[] = [cell({ tracing: 'off' })];
   for (const instrumentation of instrumentations) {
-    const axes = nodeSdkAxes(instrumentation, { samplers, processors, exporters, propagators }, { sampler: samplerId, processor: processorId }, notes);
+    const axes = nodeSdkAxes(
+      instrumentation,
+      { samplers, processors, exporters, propagators },
+      { sampler: samplerId, processor: processorId },
+      notes,
+    );
     if (!axes) continue;
     const how = instrumentation.type === 'manual' ? {} : { instrumentation };
     // parentbased_X is never folded into X: the parent-based sampler runs another code path, and its cost is worth measuring.
@@ -128,14 +161,25 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
       // Propagators are never folded: even with nothing sampled, the context still travels in headers.
       for (const propagator of axes.propagators) {
         const combos = axes.processors.flatMap((processor) =>
-          axes.exporters.map((exporter): CellSettings => ({ tracing: 'sdk', ...how, sampler, processor, exporter, propagator })),
+          axes.exporters.map(
+            (exporter): CellSettings => ({ tracing: 'sdk', ...how, sampler, processor, exporter, propagator }),
+          ),
         );
         if (samplesNothing(sampler)) {
           const folded = combos.map(cellId);
-          const settings: CellSettings = { tracing: 'sdk', ...how, sampler, processor: null, exporter: null, propagator };
+          const settings: CellSettings = {
+            tracing: 'sdk',
+            ...how,
+            sampler,
+            processor: null,
+            exporter: null,
+            propagator,
+          };
           cells.push(cell(settings, folded));
           if (folded.length > 1)
-            notes.push(`${cellId(settings)}: ${folded.length} processor × exporter combinations collapsed into 1: nothing is sampled, so no span reaches a processor`);
+            notes.push(
+              `${cellId(settings)}: ${folded.length} processor × exporter combinations collapsed into 1: nothing is sampled, so no span reaches a processor`,
+            );
         } else {
           cells.push(...combos.map((settings) => cell(settings)));
         }
@@ -145,10 +189,20 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
 
   // Tail cells: the head sampler in the services, the first processor, exporter and propagator; the sink decides.
   for (const tail of config.tail ?? [])
-    cells.push(cell({ tracing: 'sdk', sampler: tail.head, processor: processors[0], exporter: exporters[0], propagator: propagators[0], tail: { name: tail.name, config: tail.sampling } }));
+    cells.push(
+      cell({
+        tracing: 'sdk',
+        sampler: tail.head,
+        processor: processors[0],
+        exporter: exporters[0],
+        propagator: propagators[0],
+        tail: { name: tail.name, config: tail.sampling },
+      }),
+    );
 
   const ids = new Set(cells.map((c) => c.id));
-  if (ids.size !== cells.length) throw new Error(`internal: duplicate cell ids in ${cells.map((c) => c.id).join(', ')}`);
+  if (ids.size !== cells.length)
+    throw new Error(`internal: duplicate cell ids in ${cells.map((c) => c.id).join(', ')}`);
   return { cells, notes };
 }
 
@@ -163,15 +217,57 @@ export function attributionCells(config: Config): { cells: Cell[]; notes: string
   const batch = { type: 'batch' as const, ...BATCH_DEFAULTS, ...config.attribution!.batch };
   const cells = [
     cell({ tracing: 'off', layer: layer(0, 'no SDK', 'the service alone') }),
-    cell({ tracing: 'off', instrumentation: 'api', layer: layer(1, 'API, no-op tracer', 'API calls with no SDK registered') }),
-    cell({ tracing: 'sdk', sampler: always('always_off'), processor: null, exporter: null, contextManager: false, layer: layer(2, 'SDK, always_off', 'the SDK: provider, sampler, non-recording spans') }),
-    cell({ tracing: 'sdk', sampler: always('always_off'), processor: null, exporter: null, layer: layer(3, 'context manager', 'an AsyncLocalStorage context manager') }),
-    cell({ tracing: 'sdk', sampler: always('always_on'), processor: null, exporter: null, recordOnly: true, layer: layer(4, 'spans recorded', 'recording every span (always_on), handed to no processor') }),
+    cell({
+      tracing: 'off',
+      instrumentation: 'api',
+      layer: layer(1, 'API, no-op tracer', 'API calls with no SDK registered'),
+    }),
+    cell({
+      tracing: 'sdk',
+      sampler: always('always_off'),
+      processor: null,
+      exporter: null,
+      contextManager: false,
+      layer: layer(2, 'SDK, always_off', 'the SDK: provider, sampler, non-recording spans'),
+    }),
+    cell({
+      tracing: 'sdk',
+      sampler: always('always_off'),
+      processor: null,
+      exporter: null,
+      layer: layer(3, 'context manager', 'an AsyncLocalStorage context manager'),
+    }),
+    cell({
+      tracing: 'sdk',
+      sampler: always('always_on'),
+      processor: null,
+      exporter: null,
+      recordOnly: true,
+      layer: layer(4, 'spans recorded', 'recording every span (always_on), handed to no processor'),
+    }),
     ...exporters.map((exporter) =>
-      cell({ tracing: 'sdk', sampler: always('always_on'), processor: batch, exporter, layer: layer(5, `batch → ${exporter}`, `the batch processor exporting with ${exporter}`) }),
+      cell({
+        tracing: 'sdk',
+        sampler: always('always_on'),
+        processor: batch,
+        exporter,
+        layer: layer(5, `batch → ${exporter}`, `the batch processor exporting with ${exporter}`),
+      }),
     ),
     ...(config.attribution!.simple
-      ? [cell({ tracing: 'sdk', sampler: always('always_on'), processor: { type: 'simple' }, exporter: exporters[0], layer: layer(5, `simple → ${exporters[0]}`, `the simple processor exporting each span with ${exporters[0]}`) })]
+      ? [
+          cell({
+            tracing: 'sdk',
+            sampler: always('always_on'),
+            processor: { type: 'simple' },
+            exporter: exporters[0],
+            layer: layer(
+              5,
+              `simple → ${exporters[0]}`,
+              `the simple processor exporting each span with ${exporters[0]}`,
+            ),
+          }),
+        ]
       : []),
   ];
   return { cells, notes: [`attribution: ${cells.length} layer cells; the matrix is not used`] };

@@ -1,6 +1,12 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { ExporterSetting, InstrumentationSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
+import type {
+  ExporterSetting,
+  InstrumentationSetting,
+  ProcessorSetting,
+  PropagatorSetting,
+  SamplerSetting,
+} from '../config/types.js';
 import type { CellSettings } from './types.js';
 
 /** OTEL_TRACES_EXPORTER names the exporter; the protocol variable picks between the two OTLP encodings. */
@@ -33,11 +39,22 @@ export const LOCAL_RESOURCE_DETECTORS = 'env,host,os,process,serviceinstance';
 export function samplerEnv(sampler: SamplerSetting): Record<string, string> {
   // A user's sampler module has no OTEL_* name: the reference service loads it from TRACEBENCH_SAMPLER_MODULE.
   if (sampler.type === 'module')
-    return { TRACEBENCH_SAMPLER_MODULE: sampler.module, ...(sampler.arg !== undefined ? { TRACEBENCH_SAMPLER_ARG: JSON.stringify(sampler.arg) } : {}) };
+    return {
+      TRACEBENCH_SAMPLER_MODULE: sampler.module,
+      ...(sampler.arg !== undefined ? { TRACEBENCH_SAMPLER_ARG: JSON.stringify(sampler.arg) } : {}),
+    };
   // The samplers beyond the SDK's take their argument in the same variable (workloads/service/samplers).
   if (sampler.type === 'biased')
-    return { OTEL_TRACES_SAMPLER: 'biased', OTEL_TRACES_SAMPLER_ARG: JSON.stringify({ ratio: sampler.ratio, alwaysRoutes: sampler.alwaysRoutes, alwaysAttributes: sampler.alwaysAttributes }) };
-  if ('tracesPerSecond' in sampler) return { OTEL_TRACES_SAMPLER: sampler.type, OTEL_TRACES_SAMPLER_ARG: String(sampler.tracesPerSecond) };
+    return {
+      OTEL_TRACES_SAMPLER: 'biased',
+      OTEL_TRACES_SAMPLER_ARG: JSON.stringify({
+        ratio: sampler.ratio,
+        alwaysRoutes: sampler.alwaysRoutes,
+        alwaysAttributes: sampler.alwaysAttributes,
+      }),
+    };
+  if ('tracesPerSecond' in sampler)
+    return { OTEL_TRACES_SAMPLER: sampler.type, OTEL_TRACES_SAMPLER_ARG: String(sampler.tracesPerSecond) };
   return 'ratio' in sampler
     ? { OTEL_TRACES_SAMPLER: sampler.type, OTEL_TRACES_SAMPLER_ARG: String(sampler.ratio) }
     : { OTEL_TRACES_SAMPLER: sampler.type };
@@ -76,14 +93,18 @@ function nodeOption(word: string): string {
  * What loads a NodeSDK into the service: the zero-code register module, or the user's set-up module. Metrics and logs
  * are turned off (the cell measures tracing), and resource detection stays on the machine unless service.env says otherwise.
  */
-function nodeSdkEnv(instrumentation: Extract<InstrumentationSetting, { type: 'zero-code' | 'sdk-node' }>): Record<string, string> {
+function nodeSdkEnv(
+  instrumentation: Extract<InstrumentationSetting, { type: 'zero-code' | 'sdk-node' }>,
+): Record<string, string> {
   const preload =
     instrumentation.type === 'zero-code'
       ? `--require ${nodeOption(zeroCodeRegister())} --import ${nodeOption(ESM_HOOK_URL)}`
       : `--${instrumentation.load} ${nodeOption(instrumentation.load === 'import' && instrumentation.module.startsWith('/') ? pathToFileURL(instrumentation.module).href : instrumentation.module)}`;
   return {
     NODE_OPTIONS: preload,
-    ...(instrumentation.type === 'zero-code' && instrumentation.enabled ? { OTEL_NODE_ENABLED_INSTRUMENTATIONS: instrumentation.enabled.join(',') } : {}),
+    ...(instrumentation.type === 'zero-code' && instrumentation.enabled
+      ? { OTEL_NODE_ENABLED_INSTRUMENTATIONS: instrumentation.enabled.join(',') }
+      : {}),
     OTEL_NODE_RESOURCE_DETECTORS: LOCAL_RESOURCE_DETECTORS,
     OTEL_METRICS_EXPORTER: 'none',
     OTEL_LOGS_EXPORTER: 'none',
@@ -95,8 +116,10 @@ function nodeSdkEnv(instrumentation: Extract<InstrumentationSetting, { type: 'ze
  * TRACEBENCH_* only where none does. Exporter endpoints are added per trial by the orchestrator.
  */
 export function cellEnv(settings: CellSettings): Record<string, string> {
-  if (settings.tracing === 'off') return { OTEL_SDK_DISABLED: 'true', TRACEBENCH_INSTRUMENTATION: settings.instrumentation ?? 'none' };
-  const nodeSdk = settings.instrumentation && settings.instrumentation.type !== 'manual' ? settings.instrumentation : undefined;
+  if (settings.tracing === 'off')
+    return { OTEL_SDK_DISABLED: 'true', TRACEBENCH_INSTRUMENTATION: settings.instrumentation ?? 'none' };
+  const nodeSdk =
+    settings.instrumentation && settings.instrumentation.type !== 'manual' ? settings.instrumentation : undefined;
   return {
     ...(settings.contextManager === false ? { TRACEBENCH_CONTEXT_MANAGER: 'none' } : {}),
     ...(settings.recordOnly ? { TRACEBENCH_SPAN_PROCESSOR: 'none' } : {}),
@@ -106,7 +129,9 @@ export function cellEnv(settings: CellSettings): Record<string, string> {
     ...samplerEnv(settings.sampler),
     ...processorEnv(settings.processor),
     // NodeSDK reads OTEL_TRACES_EXPORTER=none as "do not start": where nothing is sampled it still gets an exporter.
-    ...(settings.exporter === null ? EXPORTER_ENV[nodeSdk ? 'otlp-http-protobuf' : 'none'] : EXPORTER_ENV[settings.exporter]),
+    ...(settings.exporter === null
+      ? EXPORTER_ENV[nodeSdk ? 'otlp-http-protobuf' : 'none']
+      : EXPORTER_ENV[settings.exporter]),
     OTEL_PROPAGATORS: propagatorsEnv(settings.propagator ?? 'tracecontext'),
     ...(nodeSdk ? nodeSdkEnv(nodeSdk) : {}),
   };

@@ -1,11 +1,24 @@
-import type { ExporterSetting, InstrumentationSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
+import type {
+  ExporterSetting,
+  InstrumentationSetting,
+  ProcessorSetting,
+  PropagatorSetting,
+  SamplerSetting,
+} from '../config/types.js';
 
 // What a NodeSDK (@opentelemetry/sdk-node 0.223) sets up from the OTEL_* variables alone, read from its source: the
 // sampler from OTEL_TRACES_SAMPLER (sdk-trace-base's six names), one batch processor per exporter from OTEL_BSP_*
 // (console always gets a simple one), OTEL_TRACES_EXPORTER=none meaning "do not start", and OTEL_PROPAGATORS from
 // tracecontext, baggage, b3, b3multi and jaeger. A cell asking for anything else would measure something it did not ask.
 
-const SAMPLERS: readonly string[] = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
+const SAMPLERS: readonly string[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
 const EXPORTERS: readonly ExporterSetting[] = ['otlp-http-protobuf', 'otlp-http-json', 'zipkin'];
 const PROPAGATORS: readonly PropagatorSetting[] = ['tracecontext', 'b3', 'b3multi', 'jaeger'];
 
@@ -30,13 +43,17 @@ function processorRefusal(p: ProcessorSetting): string | undefined {
 }
 
 function exporterRefusal(e: ExporterSetting): string | undefined {
-  if (e === 'none') return 'NodeSDK reads OTEL_TRACES_EXPORTER=none as "do not start the SDK", which would measure no tracing at all';
-  if (e === 'console') return 'NodeSDK pairs the console exporter with a simple processor whatever OTEL_BSP_* say, and writes to stdout';
+  if (e === 'none')
+    return 'NodeSDK reads OTEL_TRACES_EXPORTER=none as "do not start the SDK", which would measure no tracing at all';
+  if (e === 'console')
+    return 'NodeSDK pairs the console exporter with a simple processor whatever OTEL_BSP_* say, and writes to stdout';
   return undefined;
 }
 
 function propagatorRefusal(p: PropagatorSetting): string | undefined {
-  return PROPAGATORS.includes(p) ? undefined : `NodeSDK's OTEL_PROPAGATORS knows only ${PROPAGATORS.join(', ')} (and baggage)`;
+  return PROPAGATORS.includes(p)
+    ? undefined
+    : `NodeSDK's OTEL_PROPAGATORS knows only ${PROPAGATORS.join(', ')} (and baggage)`;
 }
 
 /** `zero-code (http)`, `sdk-node ./tracing.js`: the instrumentation as a note names it. */
@@ -46,7 +63,14 @@ export function describeInstrumentation(i: InstrumentationSetting): string {
   return i.type;
 }
 
-function keep<T>(what: string, axis: string, values: T[], refusal: (v: T) => string | undefined, id: (v: T) => string, notes: string[]): T[] {
+function keep<T>(
+  what: string,
+  axis: string,
+  values: T[],
+  refusal: (v: T) => string | undefined,
+  id: (v: T) => string,
+  notes: string[],
+): T[] {
   return values.filter((v) => {
     const why = refusal(v);
     if (why) notes.push(`instrumentation ${what} cannot vary ${axis} (${id(v)}): ${why}; not measured there`);
@@ -59,7 +83,12 @@ function keep<T>(what: string, axis: string, values: T[], refusal: (v: T) => str
  * every TRACEBENCH_* variable), only what NodeSDK reads for zero-code and sdk-node. Each refused value gets a note;
  * undefined (with a note) when an axis has nothing left.
  */
-export function nodeSdkAxes(instrumentation: InstrumentationSetting, axes: Axes, ids: { sampler: (s: SamplerSetting) => string; processor: (p: ProcessorSetting) => string }, notes: string[]): Axes | undefined {
+export function nodeSdkAxes(
+  instrumentation: InstrumentationSetting,
+  axes: Axes,
+  ids: { sampler: (s: SamplerSetting) => string; processor: (p: ProcessorSetting) => string },
+  notes: string[],
+): Axes | undefined {
   if (instrumentation.type !== 'zero-code' && instrumentation.type !== 'sdk-node') return axes;
   const what = describeInstrumentation(instrumentation);
   const kept: Axes = {
@@ -70,6 +99,8 @@ export function nodeSdkAxes(instrumentation: InstrumentationSetting, axes: Axes,
   };
   const empty = (Object.keys(kept) as (keyof Axes)[]).filter((k) => kept[k].length === 0);
   if (empty.length === 0) return kept;
-  notes.push(`instrumentation ${what}: no cell measured: none of the matrix's ${empty.join(', ')} can reach a NodeSDK through its environment`);
+  notes.push(
+    `instrumentation ${what}: no cell measured: none of the matrix's ${empty.join(', ')} can reach a NodeSDK through its environment`,
+  );
   return undefined;
 }

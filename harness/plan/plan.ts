@@ -21,7 +21,13 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
 
 /** Seconds one trial takes: startup, warm-up, the measured window, drain, and the saturation run when set. */
 export function trialSeconds(config: Config): number {
-  return STARTUP_SECONDS + config.load.warmupSeconds + config.load.durationSeconds + DRAIN_SECONDS + (config.load.saturation?.durationSeconds ?? 0);
+  return (
+    STARTUP_SECONDS +
+    config.load.warmupSeconds +
+    config.load.durationSeconds +
+    DRAIN_SECONDS +
+    (config.load.saturation?.durationSeconds ?? 0)
+  );
 }
 
 /** False (with a note, once per variant and instrumentation) when the variant does not list the cell's instrumentation. */
@@ -43,7 +49,9 @@ export function buildPlan(config: Config): Plan {
   const random = mulberry32(config.seed);
   const trials: PlannedTrial[] = [];
   const variants = config.variants ?? [undefined];
-  const units = cells.flatMap((c) => variants.filter((v) => measuredOn(c, v, notes)).map((v) => ({ cellId: c.id, ...(v ? { variant: v.name } : {}) })));
+  const units = cells.flatMap((c) =>
+    variants.filter((v) => measuredOn(c, v, notes)).map((v) => ({ cellId: c.id, ...(v ? { variant: v.name } : {}) })),
+  );
   for (let round = 0; round < config.rounds; round++) {
     shuffle(units, random).forEach((unit, order) => trials.push({ round, order, ...unit }));
   }
@@ -83,10 +91,15 @@ export function formatPlan(plan: Plan, config: Config): string {
   const { load } = config;
   const width = Math.max(...plan.cells.map((c) => c.id.length));
   const seedWords =
-    config.seedSource === 'clock' ? `seed ${plan.seed}, from the clock: pass --seed ${plan.seed} to repeat this order` : `seed ${plan.seed}`;
+    config.seedSource === 'clock'
+      ? `seed ${plan.seed}, from the clock: pass --seed ${plan.seed} to repeat this order`
+      : `seed ${plan.seed}`;
   const window = `${load.warmupSeconds} s warm-up + ${load.durationSeconds} s measured${load.saturation ? ` + ${load.saturation.durationSeconds} s saturation` : ''}`;
   const variants = config.variants?.map((v) => v.name) ?? [];
-  const perVariant = variants.length > 0 ? ` × ${variants.length} variants (${variants.join(', ')}; ${variants[0]} is the reference)` : '';
+  const perVariant =
+    variants.length > 0
+      ? ` × ${variants.length} variants (${variants.join(', ')}; ${variants[0]} is the reference)`
+      : '';
   const lines = [
     `plan '${config.name}': ${plan.cells.length} cells${perVariant} × ${rounds} round${rounds === 1 ? '' : 's'} = ${plan.trials.length} trials, each round in a shuffled order (${seedWords})`,
     `load: ${load.rateRps} req/s open loop, ${window} per trial (${load.threads} thread${load.threads === 1 ? '' : 's'}, ${load.connections} connections)`,

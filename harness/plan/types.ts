@@ -1,5 +1,11 @@
 import type { TailSamplingConfig } from '../sink/tail/types.js';
-import type { ExporterSetting, InstrumentationSetting, ProcessorSetting, PropagatorSetting, SamplerSetting } from '../config/types.js';
+import type {
+  ExporterSetting,
+  InstrumentationSetting,
+  ProcessorSetting,
+  PropagatorSetting,
+  SamplerSetting,
+} from '../config/types.js';
 
 /** An attribution cell's place in the stack of layers (configs/attribution.yaml). */
 export interface LayerSetting {

@@ -6,7 +6,14 @@ import type { MicroSection } from '../micro/types.js';
  * 5 and up: export, batch (one cell per exporter) or simple, told apart by the cell's processor. An export layer
  * replaces another, it does not stack on it.
  */
-export const LAYER_INDEX = { noSdk: 0, apiNoop: 1, sdkAlwaysOff: 2, contextManager: 3, recorded: 4, export: 5 } as const;
+export const LAYER_INDEX = {
+  noSdk: 0,
+  apiNoop: 1,
+  sdkAlwaysOff: 2,
+  contextManager: 3,
+  recorded: 4,
+  export: 5,
+} as const;
 
 /** What a layer's cell does per request, as far as the run counted it. */
 export interface LayerWork {
@@ -69,8 +76,13 @@ function layerOperations(index: number, work: LayerWork): { wanted: Wanted[]; un
   const spans = work.spansPerRequest;
   const sampled = work.sampledPerRequest;
   const serialize = (exporter: string | null): Wanted[] =>
-    exporter && SERIALIZE_TASK[exporter] ? [{ task: SERIALIZE_TASK[exporter], what: `serialize each recorded span (${exporter})`, ops: sampled }] : [];
-  const exporterGap = (exporter: string | null) => (exporter && !SERIALIZE_TASK[exporter] && exporter !== 'none' ? [`exporter ${exporter}: its serialization is no micro task`] : []);
+    exporter && SERIALIZE_TASK[exporter]
+      ? [{ task: SERIALIZE_TASK[exporter], what: `serialize each recorded span (${exporter})`, ops: sampled }]
+      : [];
+  const exporterGap = (exporter: string | null) =>
+    exporter && !SERIALIZE_TASK[exporter] && exporter !== 'none'
+      ? [`exporter ${exporter}: its serialization is no micro task`]
+      : [];
   switch (index) {
     case LAYER_INDEX.apiNoop:
       return { wanted: [], unmodelled: ['the no-op tracer’s calls: no micro task measures the API without an SDK'] };
@@ -83,32 +95,63 @@ function layerOperations(index: number, work: LayerWork): { wanted: Wanted[]; un
         unmodelled: ['creating the non-recording span the sampler returns'],
       };
     case LAYER_INDEX.contextManager:
-      return { wanted: [{ task: 'span/context-with', what: 'one context activation per span (≈ spans)', ops: spans }], unmodelled: ['AsyncLocalStorage propagation across the request’s own awaits'] };
+      return {
+        wanted: [{ task: 'span/context-with', what: 'one context activation per span (≈ spans)', ops: spans }],
+        unmodelled: ['AsyncLocalStorage propagation across the request’s own awaits'],
+      };
     case LAYER_INDEX.recorded:
       return {
         wanted: [{ task: 'span/bare', what: 'start + end of each recorded span', ops: sampled }],
-        unmodelled: ['attributes and events per span: the run does not count them, so their cost (span/attributes-at-start-10, span/add-event) stays in the remainder', 'collecting the ended spans’ garbage'],
+        unmodelled: [
+          'attributes and events per span: the run does not count them, so their cost (span/attributes-at-start-10, span/add-event) stays in the remainder',
+          'collecting the ended spans’ garbage',
+        ],
       };
   }
   if (index >= LAYER_INDEX.export && work.processor === 'batch') {
-    return { wanted: [{ task: 'processor/batch-on-end', what: 'enqueue each ended span', ops: sampled }, ...serialize(work.exporter)], unmodelled: [NETWORK, ...exporterGap(work.exporter)] };
+    return {
+      wanted: [
+        { task: 'processor/batch-on-end', what: 'enqueue each ended span', ops: sampled },
+        ...serialize(work.exporter),
+      ],
+      unmodelled: [NETWORK, ...exporterGap(work.exporter)],
+    };
   }
   if (index >= LAYER_INDEX.export && work.processor === 'simple') {
     return {
-      wanted: [{ task: 'processor/simple-on-end', what: 'export each ended span at once', ops: sampled }, ...serialize(work.exporter)],
+      wanted: [
+        { task: 'processor/simple-on-end', what: 'export each ended span at once', ops: sampled },
+        ...serialize(work.exporter),
+      ],
       unmodelled: [`${NETWORK}, and a simple processor sends one per span`, ...exporterGap(work.exporter)],
     };
   }
-  return { wanted: [], unmodelled: [`no micro model for layer index ${index}${index >= LAYER_INDEX.export ? ' without a span processor' : ''}`] };
+  return {
+    wanted: [],
+    unmodelled: [
+      `no micro model for layer index ${index}${index >= LAYER_INDEX.export ? ' without a span processor' : ''}`,
+    ],
+  };
 }
 
 /** Levels a cell's service really runs: every layer up to `recorded` beneath it, and its own export layer on top. */
 export function stackOf(index: number): number[] {
-  const below = [LAYER_INDEX.apiNoop, LAYER_INDEX.sdkAlwaysOff, LAYER_INDEX.contextManager, LAYER_INDEX.recorded].filter((l) => l <= index);
+  const below = [
+    LAYER_INDEX.apiNoop,
+    LAYER_INDEX.sdkAlwaysOff,
+    LAYER_INDEX.contextManager,
+    LAYER_INDEX.recorded,
+  ].filter((l) => l <= index);
   return index > LAYER_INDEX.recorded ? [...below, index] : below;
 }
 
-function terms(level: number, work: LayerWork, nsByTask: Map<string, number>, sign: 1 | -1, unmodelled: string[]): PredictionTerm[] {
+function terms(
+  level: number,
+  work: LayerWork,
+  nsByTask: Map<string, number>,
+  sign: 1 | -1,
+  unmodelled: string[],
+): PredictionTerm[] {
   const ops = layerOperations(level, work);
   if (sign > 0) unmodelled.push(...ops.unmodelled);
   return ops.wanted.flatMap((w) => {
@@ -125,7 +168,15 @@ function terms(level: number, work: LayerWork, nsByTask: Map<string, number>, si
       if (sign > 0) unmodelled.push(`${w.what}: the run could not count spans per request`);
       return [];
     }
-    return [{ task: w.task, what: sign > 0 ? w.what : `replaced: ${w.what}`, opsPerRequest: w.ops, nsPerOp: ns, us: (sign * w.ops * ns) / 1000 }];
+    return [
+      {
+        task: w.task,
+        what: sign > 0 ? w.what : `replaced: ${w.what}`,
+        opsPerRequest: w.ops,
+        nsPerOp: ns,
+        us: (sign * w.ops * ns) / 1000,
+      },
+    ];
   });
 }
 

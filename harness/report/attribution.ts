@@ -50,7 +50,8 @@ export interface Attribution {
 /** `settings.layer`, when it has the shape the attribution reads (results come from disk); other cells are not part of it. */
 export function layerOf(settings: CellSettings): LayerSetting | undefined {
   const layer = settings.layer as Partial<LayerSetting> | undefined;
-  if (!layer || typeof layer !== 'object' || !Number.isInteger(layer.index) || typeof layer.name !== 'string') return undefined;
+  if (!layer || typeof layer !== 'object' || !Number.isInteger(layer.index) || typeof layer.name !== 'string')
+    return undefined;
   return { index: layer.index as number, name: layer.name, adds: typeof layer.adds === 'string' ? layer.adds : '' };
 }
 
@@ -76,7 +77,10 @@ function work(group: Group, cell: CellResult, layer: LayerSetting, config: Confi
   // A saturation run after the window adds spans that no window request made.
   const counted = config.load.saturation === undefined;
   // An unknown count (null) makes the figure unknown (NaN, shown as –), never 0.
-  const per = (pick: (m: TrialMetrics) => number | null) => (counted && trials.every((m) => pick(m) !== null) ? median(trials.map((m) => pick(m)! / trialRequests(m, config))) : Number.NaN);
+  const per = (pick: (m: TrialMetrics) => number | null) =>
+    counted && trials.every((m) => pick(m) !== null)
+      ? median(trials.map((m) => pick(m)! / trialRequests(m, config)))
+      : Number.NaN;
   const settings = cell.settings;
   const sdk = settings.tracing === 'sdk' ? settings : undefined;
   return {
@@ -102,18 +106,34 @@ function pathsOf(steps: LayerStep[], groups: Map<string, Group>, level: number):
     .sort((a, b) => b.layer.index - a.layer.index)
     .map((leaf): LayerPath => {
       const chain: LayerStep[] = [];
-      for (let s: LayerStep | undefined = leaf; s; s = s.previousCellId ? byId.get(s.previousCellId) : undefined) chain.unshift(s);
+      for (let s: LayerStep | undefined = leaf; s; s = s.previousCellId ? byId.get(s.previousCellId) : undefined)
+        chain.unshift(s);
       const [first] = chain;
       const increments = chain.slice(1);
       const p = paired(groups.get(leaf.cellId)!, groups.get(first.cellId)!);
       const measured = pairedDifference(p.reference, p.values, level);
       const complete = increments.every((s) => s.increment !== null);
       const sumOfIncrements = complete
-        ? increments.reduce((acc, s) => ({ estimate: acc.estimate + s.increment!.estimate, low: acc.low + s.increment!.ci.low, high: acc.high + s.increment!.ci.high }), { estimate: 0, low: 0, high: 0 })
+        ? increments.reduce(
+            (acc, s) => ({
+              estimate: acc.estimate + s.increment!.estimate,
+              low: acc.low + s.increment!.ci.low,
+              high: acc.high + s.increment!.ci.high,
+            }),
+            { estimate: 0, low: 0, high: 0 },
+          )
         : null;
       const predictable = increments.every((s) => s.predicted !== null);
-      const predictedUs = predictable && increments.length > 0 ? increments.reduce((sum, s) => sum + s.predicted!.us, 0) : null;
-      const unexplained = measured && predictedUs !== null ? { estimate: measured.estimate - predictedUs, low: measured.ci.low - predictedUs, high: measured.ci.high - predictedUs } : null;
+      const predictedUs =
+        predictable && increments.length > 0 ? increments.reduce((sum, s) => sum + s.predicted!.us, 0) : null;
+      const unexplained =
+        measured && predictedUs !== null
+          ? {
+              estimate: measured.estimate - predictedUs,
+              low: measured.ci.low - predictedUs,
+              high: measured.ci.high - predictedUs,
+            }
+          : null;
       return { cellIds: chain.map((s) => s.cellId), measured, sumOfIncrements, predictedUs, unexplained };
     });
 }
@@ -135,7 +155,11 @@ export function attribute(results: Results, options: { level?: number } = {}): A
   const variant = layered[0].cell.variant;
   const wanted = layered.filter((l) => l.cell.variant === variant);
   if (wanted.length < layered.length) notes.push(`the attribution uses variant ${variant ?? '(none)'} only.`);
-  const groups = new Map(groupTrials(wanted.map((l) => l.cell)).filter((g) => g.variant === variant).map((g) => [g.cellId, g]));
+  const groups = new Map(
+    groupTrials(wanted.map((l) => l.cell))
+      .filter((g) => g.variant === variant)
+      .map((g) => [g.cellId, g]),
+  );
   const order = [...wanted].sort((a, b) => a.layer.index - b.layer.index);
   const previous = previousLayers(order.map((l) => ({ cellId: l.cell.id, layer: l.layer })));
   const works = new Map(order.map((l) => [l.cell.id, work(groups.get(l.cell.id)!, l.cell, l.layer, results.config)]));
@@ -152,11 +176,18 @@ export function attribute(results: Results, options: { level?: number } = {}): A
       increment: before ? pairedDifference(p.reference, p.values, level) : null,
       incrementMedianUs: median(differences),
       pairedRounds: differences.length,
-      predicted: before && results.micro ? predictIncrement(works.get(cell.id)!, works.get(before)!, results.micro) : null,
+      predicted:
+        before && results.micro ? predictIncrement(works.get(cell.id)!, works.get(before)!, results.micro) : null,
     };
   });
-  if (!results.micro) notes.push('no micro-benchmarks in these results: run tracebench micro (or a run with micro enabled) for a prediction next to each layer.');
-  if (results.config.load.saturation !== undefined) notes.push('a saturation run followed each window, so spans per request cannot be counted: the prediction leaves out the per-span work.');
+  if (!results.micro)
+    notes.push(
+      'no micro-benchmarks in these results: run tracebench micro (or a run with micro enabled) for a prediction next to each layer.',
+    );
+  if (results.config.load.saturation !== undefined)
+    notes.push(
+      'a saturation run followed each window, so spans per request cannot be counted: the prediction leaves out the per-span work.',
+    );
   const microTasks = [...new Set(steps.flatMap((s) => s.predicted?.terms.map((t) => t.task) ?? []))];
   return { level, steps, paths: pathsOf(steps, groups, level), microTasks, notes };
 }
@@ -175,12 +206,27 @@ export function checkAdditivity(attribution: Attribution): Additivity[] {
   return attribution.paths.map((path) => {
     const { measured, sumOfIncrements: sum } = path;
     const name = `${path.cellIds[0]} → ${path.cellIds[path.cellIds.length - 1]}`;
-    if (!measured || !sum) return { status: 'unmeasured', cellIds: path.cellIds, message: `${name}: an increment or the total has fewer than 2 paired rounds; run 3 or more.` };
+    if (!measured || !sum)
+      return {
+        status: 'unmeasured',
+        cellIds: path.cellIds,
+        message: `${name}: an increment or the total has fewer than 2 paired rounds; run 3 or more.`,
+      };
     const gapUs = sum.estimate - measured.estimate;
     const within = measured.estimate >= sum.low && measured.estimate <= sum.high;
     const numbers = `increments add up to ${sum.estimate.toFixed(1)} µs (${sum.low.toFixed(1)} to ${sum.high.toFixed(1)}), measured total ${measured.estimate.toFixed(1)} µs`;
     return within
-      ? { status: 'consistent', cellIds: path.cellIds, gapUs, message: `${name}: ${numbers}: they add up within their intervals.` }
-      : { status: 'inconsistent', cellIds: path.cellIds, gapUs, message: `${name}: ${numbers}: they do not add up; some layers miss rounds the others have (failed or invalid trials): rerun them.` };
+      ? {
+          status: 'consistent',
+          cellIds: path.cellIds,
+          gapUs,
+          message: `${name}: ${numbers}: they add up within their intervals.`,
+        }
+      : {
+          status: 'inconsistent',
+          cellIds: path.cellIds,
+          gapUs,
+          message: `${name}: ${numbers}: they do not add up; some layers miss rounds the others have (failed or invalid trials): rerun them.`,
+        };
   });
 }

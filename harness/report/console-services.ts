@@ -9,7 +9,8 @@ const num = (x: number | undefined, digits = 0) => (x === undefined || !Number.i
 export function serviceTable(results: Results): string {
   const names = [...new Set(results.cells.flatMap((c) => Object.keys(c.summary?.services ?? {})))];
   if (names.length < 2) return '';
-  const baselineOf = (variant?: string) => results.cells.find((c) => c.settings.tracing === 'off' && c.variant === variant)?.summary;
+  const baselineOf = (variant?: string) =>
+    results.cells.find((c) => c.settings.tracing === 'off' && c.variant === variant)?.summary;
   const header = ['cell', ...names, 'whole', 'split'];
   const rows = results.cells.map((cell) => {
     const s = cell.summary;
@@ -23,10 +24,18 @@ export function serviceTable(results: Results): string {
       return `${num(own, 1)} (${own >= ref ? '+' : ''}${num(((own - ref) / ref) * 100, 0)}%)`;
     });
     const t = s?.traces;
-    return [label, ...perService, t ? `${num(t.requestsWhole)}/${num(t.requestsSeen)}` : '', t ? num(t.requestsSplit) : ''];
+    return [
+      label,
+      ...perService,
+      t ? `${num(t.requestsWhole)}/${num(t.requestsSeen)}` : '',
+      t ? num(t.requestsSplit) : '',
+    ];
   });
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const lines = all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
-  return ['CPU µs per request by service (overhead over the same service in the baseline); requests whose trace arrived whole / seen, and split across traces', ...lines].join('\n');
+  return [
+    'CPU µs per request by service (overhead over the same service in the baseline); requests whose trace arrived whole / seen, and split across traces',
+    ...lines,
+  ].join('\n');
 }

@@ -9,7 +9,9 @@ const count = (x: SpanCount) => (x === null ? '–' : num(x));
 
 function pad(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
+    .join('\n');
 }
 
 /**
@@ -17,8 +19,20 @@ function pad(rows: string[][]): string {
  * Overhead here is a ratio of medians; the verdict stage gives it a confidence interval.
  */
 export function consoleTable(results: Results): string {
-  const baselineOf = (variant?: string) => results.cells.find((c) => c.settings.tracing === 'off' && c.variant === variant)?.summary;
-  const header = ['cell', 'CPU µs/req', 'overhead', 'p50 µs', 'p99 µs', 'req/s', 'RSS MiB', 'exported', 'dropped', 'trials'];
+  const baselineOf = (variant?: string) =>
+    results.cells.find((c) => c.settings.tracing === 'off' && c.variant === variant)?.summary;
+  const header = [
+    'cell',
+    'CPU µs/req',
+    'overhead',
+    'p50 µs',
+    'p99 µs',
+    'req/s',
+    'RSS MiB',
+    'exported',
+    'dropped',
+    'trials',
+  ];
   const rows = results.cells.map((cell) => {
     const s = cell.summary;
     const baseline = baselineOf(cell.variant);
@@ -43,6 +57,11 @@ export function consoleTable(results: Results): string {
       counted,
     ];
   });
-  const unknown = results.cells.some((c) => c.settings.tracing !== 'off' && c.summary && (c.summary.spans.exported === null || c.summary.spans.dropped === null));
+  const unknown = results.cells.some(
+    (c) =>
+      c.settings.tracing !== 'off' &&
+      c.summary &&
+      (c.summary.spans.exported === null || c.summary.spans.dropped === null),
+  );
   return pad([header, ...rows]) + (unknown ? `\n${UNKNOWN_SPANS_NOTE}` : '');
 }

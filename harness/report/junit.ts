@@ -3,7 +3,8 @@ import { metricLabel } from '../budget/judge.js';
 import type { Check, Verdicts } from '../budget/types.js';
 
 /** Characters XML 1.0 cannot carry at all (controls other than tab, newline, return; lone surrogates; U+FFFE/FFFF). */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text or attribute value, escaped; newlines and tabs kept as character references so attributes keep them. */
 export function escapeXml(text: string): string {
@@ -45,7 +46,8 @@ function testcase(c: Check): string {
   if (c.verdict === 'fail') {
     return `${open}>\n      <failure message="${escapeXml(failureMessage(c))}" type="${escapeXml(c.kind)}">${escapeXml(`${c.message}\ncheck: ${c.id}`)}</failure>\n    </testcase>`;
   }
-  const advice = c.roundsToSettle !== undefined ? `; about ${c.roundsToSettle} rounds in all would likely settle it` : '';
+  const advice =
+    c.roundsToSettle !== undefined ? `; about ${c.roundsToSettle} rounds in all would likely settle it` : '';
   // Without a value, the reason (e.g. an unknown span counter) is the only thing worth reading.
   const why = Number.isFinite(c.measured.estimate) ? '' : ` (${c.message})`;
   return `${open}>\n      <skipped message="${escapeXml(`inconclusive: ${failureMessage(c)}${why}${advice}`)}" />\n    </testcase>`;
@@ -60,8 +62,12 @@ const RANK: Record<Check['verdict'], number> = { error: 0, fail: 1, inconclusive
  * each suite's system-out.
  */
 export function renderJUnit(verdicts: Verdicts): string {
-  const suites = SUITES.map(({ kind, name }) => ({ name, checks: verdicts.checks.filter((c) => c.kind === kind).sort((a, b) => RANK[a.verdict] - RANK[b.verdict]) })).filter((s) => s.checks.length > 0);
-  const notes = verdicts.notes.length > 0 ? `    <system-out>${escapeXml(verdicts.notes.join('\n'))}</system-out>\n` : '';
+  const suites = SUITES.map(({ kind, name }) => ({
+    name,
+    checks: verdicts.checks.filter((c) => c.kind === kind).sort((a, b) => RANK[a.verdict] - RANK[b.verdict]),
+  })).filter((s) => s.checks.length > 0);
+  const notes =
+    verdicts.notes.length > 0 ? `    <system-out>${escapeXml(verdicts.notes.join('\n'))}</system-out>\n` : '';
   const count = (checks: Check[], verdict: Check['verdict']) => checks.filter((c) => c.verdict === verdict).length;
   const body = suites.map(
     (s) =>

@@ -94,7 +94,8 @@ export interface ParetoPoint {
 /** Keys of the points no other point beats: none costs no more and keeps no less, with one of the two strictly better. Cheapest first; exact ties all stay. */
 export function paretoFrontier(points: readonly ParetoPoint[]): string[] {
   const finite = points.filter((p) => Number.isFinite(p.cost) && Number.isFinite(p.coverage));
-  const dominated = (p: ParetoPoint) => finite.some((q) => q.cost <= p.cost && q.coverage >= p.coverage && (q.cost < p.cost || q.coverage > p.coverage));
+  const dominated = (p: ParetoPoint) =>
+    finite.some((q) => q.cost <= p.cost && q.coverage >= p.coverage && (q.cost < p.cost || q.coverage > p.coverage));
   return finite
     .filter((p) => !dominated(p))
     .sort((a, b) => a.cost - b.cost || a.coverage - b.coverage)
@@ -128,16 +129,34 @@ function cpuCost(cell: CellResult, results: Results, analysis: Analysis): CpuCos
   const baseline = results.cells.find((c) => c.settings.tracing === 'off' && c.variant === cell.variant);
   if (!baseline?.summary) return null;
   const analysed = analysis.cells.find((c) => c.cellId === cell.id && c.variant === cell.variant);
-  const relative = analysed?.referenceCellId === baseline.id && analysed.referenceVariant === cell.variant ? analysed.metrics.cpuUsPerRequest?.overhead?.relative : null;
+  const relative =
+    analysed?.referenceCellId === baseline.id && analysed.referenceVariant === cell.variant
+      ? analysed.metrics.cpuUsPerRequest?.overhead?.relative
+      : null;
   if (relative) {
-    return { cpuUsPerRequest: summary.cpuUsPerRequest, overhead: relative.estimate, interval: relative.ci, method: 'paired' };
+    return {
+      cpuUsPerRequest: summary.cpuUsPerRequest,
+      overhead: relative.estimate,
+      interval: relative.ci,
+      method: 'paired',
+    };
   }
   const base = baseline.summary.cpuUsPerRequest;
   if (!(base > 0)) return null;
-  return { cpuUsPerRequest: summary.cpuUsPerRequest, overhead: summary.cpuUsPerRequest / base - 1, interval: null, method: 'medians' };
+  return {
+    cpuUsPerRequest: summary.cpuUsPerRequest,
+    overhead: summary.cpuUsPerRequest / base - 1,
+    interval: null,
+    method: 'medians',
+  };
 }
 
-function studyRow(cell: CellResult, coverage: CoverageSummary, results: Results, analysis: Analysis): Omit<StudyRow, 'onFrontier'> {
+function studyRow(
+  cell: CellResult,
+  coverage: CoverageSummary,
+  results: Results,
+  analysis: Analysis,
+): Omit<StudyRow, 'onFrontier'> {
   const settings = cell.settings as Extract<CellSettings, { tracing: 'sdk' }>;
   const headSampler = headSamplerLabel(settings.sampler);
   const tailName = settings.tail?.name;
@@ -166,7 +185,10 @@ function studyRow(cell: CellResult, coverage: CoverageSummary, results: Results,
 }
 
 /** A row's cost on an axis; NaN when it was not measured. */
-export function costOf(row: Pick<StudyRow, 'cpu' | 'exportedBytesPerSecond' | 'keptBytesPerSecond'>, axis: CostAxis): number {
+export function costOf(
+  row: Pick<StudyRow, 'cpu' | 'exportedBytesPerSecond' | 'keptBytesPerSecond'>,
+  axis: CostAxis,
+): number {
   if (axis === 'cpuOverhead') return row.cpu?.overhead ?? Number.NaN;
   return axis === 'exportedBytesPerSecond' ? row.exportedBytesPerSecond : row.keptBytesPerSecond;
 }
@@ -177,7 +199,11 @@ function frontier(rows: readonly Omit<StudyRow, 'onFrontier'>[], axis: CostAxis)
   for (const row of rows) {
     const cost = costOf(row, axis);
     if (row.errors.of === 0) unplaced.push({ key: row.key, why: 'no error trace was drawn' });
-    else if (!Number.isFinite(cost)) unplaced.push({ key: row.key, why: axis === 'cpuOverhead' ? 'no baseline to measure CPU overhead against' : 'cost not measured' });
+    else if (!Number.isFinite(cost))
+      unplaced.push({
+        key: row.key,
+        why: axis === 'cpuOverhead' ? 'no baseline to measure CPU overhead against' : 'cost not measured',
+      });
     else points.push({ key: row.key, cost, coverage: row.errors.fraction });
   }
   return { axis, keys: paretoFrontier(points), unplaced };
@@ -201,9 +227,18 @@ export function samplingStudy(results: Results, analysis?: Analysis): SamplingSt
   if (measured.length === 0 || !measured.some((c) => c.summary!.coverage!.errors.of > 0)) return null;
   const analysed = analysis ?? analyse(results);
   const partial = distinctLabels(measured.map((cell) => studyRow(cell, cell.summary!.coverage!, results, analysed)));
-  const frontiers = Object.fromEntries(COST_AXES.map((axis) => [axis, frontier(partial, axis)])) as Record<CostAxis, Frontier>;
+  const frontiers = Object.fromEntries(COST_AXES.map((axis) => [axis, frontier(partial, axis)])) as Record<
+    CostAxis,
+    Frontier
+  >;
   const rows = partial.map(
-    (row): StudyRow => ({ ...row, onFrontier: Object.fromEntries(COST_AXES.map((axis) => [axis, frontiers[axis].keys.includes(row.key)])) as Record<CostAxis, boolean> }),
+    (row): StudyRow => ({
+      ...row,
+      onFrontier: Object.fromEntries(COST_AXES.map((axis) => [axis, frontiers[axis].keys.includes(row.key)])) as Record<
+        CostAxis,
+        boolean
+      >,
+    }),
   );
   const baseline = results.cells.find((c) => c.settings.tracing === 'off');
   return { level: COVERAGE_LEVEL, baseline: baseline ? keyOf(baseline) : null, rows, frontiers };
@@ -215,7 +250,9 @@ export function cpuMethodLine(study: SamplingStudy): string {
   const methods = new Set(study.rows.flatMap((r) => (r.cpu ? [r.cpu.method] : [])));
   const how = [
     ...(methods.has('paired') ? ['paired by round, with its confidence interval (harness/stats analyse)'] : []),
-    ...(methods.has('medians') ? ['the ratio of medians where marked (no interval paired by round against the baseline)'] : []),
+    ...(methods.has('medians')
+      ? ['the ratio of medians where marked (no interval paired by round against the baseline)']
+      : []),
   ];
   return `CPU overhead against ${study.baseline}: ${how.length > 0 ? how.join('; ') : 'not measured'}.`;
 }

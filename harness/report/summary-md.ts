@@ -94,7 +94,8 @@ function headline(results: Results, verdicts: Verdicts): string {
   const name = escapeMarkdown(results.config?.name ?? results.runId);
   if (total === 0) return `## ℹ️ tracebench ${name}: no checks${run}: no budgets or comparisons were given`;
   const counts = `${error > 0 ? `${error} error · ` : ''}${fail} failed · ${inconclusive} inconclusive · ${pass} passed`;
-  if (error > 0) return `## 🛑 tracebench ${name}: nothing valid to judge in ${error === 1 ? '1 check' : `${error} checks`}: ${counts}${run}`;
+  if (error > 0)
+    return `## 🛑 tracebench ${name}: nothing valid to judge in ${error === 1 ? '1 check' : `${error} checks`}: ${counts}${run}`;
   if (fail > 0) return `## ❌ tracebench ${name}: ${counts}${run}`;
   if (inconclusive > 0) return `## ⚠️ tracebench ${name}: no failures, ${counts}${run}`;
   return `## ✅ tracebench ${name}: all ${pass} checks pass${run}`;
@@ -114,9 +115,16 @@ function checkRow(c: Check, last: string): string[] {
       : c.measured.low === c.measured.high
         ? `every round ${formatValue(c.measured.high, c.measured.unit)}`
         : `rounds from ${formatInterval({ ...c, of: 'value' })}`;
-  return [cellName(c.cellId, c.variant), escapeMarkdown(metricLabel(c.metric)), KIND[c.kind], escapeMarkdown(measured), escapeMarkdown(interval), escapeMarkdown(c.limit.text), last];
+  return [
+    cellName(c.cellId, c.variant),
+    escapeMarkdown(metricLabel(c.metric)),
+    KIND[c.kind],
+    escapeMarkdown(measured),
+    escapeMarkdown(interval),
+    escapeMarkdown(c.limit.text),
+    last,
+  ];
 }
-
 
 function overheadCell(cell: CellAnalysis): string {
   const rel = cell.metrics.cpuUsPerRequest?.overhead?.relative;
@@ -138,7 +146,8 @@ function cellRows(results: Results, analysis: Analysis): string[][] {
     const p99 = cell.metrics['latencyUs.p99'];
     const dropped = cell.metrics['spans.dropped'];
     // A round with unknown drops makes the worst round unknown: shown as –, never 0.
-    const worstDropped = dropped && dropped.values.length && !dropped.unknownRounds ? Math.max(...dropped.values.map((v) => v.value)) : Number.NaN;
+    const worstDropped =
+      dropped?.values.length && !dropped.unknownRounds ? Math.max(...dropped.values.map((v) => v.value)) : Number.NaN;
     return [
       cellName(cell.cellId, cell.variant),
       trialsCell(results, cell),
@@ -154,7 +163,12 @@ function cellRows(results: Results, analysis: Analysis): string[][] {
  * The GitHub step summary: the verdict in one line, failures first (value, interval, limit), then inconclusive checks
  * with the rounds that would settle them, the passes and a per-cell table folded away. Capped at SUMMARY_MAX_BYTES.
  */
-export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, analysis: Analysis, maxBytes = SUMMARY_MAX_BYTES): string {
+export function renderSummaryMarkdown(
+  results: Results,
+  verdicts: Verdicts,
+  analysis: Analysis,
+  maxBytes = SUMMARY_MAX_BYTES,
+): string {
   const w = new Writer(maxBytes);
   const env = results.environment;
   const errors = verdicts.checks.filter((c) => c.verdict === 'error');
@@ -175,19 +189,34 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
   if (errors.length > 0) {
     // A cell's own error explains the checks on it and against it; without one (compare), each error says its reason.
     const cells = errors.filter((c) => c.kind === 'cell');
-    const reasons = [...new Set((cells.length > 0 ? cells : errors).map((c) => `${cellName(c.cellId, c.variant)}: ${escapeMarkdown(c.message)}`))];
+    const reasons = [
+      ...new Set(
+        (cells.length > 0 ? cells : errors).map(
+          (c) => `${cellName(c.cellId, c.variant)}: ${escapeMarkdown(c.message)}`,
+        ),
+      ),
+    ];
     for (const reason of reasons) if (!w.add(`- 🛑 ${reason}`)) break;
     w.add('');
   }
-  w.add(escapeMarkdown(`${what} · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'} · ${Math.round(analysis.level * 100)}% intervals (Student's t over rounds)`));
+  w.add(
+    escapeMarkdown(
+      `${what} · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'} · ${Math.round(analysis.level * 100)}% intervals (Student's t over rounds)`,
+    ),
+  );
   w.add('');
 
   if (errors.length > 0) {
     w.add(`### 🛑 Error (${errors.length}): nothing valid was measured to judge`);
     w.add('');
-    w.add('Every trial of these cells (or of the reference they are compared with) was invalid or crashed, so no figure could be judged; the run exits 3. Fix the cause above and rerun.');
+    w.add(
+      'Every trial of these cells (or of the reference they are compared with) was invalid or crashed, so no figure could be judged; the run exits 3. Fix the cause above and rerun.',
+    );
     w.add('');
-    w.table([...CHECK_HEADER, 'why'], errors.map((c) => checkRow(c, escapeMarkdown(c.message))));
+    w.table(
+      [...CHECK_HEADER, 'why'],
+      errors.map((c) => checkRow(c, escapeMarkdown(c.message))),
+    );
     w.add('');
   }
   const uninstrumented = results.cells.flatMap((c) => {
@@ -195,7 +224,9 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
     return warning ? [`${cellName(c.id, c.variant)}: ${escapeMarkdown(warning)}`] : [];
   });
   if (uninstrumented.length > 0) {
-    w.add(`### ⚠️ No spans in ${uninstrumented.length === 1 ? 'a traced cell' : `${uninstrumented.length} traced cells`}`);
+    w.add(
+      `### ⚠️ No spans in ${uninstrumented.length === 1 ? 'a traced cell' : `${uninstrumented.length} traced cells`}`,
+    );
     w.add('');
     for (const line of uninstrumented) if (!w.add(`- ${line}`)) break;
     w.add('');
@@ -203,15 +234,23 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
   if (failed.length > 0) {
     w.add(`### ❌ Failed (${failed.length})`);
     w.add('');
-    w.table([...CHECK_HEADER, 'why'], failed.map((c) => checkRow(c, escapeMarkdown(c.message))));
+    w.table(
+      [...CHECK_HEADER, 'why'],
+      failed.map((c) => checkRow(c, escapeMarkdown(c.message))),
+    );
     w.add('');
   }
   if (inconclusive.length > 0) {
     w.add(`### ⚠️ Inconclusive (${inconclusive.length}): add rounds to settle`);
     w.add('');
-    w.add('The interval straddles the limit: the run cannot tell. Inconclusive checks do not fail the job unless `--strict` is given; rerun with the rounds shown (in all) to settle them.');
+    w.add(
+      'The interval straddles the limit: the run cannot tell. Inconclusive checks do not fail the job unless `--strict` is given; rerun with the rounds shown (in all) to settle them.',
+    );
     w.add('');
-    w.table([...CHECK_HEADER, 'rounds to settle'], inconclusive.map((c) => checkRow(c, c.roundsToSettle !== undefined ? String(c.roundsToSettle) : '–')));
+    w.table(
+      [...CHECK_HEADER, 'rounds to settle'],
+      inconclusive.map((c) => checkRow(c, c.roundsToSettle !== undefined ? String(c.roundsToSettle) : '–')),
+    );
     w.add('');
   }
   if (verdicts.notes.length > 0) {
@@ -222,7 +261,10 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
   }
   if (passed.length > 0 && w.add(`<details><summary>✅ Passed (${passed.length})</summary>`)) {
     w.add('');
-    w.table(CHECK_HEADER, passed.map((c) => checkRow(c, '')).map((r) => r.slice(0, -1)));
+    w.table(
+      CHECK_HEADER,
+      passed.map((c) => checkRow(c, '')).map((r) => r.slice(0, -1)),
+    );
     w.force('');
     w.force('</details>');
     w.force('');
@@ -242,8 +284,10 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
     const table = attributionMd(attribution, escapeMarkdown);
     w.table(table.header, table.rows);
     w.add('');
-    for (const line of attributionLinesMd(attribution, checkAdditivity(attribution))) if (!w.add(`- ${escapeMarkdown(line)}`)) break;
-    if (attribution.microTasks.length > 0) w.add(`- ${escapeMarkdown(`prediction built from the micro tasks ${attribution.microTasks.join(', ')}.`)}`);
+    for (const line of attributionLinesMd(attribution, checkAdditivity(attribution)))
+      if (!w.add(`- ${escapeMarkdown(line)}`)) break;
+    if (attribution.microTasks.length > 0)
+      w.add(`- ${escapeMarkdown(`prediction built from the micro tasks ${attribution.microTasks.join(', ')}.`)}`);
     w.add('');
   }
   if (micro && w.add('### Micro-benchmarks: published claims vs measured here')) {
@@ -251,7 +295,11 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
     const claims = claimsMd(micro, escapeMarkdown);
     w.table(claims.header, claims.rows);
     w.add('');
-    if (w.add(`<details><summary>Micro-benchmark tasks (${micro.tasks.length}): timer-corrected ns per operation, medians over rounds</summary>`)) {
+    if (
+      w.add(
+        `<details><summary>Micro-benchmark tasks (${micro.tasks.length}): timer-corrected ns per operation, medians over rounds</summary>`,
+      )
+    ) {
       w.add('');
       const tasks = microTasksMd(micro);
       w.table(tasks.header, tasks.rows);
@@ -260,13 +308,27 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
       w.force('');
     }
   }
-  if (results.cells.length > 0 && w.add('<details><summary>Cells: CPU per request, overhead, p99 latency, dropped spans</summary>')) {
+  if (
+    results.cells.length > 0 &&
+    w.add('<details><summary>Cells: CPU per request, overhead, p99 latency, dropped spans</summary>')
+  ) {
     w.add('');
-    const reference = analysis.referenceVariant !== undefined ? `the same cell of ${analysis.referenceVariant}` : (analysis.cells[0]?.referenceCellId ?? 'baseline');
-    w.add(escapeMarkdown(`Medians over rounds; CPU overhead against ${reference}, paired by round, with its ${Math.round(analysis.level * 100)}% interval.`));
+    const reference =
+      analysis.referenceVariant !== undefined
+        ? `the same cell of ${analysis.referenceVariant}`
+        : (analysis.cells[0]?.referenceCellId ?? 'baseline');
+    w.add(
+      escapeMarkdown(
+        `Medians over rounds; CPU overhead against ${reference}, paired by round, with its ${Math.round(analysis.level * 100)}% interval.`,
+      ),
+    );
     w.add('');
-    w.table(['cell', 'ok trials', 'CPU µs/req', 'CPU overhead (CI)', 'p99 latency', 'dropped (worst round)'], cellRows(results, analysis));
-    if (analysis.cells.some((c) => c.metrics['spans.dropped']?.unknownRounds)) w.add(`\n${escapeMarkdown(UNKNOWN_SPANS_NOTE)}`);
+    w.table(
+      ['cell', 'ok trials', 'CPU µs/req', 'CPU overhead (CI)', 'p99 latency', 'dropped (worst round)'],
+      cellRows(results, analysis),
+    );
+    if (analysis.cells.some((c) => c.metrics['spans.dropped']?.unknownRounds))
+      w.add(`\n${escapeMarkdown(UNKNOWN_SPANS_NOTE)}`);
     w.force('');
     w.force('</details>');
   }
@@ -280,7 +342,9 @@ export function renderSummaryMarkdown(results: Results, verdicts: Verdicts, anal
   }
   if (w.truncated) {
     w.force('');
-    w.force(`_This summary was cut at ${Math.round(maxBytes / 1000)} KB; the full verdicts are in junit.xml and results.json._`);
+    w.force(
+      `_This summary was cut at ${Math.round(maxBytes / 1000)} KB; the full verdicts are in junit.xml and results.json._`,
+    );
   }
   return w.text();
 }

@@ -20,7 +20,10 @@ export function claimsMd(micro: MicroSection, escape: (s: string) => string): Md
   return {
     header: ['operation', 'published', 'measured here', 'ratio', 'measured as'],
     rows: micro.claims.map((c) => {
-      const published = c.claimedNs.low === c.claimedNs.high ? `≈ ${nsMd(c.claimedNs.low)}` : `${nsMd(c.claimedNs.low)}–${nsMd(c.claimedNs.high)}`;
+      const published =
+        c.claimedNs.low === c.claimedNs.high
+          ? `≈ ${nsMd(c.claimedNs.low)}`
+          : `${nsMd(c.claimedNs.low)}–${nsMd(c.claimedNs.high)}`;
       return c.status === 'measured'
         ? [escape(c.operation), published, nsMd(c.measuredNs), `×${c.ratio.toFixed(2)}`, escape(c.method)]
         : [escape(c.operation), published, 'not measured', '–', escape(c.reason)];
@@ -50,13 +53,25 @@ export function microTasksMd(micro: MicroSection): MdTable {
 export function attributionMd(attribution: Attribution, escape: (s: string) => string): MdTable {
   const names = new Map(attribution.steps.map((s) => [s.cellId, `${s.layer.index} ${s.layer.name}`]));
   return {
-    header: ['layer', 'adds', 'against', 'CPU µs/req', `increment µs (${Math.round(attribution.level * 100)}% CI)`, 'predicted µs', 'micro tasks'],
+    header: [
+      'layer',
+      'adds',
+      'against',
+      'CPU µs/req',
+      `increment µs (${Math.round(attribution.level * 100)}% CI)`,
+      'predicted µs',
+      'micro tasks',
+    ],
     rows: attribution.steps.map((s) => [
       escape(names.get(s.cellId)!),
       escape(s.layer.adds),
       s.previousCellId ? escape(names.get(s.previousCellId)!) : '–',
       s.cpuUs.toFixed(1),
-      s.previousCellId === null ? 'reference' : s.increment ? `${us(s.increment.estimate)} (${us(s.increment.ci.low)} to ${us(s.increment.ci.high)})` : `${us(s.incrementMedianUs)} (no interval)`,
+      s.previousCellId === null
+        ? 'reference'
+        : s.increment
+          ? `${us(s.increment.estimate)} (${us(s.increment.ci.low)} to ${us(s.increment.ci.high)})`
+          : `${us(s.incrementMedianUs)} (no interval)`,
       s.predicted ? us(s.predicted.us) : '–',
       s.predicted ? escape(s.predicted.terms.map((t) => t.task).join(', ') || 'none') : '–',
     ]),

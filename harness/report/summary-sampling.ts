@@ -37,7 +37,9 @@ function tail(row: StudyRow): string {
 function cpu(row: StudyRow): string {
   if (!row.cpu) return '–';
   const { interval } = row.cpu;
-  return interval ? `${signedPercent(row.cpu.overhead)} (${signedPercent(interval.low)} to ${signedPercent(interval.high)})` : `${signedPercent(row.cpu.overhead)} (ratio of medians)`;
+  return interval
+    ? `${signedPercent(row.cpu.overhead)} (${signedPercent(interval.low)} to ${signedPercent(interval.high)})`
+    : `${signedPercent(row.cpu.overhead)} (ratio of medians)`;
 }
 
 /**
@@ -50,12 +52,29 @@ export function samplingMd(study: SamplingStudy, escape: (text: string) => strin
   const lines = COST_AXES.map((axis) => {
     const f = study.frontiers[axis];
     const names = f.keys.length > 0 ? f.keys.map((key) => escape(label(key))).join(' → ') : 'none';
-    const unplaced = f.unplaced.length > 0 ? ` (not placed: ${f.unplaced.map((u) => escape(`${label(u.key)}: ${u.why}`)).join('; ')})` : '';
+    const unplaced =
+      f.unplaced.length > 0
+        ? ` (not placed: ${f.unplaced.map((u) => escape(`${label(u.key)}: ${u.why}`)).join('; ')})`
+        : '';
     return `Frontier on ${AXIS_NAMES[axis].long} against error traces kept: ${names}${unplaced}`;
   });
   lines.push(escape(cpuMethodLine(study)));
   return {
-    header: ['configuration', 'traces kept', `error traces kept (${level}% CI)`, 'slow traces kept', 'whole traces', 'ratio per service', 'ratio per route', 'exported spans/s', 'exported KiB/s', 'kept KiB/s', 'tail buffer (peak)', 'CPU overhead', 'on frontier'],
+    header: [
+      'configuration',
+      'traces kept',
+      `error traces kept (${level}% CI)`,
+      'slow traces kept',
+      'whole traces',
+      'ratio per service',
+      'ratio per route',
+      'exported spans/s',
+      'exported KiB/s',
+      'kept KiB/s',
+      'tail buffer (peak)',
+      'CPU overhead',
+      'on frontier',
+    ],
     rows: study.rows.map((row) => [
       escape(row.label),
       fraction(row.traces),
@@ -69,7 +88,9 @@ export function samplingMd(study: SamplingStudy, escape: (text: string) => strin
       kib(row.keptBytesPerSecond),
       tail(row),
       cpu(row),
-      COST_AXES.filter((axis) => row.onFrontier[axis]).map((axis) => AXIS_NAMES[axis].short).join(', ') || '–',
+      COST_AXES.filter((axis) => row.onFrontier[axis])
+        .map((axis) => AXIS_NAMES[axis].short)
+        .join(', ') || '–',
     ]),
     lines,
   };

@@ -26,8 +26,14 @@ export interface Judged {
 export function judgeRun(results: Results, options: { threshold: number }): Judged {
   const analysis = analyse(results, { seed: results.seed });
   const budgets = results.config.budgets ?? [];
-  const sets = [cellErrorChecks(results), evaluateBudgets(analysis, results, budgets), evaluateMicroBudgets(results.micro, budgets, analysis.level), evaluateCoverageBudgets(results, budgets)];
-  if ((results.config.variants?.length ?? 0) > 1) sets.push(compareVariants(analysis, { threshold: options.threshold, noValid: noValidReasons(results) }));
+  const sets = [
+    cellErrorChecks(results),
+    evaluateBudgets(analysis, results, budgets),
+    evaluateMicroBudgets(results.micro, budgets, analysis.level),
+    evaluateCoverageBudgets(results, budgets),
+  ];
+  if ((results.config.variants?.length ?? 0) > 1)
+    sets.push(compareVariants(analysis, { threshold: options.threshold, noValid: noValidReasons(results) }));
   return { analysis, verdicts: mergeVerdicts(...sets) };
 }
 
@@ -45,5 +51,6 @@ export function viewFilesIn(dir: string): ViewFiles {
 export function writeViews(files: Partial<ViewFiles>, results: Results, judged: Judged): void {
   if (files.summaryMd) writeFileSync(files.summaryMd, renderSummaryMarkdown(results, judged.verdicts, judged.analysis));
   if (files.junitXml) writeFileSync(files.junitXml, renderJUnit(judged.verdicts));
-  if (files.reportHtml) writeHtmlReport(files.reportHtml, { results, analysis: judged.analysis, verdicts: judged.verdicts });
+  if (files.reportHtml)
+    writeHtmlReport(files.reportHtml, { results, analysis: judged.analysis, verdicts: judged.verdicts });
 }

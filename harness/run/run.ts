@@ -48,7 +48,17 @@ const defaultDeps: RunDeps = {
 };
 
 /** Everything about the system under test that can be wrong is checked before anything starts. */
-function resolveTarget(config: Config, configFile: string): { entry: string; command?: string[]; cwd?: string; workloadFile: string; workload?: WorkloadShape; variantEntries: Map<string, string> } {
+function resolveTarget(
+  config: Config,
+  configFile: string,
+): {
+  entry: string;
+  command?: string[];
+  cwd?: string;
+  workloadFile: string;
+  workload?: WorkloadShape;
+  variantEntries: Map<string, string>;
+} {
   const baseDir = dirname(resolve(configFile));
   const issues: string[] = [];
   const workload = loadWorkload(config.service.workload, baseDir);
@@ -56,12 +66,16 @@ function resolveTarget(config: Config, configFile: string): { entry: string; com
   else {
     const names = workload.shape.services.map((s) => s.name);
     for (const name of Object.keys(config.service.perService))
-      if (!names.includes(name)) issues.push(`service.perService.${name}: the workload '${workload.shape.name}' has no service named '${name}' (services: ${names.join(', ')})`);
+      if (!names.includes(name))
+        issues.push(
+          `service.perService.${name}: the workload '${workload.shape.name}' has no service named '${name}' (services: ${names.join(', ')})`,
+        );
   }
   const { command } = config.service;
   const entry = config.service.entry ? resolve(baseDir, config.service.entry) : command ? '' : REFERENCE_SERVICE_ENTRY;
   const entryIssue = entry ? entryProblem(entry) : undefined;
-  if (entryIssue) issues.push(`service.entry: ${entryIssue}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
+  if (entryIssue)
+    issues.push(`service.entry: ${entryIssue}${config.service.entry ? '' : ' (run `npm run build` first)'}`);
   // A service of the user's runs where its config is (or in service.cwd), so its relative paths and preloads resolve there.
   const custom = Boolean(config.service.entry || command);
   const cwd = custom || config.service.cwd ? resolve(baseDir, config.service.cwd ?? '.') : undefined;
@@ -74,10 +88,22 @@ function resolveTarget(config: Config, configFile: string): { entry: string; com
     if (variantIssue) issues.push(`variants[${i}].entry: ${variantIssue}`);
     variantEntries.set(v.name, file);
   });
-  if ((config.tail ?? []).length > 0 && !['otlp-http-protobuf', 'otlp-http-json', 'zipkin'].includes(config.matrix.exporter[0]))
-    issues.push(`tail: tail sampling happens in the sink, but matrix.exporter[0] is ${config.matrix.exporter[0]}, which sends nothing there: list an OTLP or Zipkin exporter first`);
+  if (
+    (config.tail ?? []).length > 0 &&
+    !['otlp-http-protobuf', 'otlp-http-json', 'zipkin'].includes(config.matrix.exporter[0])
+  )
+    issues.push(
+      `tail: tail sampling happens in the sink, but matrix.exporter[0] is ${config.matrix.exporter[0]}, which sends nothing there: list an OTLP or Zipkin exporter first`,
+    );
   if (issues.length > 0) throw new ConfigError(configFile, issues);
-  return { entry, ...(command ? { command } : {}), ...(cwd ? { cwd } : {}), workloadFile: workload.ok ? workload.file : '', ...(workload.ok ? { workload: workload.shape } : {}), variantEntries };
+  return {
+    entry,
+    ...(command ? { command } : {}),
+    ...(cwd ? { cwd } : {}),
+    workloadFile: workload.ok ? workload.file : '',
+    ...(workload.ok ? { workload: workload.shape } : {}),
+    variantEntries,
+  };
 }
 
 function describeTrial(t: TrialRecord): string {
@@ -117,14 +143,22 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       settings: c.settings,
       collapsed: c.collapsed,
       // A variant that does not list a cell's instrumentation has no trials of it, and no entry for it.
-      ...(config.variants ? { variants: config.variants.map((v) => v.name).filter((v) => plan.trials.some((t) => t.cellId === c.id && t.variant === v)) } : {}),
+      ...(config.variants
+        ? {
+            variants: config.variants
+              .map((v) => v.name)
+              .filter((v) => plan.trials.some((t) => t.cellId === c.id && t.variant === v)),
+          }
+        : {}),
     })),
     trialsPlanned: plan.trials.length,
   };
   store.writeHeader(header);
   const results = (status: Results['status']): Results =>
     assembleResults(header, trials, status, new Date().toISOString(), {
-      ...(status === 'interrupted' ? { interrupted: { trialsFinished: trials.length, trialsPlanned: plan.trials.length } } : {}),
+      ...(status === 'interrupted'
+        ? { interrupted: { trialsFinished: trials.length, trialsPlanned: plan.trials.length } }
+        : {}),
       ...(micro ? { micro } : {}),
     });
 
@@ -147,28 +181,56 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
       const stdoutFile = join(scratch, 'service-stdout.log');
       const variant = planned.variant ? variantsByName.get(planned.variant) : undefined;
       const trial = await runTrial({
-        runId, config, cell, round: planned.round, order: planned.order, entry, ...(command ? { command } : {}), ...(cwd ? { cwd } : {}), workloadFile, workload: workload!,
+        runId,
+        config,
+        cell,
+        round: planned.round,
+        order: planned.order,
+        entry,
+        ...(command ? { command } : {}),
+        ...(cwd ? { cwd } : {}),
+        workloadFile,
+        workload: workload!,
         // A variant that cannot run manual cells runs an app of its own, not the reference service: requestPath only.
-        referenceService: !config.service.entry && !command && !(variant?.instrumentation && !variant.instrumentation.some((i) => i.type === 'manual')),
-        sink, generator, launch: deps.launch, stdoutFile, signal, burnIterationsPerUs: environment.burnIterationsPerUs,
+        referenceService:
+          !config.service.entry &&
+          !command &&
+          !(variant?.instrumentation && !variant.instrumentation.some((i) => i.type === 'manual')),
+        sink,
+        generator,
+        launch: deps.launch,
+        stdoutFile,
+        signal,
+        burnIterationsPerUs: environment.burnIterationsPerUs,
         ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });
       rmSync(stdoutFile, { force: true });
       trials.push(trial);
       store.appendTrial(trial);
-      log(`[${index + 1}/${plan.trials.length}] round ${planned.round + 1} ${cell.id}${variant ? ` (${variant.name})` : ''}: ${describeTrial(trial)}`);
+      log(
+        `[${index + 1}/${plan.trials.length}] round ${planned.round + 1} ${cell.id}${variant ? ` (${variant.name})` : ''}: ${describeTrial(trial)}`,
+      );
       for (const w of trial.warnings) log(`    ! ${w}`);
-      if (trial.status === 'failed' && trial.stderrTail.length > 0) log(`    service stderr (last lines):\n${trial.stderrTail.map((l) => `      ${l}`).join('\n')}`);
+      if (trial.status === 'failed' && trial.stderrTail.length > 0)
+        log(`    service stderr (last lines):\n${trial.stderrTail.map((l) => `      ${l}`).join('\n')}`);
     }
     loopFinished = true;
     // Micro-benchmarks run after the trials, never during one: they would take the service's cores.
     if (config.attribution?.micro && !signal.aborted) {
       log('micro-benchmarks for the attribution prediction (3 rounds, each suite in a fresh worker)');
-      micro = await runMicroForResults({ profile: config.attribution.micro === 'quick' ? 'quick' : 'default', rounds: 3, signal });
+      micro = await runMicroForResults({
+        profile: config.attribution.micro === 'quick' ? 'quick' : 'default',
+        rounds: 3,
+        signal,
+      });
     }
   } finally {
     const everyTrialFailed = trials.length > 0 && trials.every((t) => t.status === 'failed');
-    const status: Results['status'] = signal.aborted ? 'interrupted' : !loopFinished || everyTrialFailed ? 'failed' : 'complete';
+    const status: Results['status'] = signal.aborted
+      ? 'interrupted'
+      : !loopFinished || everyTrialFailed
+        ? 'failed'
+        : 'complete';
     final = results(status);
     store.writeResults(final);
     store.markLatest();
@@ -176,7 +238,8 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     await sink?.close().catch(() => undefined);
     rmSync(scratch, { recursive: true, force: true });
     // The views still get written: each cell's error check says why, and it is what makes the run exit 3.
-    if (loopFinished && everyTrialFailed) log(`every trial failed; see ${store.jsonlPath} for each error and the service's last stderr lines`);
+    if (loopFinished && everyTrialFailed)
+      log(`every trial failed; see ${store.jsonlPath} for each error and the service's last stderr lines`);
   }
   return { results: final!, dir: store.dir };
 }

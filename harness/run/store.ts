@@ -1,4 +1,16 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, lstatSync, cpSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  lstatSync,
+  cpSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RunError, UsageError } from '../cli/errors.js';
 import { summariseCell } from '../measure/summary.js';
@@ -8,7 +20,11 @@ import type { CellResult, Results, TrialRecord } from '../measure/types.js';
  * Everything results.json holds besides the trials, written before the first trial: with results.jsonl it rebuilds
  * results.json when the harness was killed before writing it (`tracebench report DIR`).
  */
-export interface RunHeader extends Pick<Results, 'schemaVersion' | 'runId' | 'startedAt' | 'configFile' | 'config' | 'seed' | 'environment' | 'notes'> {
+export interface RunHeader
+  extends Pick<
+    Results,
+    'schemaVersion' | 'runId' | 'startedAt' | 'configFile' | 'config' | 'seed' | 'environment' | 'notes'
+  > {
   /** The planned cells, in plan order (trials and summaries are filled in from the log). */
   cells: (Pick<CellResult, 'id' | 'settings' | 'collapsed'> & {
     /** The variants planned for this cell, when the config has variants (one that does not list the cell's instrumentation is left out). */
@@ -34,11 +50,16 @@ export class ResultsStore {
     } catch {
       // A part of the path is a file: mkdirSync below says so.
     }
-    if (found && !found.isDirectory()) throw new UsageError(`--out ${parent}: is an existing file, but --out takes a folder (it receives one sub-folder per run); pick a folder`);
+    if (found && !found.isDirectory())
+      throw new UsageError(
+        `--out ${parent}: is an existing file, but --out takes a folder (it receives one sub-folder per run); pick a folder`,
+      );
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {
-      throw new UsageError(`--out ${parent}: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pick a folder you can write`);
+      throw new UsageError(
+        `--out ${parent}: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pick a folder you can write`,
+      );
     }
     this.headerPath = join(dir, RUN_HEADER_FILE);
     this.jsonlPath = join(dir, 'results.jsonl');
@@ -46,17 +67,17 @@ export class ResultsStore {
   }
 
   writeHeader(header: RunHeader): void {
-    writeFileSync(this.headerPath, JSON.stringify(header, null, 2) + '\n');
+    writeFileSync(this.headerPath, `${JSON.stringify(header, null, 2)}\n`);
   }
 
   /** Synchronous on purpose: a trial's line is on disk before the next trial starts, even if a signal ends us. */
   appendTrial(trial: TrialRecord): void {
-    appendFileSync(this.jsonlPath, JSON.stringify(trial) + '\n');
+    appendFileSync(this.jsonlPath, `${JSON.stringify(trial)}\n`);
   }
 
   writeResults(results: Results): void {
     const tmp = `${this.jsonPath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);
     renameSync(tmp, this.jsonPath);
   }
 
@@ -80,12 +101,21 @@ export class ResultsStore {
 }
 
 export function newRunId(configName: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${configName.replace(/[^\w-]+/g, '_')}-${process.pid}`;
 }
 
 /** The results of a run given its header and trials: one entry per cell (and variant), each with its trials and summary. */
-export function assembleResults(header: RunHeader, trials: readonly TrialRecord[], status: Results['status'], finishedAt: string, extra: Pick<Results, 'interrupted' | 'micro'> = {}): Results {
+export function assembleResults(
+  header: RunHeader,
+  trials: readonly TrialRecord[],
+  status: Results['status'],
+  finishedAt: string,
+  extra: Pick<Results, 'interrupted' | 'micro'> = {},
+): Results {
   const variants = (header.config.variants?.map((v) => v.name) ?? [undefined]) as (string | undefined)[];
   return {
     schemaVersion: header.schemaVersion,
@@ -103,7 +133,14 @@ export function assembleResults(header: RunHeader, trials: readonly TrialRecord[
     cells: header.cells.flatMap((cell) =>
       (cell.variants ?? variants).map((variant) => {
         const own = trials.filter((t) => t.cellId === cell.id && t.variant === variant);
-        return { id: cell.id, ...(variant ? { variant } : {}), settings: cell.settings, collapsed: cell.collapsed, trials: own, summary: summariseCell(own) };
+        return {
+          id: cell.id,
+          ...(variant ? { variant } : {}),
+          settings: cell.settings,
+          collapsed: cell.collapsed,
+          trials: own,
+          summary: summariseCell(own),
+        };
       }),
     ),
   };
@@ -117,14 +154,22 @@ export function rebuildResults(dir: string): { results: Results; skippedLines: n
   const headerPath = join(dir, RUN_HEADER_FILE);
   const jsonlPath = join(dir, 'results.jsonl');
   if (!existsSync(headerPath))
-    throw new RunError(`${dir}: results.json is missing and so is ${RUN_HEADER_FILE} (the run's config and plan, written before its first trial), so results.jsonl cannot be rebuilt; rerun it`);
+    throw new RunError(
+      `${dir}: results.json is missing and so is ${RUN_HEADER_FILE} (the run's config and plan, written before its first trial), so results.jsonl cannot be rebuilt; rerun it`,
+    );
   let header: RunHeader;
   try {
     header = JSON.parse(readFileSync(headerPath, 'utf8')) as RunHeader;
   } catch (error) {
-    throw new RunError(`${headerPath}: cannot read it as JSON (${(error as Error).message.slice(0, 200)}); rerun the benchmark`);
+    throw new RunError(
+      `${headerPath}: cannot read it as JSON (${(error as Error).message.slice(0, 200)}); rerun the benchmark`,
+    );
   }
-  const lines = existsSync(jsonlPath) ? readFileSync(jsonlPath, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
+  const lines = existsSync(jsonlPath)
+    ? readFileSync(jsonlPath, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+    : [];
   const trials: TrialRecord[] = [];
   let skippedLines = 0;
   for (const line of lines) {
@@ -137,6 +182,10 @@ export function rebuildResults(dir: string): { results: Results; skippedLines: n
   const last = trials.at(-1);
   const lastEnd = last ? Date.parse(last.startedAt) + last.wallMs : Number.NaN;
   const finishedAt = Number.isFinite(lastEnd) ? new Date(lastEnd).toISOString() : header.startedAt;
-  const interrupted = { trialsFinished: trials.length, trialsPlanned: header.trialsPlanned, rebuiltFrom: 'results.jsonl' as const };
+  const interrupted = {
+    trialsFinished: trials.length,
+    trialsPlanned: header.trialsPlanned,
+    rebuiltFrom: 'results.jsonl' as const,
+  };
   return { results: assembleResults(header, trials, 'interrupted', finishedAt, { interrupted }), skippedLines };
 }

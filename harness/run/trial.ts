@@ -71,7 +71,9 @@ function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, 
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.otlpTracesUrl,
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: sink.zipkinSpansUrl,
     ...(extraCpuUsPerRequest > 0 ? { TRACEBENCH_EXTRA_CPU_US_PER_REQUEST: String(extraCpuUsPerRequest) } : {}),
-    ...(variant && variant.extraCpuUsPerSpan > 0 ? { TRACEBENCH_TEST_SPAN_COST_US: String(variant.extraCpuUsPerSpan) } : {}),
+    ...(variant && variant.extraCpuUsPerSpan > 0
+      ? { TRACEBENCH_TEST_SPAN_COST_US: String(variant.extraCpuUsPerSpan) }
+      : {}),
     ...config.service.env,
     ...(cell.settings.tracing === 'sdk' ? (config.service.tracedEnv ?? {}) : {}),
     ...(variant?.env ?? {}),
@@ -79,7 +81,13 @@ function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, 
     // A per-service propagator applies only where tracing runs: the baseline propagates nothing.
     ...(own?.propagator && cell.settings.tracing === 'sdk' ? { OTEL_PROPAGATORS: propagatorsEnv(own.propagator) } : {}),
     ...(own?.sampler && cell.settings.tracing === 'sdk' ? samplerEnv(own.sampler) : {}),
-    ...joinedNodeOptions(cell.env.NODE_OPTIONS, config.service.env.NODE_OPTIONS, cell.settings.tracing === 'sdk' ? config.service.tracedEnv?.NODE_OPTIONS : undefined, variant?.env.NODE_OPTIONS, own?.env.NODE_OPTIONS),
+    ...joinedNodeOptions(
+      cell.env.NODE_OPTIONS,
+      config.service.env.NODE_OPTIONS,
+      cell.settings.tracing === 'sdk' ? config.service.tracedEnv?.NODE_OPTIONS : undefined,
+      variant?.env.NODE_OPTIONS,
+      own?.env.NODE_OPTIONS,
+    ),
   };
 }
 
@@ -96,7 +104,10 @@ export function withTrialResource(env: Record<string, string>, trialId: string):
   const kept = (env.OTEL_RESOURCE_ATTRIBUTES ?? '')
     .split(',')
     .filter((entry) => entry.trim() !== '' && entry.split('=')[0].trim() !== TRIAL_ID_ATTRIBUTE);
-  return { ...env, OTEL_RESOURCE_ATTRIBUTES: [...kept, `${TRIAL_ID_ATTRIBUTE}=${encodeURIComponent(trialId)}`].join(',') };
+  return {
+    ...env,
+    OTEL_RESOURCE_ATTRIBUTES: [...kept, `${TRIAL_ID_ATTRIBUTE}=${encodeURIComponent(trialId)}`].join(','),
+  };
 }
 
 /** The cell's preload (an instrumentation's NODE_OPTIONS) and the user's NODE_OPTIONS both apply: the cell's loads first. */
@@ -112,7 +123,13 @@ function joinedNodeOptions(...parts: (string | undefined)[]): Record<string, str
 function unseenAsUnknown(ctx: TrialContext, spans: ProbeSpanReport): ProbeSpanReport {
   const source = spans.source ?? (spans.tracing ? 'tracebench' : 'none');
   if (ctx.referenceService || ctx.cell.settings.tracing !== 'sdk' || source !== 'none') return spans;
-  return { ...spans, ...(Object.fromEntries(SPAN_COUNT_KEYS.map((key) => [key, null])) as Record<(typeof SPAN_COUNT_KEYS)[number], null>) };
+  return {
+    ...spans,
+    ...(Object.fromEntries(SPAN_COUNT_KEYS.map((key) => [key, null])) as Record<
+      (typeof SPAN_COUNT_KEYS)[number],
+      null
+    >),
+  };
 }
 
 /** Rejects as soon as any service exits, so a crash mid-load ends the trial instead of timing out. */
@@ -121,7 +138,10 @@ function orExit<T>(services: RunningService[], work: Promise<T>): Promise<T> {
     work,
     ...services.map((service, i) =>
       service.exited.then((info) => {
-        throw new ServiceError(`service ${services.length > 1 ? `'${serviceNames.get(service) ?? i}' ` : ''}${describeExit(info)} mid-trial`, service.stderrTail());
+        throw new ServiceError(
+          `service ${services.length > 1 ? `'${serviceNames.get(service) ?? i}' ` : ''}${describeExit(info)} mid-trial`,
+          service.stderrTail(),
+        );
       }),
     ),
   ]);
@@ -138,7 +158,14 @@ function serviceWarnings(services: RunningService[]): string[] {
 export function entryMix(workload: WorkloadShape, seed: number): RequestMix {
   return {
     seed,
-    routes: workload.services[0].routes.map((r) => ({ name: r.name, method: r.method, path: r.path, weight: r.weight, errorRate: r.error?.rate ?? 0, slowRate: r.slow?.rate ?? 0 })),
+    routes: workload.services[0].routes.map((r) => ({
+      name: r.name,
+      method: r.method,
+      path: r.path,
+      weight: r.weight,
+      errorRate: r.error?.rate ?? 0,
+      slowRate: r.slow?.rate ?? 0,
+    })),
   };
 }
 
@@ -194,11 +221,17 @@ function combine(measured: Measured[]): { window: ProbeWindowReport; spans: Prob
     rssEndBytes: sum((m) => m.report.rssEndBytes),
     heapUsedPeakBytes: sum((m) => m.report.heapUsedPeakBytes),
     heapUsedEndBytes: sum((m) => m.report.heapUsedEndBytes),
-    gc: { count: sum((m) => m.report.gc.count), totalMs: sum((m) => m.report.gc.totalMs), maxMs: Math.max(...measured.map((m) => m.report.gc.maxMs)) },
+    gc: {
+      count: sum((m) => m.report.gc.count),
+      totalMs: sum((m) => m.report.gc.totalMs),
+      maxMs: Math.max(...measured.map((m) => m.report.gc.maxMs)),
+    },
     probeCpuUs: sum((m) => m.report.probeCpuUs),
   };
   const failureReasons: Record<string, number> = {};
-  for (const m of measured) for (const [reason, n] of Object.entries(m.spans.failureReasons)) failureReasons[reason] = (failureReasons[reason] ?? 0) + n;
+  for (const m of measured)
+    for (const [reason, n] of Object.entries(m.spans.failureReasons))
+      failureReasons[reason] = (failureReasons[reason] ?? 0) + n;
   const sources = new Set(measured.map((m) => m.spans.source ?? (m.spans.tracing ? 'tracebench' : 'none')));
   const spans: ProbeSpanReport = {
     tracing: measured.some((m) => m.spans.tracing),
@@ -234,7 +267,13 @@ function attributionOf(reading: SinkReading): SpanAttribution {
   };
 }
 
-function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[], sink: SinkReading, maxThroughputRps?: number): TrialMetrics {
+function metricsOf(
+  ctx: TrialContext,
+  load: OpenLoopResult,
+  measured: Measured[],
+  sink: SinkReading,
+  maxThroughputRps?: number,
+): TrialMetrics {
   const { window, spans } = combine(measured);
   const { stats, tail } = sink;
   const kept = windowSpans(sink.spans);
@@ -249,7 +288,15 @@ function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[]
     achievedRps: load.achievedRps,
     latencyUs: { corrected: load.latencyCorrectedUs, uncorrected: load.latencyUncorrectedUs },
     sendLagUs: load.sendLagUs,
-    load: { sent: load.sent, ok: load.ok, httpErrors: load.httpErrors, expectedErrors: load.expectedErrors, socketErrors: load.socketErrors, timeouts: load.timeouts, generatorEluMax: load.generatorEluMax },
+    load: {
+      sent: load.sent,
+      ok: load.ok,
+      httpErrors: load.httpErrors,
+      expectedErrors: load.expectedErrors,
+      socketErrors: load.socketErrors,
+      timeouts: load.timeouts,
+      generatorEluMax: load.generatorEluMax,
+    },
     truth: load.truth,
     services: Object.fromEntries(measured.map((m) => [m.name, serviceMetrics(m, window.requests)])),
     ...(kept.length > 0 ? { traces: traceIntegrity(kept, WINDOW_ID_PREFIX) } : {}),
@@ -297,11 +344,21 @@ function metricsOf(ctx: TrialContext, load: OpenLoopResult, measured: Measured[]
 export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   const startedAt = new Date();
   const trialId = newTrialId(ctx.round, ctx.order);
-  const base = { runId: ctx.runId, trialId, cellId: ctx.cell.id, ...(ctx.variant ? { variant: ctx.variant.name } : {}), round: ctx.round, order: ctx.order, startedAt: startedAt.toISOString() };
+  const base = {
+    runId: ctx.runId,
+    trialId,
+    cellId: ctx.cell.id,
+    ...(ctx.variant ? { variant: ctx.variant.name } : {}),
+    round: ctx.round,
+    order: ctx.order,
+    startedAt: startedAt.toISOString(),
+  };
   const { config } = ctx;
   // A custom entry is one process answering requestPath; the reference service runs every service of the workload.
   const order = ctx.referenceService ? startOrder(ctx.workload) : [ctx.workload.services[0]];
-  const mix = ctx.referenceService ? entryMix(ctx.workload, (config.seed + ctx.round * 7919 + ctx.order) >>> 0) : undefined;
+  const mix = ctx.referenceService
+    ? entryMix(ctx.workload, (config.seed + ctx.round * 7919 + ctx.order) >>> 0)
+    : undefined;
   const loadOptions = (entry: RunningService, seconds: number, idPrefix: string) => ({
     url: entry.baseUrl + config.service.requestPath,
     ...(mix ? { mix: { ...mix, idPrefix } } : {}),
@@ -341,24 +398,52 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     }
     const entry = services[services.length - 1];
     const all = <T>(work: (s: RunningService) => Promise<T>) => orExit(services, Promise.all(services.map(work)));
-    if (config.load.warmupSeconds > 0) await orExit(services, ctx.generator.openLoop(loadOptions(entry, config.load.warmupSeconds, WARMUP_ID_PREFIX), ctx.signal));
+    if (config.load.warmupSeconds > 0)
+      await orExit(
+        services,
+        ctx.generator.openLoop(loadOptions(entry, config.load.warmupSeconds, WARMUP_ID_PREFIX), ctx.signal),
+      );
     await all((s) => s.request({ tb: 'window-start' }, 'window-started', PROBE_REPLY_MS));
-    const load = await orExit(services, ctx.generator.openLoop(loadOptions(entry, config.load.durationSeconds, WINDOW_ID_PREFIX), ctx.signal));
+    const load = await orExit(
+      services,
+      ctx.generator.openLoop(loadOptions(entry, config.load.durationSeconds, WINDOW_ID_PREFIX), ctx.signal),
+    );
     const reports = await all((s) => s.request({ tb: 'window-end' }, 'window', PROBE_REPLY_MS));
     // Callers drain before their callees' spans are counted: the entry service last started, so drain in reverse.
     const drained: ProbeSpanReport[] = [];
     for (const s of [...services].reverse())
-      drained.unshift((await orExit(services, s.request({ tb: 'drain', timeoutMs: config.drainTimeoutMs }, 'drained', config.drainTimeoutMs + PROBE_REPLY_MS))).spans);
+      drained.unshift(
+        (
+          await orExit(
+            services,
+            s.request(
+              { tb: 'drain', timeoutMs: config.drainTimeoutMs },
+              'drained',
+              config.drainTimeoutMs + PROBE_REPLY_MS,
+            ),
+          )
+        ).spans,
+      );
     // Traces tail sampling still holds are decided now, as if their wait were over: the trial's spans are all in.
     ctx.sink.flushTail();
     // The drained spans are counted now: a saturation run's spans are no part of the window's accounting.
     const afterDrain = readSinkAfterDrain(ctx.sink);
     let maxThroughputRps: number | undefined;
     if (config.load.saturation) {
-      const saturation = await orExit(services, ctx.generator.closedLoop({ url: entry.baseUrl + config.service.requestPath, ...config.load.saturation }, ctx.signal));
+      const saturation = await orExit(
+        services,
+        ctx.generator.closedLoop(
+          { url: entry.baseUrl + config.service.requestPath, ...config.load.saturation },
+          ctx.signal,
+        ),
+      );
       maxThroughputRps = saturation.maxThroughputRps;
     }
-    const measured = services.map((s, i) => ({ name: serviceNames.get(s)!, report: reports[i].report, spans: unseenAsUnknown(ctx, drained[i]) }));
+    const measured = services.map((s, i) => ({
+      name: serviceNames.get(s)!,
+      report: reports[i].report,
+      spans: unseenAsUnknown(ctx, drained[i]),
+    }));
     const metrics = metricsOf(ctx, load, measured, { ...afterDrain, atEnd: ctx.sink.stats() }, maxThroughputRps);
     ctx.sink.endTrial();
     sinkTrialOpen = false;
@@ -366,16 +451,40 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       metrics,
       combine(measured).spans,
       ctx.cell,
-      { sink: config.sink, drainTimeoutMs: config.drainTimeoutMs, trialId, saturationRun: config.load.saturation !== undefined },
-      { ...(config.load.maxSendLagP99Us !== undefined ? { maxSendLagP99Us: config.load.maxSendLagP99Us } : {}), ...(config.load.pacing ? { pacing: config.load.pacing } : {}) },
+      {
+        sink: config.sink,
+        drainTimeoutMs: config.drainTimeoutMs,
+        trialId,
+        saturationRun: config.load.saturation !== undefined,
+      },
+      {
+        ...(config.load.maxSendLagP99Us !== undefined ? { maxSendLagP99Us: config.load.maxSendLagP99Us } : {}),
+        ...(config.load.pacing ? { pacing: config.load.pacing } : {}),
+      },
     );
-    return { ...base, status, wallMs: Date.now() - startedAt.getTime(), warnings: [...warnings, ...serviceWarnings(services)], metrics };
+    return {
+      ...base,
+      status,
+      wallMs: Date.now() - startedAt.getTime(),
+      warnings: [...warnings, ...serviceWarnings(services)],
+      metrics,
+    };
   } catch (error) {
     const stderrTail = error instanceof ServiceError ? error.stderrTail : services.flatMap((s) => s.stderrTail());
     // The reference service states why it refused to start (e.g. a user's module without the interface) on stderr.
-    const reason = [...stderrTail].reverse().find((line) => line.startsWith('tracebench service: '))?.slice('tracebench service: '.length);
+    const reason = [...stderrTail]
+      .reverse()
+      .find((line) => line.startsWith('tracebench service: '))
+      ?.slice('tracebench service: '.length);
     const message = ctx.signal.aborted ? 'interrupted' : `${(error as Error).message}${reason ? `: ${reason}` : ''}`;
-    return { ...base, status: 'failed', wallMs: Date.now() - startedAt.getTime(), warnings: serviceWarnings(services), error: message, stderrTail };
+    return {
+      ...base,
+      status: 'failed',
+      wallMs: Date.now() - startedAt.getTime(),
+      warnings: serviceWarnings(services),
+      error: message,
+      stderrTail,
+    };
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     // Closed before the services die: whatever they still send counts as late, reported by the next trial.

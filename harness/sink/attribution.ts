@@ -41,7 +41,8 @@ export class TrialAttribution {
   /** Opens a trial: its own counters start at zero; tallies of late spans gathered since the last trial ended stay. */
   begin(trialId: string, options: TrialOptions = {}): void {
     if (trialId === '') throw new RangeError('sink trial id: must not be empty');
-    if (this.known.has(trialId)) throw new RangeError(`sink trial id ${trialId}: already used; each trial needs its own`);
+    if (this.known.has(trialId))
+      throw new RangeError(`sink trial id ${trialId}: already used; each trial needs its own`);
     this.known.add(trialId);
     this.begun = true;
     this.current = { id: trialId, expectsSpans: options.expectsSpans ?? true };

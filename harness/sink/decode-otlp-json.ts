@@ -41,7 +41,11 @@ function toReceivedSpan(span: JsonObject, serviceName: string): ReceivedSpan {
     endTimeUnixNano: toBigInt(span.endTimeUnixNano),
     attributes: toAttributes(span.attributes),
     ...(Array.isArray(span.links) && span.links.length > 0
-      ? { links: span.links.filter(isObject).map((l) => ({ traceId: jsonIdToHex(l.traceId, 16), spanId: jsonIdToHex(l.spanId, 8) })) }
+      ? {
+          links: span.links
+            .filter(isObject)
+            .map((l) => ({ traceId: jsonIdToHex(l.traceId, 16), spanId: jsonIdToHex(l.spanId, 8) })),
+        }
       : {}),
   };
 }
@@ -59,7 +63,12 @@ export function decodeOtlpJson(body: Buffer, wantSpans: boolean): DecodedSpans {
     for (const scopeSpans of objectList(resourceSpans.scopeSpans, 'scopeSpans')) {
       const scopeSpanList = objectList(scopeSpans.spans, 'spans');
       spanCount += scopeSpanList.length;
-      addToPart(parts, trialId, scopeSpanList.length, wantSpans ? scopeSpanList.map((span) => toReceivedSpan(span, serviceName)) : []);
+      addToPart(
+        parts,
+        trialId,
+        scopeSpanList.length,
+        wantSpans ? scopeSpanList.map((span) => toReceivedSpan(span, serviceName)) : [],
+      );
     }
   }
   return { spanCount, parts };

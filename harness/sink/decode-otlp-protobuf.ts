@@ -34,7 +34,9 @@ function toReceivedSpan(span: PbSpan, serviceName: string): ReceivedSpan {
     startTimeUnixNano: toBigInt(span.startTimeUnixNano),
     endTimeUnixNano: toBigInt(span.endTimeUnixNano),
     attributes: toAttributes(span.attributes),
-    ...(span.links && span.links.length > 0 ? { links: span.links.map((l) => ({ traceId: bytesToHex(l.traceId), spanId: bytesToHex(l.spanId) })) } : {}),
+    ...(span.links && span.links.length > 0
+      ? { links: span.links.map((l) => ({ traceId: bytesToHex(l.traceId), spanId: bytesToHex(l.spanId) })) }
+      : {}),
   };
 }
 
@@ -49,7 +51,12 @@ export function decodeOtlpProtobuf(body: Buffer, wantSpans: boolean): DecodedSpa
     const trialId = trialIdOf(resourceSpans.resource?.attributes);
     for (const scopeSpans of resourceSpans.scopeSpans) {
       spanCount += scopeSpans.spans.length;
-      addToPart(parts, trialId, scopeSpans.spans.length, scopeSpans.spans.map((span) => toReceivedSpan(span, serviceName)));
+      addToPart(
+        parts,
+        trialId,
+        scopeSpans.spans.length,
+        scopeSpans.spans.map((span) => toReceivedSpan(span, serviceName)),
+      );
     }
   }
   return { spanCount, parts };

@@ -18,7 +18,12 @@ export interface DecodedSpans {
 export type SpanDecoder = (body: Buffer, wantSpans: boolean) => DecodedSpans;
 
 /** Appends spans to the part of their trial id, opening one at the first span of a new id. */
-export function addToPart(parts: TrialPart[], trialId: string | null, spanCount: number, spans: readonly ReceivedSpan[]): void {
+export function addToPart(
+  parts: TrialPart[],
+  trialId: string | null,
+  spanCount: number,
+  spans: readonly ReceivedSpan[],
+): void {
   let part = parts.find((p) => p.trialId === trialId);
   if (!part) parts.push((part = { trialId, spanCount: 0, spans: [] }));
   part.spanCount += spanCount;

@@ -21,7 +21,15 @@ function emptyCounts(): LedgerCounts {
 }
 
 export function emptySinkStats(): SinkStats {
-  return { ...emptyCounts(), trialId: null, spansUnattributed: 0, spansPending: 0, spansLate: {}, spansStray: 0, spansUnknownTrial: 0 };
+  return {
+    ...emptyCounts(),
+    trialId: null,
+    spansUnattributed: 0,
+    spansPending: 0,
+    spansLate: {},
+    spansStray: 0,
+    spansUnknownTrial: 0,
+  };
 }
 
 /**

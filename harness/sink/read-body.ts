@@ -23,7 +23,8 @@ export async function readBody(request: IncomingMessage): Promise<BodyResult> {
   const raw = Buffer.concat(chunks, wireBytes);
   const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return { status: 'read', body: raw, wireBytes };
-  if (encoding !== 'gzip') return { status: 'unreadable', httpStatus: 415, reason: `unsupported Content-Encoding ${encoding}`, wireBytes };
+  if (encoding !== 'gzip')
+    return { status: 'unreadable', httpStatus: 415, reason: `unsupported Content-Encoding ${encoding}`, wireBytes };
   try {
     const body = await gunzipAsync(raw, { maxOutputLength: MAX_BODY_BYTES });
     return { status: 'read', body, wireBytes };

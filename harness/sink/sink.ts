@@ -43,9 +43,12 @@ function validate(options: SinkOptions): void {
     throw new RangeError('sink.maxKeptSpans: must be >= 0');
   }
   // The config schema checks all of tail (tailSamplingSchema); these guard callers that build one in code.
-  if (options.tail && !(options.tail.decision_wait_ms > 0)) throw new RangeError('sink.tail.decision_wait: must be greater than 0');
-  if (options.tail && !(Number.isInteger(options.tail.num_traces) && options.tail.num_traces >= 1)) throw new RangeError('sink.tail.num_traces: must be a whole number >= 1');
-  if (options.tail && options.tail.policies.length === 0) throw new RangeError('sink.tail.policies: must list at least one policy');
+  if (options.tail && !(options.tail.decision_wait_ms > 0))
+    throw new RangeError('sink.tail.decision_wait: must be greater than 0');
+  if (options.tail && !(Number.isInteger(options.tail.num_traces) && options.tail.num_traces >= 1))
+    throw new RangeError('sink.tail.num_traces: must be a whole number >= 1');
+  if (options.tail && options.tail.policies.length === 0)
+    throw new RangeError('sink.tail.policies: must list at least one policy');
 }
 
 function urlsOf(url: string): Pick<Sink, 'url' | 'otlpTracesUrl' | 'zipkinSpansUrl'> {
@@ -102,7 +105,10 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
   validate(options);
   if (options.fault.mode === 'down') return startDownSink();
   const keepSpans = options.keepSpans ?? false;
-  const ledger = new SpanLedger(keepSpans || options.tail !== undefined, options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS);
+  const ledger = new SpanLedger(
+    keepSpans || options.tail !== undefined,
+    options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS,
+  );
   const attribution = new TrialAttribution();
   const policy = createFaultPolicy(options.fault);
   let tail = options.tail ? new TailStage(options.tail, (spans) => ledger.keep(spans)) : undefined;

@@ -29,7 +29,14 @@ function groupByTrace(spans: readonly SpanLinks[]): Map<string, Map<string, Span
 /** Groups spans into traces and judges each one's shape. */
 export function assembleTraces(spans: readonly SpanLinks[]): TraceAssembly {
   const traces = groupByTrace(spans);
-  const result: TraceAssembly = { traces: traces.size, complete: 0, broken: 0, orphanSpans: 0, rootlessTraces: 0, duplicateSpans: 0 };
+  const result: TraceAssembly = {
+    traces: traces.size,
+    complete: 0,
+    broken: 0,
+    orphanSpans: 0,
+    rootlessTraces: 0,
+    duplicateSpans: 0,
+  };
   let distinctSpans = 0;
   for (const trace of traces.values()) {
     distinctSpans += trace.size;

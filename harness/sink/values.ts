@@ -24,7 +24,7 @@ export type JsonObject = Record<string, unknown>;
 export const isObject = (value: unknown): value is JsonObject =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-const has = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
+const has = (object: object, key: string): boolean => Object.hasOwn(object, key);
 
 /** 64-bit integers arrive as Long, number or decimal string; `signed` applies to Long only. */
 export function toBigInt(value: unknown, signed = false): bigint {
@@ -41,7 +41,10 @@ export function toBigInt(value: unknown, signed = false): bigint {
 
 export function bytesToHex(bytes: Uint8Array | ArrayLike<number> | undefined): string {
   if (!bytes || bytes.length === 0) return '';
-  const buffer = bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) : Buffer.from(Array.from(bytes));
+  const buffer =
+    bytes instanceof Uint8Array
+      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+      : Buffer.from(Array.from(bytes));
   return buffer.toString('hex');
 }
 
@@ -76,7 +79,10 @@ export function toAttributeValue(value: AnyValueLike | undefined): AttributeValu
   return typeof plain === 'object' ? JSON.stringify(plain) : (plain as AttributeValue);
 }
 
-function attributesFromKeyValues<T>(keyValues: unknown, convert: (value: AnyValueLike | undefined) => T): Record<string, T> {
+function attributesFromKeyValues<T>(
+  keyValues: unknown,
+  convert: (value: AnyValueLike | undefined) => T,
+): Record<string, T> {
   const attributes: Record<string, T> = {};
   if (!Array.isArray(keyValues)) return attributes;
   for (const keyValue of keyValues as KeyValueLike[]) {

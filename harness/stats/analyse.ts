@@ -99,15 +99,19 @@ function analyseMetric(group: Group, reference: Group | undefined, metric: Metri
 export function analyse(results: Results, options: AnalyseOptions = {}): Analysis {
   const level = options.level ?? 0.95;
   const groups = groupTrials(results.cells);
-  const variant = groups.some((g) => g.variant !== undefined) ? baseVariant(results, groups, options.reference?.variant) : undefined;
-  const find = (cellId: string | undefined, v: string | undefined) => groups.find((g) => g.cellId === cellId && g.variant === v);
+  const variant = groups.some((g) => g.variant !== undefined)
+    ? baseVariant(results, groups, options.reference?.variant)
+    : undefined;
+  const find = (cellId: string | undefined, v: string | undefined) =>
+    groups.find((g) => g.cellId === cellId && g.variant === v);
   const baselineId = options.reference?.cellId ?? groups.find((g) => g.settings.tracing === 'off')?.cellId;
 
   const cells = groups.map((group): CellAnalysis => {
     const reference = variant !== undefined ? find(group.cellId, variant) : find(baselineId, undefined);
     const referenceCellId = variant !== undefined ? group.cellId : (baselineId ?? group.cellId);
     const metrics: CellAnalysis['metrics'] = {};
-    for (const metric of METRIC_NAMES) if (appliesTo(metric, group.settings)) metrics[metric] = analyseMetric(group, reference, metric, level);
+    for (const metric of METRIC_NAMES)
+      if (appliesTo(metric, group.settings)) metrics[metric] = analyseMetric(group, reference, metric, level);
     return {
       cellId: group.cellId,
       ...(group.variant !== undefined ? { variant: group.variant } : {}),
@@ -117,5 +121,11 @@ export function analyse(results: Results, options: AnalyseOptions = {}): Analysi
       metrics,
     };
   });
-  return { seed: options.seed ?? results.seed, level, method: 'student-t', ...(variant !== undefined ? { referenceVariant: variant } : {}), cells };
+  return {
+    seed: options.seed ?? results.seed,
+    level,
+    method: 'student-t',
+    ...(variant !== undefined ? { referenceVariant: variant } : {}),
+    cells,
+  };
 }

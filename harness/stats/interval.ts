@@ -34,7 +34,12 @@ export function tCritical(level: number, df: number): number {
 }
 
 /** mean ± t·sd/√n on the scale the values are on; null below 2 values. */
-function tInterval(values: readonly number[], level: number, scale: 'log' | 'linear', back: (x: number) => number): Estimate | null {
+function tInterval(
+  values: readonly number[],
+  level: number,
+  scale: 'log' | 'linear',
+  back: (x: number) => number,
+): Estimate | null {
   const n = values.length;
   if (n < 2) return null;
   const m = mean(values);
@@ -68,7 +73,11 @@ export function levelEstimate(values: readonly number[], level: number): Estimat
 }
 
 /** Mean of the per-round differences `head − reference` (same length, paired by index). */
-export function pairedDifference(reference: readonly number[], head: readonly number[], level: number): Estimate | null {
+export function pairedDifference(
+  reference: readonly number[],
+  head: readonly number[],
+  level: number,
+): Estimate | null {
   return meanEstimate(
     head.map((h, i) => h - reference[i]),
     level,
@@ -94,7 +103,13 @@ export function pairedRatio(reference: readonly number[], head: readonly number[
  * `basis.sd` is the spread of one round's difference (√(sa² + sb²)) and `basis.n` the rounds per side that would give
  * the same standard error, so the rounds needed to settle it read the same as for a paired interval.
  */
-function welch(a: readonly number[], b: readonly number[], level: number, scale: 'log' | 'linear', back: (x: number) => number): Estimate | null {
+function welch(
+  a: readonly number[],
+  b: readonly number[],
+  level: number,
+  scale: 'log' | 'linear',
+  back: (x: number) => number,
+): Estimate | null {
   if (a.length < 2 || b.length < 2) return null;
   const va = standardDeviation(a) ** 2 / a.length;
   const vb = standardDeviation(b) ** 2 / b.length;
@@ -102,7 +117,11 @@ function welch(a: readonly number[], b: readonly number[], level: number, scale:
   const d = mean(b) - mean(a);
   const sdRound = Math.sqrt(standardDeviation(a) ** 2 + standardDeviation(b) ** 2);
   if (se === 0) {
-    return { estimate: back(d), ci: { low: back(d), high: back(d), level }, basis: { n: Math.min(a.length, b.length), sd: 0, scale } };
+    return {
+      estimate: back(d),
+      ci: { low: back(d), high: back(d), level },
+      basis: { n: Math.min(a.length, b.length), sd: 0, scale },
+    };
   }
   const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
   const half = tCritical(level, df) * se;

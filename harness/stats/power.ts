@@ -53,7 +53,10 @@ export interface NoiseFloor {
  * The noise floor from A/A rounds: `relativeDifferences` are per-round `b / a − 1` of the same cell measured twice in
  * one round. Works on log ratios, as the verdicts do, so the floor it reports is the one the verdicts will see.
  */
-export function noiseFloor(relativeDifferences: readonly number[], options: PowerOptions & { threshold?: number; roundsToShow?: number[] } = {}): NoiseFloor {
+export function noiseFloor(
+  relativeDifferences: readonly number[],
+  options: PowerOptions & { threshold?: number; roundsToShow?: number[] } = {},
+): NoiseFloor {
   const level = options.level ?? 0.95;
   const power = options.power ?? 0.8;
   const logs = relativeDifferences.filter((d) => d > -1).map((d) => Math.log1p(d));
@@ -69,7 +72,10 @@ export function noiseFloor(relativeDifferences: readonly number[], options: Powe
     power,
   };
   if (options.threshold !== undefined) {
-    floor.roundsForThreshold = { threshold: options.threshold, rounds: roundsToDetect(sdLog, Math.log1p(options.threshold), { level, power }) };
+    floor.roundsForThreshold = {
+      threshold: options.threshold,
+      rounds: roundsToDetect(sdLog, Math.log1p(options.threshold), { level, power }),
+    };
   }
   return floor;
 }
@@ -82,7 +88,10 @@ export function relativeDifferences(a: readonly number[], b: readonly number[]):
 }
 
 /** Per-round `b / a − 1` of two analysed sides of an A/A run (two variants, or two cells), paired by round. */
-export function pairedRelativeDifferences(a: Pick<MetricAnalysis, 'values'>, b: Pick<MetricAnalysis, 'values'>): number[] {
+export function pairedRelativeDifferences(
+  a: Pick<MetricAnalysis, 'values'>,
+  b: Pick<MetricAnalysis, 'values'>,
+): number[] {
   const byRound = new Map(a.values.map((v) => [v.round, v.value]));
   const paired = b.values.filter((v) => byRound.has(v.round));
   return relativeDifferences(

@@ -1,8 +1,8 @@
 /** Student's t distribution: CDF and quantile, for t-intervals over a handful of rounds. */
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7): about 15 significant digits. */
@@ -50,7 +50,9 @@ export function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(x, a, b)) / a : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+  return x < (a + 1) / (a + b + 2)
+    ? (front * betaContinuedFraction(x, a, b)) / a
+    : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
 /** P(T ≤ t) for Student's t with `df` degrees of freedom (df may be fractional, as Welch's is). */
@@ -63,7 +65,8 @@ const quantileCache = new Map<string, number>();
 
 /** The t value with P(T ≤ t) = p; bisection on the CDF, cached because simulations ask for the same few values. */
 export function tQuantile(p: number, df: number): number {
-  if (!(p > 0 && p < 1) || !(df > 0)) throw new RangeError(`tQuantile: need 0 < p < 1 and df > 0, got p=${p}, df=${df}`);
+  if (!(p > 0 && p < 1) || !(df > 0))
+    throw new RangeError(`tQuantile: need 0 < p < 1 and df > 0, got p=${p}, df=${df}`);
   if (p < 0.5) return -tQuantile(1 - p, df);
   if (p === 0.5) return 0;
   const key = `${p}:${df}`;

@@ -16,7 +16,13 @@ export const CALLGRIND_PREFIX = 'cg';
 
 /** The command a service runs under; `--separate-threads` keeps the main thread's count apart from V8's helpers'. */
 export function callgrindWrapper(outDir: string): string[] {
-  return ['valgrind', '--tool=callgrind', '--dump-instr=no', '--separate-threads=yes', `--callgrind-out-file=${join(outDir, `${CALLGRIND_PREFIX}.%p`)}`];
+  return [
+    'valgrind',
+    '--tool=callgrind',
+    '--dump-instr=no',
+    '--separate-threads=yes',
+    `--callgrind-out-file=${join(outDir, `${CALLGRIND_PREFIX}.%p`)}`,
+  ];
 }
 
 /** True when valgrind and callgrind_control are installed (Debian: `apt-get install valgrind`). */

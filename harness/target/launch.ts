@@ -3,8 +3,25 @@ import { openSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { killAllGroups, killGroup, trackGroup } from './process-group.js';
-import { PROBE_TARGET_ENV, type EgressSeen, type HarnessToProbe, type ListenSeen, type ProbeToHarness } from './protocol.js';
-import { baseUrlOf, egressWarning, exposedListenError, freePort, getStatus, listenWarnings, notReadyMessage, pickServer, unprobedServerMessage, type Probe } from './startup.js';
+import {
+  PROBE_TARGET_ENV,
+  type EgressSeen,
+  type HarnessToProbe,
+  type ListenSeen,
+  type ProbeToHarness,
+} from './protocol.js';
+import {
+  baseUrlOf,
+  egressWarning,
+  exposedListenError,
+  freePort,
+  getStatus,
+  listenWarnings,
+  notReadyMessage,
+  pickServer,
+  unprobedServerMessage,
+  type Probe,
+} from './startup.js';
 import { LOOPBACK_HOST, isLoopback } from './loopback.js';
 import { LOCAL_RESOURCE_DETECTORS } from '../plan/env.js';
 
@@ -45,7 +62,11 @@ export interface RunningService {
   /** Resolves when the process exits, for whatever reason. */
   readonly exited: Promise<ExitInfo>;
   /** Sends a probe command and waits for the reply of the given type. */
-  request<T extends ProbeToHarness['tb']>(message: HarnessToProbe, reply: T, timeoutMs: number): Promise<Extract<ProbeToHarness, { tb: T }>>;
+  request<T extends ProbeToHarness['tb']>(
+    message: HarnessToProbe,
+    reply: T,
+    timeoutMs: number,
+  ): Promise<Extract<ProbeToHarness, { tb: T }>>;
   /** The last lines the service wrote to stderr. */
   stderrTail(): string[];
   /** What the trial should warn about: how the service listened, connections it opened off this machine (so far). */
@@ -75,7 +96,10 @@ export function killAllChildren(): void {
 
 /** A service process exited or never became ready; carries its last stderr lines. */
 export class ServiceError extends Error {
-  constructor(message: string, readonly stderrTail: string[]) {
+  constructor(
+    message: string,
+    readonly stderrTail: string[],
+  ) {
     super(message);
     this.name = 'ServiceError';
   }
@@ -95,7 +119,10 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 /** The program and arguments to spawn, and the NODE_OPTIONS the service gets (the user's, plus the probe for a command). */
-function commandLine(options: LaunchOptions, probe: boolean): { file: string; args: string[]; nodeOptions: string | undefined } {
+function commandLine(
+  options: LaunchOptions,
+  probe: boolean,
+): { file: string; args: string[]; nodeOptions: string | undefined } {
   const userNodeOptions = options.env.NODE_OPTIONS?.trim() || undefined;
   const [wrapperCommand, ...wrapperArgs] = options.wrapper ?? [];
   let node: string[];
@@ -172,7 +199,11 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
   });
   // Reading stderr to its end lets a fast-failing child's last words arrive before we report them.
   const exitedWithStderr = exited.then(async (info) => {
-    if (child.stderr && !child.stderr.readableEnded) await new Promise((r) => { child.stderr!.once('end', r); setTimeout(r, 200).unref(); });
+    if (child.stderr && !child.stderr.readableEnded)
+      await new Promise((r) => {
+        child.stderr!.once('end', r);
+        setTimeout(r, 200).unref();
+      });
     return info;
   });
 
@@ -200,11 +231,16 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
       if (exitInfo) {
         await exitedWithStderr;
         const how = spawnError ? `could not start (${file}: ${spawnError.message})` : describeExit(exitInfo);
-        throw new ServiceError(`service ${how} before it was ready${server ? '' : ' (it had not listened on any port)'}`, stderrTail());
+        throw new ServiceError(
+          `service ${how} before it was ready${server ? '' : ' (it had not listened on any port)'}`,
+          stderrTail(),
+        );
       }
       const exposed = listens.find((l) => !isLoopback(l.address));
       if (exposed) throw new ServiceError(exposedListenError(exposed), stderrTail());
-      server = probe ? pickServer(listens, givenPort) : { address: LOOPBACK_HOST, port: givenPort, requestedHost: null, rebound: false };
+      server = probe
+        ? pickServer(listens, givenPort)
+        : { address: LOOPBACK_HOST, port: givenPort, requestedHost: null, rebound: false };
       if (server) {
         lastAnswer = await getStatus(baseUrlOf(server) + options.readyPath, 1000);
         if ('status' in lastAnswer && lastAnswer.status === 200 && !exitInfo) break;
@@ -213,11 +249,26 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
         // runner that clears NODE_OPTIONS). The grace lets a listen report still on its way arrive.
         const answer = await getStatus(`http://${LOOPBACK_HOST}:${givenPort}${options.readyPath}`, 500);
         answeredUnprobedAt = 'status' in answer ? (answeredUnprobedAt ?? Date.now()) : undefined;
-        if (answeredUnprobedAt !== undefined && Date.now() - answeredUnprobedAt > UNPROBED_GRACE_MS && listens.length === 0)
+        if (
+          answeredUnprobedAt !== undefined &&
+          Date.now() - answeredUnprobedAt > UNPROBED_GRACE_MS &&
+          listens.length === 0
+        )
           throw new ServiceError(unprobedServerMessage(givenPort, probeHeard), stderrTail());
       }
       if (Date.now() > deadline)
-        throw new ServiceError(notReadyMessage({ givenPort, readyPath: options.readyPath, timeoutMs: options.startupTimeoutMs, probe, probeHeard, server, lastAnswer }), stderrTail());
+        throw new ServiceError(
+          notReadyMessage({
+            givenPort,
+            readyPath: options.readyPath,
+            timeoutMs: options.startupTimeoutMs,
+            probe,
+            probeHeard,
+            server,
+            lastAnswer,
+          }),
+          stderrTail(),
+        );
       await sleep(20);
     }
     const chosen = server;
@@ -258,7 +309,16 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
       await request({ tb: 'window-end' }, 'window', options.startupTimeoutMs);
     }
     const warnings = () => [...startWarnings, ...egress.map(egressWarning)];
-    return { pid: child.pid ?? -1, port: chosen.port, baseUrl, exited: exitedWithStderr, request, stderrTail, warnings, kill };
+    return {
+      pid: child.pid ?? -1,
+      port: chosen.port,
+      baseUrl,
+      exited: exitedWithStderr,
+      request,
+      stderrTail,
+      warnings,
+      kill,
+    };
   } catch (error) {
     await kill();
     throw error;

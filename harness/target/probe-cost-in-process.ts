@@ -6,7 +6,14 @@ import { mulberry32, shuffle } from '../plan/plan.js';
 import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
 import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
 import { launchService } from './launch.js';
-import { createMeter, emptyRun, FULL_PROBE, record, type ProbeCostOptions, type ProbeCostRun } from './probe-cost-run.js';
+import {
+  createMeter,
+  emptyRun,
+  FULL_PROBE,
+  record,
+  type ProbeCostOptions,
+  type ProbeCostRun,
+} from './probe-cost-run.js';
 
 /** The in-process baseline: a window that reads only its CPU, as every window does. */
 export const CPU_ONLY = 'cpu';
@@ -51,7 +58,14 @@ export async function measureProbeCostInProcess(options: ProbeCostOptions): Prom
       // One load for the whole run, bounded in time; stopped as soon as the last window has been read.
       const windows = options.pairs * names.length;
       const durationMs = options.warmupMs + windows * (options.windowMs + SLACK_MS[options.meter]);
-      const load = { url: `${service.baseUrl}/api/users/42`, rateRps: options.rateRps, threads: 1, connections: 16, timeoutMs, durationMs };
+      const load = {
+        url: `${service.baseUrl}/api/users/42`,
+        rateRps: options.rateRps,
+        threads: 1,
+        connections: 16,
+        timeoutMs,
+        durationMs,
+      };
       loadRunning = true;
       loadDone = generator.openLoop(load, stopLoad.signal).then(
         () => (loadRunning = false),
@@ -62,14 +76,21 @@ export async function measureProbeCostInProcess(options: ProbeCostOptions): Prom
     for (let block = 0; block < options.pairs; block++) {
       for (const name of shuffle(names, random)) {
         const parts = name === FULL_PROBE ? undefined : name;
-        await service.request({ tb: 'window-start', ...(parts !== undefined ? { parts } : {}) }, 'window-started', timeoutMs);
+        await service.request(
+          { tb: 'window-start', ...(parts !== undefined ? { parts } : {}) },
+          'window-started',
+          timeoutMs,
+        );
         const startedMs = performance.now();
         await meter.start(service);
         await sleep(options.windowMs);
         const used = await meter.stop(service);
         const seconds = (performance.now() - startedMs) / 1000;
         const { report } = await service.request({ tb: 'window-end' }, 'window', timeoutMs);
-        if (generator && !loadRunning) throw new Error(`the load ended before the windows did: raise the slack per window (now ${SLACK_MS[options.meter]} ms)`);
+        if (generator && !loadRunning)
+          throw new Error(
+            `the load ended before the windows did: raise the slack per window (now ${SLACK_MS[options.meter]} ms)`,
+          );
         const per = generator ? options.rateRps * seconds : seconds;
         record(run, name, used, per, seconds, report.probeCpuUs);
       }

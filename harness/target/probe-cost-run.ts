@@ -83,7 +83,11 @@ function schedstatMeter(): Meter {
     },
     stop: async (service) => {
       const now = read(service.pid);
-      return { total: now.total - before.total, mainThread: (now.main.cpuNs - before.main.cpuNs) / 1000, wakeups: now.main.timeslices - before.main.timeslices };
+      return {
+        total: now.total - before.total,
+        mainThread: (now.main.cpuNs - before.main.cpuNs) / 1000,
+        wakeups: now.main.timeslices - before.main.timeslices,
+      };
     },
   };
 }
@@ -99,9 +103,23 @@ function callgrindMeter(outDir: string): Meter {
 }
 
 /** A run with no values yet, for these variants (the baseline first). */
-export function emptyRun(meter: ProbeCostMeter, baseline: string, names: readonly string[], burnIterationsPerUs: number): ProbeCostRun {
-  const run: ProbeCostRun = { unit: meter === 'callgrind' ? 'instructions' : 'µs', baseline, cost: {}, mainThread: {}, wakeupsPerSecond: {}, selfTimedUs: {}, burnIterationsPerUs };
-  for (const name of names) for (const field of ['cost', 'mainThread', 'wakeupsPerSecond', 'selfTimedUs'] as const) run[field][name] = [];
+export function emptyRun(
+  meter: ProbeCostMeter,
+  baseline: string,
+  names: readonly string[],
+  burnIterationsPerUs: number,
+): ProbeCostRun {
+  const run: ProbeCostRun = {
+    unit: meter === 'callgrind' ? 'instructions' : 'µs',
+    baseline,
+    cost: {},
+    mainThread: {},
+    wakeupsPerSecond: {},
+    selfTimedUs: {},
+    burnIterationsPerUs,
+  };
+  for (const name of names)
+    for (const field of ['cost', 'mainThread', 'wakeupsPerSecond', 'selfTimedUs'] as const) run[field][name] = [];
   return run;
 }
 
@@ -110,7 +128,14 @@ export function emptyRun(meter: ProbeCostMeter, baseline: string, names: readonl
  * time, the probe's self-timed work comes off, as a trial's `cpuUsPerRequest` takes it off: what is left is what the
  * probe costs a trial's figure. Instructions cannot be told apart that way, so under callgrind it stays in (an upper bound).
  */
-export function record(run: ProbeCostRun, name: string, used: MeterReading, per: number, seconds: number, probeCpuUs: number): void {
+export function record(
+  run: ProbeCostRun,
+  name: string,
+  used: MeterReading,
+  per: number,
+  seconds: number,
+  probeCpuUs: number,
+): void {
   const own = run.unit === 'µs' ? probeCpuUs : 0;
   run.cost[name].push((used.total - own) / per);
   run.mainThread[name].push((used.mainThread - own) / per);
@@ -142,13 +167,27 @@ export async function measureProbeCost(options: ProbeCostOptions): Promise<Probe
     for (let block = 0; block < options.pairs; block++) {
       for (const name of shuffle(names, random)) {
         const meter = createMeter(options.meter, outDir);
-        const env: Record<string, string> = { TRACEBENCH_INSTRUMENTATION: 'none', TRACEBENCH_BURN_ITERATIONS_PER_US: String(burnIterationsPerUs) };
+        const env: Record<string, string> = {
+          TRACEBENCH_INSTRUMENTATION: 'none',
+          TRACEBENCH_BURN_ITERATIONS_PER_US: String(burnIterationsPerUs),
+        };
         if (name !== NO_PROBE && name !== FULL_PROBE) env.TRACEBENCH_PROBE_PARTS = name;
         const service = await launchService({
-          entry: REFERENCE_SERVICE_ENTRY, env, readyPath: '/healthz', startupTimeoutMs: meter.startupTimeoutMs, probe: name !== NO_PROBE, ...(meter.wrapper ? { wrapper: meter.wrapper } : {}),
+          entry: REFERENCE_SERVICE_ENTRY,
+          env,
+          readyPath: '/healthz',
+          startupTimeoutMs: meter.startupTimeoutMs,
+          probe: name !== NO_PROBE,
+          ...(meter.wrapper ? { wrapper: meter.wrapper } : {}),
         });
         try {
-          const load = { url: `${service.baseUrl}/api/users/42`, rateRps: options.rateRps, threads: 1, connections: 16, timeoutMs };
+          const load = {
+            url: `${service.baseUrl}/api/users/42`,
+            rateRps: options.rateRps,
+            threads: 1,
+            connections: 16,
+            timeoutMs,
+          };
           if (generator) await generator.openLoop({ ...load, durationMs: options.warmupMs });
           else await sleep(options.warmupMs);
           if (name !== NO_PROBE) await service.request({ tb: 'window-start' }, 'window-started', timeoutMs);
@@ -156,8 +195,13 @@ export async function measureProbeCost(options: ProbeCostOptions): Promise<Probe
           const result = generator ? await generator.openLoop({ ...load, durationMs: options.windowMs }) : undefined;
           if (!generator) await sleep(options.windowMs);
           const used = await meter.stop(service);
-          const report = name !== NO_PROBE ? (await service.request({ tb: 'window-end' }, 'window', timeoutMs)).report : undefined;
-          const per = result ? (result.ok >= MIN_ANSWERED * result.scheduled ? result.ok : Number.NaN) : options.windowMs / 1000;
+          const report =
+            name !== NO_PROBE ? (await service.request({ tb: 'window-end' }, 'window', timeoutMs)).report : undefined;
+          const per = result
+            ? result.ok >= MIN_ANSWERED * result.scheduled
+              ? result.ok
+              : Number.NaN
+            : options.windowMs / 1000;
           record(run, name, used, per, options.windowMs / 1000, report?.probeCpuUs ?? 0);
         } finally {
           await service.kill();

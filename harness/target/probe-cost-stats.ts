@@ -26,11 +26,18 @@ export interface VariantCost {
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
-const judge = (ci: Interval, budgetPct: number): Verdict => (ci.high < budgetPct ? 'pass' : ci.low > budgetPct ? 'fail' : 'inconclusive');
+const judge = (ci: Interval, budgetPct: number): Verdict =>
+  ci.high < budgetPct ? 'pass' : ci.low > budgetPct ? 'fail' : 'inconclusive';
 
-export type VariantCostResult = { status: 'ok'; cost: VariantCost } | { status: 'insufficient'; variant: string; reason: string };
+export type VariantCostResult =
+  | { status: 'ok'; cost: VariantCost }
+  | { status: 'insufficient'; variant: string; reason: string };
 
-function completePairs(withoutUs: readonly number[], withUs: readonly number[], positive: boolean): Array<[number, number]> {
+function completePairs(
+  withoutUs: readonly number[],
+  withUs: readonly number[],
+  positive: boolean,
+): Array<[number, number]> {
   const ok = (x: number) => Number.isFinite(x) && (!positive || x > 0);
   return withoutUs.map((w, i): [number, number] => [w, withUs[i]]).filter(([a, b]) => ok(a) && ok(b));
 }
@@ -55,15 +62,26 @@ export function medianInterval(values: readonly number[], level: number): Interv
   return k === 0 ? null : { low: sorted[k - 1], high: sorted[n - k], level };
 }
 
-const scale = (e: Estimate, by: number): Estimate => ({ ...e, estimate: e.estimate * by, ci: { ...e.ci, low: e.ci.low * by, high: e.ci.high * by } });
+const scale = (e: Estimate, by: number): Estimate => ({
+  ...e,
+  estimate: e.estimate * by,
+  ci: { ...e.ci, low: e.ci.low * by, high: e.ci.high * by },
+});
 
 /**
  * Pairs `withoutUs[i]` and `withUs[i]` (CPU µs per request of runs in the same block) and judges the relative cost
  * against `budgetPct`. Pairs where either side is missing or not positive are left out.
  */
-export function variantCost(variant: string, withoutUs: readonly number[], withUs: readonly number[], budgetPct: number, level: number): VariantCostResult {
+export function variantCost(
+  variant: string,
+  withoutUs: readonly number[],
+  withUs: readonly number[],
+  budgetPct: number,
+  level: number,
+): VariantCostResult {
   const pairs = completePairs(withoutUs, withUs, true);
-  if (pairs.length < 2) return { status: 'insufficient', variant, reason: `needs at least 2 complete pairs, got ${pairs.length}` };
+  if (pairs.length < 2)
+    return { status: 'insufficient', variant, reason: `needs at least 2 complete pairs, got ${pairs.length}` };
   const without = pairs.map(([a]) => a);
   const withProbe = pairs.map(([, b]) => b);
   const ratio = pairedRatio(without, withProbe, level)!;
@@ -86,14 +104,28 @@ export function variantCost(variant: string, withoutUs: readonly number[], withU
 }
 
 /** The probe's fixed cost on an idle service, where a ratio means nothing: CPU µs per second over the baseline. */
-export type IdleCostResult = { status: 'ok'; variant: string; pairs: number; medianUsPerSecond: number; differenceUsPerSecond: Estimate } | { status: 'insufficient'; variant: string; reason: string };
+export type IdleCostResult =
+  | { status: 'ok'; variant: string; pairs: number; medianUsPerSecond: number; differenceUsPerSecond: Estimate }
+  | { status: 'insufficient'; variant: string; reason: string };
 
-export function idleCost(variant: string, withoutUsPerSecond: readonly number[], withUsPerSecond: readonly number[], level: number): IdleCostResult {
+export function idleCost(
+  variant: string,
+  withoutUsPerSecond: readonly number[],
+  withUsPerSecond: readonly number[],
+  level: number,
+): IdleCostResult {
   const pairs = completePairs(withoutUsPerSecond, withUsPerSecond, false);
-  if (pairs.length < 2) return { status: 'insufficient', variant, reason: `needs at least 2 complete pairs, got ${pairs.length}` };
+  if (pairs.length < 2)
+    return { status: 'insufficient', variant, reason: `needs at least 2 complete pairs, got ${pairs.length}` };
   const without = pairs.map(([a]) => a);
   const withProbe = pairs.map(([, b]) => b);
-  return { status: 'ok', variant, pairs: pairs.length, medianUsPerSecond: median(withProbe), differenceUsPerSecond: pairedDifference(without, withProbe, level)! };
+  return {
+    status: 'ok',
+    variant,
+    pairs: pairs.length,
+    medianUsPerSecond: median(withProbe),
+    differenceUsPerSecond: pairedDifference(without, withProbe, level)!,
+  };
 }
 
 /** `+0.42% [−0.31%, +1.17%]`: an estimate in percent with its interval. */

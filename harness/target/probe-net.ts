@@ -21,7 +21,9 @@ function isPipeName(value: unknown): boolean {
  * The listen call with a loopback host in place of a missing or non-loopback one (`rebound`), or undefined when there
  * is nothing to bind (a pipe, an inherited handle or fd). Mirrors net.Server#listen's argument forms.
  */
-export function loopbackListenArgs(args: unknown[]): { args: unknown[]; requestedHost: string | null; rebound: boolean } | undefined {
+export function loopbackListenArgs(
+  args: unknown[],
+): { args: unknown[]; requestedHost: string | null; rebound: boolean } | undefined {
   const first = args[0];
   const callback = typeof args[args.length - 1] === 'function' ? args[args.length - 1] : undefined;
   let options: ListenOptions;
@@ -54,7 +56,13 @@ export function watchListen(report: (seen: ListenSeen) => void): void {
     const loopback = loopbackListenArgs(args);
     this.once('listening', () => {
       const address = this.address();
-      if (address && typeof address === 'object') report({ address: address.address, port: address.port, requestedHost: loopback?.requestedHost ?? null, rebound: loopback?.rebound ?? false });
+      if (address && typeof address === 'object')
+        report({
+          address: address.address,
+          port: address.port,
+          requestedHost: loopback?.requestedHost ?? null,
+          rebound: loopback?.rebound ?? false,
+        });
     });
     return original.apply(this, (loopback?.args ?? args) as Parameters<typeof original>);
   } as typeof original;
@@ -95,7 +103,8 @@ export function watchConnect(report: (seen: EgressSeen) => void): void {
       else
         this.on('lookup', (error: Error | null, address: string | undefined) => {
           if (error) once({ host: target.host, port: target.port, resolved: false });
-          else if (address && !isLoopback(address)) once({ host: target.host, port: target.port, address, resolved: true });
+          else if (address && !isLoopback(address))
+            once({ host: target.host, port: target.port, address, resolved: true });
         });
     }
     return original.apply(this, args as Parameters<typeof original>);

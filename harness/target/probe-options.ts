@@ -38,7 +38,13 @@ const PART_NAMES = ['requests', 'gc', 'eld', 'rss-peak', 'series'] as const;
  */
 export function parseProbeParts(text: string | undefined): ParsedProbeOptions {
   if (text === undefined) return { ok: true, options: { ...DEFAULT_PROBE_OPTIONS } };
-  const options: ProbeOptions = { requests: false, gc: false, eventLoopDelayResolutionMs: 0, rssPeak: false, series: false };
+  const options: ProbeOptions = {
+    requests: false,
+    gc: false,
+    eventLoopDelayResolutionMs: 0,
+    rssPeak: false,
+    series: false,
+  };
   const errors: string[] = [];
   for (const raw of text.split(',')) {
     const part = raw.trim();

@@ -34,7 +34,16 @@ interface Counts {
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null;
 
 export class ForeignSpanCounter {
-  private readonly counts: Counts = { started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, dropped: 0, inFlight: 0, failureReasons: {} };
+  private readonly counts: Counts = {
+    started: 0,
+    sampled: 0,
+    ended: 0,
+    exported: 0,
+    failed: 0,
+    dropped: 0,
+    inFlight: 0,
+    failureReasons: {},
+  };
   private provider: Obj | undefined;
   /** What could be hooked; each false leaves its counters null. */
   private hooked = { sampler: false, processors: false, exporters: false, buffers: false };
@@ -90,9 +99,16 @@ export class ForeignSpanCounter {
   /** Hooks the provider behind the API's proxy; a provider without a processor list is not one this can count. */
   hook(proxy: unknown): void {
     if (this.provider || !isObj(proxy)) return;
-    const provider = (typeof proxy.getDelegate === 'function' ? (proxy.getDelegate as Fn).call(proxy) : proxy) as unknown;
+    const provider = (
+      typeof proxy.getDelegate === 'function' ? (proxy.getDelegate as Fn).call(proxy) : proxy
+    ) as unknown;
     // The API's no-op provider (nothing registered behind the proxy) has no span processor: nothing to count.
-    if (isObj(provider) && typeof provider.getTracer === 'function' && provider.constructor?.name !== 'NoopTracerProvider') this.registered = true;
+    if (
+      isObj(provider) &&
+      typeof provider.getTracer === 'function' &&
+      provider.constructor?.name !== 'NoopTracerProvider'
+    )
+      this.registered = true;
     if (!isObj(provider) || !isObj(provider._activeSpanProcessor)) return;
     const list = (provider._activeSpanProcessor as Obj)._spanProcessors;
     if (!Array.isArray(list)) return;
@@ -134,13 +150,16 @@ export class ForeignSpanCounter {
     options.sampler = wrapped;
     // Tracers already handed out keep their own reference to the sampler.
     const tracers = provider._tracers;
-    if (tracers instanceof Map) for (const tracer of tracers.values()) if (isObj(tracer) && tracer._sampler !== undefined) tracer._sampler = wrapped;
+    if (tracers instanceof Map)
+      for (const tracer of tracers.values())
+        if (isObj(tracer) && tracer._sampler !== undefined) tracer._sampler = wrapped;
     this.hooked.sampler = true;
   }
 
   /** Counts what each export call carried and how it ended. False when the processor's exporter cannot be reached. */
   private hookExporter(processor: unknown): boolean {
-    if (!isObj(processor) || !isObj(processor._exporter) || typeof processor._exporter.export !== 'function') return false;
+    if (!isObj(processor) || !isObj(processor._exporter) || typeof processor._exporter.export !== 'function')
+      return false;
     const exporter = processor._exporter;
     const inner = exporter.export as Fn;
     const counts = this.counts;
@@ -169,7 +188,12 @@ export class ForeignSpanCounter {
     const inner = processor._addToBuffer as Fn;
     const counts = this.counts;
     processor._addToBuffer = function (this: Obj, span: unknown) {
-      if (Array.isArray(this._finishedSpans) && typeof this._maxQueueSize === 'number' && this._finishedSpans.length >= this._maxQueueSize) counts.dropped++;
+      if (
+        Array.isArray(this._finishedSpans) &&
+        typeof this._maxQueueSize === 'number' &&
+        this._finishedSpans.length >= this._maxQueueSize
+      )
+        counts.dropped++;
       return inner.call(this, span);
     };
     this.bufferOwners.push(processor);
@@ -186,10 +210,14 @@ export class ForeignSpanCounter {
     if (!provider || typeof provider.forceFlush !== 'function') return true;
     const deadline = Date.now() + timeoutMs;
     const flushed = await Promise.race([
-      Promise.resolve((provider.forceFlush as Fn).call(provider)).then(() => true, () => true),
+      Promise.resolve((provider.forceFlush as Fn).call(provider)).then(
+        () => true,
+        () => true,
+      ),
       new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref()),
     ]);
-    while (flushed && this.counts.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (flushed && this.counts.inFlight > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     return flushed && this.counts.inFlight === 0;
   }
 

@@ -45,11 +45,15 @@ export class ProbeWindow {
   /** The series rides on the request counter (no timer of its own): it is closed with a last point at window end. */
   private readonly seriesOnRequests: boolean;
 
-  constructor(options: ProbeOptions, private readonly sources: WindowSources) {
+  constructor(
+    options: ProbeOptions,
+    private readonly sources: WindowSources,
+  ) {
     // Setting up first, reading the clocks last: the window's CPU starts after the probe's own start-up work.
     this.kernelPeak = options.rssPeak && this.rssPeak.reset();
     if (options.gc) (this.gc = new GcRecorder()).start();
-    if (options.eventLoopDelayResolutionMs > 0) (this.loopDelay = LoopDelay.at(options.eventLoopDelayResolutionMs)).start();
+    if (options.eventLoopDelayResolutionMs > 0)
+      (this.loopDelay = LoopDelay.at(options.eventLoopDelayResolutionMs)).start();
     this.rssStartBytes = process.memoryUsage.rss();
     this.heapStartBytes = process.memoryUsage().heapUsed;
     this.sampledRssPeakBytes = this.rssStartBytes;

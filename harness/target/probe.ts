@@ -68,7 +68,10 @@ function startWindow(parts: string | undefined): string | undefined {
   if (!windowOptions.ok) return windowOptions.error;
   void window?.end();
   const handle = tracingHandle();
-  window = new ProbeWindow(windowOptions.options, { requests, queueDepth: handle ? () => handle.queueDepth() : undefined });
+  window = new ProbeWindow(windowOptions.options, {
+    requests,
+    queueDepth: handle ? () => handle.queueDepth() : undefined,
+  });
   return undefined;
 }
 
@@ -87,12 +90,36 @@ async function drain(timeoutMs: number): Promise<ProbeSpanReport> {
   if (!handle) {
     // A provider the probe could not fully hook reports null where it could not see, never 0.
     if (foreign.registered) return foreign.report(await foreign.drain(timeoutMs));
-    return { tracing: false, source: 'none', started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, dropped: 0, queuedAtEnd: 0, drained: true, failureReasons: {} };
+    return {
+      tracing: false,
+      source: 'none',
+      started: 0,
+      sampled: 0,
+      ended: 0,
+      exported: 0,
+      failed: 0,
+      dropped: 0,
+      queuedAtEnd: 0,
+      drained: true,
+      failureReasons: {},
+    };
   }
   const drained = await handle.drain(timeoutMs);
   const c = handle.counters();
   const [dropped, queued] = await Promise.all([handle.droppedQueueFull(), handle.queueDepth()]);
-  return { tracing: true, source: 'tracebench', started: c.started, sampled: c.sampled, ended: c.ended, exported: c.exported, failed: c.failed, dropped, queuedAtEnd: queued + c.inFlight, drained, failureReasons: c.failureReasons };
+  return {
+    tracing: true,
+    source: 'tracebench',
+    started: c.started,
+    sampled: c.sampled,
+    ended: c.ended,
+    exported: c.exported,
+    failed: c.failed,
+    dropped,
+    queuedAtEnd: queued + c.inFlight,
+    drained,
+    failureReasons: c.failureReasons,
+  };
 }
 
 if (active) {
@@ -106,7 +133,9 @@ if (active) {
       const error = startWindow(message.parts);
       send(error ? { tb: 'probe-error', message: error } : { tb: 'window-started' });
     } else if (message?.tb === 'window-end')
-      endWindow().then(send, (error: Error) => send({ tb: 'probe-error', message: `window end failed: ${error.message}` }));
+      endWindow().then(send, (error: Error) =>
+        send({ tb: 'probe-error', message: `window end failed: ${error.message}` }),
+      );
     else if (message?.tb === 'drain')
       drain(message.timeoutMs).then(
         (spans) => send({ tb: 'drained', spans }),

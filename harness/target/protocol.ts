@@ -5,9 +5,7 @@ export const PROBE_TARGET_ENV = 'TRACEBENCH_PROBE_TARGET';
 
 export type HarnessToProbe =
   /** `parts` (bench:probe only, `TRACEBENCH_PROBE_PARTS` syntax): what this window runs instead of the probe's own set. */
-  | { tb: 'window-start'; parts?: string }
-  | { tb: 'window-end' }
-  | { tb: 'drain'; timeoutMs: number };
+  { tb: 'window-start'; parts?: string } | { tb: 'window-end' } | { tb: 'drain'; timeoutMs: number };
 
 export interface ProbeSecond {
   /** Milliseconds since the window started, at the end of this second. */

@@ -11,7 +11,10 @@ export interface ProcFiles {
   write(path: string, text: string): void;
 }
 
-const realProc: ProcFiles = { read: (path) => readFileSync(path, 'utf8'), write: (path, text) => writeFileSync(path, text) };
+const realProc: ProcFiles = {
+  read: (path) => readFileSync(path, 'utf8'),
+  write: (path, text) => writeFileSync(path, text),
+};
 
 /**
  * Linux keeps each process's peak RSS (VmHWM) and resets it to the current RSS when 5 is written to

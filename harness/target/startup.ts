@@ -11,7 +11,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, LOOPBACK_HOST, () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -73,8 +75,15 @@ export function notReadyMessage(c: NotReadyContext): string {
   }
   const where = c.server ? baseUrlOf(c.server) : `http://${LOOPBACK_HOST}:${c.givenPort}`;
   const answer = c.lastAnswer;
-  const got = !answer ? 'was never tried' : 'status' in answer ? `answered ${answer.status} (last status), expected 200` : `got no answer (${answer.error})`;
-  const change = answer && 'status' in answer ? 'make service.readyPath a route that answers 200 once the app is ready' : 'make the app listen on process.env.PORT and answer service.readyPath';
+  const got = !answer
+    ? 'was never tried'
+    : 'status' in answer
+      ? `answered ${answer.status} (last status), expected 200`
+      : `got no answer (${answer.error})`;
+  const change =
+    answer && 'status' in answer
+      ? 'make service.readyPath a route that answers 200 once the app is ready'
+      : 'make the app listen on process.env.PORT and answer service.readyPath';
   return `GET ${c.readyPath} on ${where} ${got} within ${c.timeoutMs} ms: ${change}`;
 }
 
@@ -91,13 +100,17 @@ export function listenWarnings(server: ListenSeen, givenPort: number): string[] 
       `the service listened on ${hostPort(server.address, server.port)}, not on the port tracebench gave it in PORT (${givenPort}); measured there: make the app listen on process.env.PORT (a fixed port fails when it is taken)`,
     );
   if (server.rebound && server.requestedHost !== null)
-    warnings.push(`the service asked to listen on ${hostPort(server.requestedHost, server.port)}, which other machines can reach; the probe bound it to ${LOOPBACK_HOST} instead: listen on 127.0.0.1`);
+    warnings.push(
+      `the service asked to listen on ${hostPort(server.requestedHost, server.port)}, which other machines can reach; the probe bound it to ${LOOPBACK_HOST} instead: listen on 127.0.0.1`,
+    );
   return warnings;
 }
 
 /** `the service connected to 169.254.169.254:80 …`: one warning per address off this machine the service tried to reach. */
 export function egressWarning(e: EgressSeen): string {
   const target = hostPort(e.host, e.port);
-  const what = !e.resolved ? `tried to connect to ${target} (the name did not resolve)` : `connected to ${target}${e.address ? ` (${e.address})` : ''}`;
+  const what = !e.resolved
+    ? `tried to connect to ${target} (the name did not resolve)`
+    : `connected to ${target}${e.address ? ` (${e.address})` : ''}`;
   return `the service ${what}, off this machine: tracebench runs on loopback only; find what opens it (a resource detector, a metadata lookup, a remote call) and turn it off or point it at 127.0.0.1`;
 }

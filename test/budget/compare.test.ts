@@ -66,7 +66,12 @@ describe('compare two runs', () => {
   });
 
   it('counts a simulated-work calibration more than 5% apart as another machine', () => {
-    const note = (a: number, b: number) => compareResults(run(500, { environment: { burnIterationsPerUs: a } }), run(500, { environment: { burnIterationsPerUs: b } }), { threshold: 0.05 }).notes.join('\n');
+    const note = (a: number, b: number) =>
+      compareResults(
+        run(500, { environment: { burnIterationsPerUs: a } }),
+        run(500, { environment: { burnIterationsPerUs: b } }),
+        { threshold: 0.05 },
+      ).notes.join('\n');
     assert.match(note(615.3, 480.2), /crosses machines \(simulated work calibrated at 615\.3 vs 480\.2 steps\/µs\)/);
     assert.doesNotMatch(note(615.3, 610.1), /crosses machines/);
   });
@@ -77,7 +82,13 @@ describe('compare two runs', () => {
   });
 
   it('lists cells present on one side only', () => {
-    const head = syntheticResults({ rounds: 3, cells: [{ id: 'baseline', settings: BASELINE }, { id: 'always_off', settings: sdk('always_off', null, null) }] });
+    const head = syntheticResults({
+      rounds: 3,
+      cells: [
+        { id: 'baseline', settings: BASELINE },
+        { id: 'always_off', settings: sdk('always_off', null, null) },
+      ],
+    });
     const notes = compareResults(run(500), head, { threshold: 0.05 }).notes;
     assert.ok(notes.includes(`only in base, not compared: ${TRACED}.`), notes.join('\n'));
     assert.ok(notes.includes('only in head, not compared: always_off.'), notes.join('\n'));
@@ -91,7 +102,9 @@ describe('compare two runs', () => {
         { id: TRACED, settings: sdk('always_on'), dropped: () => 40 },
       ],
     });
-    const check = compareResults(run(400), head, { threshold: 0.05 }).checks.find((c) => c.metric === 'spans.dropped' && c.cellId === TRACED);
+    const check = compareResults(run(400), head, { threshold: 0.05 }).checks.find(
+      (c) => c.metric === 'spans.dropped' && c.cellId === TRACED,
+    );
     assert.equal(check?.verdict, 'fail');
     assert.equal(check?.measured.unit, 'spans');
   });
@@ -115,7 +128,10 @@ describe('same-run A/B', () => {
   it('a head variant 20% heavier fails on cpuUsPerRequest, as an ab check naming cell and variant', () => {
     const fail = compareVariants(variants(600), { threshold: 0.05 }).checks.filter((c) => c.verdict === 'fail');
     assert.equal(fail.length, 1);
-    assert.deepEqual([fail[0].kind, fail[0].cellId, fail[0].variant, fail[0].metric], ['ab', TRACED, 'head', 'cpuUsPerRequest']);
+    assert.deepEqual(
+      [fail[0].kind, fail[0].cellId, fail[0].variant, fail[0].metric],
+      ['ab', TRACED, 'head', 'cpuUsPerRequest'],
+    );
   });
 
   it('A/A variants have no fail', () => {

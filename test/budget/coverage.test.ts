@@ -4,7 +4,8 @@ import { evaluateCoverageBudgets } from '../../harness/budget/coverage.js';
 import { budgetsSchema } from '../../harness/budget/schema.js';
 import { studyResults } from '../report/fixtures/sampling-fixtures.js';
 
-const budgets = (yamlLimits: Record<string, string>, where?: Record<string, unknown>) => budgetsSchema.parse([{ ...(where ? { where } : {}), limits: yamlLimits }]);
+const budgets = (yamlLimits: Record<string, string>, where?: Record<string, unknown>) =>
+  budgetsSchema.parse([{ ...(where ? { where } : {}), limits: yamlLimits }]);
 
 describe('coverage budgets', () => {
   const results = studyResults({ rounds: 3 });

@@ -9,7 +9,10 @@ import { BASELINE, sdk, type SyntheticCell, syntheticResults } from '../stats/sy
 const TRACED = 'always_on~batch~otlp-http-protobuf';
 
 /** Baseline at 400 µs/request and one traced cell with the given true CPU overhead. */
-function run(overhead: number, options: { rounds?: number; noise?: number; traced?: Partial<SyntheticCell>; seed?: number } = {}) {
+function run(
+  overhead: number,
+  options: { rounds?: number; noise?: number; traced?: Partial<SyntheticCell>; seed?: number } = {},
+) {
   return syntheticResults({
     rounds: options.rounds ?? 5,
     noise: options.noise ?? 0.005,
@@ -22,7 +25,11 @@ function run(overhead: number, options: { rounds?: number; noise?: number; trace
 }
 
 function judge(results: ReturnType<typeof run>, limits: Record<string, unknown>, where?: Record<string, unknown>) {
-  return evaluateBudgets(analyse(results), results, parseBudgets({ budgets: [{ ...(where ? { where } : {}), limits }] }, 'test'));
+  return evaluateBudgets(
+    analyse(results),
+    results,
+    parseBudgets({ budgets: [{ ...(where ? { where } : {}), limits }] }, 'test'),
+  );
 }
 
 const only = (checks: Check[], cellId = TRACED) => {
@@ -42,11 +49,17 @@ describe('budget verdicts', () => {
   it('fail: a +30% overhead against a +10% budget lies wholly beyond it, and the message says value, interval and limit', () => {
     const check = only(judge(run(0.3), { cpuUsPerRequest: '+10%' }).checks);
     assert.equal(check.verdict, 'fail');
-    assert.match(check.message, /CPU µs\/request overhead over baseline \+\d+(\.\d+)?% \(95% CI \+\d+(\.\d+)?% to \+\d+(\.\d+)?%\) is beyond \+10%/);
+    assert.match(
+      check.message,
+      /CPU µs\/request overhead over baseline \+\d+(\.\d+)?% \(95% CI \+\d+(\.\d+)?% to \+\d+(\.\d+)?%\) is beyond \+10%/,
+    );
   });
 
   it('inconclusive: a +10% overhead with 5% noise and 3 rounds straddles a +10% budget, with the rounds that would settle it', () => {
-    const check = only(judge(run(0.1, { rounds: 3, noise: 0.05, traced: { cpuUsPerRequest: 400 * 1.12 } }), { cpuUsPerRequest: '+10%' }).checks);
+    const check = only(
+      judge(run(0.1, { rounds: 3, noise: 0.05, traced: { cpuUsPerRequest: 400 * 1.12 } }), { cpuUsPerRequest: '+10%' })
+        .checks,
+    );
     assert.equal(check.verdict, 'inconclusive');
     assert.ok(check.roundsToSettle !== undefined && check.roundsToSettle > 3, String(check.roundsToSettle));
     assert.match(check.message, /add rounds: about \d+ in all would likely settle it \(this run had 3\)/);
@@ -109,7 +122,9 @@ describe('budget verdicts', () => {
       judge(results, { 'latencyUs.p99': '< 1s' }, where)
         .checks.map((c) => c.cellId)
         .sort();
-    assert.deepEqual(ids({ sampler: 'parentbased_traceidratio' }), ['parentbased_traceidratio-0.1~batch~otlp-http-protobuf']);
+    assert.deepEqual(ids({ sampler: 'parentbased_traceidratio' }), [
+      'parentbased_traceidratio-0.1~batch~otlp-http-protobuf',
+    ]);
     assert.deepEqual(ids({ processor: 'simple' }), ['always_on~simple~none']);
     assert.deepEqual(ids({ cell: 'always_on~*' }), ['always_on~batch~otlp-http-protobuf', 'always_on~simple~none']);
     assert.deepEqual(ids({ exporter: 'otlp-http-protobuf', sampler: 'always_on' }), [TRACED]);

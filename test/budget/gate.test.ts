@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import { gateFails, judgeUpper, mergeVerdicts, roundsToSettle } from '../../harness/budget/judge.js';
 import type { Verdicts } from '../../harness/budget/types.js';
 
-const set = (pass: number, fail: number, inconclusive: number, notes: string[] = []): Verdicts => ({ checks: [], counts: { pass, fail, inconclusive, error: 0 }, notes });
+const set = (pass: number, fail: number, inconclusive: number, notes: string[] = []): Verdicts => ({
+  checks: [],
+  counts: { pass, fail, inconclusive, error: 0 },
+  notes,
+});
 
 describe('three-valued judgement of an upper bound', () => {
   it('pass when the whole interval is within the limit', () => {
@@ -26,20 +30,38 @@ describe('three-valued judgement of an upper bound', () => {
 
 describe('rounds to settle', () => {
   it('grow as the estimate nears the limit', () => {
-    const estimate = (e: number) => ({ estimate: e, ci: { low: 0, high: 0, level: 0.95 }, basis: { n: 3, sd: 0.05, scale: 'log' as const } });
+    const estimate = (e: number) => ({
+      estimate: e,
+      ci: { low: 0, high: 0, level: 0.95 },
+      basis: { n: 3, sd: 0.05, scale: 'log' as const },
+    });
     const far = roundsToSettle(estimate(0.3), 0.1, Math.log1p)!;
     const near = roundsToSettle(estimate(0.13), 0.1, Math.log1p)!;
     assert.ok(near > far, `${near} vs ${far}`);
   });
 
   it('are more than the rounds already run', () => {
-    const estimate = { estimate: 0.9, ci: { low: 0, high: 0, level: 0.95 }, basis: { n: 8, sd: 0.01, scale: 'linear' as const } };
-    assert.equal(roundsToSettle(estimate, 0.1, (x) => x), 9);
+    const estimate = {
+      estimate: 0.9,
+      ci: { low: 0, high: 0, level: 0.95 },
+      basis: { n: 8, sd: 0.01, scale: 'linear' as const },
+    };
+    assert.equal(
+      roundsToSettle(estimate, 0.1, (x) => x),
+      9,
+    );
   });
 
   it('are undefined when the estimate sits on the limit', () => {
-    const estimate = { estimate: 0.1, ci: { low: 0, high: 0.2, level: 0.95 }, basis: { n: 3, sd: 0.05, scale: 'linear' as const } };
-    assert.equal(roundsToSettle(estimate, 0.1, (x) => x), undefined);
+    const estimate = {
+      estimate: 0.1,
+      ci: { low: 0, high: 0.2, level: 0.95 },
+      basis: { n: 3, sd: 0.05, scale: 'linear' as const },
+    };
+    assert.equal(
+      roundsToSettle(estimate, 0.1, (x) => x),
+      undefined,
+    );
   });
 });
 

@@ -12,14 +12,18 @@ describe('budgets files are read within the config bounds', () => {
   it('a YAML alias bomb in --budgets is a config error (exit 2) naming the alias limit', () => {
     assert.throws(
       () => parseBudgetsText(ALIAS_BOMB, 'bomb.yaml'),
-      (error: unknown) => error instanceof ConfigError && error.exitCode === 2 && /YAML aliases expand too much/.test(error.message),
+      (error: unknown) =>
+        error instanceof ConfigError && error.exitCode === 2 && /YAML aliases expand too much/.test(error.message),
     );
   });
 
   it('a FIFO given as --budgets is refused without waiting for a writer', async () => {
     const fifo = join(tempDir(), 'budgets.fifo');
     execFileSync('mkfifo', [fifo]);
-    await assert.rejects(loadBudgetsFile(fifo), (error: unknown) => error instanceof ConfigError && /named pipe \(FIFO\), not a file/.test(error.message));
+    await assert.rejects(
+      loadBudgetsFile(fifo),
+      (error: unknown) => error instanceof ConfigError && /named pipe \(FIFO\), not a file/.test(error.message),
+    );
   });
 
   it('a valid budgets file still loads', async () => {

@@ -13,7 +13,16 @@ import { PACKAGE_ROOT } from '../helpers/cli.js';
 import { microFixture } from '../report/fixtures/micro-fixtures.js';
 import { BASELINE, syntheticResults } from '../stats/synthetic.js';
 
-const ENV: Environment = { node: 'v20.20.2', os: 'Linux', cpuModel: 'Test CPU', cores: 2, totalMemoryBytes: 1, openTelemetry: {}, tracebench: '0.1.0', hostname: 'h' };
+const ENV: Environment = {
+  node: 'v20.20.2',
+  os: 'Linux',
+  cpuModel: 'Test CPU',
+  cores: 2,
+  totalMemoryBytes: 1,
+  openTelemetry: {},
+  tracebench: '0.1.0',
+  hostname: 'h',
+};
 
 function issues(data: unknown): string[] {
   try {
@@ -35,8 +44,18 @@ function sides(base: Record<string, number[]>, head: Record<string, number[]>) {
 
 describe('micro.nsPerOp limits and scope', () => {
   it('takes a relative change, an overhead in ns and a value in ns, held in µs', () => {
-    assert.deepEqual(parseLimit('micro.nsPerOp', '+10%'), { kind: 'relative', text: '+10%', value: 0.1, strict: false });
-    assert.deepEqual(parseLimit('micro.nsPerOp', '+200ns'), { kind: 'overhead', text: '+200ns', value: 0.2, strict: false });
+    assert.deepEqual(parseLimit('micro.nsPerOp', '+10%'), {
+      kind: 'relative',
+      text: '+10%',
+      value: 0.1,
+      strict: false,
+    });
+    assert.deepEqual(parseLimit('micro.nsPerOp', '+200ns'), {
+      kind: 'overhead',
+      text: '+200ns',
+      value: 0.2,
+      strict: false,
+    });
     assert.deepEqual(parseLimit('micro.nsPerOp', '< 2µs'), { kind: 'absolute', text: '< 2µs', value: 2, strict: true });
   });
 
@@ -46,7 +65,10 @@ describe('micro.nsPerOp limits and scope', () => {
   });
 
   it('scopes by suite and by task, as suite/task or the task name, with globs', () => {
-    const [budget] = parseBudgets({ budgets: [{ where: { suite: 'span', task: ['bare', 'span/attr*'] }, limits: { 'micro.nsPerOp': '+5%' } }] }, 'test');
+    const [budget] = parseBudgets(
+      { budgets: [{ where: { suite: 'span', task: ['bare', 'span/attr*'] }, limits: { 'micro.nsPerOp': '+5%' } }] },
+      'test',
+    );
     assert.deepEqual(budget.where, { suite: ['span'], task: ['bare', 'span/attr*'] });
     assert.ok(microWhereMatches(budget.where, { suite: 'span', task: 'bare' }));
     assert.ok(microWhereMatches(budget.where, { suite: 'span', task: 'attributes-at-start-10' }));
@@ -70,7 +92,11 @@ describe('micro.nsPerOp limits and scope', () => {
   });
 
   it('a budget of micro limits alone is no cell budget: no "matched no cell" note, no check', () => {
-    const results = syntheticResults({ rounds: 3, noise: 0.01, cells: [{ id: 'baseline', settings: BASELINE, cpuUsPerRequest: 400 }] });
+    const results = syntheticResults({
+      rounds: 3,
+      noise: 0.01,
+      cells: [{ id: 'baseline', settings: BASELINE, cpuUsPerRequest: 400 }],
+    });
     const budgets = parseBudgets({ budgets: [{ limits: { 'micro.nsPerOp': '< 2µs' } }] }, 'test');
     const verdicts = evaluateBudgets(analyse(results), results, budgets);
     assert.deepEqual(verdicts, { checks: [], counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 }, notes: [] });
@@ -81,7 +107,15 @@ describe('evaluateMicroBudgets: a run judged alone', () => {
   const micro = microFixture({ tasks: { 'span/bare': [1100, 1150, 1120], 'sampler/always-on': [12, 12.5, 12.2] } });
 
   it('holds each matching task to an absolute limit on the interval over rounds', () => {
-    const budgets = parseBudgets({ budgets: [{ where: { suite: 'span' }, limits: { 'micro.nsPerOp': '< 1µs' } }, { where: { suite: 'sampler' }, limits: { 'micro.nsPerOp': '< 100ns' } }] }, 'test');
+    const budgets = parseBudgets(
+      {
+        budgets: [
+          { where: { suite: 'span' }, limits: { 'micro.nsPerOp': '< 1µs' } },
+          { where: { suite: 'sampler' }, limits: { 'micro.nsPerOp': '< 100ns' } },
+        ],
+      },
+      'test',
+    );
     const { checks } = evaluateMicroBudgets(micro, budgets);
     assert.deepEqual(
       checks.map((c) => [c.id, c.verdict]),
@@ -95,20 +129,29 @@ describe('evaluateMicroBudgets: a run judged alone', () => {
   });
 
   it('leaves change limits to compare, and says so', () => {
-    const verdicts = evaluateMicroBudgets(micro, parseBudgets({ budgets: [{ limits: { 'micro.nsPerOp': '+10%' } }] }, 'test'));
+    const verdicts = evaluateMicroBudgets(
+      micro,
+      parseBudgets({ budgets: [{ limits: { 'micro.nsPerOp': '+10%' } }] }, 'test'),
+    );
     assert.equal(verdicts.checks.length, 0);
     assert.match(verdicts.notes[0], /tracebench compare BASE HEAD judges it/);
   });
 
   it('with one round an absolute limit is inconclusive and asks for rounds', () => {
     const one = microFixture({ tasks: { 'span/bare': 1100 }, rounds: 1 });
-    const [check] = evaluateMicroBudgets(one, parseBudgets({ budgets: [{ limits: { 'micro.nsPerOp': '< 5µs' } }] }, 'test')).checks;
+    const [check] = evaluateMicroBudgets(
+      one,
+      parseBudgets({ budgets: [{ limits: { 'micro.nsPerOp': '< 5µs' } }] }, 'test'),
+    ).checks;
     assert.equal(check.verdict, 'inconclusive');
     assert.match(check.message, /--rounds 3/);
   });
 
   it('results without micro-benchmarks but with micro limits get a note, not a check', () => {
-    const verdicts = evaluateMicroBudgets(undefined, parseBudgets({ budgets: [{ limits: { 'micro.nsPerOp': '< 5µs' } }] }, 'test'));
+    const verdicts = evaluateMicroBudgets(
+      undefined,
+      parseBudgets({ budgets: [{ limits: { 'micro.nsPerOp': '< 5µs' } }] }, 'test'),
+    );
     assert.equal(verdicts.checks.length, 0);
     assert.match(verdicts.notes[0], /no micro-benchmarks/);
   });
@@ -116,7 +159,10 @@ describe('evaluateMicroBudgets: a run judged alone', () => {
 
 describe('compareMicro: a task against the same task of a base run', () => {
   it('a primitive slowed by 2 µs fails against the default +10%, its untouched neighbour does not', () => {
-    const [base, head] = sides({ 'sampler/always-on': [12.4, 12.3, 12.6], 'sampler/always-off': [12.8, 12.9, 12.7] }, { 'sampler/always-on': [2012, 2013, 2011], 'sampler/always-off': [12.9, 12.7, 12.8] });
+    const [base, head] = sides(
+      { 'sampler/always-on': [12.4, 12.3, 12.6], 'sampler/always-off': [12.8, 12.9, 12.7] },
+      { 'sampler/always-on': [2012, 2013, 2011], 'sampler/always-off': [12.9, 12.7, 12.8] },
+    );
     const verdicts = compareMicro(base, head);
     const byTask = Object.fromEntries(verdicts.checks.map((c) => [c.cellId, c]));
     assert.equal(byTask['sampler/always-on'].verdict, 'fail');
@@ -137,8 +183,19 @@ describe('compareMicro: a task against the same task of a base run', () => {
   });
 
   it('a budget that names the task replaces the default; an overhead limit bounds the change in µs', () => {
-    const [base, head] = sides({ 'span/bare': [1000, 1010, 990], 'span/add-event': [1400, 1410, 1390] }, { 'span/bare': [1300, 1310, 1290], 'span/add-event': [1700, 1710, 1690] });
-    const budgets = parseBudgets({ budgets: [{ where: { task: 'span/bare' }, limits: { 'micro.nsPerOp': '+50%' } }, { where: { task: 'add-event' }, limits: { 'micro.nsPerOp': '+200ns' } }] }, 'test');
+    const [base, head] = sides(
+      { 'span/bare': [1000, 1010, 990], 'span/add-event': [1400, 1410, 1390] },
+      { 'span/bare': [1300, 1310, 1290], 'span/add-event': [1700, 1710, 1690] },
+    );
+    const budgets = parseBudgets(
+      {
+        budgets: [
+          { where: { task: 'span/bare' }, limits: { 'micro.nsPerOp': '+50%' } },
+          { where: { task: 'add-event' }, limits: { 'micro.nsPerOp': '+200ns' } },
+        ],
+      },
+      'test',
+    );
     const checks = compareMicro(base, head, { budgets }).checks;
     assert.deepEqual(
       checks.map((c) => [c.id, c.verdict, c.measured.unit]),
@@ -158,13 +215,28 @@ describe('compareMicro: a task against the same task of a base run', () => {
 
   it('notes what it could not compare, and a test-only slowdown', () => {
     const base = { micro: microFixture({ tasks: { 'span/bare': 1000, 'span/add-event': 1400 } }), environment: ENV };
-    const head = { micro: microFixture({ tasks: { 'span/bare': 1000, 'sampler/always-on': 12 }, slowPrimitive: { task: 'span/bare', burnNs: 10 } }), environment: { ...ENV, cpuModel: 'Other CPU' } };
+    const head = {
+      micro: microFixture({
+        tasks: { 'span/bare': 1000, 'sampler/always-on': 12 },
+        slowPrimitive: { task: 'span/bare', burnNs: 10 },
+      }),
+      environment: { ...ENV, cpuModel: 'Other CPU' },
+    };
     const { notes } = compareMicro(base, head);
-    assert.ok(notes.some((n) => /only in base, not compared: span\/add-event/.test(n)), notes.join('\n'));
+    assert.ok(
+      notes.some((n) => /only in base, not compared: span\/add-event/.test(n)),
+      notes.join('\n'),
+    );
     assert.ok(notes.some((n) => /only in head, not compared: sampler\/always-on/.test(n)));
     assert.ok(notes.some((n) => /head slowed span\/bare by 10 ns/.test(n)));
     assert.ok(notes.some((n) => /cross machines \(CPU Test CPU vs Other CPU\)/.test(n)));
-    assert.deepEqual(compareMicro({ environment: ENV }, head).notes, ['only head holds micro-benchmarks: nothing to compare them with; run tracebench micro for both.']);
-    assert.deepEqual(compareMicro({ environment: ENV }, { environment: ENV }), { checks: [], counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 }, notes: [] });
+    assert.deepEqual(compareMicro({ environment: ENV }, head).notes, [
+      'only head holds micro-benchmarks: nothing to compare them with; run tracebench micro for both.',
+    ]);
+    assert.deepEqual(compareMicro({ environment: ENV }, { environment: ENV }), {
+      checks: [],
+      counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 },
+      notes: [],
+    });
   });
 });

@@ -20,15 +20,30 @@ function problems(fn: () => unknown): string[] {
 
 describe('limits', () => {
   it('+10% is an upper bound on the relative overhead, as a fraction', () => {
-    assert.deepEqual(parseLimit('cpuUsPerRequest', '+10%'), { kind: 'relative', text: '+10%', value: 0.1, strict: false });
+    assert.deepEqual(parseLimit('cpuUsPerRequest', '+10%'), {
+      kind: 'relative',
+      text: '+10%',
+      value: 0.1,
+      strict: false,
+    });
   });
 
   it('< 5ms on a µs metric is an absolute bound of 5000 µs, strict', () => {
-    assert.deepEqual(parseLimit('latencyUs.p99', '< 5ms'), { kind: 'absolute', text: '< 5ms', value: 5000, strict: true });
+    assert.deepEqual(parseLimit('latencyUs.p99', '< 5ms'), {
+      kind: 'absolute',
+      text: '< 5ms',
+      value: 5000,
+      strict: true,
+    });
   });
 
   it('<= 2 s on gcPauseMs converts to milliseconds', () => {
-    assert.deepEqual(parseLimit('gcPauseMs', '<= 2 s'), { kind: 'absolute', text: '<= 2 s', value: 2000, strict: false });
+    assert.deepEqual(parseLimit('gcPauseMs', '<= 2 s'), {
+      kind: 'absolute',
+      text: '<= 2 s',
+      value: 2000,
+      strict: false,
+    });
   });
 
   it('sizes take B, KiB and MiB', () => {
@@ -37,7 +52,12 @@ describe('limits', () => {
   });
 
   it('a signed value with a unit bounds the overhead in the metric unit (+50us)', () => {
-    assert.deepEqual(parseLimit('cpuUsPerRequest', '+50us'), { kind: 'overhead', text: '+50us', value: 50, strict: false });
+    assert.deepEqual(parseLimit('cpuUsPerRequest', '+50us'), {
+      kind: 'overhead',
+      text: '+50us',
+      value: 50,
+      strict: false,
+    });
   });
 
   it('a bare number is an absolute bound in the metric unit (spans.dropped: 0)', () => {
@@ -55,7 +75,14 @@ describe('limits', () => {
 
 describe('budgets file', () => {
   it('parses where and limits, with where values as lists', () => {
-    const [b] = parseBudgets({ budgets: [{ where: { sampler: 'parentbased_traceidratio', cell: ['a*'] }, limits: { cpuUsPerRequest: '+10%' } }] }, 'b.yaml');
+    const [b] = parseBudgets(
+      {
+        budgets: [
+          { where: { sampler: 'parentbased_traceidratio', cell: ['a*'] }, limits: { cpuUsPerRequest: '+10%' } },
+        ],
+      },
+      'b.yaml',
+    );
     assert.deepEqual(b.where, { sampler: ['parentbased_traceidratio'], cell: ['a*'] });
     assert.equal(b.limits.cpuUsPerRequest?.kind, 'relative');
   });
@@ -85,8 +112,14 @@ describe('budgets file', () => {
     );
     assert.equal(issues.length, 6, issues.join('\n'));
     assert.match(issues.join('\n'), /^budgets\[0\]\.where\.sampler: expected one of always_on, .*got 'alwayson'/m);
-    assert.match(issues.join('\n'), /^budgets\[0\]\.where: unknown key 'colour' \(allowed: cell, sampler, processor, exporter, variant, suite, task\)/m);
-    assert.match(issues.join('\n'), /^budgets\[0\]\.limits\.cpuUsPerRequest: expected a limit such as \+10%, \+50µs, < 5ms or 0, got 'lots'/m);
+    assert.match(
+      issues.join('\n'),
+      /^budgets\[0\]\.where: unknown key 'colour' \(allowed: cell, sampler, processor, exporter, variant, suite, task\)/m,
+    );
+    assert.match(
+      issues.join('\n'),
+      /^budgets\[0\]\.limits\.cpuUsPerRequest: expected a limit such as \+10%, \+50µs, < 5ms or 0, got 'lots'/m,
+    );
     assert.match(issues.join('\n'), /^budgets\[0\]\.limits\["latencyUs\.p99"\]: latencyUs\.p99 is a time/m);
     assert.match(issues.join('\n'), /^budgets\[0\]\.limits: unknown key 'latency'/m);
     assert.match(issues.join('\n'), /^budgets\[1\]\.limits: must name at least one metric/m);
@@ -98,7 +131,10 @@ describe('budgets file', () => {
   });
 
   it('a missing file is a config error (exit 2) that names the path', async () => {
-    await assert.rejects(loadBudgetsFile('/nonexistent/budgets.yaml'), (err: unknown) => err instanceof ConfigError && /file not found/.test(err.message));
+    await assert.rejects(
+      loadBudgetsFile('/nonexistent/budgets.yaml'),
+      (err: unknown) => err instanceof ConfigError && /file not found/.test(err.message),
+    );
   });
 
   it('loads a file from disk', async () => {
@@ -119,7 +155,12 @@ describe('coverage limits', () => {
     const { budgetsSchema } = await import('../../harness/budget/schema.js');
     const ok = budgetsSchema.safeParse([{ limits: { 'coverage.errors': '>= 99%', 'coverage.whole': '> 90%' } }]);
     assert.ok(ok.success);
-    assert.deepEqual(ok.data[0].limits['coverage.errors'], { kind: 'atLeast', text: '>= 99%', value: 0.99, strict: false });
+    assert.deepEqual(ok.data[0].limits['coverage.errors'], {
+      kind: 'atLeast',
+      text: '>= 99%',
+      value: 0.99,
+      strict: false,
+    });
     const bad = budgetsSchema.safeParse([{ limits: { 'coverage.errors': '< 99%' } }]);
     assert.ok(!bad.success);
     assert.match(JSON.stringify(bad.error.issues), /lower bound such as >= 99%/);

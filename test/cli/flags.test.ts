@@ -15,7 +15,10 @@ describe('integer flags', () => {
     it(`refuse ${JSON.stringify(raw)} with one clear message`, () => {
       assert.throws(
         () => integerFlag('rounds', raw, 1),
-        (error: unknown) => error instanceof UsageError && error.exitCode === 2 && error.message === `--rounds: expected a positive whole number, got "${raw}"`,
+        (error: unknown) =>
+          error instanceof UsageError &&
+          error.exitCode === 2 &&
+          error.message === `--rounds: expected a positive whole number, got "${raw}"`,
       );
     });
 
@@ -24,21 +27,34 @@ describe('integer flags', () => {
   });
 
   it('an echoed value is cut and escaped', () => {
-    assert.throws(() => integerFlag('rounds', `\u001b[2J${'9'.repeat(200)}`, 1), (error: unknown) => {
-      const message = (error as Error).message;
-      return !message.includes('\u001b') && message.includes('\\u001b[2J') && /more characters\)"$/.test(message);
-    });
-    assert.throws(() => percentFlag('threshold', '\u001bx', 0.05), /--threshold: expected a percentage such as 5%, got "\\u001bx"/);
+    assert.throws(
+      () => integerFlag('rounds', `\u001b[2J${'9'.repeat(200)}`, 1),
+      (error: unknown) => {
+        const message = (error as Error).message;
+        return !message.includes('\u001b') && message.includes('\\u001b[2J') && /more characters\)"$/.test(message);
+      },
+    );
+    assert.throws(
+      () => percentFlag('threshold', '\u001bx', 0.05),
+      /--threshold: expected a percentage such as 5%, got "\\u001bx"/,
+    );
   });
 
   it('a negative value after a flag reaches the flag, not the option parser', () => {
-    assert.deepEqual(joinNegativeValues(['--rounds', '-1', '--config', 'x.yaml']), ['--rounds=-1', '--config', 'x.yaml']);
+    assert.deepEqual(joinNegativeValues(['--rounds', '-1', '--config', 'x.yaml']), [
+      '--rounds=-1',
+      '--config',
+      'x.yaml',
+    ]);
     assert.deepEqual(joinNegativeValues(['--config', '--rounds', '2']), ['--config', '--rounds', '2']);
   });
 
   it('the CLI: --rounds 0x10 and --rounds -1 exit 2 with the message, before anything runs', async () => {
     for (const raw of ['0x10', '-1']) {
-      const result = await runCli(['run', '--rounds', raw, '--config', 'configs/default.yaml', '--out', '/nonexistent-dir-never-created'], { timeoutMs: 20_000 });
+      const result = await runCli(
+        ['run', '--rounds', raw, '--config', 'configs/default.yaml', '--out', '/nonexistent-dir-never-created'],
+        { timeoutMs: 20_000 },
+      );
       assert.equal(result.code, 2, result.stderr);
       assert.equal(result.stderr.trim(), `tracebench: --rounds: expected a positive whole number, got "${raw}"`);
     }

@@ -22,8 +22,25 @@ describe('outputs never overwrite inputs', () => {
     symlinkSync(dir, join(dir, 'link'));
     assert.equal(canonicalPath(join(dir, 'link', 'results.json')), canonicalPath(file));
     assert.equal(canonicalPath(join(dir, 'link', 'new', '..', 'x.html')), canonicalPath(join(dir, 'x.html')));
-    assert.throws(() => refuseOverwrites([{ name: '--out', path: join(dir, 'link', 'results.json') }], [{ name: 'RESULTS', path: file }]), /--out .*that is the input RESULTS/);
-    assert.throws(() => refuseOverwrites([{ name: '--summary', path: join(dir, 'a') }, { name: '--junit', path: join(dir, 'a') }], []), /that is the output --summary/);
+    assert.throws(
+      () =>
+        refuseOverwrites(
+          [{ name: '--out', path: join(dir, 'link', 'results.json') }],
+          [{ name: 'RESULTS', path: file }],
+        ),
+      /--out .*that is the input RESULTS/,
+    );
+    assert.throws(
+      () =>
+        refuseOverwrites(
+          [
+            { name: '--summary', path: join(dir, 'a') },
+            { name: '--junit', path: join(dir, 'a') },
+          ],
+          [],
+        ),
+      /that is the output --summary/,
+    );
   });
 
   it('report RESULTS --out RESULTS exits 2 and leaves the results as they were', async () => {
@@ -101,14 +118,28 @@ describe('compare refuses results with nothing valid', () => {
     const data = JSON.parse(readFileSync(file, 'utf8'));
     data.status = 'failed';
     for (const cell of data.cells) {
-      cell.trials = cell.trials.map((t: Record<string, unknown>) => ({ runId: t.runId, cellId: t.cellId, round: t.round, order: t.order, startedAt: t.startedAt, wallMs: t.wallMs, warnings: [], status: 'failed', error: 'the service exited with code 1', stderrTail: [] }));
+      cell.trials = cell.trials.map((t: Record<string, unknown>) => ({
+        runId: t.runId,
+        cellId: t.cellId,
+        round: t.round,
+        order: t.order,
+        startedAt: t.startedAt,
+        wallMs: t.wallMs,
+        warnings: [],
+        status: 'failed',
+        error: 'the service exited with code 1',
+        stderrTail: [],
+      }));
       cell.summary = null;
     }
     const failed = join(dir, 'failed.json');
     writeFileSync(failed, JSON.stringify(data));
     const result = await runCli(['compare', file, failed]);
     assert.equal(result.code, 3, result.stdout + result.stderr);
-    assert.match(result.stderr, /HEAD .*failed\.json holds no valid measurement \(2 cells, none with a valid trial; run failed\)/);
+    assert.match(
+      result.stderr,
+      /HEAD .*failed\.json holds no valid measurement \(2 cells, none with a valid trial; run failed\)/,
+    );
     const reversed = await runCli(['compare', failed, file]);
     assert.equal(reversed.code, 3);
     assert.match(reversed.stderr, /BASE .*failed\.json/);
@@ -122,7 +153,10 @@ describe('compare refuses results with nothing valid', () => {
     writeFileSync(fast, JSON.stringify(data));
     const result = await runCli(['compare', file, fast]);
     assert.equal(result.code, 2, result.stdout + result.stderr);
-    assert.match(result.stderr, /cells\[1\]\.trials\[0\]\.metrics\.cpuUsPerRequest: expected a number, got string "fast"/);
+    assert.match(
+      result.stderr,
+      /cells\[1\]\.trials\[0\]\.metrics\.cpuUsPerRequest: expected a number, got string "fast"/,
+    );
     assert.equal(existsSync(join(dir, 'summary.md')), false);
     mkdirSync(join(dir, 'unused'));
   });

@@ -36,7 +36,16 @@ describe('the results reader', () => {
     assert.deepEqual(resultsIssues(JSON.parse(JSON.stringify(fixtureResults()))), []);
     assert.deepEqual(resultsIssues(JSON.parse(JSON.stringify(studyResults()))), []);
     assert.deepEqual(resultsIssues(JSON.parse(JSON.stringify({ ...layeredResults(), micro: microFixture() }))), []);
-    assert.deepEqual(resultsIssues(JSON.parse(JSON.stringify(microResultsDocument({ ...microFixture(), kind: 'micro', environment: real().environment }, 'micro-run')))), []);
+    assert.deepEqual(
+      resultsIssues(
+        JSON.parse(
+          JSON.stringify(
+            microResultsDocument({ ...microFixture(), kind: 'micro', environment: real().environment }, 'micro-run'),
+          ),
+        ),
+      ),
+      [],
+    );
     assert.equal(readResults(REAL).cells.length, 2);
   });
 
@@ -45,7 +54,10 @@ describe('the results reader', () => {
     data.cells[0].trials[1].metrics.cpuUsPerRequest = 'fast';
     const error = readError(data);
     assert.equal(error.exitCode, 2);
-    assert.match(error.message, /cells\[0\]\.trials\[1\]\.metrics\.cpuUsPerRequest: expected a number, got string "fast"/);
+    assert.match(
+      error.message,
+      /cells\[0\]\.trials\[1\]\.metrics\.cpuUsPerRequest: expected a number, got string "fast"/,
+    );
   });
 
   it('names every wrong type with its path: objects, arrays, booleans, a missing figure, an unknown status', () => {
@@ -57,7 +69,10 @@ describe('the results reader', () => {
     data.cells[1].trials[1].status = 'great';
     data.config.budgets[0].limits.cpuUsPerRequest.value = '50%';
     const message = readError(data).message;
-    assert.match(message, /cells\[1\]\.trials\[0\]\.metrics\.latencyUs\.corrected\.p99: expected a number, got an object/);
+    assert.match(
+      message,
+      /cells\[1\]\.trials\[0\]\.metrics\.latencyUs\.corrected\.p99: expected a number, got an object/,
+    );
     assert.match(message, /cells\[1\]\.trials\[0\]\.metrics\.spans: expected an object, got an array of 0/);
     assert.match(message, /cells\[0\]\.summary\.cpuUsPerRequest: expected a number, got boolean true/);
     assert.match(message, /cells\[0\]\.trials\[0\]\.metrics\.rssPeakBytes: expected a number, got nothing/);
@@ -73,7 +88,10 @@ describe('the results reader', () => {
     data.cells[0].trials[0].metrics.cpuUsPerRequest = null;
     assert.deepEqual(resultsIssues(data), []);
     data.cells[0].trials[1].metrics.cpuUsPerRequest = null;
-    assert.match(resultsIssues(data).join('\n'), /cells\[0\]\.trials\[1\]\.metrics\.cpuUsPerRequest: expected a number, got null/);
+    assert.match(
+      resultsIssues(data).join('\n'),
+      /cells\[0\]\.trials\[1\]\.metrics\.cpuUsPerRequest: expected a number, got null/,
+    );
   });
 
   it('echoes a bad value truncated to 80 characters with control characters escaped', () => {

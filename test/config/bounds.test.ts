@@ -71,16 +71,36 @@ describe('config input is bounded', () => {
 
   it('duplicate keys are still found, at any depth, with line and column', () => {
     assertIssue(issuesOf('rounds: 3\nrounds: 4\n'), 'line 2, column 1', 'Map keys must be unique');
-    assertIssue(issuesOf('service:\n  env:\n    A: 1\n    B: 2\n    A: 3\n'), 'line 5, column 5', 'Map keys must be unique');
+    assertIssue(
+      issuesOf('service:\n  env:\n    A: 1\n    B: 2\n    A: 3\n'),
+      'line 5, column 5',
+      'Map keys must be unique',
+    );
     assertIssue(issuesOf('load: { rateRps: 1, rateRps: 2 }\n'), 'line 1, column 21', 'Map keys must be unique');
-    assertIssue(issuesOf('matrix:\n  sampler:\n    - { type: traceidratio, ratio: 0.1, ratio: 0.2 }\n'), 'line 3, column 41', 'Map keys must be unique');
+    assertIssue(
+      issuesOf('matrix:\n  sampler:\n    - { type: traceidratio, ratio: 0.1, ratio: 0.2 }\n'),
+      'line 3, column 41',
+      'Map keys must be unique',
+    );
   });
 
   it('env bounds: names, values and the number of variables', () => {
-    assertIssue(issuesOf(`service: { env: { ${'N'.repeat(300)}: 1 } }\n`), `service.env.${'N'.repeat(300)}`, 'a variable name may be at most 256 characters');
-    assertIssue(issuesOf(`service: { env: { BIG: ${'v'.repeat(40_000)} } }\n`), 'service.env.BIG', 'must be at most 32768 characters');
+    assertIssue(
+      issuesOf(`service: { env: { ${'N'.repeat(300)}: 1 } }\n`),
+      `service.env.${'N'.repeat(300)}`,
+      'a variable name may be at most 256 characters',
+    );
+    assertIssue(
+      issuesOf(`service: { env: { BIG: ${'v'.repeat(40_000)} } }\n`),
+      'service.env.BIG',
+      'must be at most 32768 characters',
+    );
     const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`V${i}`, 'x']));
-    assertIssue(issuesOf(`variants:\n  - { name: a, env: ${JSON.stringify(many)} }\n  - { name: b }\n`), 'variants[0].env', '1001 variables: at most 1000 may be set here');
+    assertIssue(
+      issuesOf(`variants:\n  - { name: a, env: ${JSON.stringify(many)} }\n  - { name: b }\n`),
+      'variants[0].env',
+      '1001 variables: at most 1000 may be set here',
+    );
   });
 
   it('thousands of problems are listed up to 50, with a count of the rest', () => {

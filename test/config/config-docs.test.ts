@@ -27,7 +27,8 @@ describe('generated config reference (docs/config.md)', () => {
 
   it('shows type, default, enum values and the zod description of an option', () => {
     const text = configDocsText();
-    const rounds = '| `rounds` | integer (≥ 1, ≤ 1000) | `3` | Rounds: each runs every cell once, in a shuffled order. |';
+    const rounds =
+      '| `rounds` | integer (≥ 1, ≤ 1000) | `3` | Rounds: each runs every cell once, in a shuffled order. |';
     assert.ok(text.includes(rounds));
     assert.ok(text.includes('| `load.rateRps` | number (> 0, ≤ 100000) | `500` |'));
     const exporters = '`none`, `console`, `otlp-http-protobuf`, `otlp-http-json`, `zipkin`';
@@ -45,7 +46,12 @@ describe('generated config reference (docs/config.md)', () => {
   });
 
   it('renders alternatives, consts, maps and bounds as one-line types', () => {
-    const sink = { anyOf: [{ type: 'string', enum: ['ok', 'down'] }, { type: 'object', properties: {} }] };
+    const sink = {
+      anyOf: [
+        { type: 'string', enum: ['ok', 'down'] },
+        { type: 'object', properties: {} },
+      ],
+    };
     assert.equal(typeText(sink), 'one of `ok`, `down` or object');
     assert.equal(typeText({ type: 'string', const: 'slow' }), '`slow`');
     const oneOrMany = { anyOf: [{ enum: ['a', 'b'] }, { type: 'array', items: { enum: ['a', 'b'] } }] };

@@ -14,7 +14,10 @@ describe('shipped configs', () => {
       const plan = buildPlan(config);
       assert.ok(plan.cells.length > 1);
       assert.equal(plan.trials.length, plan.cells.length * config.rounds);
-      assert.equal(readFileSync(configPath(name), 'utf8').split('\n')[0], '# yaml-language-server: $schema=../schema/tracebench.config.schema.json');
+      assert.equal(
+        readFileSync(configPath(name), 'utf8').split('\n')[0],
+        '# yaml-language-server: $schema=../schema/tracebench.config.schema.json',
+      );
     });
   }
 

@@ -26,4 +26,7 @@ export function parse(yamlText: string): Config {
 }
 
 /** Nine aliases of nine aliases ... seven levels deep: 9^7 ≈ 4.8 million strings once expanded. */
-export const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)].join('\n') + '\n';
+export const ALIAS_BOMB = `${[
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`),
+].join('\n')}\n`;

@@ -15,10 +15,18 @@ describe('JSON Schema for editors', () => {
   it('describes the input: strict, shorthands allowed, defaults shown', () => {
     const schema = configJsonSchema() as {
       additionalProperties: boolean;
-      properties: { rounds: { default: number }; matrix: { properties: { sampler: { items: { anyOf: { enum?: string[] }[] } } } } };
+      properties: {
+        rounds: { default: number };
+        matrix: { properties: { sampler: { items: { anyOf: { enum?: string[] }[] } } } };
+      };
     };
     assert.equal(schema.additionalProperties, false);
     assert.equal(schema.properties.rounds.default, 3);
-    assert.deepEqual(schema.properties.matrix.properties.sampler.items.anyOf[0].enum, ['always_on', 'always_off', 'parentbased_always_on', 'parentbased_always_off']);
+    assert.deepEqual(schema.properties.matrix.properties.sampler.items.anyOf[0].enum, [
+      'always_on',
+      'always_off',
+      'parentbased_always_on',
+      'parentbased_always_off',
+    ]);
   });
 });

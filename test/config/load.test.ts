@@ -39,7 +39,9 @@ describe('loading config files', () => {
   it('the error message lists every problem under the file name', () => {
     assert.throws(
       () => parseConfig('rounds: 0\nload: { threads: 0 }\n', 'configs/bad.yaml'),
-      (err: unknown) => err instanceof ConfigError && /^configs\/bad\.yaml: 2 problems:\n  - rounds: .*\n  - load\.threads: /.test(err.message),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /^configs\/bad\.yaml: 2 problems:\n {2}- rounds: .*\n {2}- load\.threads: /.test(err.message),
     );
   });
 });

@@ -26,6 +26,10 @@ describe('config: load.maxSendLagP99Us', () => {
   it('is absent by default (the bound then follows the service) and takes whole microseconds', () => {
     assert.equal(parse('').load.maxSendLagP99Us, undefined);
     assert.equal(parse('load: { maxSendLagP99Us: 200 }').load.maxSendLagP99Us, 200);
-    assertIssue(issuesOf('load: { maxSendLagP99Us: 0 }\n'), 'load.maxSendLagP99Us', 'must be a whole number between 1 and 10000000, got 0');
+    assertIssue(
+      issuesOf('load: { maxSendLagP99Us: 0 }\n'),
+      'load.maxSendLagP99Us',
+      'must be a whole number between 1 and 10000000, got 0',
+    );
   });
 });

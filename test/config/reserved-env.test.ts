@@ -10,15 +10,29 @@ import { assertIssue, issuesOf, parse } from './helpers.js';
 
 /** Test hooks a test (or a user) sets through service.env on purpose: the harness never sets them. */
 // The harness adds to OTEL_RESOURCE_ATTRIBUTES (the trial id) and defaults OTEL_NODE_RESOURCE_DETECTORS; a user's value is kept.
-const USER_SETTABLE = new Set(['TRACEBENCH_TEST_CRASH_WHEN', 'TRACEBENCH_TEST_CRASH_AFTER_REQUESTS', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_NODE_RESOURCE_DETECTORS']);
+const USER_SETTABLE = new Set([
+  'TRACEBENCH_TEST_CRASH_WHEN',
+  'TRACEBENCH_TEST_CRASH_AFTER_REQUESTS',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_NODE_RESOURCE_DETECTORS',
+]);
 
 /** Where the harness sets (or the service reads) a service process's environment. */
 function envSources(): string[] {
   const root = packageRoot();
   const service = join(root, 'workloads', 'service');
-  const files = ['harness/run/trial.ts', 'harness/plan/env.ts', 'harness/plan/cells.ts', 'harness/target/launch.ts', 'harness/target/probe.ts', 'harness/target/probe-options.ts'].map((f) => join(root, f));
+  const files = [
+    'harness/run/trial.ts',
+    'harness/plan/env.ts',
+    'harness/plan/cells.ts',
+    'harness/target/launch.ts',
+    'harness/target/probe.ts',
+    'harness/target/probe-options.ts',
+  ].map((f) => join(root, f));
   const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
   return [...files, ...walk(service)];
 }
 
@@ -28,15 +42,24 @@ describe('reserved environment variables: one table', () => {
     for (const file of envSources()) {
       const text = readFileSync(file, 'utf8');
       for (const [name] of text.matchAll(/\b(?:TRACEBENCH|OTEL)_[A-Z0-9_]*[A-Z0-9]\b/g))
-        if (!reservedEnv(name) && !USER_SETTABLE.has(name)) missing.add(`${name} (${file.slice(packageRoot().length)})`);
+        if (!reservedEnv(name) && !USER_SETTABLE.has(name))
+          missing.add(`${name} (${file.slice(packageRoot().length)})`);
     }
-    assert.deepEqual([...missing], [], 'add these to RESERVED_ENV in harness/config/reserved-env.ts, or to USER_SETTABLE here if users may set them');
+    assert.deepEqual(
+      [...missing],
+      [],
+      'add these to RESERVED_ENV in harness/config/reserved-env.ts, or to USER_SETTABLE here if users may set them',
+    );
     assert.ok(reservedEnv('PORT'));
   });
 
   it("every variable of every planned cell's env is reserved", () => {
     const plans = [
-      buildPlan(config('matrix:\n  sampler: [always_on, { type: traceidratio, ratio: 0.5 }, { type: ratelimiting, tracesPerSecond: 5 }, { type: biased, ratio: 0.1 }]\n  processor: [simple, batch]\n  exporter: [none, console, otlp-http-protobuf, otlp-http-json, zipkin]\n  propagator: [tracecontext, b3]\n')),
+      buildPlan(
+        config(
+          'matrix:\n  sampler: [always_on, { type: traceidratio, ratio: 0.5 }, { type: ratelimiting, tracesPerSecond: 5 }, { type: biased, ratio: 0.1 }]\n  processor: [simple, batch]\n  exporter: [none, console, otlp-http-protobuf, otlp-http-json, zipkin]\n  propagator: [tracecontext, b3]\n',
+        ),
+      ),
       buildPlan(config('attribution: { exporters: [otlp-http-protobuf, zipkin] }\n')),
     ];
     const names = new Set(plans.flatMap((p) => p.cells.flatMap((c) => Object.keys(c.env))));
@@ -55,16 +78,30 @@ describe('reserved environment variables: one table', () => {
         '  - { name: b }',
       ].join('\n'),
     );
-    assertIssue(issues, 'service.env.PORT', 'reserved: the harness sets it for every service process, and a value here would change what is measured; remove it (the harness gives each service process its port)');
-    assertIssue(issues, 'service.env.TRACEBENCH_BURN_ITERATIONS_PER_US', 'remove it (the run calibrates it once so every cell does the same simulated work)');
-    assertIssue(issues, 'service.perService.front.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'use matrix.exporter instead');
+    assertIssue(
+      issues,
+      'service.env.PORT',
+      'reserved: the harness sets it for every service process, and a value here would change what is measured; remove it (the harness gives each service process its port)',
+    );
+    assertIssue(
+      issues,
+      'service.env.TRACEBENCH_BURN_ITERATIONS_PER_US',
+      'remove it (the run calibrates it once so every cell does the same simulated work)',
+    );
+    assertIssue(
+      issues,
+      'service.perService.front.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'use matrix.exporter instead',
+    );
     assertIssue(issues, 'variants[0].env.OTEL_BSP_SCHEDULE_DELAY', 'use matrix.processor');
     assertIssue(issues, 'variants[0].env.TRACEBENCH_PROBE_PARTS', 'remove it');
     assert.equal(issues.length, 5, issues.join('\n'));
   });
 
-  it('OTEL_* names the harness does not control stay the user\'s', () => {
-    const env = parse('service: { env: { OTEL_RESOURCE_ATTRIBUTES: "team=a", OTEL_NODE_RESOURCE_DETECTORS: "env,host", OTEL_SERVICE_NAME: x, OTEL_LOG_LEVEL: debug, TRACEBENCH_TEST_CRASH_WHEN: "A=B" } }').service.env;
+  it("OTEL_* names the harness does not control stay the user's", () => {
+    const env = parse(
+      'service: { env: { OTEL_RESOURCE_ATTRIBUTES: "team=a", OTEL_NODE_RESOURCE_DETECTORS: "env,host", OTEL_SERVICE_NAME: x, OTEL_LOG_LEVEL: debug, TRACEBENCH_TEST_CRASH_WHEN: "A=B" } }',
+    ).service.env;
     assert.equal(Object.keys(env).length, 5);
   });
 

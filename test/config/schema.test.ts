@@ -10,14 +10,22 @@ describe('config schema: bad configs name the path and the problem', () => {
 
   it('an unknown sampler, as a name and as a type', () => {
     const issues = issuesOf('matrix:\n  sampler: [alwayson, { type: sometimes }]\n');
-    assertIssue(issues, 'matrix.sampler[0]', "expected one of always_on, always_off, parentbased_always_on, parentbased_always_off, got 'alwayson'");
+    assertIssue(
+      issues,
+      'matrix.sampler[0]',
+      "expected one of always_on, always_off, parentbased_always_on, parentbased_always_off, got 'alwayson'",
+    );
     assertIssue(issues, 'matrix.sampler[1].type', "got 'sometimes'");
   });
 
   it('an unknown key, listing the allowed ones', () => {
     const issues = issuesOf('matrix:\n  sampler: [{ type: traceidratio, ratoi: 0.1 }]\nloads: {}\n');
     assertIssue(issues, 'matrix.sampler[0]', "unknown key 'ratoi' (allowed: type, ratio)");
-    assertIssue(issues, '(top level)', "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, variants, tail, attribution, budgets)");
+    assertIssue(
+      issues,
+      '(top level)',
+      "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, variants, tail, attribution, budgets)",
+    );
   });
 
   it('a value of the wrong type', () => {
@@ -28,7 +36,11 @@ describe('config schema: bad configs name the path and the problem', () => {
 
   it('maxExportBatchSize larger than maxQueueSize names both', () => {
     const issues = issuesOf('matrix:\n  processor: [{ type: batch, maxQueueSize: 64, maxExportBatchSize: 128 }]\n');
-    assertIssue(issues, 'matrix.processor[0].maxExportBatchSize', 'maxExportBatchSize (128) must not be larger than maxQueueSize (64)');
+    assertIssue(
+      issues,
+      'matrix.processor[0].maxExportBatchSize',
+      'maxExportBatchSize (128) must not be larger than maxQueueSize (64)',
+    );
   });
 
   it('an empty axis', () => {
@@ -43,11 +55,17 @@ describe('config schema: bad configs name the path and the problem', () => {
   });
 
   it('a ratio on a sampler that takes none', () => {
-    assertIssue(issuesOf('matrix:\n  sampler: [{ type: always_on, ratio: 0.5 }]\n'), 'matrix.sampler[0]', 'a ratio applies only to traceidratio and parentbased_traceidratio');
+    assertIssue(
+      issuesOf('matrix:\n  sampler: [{ type: always_on, ratio: 0.5 }]\n'),
+      'matrix.sampler[0]',
+      'a ratio applies only to traceidratio and parentbased_traceidratio',
+    );
   });
 
   it('out-of-range numbers and bad sink settings', () => {
-    const issues = issuesOf('load: { threads: 17, durationSeconds: 0, connections: 2.5 }\nsink: { mode: error, statusCode: 200, fraction: 0 }\nrounds: 0\n');
+    const issues = issuesOf(
+      'load: { threads: 17, durationSeconds: 0, connections: 2.5 }\nsink: { mode: error, statusCode: 200, fraction: 0 }\nrounds: 0\n',
+    );
     assertIssue(issues, 'load.threads', 'must be a whole number between 1 and 16, got 17');
     assertIssue(issues, 'load.durationSeconds', 'must be at least 1 and at most 600 seconds, got 0');
     assertIssue(issues, 'load.connections', 'must be a whole number between 1 and 1024, got 2.5');
@@ -58,7 +76,11 @@ describe('config schema: bad configs name the path and the problem', () => {
 
   it('service.env may not set what the matrix sets', () => {
     const issues = issuesOf('service:\n  env: { OTEL_TRACES_SAMPLER: always_on, OTEL_SERVICE_NAME: svc }\n');
-    assertIssue(issues, 'service.env.OTEL_TRACES_SAMPLER', 'reserved: the harness sets it for every service process, and a value here would change what is measured; use matrix.sampler');
+    assertIssue(
+      issues,
+      'service.env.OTEL_TRACES_SAMPLER',
+      'reserved: the harness sets it for every service process, and a value here would change what is measured; use matrix.sampler',
+    );
     assert.equal(issues.length, 1, issues.join('\n'));
   });
 
@@ -78,27 +100,55 @@ describe('config schema: bad configs name the path and the problem', () => {
     assertIssue(issues, 'load.threads', 'between 1 and 16');
     assertIssue(issues, 'matrix.sampler[1].ratio', 'must be between 0 and 1');
     assertIssue(issues, 'matrix.processor[0]', "expected one of simple, batch, got 'fast'");
-    assertIssue(issues, 'matrix.exporter[0]', "expected one of none, console, otlp-http-protobuf, otlp-http-json, zipkin, got 'jaeger'");
+    assertIssue(
+      issues,
+      'matrix.exporter[0]',
+      "expected one of none, console, otlp-http-protobuf, otlp-http-json, zipkin, got 'jaeger'",
+    );
   });
 });
 
 describe('config schema: shorthands', () => {
   it('a sampler name is { type }', () => {
-    assert.deepEqual(parse('matrix: { sampler: [parentbased_always_off] }').matrix.sampler, [{ type: 'parentbased_always_off' }]);
+    assert.deepEqual(parse('matrix: { sampler: [parentbased_always_off] }').matrix.sampler, [
+      { type: 'parentbased_always_off' },
+    ]);
   });
 
   it('a sampler object keeps its ratio', () => {
-    assert.deepEqual(parse('matrix: { sampler: [{ type: traceidratio, ratio: 0 }] }').matrix.sampler, [{ type: 'traceidratio', ratio: 0 }]);
+    assert.deepEqual(parse('matrix: { sampler: [{ type: traceidratio, ratio: 0 }] }').matrix.sampler, [
+      { type: 'traceidratio', ratio: 0 },
+    ]);
   });
 
   it('processors: simple, batch with OTel defaults, and a partial batch object', () => {
-    const config = parse('matrix: { processor: [simple, batch, { type: batch, maxQueueSize: 64 }, { type: batch, scheduleDelayMillis: 200 }] }');
+    const config = parse(
+      'matrix: { processor: [simple, batch, { type: batch, maxQueueSize: 64 }, { type: batch, scheduleDelayMillis: 200 }] }',
+    );
     assert.deepEqual(config.matrix.processor, [
       { type: 'simple' },
-      { type: 'batch', maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelayMillis: 5000, exportTimeoutMillis: 30000 },
+      {
+        type: 'batch',
+        maxQueueSize: 2048,
+        maxExportBatchSize: 512,
+        scheduleDelayMillis: 5000,
+        exportTimeoutMillis: 30000,
+      },
       // The export batch follows a small queue down, as the SDK clamps it.
-      { type: 'batch', maxQueueSize: 64, maxExportBatchSize: 64, scheduleDelayMillis: 5000, exportTimeoutMillis: 30000 },
-      { type: 'batch', maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelayMillis: 200, exportTimeoutMillis: 30000 },
+      {
+        type: 'batch',
+        maxQueueSize: 64,
+        maxExportBatchSize: 64,
+        scheduleDelayMillis: 5000,
+        exportTimeoutMillis: 30000,
+      },
+      {
+        type: 'batch',
+        maxQueueSize: 2048,
+        maxExportBatchSize: 512,
+        scheduleDelayMillis: 200,
+        exportTimeoutMillis: 30000,
+      },
     ]);
   });
 
@@ -108,7 +158,11 @@ describe('config schema: shorthands', () => {
   });
 
   it('service.env values become strings', () => {
-    assert.deepEqual(parse('service: { env: { LISTEN_BACKLOG: 8080, DEBUG: false, NAME: x } }').service.env, { LISTEN_BACKLOG: '8080', DEBUG: 'false', NAME: 'x' });
+    assert.deepEqual(parse('service: { env: { LISTEN_BACKLOG: 8080, DEBUG: false, NAME: x } }').service.env, {
+      LISTEN_BACKLOG: '8080',
+      DEBUG: 'false',
+      NAME: 'x',
+    });
   });
 });
 
@@ -120,13 +174,38 @@ describe('config schema: defaults', () => {
       rounds: 3,
       seed: 42,
       seedSource: 'clock',
-      service: { workload: 'user-api', env: {}, readyPath: '/healthz', requestPath: '/api/users/42', startupTimeoutMs: 10000, extraCpuUsPerRequest: 0, perService: {} },
-      load: { rateRps: 500, warmupSeconds: 1, durationSeconds: 3, threads: 1, connections: 16, timeoutMs: 2000, pacing: 'timer', arrivals: 'uniform' },
+      service: {
+        workload: 'user-api',
+        env: {},
+        readyPath: '/healthz',
+        requestPath: '/api/users/42',
+        startupTimeoutMs: 10000,
+        extraCpuUsPerRequest: 0,
+        perService: {},
+      },
+      load: {
+        rateRps: 500,
+        warmupSeconds: 1,
+        durationSeconds: 3,
+        threads: 1,
+        connections: 16,
+        timeoutMs: 2000,
+        pacing: 'timer',
+        arrivals: 'uniform',
+      },
       sink: { mode: 'ok' },
       matrix: {
         instrumentation: [{ type: 'manual' }],
         sampler: [{ type: 'always_on' }],
-        processor: [{ type: 'batch', maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelayMillis: 5000, exportTimeoutMillis: 30000 }],
+        processor: [
+          {
+            type: 'batch',
+            maxQueueSize: 2048,
+            maxExportBatchSize: 512,
+            scheduleDelayMillis: 5000,
+            exportTimeoutMillis: 30000,
+          },
+        ],
         exporter: ['otlp-http-protobuf'],
         propagator: ['tracecontext'],
       },

@@ -8,21 +8,33 @@ import { assertIssue, issuesOf, parse } from './helpers.js';
 
 describe('config: a service started by entry or command', () => {
   it('takes a command, a working directory and environment for traced cells only', () => {
-    const config = parse('service:\n  command: [node, dist/server.js]\n  cwd: ./app\n  tracedEnv: { NODE_OPTIONS: --require @opentelemetry/auto-instrumentations-node/register }\n');
+    const config = parse(
+      'service:\n  command: [node, dist/server.js]\n  cwd: ./app\n  tracedEnv: { NODE_OPTIONS: --require @opentelemetry/auto-instrumentations-node/register }\n',
+    );
     assert.deepEqual(config.service.command, ['node', 'dist/server.js']);
     assert.equal(config.service.cwd, './app');
-    assert.deepEqual(config.service.tracedEnv, { NODE_OPTIONS: '--require @opentelemetry/auto-instrumentations-node/register' });
+    assert.deepEqual(config.service.tracedEnv, {
+      NODE_OPTIONS: '--require @opentelemetry/auto-instrumentations-node/register',
+    });
     assert.equal(parse('rounds: 1\n').service.tracedEnv, undefined);
   });
 
   it('refuses entry and command together, and an empty command', () => {
-    assertIssue(issuesOf('service: { entry: app.js, command: [node, app.js] }\n'), 'service.command', 'give entry (a JavaScript file) or command (e.g. [node, dist/server.js]), not both');
+    assertIssue(
+      issuesOf('service: { entry: app.js, command: [node, app.js] }\n'),
+      'service.command',
+      'give entry (a JavaScript file) or command (e.g. [node, dist/server.js]), not both',
+    );
     assertIssue(issuesOf('service: { command: [] }\n'), 'service.command', '');
     assertIssue(issuesOf("service: { command: [node, ''] }\n"), 'service.command[1]', '');
   });
 
   it('holds tracedEnv to the same rules as env: no variable a cell sets', () => {
-    assertIssue(issuesOf('service: { tracedEnv: { OTEL_TRACES_SAMPLER: always_off } }\n'), 'service.tracedEnv.OTEL_TRACES_SAMPLER', 'reserved: the harness sets it');
+    assertIssue(
+      issuesOf('service: { tracedEnv: { OTEL_TRACES_SAMPLER: always_off } }\n'),
+      'service.tracedEnv.OTEL_TRACES_SAMPLER',
+      'reserved: the harness sets it',
+    );
   });
 });
 

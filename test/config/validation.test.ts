@@ -13,13 +13,25 @@ import { assertIssue, issuesOf, parse } from './helpers.js';
 describe('durations too short to measure', () => {
   it('a window under a second is refused, saying why', () => {
     assert.equal(MIN_WINDOW_SECONDS, 1);
-    assertIssue(issuesOf('load: { durationSeconds: 0.001 }\n'), 'load.durationSeconds', 'must be at least 1 and at most 600 seconds, got 0.001: shorter windows cannot be measured');
-    assertIssue(issuesOf('load: { saturation: { durationSeconds: 0.5, connections: 4 } }\n'), 'load.saturation.durationSeconds', 'must be at least 1 and at most 600 seconds, got 0.5');
+    assertIssue(
+      issuesOf('load: { durationSeconds: 0.001 }\n'),
+      'load.durationSeconds',
+      'must be at least 1 and at most 600 seconds, got 0.001: shorter windows cannot be measured',
+    );
+    assertIssue(
+      issuesOf('load: { saturation: { durationSeconds: 0.5, connections: 4 } }\n'),
+      'load.saturation.durationSeconds',
+      'must be at least 1 and at most 600 seconds, got 0.5',
+    );
   });
 
   it('a window with fewer than 100 requests is refused, with what to raise', () => {
     assert.equal(MIN_REQUESTS_PER_WINDOW, 100);
-    assertIssue(issuesOf('load: { rateRps: 50, durationSeconds: 1.5 }\n'), 'load.durationSeconds', 'rateRps × durationSeconds is 75 requests per window: at least 100 are needed');
+    assertIssue(
+      issuesOf('load: { rateRps: 50, durationSeconds: 1.5 }\n'),
+      'load.durationSeconds',
+      'rateRps × durationSeconds is 75 requests per window: at least 100 are needed',
+    );
     assert.equal(parse('load: { rateRps: 100, durationSeconds: 1 }\n').load.durationSeconds, 1);
   });
 });
@@ -41,8 +53,13 @@ describe('service entries must be files', () => {
     const dir = tempDir();
     try {
       mkdirSync(join(dir, 'svc'));
-      writeFileSync(join(dir, 'c.yaml'), 'rounds: 1\nservice: { entry: ./svc }\nvariants:\n  - { name: a, entry: ./svc }\n  - { name: b }\n');
-      const result = await runCli(['run', '--config', join(dir, 'c.yaml'), '--out', join(dir, 'out')], { timeoutMs: 30_000 });
+      writeFileSync(
+        join(dir, 'c.yaml'),
+        'rounds: 1\nservice: { entry: ./svc }\nvariants:\n  - { name: a, entry: ./svc }\n  - { name: b }\n',
+      );
+      const result = await runCli(['run', '--config', join(dir, 'c.yaml'), '--out', join(dir, 'out')], {
+        timeoutMs: 30_000,
+      });
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, /service\.entry: .*svc is a folder/);
       assert.match(result.stderr, /variants\[0\]\.entry: .*svc is a folder/);
@@ -59,7 +76,10 @@ describe('results files: a schemaVersion of the wrong type', () => {
       const file = join(dir, 'results.json');
       writeFileSync(file, JSON.stringify({ schemaVersion: String(RESULTS_SCHEMA_VERSION), cells: [], config: {} }));
       const expected = `schemaVersion: expected the number ${RESULTS_SCHEMA_VERSION}, got the string '${RESULTS_SCHEMA_VERSION}'`;
-      assert.throws(() => readResults(file), (error: unknown) => error instanceof UsageError && error.exitCode === 2 && error.message.includes(expected));
+      assert.throws(
+        () => readResults(file),
+        (error: unknown) => error instanceof UsageError && error.exitCode === 2 && error.message.includes(expected),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -18,8 +18,9 @@ function relativeLinks(markdown: string): string[] {
 
 describe('documentation links', () => {
   it('finds links, images and skips URLs, anchors and code blocks', () => {
-    const md = '[a](docs/x.md) ![s](img/s.png "shot") [b](https://e.org) [c](#top) [d](y.md#part)\n'
-      + '```\n[e](in-code.md)\n```\n';
+    const md =
+      '[a](docs/x.md) ![s](img/s.png "shot") [b](https://e.org) [c](#top) [d](y.md#part)\n' +
+      '```\n[e](in-code.md)\n```\n';
     assert.deepEqual(relativeLinks(md), ['docs/x.md', 'img/s.png', 'y.md']);
   });
 

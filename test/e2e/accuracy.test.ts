@@ -41,8 +41,19 @@ describe('measurement accuracy', () => {
     const burnIterationsPerUs = calibrateIterationsPerUs();
     const trial = (extraCpuUsPerRequest: number, round: number) =>
       runTrial({
-        runId: 'accuracy', cell, round, order: extraCpuUsPerRequest ? 1 : 0, entry: REFERENCE_SERVICE_ENTRY,
-        workloadFile: resolveWorkloadPath('user-api'), workload: userApi, referenceService: true, sink, generator, launch: launchService, signal: new AbortController().signal, burnIterationsPerUs,
+        runId: 'accuracy',
+        cell,
+        round,
+        order: extraCpuUsPerRequest ? 1 : 0,
+        entry: REFERENCE_SERVICE_ENTRY,
+        workloadFile: resolveWorkloadPath('user-api'),
+        workload: userApi,
+        referenceService: true,
+        sink,
+        generator,
+        launch: launchService,
+        signal: new AbortController().signal,
+        burnIterationsPerUs,
         config: { ...base, service: { ...base.service, extraCpuUsPerRequest } },
       });
     const cpu = (t: TrialRecord) => {
@@ -53,21 +64,37 @@ describe('measurement accuracy', () => {
     const differences: number[] = [];
     for (let round = 0; round < 4; round++) {
       // Alternate which goes first, so drift within a round does not favour one side.
-      const [a, b] = round % 2 ? [await trial(200, round), await trial(0, round)] : [await trial(0, round), await trial(200, round)];
+      const [a, b] =
+        round % 2 ? [await trial(200, round), await trial(0, round)] : [await trial(0, round), await trial(200, round)];
       const [plain, injected] = round % 2 ? [b, a] : [a, b];
       differences.push(cpu(injected) - cpu(plain));
     }
     const measured = median(differences);
-    assert.ok(Math.abs(measured - 200) <= 30, `measured ${measured.toFixed(1)} µs (rounds: ${differences.map((d) => d.toFixed(0)).join(', ')})`);
+    assert.ok(
+      Math.abs(measured - 200) <= 30,
+      `measured ${measured.toFixed(1)} µs (rounds: ${differences.map((d) => d.toFixed(0)).join(', ')})`,
+    );
     assert.equal(liveChildren(), 0);
   });
 
   it('open loop at 2,000 req/s for 2 s against the reference service: achieved rate within 2%, latency in µs', async () => {
-    const service = await launchService({ entry: REFERENCE_SERVICE_ENTRY, env: { TRACEBENCH_INSTRUMENTATION: 'none' }, readyPath: '/healthz', startupTimeoutMs: 10_000 });
+    const service = await launchService({
+      entry: REFERENCE_SERVICE_ENTRY,
+      env: { TRACEBENCH_INSTRUMENTATION: 'none' },
+      readyPath: '/healthz',
+      startupTimeoutMs: 10_000,
+    });
     try {
       const url = `${service.baseUrl}/api/users/42`;
       await generator.openLoop({ url, rateRps: 2000, durationMs: 500, threads: 1, connections: 32, timeoutMs: 2000 });
-      const result = await generator.openLoop({ url, rateRps: 2000, durationMs: 2000, threads: 1, connections: 32, timeoutMs: 2000 });
+      const result = await generator.openLoop({
+        url,
+        rateRps: 2000,
+        durationMs: 2000,
+        threads: 1,
+        connections: 32,
+        timeoutMs: 2000,
+      });
       assert.ok(Math.abs(result.achievedRps - 2000) / 2000 <= 0.02, `achieved ${result.achievedRps}`);
       assert.equal(result.ok, result.sent);
       // The reference request waits ~1 ms in total: microsecond resolution shows it, milliseconds would read 0 or 1.

@@ -24,7 +24,17 @@ attribution: { exporters: [otlp-http-protobuf], simple: false, micro: quick, bat
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const runDir = join(out, readlinkSync(join(out, 'latest')));
     const results = readJson(join(runDir, 'results.json'));
-    assert.deepEqual(results.cells.map((c: { id: string }) => c.id), ['baseline', 'api-noop', 'always_off~no-context', 'always_off', 'always_on~recorded', 'always_on~batch-d200~otlp-http-protobuf']);
+    assert.deepEqual(
+      results.cells.map((c: { id: string }) => c.id),
+      [
+        'baseline',
+        'api-noop',
+        'always_off~no-context',
+        'always_off',
+        'always_on~recorded',
+        'always_on~batch-d200~otlp-http-protobuf',
+      ],
+    );
     assert.ok(results.micro?.tasks.length > 0, 'micro results ride along');
     const model = attribute(results);
     assert.ok(model, 'an attribution model');

@@ -5,13 +5,25 @@ import { describe, it } from 'node:test';
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
 
 const cases: { name: string; yaml: string; expect: RegExp[] }[] = [
-  { name: 'ratio out of range', yaml: 'matrix:\n  sampler: [always_on, { type: traceidratio, ratio: 1.5 }]\n', expect: [/matrix\.sampler\[1\]\.ratio/, /between 0 and 1/] },
+  {
+    name: 'ratio out of range',
+    yaml: 'matrix:\n  sampler: [always_on, { type: traceidratio, ratio: 1.5 }]\n',
+    expect: [/matrix\.sampler\[1\]\.ratio/, /between 0 and 1/],
+  },
   { name: 'unknown sampler', yaml: 'matrix:\n  sampler: [alwayson]\n', expect: [/matrix\.sampler\[0\]/, /alwayson/] },
   { name: 'unknown key', yaml: 'load: { rateRps: 100, ratee: 5 }\n', expect: [/load/, /ratee/] },
   { name: 'wrong type', yaml: 'rounds: three\n', expect: [/rounds/, /number|integer/i] },
-  { name: 'batch larger than queue', yaml: 'matrix:\n  processor: [{ type: batch, maxQueueSize: 64, maxExportBatchSize: 128 }]\n', expect: [/matrix\.processor\[0\]/, /maxExportBatchSize/, /maxQueueSize/] },
+  {
+    name: 'batch larger than queue',
+    yaml: 'matrix:\n  processor: [{ type: batch, maxQueueSize: 64, maxExportBatchSize: 128 }]\n',
+    expect: [/matrix\.processor\[0\]/, /maxExportBatchSize/, /maxQueueSize/],
+  },
   { name: 'YAML syntax', yaml: 'matrix:\n  sampler: [always_on\n  processor: ]\n', expect: [/line \d+/i] },
-  { name: 'unknown workload', yaml: 'service: { workload: no-such-workload }\n', expect: [/service\.workload/, /no-such-workload/] },
+  {
+    name: 'unknown workload',
+    yaml: 'service: { workload: no-such-workload }\n',
+    expect: [/service\.workload/, /no-such-workload/],
+  },
 ];
 
 describe('bad config: exit 2, a message naming the path and the problem, nothing started', () => {

@@ -29,7 +29,11 @@ matrix:
     assert.match(result.stdout + result.stderr, /1 error/);
     const results = readJson(join(dir, 'reports', 'latest', 'results.json'));
     const ids = results.cells.map((c: { id: string }) => c.id);
-    assert.deepEqual(ids, ['baseline', 'error-and-slow-sampler-0.5~pii-filter-processor-then-batch-d100~otlp-http-protobuf', 'broken-sampler~pii-filter-processor-then-batch-d100~otlp-http-protobuf']);
+    assert.deepEqual(ids, [
+      'baseline',
+      'error-and-slow-sampler-0.5~pii-filter-processor-then-batch-d100~otlp-http-protobuf',
+      'broken-sampler~pii-filter-processor-then-batch-d100~otlp-http-protobuf',
+    ]);
 
     const good = results.cells[1].trials[0];
     assert.equal(good.status, 'ok', good.error ?? good.warnings.join('\n'));
@@ -43,7 +47,10 @@ matrix:
 
     const broken = results.cells[2].trials[0];
     assert.equal(broken.status, 'failed');
-    assert.match(broken.error, /sampler module .*broken-sampler\.js does not implement the Sampler interface: missing shouldSample\(\)/);
+    assert.match(
+      broken.error,
+      /sampler module .*broken-sampler\.js does not implement the Sampler interface: missing shouldSample\(\)/,
+    );
     assert.match(result.stdout, /broken-sampler/);
   });
 
@@ -87,9 +94,15 @@ matrix:
     const result = await runCli(['run', '--config', file, '--out', join(dir, 'reports')]);
     assert.equal(result.code, 0, result.stderr);
     // NodeSDK has no variable for the simple processor: the plan says so and measures no such cell.
-    assert.match(result.stderr + result.stdout, /instrumentation sdk-node \S+ cannot vary processor \(simple\): NodeSDK reads no variable for it/);
+    assert.match(
+      result.stderr + result.stdout,
+      /instrumentation sdk-node \S+ cannot vary processor \(simple\): NodeSDK reads no variable for it/,
+    );
     const results = readJson(join(dir, 'reports', 'latest', 'results.json'));
-    assert.deepEqual(results.cells.map((c: { id: string }) => c.id), ['baseline', 'sdk-node-sdk-node-tracing.js~traceidratio-0.5~batch-d100~otlp-http-protobuf']);
+    assert.deepEqual(
+      results.cells.map((c: { id: string }) => c.id),
+      ['baseline', 'sdk-node-sdk-node-tracing.js~traceidratio-0.5~batch-d100~otlp-http-protobuf'],
+    );
     const trial = results.cells[1].trials[0];
     assert.notEqual(trial.status, 'failed', trial.error);
     const s = trial.metrics.spans;

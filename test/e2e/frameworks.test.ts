@@ -29,24 +29,37 @@ matrix: { sampler: [always_on], processor: [{ type: batch, scheduleDelayMillis: 
 async function run(name: string, start: string, rounds: number): Promise<{ results: Results; stderr: string }> {
   const dir = tempDir();
   const out = join(dir, 'reports');
-  const result = await runCli(['run', '--config', writeConfig(dir, config(name, start, rounds)), '--out', out], { timeoutMs: 120_000 });
+  const result = await runCli(['run', '--config', writeConfig(dir, config(name, start, rounds)), '--out', out], {
+    timeoutMs: 120_000,
+  });
   assert.equal(result.code, 0, result.stderr);
   return { results: readJson<Results>(join(out, 'latest', 'results.json')), stderr: result.stderr };
 }
 
 /** Both cells measured in every round, spans at the sink in traced trials only, nothing off loopback. */
 function assertMeasured(results: Results, stderr: string, rounds: number): void {
-  assert.deepEqual(results.cells.map((c) => c.id), ['baseline', TRACED]);
+  assert.deepEqual(
+    results.cells.map((c) => c.id),
+    ['baseline', TRACED],
+  );
   for (const cell of results.cells) {
     assert.equal(cell.trials.length, rounds);
     for (const trial of cell.trials) {
-      assert.notEqual(trial.status, 'failed', `${cell.id}: ${trial.status === 'failed' ? `${trial.error}\n${trial.stderrTail.join('\n')}` : ''}`);
+      assert.notEqual(
+        trial.status,
+        'failed',
+        `${cell.id}: ${trial.status === 'failed' ? `${trial.error}\n${trial.stderrTail.join('\n')}` : ''}`,
+      );
       assert.doesNotMatch(trial.warnings.join('\n'), /off this machine|PORT/);
     }
     assert.ok(cell.summary && cell.summary.cpuUsPerRequest > 0, `${cell.id} has CPU per request`);
   }
-  const received = (id: string) => results.cells.find((c) => c.id === id)!.trials.map((t) => (t.status === 'failed' ? 0 : t.metrics.spans.received));
-  assert.ok(received(TRACED).every((n) => n > 0), `traced trials received ${received(TRACED)}`);
+  const received = (id: string) =>
+    results.cells.find((c) => c.id === id)!.trials.map((t) => (t.status === 'failed' ? 0 : t.metrics.spans.received));
+  assert.ok(
+    received(TRACED).every((n) => n > 0),
+    `traced trials received ${received(TRACED)}`,
+  );
   assert.deepEqual(received('baseline'), Array(rounds).fill(0));
   assert.doesNotMatch(stderr, /MetadataLookupWarning/);
 }
@@ -62,7 +75,11 @@ function assertOverheadInterval(results: Results): void {
 
 describe('unmodified framework apps under zero-code instrumentation', () => {
   it('Express 4 (CommonJS) by service.entry: baseline and traced measured, overhead with its interval, spans received', async () => {
-    const { results, stderr } = await run('express-entry', `entry: ${JSON.stringify(join(APPS, 'express-app.cjs'))}`, 2);
+    const { results, stderr } = await run(
+      'express-entry',
+      `entry: ${JSON.stringify(join(APPS, 'express-app.cjs'))}`,
+      2,
+    );
     assertMeasured(results, stderr, 2);
     assertOverheadInterval(results);
   });

@@ -31,9 +31,15 @@ describe('a gate that cannot pass on nothing', () => {
     const dir = tempDir();
     const marker = `tb-${randomUUID()}`;
     const out = join(dir, 'reports');
-    const result = await runCli(['run', '--config', writeConfig(dir, config(marker, { silent: true, budgets: true })), '--out', out, '--quiet'], { timeoutMs: 120_000 });
+    const result = await runCli(
+      ['run', '--config', writeConfig(dir, config(marker, { silent: true, budgets: true })), '--out', out, '--quiet'],
+      { timeoutMs: 120_000 },
+    );
     assert.equal(result.code, 3, result.stdout + result.stderr);
-    assert.match(result.stdout, /^ERROR baseline: no valid trial: 1 of 1 trial invalid \(timeouts: \d+ of \d+ requests/m);
+    assert.match(
+      result.stdout,
+      /^ERROR baseline: no valid trial: 1 of 1 trial invalid \(timeouts: \d+ of \d+ requests/m,
+    );
     const run = runDirOf(out);
     const lines = readFileSync(join(run, 'summary.md'), 'utf8').split('\n');
     assert.match(lines[0], /^## 🛑 tracebench plain: nothing valid to judge/);
@@ -42,7 +48,10 @@ describe('a gate that cannot pass on nothing', () => {
     assert.match(junit, /<testsuite name="tracebench cells"[^>]*errors="2"/);
     assert.doesNotMatch(junit, /inconclusive/);
     const results = readJson(join(run, 'results.json'));
-    assert.deepEqual(results.cells.map((c: { trials: { status: string }[] }) => c.trials.map((t) => t.status)), [['invalid'], ['invalid']]);
+    assert.deepEqual(
+      results.cells.map((c: { trials: { status: string }[] }) => c.trials.map((t) => t.status)),
+      [['invalid'], ['invalid']],
+    );
     assert.deepEqual(processesWithMarker(marker), []);
     // compare refuses it as HEAD: a failed run is not a pass.
     const compared = await runCli(['compare', join(run, 'results.json'), join(run, 'results.json')]);
@@ -52,9 +61,13 @@ describe('a gate that cannot pass on nothing', () => {
   it('a traced cell of a service with no SDK warns that it may not be instrumented, on the console and in every view', async () => {
     const dir = tempDir();
     const out = join(dir, 'reports');
-    const result = await runCli(['run', '--config', writeConfig(dir, config(`tb-${randomUUID()}`)), '--out', out, '--quiet'], { timeoutMs: 120_000 });
+    const result = await runCli(
+      ['run', '--config', writeConfig(dir, config(`tb-${randomUUID()}`)), '--out', out, '--quiet'],
+      { timeoutMs: 120_000 },
+    );
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    const warning = /the service may not be instrumented: 0 spans reached the sink in 1 trial of a traced cell, so its overhead measures no tracing/;
+    const warning =
+      /the service may not be instrumented: 0 spans reached the sink in 1 trial of a traced cell, so its overhead measures no tracing/;
     assert.match(result.stdout, /^warning: always_on~batch~otlp-http-protobuf: the service may not be instrumented/m);
     assert.match(result.stdout, warning);
     const run = runDirOf(out);
@@ -90,12 +103,18 @@ describe('a gate that cannot pass on nothing', () => {
     assert.ok(logged >= 2 && logged < 4, `${logged} trials logged`);
     const rebuilt = await runCli(['report', run]);
     assert.equal(rebuilt.code, 0, rebuilt.stderr);
-    assert.match(rebuilt.stderr, new RegExp(`rebuilt .*results\\.json from results\\.jsonl: interrupted after ${logged} of 4 trials`));
+    assert.match(
+      rebuilt.stderr,
+      new RegExp(`rebuilt .*results\\.json from results\\.jsonl: interrupted after ${logged} of 4 trials`),
+    );
     const results = readJson(join(run, 'results.json'));
     assert.equal(results.status, 'interrupted');
     assert.deepEqual(results.interrupted, { trialsFinished: logged, trialsPlanned: 4, rebuiltFrom: 'results.jsonl' });
     assert.equal(results.cells.flatMap((c: { trials: unknown[] }) => c.trials).length, logged);
-    assert.match(readFileSync(join(run, 'summary.md'), 'utf8').split('\n')[0], new RegExp(`run interrupted after ${logged} of 4 trials, rebuilt from results\\.jsonl`));
+    assert.match(
+      readFileSync(join(run, 'summary.md'), 'utf8').split('\n')[0],
+      new RegExp(`run interrupted after ${logged} of 4 trials, rebuilt from results\\.jsonl`),
+    );
     assert.match(readFileSync(join(run, 'report.html'), 'utf8'), new RegExp(`interrupted after ${logged} of 4 trials`));
     // The rebuilt file reads back like any other, and a second report leaves it alone.
     const again = await runCli(['report', run]);

@@ -7,7 +7,9 @@ import { readJson, runCli, tempDir } from '../helpers/cli.js';
 describe('tracebench micro', () => {
   it('runs the named suites in workers, prints ns/op and the claims, and writes results.json with its views', async () => {
     const out = tempDir();
-    const result = await runCli(['micro', '--quick', '--suite', 'sampler', '--rounds', '2', '--out', out], { timeoutMs: 60_000 });
+    const result = await runCli(['micro', '--quick', '--suite', 'sampler', '--rounds', '2', '--out', out], {
+      timeoutMs: 60_000,
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /sampler\/always-on\s+[\d.]+ ns/);
     assert.match(result.stdout, /published claims vs measured here/);
@@ -22,7 +24,10 @@ describe('tracebench micro', () => {
     );
     assert.notEqual(results.micro.suites[0].workerThreadId, results.micro.suites[1].workerThreadId);
     assert.ok(results.micro.suites.every((s: { tasks: { samples: number }[] }) => s.tasks.every((t) => t.samples > 0)));
-    assert.match(readFileSync(join(out, dir, 'summary.md'), 'utf8'), /### Micro-benchmarks: published claims vs measured here/);
+    assert.match(
+      readFileSync(join(out, dir, 'summary.md'), 'utf8'),
+      /### Micro-benchmarks: published claims vs measured here/,
+    );
     assert.match(readFileSync(join(out, dir, 'report.html'), 'utf8'), /<table class="cells metrics claims">/);
 
     const summary = readFileSync(join(out, dir, 'summary.md'), 'utf8');

@@ -9,7 +9,9 @@ async function microRun(out: string, slow?: string): Promise<string> {
   // runCli hands the child this process's environment: set the test-only slowdown around the one run that needs it.
   if (slow) process.env.TRACEBENCH_TEST_SLOW_PRIMITIVE = slow;
   try {
-    const result = await runCli(['micro', '--quick', '--suite', 'sampler', '--rounds', '3', '--out', out], { timeoutMs: 60_000 });
+    const result = await runCli(['micro', '--quick', '--suite', 'sampler', '--rounds', '3', '--out', out], {
+      timeoutMs: 60_000,
+    });
     assert.equal(result.code, 0, result.stderr);
   } finally {
     delete process.env.TRACEBENCH_TEST_SLOW_PRIMITIVE;
@@ -33,10 +35,16 @@ describe('tracebench compare on micro-benchmarks', () => {
     const junit = join(dir, 'compare.xml');
     const result = await runCli(['compare', base, slowed, '--junit', junit]);
     assert.equal(result.code, 1, result.stdout + result.stderr);
-    assert.match(result.stdout.split('\n')[0], /^FAIL\s+sampler\/always-on: ns\/op change from base \+[\d,.]+% \(95% CI \+[\d,.]+% to \+[\d,.]+%\) is beyond \+10% over its whole interval\./);
+    assert.match(
+      result.stdout.split('\n')[0],
+      /^FAIL\s+sampler\/always-on: ns\/op change from base \+[\d,.]+% \(95% CI \+[\d,.]+% to \+[\d,.]+%\) is beyond \+10% over its whole interval\./,
+    );
     assert.equal(result.stdout.match(/^FAIL/gm)?.length, 1, result.stdout);
     assert.match(result.stdout, /note: head slowed sampler\/always-on by 2000 ns per operation on purpose/);
-    assert.match(readFileSync(junit, 'utf8'), /<testcase classname="tracebench.regression" name="ns\/op \(micro.nsPerOp\) @ sampler\/always-on" time="0">\s*<failure/);
+    assert.match(
+      readFileSync(junit, 'utf8'),
+      /<testcase classname="tracebench.regression" name="ns\/op \(micro.nsPerOp\) @ sampler\/always-on" time="0">\s*<failure/,
+    );
   });
 
   it('an unchanged rerun does not fail', async () => {
@@ -47,7 +55,11 @@ describe('tracebench compare on micro-benchmarks', () => {
   });
 
   it('a budgets file sets the limit per task: a generous one lets the slowed primitive pass', async () => {
-    const budgets = writeConfig(dir, `budgets:\n  - where: { task: sampler/always-on }\n    limits: { micro.nsPerOp: +100000% }\n`, 'budgets.yaml');
+    const budgets = writeConfig(
+      dir,
+      `budgets:\n  - where: { task: sampler/always-on }\n    limits: { micro.nsPerOp: +100000% }\n`,
+      'budgets.yaml',
+    );
     const result = await runCli(['compare', base, slowed, '--budgets', budgets]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /^PASS\s+sampler\/always-on: .* is within \+100,000% over its whole interval\./m);

@@ -40,9 +40,17 @@ describe('tracebench run, end to end', () => {
     assert.equal(results.status, 'complete');
     assert.equal(results.seed, 11);
     assert.equal(results.config.rounds, 2);
-    for (const key of ['node', 'os', 'cpuModel', 'cores', 'openTelemetry']) assert.ok(key in results.environment, `environment.${key}`);
-    assert.equal(results.environment.openTelemetry['@opentelemetry/sdk-trace-base'], readJson(join(PACKAGE_ROOT, 'package.json')).dependencies['@opentelemetry/sdk-trace-base']);
-    assert.deepEqual(results.cells.map((c: { id: string }) => c.id).sort(), ['always_off', 'always_on~batch~otlp-http-protobuf', 'baseline']);
+    for (const key of ['node', 'os', 'cpuModel', 'cores', 'openTelemetry'])
+      assert.ok(key in results.environment, `environment.${key}`);
+    assert.equal(
+      results.environment.openTelemetry['@opentelemetry/sdk-trace-base'],
+      readJson(join(PACKAGE_ROOT, 'package.json')).dependencies['@opentelemetry/sdk-trace-base'],
+    );
+    assert.deepEqual(results.cells.map((c: { id: string }) => c.id).sort(), [
+      'always_off',
+      'always_on~batch~otlp-http-protobuf',
+      'baseline',
+    ]);
     const lines = readFileSync(join(runDir, 'results.jsonl'), 'utf8').trim().split('\n');
     assert.equal(lines.length, 6);
 
@@ -57,7 +65,8 @@ describe('tracebench run, end to end', () => {
       }
       assert.ok(s.achievedRps > 0 && s.rssPeakBytes > 10e6 && s.heapUsedBytes > 1e6);
       assert.ok('count' in s.gcPauseMs && 'p99' in s.eventLoopDelayUs);
-      for (const k of ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd', 'received']) assert.ok(k in s.spans, `spans.${k}`);
+      for (const k of ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd', 'received'])
+        assert.ok(k in s.spans, `spans.${k}`);
     }
     const traced = results.cells.find((c: { id: string }) => c.id.startsWith('always_on'));
     // The probe's self-timed work (its series points; in a traced cell, the SDK metrics it reads) is not the service's.
@@ -78,10 +87,12 @@ describe('tracebench run, end to end', () => {
     const marker = `tb-${randomUUID()}`;
     const file = writeConfig(
       dir,
-      config(marker).replace(
-        `env: { TRACEBENCH_TEST_MARKER: '${marker}' }`,
-        `env: { TRACEBENCH_TEST_MARKER: '${marker}', TRACEBENCH_TEST_CRASH_AFTER_REQUESTS: '200', TRACEBENCH_TEST_CRASH_WHEN: 'OTEL_TRACES_SAMPLER=always_on' }`,
-      ).replace('rounds: 2', 'rounds: 1'),
+      config(marker)
+        .replace(
+          `env: { TRACEBENCH_TEST_MARKER: '${marker}' }`,
+          `env: { TRACEBENCH_TEST_MARKER: '${marker}', TRACEBENCH_TEST_CRASH_AFTER_REQUESTS: '200', TRACEBENCH_TEST_CRASH_WHEN: 'OTEL_TRACES_SAMPLER=always_on' }`,
+        )
+        .replace('rounds: 2', 'rounds: 1'),
     );
     const out = join(dir, 'reports');
     const result = await runCli(['run', '--config', file, '--out', out]);
@@ -93,10 +104,14 @@ describe('tracebench run, end to end', () => {
     const crashed = results.cells.find((c: { id: string }) => c.id.startsWith('always_on')).trials[0];
     assert.equal(crashed.status, 'failed');
     assert.match(crashed.error, /exited with code 70/);
-    assert.ok(crashed.stderrTail.some((l: string) => l.includes('test crash after 200 requests')), crashed.stderrTail.join('\n'));
+    assert.ok(
+      crashed.stderrTail.some((l: string) => l.includes('test crash after 200 requests')),
+      crashed.stderrTail.join('\n'),
+    );
     assert.match(result.stderr, /test crash after 200 requests/);
     const others = results.cells.filter((c: { id: string }) => !c.id.startsWith('always_on'));
-    for (const cell of others) assert.equal(cell.trials[0].status, 'ok', `${cell.id}: ${JSON.stringify(cell.trials[0].warnings)}`);
+    for (const cell of others)
+      assert.equal(cell.trials[0].status, 'ok', `${cell.id}: ${JSON.stringify(cell.trials[0].warnings)}`);
     assert.deepEqual(processesWithMarker(marker), []);
   });
 
@@ -121,7 +136,10 @@ describe('tracebench run, end to end', () => {
     const trials = results.cells.flatMap((c: { trials: unknown[] }) => c.trials);
     assert.ok(trials.length >= 1 && trials.length < 15, `${trials.length} trials recorded`);
     assert.deepEqual(results.interrupted, { trialsFinished: trials.length, trialsPlanned: 15 });
-    assert.match(readFileSync(join(out, 'latest', 'summary.md'), 'utf8').split('\n')[0], new RegExp(`run interrupted after ${trials.length} of 15 trials`));
+    assert.match(
+      readFileSync(join(out, 'latest', 'summary.md'), 'utf8').split('\n')[0],
+      new RegExp(`run interrupted after ${trials.length} of 15 trials`),
+    );
     assert.deepEqual(processesWithMarker(marker), []);
   });
 
@@ -145,7 +163,8 @@ describe('tracebench run, end to end', () => {
     });
     assert.ok(seenService);
     const deadline = Date.now() + 5000;
-    while (processesWithMarker(marker).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (processesWithMarker(marker).length > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(processesWithMarker(marker), []);
   });
 });

@@ -36,11 +36,29 @@ matrix:
     assert.match(traced.trialId, /^r0-o0-[0-9a-f]{6}$/);
     // An export answered in the few ms between the drain's report and the sink's count is the one gap allowed, and it is reported.
     const gap = sent.spans.received - sent.spans.exported;
-    if (gap !== 0) assert.ok(gap > 0 && gap <= 64 && traced.warnings.some((w: string) => w.startsWith(`the sink received ${sent.spans.received} spans but the exporter reported`)), JSON.stringify(sent.spans));
+    if (gap !== 0)
+      assert.ok(
+        gap > 0 &&
+          gap <= 64 &&
+          traced.warnings.some((w: string) =>
+            w.startsWith(`the sink received ${sent.spans.received} spans but the exporter reported`),
+          ),
+        JSON.stringify(sent.spans),
+      );
     assert.ok(sent.spanAttribution.pendingSpans > 0, JSON.stringify(sent.spanAttribution));
     assert.equal(sent.spanAttribution.unattributedSpans, 0, 'the reference service names its trial on every span');
-    assert.ok(traced.warnings.some((w: string) => w.includes(`spans of trial ${traced.trialId} were still waiting for the slow sink's answer`) && w.includes(`as late spans of trial ${traced.trialId} in a later trial`)), traced.warnings.join('\n'));
-    assert.ok(traced.warnings.some((w: string) => /longer than the drain may wait.*raise drainTimeoutMs above 1500/.test(w)), traced.warnings.join('\n'));
+    assert.ok(
+      traced.warnings.some(
+        (w: string) =>
+          w.includes(`spans of trial ${traced.trialId} were still waiting for the slow sink's answer`) &&
+          w.includes(`as late spans of trial ${traced.trialId} in a later trial`),
+      ),
+      traced.warnings.join('\n'),
+    );
+    assert.ok(
+      traced.warnings.some((w: string) => /longer than the drain may wait.*raise drainTimeoutMs above 1500/.test(w)),
+      traced.warnings.join('\n'),
+    );
 
     const base = baseline.metrics;
     assert.equal(base.spans.received, 0, 'a baseline never receives spans as its own');
@@ -48,8 +66,14 @@ matrix:
     const late = base.spanAttribution.lateFromEarlierTrials;
     assert.deepEqual(Object.keys(late), [traced.trialId]);
     // Every span the traced trial reported pending lands in the baseline; spans it sent after being counted come on top.
-    assert.ok(late[traced.trialId] >= sent.spanAttribution.pendingSpans && late[traced.trialId] <= sent.spans.started, `late ${late[traced.trialId]}, traced ${JSON.stringify(sent.spanAttribution)}`);
-    assert.ok(baseline.warnings.some((w: string) => w.includes(`${traced.trialId} (${late[traced.trialId]})`)), baseline.warnings.join('\n'));
+    assert.ok(
+      late[traced.trialId] >= sent.spanAttribution.pendingSpans && late[traced.trialId] <= sent.spans.started,
+      `late ${late[traced.trialId]}, traced ${JSON.stringify(sent.spanAttribution)}`,
+    );
+    assert.ok(
+      baseline.warnings.some((w: string) => w.includes(`${traced.trialId} (${late[traced.trialId]})`)),
+      baseline.warnings.join('\n'),
+    );
   });
 });
 

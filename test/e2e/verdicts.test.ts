@@ -10,7 +10,10 @@ const CELL = 'always_on~batch~none';
 
 async function run(dir: string, name: string, yaml: string, extraArgs: string[] = []) {
   const out = join(dir, name);
-  const result = await runCli(['run', '--config', writeConfig(dir, yaml, `${name}.yaml`), '--out', out, '--quiet', ...extraArgs], { timeoutMs: 180_000 });
+  const result = await runCli(
+    ['run', '--config', writeConfig(dir, yaml, `${name}.yaml`), '--out', out, '--quiet', ...extraArgs],
+    { timeoutMs: 180_000 },
+  );
   return { ...result, runDir: join(out, readlinkSync(join(out, 'latest'))) };
 }
 
@@ -19,8 +22,16 @@ describe('verdicts end to end: same-run A/B, budgets, compare, calibrate', () =>
   let plain: Awaited<ReturnType<typeof run>>;
   let injected: Awaited<ReturnType<typeof run>>;
   before(async () => {
-    plain = await run(dir, 'plain', `name: plain\nrounds: 3\nseed: 1\n${LOAD}\nbudgets:\n  - limits: { cpuUsPerRequest: '< 100ms', spans.dropped: 0 }\n`);
-    injected = await run(dir, 'injected', `name: injected\nrounds: 3\nseed: 2\n${LOAD}\nservice: { extraCpuUsPerRequest: 300 }\n`);
+    plain = await run(
+      dir,
+      'plain',
+      `name: plain\nrounds: 3\nseed: 1\n${LOAD}\nbudgets:\n  - limits: { cpuUsPerRequest: '< 100ms', spans.dropped: 0 }\n`,
+    );
+    injected = await run(
+      dir,
+      'injected',
+      `name: injected\nrounds: 3\nseed: 2\n${LOAD}\nservice: { extraCpuUsPerRequest: 300 }\n`,
+    );
   });
 
   it('a budget that holds exits 0', () => {
@@ -57,7 +68,13 @@ describe('verdicts end to end: same-run A/B, budgets, compare, calibrate', () =>
     const same = await runCli(['compare', join(plain.runDir, 'results.json'), join(plain.runDir, 'results.json')]);
     assert.equal(same.code, 0, same.stdout + same.stderr);
     assert.doesNotMatch(same.stdout, /^FAIL/m);
-    const worse = await runCli(['compare', join(plain.runDir, 'results.json'), join(injected.runDir, 'results.json'), '--junit', join(dir, 'cmp.xml')]);
+    const worse = await runCli([
+      'compare',
+      join(plain.runDir, 'results.json'),
+      join(injected.runDir, 'results.json'),
+      '--junit',
+      join(dir, 'cmp.xml'),
+    ]);
     assert.equal(worse.code, 1, worse.stdout + worse.stderr);
     assert.match(worse.stdout, new RegExp(`^FAIL.*${CELL}`, 'm'));
     assert.match(readFileSync(join(dir, 'cmp.xml'), 'utf8'), /<failure/);
@@ -76,7 +93,10 @@ describe('verdicts end to end: same-run A/B, budgets, compare, calibrate', () =>
 
   it('calibrate prints the noise floor and a recommended number of rounds', async () => {
     const file = writeConfig(dir, `name: cal\nseed: 4\n${LOAD}\n`, 'cal.yaml');
-    const result = await runCli(['calibrate', '--config', file, '--rounds', '3', '--threshold', '10%', '--out', join(dir, 'cal'), '--quiet'], { timeoutMs: 180_000 });
+    const result = await runCli(
+      ['calibrate', '--config', file, '--rounds', '3', '--threshold', '10%', '--out', join(dir, 'cal'), '--quiet'],
+      { timeoutMs: 180_000 },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /noise floor of cpuUsPerRequest for always_on~batch~none \(3 A\/A rounds/);
     assert.match(result.stdout, /minimum detectable change/);

@@ -15,12 +15,19 @@ import { TRUTH_ATTRIBUTES, type SpanKindName } from '../../workloads/shape/types
 
 const SHOP_EXPORT = fileURLToPath(new URL('../../../test/data/traces/shop-otlp.json', import.meta.url));
 
-const KIND_NAMES: Record<number, SpanKindName> = { 1: 'INTERNAL', 2: 'SERVER', 3: 'CLIENT', 4: 'PRODUCER', 5: 'CONSUMER' };
+const KIND_NAMES: Record<number, SpanKindName> = {
+  1: 'INTERNAL',
+  2: 'SERVER',
+  3: 'CLIENT',
+  4: 'PRODUCER',
+  5: 'CONSUMER',
+};
 
 /** The received trace under `root` as a tree, children from parent links. */
 function receivedTree(spans: ReceivedSpan[], root: ReceivedSpan): TreeNode {
   const children = new Map<string, ReceivedSpan[]>();
-  for (const s of spans) if (s.traceId === root.traceId) children.set(s.parentSpanId, [...(children.get(s.parentSpanId) ?? []), s]);
+  for (const s of spans)
+    if (s.traceId === root.traceId) children.set(s.parentSpanId, [...(children.get(s.parentSpanId) ?? []), s]);
   const build = (span: ReceivedSpan): TreeNode => ({
     name: span.name,
     kind: KIND_NAMES[span.kind] ?? 'INTERNAL',
@@ -35,11 +42,17 @@ describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
 
   const trial = (workload: string, service?: string) => run({ workload, ...(service ? { service } : {}) });
 
-  const shipped = readdirSync(workloadsDir()).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+  const shipped = readdirSync(workloadsDir())
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''));
 
   it('ships user-api, checkout-chain, queue-pipeline and an imported workload', () => {
-    for (const name of ['user-api', 'checkout-chain', 'queue-pipeline']) assert.ok(shipped.includes(name), `workloads/${name}.yaml`);
-    assert.ok(shipped.some((n) => n.startsWith('imported-')), 'an imported-*.yaml workload made by tracebench import');
+    for (const name of ['user-api', 'checkout-chain', 'queue-pipeline'])
+      assert.ok(shipped.includes(name), `workloads/${name}.yaml`);
+    assert.ok(
+      shipped.some((n) => n.startsWith('imported-')),
+      'an imported-*.yaml workload made by tracebench import',
+    );
   });
 
   for (const name of shipped) {
@@ -50,16 +63,25 @@ describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
         // A request drawn to fail or be slow changes its tree (a failure stops early); pick a plain one of the window.
         const root = spans.find(
           (s) =>
-            s.parentSpanId === '' && s.attributes[TRUTH_ATTRIBUTES.route] === route.name && s.attributes[TRUTH_ATTRIBUTES.error] === false &&
+            s.parentSpanId === '' &&
+            s.attributes[TRUTH_ATTRIBUTES.route] === route.name &&
+            s.attributes[TRUTH_ATTRIBUTES.error] === false &&
             String(s.attributes[TRUTH_ATTRIBUTES.requestId]).startsWith(WINDOW_ID_PREFIX),
         );
         assert.ok(root, `${name}/${route.name}: no root span of a plain request reached the sink`);
-        assert.equal(canonicalTree(receivedTree(spans, root)), canonicalTree(expectedTree(shape, entry.name, route.name)), `${name}/${route.name}`);
+        assert.equal(
+          canonicalTree(receivedTree(spans, root)),
+          canonicalTree(expectedTree(shape, entry.name, route.name)),
+          `${name}/${route.name}`,
+        );
       }
       // Every service process is measured on its own, and their shares add up to the total.
       assert.deepEqual(Object.keys(metrics.services!).sort(), shape.services.map((s) => s.name).sort());
       const sum = Object.values(metrics.services!).reduce((t, s) => t + s.cpuUsPerRequest, 0);
-      assert.ok(Math.abs(sum - metrics.cpuUsPerRequest) < 1e-6 * metrics.cpuUsPerRequest, `${sum} vs ${metrics.cpuUsPerRequest}`);
+      assert.ok(
+        Math.abs(sum - metrics.cpuUsPerRequest) < 1e-6 * metrics.cpuUsPerRequest,
+        `${sum} vs ${metrics.cpuUsPerRequest}`,
+      );
       for (const [service, m] of Object.entries(metrics.services!)) assert.ok(m.cpuUs > 0, `${service} used CPU`);
       assert.equal(metrics.traces!.broken, 0, JSON.stringify(metrics.traces));
       assert.equal(metrics.traces!.requestsSplit, 0);
@@ -70,12 +92,16 @@ describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
     const { spans } = await trial('queue-pipeline');
     const batches = spans.filter((s) => s.name === 'orders process');
     const sizes = batches.map((s) => Number(s.attributes['messaging.batch.message_count']));
-    assert.ok(sizes.some((n) => n > 1), `batches of more than one message: ${sizes.slice(0, 10).join(', ')}`);
+    assert.ok(
+      sizes.some((n) => n > 1),
+      `batches of more than one message: ${sizes.slice(0, 10).join(', ')}`,
+    );
     const producers = new Set(spans.filter((s) => s.name === 'orders publish').map((s) => `${s.traceId}/${s.spanId}`));
     for (const batch of batches.filter((s) => Number(s.attributes['messaging.batch.message_count']) > 1)) {
       assert.equal(batch.parentSpanId, '', 'a batch starts its own trace');
       assert.equal(batch.links?.length, Number(batch.attributes['messaging.batch.message_count']));
-      for (const link of batch.links!) assert.ok(producers.has(`${link.traceId}/${link.spanId}`), 'each link names a producer span that arrived');
+      for (const link of batch.links!)
+        assert.ok(producers.has(`${link.traceId}/${link.spanId}`), 'each link names a producer span that arrived');
     }
   });
 
@@ -91,16 +117,28 @@ describe('trace-driven workloads, run for real', { timeout: 240_000 }, () => {
     assert.ok(inventoryRoots.length > 0);
   });
 
-  it('imported-shop, run, reproduces its source export: spans per trace within 5%, each root operation\'s share within 5 points', async () => {
-    const source = traceProfile(parseDocuments(parseExportText(readExportText(SHOP_EXPORT, 'shop', 256 * 1024 * 1024), 'shop'), 'otlp-json', 'shop').spans);
+  it("imported-shop, run, reproduces its source export: spans per trace within 5%, each root operation's share within 5 points", async () => {
+    const source = traceProfile(
+      parseDocuments(
+        parseExportText(readExportText(SHOP_EXPORT, 'shop', 256 * 1024 * 1024), 'shop'),
+        'otlp-json',
+        'shop',
+      ).spans,
+    );
     const { spans } = await trial('imported-shop');
     const produced = traceProfile(fromReceivedSpans(spans));
     assert.ok(produced.traces > 200, `traces: ${produced.traces}`);
-    assert.ok(Math.abs(produced.spansPerTrace / source.spansPerTrace - 1) <= 0.05, `spans per trace: run ${produced.spansPerTrace.toFixed(2)}, source ${source.spansPerTrace.toFixed(2)}`);
+    assert.ok(
+      Math.abs(produced.spansPerTrace / source.spansPerTrace - 1) <= 0.05,
+      `spans per trace: run ${produced.spansPerTrace.toFixed(2)}, source ${source.spansPerTrace.toFixed(2)}`,
+    );
     assert.deepEqual(Object.keys(produced.rootMix).sort(), Object.keys(source.rootMix).sort());
     // Shares are proportions of a few hundred requests: 5 points is about two standard errors of the smallest one.
     for (const [operation, share] of Object.entries(source.rootMix))
-      assert.ok(Math.abs(produced.rootMix[operation] - share) <= 0.05, `${operation}: run ${produced.rootMix[operation].toFixed(3)}, source ${share.toFixed(3)}`);
+      assert.ok(
+        Math.abs(produced.rootMix[operation] - share) <= 0.05,
+        `${operation}: run ${produced.rootMix[operation].toFixed(3)}, source ${share.toFixed(3)}`,
+      );
   });
 
   it('leaves no service process behind', () => {

@@ -21,11 +21,19 @@ function load(text: string): void {
   assertPrintable(new ConfigError('fuzz.yaml', result.issues).message, context);
 }
 
-const SHIPPED = ['user-api', 'checkout-chain', 'queue-pipeline', 'imported-shop'].map((name) => readFileSync(resolveWorkloadPath(name), 'utf8'));
+const SHIPPED = ['user-api', 'checkout-chain', 'queue-pipeline', 'imported-shop'].map((name) =>
+  readFileSync(resolveWorkloadPath(name), 'utf8'),
+);
 
-const often = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: anyValue });
+const often = <T>(good: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 4, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: anyValue });
 const spanName = fc.constantFrom('GET /', 'work', 'db', 'call back', '');
-const duration = often(fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.record({ p50: fc.integer({ min: 0, max: 100 }), p99: fc.integer({ min: 0, max: 200 }) })));
+const duration = often(
+  fc.oneof(
+    fc.integer({ min: 0, max: 20_000 }),
+    fc.record({ p50: fc.integer({ min: 0, max: 100 }), p99: fc.integer({ min: 0, max: 200 }) }),
+  ),
+);
 
 const { span } = fc.letrec<{ span: unknown }>((tie) => ({
   span: fc.record(
@@ -35,7 +43,12 @@ const { span } = fc.letrec<{ span: unknown }>((tie) => ({
       cpuUs: duration,
       waitUs: duration,
       attributes: often(fc.dictionary(fc.string({ maxLength: 6 }), anyValue, { maxKeys: 3 })),
-      call: often(fc.record({ service: fc.constantFrom('front', 'back', 'nope'), route: fc.constantFrom('home', 'work', 'nope') })),
+      call: often(
+        fc.record({
+          service: fc.constantFrom('front', 'back', 'nope'),
+          route: fc.constantFrom('home', 'work', 'nope'),
+        }),
+      ),
       publish: often(fc.record({ queue: fc.constantFrom('q', 'nope') })),
       parallel: fc.boolean(),
       children: fc.array(tie('span'), { maxLength: 3, depthIdentifier: 'span' }),
@@ -52,8 +65,24 @@ const workloadObject = fc.record(
         fc.record(
           {
             name: often(fc.constantFrom('front', 'back', '1bad')),
-            routes: often(fc.array(fc.record({ name: often(fc.constantFrom('home', 'work')), path: often(fc.constantFrom('/', '/work/:id', 'x')), weight: anyValue, error: anyValue, root: span }, { requiredKeys: ['name', 'root'] }), { maxLength: 2 })),
-            consumers: often(fc.array(fc.record({ queue: fc.constantFrom('q'), batchSize: anyValue, root: span }), { maxLength: 1 })),
+            routes: often(
+              fc.array(
+                fc.record(
+                  {
+                    name: often(fc.constantFrom('home', 'work')),
+                    path: often(fc.constantFrom('/', '/work/:id', 'x')),
+                    weight: anyValue,
+                    error: anyValue,
+                    root: span,
+                  },
+                  { requiredKeys: ['name', 'root'] },
+                ),
+                { maxLength: 2 },
+              ),
+            ),
+            consumers: often(
+              fc.array(fc.record({ queue: fc.constantFrom('q'), batchSize: anyValue, root: span }), { maxLength: 1 }),
+            ),
           },
           { requiredKeys: ['name'] },
         ),
@@ -64,9 +93,12 @@ const workloadObject = fc.record(
   { requiredKeys: ['services'] },
 );
 
-describe('fuzz: the workload loader ends in a shape or a list of problems, never an exception', { timeout: 120_000 }, () => {
+describe('fuzz: the workload loader ends in a shape or a list of problems, never an exception', {
+  timeout: 120_000,
+}, () => {
   it('arbitrary text and bytes', () => fuzz(anyText, load));
   // Half the runs: each case parses a whole shipped workload (up to 7 KiB), the slowest property of the suite.
   it('the shipped workloads with text mutations', () => fuzz(mutated(fc.constantFrom(...SHIPPED)), load, RUNS / 2));
-  it('schema-shaped workloads (random span trees), as YAML, with text mutations', () => fuzz(mutated(workloadObject.map((w) => stringify(w))), load));
+  it('schema-shaped workloads (random span trees), as YAML, with text mutations', () =>
+    fuzz(mutated(workloadObject.map((w) => stringify(w))), load));
 });

@@ -29,7 +29,11 @@ export interface WorkloadTrialOptions {
  * One real trial of a shipped workload: every service process, the generator's mix, the sink keeping spans.
  * A short schedule delay keeps the batch queue from filling: a dropped span would break a trace.
  */
-export async function workloadTrial(sink: Sink, generator: LoadGenerator, o: WorkloadTrialOptions): Promise<{ metrics: TrialMetrics; spans: ReceivedSpan[]; shape: WorkloadShape }> {
+export async function workloadTrial(
+  sink: Sink,
+  generator: LoadGenerator,
+  o: WorkloadTrialOptions,
+): Promise<{ metrics: TrialMetrics; spans: ReceivedSpan[]; shape: WorkloadShape }> {
   const cfg = parseConfig(
     `name: trial\nrounds: 1\nseed: 7\nservice: { workload: ${o.workload}${o.service ? `, ${o.service}` : ''} }\n` +
       `load: { rateRps: ${o.rateRps ?? 150}, warmupSeconds: 0.5, durationSeconds: ${o.durationSeconds ?? 1.5} }\n` +
@@ -40,12 +44,26 @@ export async function workloadTrial(sink: Sink, generator: LoadGenerator, o: Wor
   const loaded = loadWorkload(cfg.service.workload);
   assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.issues));
   const cells = expandMatrix(cfg).cells;
-  const cell = o.tail ? cells.find((c) => c.settings.tracing === 'sdk' && c.settings.tail)! : cells.find((c) => c.id !== 'baseline')!;
+  const cell = o.tail
+    ? cells.find((c) => c.settings.tracing === 'sdk' && c.settings.tail)!
+    : cells.find((c) => c.id !== 'baseline')!;
   const record = await runTrial({
-    runId: 'trial', config: cfg, cell, round: 0, order: 0, entry: REFERENCE_SERVICE_ENTRY, workloadFile: loaded.file, workload: loaded.shape,
-    referenceService: true, sink, generator, launch: launchService, signal: new AbortController().signal,
+    runId: 'trial',
+    config: cfg,
+    cell,
+    round: 0,
+    order: 0,
+    entry: REFERENCE_SERVICE_ENTRY,
+    workloadFile: loaded.file,
+    workload: loaded.shape,
+    referenceService: true,
+    sink,
+    generator,
+    launch: launchService,
+    signal: new AbortController().signal,
   });
-  if (record.status === 'failed') assert.fail(`${o.workload}: trial failed: ${record.error}\n${record.stderrTail.join('\n')}`);
+  if (record.status === 'failed')
+    assert.fail(`${o.workload}: trial failed: ${record.error}\n${record.stderrTail.join('\n')}`);
   assert.equal(record.status, 'ok', `${o.workload}: ${record.warnings.join('; ')}`);
   return { metrics: record.metrics, spans: sink.spans(), shape: loaded.shape };
 }

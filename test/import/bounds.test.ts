@@ -24,7 +24,12 @@ function inputError(text: string, format: TraceFormat): InputError {
 describe('imports are bounded', () => {
   it('OTLP arrayValue nested 20,000 deep: exit 2 naming the depth limit, not a stack overflow', () => {
     const error = inputError(deepOtlp(20_000), 'otlp-json');
-    assert.match(error.message, new RegExp(`^export\\.json:1:\\d+: nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects \\(the import's depth limit\\)`));
+    assert.match(
+      error.message,
+      new RegExp(
+        `^export\\.json:1:\\d+: nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects \\(the import's depth limit\\)`,
+      ),
+    );
   });
 
   it('Jaeger tags nested 20,000 deep: the same', () => {
@@ -38,7 +43,10 @@ describe('imports are bounded', () => {
   });
 
   it(`a trace whose spans nest deeper than ${MAX_SPAN_DEPTH} is refused, not overflowed`, () => {
-    assert.match(inputError(chainZipkin(20_000), 'zipkin').message, /trace a1 nests spans 20000 levels deep: the import takes at most 100/);
+    assert.match(
+      inputError(chainZipkin(20_000), 'zipkin').message,
+      /trace a1 nests spans 20000 levels deep: the import takes at most 100/,
+    );
     assert.ok(importTraces(chainZipkin(MAX_SPAN_DEPTH), { format: 'zipkin' }, 'e.json').shape);
   });
 
@@ -52,7 +60,10 @@ describe('imports are bounded', () => {
     try {
       const fifo = join(dir, 'traces.json');
       execFileSync('mkfifo', [fifo]);
-      assert.throws(() => importTraceFile(fifo, { format: 'jaeger' }), /a named pipe \(FIFO\), not a file: give the path of an exported trace file/);
+      assert.throws(
+        () => importTraceFile(fifo, { format: 'jaeger' }),
+        /a named pipe \(FIFO\), not a file: give the path of an exported trace file/,
+      );
       assert.throws(() => importTraceFile(dir, { format: 'jaeger' }), /a folder, not a file/);
       const cli = await runCli(['import', fifo, '--format', 'jaeger'], { timeoutMs: 20_000 });
       assert.equal(cli.code, 2, cli.stderr);
@@ -66,7 +77,10 @@ describe('imports are bounded', () => {
     try {
       const file = join(dir, 'big.json');
       writeFileSync(file, deepOtlp(1) + ' '.repeat(2048));
-      assert.throws(() => importTraceFile(file, { format: 'otlp-json', maxFileBytes: 1024 }), /above the import limit of 1024 bytes/);
+      assert.throws(
+        () => importTraceFile(file, { format: 'otlp-json', maxFileBytes: 1024 }),
+        /above the import limit of 1024 bytes/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,11 @@ type Json = Record<string, any>;
 
 describe('import: deterministic output', () => {
   it('the same input gives byte-identical YAML', () => {
-    for (const [file, format] of [['otlp-basic.json', 'otlp-json'], ['jaeger-basic.json', 'jaeger'], ['zipkin-basic.json', 'zipkin']] as const)
+    for (const [file, format] of [
+      ['otlp-basic.json', 'otlp-json'],
+      ['jaeger-basic.json', 'jaeger'],
+      ['zipkin-basic.json', 'zipkin'],
+    ] as const)
       assert.equal(importFixture(file, format).yaml, importFixture(file, format).yaml, file);
   });
 
@@ -17,7 +21,9 @@ describe('import: deterministic output', () => {
     // One resource per span, in reverse order: traces, spans and services all arrive in another order.
     const reversed = {
       resourceSpans: original.resourceSpans
-        .flatMap((rs: Json) => rs.scopeSpans[0].spans.map((span: Json) => ({ resource: rs.resource, scopeSpans: [{ spans: [span] }] })))
+        .flatMap((rs: Json) =>
+          rs.scopeSpans[0].spans.map((span: Json) => ({ resource: rs.resource, scopeSpans: [{ spans: [span] }] })),
+        )
         .reverse(),
     };
     const a = importTraces(JSON.stringify(original), { format: 'otlp-json' }, 'same.json');

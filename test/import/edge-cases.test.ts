@@ -11,7 +11,7 @@ import { fixture, importFixture, outline, route, service } from './helpers.js';
 
 /** A one-trace OTLP span, µs times, for cases too small to deserve a file. */
 const span = (id: number, parent: number, name: string, kind: number, start: number, end: number) => ({
-  traceId: '0'.repeat(31) + '1',
+  traceId: `${'0'.repeat(31)}1`,
   spanId: id.toString(16).padStart(16, '0'),
   ...(parent ? { parentSpanId: parent.toString(16).padStart(16, '0') } : {}),
   name,
@@ -19,7 +19,10 @@ const span = (id: number, parent: number, name: string, kind: number, start: num
   startTimeUnixNano: String(start * 1000),
   endTimeUnixNano: String(end * 1000),
 });
-const resource = (service: string, spans: object[]) => ({ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans }] });
+const resource = (service: string, spans: object[]) => ({
+  resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+  scopeSpans: [{ spans }],
+});
 
 function inputError(run: () => unknown): InputError {
   try {
@@ -45,7 +48,9 @@ describe('import: bad input', () => {
   });
 
   it('a truncated file says so, at its last position', () => {
-    const error = inputError(() => importTraces('{"resourceSpans": [{"scopeSpans": [', { format: 'otlp-json' }, 'cut.json'));
+    const error = inputError(() =>
+      importTraces('{"resourceSpans": [{"scopeSpans": [', { format: 'otlp-json' }, 'cut.json'),
+    );
     assert.match(error.message, /^cut\.json:1:36: malformed JSON: unexpected end of input/);
   });
 
@@ -56,20 +61,38 @@ describe('import: bad input', () => {
   });
 
   it('a Zipkin file given as otlp-json and an OTLP file given as jaeger are refused the same way', () => {
-    assert.match(inputError(() => importFixture('zipkin-basic.json', 'otlp-json')).message, /expected an OTLP\/JSON ExportTraceServiceRequest.*try --format zipkin/);
-    assert.match(inputError(() => importFixture('otlp-basic.json', 'jaeger')).message, /expected a Jaeger JSON export.*try --format otlp-json/);
+    assert.match(
+      inputError(() => importFixture('zipkin-basic.json', 'otlp-json')).message,
+      /expected an OTLP\/JSON ExportTraceServiceRequest.*try --format zipkin/,
+    );
+    assert.match(
+      inputError(() => importFixture('otlp-basic.json', 'jaeger')).message,
+      /expected a Jaeger JSON export.*try --format otlp-json/,
+    );
   });
 
   it('an export with no spans is an error, in every format', () => {
-    assert.match(inputError(() => importFixture('empty.json', 'otlp-json')).message, /^empty\.json: the export holds no spans/);
+    assert.match(
+      inputError(() => importFixture('empty.json', 'otlp-json')).message,
+      /^empty\.json: the export holds no spans/,
+    );
     assert.match(inputError(() => importFixture('empty-zipkin.json', 'zipkin')).message, /the export holds no spans/);
-    assert.match(inputError(() => importTraces('{"data": []}', { format: 'jaeger' }, 'j.json')).message, /the export holds no spans/);
-    assert.match(inputError(() => importTraces('  \n', { format: 'zipkin' }, 'blank.json')).message, /the file is empty/);
+    assert.match(
+      inputError(() => importTraces('{"data": []}', { format: 'jaeger' }, 'j.json')).message,
+      /the export holds no spans/,
+    );
+    assert.match(
+      inputError(() => importTraces('  \n', { format: 'zipkin' }, 'blank.json')).message,
+      /the file is empty/,
+    );
   });
 
   it('spans without ids or times are skipped; if that is all of them, the error asks about the format', () => {
     const text = JSON.stringify([{ traceId: 'a1', id: 'b1', name: 'x' }]);
-    assert.match(inputError(() => importTraces(text, { format: 'zipkin' }, 'z.json')).message, /none of its 1 spans has a trace id, a span id and a start time/);
+    assert.match(
+      inputError(() => importTraces(text, { format: 'zipkin' }, 'z.json')).message,
+      /none of its 1 spans has a trace id, a span id and a start time/,
+    );
   });
 
   it('refuses a file above the size limit before reading it', () => {
@@ -78,7 +101,10 @@ describe('import: bad input', () => {
   });
 
   it('a missing file is an input error naming it', () => {
-    assert.match(inputError(() => importFixture('no-such-file.json', 'zipkin')).message, /^no-such-file\.json: cannot read the export \(ENOENT\)/);
+    assert.match(
+      inputError(() => importFixture('no-such-file.json', 'zipkin')).message,
+      /^no-such-file\.json: cannot read the export \(ENOENT\)/,
+    );
   });
 });
 
@@ -123,13 +149,20 @@ describe('import: repairs', () => {
 
   it('mixed services: a root of another service becomes an entry route with a warning; a call back into the entry stays inline', () => {
     const { shape, stats, summary } = importFixture('mixed-services.json', 'otlp-json');
-    assert.deepEqual(shape.services.map((s) => s.name), ['svc-a', 'svc-b'], "'svc b' is made a valid service name");
+    assert.deepEqual(
+      shape.services.map((s) => s.name),
+      ['svc-a', 'svc-b'],
+      "'svc b' is made a valid service name",
+    );
     assert.deepEqual(stats.movedRootOperations, ['svc b: sync.job']);
     assert.equal(stats.inlinedCrossService, 1);
     assert.equal(outline(route(shape, 'svc-a', 'sync-job').root), 'sync.job(call a(GET /a/internal))');
     assert.equal(route(shape, 'svc-a', 'sync-job').root.children[0].call, undefined);
     assert.deepEqual(route(shape, 'svc-a', 'get-a').root.children[0].call, { service: 'svc-b', route: 'get-b' });
-    assert.match(summary.join('\n'), /warning: root operations of services other than the entry became routes of the entry service.*svc b: sync\.job/);
+    assert.match(
+      summary.join('\n'),
+      /warning: root operations of services other than the entry became routes of the entry service.*svc b: sync\.job/,
+    );
   });
 
   it('breaks a cycle of calls between services by keeping the rarer edge inline, so the schema accepts the shape', () => {
@@ -151,7 +184,11 @@ describe('import: repairs', () => {
     const text = JSON.stringify({
       resourceSpans: [
         resource('a', [span(1, 0, 'GET /a', 2, 0, 1000), span(2, 1, 'call b', 3, 100, 900)]),
-        resource('b', [span(3, 2, 'GET /b', 2, 150, 400), span(4, 2, 'GET /b', 2, 500, 850), span(5, 4, 'db', 3, 600, 800)]),
+        resource('b', [
+          span(3, 2, 'GET /b', 2, 150, 400),
+          span(4, 2, 'GET /b', 2, 500, 850),
+          span(5, 4, 'db', 3, 600, 800),
+        ]),
       ],
     });
     const { shape, stats, summary } = importTraces(text, { format: 'otlp-json' }, 'retry.json');

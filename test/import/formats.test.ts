@@ -8,14 +8,20 @@ describe('import otlp-json', () => {
   it('counts traces and spans, and makes the most frequent root operation the entry', () => {
     assert.equal(stats.traces, 4);
     assert.equal(stats.spans, 15);
-    assert.deepEqual(shape.services.map((s) => s.name), ['web', 'users']);
-    assert.deepEqual(service(shape, 'web').routes.map((r) => [r.name, r.method, r.path, r.weight]), [
-      ['get-users-id', 'GET', '/users/:id', 3],
-      ['post-login', 'POST', '/login', 1],
-    ]);
+    assert.deepEqual(
+      shape.services.map((s) => s.name),
+      ['web', 'users'],
+    );
+    assert.deepEqual(
+      service(shape, 'web').routes.map((r) => [r.name, r.method, r.path, r.weight]),
+      [
+        ['get-users-id', 'GET', '/users/:id', 3],
+        ['post-login', 'POST', '/login', 1],
+      ],
+    );
   });
 
-  it('turns a CLIENT span whose child is another service\'s SERVER span into a call, and the callee into a route', () => {
+  it("turns a CLIENT span whose child is another service's SERVER span into a call, and the callee into a route", () => {
     const caller = route(shape, 'web', 'get-users-id');
     assert.equal(outline(caller.root), 'GET /users/:id(users.get)');
     assert.deepEqual(caller.root.children[0].call, { service: 'users', route: 'get-users-id' });
@@ -38,7 +44,11 @@ describe('import otlp-json', () => {
   });
 
   it('--max-cpu-us-per-span moves the cap', () => {
-    const login = route(importFixture('otlp-basic.json', 'otlp-json', { maxCpuUsPerSpan: 1000 }).shape, 'web', 'post-login').root;
+    const login = route(
+      importFixture('otlp-basic.json', 'otlp-json', { maxCpuUsPerSpan: 1000 }).shape,
+      'web',
+      'post-login',
+    ).root;
     assert.deepEqual([login.children[0].cpuUs, login.children[0].waitUs], [1000, 1000]);
   });
 
@@ -47,8 +57,15 @@ describe('import otlp-json', () => {
     const login = route(shape, 'web', 'post-login');
     assert.equal(login.error, undefined);
     assert.equal(login.root.links, 1);
-    assert.deepEqual(login.root.generatedAttributes, { count: 2, valueBytes: 5 }, "'POST' and '/login': 10 bytes over 2 attributes");
-    assert.deepEqual(login.root.children[0].events.map((e) => e.name), ['hashed']);
+    assert.deepEqual(
+      login.root.generatedAttributes,
+      { count: 2, valueBytes: 5 },
+      "'POST' and '/login': 10 bytes over 2 attributes",
+    );
+    assert.deepEqual(
+      login.root.children[0].events.map((e) => e.name),
+      ['hashed'],
+    );
   });
 });
 
@@ -58,11 +75,17 @@ describe('import jaeger', () => {
   it('reads processes, CHILD_OF references and span.kind tags into routes and calls', () => {
     assert.equal(stats.traces, 3);
     assert.equal(stats.spans, 15);
-    assert.deepEqual(shape.services.map((s) => s.name), ['frontend', 'notifier', 'orders']);
-    assert.deepEqual(service(shape, 'frontend').routes.map((r) => [r.name, r.method, r.path, r.weight]), [
-      ['post-checkout', 'POST', '/checkout', 2],
-      ['get-health', 'GET', '/health', 1],
-    ]);
+    assert.deepEqual(
+      shape.services.map((s) => s.name),
+      ['frontend', 'notifier', 'orders'],
+    );
+    assert.deepEqual(
+      service(shape, 'frontend').routes.map((r) => [r.name, r.method, r.path, r.weight]),
+      [
+        ['post-checkout', 'POST', '/checkout', 2],
+        ['get-health', 'GET', '/health', 1],
+      ],
+    );
     const checkout = route(shape, 'frontend', 'post-checkout').root;
     assert.deepEqual([checkout.kind, checkout.children[0].kind], ['SERVER', 'CLIENT']);
     assert.deepEqual(checkout.children[0].call, { service: 'orders', route: 'post-orders' });
@@ -73,7 +96,11 @@ describe('import jaeger', () => {
     const orders = route(shape, 'orders', 'post-orders').root;
     assert.equal(outline(orders), 'POST /orders(INSERT orders, order-events publish)');
     assert.deepEqual(orders.children[1].publish, { queue: 'order-events' });
-    assert.deepEqual(orders.events.map((e) => e.name), ['order.validated'], 'log event fields become events');
+    assert.deepEqual(
+      orders.events.map((e) => e.name),
+      ['order.validated'],
+      'log event fields become events',
+    );
     const [consumer] = service(shape, 'notifier').consumers;
     assert.equal(consumer.queue, 'order-events');
     assert.equal(consumer.batchSize, 1);
@@ -97,10 +124,13 @@ describe('import zipkin', () => {
     const products = route(shape, 'gateway', 'get-products');
     assert.equal(products.weight, 5);
     assert.equal(products.root.parallel, true);
-    assert.deepEqual(products.root.children.map((c) => c.call), [
-      { service: 'catalog', route: 'get-items' },
-      { service: 'pricing', route: 'get-prices' },
-    ]);
+    assert.deepEqual(
+      products.root.children.map((c) => c.call),
+      [
+        { service: 'catalog', route: 'get-items' },
+        { service: 'pricing', route: 'get-prices' },
+      ],
+    );
     assert.equal(products.root.children[0].waitUs, 100, 'client 800 µs around a 700 µs server');
     assert.equal(outline(route(shape, 'catalog', 'get-items').root), 'get /items(query)');
   });
@@ -111,6 +141,9 @@ describe('import zipkin', () => {
     assert.deepEqual(products.slow, { rate: 0.2, extraWaitUs: 4000, at: 'query' });
     // The slow request's 4500 µs query stays out of the distribution: 500 µs four times, 600 once.
     assert.deepEqual(route(shape, 'catalog', 'get-items').root.children[0].waitUs, { p50: 500, p99: 600 });
-    assert.deepEqual(route(shape, 'catalog', 'get-items').root.children[0].events.map((e) => e.name), ['rows.fetched']);
+    assert.deepEqual(
+      route(shape, 'catalog', 'get-items').root.children[0].events.map((e) => e.name),
+      ['rows.fetched'],
+    );
   });
 });

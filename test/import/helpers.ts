@@ -19,7 +19,12 @@ export function service(shape: WorkloadShape, name: string): ServiceShape {
 
 export function route(shape: WorkloadShape, serviceName: string, routeName: string): RouteShape {
   const found = service(shape, serviceName).routes.find((r) => r.name === routeName);
-  if (!found) throw new Error(`no route ${routeName} in ${serviceName}: ${service(shape, serviceName).routes.map((r) => r.name).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `no route ${routeName} in ${serviceName}: ${service(shape, serviceName)
+        .routes.map((r) => r.name)
+        .join(', ')}`,
+    );
   return found;
 }
 

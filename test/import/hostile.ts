@@ -16,8 +16,14 @@ export function deepJaeger(depth: number): string {
 /** A Zipkin export of one trace whose spans form a chain `length` deep. */
 export function chainZipkin(length: number): string {
   const spans = Array.from({ length }, (_, i) => ({
-    traceId: 'a1', id: (i + 1).toString(16), ...(i > 0 ? { parentId: i.toString(16) } : {}), name: `s${i % 3}`, timestamp: 1000 + i, duration: length - i + 1,
-    localEndpoint: { serviceName: 'svc' }, ...(i === 0 ? { kind: 'SERVER' } : {}),
+    traceId: 'a1',
+    id: (i + 1).toString(16),
+    ...(i > 0 ? { parentId: i.toString(16) } : {}),
+    name: `s${i % 3}`,
+    timestamp: 1000 + i,
+    duration: length - i + 1,
+    localEndpoint: { serviceName: 'svc' },
+    ...(i === 0 ? { kind: 'SERVER' } : {}),
   }));
   return JSON.stringify(spans);
 }

@@ -11,8 +11,22 @@ import type { ReceivedSpan } from '../../harness/sink/types.js';
 describe('import timing', () => {
   it('self time is the duration not covered by children, clamped into the parent and never negative', () => {
     const parent = { startUs: 0, endUs: 1000 };
-    assert.equal(selfTimeUs(parent, [{ startUs: 100, endUs: 400 }, { startUs: 300, endUs: 600 }]), 500, 'overlapping children count once');
-    assert.equal(selfTimeUs(parent, [{ startUs: -500, endUs: 200 }, { startUs: 900, endUs: 2000 }]), 700, 'skewed and async children are clamped');
+    assert.equal(
+      selfTimeUs(parent, [
+        { startUs: 100, endUs: 400 },
+        { startUs: 300, endUs: 600 },
+      ]),
+      500,
+      'overlapping children count once',
+    );
+    assert.equal(
+      selfTimeUs(parent, [
+        { startUs: -500, endUs: 200 },
+        { startUs: 900, endUs: 2000 },
+      ]),
+      700,
+      'skewed and async children are clamped',
+    );
     assert.equal(selfTimeUs(parent, [{ startUs: -10, endUs: 5000 }]), 0);
   });
 
@@ -35,8 +49,15 @@ describe('import timing', () => {
   });
 
   it('groups siblings into runs that overlapped', () => {
-    const runs = concurrentRuns([{ startUs: 0, endUs: 100 }, { startUs: 50, endUs: 150 }, { startUs: 150, endUs: 200 }]);
-    assert.deepEqual(runs.map((r) => r.length), [2, 1]);
+    const runs = concurrentRuns([
+      { startUs: 0, endUs: 100 },
+      { startUs: 50, endUs: 150 },
+      { startUs: 150, endUs: 200 },
+    ]);
+    assert.deepEqual(
+      runs.map((r) => r.length),
+      [2, 1],
+    );
   });
 });
 
@@ -80,17 +101,47 @@ describe('import service graph', () => {
 
 describe('import schema check', () => {
   it('a shape the schema refuses is an internal error, not an input error', () => {
-    const root = { name: 'r', kind: 'CLIENT' as const, attributes: {}, events: [], links: 0, cpuUs: 0, waitUs: 0, children: [], parallel: false, call: { service: 'nowhere', route: 'x' } };
+    const root = {
+      name: 'r',
+      kind: 'CLIENT' as const,
+      attributes: {},
+      events: [],
+      links: 0,
+      cpuUs: 0,
+      waitUs: 0,
+      children: [],
+      parallel: false,
+      call: { service: 'nowhere', route: 'x' },
+    };
     assert.throws(
-      () => toWorkloadYaml({ name: 'w', description: '', services: [{ name: 's', consumers: [], routes: [{ name: 'r', method: 'GET', path: '/', weight: 1, root }] }] }, []),
-      (error: Error) => error.constructor === Error && /a bug in tracebench import/.test(error.message) && /no service named 'nowhere'/.test(error.message),
+      () =>
+        toWorkloadYaml(
+          {
+            name: 'w',
+            description: '',
+            services: [
+              { name: 's', consumers: [], routes: [{ name: 'r', method: 'GET', path: '/', weight: 1, root }] },
+            ],
+          },
+          [],
+        ),
+      (error: Error) =>
+        error.constructor === Error &&
+        /a bug in tracebench import/.test(error.message) &&
+        /no service named 'nowhere'/.test(error.message),
     );
   });
 });
 
-describe('traceProfile over the sink\'s spans', () => {
+describe("traceProfile over the sink's spans", () => {
   it('adapts ReceivedSpan and counts traces, spans per trace and the root mix', () => {
-    const span = (traceId: string, spanId: string, parentSpanId: string, name: string, startUs: number): ReceivedSpan => ({
+    const span = (
+      traceId: string,
+      spanId: string,
+      parentSpanId: string,
+      name: string,
+      startUs: number,
+    ): ReceivedSpan => ({
       traceId,
       spanId,
       parentSpanId,
@@ -102,8 +153,20 @@ describe('traceProfile over the sink\'s spans', () => {
       endTimeUnixNano: BigInt(startUs + 100) * 1000n,
       attributes: { 'http.route': '/x', 'http.request.method': 'get' },
     });
-    const spans = fromReceivedSpans([span('t1', 'a', '', 'GET /x', 0), span('t1', 'b', 'a', 'fail', 10), span('t2', 'c', '', 'GET /y', 50), span('t3', 'd', '', 'GET /x', 90)]);
-    assert.deepEqual([spans[0].kind, spans[1].kind, spans[1].error, spans[0].startUs, spans[0].httpRoute, spans[0].httpMethod], ['SERVER', 'INTERNAL', true, 0.5, '/x', 'GET']);
-    assert.deepEqual(traceProfile(spans), { traces: 3, spansPerTrace: 4 / 3, rootMix: { 'web: GET /x': 2 / 3, 'web: GET /y': 1 / 3 } });
+    const spans = fromReceivedSpans([
+      span('t1', 'a', '', 'GET /x', 0),
+      span('t1', 'b', 'a', 'fail', 10),
+      span('t2', 'c', '', 'GET /y', 50),
+      span('t3', 'd', '', 'GET /x', 90),
+    ]);
+    assert.deepEqual(
+      [spans[0].kind, spans[1].kind, spans[1].error, spans[0].startUs, spans[0].httpRoute, spans[0].httpMethod],
+      ['SERVER', 'INTERNAL', true, 0.5, '/x', 'GET'],
+    );
+    assert.deepEqual(traceProfile(spans), {
+      traces: 3,
+      spansPerTrace: 4 / 3,
+      rootMix: { 'web: GET /x': 2 / 3, 'web: GET /y': 1 / 3 },
+    });
   });
 });

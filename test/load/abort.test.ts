@@ -46,7 +46,14 @@ test('an already aborted signal rejects without sending', async () => {
   const server = await startJsonServer();
   const generator = createLoadGenerator();
   try {
-    const openOptions = { url: server.url, rateRps: 100, durationMs: 1000, threads: 1, connections: 1, timeoutMs: 1000 };
+    const openOptions = {
+      url: server.url,
+      rateRps: 100,
+      durationMs: 1000,
+      threads: 1,
+      connections: 1,
+      timeoutMs: 1000,
+    };
     await assert.rejects(generator.openLoop(openOptions, AbortSignal.abort()), { name: 'AbortError' });
     const closedOptions = { url: server.url, durationSeconds: 1, connections: 1 };
     await assert.rejects(generator.closedLoop(closedOptions, AbortSignal.abort()), { name: 'AbortError' });
@@ -74,7 +81,9 @@ server.close();
 `;
 
 test('after an abort and close(), nothing keeps the process alive', async () => {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', ABORT_AND_EXIT], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', ABORT_AND_EXIT], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const killer = setTimeout(() => child.kill('SIGKILL'), 5000);

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createHistogramUs, encodeHistogram, mergeEncoded, recordMsAsUs, toPercentilesUs } from '../../harness/load/histogram.js';
+import {
+  createHistogramUs,
+  encodeHistogram,
+  mergeEncoded,
+  recordMsAsUs,
+  toPercentilesUs,
+} from '../../harness/load/histogram.js';
 import { scheduledCount } from '../../harness/load/open-loop-worker.js';
 
 test('durations in ms are recorded as whole µs', () => {

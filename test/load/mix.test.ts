@@ -12,7 +12,7 @@ const MIX = {
   ],
 };
 
-describe('the generator\'s request mix', () => {
+describe("the generator's request mix", () => {
   it('routes by weight and draws errors and slow paths at their rates, counting what it drew', () => {
     const picker = createMixPicker(MIX, 0);
     const requests = Array.from({ length: 8000 }, () => picker.next());
@@ -47,8 +47,24 @@ describe('the generator\'s request mix', () => {
   });
 
   it('counts add up across workers', () => {
-    const total = addTruthCounts(addTruthCounts(emptyTruthCounts(), { sent: 2, drawnError: 1, drawnSlow: 0, byRoute: { a: { sent: 2, drawnError: 1, drawnSlow: 0 } } }), { sent: 3, drawnError: 0, drawnSlow: 1, byRoute: { a: { sent: 3, drawnError: 0, drawnSlow: 1 } } });
-    assert.deepEqual(total, { sent: 5, drawnError: 1, drawnSlow: 1, byRoute: { a: { sent: 5, drawnError: 1, drawnSlow: 1 } } });
-    assert.match(fillPath('/x/:a/y/:b', () => 0.5), /^\/x\/\d+\/y\/\d+$/);
+    const total = addTruthCounts(
+      addTruthCounts(emptyTruthCounts(), {
+        sent: 2,
+        drawnError: 1,
+        drawnSlow: 0,
+        byRoute: { a: { sent: 2, drawnError: 1, drawnSlow: 0 } },
+      }),
+      { sent: 3, drawnError: 0, drawnSlow: 1, byRoute: { a: { sent: 3, drawnError: 0, drawnSlow: 1 } } },
+    );
+    assert.deepEqual(total, {
+      sent: 5,
+      drawnError: 1,
+      drawnSlow: 1,
+      byRoute: { a: { sent: 5, drawnError: 1, drawnSlow: 1 } },
+    });
+    assert.match(
+      fillPath('/x/:a/y/:b', () => 0.5),
+      /^\/x\/\d+\/y\/\d+$/,
+    );
   });
 });

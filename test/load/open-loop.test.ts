@@ -8,7 +8,11 @@ import { closedPort, startJsonServer } from './test-server.js';
 const SHORT_RUN = { rateRps: 100, durationMs: 500, threads: 1, connections: 4, timeoutMs: 1000 };
 
 function assertCountsAddUp(r: OpenLoopResult): void {
-  assert.equal(r.sent, r.ok + r.httpErrors + r.socketErrors + r.timeouts, 'sent = ok + httpErrors + socketErrors + timeouts');
+  assert.equal(
+    r.sent,
+    r.ok + r.httpErrors + r.socketErrors + r.timeouts,
+    'sent = ok + httpErrors + socketErrors + timeouts',
+  );
   assert.equal(r.latencyCorrectedUs.count, r.ok + r.httpErrors, 'one corrected sample per response');
   assert.equal(r.latencyUncorrectedUs.count, r.ok + r.httpErrors, 'one uncorrected sample per response');
   assert.equal(r.sendLagUs.count, r.sent, 'one send-lag sample per request sent');
@@ -25,7 +29,8 @@ function describeRun(r: OpenLoopResult): string {
 
 describe('openLoop', () => {
   let generator: LoadGenerator;
-  const run = (url: string, overrides: Partial<OpenLoopOptions> = {}) => generator.openLoop({ ...SHORT_RUN, url, ...overrides });
+  const run = (url: string, overrides: Partial<OpenLoopOptions> = {}) =>
+    generator.openLoop({ ...SHORT_RUN, url, ...overrides });
   before(() => {
     generator = createLoadGenerator({ threads: 2 });
   });
@@ -68,7 +73,13 @@ describe('openLoop', () => {
       t.diagnostic(`timer: ${describeRun(timer)}`);
       assert.equal(timer.sent, 500);
       assertCountsAddUp(timer);
-      const poisson = await run(server.url, { rateRps: 500, durationMs: 1000, connections: 16, arrivals: 'poisson', arrivalSeed: 3 });
+      const poisson = await run(server.url, {
+        rateRps: 500,
+        durationMs: 1000,
+        connections: 16,
+        arrivals: 'poisson',
+        arrivalSeed: 3,
+      });
       t.diagnostic(`poisson: ${describeRun(poisson)}`);
       assert.equal(poisson.scheduled, 500);
       assert.equal(poisson.sent, 500);
@@ -102,7 +113,10 @@ describe('openLoop', () => {
       assertCountsAddUp(r);
       assert.equal(r.ok, r.sent);
       assert.ok(r.latencyCorrectedUs.p99 >= 100_000, `corrected p99 ${r.latencyCorrectedUs.p99} µs`);
-      assert.ok(r.latencyUncorrectedUs.p99 * 4 < r.latencyCorrectedUs.p99, `uncorrected p99 ${r.latencyUncorrectedUs.p99} µs`);
+      assert.ok(
+        r.latencyUncorrectedUs.p99 * 4 < r.latencyCorrectedUs.p99,
+        `uncorrected p99 ${r.latencyUncorrectedUs.p99} µs`,
+      );
     } finally {
       await server.close();
     }
@@ -154,7 +168,11 @@ describe('openLoop', () => {
       assert.equal(r.ok, 400);
       assert.equal(server.served(), 400);
       assert.equal(r.latencyCorrectedUs.count, 400, 'merged count = total responses');
-      assert.equal(decodeFromCompressedBase64(r.histograms.corrected).totalCount, 400, 'the encoded merge carries every sample');
+      assert.equal(
+        decodeFromCompressedBase64(r.histograms.corrected).totalCount,
+        400,
+        'the encoded merge carries every sample',
+      );
     } finally {
       await server.close();
     }

@@ -7,7 +7,14 @@ import { LoadOptionsError } from '../../harness/load/validate.js';
 test('invalid open-loop options are all reported at once, each by name, before anything runs', async () => {
   const generator = createLoadGenerator({ threads: 1 });
   try {
-    const options = { url: 'http://example.com/', rateRps: 0, durationMs: 1000, threads: 2, connections: 1.5, timeoutMs: 1000 };
+    const options = {
+      url: 'http://example.com/',
+      rateRps: 0,
+      durationMs: 1000,
+      threads: 2,
+      connections: 1.5,
+      timeoutMs: 1000,
+    };
     await assert.rejects(generator.openLoop(options), (error: unknown) => {
       assert.ok(error instanceof LoadOptionsError);
       assert.equal(error.exitCode, EXIT.usage);
@@ -17,7 +24,10 @@ test('invalid open-loop options are all reported at once, each by name, before a
       );
       return true;
     });
-    await assert.rejects(generator.closedLoop({ url: 'https://127.0.0.1/', durationSeconds: 0, connections: 1 }), LoadOptionsError);
+    await assert.rejects(
+      generator.closedLoop({ url: 'https://127.0.0.1/', durationSeconds: 0, connections: 1 }),
+      LoadOptionsError,
+    );
   } finally {
     await generator.close();
   }

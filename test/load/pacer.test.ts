@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { createArrivalSchedule, createDueQueue, HYBRID_TUNING, pacerStep, updateWakeLate, workerArrivalSeed, type ArrivalSchedule } from '../../harness/load/pacer.js';
+import {
+  createArrivalSchedule,
+  createDueQueue,
+  HYBRID_TUNING,
+  pacerStep,
+  updateWakeLate,
+  workerArrivalSeed,
+  type ArrivalSchedule,
+} from '../../harness/load/pacer.js';
 
 function drawAll(schedule: ArrivalSchedule): number[] {
   const offsets: number[] = [];
@@ -40,24 +48,36 @@ describe('pacerStep', () => {
     assert.deepEqual(pacerStep('hybrid', 2, 0), { kind: 'timer', ms: 1 });
     const block = pacerStep('hybrid', 1.5, 0);
     assert.equal(block.kind, 'block');
-    assert.ok(block.kind === 'block' && Math.abs(block.ms - (1.5 - HYBRID_TUNING.spinBelowMs)) < 1e-9, 'nothing in flight: one block to the spin');
-    assert.deepEqual(pacerStep('hybrid', 1.5, 2), { kind: 'block', ms: HYBRID_TUNING.blockSliceMs }, 'responses due: blocks stay short');
+    assert.ok(
+      block.kind === 'block' && Math.abs(block.ms - (1.5 - HYBRID_TUNING.spinBelowMs)) < 1e-9,
+      'nothing in flight: one block to the spin',
+    );
+    assert.deepEqual(
+      pacerStep('hybrid', 1.5, 2),
+      { kind: 'block', ms: HYBRID_TUNING.blockSliceMs },
+      'responses due: blocks stay short',
+    );
     assert.deepEqual(pacerStep('hybrid', HYBRID_TUNING.spinBelowMs / 2, 2), { kind: 'yield' });
   });
 
   test('hybrid is bounded: it spins only the last spinBelowMs (plus the wake-up lateness, capped), blocks never past the spin, and a timer leaves a millisecond', () => {
     fc.assert(
-      fc.property(fc.double({ min: 1e-6, max: 1000, noNaN: true }), fc.nat(64), fc.double({ min: 0, max: 5, noNaN: true }), (remainingMs, inFlight, wakeLateMs) => {
-        const step = pacerStep('hybrid', remainingMs, inFlight, wakeLateMs);
-        const spinMs = HYBRID_TUNING.spinBelowMs + Math.min(wakeLateMs, HYBRID_TUNING.maxWakeLateMs);
-        if (step.kind === 'yield') assert.ok(remainingMs <= spinMs + 1e-9);
-        if (step.kind === 'block') {
-          assert.ok(step.ms > 0 && step.ms <= remainingMs - spinMs + 1e-9);
-          if (inFlight > 0) assert.ok(step.ms <= HYBRID_TUNING.blockSliceMs);
-        }
-        if (step.kind === 'timer') assert.ok(step.ms >= 1 && step.ms <= remainingMs - 1);
-        assert.notEqual(step.kind, 'send');
-      }),
+      fc.property(
+        fc.double({ min: 1e-6, max: 1000, noNaN: true }),
+        fc.nat(64),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (remainingMs, inFlight, wakeLateMs) => {
+          const step = pacerStep('hybrid', remainingMs, inFlight, wakeLateMs);
+          const spinMs = HYBRID_TUNING.spinBelowMs + Math.min(wakeLateMs, HYBRID_TUNING.maxWakeLateMs);
+          if (step.kind === 'yield') assert.ok(remainingMs <= spinMs + 1e-9);
+          if (step.kind === 'block') {
+            assert.ok(step.ms > 0 && step.ms <= remainingMs - spinMs + 1e-9);
+            if (inFlight > 0) assert.ok(step.ms <= HYBRID_TUNING.blockSliceMs);
+          }
+          if (step.kind === 'timer') assert.ok(step.ms >= 1 && step.ms <= remainingMs - 1);
+          assert.notEqual(step.kind, 'send');
+        },
+      ),
     );
   });
 
@@ -78,11 +98,22 @@ describe('due queue', () => {
     const due = createDueQueue(createArrivalSchedule('uniform', 1000, 10, 0));
     const sent: number[] = [];
     assert.equal(due.peek(), 0);
-    assert.equal(due.takeDue(3.5, (at) => sent.push(at)), 4, 'a late wake-up sends the whole backlog');
+    assert.equal(
+      due.takeDue(3.5, (at) => sent.push(at)),
+      4,
+      'a late wake-up sends the whole backlog',
+    );
     assert.deepEqual(sent, [0, 1, 2, 3]);
-    assert.equal(due.takeDue(3.9, (at) => sent.push(at)), 0);
+    assert.equal(
+      due.takeDue(3.9, (at) => sent.push(at)),
+      0,
+    );
     assert.equal(due.peek(), 4);
-    assert.equal(due.takeDue(4, (at) => sent.push(at)), 1, 'due exactly at its time');
+    assert.equal(
+      due.takeDue(4, (at) => sent.push(at)),
+      1,
+      'due exactly at its time',
+    );
     assert.equal(due.discardRest(), 5);
     assert.equal(due.peek(), undefined);
   });
@@ -118,12 +149,21 @@ describe('Poisson arrivals', () => {
     assert.ok(offsets.every((at, i) => at >= 0 && at < 4000 && (i === 0 || at >= offsets[i - 1]!)));
     assert.ok(offsets[0]! < 5 && offsets.at(-1)! > 3995, `first ${offsets[0]}, last ${offsets.at(-1)}`);
     const firstHalf = offsets.filter((at) => at < 2000).length;
-    assert.ok(Math.abs(firstHalf - offsets.length / 2) < 4 * Math.sqrt(offsets.length / 4), `${firstHalf} in the first half`);
+    assert.ok(
+      Math.abs(firstHalf - offsets.length / 2) < 4 * Math.sqrt(offsets.length / 4),
+      `${firstHalf} in the first half`,
+    );
   });
 
   test('seeded: the same seed gives the same schedule, another seed another', () => {
-    assert.deepEqual(drawAll(createArrivalSchedule('poisson', 500, 1000, 7)), drawAll(createArrivalSchedule('poisson', 500, 1000, 7)));
-    assert.notDeepEqual(drawAll(createArrivalSchedule('poisson', 500, 1000, 7)), drawAll(createArrivalSchedule('poisson', 500, 1000, 8)));
+    assert.deepEqual(
+      drawAll(createArrivalSchedule('poisson', 500, 1000, 7)),
+      drawAll(createArrivalSchedule('poisson', 500, 1000, 7)),
+    );
+    assert.notDeepEqual(
+      drawAll(createArrivalSchedule('poisson', 500, 1000, 7)),
+      drawAll(createArrivalSchedule('poisson', 500, 1000, 8)),
+    );
   });
 
   test('each worker draws from its own seed', () => {

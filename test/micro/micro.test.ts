@@ -83,10 +83,15 @@ describe('runMicro, quick profile', () => {
       const id = `${t.suite}/${t.task}`;
       assert.ok(t.samples > 0, `${id}: no samples`);
       assert.ok(t.opsPerSample >= 1, `${id}: opsPerSample ${t.opsPerSample}`);
-      for (const [stat, value] of Object.entries(t.rawNsPerOp)) assert.ok(Number.isFinite(value) && value > 0, `${id}: raw ${stat} = ${value}`);
-      for (const [stat, value] of Object.entries(t.nsPerOp)) assert.ok(Number.isFinite(value) && value >= 0, `${id}: ${stat} = ${value}`);
+      for (const [stat, value] of Object.entries(t.rawNsPerOp))
+        assert.ok(Number.isFinite(value) && value > 0, `${id}: raw ${stat} = ${value}`);
+      for (const [stat, value] of Object.entries(t.nsPerOp))
+        assert.ok(Number.isFinite(value) && value >= 0, `${id}: ${stat} = ${value}`);
       assert.ok(t.nsPerOp.mean > 0, `${id}: corrected mean ${t.nsPerOp.mean}`);
-      assert.ok(Number.isFinite(t.marginOfErrorPct) && Number.isFinite(t.opsPerSec) && t.opsPerSec > 0, `${id}: rme/opsPerSec`);
+      assert.ok(
+        Number.isFinite(t.marginOfErrorPct) && Number.isFinite(t.opsPerSec) && t.opsPerSec > 0,
+        `${id}: rme/opsPerSec`,
+      );
       assert.ok(t.timerResolutionNs > 0 && Number.isFinite(t.cpuNsPerOp), `${id}: resolution/cpu`);
     }
   });
@@ -95,7 +100,10 @@ describe('runMicro, quick profile', () => {
     for (const t of okSuites(results).flatMap((s) => s.tasks)) {
       assert.ok(t.timerOverheadNsPerOp > 0, `${t.suite}/${t.task}: no correction`);
       for (const stat of ['mean', 'p50', 'p99', 'min', 'max'] as const) {
-        assert.ok(t.nsPerOp[stat] <= t.rawNsPerOp[stat], `${t.suite}/${t.task}: corrected ${stat} ${t.nsPerOp[stat]} > raw ${t.rawNsPerOp[stat]}`);
+        assert.ok(
+          t.nsPerOp[stat] <= t.rawNsPerOp[stat],
+          `${t.suite}/${t.task}: corrected ${stat} ${t.nsPerOp[stat]} > raw ${t.rawNsPerOp[stat]}`,
+        );
       }
     }
   });
@@ -114,19 +122,35 @@ describe('runMicro, quick profile', () => {
       assert.equal(row.operation, CLAIMS[i].operation);
       assert.equal(row.status, 'measured', row.status === 'not-measured' ? row.reason : '');
       if (row.status !== 'measured') continue;
-      assert.ok(Number.isFinite(row.measuredNs) && Number.isFinite(row.ratio), `${row.operation}: ${row.measuredNs} / ${row.ratio}`);
+      assert.ok(
+        Number.isFinite(row.measuredNs) && Number.isFinite(row.ratio),
+        `${row.operation}: ${row.measuredNs} / ${row.ratio}`,
+      );
       assert.ok(row.source.length > 0 && row.measuredBy.length > 0);
     }
     const span = results.claims[0];
-    assert.ok(span.status === 'measured' && Math.abs(span.measuredNs - task(results, 'span/bare').nsPerOp.p50) <= 0.05, 'span creation is the bare span\'s median');
+    assert.ok(
+      span.status === 'measured' && Math.abs(span.measuredNs - task(results, 'span/bare').nsPerOp.p50) <= 0.05,
+      "span creation is the bare span's median",
+    );
   });
 
   it('a deliberately slowed primitive reads clearly slower than the normal one', async () => {
-    const slowed = await runMicro({ profile: 'quick', suites: ['sampler'], slowPrimitive: { task: 'sampler/always-on', burnNs: 2000 } });
+    const slowed = await runMicro({
+      profile: 'quick',
+      suites: ['sampler'],
+      slowPrimitive: { task: 'sampler/always-on', burnNs: 2000 },
+    });
     const slow = task(slowed, 'sampler/always-on');
     const normal = task(results, 'sampler/always-on');
-    assert.ok(slow.nsPerOp.p50 / normal.nsPerOp.p50 > 1.5, `slowed ${slow.nsPerOp.p50} ns vs normal ${normal.nsPerOp.p50} ns`);
-    assert.ok(slow.nsPerOp.p50 / task(slowed, 'sampler/always-off').nsPerOp.p50 > 1.5, 'slowed vs an untouched task of the same run');
+    assert.ok(
+      slow.nsPerOp.p50 / normal.nsPerOp.p50 > 1.5,
+      `slowed ${slow.nsPerOp.p50} ns vs normal ${normal.nsPerOp.p50} ns`,
+    );
+    assert.ok(
+      slow.nsPerOp.p50 / task(slowed, 'sampler/always-off').nsPerOp.p50 > 1.5,
+      'slowed vs an untouched task of the same run',
+    );
     assert.ok(slow.warnings.some((w) => w.includes('slowed on purpose')));
     assert.ok(!task(slowed, 'sampler/always-off').warnings.some((w) => w.includes('slowed on purpose')));
   });
@@ -146,7 +170,13 @@ describe('rounds', () => {
     assert.equal(alwaysOn.roundsNsPerOp.length, 2);
     assert.equal(alwaysOn.workerThreadIds.length, 2);
     assert.ok(alwaysOn.roundsRawNsPerOp.every((raw, i) => raw >= alwaysOn.roundsNsPerOp[i]));
-    assert.equal(alwaysOn.samples, okSuites(results).flatMap((s) => s.tasks).filter((t) => t.suite === 'sampler' && t.task === 'always-on').reduce((n, t) => n + t.samples, 0));
+    assert.equal(
+      alwaysOn.samples,
+      okSuites(results)
+        .flatMap((s) => s.tasks)
+        .filter((t) => t.suite === 'sampler' && t.task === 'always-on')
+        .reduce((n, t) => n + t.samples, 0),
+    );
     assert.equal(results.rounds, 2);
   });
 
@@ -194,7 +224,12 @@ describe('summariseTasks', () => {
   });
 
   it('takes the median over rounds of every statistic, keeps each round’s median, and the spread between them', () => {
-    const [t] = summariseTasks([at(0, 10), at(1, 14), at(2, 12), { status: 'error', suite: 'sampler', round: 3, error: 'crashed' }]);
+    const [t] = summariseTasks([
+      at(0, 10),
+      at(1, 14),
+      at(2, 12),
+      { status: 'error', suite: 'sampler', round: 3, error: 'crashed' },
+    ]);
     assert.deepEqual(t.nsPerOp, { mean: 13, p50: 12, p99: 24, min: 11, max: 120 });
     assert.deepEqual(t.roundsNsPerOp, [10, 14, 12]);
     assert.deepEqual(t.roundsRawNsPerOp, [11, 15, 13]);
@@ -223,7 +258,11 @@ describe('runMicro options', () => {
   });
 
   it('a slowed task that no suite has is reported by that suite', async () => {
-    const results = await runMicro({ profile: 'quick', suites: ['processor'], slowPrimitive: { task: 'processor/nope', burnNs: 100 } });
+    const results = await runMicro({
+      profile: 'quick',
+      suites: ['processor'],
+      slowPrimitive: { task: 'processor/nope', burnNs: 100 },
+    });
     const [suite] = results.suites;
     assert.equal(suite.status, 'error');
     assert.match(suite.status === 'error' ? suite.error : '', /processor\/nope.*processor\/batch-on-end/);

@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import type { ProcessorSetting } from '../../harness/config/types.js';
 import { cellEnv } from '../../harness/plan/env.js';
 
-const batch: ProcessorSetting = { type: 'batch', maxQueueSize: 64, maxExportBatchSize: 32, scheduleDelayMillis: 200, exportTimeoutMillis: 1000 };
+const batch: ProcessorSetting = {
+  type: 'batch',
+  maxQueueSize: 64,
+  maxExportBatchSize: 32,
+  scheduleDelayMillis: 200,
+  exportTimeoutMillis: 1000,
+};
 const sdk = { TRACEBENCH_INSTRUMENTATION: 'sdk', OTEL_SDK_DISABLED: 'false', OTEL_PROPAGATORS: 'tracecontext,baggage' };
 
 describe('the env each cell gets', () => {
@@ -12,27 +18,43 @@ describe('the env each cell gets', () => {
   });
 
   it('a sampler without argument, simple processor, no exporter', () => {
-    assert.deepEqual(cellEnv({ tracing: 'sdk', sampler: { type: 'parentbased_always_on' }, processor: { type: 'simple' }, exporter: 'none' }), {
-      ...sdk,
-      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
-      TRACEBENCH_SPAN_PROCESSOR: 'simple',
-      OTEL_TRACES_EXPORTER: 'none',
-    });
+    assert.deepEqual(
+      cellEnv({
+        tracing: 'sdk',
+        sampler: { type: 'parentbased_always_on' },
+        processor: { type: 'simple' },
+        exporter: 'none',
+      }),
+      {
+        ...sdk,
+        OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+        TRACEBENCH_SPAN_PROCESSOR: 'simple',
+        OTEL_TRACES_EXPORTER: 'none',
+      },
+    );
   });
 
   it('a ratio sampler, batch options and OTLP over protobuf', () => {
-    assert.deepEqual(cellEnv({ tracing: 'sdk', sampler: { type: 'traceidratio', ratio: 0.25 }, processor: batch, exporter: 'otlp-http-protobuf' }), {
-      ...sdk,
-      OTEL_TRACES_SAMPLER: 'traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '0.25',
-      TRACEBENCH_SPAN_PROCESSOR: 'batch',
-      OTEL_BSP_MAX_QUEUE_SIZE: '64',
-      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '32',
-      OTEL_BSP_SCHEDULE_DELAY: '200',
-      OTEL_BSP_EXPORT_TIMEOUT: '1000',
-      OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
-    });
+    assert.deepEqual(
+      cellEnv({
+        tracing: 'sdk',
+        sampler: { type: 'traceidratio', ratio: 0.25 },
+        processor: batch,
+        exporter: 'otlp-http-protobuf',
+      }),
+      {
+        ...sdk,
+        OTEL_TRACES_SAMPLER: 'traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+        TRACEBENCH_SPAN_PROCESSOR: 'batch',
+        OTEL_BSP_MAX_QUEUE_SIZE: '64',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '32',
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+        OTEL_BSP_EXPORT_TIMEOUT: '1000',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      },
+    );
   });
 
   it('each exporter', () => {
@@ -48,12 +70,20 @@ describe('the env each cell gets', () => {
   });
 
   it('a collapsed cell: no processor variable and no exporter', () => {
-    assert.deepEqual(cellEnv({ tracing: 'sdk', sampler: { type: 'parentbased_traceidratio', ratio: 0 }, processor: null, exporter: null }), {
-      ...sdk,
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '0',
-      OTEL_TRACES_EXPORTER: 'none',
-    });
+    assert.deepEqual(
+      cellEnv({
+        tracing: 'sdk',
+        sampler: { type: 'parentbased_traceidratio', ratio: 0 },
+        processor: null,
+        exporter: null,
+      }),
+      {
+        ...sdk,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0',
+        OTEL_TRACES_EXPORTER: 'none',
+      },
+    );
   });
 
   it('only OTEL_* and TRACEBENCH_* variables, all strings', () => {
@@ -68,7 +98,13 @@ describe('the env each cell gets', () => {
 describe('the propagator axis', () => {
   it('each propagator reaches the service as OTEL_PROPAGATORS; W3C trace context travels with baggage', () => {
     const env = (propagator: 'tracecontext' | 'b3' | 'b3multi' | 'jaeger' | 'xray') =>
-      cellEnv({ tracing: 'sdk', sampler: { type: 'always_on' }, processor: { type: 'simple' }, exporter: 'none', propagator }).OTEL_PROPAGATORS;
+      cellEnv({
+        tracing: 'sdk',
+        sampler: { type: 'always_on' },
+        processor: { type: 'simple' },
+        exporter: 'none',
+        propagator,
+      }).OTEL_PROPAGATORS;
     assert.equal(env('tracecontext'), 'tracecontext,baggage');
     assert.equal(env('b3'), 'b3');
     assert.equal(env('b3multi'), 'b3multi');

@@ -18,18 +18,36 @@ describe('the instrumentation axis', () => {
   instrumentation: [none, manual, { zero-code: { enabled: [http] } }, zero-code, { sdk-node: { import: /app/tracing.js } }]`);
     assert.deepEqual(
       cells.map((c) => c.id),
-      ['baseline', 'always_on~batch~otlp-http-protobuf', 'zero-code-http~always_on~batch~otlp-http-protobuf', 'zero-code~always_on~batch~otlp-http-protobuf', 'sdk-node-tracing.js~always_on~batch~otlp-http-protobuf'],
+      [
+        'baseline',
+        'always_on~batch~otlp-http-protobuf',
+        'zero-code-http~always_on~batch~otlp-http-protobuf',
+        'zero-code~always_on~batch~otlp-http-protobuf',
+        'sdk-node-tracing.js~always_on~batch~otlp-http-protobuf',
+      ],
     );
-    assert.ok(notes.some((n) => /none is the baseline cell/.test(n)), notes.join('\n'));
+    assert.ok(
+      notes.some((n) => /none is the baseline cell/.test(n)),
+      notes.join('\n'),
+    );
   });
 
   it('the default is manual: configs written before the axis expand as before', () => {
-    assert.deepEqual(ids('matrix: { processor: [batch, simple] }'), ['baseline', 'always_on~batch~otlp-http-protobuf', 'always_on~simple~otlp-http-protobuf']);
+    assert.deepEqual(ids('matrix: { processor: [batch, simple] }'), [
+      'baseline',
+      'always_on~batch~otlp-http-protobuf',
+      'always_on~simple~otlp-http-protobuf',
+    ]);
   });
 
   it('a zero-code cell loads auto-instrumentations-node/register and the ESM hook, limited by OTEL_NODE_ENABLED_INSTRUMENTATIONS, and stays on the machine', () => {
-    const cell = expand('matrix: { instrumentation: [{ zero-code: { enabled: [http, express] } }], processor: [{ type: batch, maxQueueSize: 64 }] }').cells[1];
-    assert.match(cell.env.NODE_OPTIONS, /^--require \S*@opentelemetry\/auto-instrumentations-node\/build\/src\/register\.js --import file:\/\/\S*\/harness\/target\/esm-hook\.js$/);
+    const cell = expand(
+      'matrix: { instrumentation: [{ zero-code: { enabled: [http, express] } }], processor: [{ type: batch, maxQueueSize: 64 }] }',
+    ).cells[1];
+    assert.match(
+      cell.env.NODE_OPTIONS,
+      /^--require \S*@opentelemetry\/auto-instrumentations-node\/build\/src\/register\.js --import file:\/\/\S*\/harness\/target\/esm-hook\.js$/,
+    );
     assert.equal(cell.env.OTEL_NODE_ENABLED_INSTRUMENTATIONS, 'http,express');
     assert.equal(cell.env.OTEL_NODE_RESOURCE_DETECTORS, 'env,host,os,process,serviceinstance');
     // The reference service must not set up its own SDK under a NodeSDK; the batch options reach NodeSDK as OTEL_BSP_*.
@@ -40,7 +58,9 @@ describe('the instrumentation axis', () => {
   });
 
   it('sdk-node loads the user set-up module with --import (as a file URL) or --require', () => {
-    const { cells } = expand('matrix: { instrumentation: [{ sdk-node: { import: "/srv/my app/tracing.mjs" } }, { sdk-node: { require: /srv/app/tracing.cjs } }] }');
+    const { cells } = expand(
+      'matrix: { instrumentation: [{ sdk-node: { import: "/srv/my app/tracing.mjs" } }, { sdk-node: { require: /srv/app/tracing.cjs } }] }',
+    );
     // A file URL with its path encoded: a space, '#' or '%' in the path must not break the preload.
     assert.equal(cells[1].env.NODE_OPTIONS, '--import file:///srv/my%20app/tracing.mjs');
     const hashed = expand('matrix: { instrumentation: [{ sdk-node: { import: "/srv/a#b/tracing.mjs" } }] }').cells[1];
@@ -66,15 +86,26 @@ describe('the instrumentation axis', () => {
       /instrumentation zero-code cannot vary exporter \(console\)/,
       /instrumentation zero-code cannot vary propagator \(xray\)/,
     ])
-      assert.ok(notes.some((n) => expected.test(n)), `${expected}\n${notes.join('\n')}`);
+      assert.ok(
+        notes.some((n) => expected.test(n)),
+        `${expected}\n${notes.join('\n')}`,
+      );
     // Manual cells still measure every combination.
     assert.equal(cells.filter((c) => !c.id.startsWith('zero-code') && c.id !== 'baseline').length, 3 * 2 * 3 * 2);
   });
 
   it('an instrumentation with nothing left on an axis measures no cell, and says so', () => {
     const { cells, notes } = expand('matrix: { instrumentation: [zero-code], processor: [simple] }');
-    assert.deepEqual(cells.map((c) => c.id), ['baseline']);
-    assert.ok(notes.some((n) => /instrumentation zero-code: no cell measured: none of the matrix's processors can reach a NodeSDK/.test(n)), notes.join('\n'));
+    assert.deepEqual(
+      cells.map((c) => c.id),
+      ['baseline'],
+    );
+    assert.ok(
+      notes.some((n) =>
+        /instrumentation zero-code: no cell measured: none of the matrix's processors can reach a NodeSDK/.test(n),
+      ),
+      notes.join('\n'),
+    );
   });
 
   it('a NodeSDK cell that samples nothing still names an exporter: OTEL_TRACES_EXPORTER=none would not start the SDK', () => {
@@ -100,13 +131,29 @@ variants:
       'zero-code~always_on~batch~otlp-http-protobuf@reference',
     ]);
     assert.equal(plan.trials.length, 10);
-    assert.ok(plan.notes.includes('variant express: instrumentation manual not measured (the variant lists zero-code)'), plan.notes.join('\n'));
+    assert.ok(
+      plan.notes.includes('variant express: instrumentation manual not measured (the variant lists zero-code)'),
+      plan.notes.join('\n'),
+    );
   });
 
   it('bad entries are refused with what to write instead', () => {
-    assert.throws(() => config('matrix: { instrumentation: [auto] }'), (e: ConfigError) => /expected none, manual, zero-code, \{ zero-code: \{ enabled: \[http\] \} \} or \{ sdk-node: \{ import: \.\/tracing\.js \} \}/.test(e.message));
-    assert.throws(() => config('matrix: { instrumentation: [{ zero-code: { enabled: ["@opentelemetry/instrumentation-http"] } }] }'), /an instrumentation name such as http/);
-    assert.throws(() => config('service: { env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: http } }'), /reserved: the harness sets it .*use matrix\.instrumentation/);
+    assert.throws(
+      () => config('matrix: { instrumentation: [auto] }'),
+      (e: ConfigError) =>
+        /expected none, manual, zero-code, \{ zero-code: \{ enabled: \[http\] \} \} or \{ sdk-node: \{ import: \.\/tracing\.js \} \}/.test(
+          e.message,
+        ),
+    );
+    assert.throws(
+      () =>
+        config('matrix: { instrumentation: [{ zero-code: { enabled: ["@opentelemetry/instrumentation-http"] } }] }'),
+      /an instrumentation name such as http/,
+    );
+    assert.throws(
+      () => config('service: { env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: http } }'),
+      /reserved: the harness sets it .*use matrix\.instrumentation/,
+    );
   });
 });
 
@@ -138,8 +185,18 @@ describe("the user's sampler and processor modules in the plan", () => {
 `,
     );
     const loaded = await loadConfigFile(file);
-    assert.deepEqual(loaded.matrix.sampler, [{ type: 'module', module: join(dir, 'samplers/mine.js') }, { type: 'module', module: '@acme/sampler' }]);
-    assert.equal(loaded.matrix.processor[0].type === 'module' && loaded.matrix.processor[0].module, join(dir, '../pii.js'));
-    assert.deepEqual(loaded.matrix.instrumentation?.[0], { type: 'sdk-node', module: join(dir, 'otel/tracing.mjs'), load: 'import' });
+    assert.deepEqual(loaded.matrix.sampler, [
+      { type: 'module', module: join(dir, 'samplers/mine.js') },
+      { type: 'module', module: '@acme/sampler' },
+    ]);
+    assert.equal(
+      loaded.matrix.processor[0].type === 'module' && loaded.matrix.processor[0].module,
+      join(dir, '../pii.js'),
+    );
+    assert.deepEqual(loaded.matrix.instrumentation?.[0], {
+      type: 'sdk-node',
+      module: join(dir, 'otel/tracing.mjs'),
+      load: 'import',
+    });
   });
 });

@@ -3,9 +3,11 @@ import { describe, it } from 'node:test';
 import { buildPlan, formatDuration, formatPlan, mulberry32, shuffle } from '../../harness/plan/plan.js';
 import { config } from './helpers.js';
 
-const MATRIX = 'matrix: { sampler: [always_on, { type: traceidratio, ratio: 0.1 }, always_off], processor: [batch, simple], exporter: [none, zipkin] }\n';
+const MATRIX =
+  'matrix: { sampler: [always_on, { type: traceidratio, ratio: 0.1 }, always_off], processor: [batch, simple], exporter: [none, zipkin] }\n';
 
-const orderOf = (seed: number) => buildPlan(config(`${MATRIX}rounds: 4\nseed: ${seed}\n`)).trials.map((t) => `${t.round}:${t.cellId}`);
+const orderOf = (seed: number) =>
+  buildPlan(config(`${MATRIX}rounds: 4\nseed: ${seed}\n`)).trials.map((t) => `${t.round}:${t.cellId}`);
 
 describe('the plan', () => {
   it('every round runs every cell exactly once, baseline included', () => {
@@ -38,7 +40,11 @@ describe('the plan', () => {
   });
 
   it('records the seed and notes, and estimates the time', () => {
-    const plan = buildPlan(config(`${MATRIX}rounds: 2\nseed: 5\nload: { warmupSeconds: 1, durationSeconds: 3, saturation: { durationSeconds: 2, connections: 8 } }\n`));
+    const plan = buildPlan(
+      config(
+        `${MATRIX}rounds: 2\nseed: 5\nload: { warmupSeconds: 1, durationSeconds: 3, saturation: { durationSeconds: 2, connections: 8 } }\n`,
+      ),
+    );
     assert.equal(plan.seed, 5);
     assert.equal(plan.notes.length, 1);
     // 10 cells × 2 rounds × (0.6 startup + 1 + 3 + 0.5 drain + 2 saturation)

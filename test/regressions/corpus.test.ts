@@ -23,7 +23,8 @@ const { cases } = JSON.parse(readFileSync(join(CORPUS, 'cases.json'), 'utf8')) a
 async function envKeys(file: string, count: number): Promise<void> {
   const out = createWriteStream(file);
   out.write('service:\n  env:\n');
-  for (let i = 0; i < count; i += 10_000) out.write(Array.from({ length: Math.min(10_000, count - i) }, (_, j) => `    K${i + j}: v\n`).join(''));
+  for (let i = 0; i < count; i += 10_000)
+    out.write(Array.from({ length: Math.min(10_000, count - i) }, (_, j) => `    K${i + j}: v\n`).join(''));
   await new Promise((resolve, reject) => out.end(() => resolve(undefined)).on('error', reject));
 }
 
@@ -43,7 +44,10 @@ const GENERATORS: Record<string, (file: string) => void | Promise<void>> = {
   },
 };
 
-describe('regression corpus: every hostile input of issue 14 ends in exit 2 with a clear message', { timeout: 300_000, concurrency: 2 }, () => {
+describe('regression corpus: every hostile input of issue 14 ends in exit 2 with a clear message', {
+  timeout: 300_000,
+  concurrency: 2,
+}, () => {
   const tmp = tempDir('tb-regressions-');
   before(async () => {
     for (const c of cases) if (c.generate) await GENERATORS[c.generate](join(tmp, c.generate));
@@ -62,9 +66,16 @@ describe('regression corpus: every hostile input of issue 14 ends in exit 2 with
       const seconds = (Date.now() - started) / 1000;
       const stderr = result.stderr;
       assert.equal(result.code, 2, `exit ${result.code}:\n${stderr.slice(0, 2000)}`);
-      assert.ok(!stderr.includes('internal error') && !/\n\s+at /.test(stderr), `a stack trace:\n${stderr.slice(0, 2000)}`);
-      for (const fragment of [c.expect, ...(c.alsoExpect ?? [])]) assert.ok(stderr.includes(fragment), `expected ${JSON.stringify(fragment)} in:\n${stderr.slice(0, 2000)}`);
-      assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f]/.test(stderr), `raw control characters in:\n${JSON.stringify(stderr.slice(0, 500))}`);
+      assert.ok(
+        !stderr.includes('internal error') && !/\n\s+at /.test(stderr),
+        `a stack trace:\n${stderr.slice(0, 2000)}`,
+      );
+      for (const fragment of [c.expect, ...(c.alsoExpect ?? [])])
+        assert.ok(stderr.includes(fragment), `expected ${JSON.stringify(fragment)} in:\n${stderr.slice(0, 2000)}`);
+      assert.ok(
+        !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(stderr),
+        `raw control characters in:\n${JSON.stringify(stderr.slice(0, 500))}`,
+      );
       assert.ok(stderr.length < 10_000, `${stderr.length} characters of stderr`);
       if (c.maxSeconds) assert.ok(seconds < c.maxSeconds, `took ${seconds.toFixed(1)} s (limit ${c.maxSeconds} s)`);
     });

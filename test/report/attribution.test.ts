@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { attribute, checkAdditivity, layerOf, previousLayers, type Attribution } from '../../harness/report/attribution.js';
+import {
+  attribute,
+  checkAdditivity,
+  layerOf,
+  previousLayers,
+  type Attribution,
+} from '../../harness/report/attribution.js';
 import { LAYERS, layeredResults, plantedOverUs, SPANS_PER_REQUEST } from './fixtures/attribution-fixtures.js';
 import { fixtureResults } from './fixtures/html-fixtures.js';
 import { microFixture, TYPICAL_NS } from './fixtures/micro-fixtures.js';
@@ -17,7 +23,11 @@ describe('attribution: the layer waterfall', () => {
   });
 
   it('reads settings.layer only when it has the expected shape', () => {
-    assert.deepEqual(layerOf({ tracing: 'off', layer: { index: 2, name: 'x', adds: 'y' } } as never), { index: 2, name: 'x', adds: 'y' });
+    assert.deepEqual(layerOf({ tracing: 'off', layer: { index: 2, name: 'x', adds: 'y' } } as never), {
+      index: 2,
+      name: 'x',
+      adds: 'y',
+    });
     assert.equal(layerOf({ tracing: 'off', layer: { index: '2', name: 'x' } } as never), undefined);
     assert.equal(layerOf({ tracing: 'off' }), undefined);
   });
@@ -38,8 +48,19 @@ describe('attribution: the layer waterfall', () => {
   });
 
   it('with one exporter, simple export is measured against the batch layer', () => {
-    const layers = [{ cellId: 'a', layer: { index: 4, name: 'recorded', adds: '' } }, { cellId: 'b', layer: { index: 5, name: 'batch', adds: '' } }, { cellId: 'c', layer: { index: 6, name: 'simple', adds: '' } }];
-    assert.deepEqual([...previousLayers(layers)], [['a', null], ['b', 'a'], ['c', 'b']]);
+    const layers = [
+      { cellId: 'a', layer: { index: 4, name: 'recorded', adds: '' } },
+      { cellId: 'b', layer: { index: 5, name: 'batch', adds: '' } },
+      { cellId: 'c', layer: { index: 6, name: 'simple', adds: '' } },
+    ];
+    assert.deepEqual(
+      [...previousLayers(layers)],
+      [
+        ['a', null],
+        ['b', 'a'],
+        ['c', 'b'],
+      ],
+    );
   });
 
   it('recovers each planted increment, paired by round despite a drift of up to 15 µs between rounds', () => {
@@ -48,8 +69,14 @@ describe('attribution: the layer waterfall', () => {
       const s = step(a, plan.id);
       const planted = plan.addsUs;
       assert.ok(s.increment, `${plan.id}: no interval`);
-      assert.ok(Math.abs(s.increment.estimate - planted) < 1.5, `${plan.id}: ${s.increment.estimate} vs planted ${planted}`);
-      assert.ok(s.increment.ci.high - s.increment.ci.low < 5, `${plan.id}: interval ${s.increment.ci.low}..${s.increment.ci.high}`);
+      assert.ok(
+        Math.abs(s.increment.estimate - planted) < 1.5,
+        `${plan.id}: ${s.increment.estimate} vs planted ${planted}`,
+      );
+      assert.ok(
+        s.increment.ci.high - s.increment.ci.low < 5,
+        `${plan.id}: interval ${s.increment.ci.low}..${s.increment.ci.high}`,
+      );
       assert.equal(s.pairedRounds, 5);
     }
   });
@@ -73,7 +100,10 @@ describe('attribution: the layer waterfall', () => {
 
   it('says the increments do not add up when the total lies outside the sum of their intervals', () => {
     const a = attribute(layeredResults())!;
-    const path = { ...a.paths[0], measured: { ...a.paths[0].measured!, estimate: a.paths[0].sumOfIncrements!.high + 5 } };
+    const path = {
+      ...a.paths[0],
+      measured: { ...a.paths[0].measured!, estimate: a.paths[0].sumOfIncrements!.high + 5 },
+    };
     const [check] = checkAdditivity({ ...a, paths: [path] });
     assert.equal(check.status, 'inconsistent');
     assert.match(check.message, /do not add up/);
@@ -94,18 +124,34 @@ describe('attribution: the layer waterfall', () => {
   it('predicts each layer from operations per request × ns per operation, and names the tasks', () => {
     const a = attribute(layeredResults({ micro: microFixture() }))!;
     const ns = TYPICAL_NS;
-    const expectUs = (id: string, us: number) => assert.ok(Math.abs(step(a, id).predicted!.us - us) < 1e-9, `${id}: ${step(a, id).predicted!.us} vs ${us}`);
+    const expectUs = (id: string, us: number) =>
+      assert.ok(Math.abs(step(a, id).predicted!.us - us) < 1e-9, `${id}: ${step(a, id).predicted!.us} vs ${us}`);
     expectUs('layer-1-api-noop', 0);
-    expectUs('layer-2-sdk-always-off', (SPANS_PER_REQUEST * ns['sampler/always-off'] + ns['propagation/w3c-baggage-extract']) / 1000);
+    expectUs(
+      'layer-2-sdk-always-off',
+      (SPANS_PER_REQUEST * ns['sampler/always-off'] + ns['propagation/w3c-baggage-extract']) / 1000,
+    );
     expectUs('layer-3-context-manager', (SPANS_PER_REQUEST * ns['span/context-with']) / 1000);
     expectUs('layer-4-recorded', (SPANS_PER_REQUEST * ns['span/bare']) / 1000);
-    expectUs('layer-5-batch-otlp', (SPANS_PER_REQUEST * (ns['processor/batch-on-end'] + ns['serialize/otlp-protobuf'])) / 1000);
-    expectUs('layer-5-batch-zipkin', (SPANS_PER_REQUEST * (ns['processor/batch-on-end'] + ns['serialize/zipkin-json'])) / 1000);
-    expectUs('layer-6-simple-otlp', (SPANS_PER_REQUEST * (ns['processor/simple-on-end'] + ns['serialize/otlp-protobuf'])) / 1000);
-    assert.deepEqual(step(a, 'layer-2-sdk-always-off').predicted!.terms.map((t) => [t.task, t.opsPerRequest]), [
-      ['sampler/always-off', SPANS_PER_REQUEST],
-      ['propagation/w3c-baggage-extract', 1],
-    ]);
+    expectUs(
+      'layer-5-batch-otlp',
+      (SPANS_PER_REQUEST * (ns['processor/batch-on-end'] + ns['serialize/otlp-protobuf'])) / 1000,
+    );
+    expectUs(
+      'layer-5-batch-zipkin',
+      (SPANS_PER_REQUEST * (ns['processor/batch-on-end'] + ns['serialize/zipkin-json'])) / 1000,
+    );
+    expectUs(
+      'layer-6-simple-otlp',
+      (SPANS_PER_REQUEST * (ns['processor/simple-on-end'] + ns['serialize/otlp-protobuf'])) / 1000,
+    );
+    assert.deepEqual(
+      step(a, 'layer-2-sdk-always-off').predicted!.terms.map((t) => [t.task, t.opsPerRequest]),
+      [
+        ['sampler/always-off', SPANS_PER_REQUEST],
+        ['propagation/w3c-baggage-extract', 1],
+      ],
+    );
     assert.ok(step(a, 'layer-1-api-noop').predicted!.unmodelled.some((u) => /no-op/.test(u)));
     assert.ok(step(a, 'layer-4-recorded').predicted!.unmodelled.some((u) => /attributes and events per span/.test(u)));
     assert.deepEqual(a.microTasks.sort(), [
@@ -123,10 +169,19 @@ describe('attribution: the layer waterfall', () => {
   it('states the unexplained remainder: measured total minus the prediction, with the total’s interval', () => {
     const a = attribute(layeredResults({ micro: microFixture() }))!;
     const [main] = a.paths;
-    const predicted = ['layer-1-api-noop', 'layer-2-sdk-always-off', 'layer-3-context-manager', 'layer-4-recorded', 'layer-6-simple-otlp'].reduce((sum, id) => sum + step(a, id).predicted!.us, 0);
+    const predicted = [
+      'layer-1-api-noop',
+      'layer-2-sdk-always-off',
+      'layer-3-context-manager',
+      'layer-4-recorded',
+      'layer-6-simple-otlp',
+    ].reduce((sum, id) => sum + step(a, id).predicted!.us, 0);
     assert.ok(Math.abs(main.predictedUs! - predicted) < 1e-9);
     assert.ok(Math.abs(main.unexplained!.estimate - (main.measured!.estimate - predicted)) < 1e-9);
-    assert.ok(Math.abs(main.unexplained!.high - main.unexplained!.low - (main.measured!.ci.high - main.measured!.ci.low)) < 1e-9);
+    assert.ok(
+      Math.abs(main.unexplained!.high - main.unexplained!.low - (main.measured!.ci.high - main.measured!.ci.low)) <
+        1e-9,
+    );
     assert.ok(main.unexplained!.estimate > 50, 'the fixture plants far more than the micro tasks explain');
   });
 
@@ -137,7 +192,12 @@ describe('attribution: the layer waterfall', () => {
     assert.equal(simple.previousCellId, 'layer-5-batch-otlp');
     assert.ok(Math.abs(simple.increment!.estimate - (90 - 40)) < 1.5, String(simple.increment!.estimate));
     const ns = TYPICAL_NS;
-    assert.ok(Math.abs(simple.predicted!.us - (SPANS_PER_REQUEST * (ns['processor/simple-on-end'] - ns['processor/batch-on-end'])) / 1000) < 1e-9);
+    assert.ok(
+      Math.abs(
+        simple.predicted!.us -
+          (SPANS_PER_REQUEST * (ns['processor/simple-on-end'] - ns['processor/batch-on-end'])) / 1000,
+      ) < 1e-9,
+    );
     assert.ok(simple.predicted!.terms.some((t) => t.us < 0 && /^replaced: /.test(t.what)));
   });
 
@@ -158,6 +218,8 @@ describe('attribution: the layer waterfall', () => {
     const a = attribute(layeredResults({ micro }))!;
     const s = step(a, 'layer-2-sdk-always-off');
     assert.ok(Math.abs(s.predicted!.us - (SPANS_PER_REQUEST * 12.8) / 1000) < 1e-9);
-    assert.ok(s.predicted!.unmodelled.some((u) => /propagation\/w3c-baggage-extract is not in the micro results/.test(u)));
+    assert.ok(
+      s.predicted!.unmodelled.some((u) => /propagation\/w3c-baggage-extract is not in the micro results/.test(u)),
+    );
   });
 });

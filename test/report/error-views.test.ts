@@ -20,7 +20,12 @@ function errorRun(): Results {
     if (t.status === 'failed') return t;
     const metrics = structuredClone(t.metrics);
     metrics.load = { ...metrics.load, sent: 300, ok: 0, timeouts: 300 };
-    return { ...t, status: 'invalid', metrics, warnings: ['300 of 300 requests failed (0 HTTP errors, 0 socket errors, 300 timeouts): check the service'] };
+    return {
+      ...t,
+      status: 'invalid',
+      metrics,
+      warnings: ['300 of 300 requests failed (0 HTTP errors, 0 socket errors, 300 timeouts): check the service'],
+    };
   });
   cell.summary = summariseCell(cell.trials);
   results.config.budgets = parseBudgets({ budgets: [{ limits: { cpuUsPerRequest: '< 100us' } }] }, 'test');
@@ -31,7 +36,18 @@ function errorRun(): Results {
 function uninstrumentedRun(): Results {
   const results = fixtureResults();
   const cell = results.cells.find((c) => c.id === TRACED)!;
-  for (const t of cell.trials) if (t.status !== 'failed') t.metrics.spans = { started: 0, sampled: 0, ended: 0, exported: 0, failed: 0, dropped: 0, queuedAtEnd: 0, received: 0 };
+  for (const t of cell.trials)
+    if (t.status !== 'failed')
+      t.metrics.spans = {
+        started: 0,
+        sampled: 0,
+        ended: 0,
+        exported: 0,
+        failed: 0,
+        dropped: 0,
+        queuedAtEnd: 0,
+        received: 0,
+      };
   cell.summary = summariseCell(cell.trials);
   return results;
 }
@@ -45,7 +61,10 @@ describe('views of a run with nothing valid to judge', () => {
     const lines = md.split('\n');
     assert.match(lines[0], /^## 🛑 tracebench fixture: nothing valid to judge/);
     assert.doesNotMatch(lines[0], /no failures/);
-    assert.match(lines[2], new RegExp(`^- 🛑 \`${TRACED}\`: no valid trial: 3 of 3 trials invalid \\(timeouts: 900 of 900 requests`));
+    assert.match(
+      lines[2],
+      new RegExp(`^- 🛑 \`${TRACED}\`: no valid trial: 3 of 3 trials invalid \\(timeouts: 900 of 900 requests`),
+    );
     assert.ok(md.indexOf('### 🛑 Error') < md.indexOf('### ❌ Failed'), 'errors are listed before failures');
   });
 
@@ -79,17 +98,27 @@ describe('a traced cell that received no span', () => {
   it('warns that the service may not be instrumented, in summary.md and report.html', () => {
     const results = uninstrumentedRun();
     const warning = uninstrumentedWarning(results.cells.find((c) => c.id === TRACED)!);
-    assert.match(warning!, /^the service may not be instrumented: 0 spans reached the sink in 3 trials of a traced cell/);
+    assert.match(
+      warning!,
+      /^the service may not be instrumented: 0 spans reached the sink in 3 trials of a traced cell/,
+    );
     const judged = judgeRun(results, { threshold: 0.05 });
-    assert.match(renderSummaryMarkdown(results, judged.verdicts, judged.analysis), /the service may not be instrumented: 0 spans reached the sink in 3 trials/);
-    assert.match(renderHtmlReport({ results, analysis: judged.analysis, verdicts: judged.verdicts }), /the service may not be instrumented: 0 spans reached the sink in 3 trials/);
+    assert.match(
+      renderSummaryMarkdown(results, judged.verdicts, judged.analysis),
+      /the service may not be instrumented: 0 spans reached the sink in 3 trials/,
+    );
+    assert.match(
+      renderHtmlReport({ results, analysis: judged.analysis, verdicts: judged.verdicts }),
+      /the service may not be instrumented: 0 spans reached the sink in 3 trials/,
+    );
   });
 
   it('stays quiet for instrumented cells, the baseline, and spans the probe could not count (null) that still reached the sink', () => {
     const results = fixtureResults();
     for (const cell of results.cells) assert.equal(uninstrumentedWarning(cell), undefined, cell.id);
     const cell = structuredClone(results.cells.find((c) => c.id === TRACED)!);
-    for (const t of cell.trials) if (t.status !== 'failed') (t.metrics.spans as unknown as Record<string, number | null>).started = null;
+    for (const t of cell.trials)
+      if (t.status !== 'failed') (t.metrics.spans as unknown as Record<string, number | null>).started = null;
     assert.equal(uninstrumentedWarning(cell), undefined);
   });
 });
@@ -100,7 +129,13 @@ describe('an interrupted run', () => {
     results.status = 'interrupted';
     results.interrupted = { trialsFinished: 7, trialsPlanned: 18, rebuiltFrom: 'results.jsonl' };
     const judged = judgeRun(results, { threshold: 0.05 });
-    assert.match(renderSummaryMarkdown(results, judged.verdicts, judged.analysis).split('\n')[0], /run interrupted after 7 of 18 trials, rebuilt from results\.jsonl/);
-    assert.match(renderHtmlReport({ results, analysis: judged.analysis, verdicts: judged.verdicts }), /interrupted after 7 of 18 trials<\/strong> \(rebuilt from results\.jsonl\)/);
+    assert.match(
+      renderSummaryMarkdown(results, judged.verdicts, judged.analysis).split('\n')[0],
+      /run interrupted after 7 of 18 trials, rebuilt from results\.jsonl/,
+    );
+    assert.match(
+      renderHtmlReport({ results, analysis: judged.analysis, verdicts: judged.verdicts }),
+      /interrupted after 7 of 18 trials<\/strong> \(rebuilt from results\.jsonl\)/,
+    );
   });
 });

@@ -18,8 +18,18 @@ import { fixtureAnalysis, fixtureResults, fixtureVerdicts, PAYLOAD } from './fix
 import { microFixture } from './fixtures/micro-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const NO_CHROMIUM = !existsSync(CHROMIUM) && `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const NO_CHROMIUM =
+  !existsSync(CHROMIUM) &&
+  `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 const TINY_RUN = `name: html-report
 rounds: 1
@@ -88,7 +98,9 @@ function charts(page: Page): Promise<{ id: string; rendered: string | null; svg:
       id: f.getAttribute('data-chart') ?? '',
       rendered: f.getAttribute('data-rendered'),
       svg: f.querySelector('.chart svg') !== null,
-      marks: f.querySelectorAll('.chart svg g.role-mark[class*="mark-"] > path, .chart svg g.role-mark[class*="mark-"] > line, .chart svg g.role-mark[class*="mark-"] > rect').length,
+      marks: f.querySelectorAll(
+        '.chart svg g.role-mark[class*="mark-"] > path, .chart svg g.role-mark[class*="mark-"] > line, .chart svg g.role-mark[class*="mark-"] > rect',
+      ).length,
     })),
   );
 }
@@ -97,19 +109,34 @@ function charts(page: Page): Promise<{ id: string; rendered: string | null; svg:
 async function fullSized(real: Results): Promise<Results> {
   const config = await loadConfigFile(join(PACKAGE_ROOT, 'configs/full.yaml'));
   const { cells } = expandMatrix(config);
-  const source = real.cells.flatMap((c) => c.trials).find((t): t is MeasuredTrial => t.status === 'ok' && (t.metrics.spans.sampled ?? 0) > 0);
+  const source = real.cells
+    .flatMap((c) => c.trials)
+    .find((t): t is MeasuredTrial => t.status === 'ok' && (t.metrics.spans.sampled ?? 0) > 0);
   assert.ok(source, 'the real run has an ok trial with spans');
   const results: CellResult[] = cells.map((cell, ci) => {
     const trials: TrialRecord[] = Array.from({ length: config.rounds }, (_, round) => {
       const m = structuredClone(source.metrics);
       m.cpuUsPerRequest *= 1 + ((ci * 7 + round * 13) % 17) / 40;
-      const small = cell.settings.tracing === 'sdk' && cell.settings.processor?.type === 'batch' && cell.settings.processor.maxQueueSize === 64;
-      if (small) m.spans = { ...m.spans, dropped: Math.round(m.spans.sampled! * 0.2), exported: Math.round(m.spans.sampled! * 0.8) };
+      const small =
+        cell.settings.tracing === 'sdk' &&
+        cell.settings.processor?.type === 'batch' &&
+        cell.settings.processor.maxQueueSize === 64;
+      if (small)
+        m.spans = {
+          ...m.spans,
+          dropped: Math.round(m.spans.sampled! * 0.2),
+          exported: Math.round(m.spans.sampled! * 0.8),
+        };
       return { ...source, cellId: cell.id, round, order: ci, metrics: m, warnings: small ? ['drops'] : [] };
     });
     return { id: cell.id, settings: cell.settings, collapsed: cell.collapsed, trials, summary: summariseCell(trials) };
   });
-  return { ...real, config: { ...config, seed: real.seed }, configFile: join(PACKAGE_ROOT, 'configs/full.yaml'), cells: results };
+  return {
+    ...real,
+    config: { ...config, seed: real.seed },
+    configFile: join(PACKAGE_ROOT, 'configs/full.yaml'),
+    cells: results,
+  };
 }
 
 describe('the HTML report in Chromium', () => {
@@ -121,12 +148,19 @@ describe('the HTML report in Chromium', () => {
   before(async () => {
     dir = tempDir('tb-html-');
     const out = join(dir, 'reports');
-    const run = await runCli(['run', '--config', writeConfig(dir, TINY_RUN), '--out', out, '--quiet'], { timeoutMs: 90_000 });
+    const run = await runCli(['run', '--config', writeConfig(dir, TINY_RUN), '--out', out, '--quiet'], {
+      timeoutMs: 90_000,
+    });
     assert.equal(run.code, 0, run.stderr);
     real = readJson<Results>(join(out, 'latest', 'results.json'));
     if (NO_CHROMIUM) return;
     profile = mkdtempSync(join(dir, 'profile-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
   });
 
   after(async () => {
@@ -135,7 +169,9 @@ describe('the HTML report in Chromium', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it('draws every chart of a real run offline, with the verdict counts it was given', { skip: NO_CHROMIUM }, async (t) => {
+  it('draws every chart of a real run offline, with the verdict counts it was given', {
+    skip: NO_CHROMIUM,
+  }, async (t) => {
     const verdicts = verdictsFor(real);
     const file = join(dir, 'report.html');
     writeHtmlReport(file, { results: real, verdicts });
@@ -149,7 +185,10 @@ describe('the HTML report in Chromium', () => {
     );
     for (const c of drawn) assert.ok(c.rendered === 'svg' && c.svg && c.marks > 0, `${c.id}: ${JSON.stringify(c)}`);
     const counts = (await page.textContent('.banner .counts'))!.replace(/\s+/g, ' ').trim();
-    assert.equal(counts, `${verdicts.counts.fail} fail ${verdicts.counts.inconclusive} inconclusive ${verdicts.counts.pass} pass`);
+    assert.equal(
+      counts,
+      `${verdicts.counts.fail} fail ${verdicts.counts.inconclusive} inconclusive ${verdicts.counts.pass} pass`,
+    );
     assert.equal(await page.title(), `tracebench: html-report, run ${real.runId}`);
     const screenshot = join(dir, 'report.png');
     await page.screenshot({ path: screenshot, fullPage: true });
@@ -207,7 +246,12 @@ describe('the attribution waterfall and the claims chart in Chromium', () => {
     if (NO_CHROMIUM) return;
     dir = tempDir('tb-html-layers-');
     profile = mkdtempSync(join(dir, 'profile-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
   });
 
   after(async () => {
@@ -215,7 +259,9 @@ describe('the attribution waterfall and the claims chart in Chromium', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it('draws a bar per layer and per total, the intervals and the prediction ticks, offline', { skip: NO_CHROMIUM }, async (t) => {
+  it('draws a bar per layer and per total, the intervals and the prediction ticks, offline', {
+    skip: NO_CHROMIUM,
+  }, async (t) => {
     const results = layeredResults({ micro: microFixture() });
     const file = join(dir, 'layers.html');
     writeHtmlReport(file, { results, analysis: analyse(results) });

@@ -36,7 +36,10 @@ describe('escaping helpers', () => {
 
   it('html escapes every interpolated value and passes trusted markup through', () => {
     assert.equal(escapeHtml(`"'<>&`), '&quot;&#39;&lt;&gt;&amp;');
-    assert.equal(html`<p title="${PAYLOAD}">${[PAYLOAD, trusted('<b>ok</b>'), null, undefined, false, 3]}</p>`.value, `<p title="${escapeHtml(PAYLOAD)}">${escapeHtml(PAYLOAD)}<b>ok</b>3</p>`);
+    assert.equal(
+      html`<p title="${PAYLOAD}">${[PAYLOAD, trusted('<b>ok</b>'), null, undefined, false, 3]}</p>`.value,
+      `<p title="${escapeHtml(PAYLOAD)}">${escapeHtml(PAYLOAD)}<b>ok</b>3</p>`,
+    );
   });
 });
 
@@ -46,12 +49,25 @@ describe('renderHtmlReport', () => {
     const page = renderHtmlReport(input);
     const { counts } = input.verdicts!;
     assert.ok(counts.fail > 0 && counts.pass > 0 && counts.inconclusive > 0, 'the fixture has every verdict');
-    assert.match(page, new RegExp(`data-pass="${counts.pass}" data-fail="${counts.fail}" data-inconclusive="${counts.inconclusive}"`));
-    assert.match(page, new RegExp(`${counts.fail} fail</span> <span class="count inconclusive">${counts.inconclusive} inconclusive</span> <span class="count pass">${counts.pass} pass`));
+    assert.match(
+      page,
+      new RegExp(`data-pass="${counts.pass}" data-fail="${counts.fail}" data-inconclusive="${counts.inconclusive}"`),
+    );
+    assert.match(
+      page,
+      new RegExp(
+        `${counts.fail} fail</span> <span class="count inconclusive">${counts.inconclusive} inconclusive</span> <span class="count pass">${counts.pass} pass`,
+      ),
+    );
     const banner = page.indexOf('id="verdict-heading"');
     assert.ok(banner > 0 && banner < page.indexOf('data-chart='), 'the banner comes before the charts');
     const verdictOrder = [...page.matchAll(/<li class="check (pass|fail|inconclusive)">/g)].map((m) => m[1]);
-    assert.deepEqual(verdictOrder, [...verdictOrder].sort((a, b) => ['fail', 'inconclusive', 'pass'].indexOf(a) - ['fail', 'inconclusive', 'pass'].indexOf(b)));
+    assert.deepEqual(
+      verdictOrder,
+      [...verdictOrder].sort(
+        (a, b) => ['fail', 'inconclusive', 'pass'].indexOf(a) - ['fail', 'inconclusive', 'pass'].indexOf(b),
+      ),
+    );
     const failing = input.verdicts!.checks.find((c) => c.verdict === 'fail')!;
     assert.ok(page.includes(`limit ${failing.limit.text}`), 'a failing check shows its limit');
     assert.match(page, /measured \+\d+\.\d%, interval \[\+\d+\.\d%, \+\d+\.\d%\]/);
@@ -70,18 +86,27 @@ describe('renderHtmlReport', () => {
     const levels = [...ownPart(page).matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));
     assert.equal(levels.filter((l) => l === 1).length, 1);
     assert.equal(levels[0], 1);
-    levels.forEach((level, i) => i > 0 && assert.ok(level <= levels[i - 1] + 1, `h${levels[i - 1]} is followed by h${level}`));
+    levels.forEach(
+      (level, i) => i > 0 && assert.ok(level <= levels[i - 1] + 1, `h${levels[i - 1]} is followed by h${level}`),
+    );
   });
 
   it('gives every chart a caption and a text alternative, in the figure and in the spec', () => {
     const page = renderHtmlReport(judged());
-    const figures = [...page.matchAll(/<figure data-chart="([^"]+)"[^>]*>\n<div class="chart" role="img" aria-label="([^"]+)"><\/div>\n<figcaption>([^<]+)/g)];
+    const figures = [
+      ...page.matchAll(
+        /<figure data-chart="([^"]+)"[^>]*>\n<div class="chart" role="img" aria-label="([^"]+)"><\/div>\n<figcaption>([^<]+)/g,
+      ),
+    ];
     const specs = jsonBlock(page, 'tb-specs') as Record<string, { description: string; title: { text: string } }>;
     assert.deepEqual(figures.map((f) => f[1]).sort(), Object.keys(specs).sort());
     assert.ok(figures.length >= 8, `${figures.length} charts`);
     for (const [, id, alt, caption] of figures) {
       assert.ok(alt.length > 40 && caption.length > 40, `${id} has a text alternative and a caption`);
-      assert.ok(specs[id].description.length > 40 && specs[id].title.text.length > 0, `${id} spec has a description and a title`);
+      assert.ok(
+        specs[id].description.length > 40 && specs[id].title.text.length > 0,
+        `${id} spec has a description and a title`,
+      );
     }
   });
 
@@ -90,11 +115,18 @@ describe('renderHtmlReport', () => {
     for (const input of [judged(), { results: fixtureResults() }, { results: ab, analysis: fixtureAnalysis(ab) }]) {
       const charts = allCharts(buildModel(input));
       const ids = charts.map((c) => c.id);
-      for (const id of ['cpu', 'overhead', 'latency', 'memory', 'runtime', 'span-fate', 'drops', 'series']) assert.ok(ids.includes(id), `${id} chart`);
+      for (const id of ['cpu', 'overhead', 'latency', 'memory', 'runtime', 'span-fate', 'drops', 'series'])
+        assert.ok(ids.includes(id), `${id} chart`);
       assert.equal(ids.includes('ab'), input.results === ab, 'the A/B chart only for a run with variants');
       for (const chart of charts) {
         const warnings: string[] = [];
-        const logger = { level: () => logger, error: (...m: unknown[]) => warnings.push(`error ${m.join(' ')}`), warn: (...m: unknown[]) => warnings.push(m.join(' ')), info: () => logger, debug: () => logger };
+        const logger = {
+          level: () => logger,
+          error: (...m: unknown[]) => warnings.push(`error ${m.join(' ')}`),
+          warn: (...m: unknown[]) => warnings.push(m.join(' ')),
+          info: () => logger,
+          debug: () => logger,
+        };
         compile(chart.spec as never, { logger: logger as never });
         assert.deepEqual(warnings, [], `${chart.id}: ${warnings.join('; ')}`);
       }
@@ -115,7 +147,8 @@ describe('renderHtmlReport', () => {
     const bare = allCharts(buildModel({ results }));
     assert.match(bare.find((c) => c.id === 'cpu')!.caption, /the range over rounds/);
     const analysis = fixtureAnalysis(results);
-    for (const cell of analysis.cells) if (cell.metrics.cpuUsPerRequest?.overhead) cell.metrics.cpuUsPerRequest.overhead.relative = null;
+    for (const cell of analysis.cells)
+      if (cell.metrics.cpuUsPerRequest?.overhead) cell.metrics.cpuUsPerRequest.overhead.relative = null;
     const page = renderHtmlReport({ results, analysis });
     assert.match(page, /95% confidence interval of each cell’s value/);
   });
@@ -123,17 +156,36 @@ describe('renderHtmlReport', () => {
   it('teaches with warnings next to the cell: invalid and failed trials, drops with the queue size, high variance', () => {
     const page = renderHtmlReport(judged());
     const model = buildModel({ results: fixtureResults() });
-    const text = (id: string) => cellWarnings(model.cells.find((c) => c.cell.id === id)!).map((w) => w.text).join('\n');
-    assert.match(text('always_on~batch~otlp-http-protobuf'), /round 3 was measured but not counted: the generator was busy 96\.0%/);
+    const text = (id: string) =>
+      cellWarnings(model.cells.find((c) => c.cell.id === id)!)
+        .map((w) => w.text)
+        .join('\n');
+    assert.match(
+      text('always_on~batch~otlp-http-protobuf'),
+      /round 3 was measured but not counted: the generator was busy 96\.0%/,
+    );
     assert.match(text('always_off'), /round 2 failed: the service exited with code 1/);
-    assert.match(text('always_on~batch-q64~otlp-http-protobuf'), /dropped because the batch queue of 64 was full.*raise maxQueueSize/);
-    assert.doesNotMatch(text('always_on~batch-q64~otlp-http-protobuf'), /^rounds? [\d, ]+: \d+ spans dropped/m, 'per-round drop warnings fold into one');
+    assert.match(
+      text('always_on~batch-q64~otlp-http-protobuf'),
+      /dropped because the batch queue of 64 was full.*raise maxQueueSize/,
+    );
+    assert.doesNotMatch(
+      text('always_on~batch-q64~otlp-http-protobuf'),
+      /^rounds? [\d, ]+: \d+ spans dropped/m,
+      'per-round drop warnings fold into one',
+    );
     assert.match(text('always_on~simple~none'), /CPU per request moved \d+% between rounds/);
     assert.doesNotMatch(text('baseline'), /moved/);
-    assert.match(page, /<details><summary>stderr tail \(2 lines\)<\/summary><pre>Error: listen EADDRINUSE\n {4}at Server.listen/);
+    assert.match(
+      page,
+      /<details><summary>stderr tail \(2 lines\)<\/summary><pre>Error: listen EADDRINUSE\n {4}at Server.listen/,
+    );
     const row = page.indexOf('<tr id="cell-2"');
     const warning = page.indexOf('<tr class="warnings">', row);
-    assert.ok(row > 0 && warning > row && warning < page.indexOf('<tr id="cell-3"'), 'the warning row follows its cell');
+    assert.ok(
+      row > 0 && warning > row && warning < page.indexOf('<tr id="cell-3"'),
+      'the warning row follows its cell',
+    );
   });
 
   it('escapes hostile strings in markup and in the embedded data', () => {
@@ -154,7 +206,18 @@ describe('renderHtmlReport', () => {
     const results = fixtureResults({ rounds: 1 });
     results.status = 'failed';
     results.cells = results.cells.map((cell) => {
-      const trials = cell.trials.map((t) => ({ runId: t.runId, cellId: t.cellId, round: t.round, order: t.order, startedAt: t.startedAt, wallMs: 10, warnings: [], status: 'failed' as const, error: 'the service could not start', stderrTail: [] }));
+      const trials = cell.trials.map((t) => ({
+        runId: t.runId,
+        cellId: t.cellId,
+        round: t.round,
+        order: t.order,
+        startedAt: t.startedAt,
+        wallMs: 10,
+        warnings: [],
+        status: 'failed' as const,
+        error: 'the service could not start',
+        stderrTail: [],
+      }));
       return { ...cell, trials, summary: null };
     });
     const page = renderHtmlReport({ results });

@@ -15,7 +15,8 @@ function check(verdict: Check['verdict'], extra: Partial<Check> = {}): Check {
     of: 'change',
     limit: { text: '+10%', value: 10 },
     judgedOn: 'interval',
-    message: 'CPU µs/request overhead over baseline +14.2% (95% CI +11% to +17.5%) is beyond +10% over its whole interval.',
+    message:
+      'CPU µs/request overhead over baseline +14.2% (95% CI +11% to +17.5%) is beyond +10% over its whole interval.',
     ...(verdict === 'inconclusive' ? { roundsToSettle: 12 } : {}),
     ...extra,
   };
@@ -29,7 +30,13 @@ function verdicts(checks: Check[], notes: string[] = []): Verdicts {
 
 describe('JUnit XML', () => {
   const all = verdicts(
-    [check('fail'), check('pass'), check('inconclusive'), check('fail', { kind: 'ab', id: 'ab:x', variant: 'head' }), check('pass', { kind: 'regression', id: 'r:x' })],
+    [
+      check('fail'),
+      check('pass'),
+      check('inconclusive'),
+      check('fail', { kind: 'ab', id: 'ab:x', variant: 'head' }),
+      check('pass', { kind: 'regression', id: 'r:x' }),
+    ],
     ['the comparison crosses machines'],
   );
 
@@ -57,7 +64,10 @@ describe('JUnit XML', () => {
 
   it('names each testcase by metric and cell', () => {
     const names = findAll(parseXml(renderJUnit(all)), 'testcase').map((t) => t.attributes.name);
-    assert.ok(names.includes('CPU µs/request (cpuUsPerRequest) @ always_on~batch~otlp-http-protobuf'), names.join('\n'));
+    assert.ok(
+      names.includes('CPU µs/request (cpuUsPerRequest) @ always_on~batch~otlp-http-protobuf'),
+      names.join('\n'),
+    );
     assert.ok(names.includes('CPU µs/request (cpuUsPerRequest) @ always_on~batch~otlp-http-protobuf@head'));
   });
 
@@ -78,7 +88,16 @@ describe('JUnit XML', () => {
 
   it('escapes names and messages that came from configs, and drops characters XML cannot carry', () => {
     const nasty = `a"b'<c>&d]]>\u0001`;
-    const xml = renderJUnit(verdicts([check('fail', { cellId: nasty, variant: '</testcase>', message: nasty, limit: { text: '< 5ms & "x"', value: 5000 } })]));
+    const xml = renderJUnit(
+      verdicts([
+        check('fail', {
+          cellId: nasty,
+          variant: '</testcase>',
+          message: nasty,
+          limit: { text: '< 5ms & "x"', value: 5000 },
+        }),
+      ]),
+    );
     const root = parseXml(xml);
     const [testcase] = findAll(root, 'testcase');
     assert.equal(testcase.attributes.name, `CPU µs/request (cpuUsPerRequest) @ a"b'<c>&d]]>\uFFFD@</testcase>`);

@@ -21,7 +21,13 @@ function microOnly(budgets: unknown[] = []) {
 
 function compiles(spec: unknown): string[] {
   const warnings: string[] = [];
-  const logger = { level: () => logger, error: (...m: unknown[]) => warnings.push(`error ${m.join(' ')}`), warn: (...m: unknown[]) => warnings.push(m.join(' ')), info: () => logger, debug: () => logger };
+  const logger = {
+    level: () => logger,
+    error: (...m: unknown[]) => warnings.push(`error ${m.join(' ')}`),
+    warn: (...m: unknown[]) => warnings.push(m.join(' ')),
+    info: () => logger,
+    debug: () => logger,
+  };
   compile(spec as never, { logger: logger as never });
   return warnings;
 }
@@ -32,15 +38,22 @@ describe('results.json of tracebench micro', () => {
     assert.ok(isMicroOnly(results));
     assert.equal(results.schemaVersion, 1);
     assert.deepEqual(results.cells, []);
-    assert.ok(Object.values(results.config.matrix).every((dimension) => Array.isArray(dimension) && dimension.length === 0));
+    assert.ok(
+      Object.values(results.config.matrix).every((dimension) => Array.isArray(dimension) && dimension.length === 0),
+    );
     assert.equal(results.config.rounds, 3);
     assert.equal(results.configFile, '');
-    assert.ok(!('environment' in results.micro!) && !('kind' in results.micro!), 'the environment is the document’s own');
+    assert.ok(
+      !('environment' in results.micro!) && !('kind' in results.micro!),
+      'the environment is the document’s own',
+    );
     assert.ok(results.micro!.tasks.every((t) => t.roundsNsPerOp.length === 3 && t.workerThreadIds.length === 3));
   });
 
   it('is judged against its micro budgets', () => {
-    const { verdicts } = judgeRun(microOnly([{ where: { task: 'span/bare' }, limits: { 'micro.nsPerOp': '< 1µs' } }]), { threshold: 0.05 });
+    const { verdicts } = judgeRun(microOnly([{ where: { task: 'span/bare' }, limits: { 'micro.nsPerOp': '< 1µs' } }]), {
+      threshold: 0.05,
+    });
     assert.deepEqual(verdicts.counts, { pass: 0, fail: 1, inconclusive: 0, error: 0 });
   });
 });
@@ -64,8 +77,14 @@ describe('summary.md with micro-benchmarks and an attribution', () => {
     assert.match(md, /### Attribution: CPU per request each layer adds/);
     const rows = md.split('\n').filter((l) => /^\| \d /.test(l));
     assert.equal(rows.length, 8, rows.join('\n'));
-    assert.match(md, /\| 2 sdk-always-off \| the SDK, sampling nothing, no context manager \| 1 api-noop \| [\d.]+ \| \+6\.\d \(\+[\d.]+ to \+[\d.]+\) \| \+2\.3 \| sampler\/always-off, propagation\/w3c-baggage-extract \|/);
-    assert.match(md, /0 no-sdk → 6 simple-otlp-http-protobuf: measured \+11[45] µs\/request .*micro-benchmarks predict \+43\.4 µs; unexplained remainder \+7\d\.\d µs/);
+    assert.match(
+      md,
+      /\| 2 sdk-always-off \| the SDK, sampling nothing, no context manager \| 1 api-noop \| [\d.]+ \| \+6\.\d \(\+[\d.]+ to \+[\d.]+\) \| \+2\.3 \| sampler\/always-off, propagation\/w3c-baggage-extract \|/,
+    );
+    assert.match(
+      md,
+      /0 no-sdk → 6 simple-otlp-http-protobuf: measured \+11[45] µs\/request .*micro-benchmarks predict \+43\.4 µs; unexplained remainder \+7\d\.\d µs/,
+    );
     assert.match(md, /they add up within their intervals/);
     assert.match(md, /prediction built from the micro tasks /);
     assert.ok(md.indexOf('### Attribution') < md.indexOf('### Micro-benchmarks'));
@@ -80,7 +99,10 @@ describe('report.html with micro-benchmarks and an attribution', () => {
     assert.match(page, /5 micro-benchmark suites × 3 rounds \(quick profile\)/);
     assert.match(page, /<figure data-chart="claims"/);
     assert.match(page, /<table class="cells metrics claims">/);
-    assert.match(page, /<th scope="row">span creation \(start \+ end\)<\/th><td>1\.00 µs–5\.00 µs<\/td><td>1\.15 µs<\/td><td>×0\.38<\/td>/);
+    assert.match(
+      page,
+      /<th scope="row">span creation \(start \+ end\)<\/th><td>1\.00 µs–5\.00 µs<\/td><td>1\.15 µs<\/td><td>×0\.38<\/td>/,
+    );
     assert.match(page, /<table class="cells metrics micro">/);
     assert.match(page, /<code>tracebench micro --rounds 3 --quick<\/code>/);
     assert.doesNotMatch(page, /id="section-cells"/);
@@ -116,6 +138,7 @@ describe('report.html with micro-benchmarks and an attribution', () => {
   it('the claims chart compiles without a warning and puts every measured claim in its text alternative', () => {
     const chart = allCharts(buildModel({ results: microOnly() })).find((c) => c.id === 'claims')!;
     assert.deepEqual(compiles(chart.spec), []);
-    for (const op of ['span creation', 'each attribute', 'context propagation', 'batched export']) assert.ok(chart.alt.includes(op), op);
+    for (const op of ['span creation', 'each attribute', 'context propagation', 'batched export'])
+      assert.ok(chart.alt.includes(op), op);
   });
 });

@@ -13,14 +13,33 @@ import { samplingStudy, type SamplingStudy } from '../../harness/report/sampling
 import { studyResults } from './fixtures/sampling-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const NO_CHROMIUM = !existsSync(CHROMIUM) && `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const NO_CHROMIUM =
+  !existsSync(CHROMIUM) &&
+  `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const HOSTILE = '</script><img src=x onerror=alert(1)>';
 
 /** The section in the report's own page shell, with the same inlined libraries and no other chart. */
 function writePage(dir: string, name: string, study: SamplingStudy): string {
   const file = join(dir, `${name}.html`);
-  writeFileSync(file, page({ title: `sampling ${name}`, body: html`<main>${samplingSection(study)}</main>`, specs: {}, data: {}, assets: loadAssets() }));
+  writeFileSync(
+    file,
+    page({
+      title: `sampling ${name}`,
+      body: html`<main>${samplingSection(study)}</main>`,
+      specs: {},
+      data: {},
+      assets: loadAssets(),
+    }),
+  );
   return file;
 }
 
@@ -52,7 +71,9 @@ function figures(p: Page) {
     list.map((f) => ({
       id: f.getAttribute('data-sampling-chart') ?? '',
       rendered: f.getAttribute('data-rendered'),
-      marks: f.querySelectorAll('.chart svg g.role-mark[class*="mark-"] > path, .chart svg g.role-mark[class*="mark-"] > line').length,
+      marks: f.querySelectorAll(
+        '.chart svg g.role-mark[class*="mark-"] > path, .chart svg g.role-mark[class*="mark-"] > line',
+      ).length,
       lines: f.querySelectorAll('.chart svg g.mark-line.role-mark > path').length,
       // A label block of several lines is one text element with a tspan per line.
       labels: Array.from(f.querySelectorAll('.chart svg g.mark-text.role-mark text')).flatMap((t) => {
@@ -72,7 +93,12 @@ describe('the sampling section in Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'tb-sampling-'));
     if (NO_CHROMIUM) return;
     profile = mkdtempSync(join(dir, 'profile-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
   });
 
   after(async () => {
@@ -81,7 +107,9 @@ describe('the sampling section in Chromium', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it('draws the three coverage-versus-cost charts with their points, labels and frontier line, offline', { skip: NO_CHROMIUM }, async (t) => {
+  it('draws the three coverage-versus-cost charts with their points, labels and frontier line, offline', {
+    skip: NO_CHROMIUM,
+  }, async (t) => {
     const study = samplingStudy(studyResults())!;
     const file = writePage(dir, 'study', study);
     const { page: p, errors, outside } = await open(context!, file);
@@ -101,25 +129,34 @@ describe('the sampling section in Chromium', () => {
     }
     const rows = await p.$$eval('table.sampling tbody tr', (trs) => trs.length);
     assert.equal(rows, study.rows.length);
-    assert.match((await p.textContent('ul.frontiers'))!, /Frontier of error traces kept against bytes kept per second: traceidratio 0\.1 → always_on \+ tail: errors-and-slow/);
+    assert.match(
+      (await p.textContent('ul.frontiers'))!,
+      /Frontier of error traces kept against bytes kept per second: traceidratio 0\.1 → always_on \+ tail: errors-and-slow/,
+    );
     const screenshot = join(dir, 'study.png');
     await p.screenshot({ path: screenshot, fullPage: true });
     t.diagnostic(`screenshot: ${screenshot}`);
     await p.close();
   });
 
-  it('shows a hostile policy name as text in the labels and the table, and runs none of it', { skip: NO_CHROMIUM }, async () => {
+  it('shows a hostile policy name as text in the labels and the table, and runs none of it', {
+    skip: NO_CHROMIUM,
+  }, async () => {
     const study = samplingStudy(studyResults({ tailName: HOSTILE }))!;
     const file = writePage(dir, 'hostile', study);
     const { page: p, errors, dialogs } = await open(context!, file);
     // Tooltips put text into the page too; points that share a place overlap, so each is hovered where it is drawn.
-    for (const point of await p.$$('figure[data-sampling-chart="sampling-kept"] g.mark-symbol.role-mark > path')) await point.hover({ force: true });
+    for (const point of await p.$$('figure[data-sampling-chart="sampling-kept"] g.mark-symbol.role-mark > path'))
+      await point.hover({ force: true });
     await p.waitForTimeout(100);
     assert.deepEqual(dialogs, [], 'no dialog opened');
     assert.deepEqual(errors, []);
     assert.equal(await p.$$eval('img', (imgs) => imgs.length), 0, 'no img element exists');
     const label = `always_on + tail: ${HOSTILE}`;
-    assert.ok((await p.evaluate(() => document.body.innerText)).includes(label), 'the table and captions show it literally');
+    assert.ok(
+      (await p.evaluate(() => document.body.innerText)).includes(label),
+      'the table and captions show it literally',
+    );
     for (const f of await figures(p)) assert.ok(f.labels.includes(label), `${f.id} labels the point with it`);
     await p.close();
   });

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Results } from '../../harness/measure/types.js';
-import { coverageCostChart, labelBlocks, samplingSection, samplingTable } from '../../harness/report/html/charts-sampling.js';
+import {
+  coverageCostChart,
+  labelBlocks,
+  samplingSection,
+  samplingTable,
+} from '../../harness/report/html/charts-sampling.js';
 import { headSamplerLabel, paretoFrontier, samplingStudy, type SamplingStudy } from '../../harness/report/sampling.js';
 import { escapeMarkdown } from '../../harness/report/summary-md.js';
 import { samplingMd } from '../../harness/report/summary-sampling.js';
@@ -11,7 +16,10 @@ import { studyResults } from './fixtures/sampling-fixtures.js';
 const HOSTILE = '</script><img src=x onerror=alert(1)>|*';
 
 /** Overwrites each named cell's pooled error coverage and exported bytes, so the frontier is known in advance. */
-function crafted(results: Results, rows: Record<string, { errors: [number, number]; exportedBytesPerSecond: number }>): Results {
+function crafted(
+  results: Results,
+  rows: Record<string, { errors: [number, number]; exportedBytesPerSecond: number }>,
+): Results {
   const copy = structuredClone(results);
   for (const cell of copy.cells) {
     const row = rows[cell.id];
@@ -52,7 +60,13 @@ describe('paretoFrontier', () => {
   });
 
   it('puts a negative cost (an overhead below the noise) on the frontier like any other', () => {
-    assert.deepEqual(paretoFrontier([{ key: 'x', cost: -0.01, coverage: 0.2 }, { key: 'y', cost: 0.3, coverage: 0.2 }]), ['x']);
+    assert.deepEqual(
+      paretoFrontier([
+        { key: 'x', cost: -0.01, coverage: 0.2 },
+        { key: 'y', cost: 0.3, coverage: 0.2 },
+      ]),
+      ['x'],
+    );
   });
 });
 
@@ -87,7 +101,10 @@ describe('samplingStudy', () => {
   });
 
   it('labels extra sampler parameters and leaves empty lists out', () => {
-    assert.equal(headSamplerLabel({ type: 'biased', ratio: 0.05, alwaysRoutes: [], alwaysAttributes: { 'user.tier': 'debug' } }), 'biased 0.05 alwaysAttributes=user.tier:debug');
+    assert.equal(
+      headSamplerLabel({ type: 'biased', ratio: 0.05, alwaysRoutes: [], alwaysAttributes: { 'user.tier': 'debug' } }),
+      'biased 0.05 alwaysAttributes=user.tier:debug',
+    );
     assert.equal(headSamplerLabel({ type: 'ratelimiting', tracesPerSecond: 100 }), 'ratelimiting 100/s');
   });
 
@@ -95,14 +112,21 @@ describe('samplingStudy', () => {
     const results = studyResults();
     const copy = structuredClone(results.cells.find((c) => c.id === 'always_on')!);
     results.cells.push({ ...copy, id: 'always_on~simple' });
-    const labels = study(results).rows.filter((r) => r.headSampler === 'always_on' && r.kind === 'head').map((r) => r.label);
+    const labels = study(results)
+      .rows.filter((r) => r.headSampler === 'always_on' && r.kind === 'head')
+      .map((r) => r.label);
     assert.deepEqual(labels, ['always_on (always_on)', 'always_on (always_on~simple)']);
   });
 
   it('carries every fraction with its Wilson interval, pooled over the rounds', () => {
     const s = study(studyResults());
     for (const row of s.rows) {
-      for (const [name, p] of Object.entries({ traces: row.traces, errors: row.errors, slow: row.slow, whole: row.whole })) {
+      for (const [name, p] of Object.entries({
+        traces: row.traces,
+        errors: row.errors,
+        slow: row.slow,
+        whole: row.whole,
+      })) {
         assert.ok(p.of > 0, `${row.key} ${name} has a denominator`);
         assert.deepEqual({ low: p.low, high: p.high }, wilsonInterval(p.kept, p.of, s.level), `${row.key} ${name}`);
         assert.ok(p.low <= p.fraction && p.fraction <= p.high, `${row.key} ${name}`);
@@ -150,9 +174,18 @@ describe('samplingStudy', () => {
       'always_on~tail-probabilistic-10': { errors: [9, 90], exportedBytesPerSecond: 800_000 },
     });
     const s = study(results);
-    assert.deepEqual(s.frontiers.exportedBytesPerSecond.keys, ['traceidratio-0.1', 'parentbased_ratelimiting-50', 'always_on']);
+    assert.deepEqual(s.frontiers.exportedBytesPerSecond.keys, [
+      'traceidratio-0.1',
+      'parentbased_ratelimiting-50',
+      'always_on',
+    ]);
     // CPU (fixture): biased 327 < parentbased_traceidratio 330 < … < always_on 450 < tails; biased now keeps 1 error in 90.
-    assert.deepEqual(s.frontiers.cpuOverhead.keys, ['biased-0.01', 'parentbased_traceidratio-0.1', 'parentbased_ratelimiting-50', 'always_on']);
+    assert.deepEqual(s.frontiers.cpuOverhead.keys, [
+      'biased-0.01',
+      'parentbased_traceidratio-0.1',
+      'parentbased_ratelimiting-50',
+      'always_on',
+    ]);
     const tail = s.rows.find((r) => r.key === 'always_on~tail-errors-and-slow')!;
     assert.deepEqual(tail.onFrontier, { cpuOverhead: false, exportedBytesPerSecond: false, keptBytesPerSecond: true });
   });
@@ -161,7 +194,9 @@ describe('samplingStudy', () => {
     const results = crafted(studyResults(), { 'biased-0.01': { errors: [0, 0], exportedBytesPerSecond: 1 } });
     const s = study(results);
     assert.ok(!s.frontiers.exportedBytesPerSecond.keys.includes('biased-0.01'));
-    assert.deepEqual(s.frontiers.exportedBytesPerSecond.unplaced, [{ key: 'biased-0.01', why: 'no error trace was drawn' }]);
+    assert.deepEqual(s.frontiers.exportedBytesPerSecond.unplaced, [
+      { key: 'biased-0.01', why: 'no error trace was drawn' },
+    ]);
     const none = study(studyResults({ only: (p) => p.id !== 'baseline' }));
     assert.equal(none.baseline, null);
     assert.deepEqual(none.frontiers.cpuOverhead.keys, []);
@@ -181,8 +216,14 @@ describe('the sampling views', () => {
       s.rows.filter((r) => r.onFrontier.keptBytesPerSecond).map((r) => r.label),
     );
     const layers = chart.spec.layer as { mark: { type: string }; transform?: unknown[] }[];
-    assert.ok(layers.some((l) => l.mark.type === 'line' && JSON.stringify(l.transform).includes('datum.frontier')), 'a frontier line');
-    assert.ok(layers.some((l) => l.mark.type === 'text'), 'labels');
+    assert.ok(
+      layers.some((l) => l.mark.type === 'line' && JSON.stringify(l.transform).includes('datum.frontier')),
+      'a frontier line',
+    );
+    assert.ok(
+      layers.some((l) => l.mark.type === 'text'),
+      'labels',
+    );
     for (const row of s.rows) assert.ok(chart.alt.includes(`${row.label}: `), row.label);
     assert.ok(chart.alt.includes('Pareto frontier, cheapest first: traceidratio 0.1'), chart.alt);
   });

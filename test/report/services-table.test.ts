@@ -7,11 +7,16 @@ import { servicesTable } from '../../harness/report/html/services-table.js';
 function results(services: Record<string, Record<string, number>>): Results {
   const cell = (id: string, tracing: 'off' | 'sdk'): CellResult => ({
     id,
-    settings: tracing === 'off' ? { tracing: 'off' } : { tracing: 'sdk', sampler: { type: 'always_on' }, processor: { type: 'simple' }, exporter: 'none' },
+    settings:
+      tracing === 'off'
+        ? { tracing: 'off' }
+        : { tracing: 'sdk', sampler: { type: 'always_on' }, processor: { type: 'simple' }, exporter: 'none' },
     collapsed: [],
     trials: [],
     summary: {
-      services: Object.fromEntries(Object.entries(services[id]).map(([name, cpu]) => [name, { cpuUsPerRequest: cpu, rssPeakBytes: 1 }])),
+      services: Object.fromEntries(
+        Object.entries(services[id]).map(([name, cpu]) => [name, { cpuUsPerRequest: cpu, rssPeakBytes: 1 }]),
+      ),
       ...(tracing === 'sdk' ? { traces: { requestsSeen: 10, requestsWhole: 9, requestsSplit: 1, broken: 0 } } : {}),
     } as unknown as CellSummary,
   });
@@ -30,7 +35,9 @@ describe('CPU by service views', () => {
   });
 
   it('the HTML table escapes names and shows the same figures', () => {
-    const html = String(servicesTable(results({ baseline: { '<b>x': 1, db: 2 }, 'always_on~simple~none': { '<b>x': 2, db: 2 } })));
+    const html = String(
+      servicesTable(results({ baseline: { '<b>x': 1, db: 2 }, 'always_on~simple~none': { '<b>x': 2, db: 2 } })),
+    );
     assert.doesNotMatch(html, /<b>x/);
     assert.match(html, /&lt;b&gt;x/);
     assert.match(html, /2\.0 \(\+100%\)/);

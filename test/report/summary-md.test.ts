@@ -34,7 +34,10 @@ const md = renderSummaryMarkdown(results, verdicts, analysis);
 describe('summary.md', () => {
   it('the first line is the verdict with counts', () => {
     const { pass, fail, inconclusive } = verdicts.counts;
-    assert.equal(md.split('\n')[0], `## ❌ tracebench synthetic: ${fail} failed · ${inconclusive} inconclusive · ${pass} passed`);
+    assert.equal(
+      md.split('\n')[0],
+      `## ❌ tracebench synthetic: ${fail} failed · ${inconclusive} inconclusive · ${pass} passed`,
+    );
   });
 
   it('failures come first, then inconclusive, then the folded passes and cells', () => {
@@ -46,7 +49,9 @@ describe('summary.md', () => {
   });
 
   it('a failing row gives cell, metric, value, interval and limit', () => {
-    const row = md.split('\n').find((l) => l.startsWith('| `always_on~batch~otlp-http-protobuf` | CPU µs/request | budget |'));
+    const row = md
+      .split('\n')
+      .find((l) => l.startsWith('| `always_on~batch~otlp-http-protobuf` | CPU µs/request | budget |'));
     assert.ok(row, md);
     assert.match(row, /\| \+30(\.\d)?% \| \+\d+(\.\d+)?% to \+\d+(\.\d+)?% \| \+10% \|/);
   });
@@ -65,12 +70,23 @@ describe('summary.md', () => {
   });
 
   it('all passing reads as a pass', () => {
-    const passing: Verdicts = { checks: verdicts.checks.filter((c) => c.verdict === 'pass'), counts: { pass: 3, fail: 0, inconclusive: 0, error: 0 }, notes: [] };
-    assert.equal(renderSummaryMarkdown(results, passing, analysis).split('\n')[0], '## ✅ tracebench synthetic: all 3 checks pass');
+    const passing: Verdicts = {
+      checks: verdicts.checks.filter((c) => c.verdict === 'pass'),
+      counts: { pass: 3, fail: 0, inconclusive: 0, error: 0 },
+      notes: [],
+    };
+    assert.equal(
+      renderSummaryMarkdown(results, passing, analysis).split('\n')[0],
+      '## ✅ tracebench synthetic: all 3 checks pass',
+    );
   });
 
   it('carries the notes of a comparison, such as crossing machines', () => {
-    const other = syntheticResults({ rounds: 3, cells: [{ id: 'baseline', settings: BASELINE }], environment: { cpuModel: 'Intel Xeon' } });
+    const other = syntheticResults({
+      rounds: 3,
+      cells: [{ id: 'baseline', settings: BASELINE }],
+      environment: { cpuModel: 'Intel Xeon' },
+    });
     const compared = compareResults(results, other, { threshold: 0.05 });
     assert.match(renderSummaryMarkdown(other, compared, analyse(other)), /crosses machines/);
   });
@@ -81,7 +97,11 @@ describe('summary.md', () => {
 
   it('a variant name with a pipe stays in its table cell', () => {
     const c: Check = { ...verdicts.checks.find((x) => x.verdict === 'fail')!, variant: 'v|2', id: 'x' };
-    const out = renderSummaryMarkdown(results, { checks: [c], counts: { pass: 0, fail: 1, inconclusive: 0, error: 0 }, notes: [] }, analysis);
+    const out = renderSummaryMarkdown(
+      results,
+      { checks: [c], counts: { pass: 0, fail: 1, inconclusive: 0, error: 0 }, notes: [] },
+      analysis,
+    );
     const row = out.split('\n').find((l) => l.includes('v\\|2'));
     assert.ok(row, out);
     assert.equal(row.split(/(?<!\\)\|/).length - 2, 7);
@@ -96,7 +116,11 @@ describe('summary.md size cap', () => {
     cellId: `cell-${i}~${'x'.repeat(60)}`,
     verdict: i % 3 === 0 ? 'fail' : i % 3 === 1 ? 'inconclusive' : 'pass',
   }));
-  const hugeVerdicts: Verdicts = { checks: huge, counts: { fail: 10_000, inconclusive: 10_000, pass: 10_000, error: 0 }, notes: ['n'] };
+  const hugeVerdicts: Verdicts = {
+    checks: huge,
+    counts: { fail: 10_000, inconclusive: 10_000, pass: 10_000, error: 0 },
+    notes: ['n'],
+  };
   const out = renderSummaryMarkdown(results, hugeVerdicts, analysis);
 
   it('a huge result stays under the cap, well under GitHub’s 1 MiB', () => {

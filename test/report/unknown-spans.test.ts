@@ -32,7 +32,8 @@ function foreignRun(): Results {
   });
   for (const cell of results.cells) {
     if (cell.id !== TRACED_ID) continue;
-    for (const t of cell.trials) if (t.status === 'ok') t.metrics.spans = { ...t.metrics.spans, ...UNKNOWN, received: 3584 };
+    for (const t of cell.trials)
+      if (t.status === 'ok') t.metrics.spans = { ...t.metrics.spans, ...UNKNOWN, received: 3584 };
     cell.summary = summariseCell(cell.trials);
   }
   results.config = parseConfig('rounds: 3', 'unknown-spans.yaml');
@@ -64,15 +65,30 @@ describe('unknown span counters are null, never 0', () => {
 
   it('the accounting identities are checked only where every term is known', () => {
     const cell: Cell = { id: TRACED_ID, settings: sdk('always_on'), env: {}, collapsed: [] };
-    const report: ProbeSpanReport = { tracing: true, source: 'probe', drained: true, failureReasons: {}, started: 4000, sampled: 4000, ended: 4000, ...UNKNOWN };
+    const report: ProbeSpanReport = {
+      tracing: true,
+      source: 'probe',
+      drained: true,
+      failureReasons: {},
+      started: 4000,
+      sampled: 4000,
+      ended: 4000,
+      ...UNKNOWN,
+    };
     const m = syntheticMetrics(400, 2000, 80e6, 0);
     m.spans = { ...m.spans, ...UNKNOWN, started: 4000, sampled: 4000, ended: 4000, received: 3584 };
     assert.deepEqual(checkTrial(m, report, cell).warnings, []);
     // Known terms that do not balance still warn, as before.
     m.spans = { ...m.spans, exported: 3000, failed: 0, dropped: 0, queuedAtEnd: 0 };
     const warnings = checkTrial(m, { ...report, exported: 3000, failed: 0, dropped: 0, queuedAtEnd: 0 }, cell).warnings;
-    assert.ok(warnings.some((w) => /span accounting does not balance: ended 4000/.test(w)), warnings.join('\n'));
-    assert.ok(warnings.some((w) => /sink received 3584 spans but the exporter reported 3000/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /span accounting does not balance: ended 4000/.test(w)),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((w) => /sink received 3584 spans but the exporter reported 3000/.test(w)),
+      warnings.join('\n'),
+    );
   });
 
   it('the console table shows – with the note, not 0', () => {
@@ -91,7 +107,14 @@ describe('unknown span counters are null, never 0', () => {
     const dropped = analysis.cells.find((c) => c.cellId === TRACED_ID)!.metrics['spans.dropped']!;
     assert.deepEqual(dropped.values, []);
     assert.equal(dropped.unknownRounds, 3);
-    const verdicts = evaluateBudgets(analysis, results, parseBudgets({ budgets: [{ where: { cell: [TRACED_ID] }, limits: { 'spans.dropped': 0, 'spans.lostInTransit': 0 } }] }, 'test'));
+    const verdicts = evaluateBudgets(
+      analysis,
+      results,
+      parseBudgets(
+        { budgets: [{ where: { cell: [TRACED_ID] }, limits: { 'spans.dropped': 0, 'spans.lostInTransit': 0 } }] },
+        'test',
+      ),
+    );
     assert.equal(verdicts.checks.length, 2);
     for (const check of verdicts.checks) {
       assert.equal(check.verdict, 'inconclusive');
@@ -103,7 +126,10 @@ describe('unknown span counters are null, never 0', () => {
     assert.match(row!, /\| – \|$/);
     assert.ok(md.includes('unknown: the service'), md);
     const junit = renderJUnit(verdicts);
-    assert.match(junit, /<skipped message="inconclusive: measured not measured, limit 0 \(spans dropped[^"]*unknown in 3 rounds/);
+    assert.match(
+      junit,
+      /<skipped message="inconclusive: measured not measured, limit 0 \(spans dropped[^"]*unknown in 3 rounds/,
+    );
     assert.doesNotMatch(junit, /<failure/);
   });
 
@@ -112,12 +138,17 @@ describe('unknown span counters are null, never 0', () => {
     const traced = results.cells.find((c) => c.id === TRACED_ID)!;
     // Rounds 1 and 2 known (0 dropped), round 3 unknown.
     traced.trials.forEach((t, i) => {
-      if (t.status === 'ok' && i < 2) t.metrics.spans = { ...t.metrics.spans, exported: 3584, failed: 0, dropped: 0, queuedAtEnd: 0 };
+      if (t.status === 'ok' && i < 2)
+        t.metrics.spans = { ...t.metrics.spans, exported: 3584, failed: 0, dropped: 0, queuedAtEnd: 0 };
     });
     traced.summary = summariseCell(traced.trials);
     const analysis = analyse(results);
     assert.equal(analysis.cells.find((c) => c.cellId === TRACED_ID)!.metrics['spans.dropped']!.unknownRounds, 1);
-    const verdicts = evaluateBudgets(analysis, results, parseBudgets({ budgets: [{ where: { cell: [TRACED_ID] }, limits: { 'spans.dropped': 0 } }] }, 'test'));
+    const verdicts = evaluateBudgets(
+      analysis,
+      results,
+      parseBudgets({ budgets: [{ where: { cell: [TRACED_ID] }, limits: { 'spans.dropped': 0 } }] }, 'test'),
+    );
     assert.equal(verdicts.checks.length, 1);
     assert.equal(verdicts.checks[0].verdict, 'inconclusive');
     assert.match(verdicts.checks[0].message, /unknown in 1 round: /);
@@ -127,7 +158,10 @@ describe('unknown span counters are null, never 0', () => {
     const results = foreignRun();
     const analysis = analyse(results);
     const page = renderHtmlReport({ results, analysis });
-    assert.ok(page.includes(UNKNOWN_SPANS_NOTE.replace(/'/g, '&#39;')) || page.includes(UNKNOWN_SPANS_NOTE), 'note present');
+    assert.ok(
+      page.includes(UNKNOWN_SPANS_NOTE.replace(/'/g, '&#39;')) || page.includes(UNKNOWN_SPANS_NOTE),
+      'note present',
+    );
     const row = page.slice(page.indexOf(`<th scope="row">`, page.indexOf('class="cells metrics"')));
     const traced = row.slice(row.indexOf(TRACED_ID.slice(0, 9)));
     const cells = [...traced.slice(0, traced.indexOf('</tr>')).matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]);

@@ -8,7 +8,14 @@ export interface XmlElement {
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-const isNameChar = (ch: string) => (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch === '-' || ch === '_' || ch === ':' || ch === '.';
+const isNameChar = (ch: string) =>
+  (ch >= 'a' && ch <= 'z') ||
+  (ch >= 'A' && ch <= 'Z') ||
+  (ch >= '0' && ch <= '9') ||
+  ch === '-' ||
+  ch === '_' ||
+  ch === ':' ||
+  ch === '.';
 const isSpace = (ch: string) => ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r';
 
 export function parseXml(xml: string): XmlElement {

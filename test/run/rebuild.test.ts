@@ -43,15 +43,25 @@ describe('rebuilding results.json of a killed run', () => {
     assert.equal(skippedLines, 1);
     assert.equal(results.status, 'interrupted');
     assert.deepEqual(results.interrupted, { trialsFinished: 2, trialsPlanned: 4, rebuiltFrom: 'results.jsonl' });
-    assert.deepEqual(results.cells.map((c) => c.id), real.cells.map((c) => c.id));
+    assert.deepEqual(
+      results.cells.map((c) => c.id),
+      real.cells.map((c) => c.id),
+    );
     assert.equal(results.cells.flatMap((c) => c.trials).length, 2);
-    assert.ok(results.cells.every((c) => c.summary !== null), 'round 1 of each cell made it');
+    assert.ok(
+      results.cells.every((c) => c.summary !== null),
+      'round 1 of each cell made it',
+    );
     assert.deepEqual(resultsIssues(JSON.parse(JSON.stringify(results))), []);
   });
 
   it('without the header, says what is missing (exit 3) instead of guessing a config', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'results.jsonl'), '');
-    assert.throws(() => rebuildResults(dir), (error: unknown) => error instanceof TracebenchError && error.exitCode === 3 && /run-header\.json/.test(error.message));
+    assert.throws(
+      () => rebuildResults(dir),
+      (error: unknown) =>
+        error instanceof TracebenchError && error.exitCode === 3 && /run-header\.json/.test(error.message),
+    );
   });
 });

@@ -8,16 +8,37 @@ import { ServiceError, type LaunchOptions } from '../../harness/target/launch.js
 import { loadWorkload } from '../../workloads/shape/load.js';
 
 /** The launch options runTrial hands a custom service in each cell (the launch fails at once: only its options matter). */
-async function launches(yaml: string, extra: { command?: string[]; cwd?: string } = {}): Promise<Map<string, LaunchOptions>> {
+async function launches(
+  yaml: string,
+  extra: { command?: string[]; cwd?: string } = {},
+): Promise<Map<string, LaunchOptions>> {
   const config = parseConfig(yaml, 'test.yaml', {}, () => 42);
   const workload = loadWorkload('user-api');
   assert.ok(workload.ok);
   const seen = new Map<string, LaunchOptions>();
-  const sink = { reset: () => undefined, setTail: () => undefined, beginTrial: () => undefined, endTrial: () => undefined, otlpTracesUrl: 'http://127.0.0.1:1/v1/traces', zipkinSpansUrl: 'http://127.0.0.1:1/api/v2/spans' } as unknown as Sink;
+  const sink = {
+    reset: () => undefined,
+    setTail: () => undefined,
+    beginTrial: () => undefined,
+    endTrial: () => undefined,
+    otlpTracesUrl: 'http://127.0.0.1:1/v1/traces',
+    zipkinSpansUrl: 'http://127.0.0.1:1/api/v2/spans',
+  } as unknown as Sink;
   for (const cell of expandMatrix(config).cells) {
     const record = await runTrial({
-      runId: 't', config, cell, round: 0, order: 0, entry: '/app/server.js', ...extra, workloadFile: workload.file, workload: workload.shape, referenceService: false,
-      sink, generator: undefined as never, signal: new AbortController().signal,
+      runId: 't',
+      config,
+      cell,
+      round: 0,
+      order: 0,
+      entry: '/app/server.js',
+      ...extra,
+      workloadFile: workload.file,
+      workload: workload.shape,
+      referenceService: false,
+      sink,
+      generator: undefined as never,
+      signal: new AbortController().signal,
       launch: async (options) => {
         seen.set(cell.id, options);
         throw new ServiceError('not started', []);
@@ -30,7 +51,9 @@ async function launches(yaml: string, extra: { command?: string[]; cwd?: string 
 
 describe('what a custom service is started with, per cell', () => {
   it('adds tracedEnv in traced cells only: the baseline loads no SDK', async () => {
-    const seen = await launches('service: { entry: server.js, env: { A: base }, tracedEnv: { NODE_OPTIONS: --require @opentelemetry/auto-instrumentations-node/register, A: traced } }\n');
+    const seen = await launches(
+      'service: { entry: server.js, env: { A: base }, tracedEnv: { NODE_OPTIONS: --require @opentelemetry/auto-instrumentations-node/register, A: traced } }\n',
+    );
     const baseline = seen.get('baseline')!;
     const traced = seen.get('always_on~batch~otlp-http-protobuf')!;
     assert.equal(baseline.env.NODE_OPTIONS, undefined);
@@ -42,7 +65,10 @@ describe('what a custom service is started with, per cell', () => {
   });
 
   it('starts a command in its working directory instead of an entry', async () => {
-    const seen = await launches('service: { command: [node, server.js] }\n', { command: ['node', 'server.js'], cwd: '/app' });
+    const seen = await launches('service: { command: [node, server.js] }\n', {
+      command: ['node', 'server.js'],
+      cwd: '/app',
+    });
     for (const options of seen.values()) {
       assert.deepEqual(options.command, ['node', 'server.js']);
       assert.equal(options.entry, undefined);

@@ -12,8 +12,16 @@ describe('run status in results.json', () => {
     const config = parseConfig('name: nosink\nrounds: 1\n', 'nosink.yaml');
     await assert.rejects(
       runBenchmark({
-        config, configFile: join(dir, 'nosink.yaml'), reportsDir: dir, log: () => undefined, signal: new AbortController().signal,
-        deps: { startSink: async () => { throw new Error('EADDRINUSE'); } },
+        config,
+        configFile: join(dir, 'nosink.yaml'),
+        reportsDir: dir,
+        log: () => undefined,
+        signal: new AbortController().signal,
+        deps: {
+          startSink: async () => {
+            throw new Error('EADDRINUSE');
+          },
+        },
       }),
       (e: unknown) => e instanceof RunError && /sink could not start/.test(e.message),
     );

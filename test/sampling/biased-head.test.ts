@@ -33,7 +33,10 @@ test('it cannot see the outcome: with no rule for it, an error-bound request is 
 });
 
 test('ground-truth attributes may not be used as rules', () => {
-  assert.throws(() => new BiasedHeadSampler({ ratio: 0.1, alwaysAttributes: { 'tracebench.truth.error': true } }), /ground truth/);
+  assert.throws(
+    () => new BiasedHeadSampler({ ratio: 0.1, alwaysAttributes: { 'tracebench.truth.error': true } }),
+    /ground truth/,
+  );
 });
 
 test('the ratio must be in [0, 1]', () => {

@@ -100,7 +100,10 @@ test('parent rule: an apparently inconsistent or malformed th is erased, the spa
 
 test('parent-based: children follow the root through the SDK, keeping its th; unsampled parents drop children', () => {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ sampler: parentBasedConsistentProbabilitySampler(0.25), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({
+    sampler: parentBasedConsistentProbabilitySampler(0.25),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
   const tracer = provider.getTracer('consistent');
   let roots = 0;
   for (let i = 0; i < 400; i++) {

@@ -24,7 +24,10 @@ function requests(count: number, seed: number): { requests: Request[]; truth: Gr
     const route = random() < 0.8 ? 'checkout' : 'browse';
     const error = random() < 0.02;
     const slow = random() < 0.05;
-    const traceId = Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0').padStart(32, 'a');
+    const traceId = Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0')
+      .padStart(32, 'a');
     list.push({ id: `0-${i}`, traceId, route, error, slow });
     const perRoute = (truth.byRoute[route] ??= { sent: 0, drawnError: 0, drawnSlow: 0 });
     truth.sent++, perRoute.sent++;
@@ -34,7 +37,14 @@ function requests(count: number, seed: number): { requests: Request[]; truth: Gr
   return { requests: list, truth };
 }
 
-function span(request: Request, service: string, spanId: string, parentSpanId: string, kind: number, extra: ReceivedSpan['attributes'] = {}): ReceivedSpan {
+function span(
+  request: Request,
+  service: string,
+  spanId: string,
+  parentSpanId: string,
+  kind: number,
+  extra: ReceivedSpan['attributes'] = {},
+): ReceivedSpan {
   return {
     traceId: request.traceId,
     spanId,
@@ -57,10 +67,16 @@ function spansOf(request: Request): ReceivedSpan[] {
     'tracebench.truth.slow': request.slow,
     'tracebench.route': route,
   });
-  const spans = [span(request, 'frontend', 'f1', '', 2, truth(request.route)), span(request, 'frontend', 'f2', 'f1', 1)];
+  const spans = [
+    span(request, 'frontend', 'f1', '', 2, truth(request.route)),
+    span(request, 'frontend', 'f2', 'f1', 1),
+  ];
   if (request.route === 'checkout') {
     spans.push(span(request, 'frontend', 'f3', 'f1', 3));
-    spans.push(span(request, 'checkout', 'c1', 'f3', 2, truth('place-order')), span(request, 'checkout', 'c2', 'c1', 3));
+    spans.push(
+      span(request, 'checkout', 'c1', 'f3', 2, truth('place-order')),
+      span(request, 'checkout', 'c2', 'c1', 3),
+    );
     spans.push(span(request, 'payments', 'p1', 'c2', 2, truth('charge')), span(request, 'payments', 'p2', 'p1', 1));
   }
   return spans;
@@ -87,10 +103,19 @@ test('always_on: every trace, error and slow request kept; all whole; every serv
   assert.equal(coverage.errors.of, TRUTH.drawnError);
   assert.equal(coverage.slow.fraction, 1);
   assert.deepEqual([coverage.shape.complete, coverage.shape.broken], [4_000, 0]);
-  for (const service of SERVICES) assert.deepEqual([coverage.byService[service].basis, coverage.byService[service].fraction], ['reached', 1], service);
+  for (const service of SERVICES)
+    assert.deepEqual(
+      [coverage.byService[service].basis, coverage.byService[service].fraction],
+      ['reached', 1],
+      service,
+    );
   assert.equal(coverage.byService.payments.of, TRUTH.byRoute.checkout.sent);
   assert.equal(coverage.byRoute.browse.traces.fraction, 1);
-  assert.equal(coverage.byRoute.checkout.traces.fraction, 1, 'downstream SERVER spans carry their own route names; the root decides');
+  assert.equal(
+    coverage.byRoute.checkout.traces.fraction,
+    1,
+    'downstream SERVER spans carry their own route names; the root decides',
+  );
   assert.equal(coverage.byRoute.checkout.errors.of, TRUTH.byRoute.checkout.drawnError);
   assert.deepEqual([coverage.unroutedRequests, coverage.unknownRequests, coverage.unattributedSpans], [0, 0, 0]);
 });
@@ -106,7 +131,11 @@ test('a whole-trace 10% ratio keeps 10% within its binomial interval, traces who
 
 test('independent per-service decisions break traces, and each service shows its own ratio', () => {
   const ratios: Record<string, number> = { frontend: 0.5, checkout: 0.2, payments: 0.8 };
-  const kept = ALL_SPANS.filter((s) => draw(s.traceId, 0x51ed * (SERVICES.indexOf(s.serviceName as (typeof SERVICES)[number]) + 1)) < ratios[s.serviceName]);
+  const kept = ALL_SPANS.filter(
+    (s) =>
+      draw(s.traceId, 0x51ed * (SERVICES.indexOf(s.serviceName as (typeof SERVICES)[number]) + 1)) <
+      ratios[s.serviceName],
+  );
   const coverage = measureCoverage(input(TRUTH, kept));
   assert.ok(coverage.shape.broken > 0);
   for (const service of SERVICES) {
@@ -128,12 +157,20 @@ test('tail sampling on errors: every error trace kept, few others; cost counts e
   assert.equal(coverage.cost.exportedSpansPerSecond, ALL_SPANS.length / 10);
   assert.equal(coverage.cost.exportedBytesPerSecond, (ALL_SPANS.length * 100) / 10);
   assert.equal(coverage.cost.keptSpansPerSecond, kept.length / 10);
-  assert.ok(coverage.cost.keptBytesPerSecondEstimate > 0 && coverage.cost.keptBytesPerSecondEstimate < coverage.cost.exportedBytesPerSecond);
+  assert.ok(
+    coverage.cost.keptBytesPerSecondEstimate > 0 &&
+      coverage.cost.keptBytesPerSecondEstimate < coverage.cost.exportedBytesPerSecond,
+  );
 });
 
 test('an error counts as kept when any kept span marks it, even with the root dropped', () => {
   const request: Request = { id: 'r1', traceId: 'b'.repeat(32), route: 'checkout', error: true, slow: false };
-  const truth: GroundTruth = { sent: 1, drawnError: 1, drawnSlow: 0, byRoute: { checkout: { sent: 1, drawnError: 1, drawnSlow: 0 } } };
+  const truth: GroundTruth = {
+    sent: 1,
+    drawnError: 1,
+    drawnSlow: 0,
+    byRoute: { checkout: { sent: 1, drawnError: 1, drawnSlow: 0 } },
+  };
   const onlyPayments = spansOf(request).filter((s) => s.serviceName === 'payments');
   const coverage = measureCoverage(input(truth, onlyPayments));
   assert.equal(coverage.errors.kept, 1);
@@ -146,8 +183,16 @@ test('an error counts as kept when any kept span marks it, even with the root dr
 
 test('truth marks as Zipkin strings count too; spans of unknown traces are unattributed', () => {
   const request: Request = { id: 'z1', traceId: 'c'.repeat(32), route: 'browse', error: false, slow: true };
-  const truth: GroundTruth = { sent: 1, drawnError: 0, drawnSlow: 1, byRoute: { browse: { sent: 1, drawnError: 0, drawnSlow: 1 } } };
-  const spans = spansOf(request).map((s) => ({ ...s, attributes: Object.fromEntries(Object.entries(s.attributes).map(([k, v]) => [k, String(v)])) }));
+  const truth: GroundTruth = {
+    sent: 1,
+    drawnError: 0,
+    drawnSlow: 1,
+    byRoute: { browse: { sent: 1, drawnError: 0, drawnSlow: 1 } },
+  };
+  const spans = spansOf(request).map((s) => ({
+    ...s,
+    attributes: Object.fromEntries(Object.entries(s.attributes).map(([k, v]) => [k, String(v)])),
+  }));
   const stray = { ...spans[1], traceId: 'd'.repeat(32) };
   const coverage = measureCoverage(input(truth, [...spans, stray]));
   assert.equal(coverage.slow.kept, 1);
@@ -155,8 +200,15 @@ test('truth marks as Zipkin strings count too; spans of unknown traces are unatt
 });
 
 test('more kept requests than sent are reported as unknown, not as a fraction above 1', () => {
-  const truth: GroundTruth = { sent: 2, drawnError: 0, drawnSlow: 0, byRoute: { browse: { sent: 2, drawnError: 0, drawnSlow: 0 } } };
-  const three = ['e', 'f', '9'].map((c, i): Request => ({ id: `x-${i}`, traceId: c.repeat(32), route: 'browse', error: false, slow: false }));
+  const truth: GroundTruth = {
+    sent: 2,
+    drawnError: 0,
+    drawnSlow: 0,
+    byRoute: { browse: { sent: 2, drawnError: 0, drawnSlow: 0 } },
+  };
+  const three = ['e', 'f', '9'].map(
+    (c, i): Request => ({ id: `x-${i}`, traceId: c.repeat(32), route: 'browse', error: false, slow: false }),
+  );
   const coverage = measureCoverage(input(truth, three.flatMap(spansOf)));
   assert.deepEqual([coverage.traces.kept, coverage.traces.of, coverage.unknownRequests], [2, 2, 1]);
 });
@@ -174,7 +226,12 @@ test('the window must be positive', () => {
   assert.throws(() => measureCoverage({ ...input(TRUTH, []), windowSeconds: 0 }), RangeError);
 });
 
-function shape(name: string, kind: SpanShape['kind'], children: SpanShape[] = [], extra: Partial<SpanShape> = {}): SpanShape {
+function shape(
+  name: string,
+  kind: SpanShape['kind'],
+  children: SpanShape[] = [],
+  extra: Partial<SpanShape> = {},
+): SpanShape {
   return { name, kind, attributes: {}, events: [], links: 0, cpuUs: 0, waitUs: 0, children, parallel: false, ...extra };
 }
 
@@ -186,7 +243,15 @@ test('servicesByRoute follows calls and published messages, and stops at cycles'
       {
         name: 'frontend',
         routes: [
-          { name: 'buy', method: 'POST', path: '/buy', weight: 1, root: shape('POST /buy', 'SERVER', [shape('call', 'CLIENT', [], { call: { service: 'checkout', route: 'place' } })]) },
+          {
+            name: 'buy',
+            method: 'POST',
+            path: '/buy',
+            weight: 1,
+            root: shape('POST /buy', 'SERVER', [
+              shape('call', 'CLIENT', [], { call: { service: 'checkout', route: 'place' } }),
+            ]),
+          },
           { name: 'home', method: 'GET', path: '/', weight: 1, root: shape('GET /', 'SERVER') },
         ],
         consumers: [],
@@ -199,12 +264,19 @@ test('servicesByRoute follows calls and published messages, and stops at cycles'
             method: 'POST',
             path: '/place',
             weight: 1,
-            root: shape('POST /place', 'SERVER', [shape('emit', 'PRODUCER', [], { publish: { queue: 'orders' } }), shape('again', 'CLIENT', [], { call: { service: 'checkout', route: 'place' } })]),
+            root: shape('POST /place', 'SERVER', [
+              shape('emit', 'PRODUCER', [], { publish: { queue: 'orders' } }),
+              shape('again', 'CLIENT', [], { call: { service: 'checkout', route: 'place' } }),
+            ]),
           },
         ],
         consumers: [],
       },
-      { name: 'mailer', routes: [], consumers: [{ queue: 'orders', batchSize: 1, maxWaitUs: 1000, root: shape('send', 'CONSUMER') }] },
+      {
+        name: 'mailer',
+        routes: [],
+        consumers: [{ queue: 'orders', batchSize: 1, maxWaitUs: 1000, root: shape('send', 'CONSUMER') }],
+      },
     ],
   };
   assert.deepEqual(servicesByRoute(workload), { buy: ['checkout', 'frontend', 'mailer'], home: ['frontend'] });

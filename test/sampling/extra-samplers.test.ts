@@ -17,9 +17,18 @@ test('every listed name builds a sampler; unknown names give undefined', () => {
 });
 
 test('descriptions name the sampler and its setting', () => {
-  assert.match(String(createExtraSampler('consistent_probability', '0.25')), /ConsistentProbabilitySampler\{0\.25, th=c\}/);
-  assert.match(String(createExtraSampler('parentbased_ratelimiting', '7')), /ParentBased\{root=RateLimitingSampler\{7\}/);
-  assert.match(String(createExtraSampler('biased', 'ratio=0.1;route=/api/pay')), /BiasedHeadSampler\{ratio=0\.1, routes=\[\/api\/pay\]/);
+  assert.match(
+    String(createExtraSampler('consistent_probability', '0.25')),
+    /ConsistentProbabilitySampler\{0\.25, th=c\}/,
+  );
+  assert.match(
+    String(createExtraSampler('parentbased_ratelimiting', '7')),
+    /ParentBased\{root=RateLimitingSampler\{7\}/,
+  );
+  assert.match(
+    String(createExtraSampler('biased', 'ratio=0.1;route=/api/pay')),
+    /BiasedHeadSampler\{ratio=0\.1, routes=\[\/api\/pay\]/,
+  );
 });
 
 test('consistent_probability defaults to ratio 1 like traceidratio', () => {
@@ -29,9 +38,17 @@ test('consistent_probability defaults to ratio 1 like traceidratio', () => {
 
 test('bad arguments throw errors that name OTEL_TRACES_SAMPLER_ARG and show a fix', () => {
   const cases: [string, string | undefined, RegExp][] = [
-    ['ratelimiting', undefined, /OTEL_TRACES_SAMPLER_ARG is not set: ratelimiting needs traces per second.*OTEL_TRACES_SAMPLER_ARG=100/],
+    [
+      'ratelimiting',
+      undefined,
+      /OTEL_TRACES_SAMPLER_ARG is not set: ratelimiting needs traces per second.*OTEL_TRACES_SAMPLER_ARG=100/,
+    ],
     ['parentbased_ratelimiting', '-3', /OTEL_TRACES_SAMPLER_ARG=-3: parentbased_ratelimiting needs traces per second/],
-    ['consistent_probability', '1.5', /OTEL_TRACES_SAMPLER_ARG=1\.5: consistent_probability needs a ratio between 0 and 1; set e\.g\. OTEL_TRACES_SAMPLER_ARG=0\.1/],
+    [
+      'consistent_probability',
+      '1.5',
+      /OTEL_TRACES_SAMPLER_ARG=1\.5: consistent_probability needs a ratio between 0 and 1; set e\.g\. OTEL_TRACES_SAMPLER_ARG=0\.1/,
+    ],
     ['parentbased_consistent_probability', 'half', /OTEL_TRACES_SAMPLER_ARG=half/],
     ['consistent_probability', '1e-20', /below 2\^-56/],
     ['biased', undefined, /OTEL_TRACES_SAMPLER_ARG is not set: biased needs its rules/],
@@ -42,12 +59,19 @@ test('bad arguments throw errors that name OTEL_TRACES_SAMPLER_ARG and show a fi
     ['biased', 'ratio', /entry 'ratio' is not key=value/],
   ];
   for (const [name, arg, message] of cases) {
-    assert.throws(() => createExtraSampler(name, arg), (error: unknown) => error instanceof SamplerArgError && message.test(error.message), `${name} ${arg}`);
+    assert.throws(
+      () => createExtraSampler(name, arg),
+      (error: unknown) => error instanceof SamplerArgError && message.test(error.message),
+      `${name} ${arg}`,
+    );
   }
 });
 
 test('biased: JSON and compact forms build the same rules, and children follow their parent', () => {
-  const fromJson = createExtraSampler('biased', '{"ratio":0,"alwaysRoutes":["/api/pay"],"alwaysAttributes":{"user.tier":"debug"}}')!;
+  const fromJson = createExtraSampler(
+    'biased',
+    '{"ratio":0,"alwaysRoutes":["/api/pay"],"alwaysAttributes":{"user.tier":"debug"}}',
+  )!;
   const fromCompact = createExtraSampler('biased', 'ratio=0;route=/api/pay;user.tier=debug')!;
   const [traceId] = traceIds(1, 5);
   for (const sampler of [fromJson, fromCompact]) {
@@ -56,6 +80,9 @@ test('biased: JSON and compact forms build the same rules, and children follow t
     assert.equal(isSampled(decide(sampler, traceId, undefined, { 'http.route': '/api/users' })), false);
     // ParentBased: a child of a sampled parent is kept whatever its attributes; of an unsampled one, dropped even if risky.
     assert.equal(isSampled(decide(sampler, traceId, remoteParent(traceId, true))), true);
-    assert.equal(isSampled(decide(sampler, traceId, remoteParent(traceId, false), { 'http.route': '/api/pay' })), false);
+    assert.equal(
+      isSampled(decide(sampler, traceId, remoteParent(traceId, false), { 'http.route': '/api/pay' })),
+      false,
+    );
   }
 });

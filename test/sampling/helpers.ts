@@ -9,7 +9,10 @@ export function traceIds(count: number, seed: number): string[] {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     let id = '';
-    for (let j = 0; j < 4; j++) id += Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0');
+    for (let j = 0; j < 4; j++)
+      id += Math.floor(random() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0');
     ids.push(id);
   }
   return ids;
@@ -26,7 +29,12 @@ export function remoteParent(traceId: string, sampled: boolean, traceState?: str
   });
 }
 
-export function decide(sampler: Sampler, traceId: string, context: Context = ROOT_CONTEXT, attributes: Attributes = {}): SamplingResult {
+export function decide(
+  sampler: Sampler,
+  traceId: string,
+  context: Context = ROOT_CONTEXT,
+  attributes: Attributes = {},
+): SamplingResult {
   return sampler.shouldSample(context, traceId, 'GET /x', SpanKind.SERVER, attributes, []);
 }
 

@@ -43,7 +43,8 @@ test('steady over-rate traffic (1000/s against 100/s) holds the target within 10
   const sampler = new RateLimitingSampler(100, { clock: clock.now });
   const perSecond = offer(sampler, clock, steady(1, 5_000));
   assert.equal(perSecond.length >= 5, true);
-  for (const [second, count] of perSecond.slice(0, 5).entries()) assert.ok(Math.abs(count - 100) <= 10, `second ${second}: ${count} sampled`);
+  for (const [second, count] of perSecond.slice(0, 5).entries())
+    assert.ok(Math.abs(count - 100) <= 10, `second ${second}: ${count} sampled`);
   const total = perSecond.reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(total - 500) <= 50, `${total} sampled in 5 s`);
 });
@@ -89,7 +90,10 @@ test('rates below one per second keep one trace per 1/rate seconds', () => {
 test('rate 0 samples nothing; negative or non-finite rates are refused', () => {
   const clock = fakeClock();
   const sampler = new RateLimitingSampler(0, { clock: clock.now });
-  assert.equal(offer(sampler, clock, steady(1, 2_000)).reduce((a, b) => a + b, 0), 0);
+  assert.equal(
+    offer(sampler, clock, steady(1, 2_000)).reduce((a, b) => a + b, 0),
+    0,
+  );
   assert.throws(() => new RateLimitingSampler(-1), RangeError);
   assert.throws(() => new RateLimitingSampler(Number.POSITIVE_INFINITY), RangeError);
 });

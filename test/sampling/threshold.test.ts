@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTraceState } from '@opentelemetry/api';
 import { randomnessHex, readOt, thresholdHex14 } from '../../workloads/service/samplers/ot-trace-state.js';
-import { parseThreshold, probabilityToThresholdHex, thresholdToProbability } from '../../workloads/service/samplers/threshold.js';
+import {
+  parseThreshold,
+  probabilityToThresholdHex,
+  thresholdToProbability,
+} from '../../workloads/service/samplers/threshold.js';
 
 // specification/trace/tracestate-probability-sampling.md, Algorithms: the table of 1-in-N probabilities with the
 // threshold at precision 3, 4 and 5.
@@ -78,7 +82,11 @@ test('rv is exactly 14 lower-case hex digits and wins over the trace id, whose l
   assert.equal(randomnessHex(traceId, rv('6E6D1A75832A2F')), '48eb211c80319c', 'upper case is not an rv');
   assert.equal(randomnessHex(traceId, rv('6e6d1a75832a2')), '48eb211c80319c', 'too short');
   assert.equal(randomnessHex(traceId, readOt(undefined)), '48eb211c80319c');
-  assert.equal(randomnessHex('00000000000000000000000000000000', readOt(undefined)), undefined, 'the invalid all-zero id');
+  assert.equal(
+    randomnessHex('00000000000000000000000000000000', readOt(undefined)),
+    undefined,
+    'the invalid all-zero id',
+  );
   assert.equal(randomnessHex('abc', readOt(undefined)), undefined);
 });
 

@@ -29,7 +29,14 @@ test('OTLP protobuf exporter: one request per span, every field decoded', async 
   assert.equal(stats.byProtocol['otlp-protobuf'].spans, 3);
   assert.equal(stats.byProtocol['otlp-protobuf'].bytes, stats.bytesReceived);
   assert.ok(stats.bytesReceived > 0);
-  assert.deepEqual(assembleTraces(sink.spans()), { traces: 1, complete: 1, broken: 0, orphanSpans: 0, rootlessTraces: 0, duplicateSpans: 0 });
+  assert.deepEqual(assembleTraces(sink.spans()), {
+    traces: 1,
+    complete: 1,
+    broken: 0,
+    orphanSpans: 0,
+    rootlessTraces: 0,
+    duplicateSpans: 0,
+  });
 });
 
 test('OTLP JSON exporter with a batch processor: one request carries the whole trace', async (t) => {
@@ -97,6 +104,9 @@ for (const [name, Exporter] of [
 
     assertEmittedTrace(sink.spans(), emitted, 'gzipped');
     assert.equal(sink.stats().malformedRequests, 0);
-    assert.ok(sink.stats().bytesReceived < plainBytes, `gzip body (${sink.stats().bytesReceived} B) smaller than plain (${plainBytes} B)`);
+    assert.ok(
+      sink.stats().bytesReceived < plainBytes,
+      `gzip body (${sink.stats().bytesReceived} B) smaller than plain (${plainBytes} B)`,
+    );
   });
 }

@@ -65,7 +65,8 @@ test('error: the rejection pattern is deterministic, fraction 0.25 rejects every
   const sink = await startSink({ fault: { mode: 'error', statusCode: 503, fraction: 0.25 } });
   t.after(() => sink.close());
   const statuses: number[] = [];
-  for (let i = 0; i < 8; i++) statuses.push((await sendRaw(sink.otlpTracesUrl, 'POST', '{}', { 'content-type': 'application/json' })).status);
+  for (let i = 0; i < 8; i++)
+    statuses.push((await sendRaw(sink.otlpTracesUrl, 'POST', '{}', { 'content-type': 'application/json' })).status);
   assert.deepEqual(statuses, [200, 200, 200, 503, 200, 200, 200, 503]);
   sink.reset();
   const afterReset = await sendRaw(sink.otlpTracesUrl, 'POST', '{}', { 'content-type': 'application/json' });

@@ -86,7 +86,10 @@ test('undecodable bodies are answered 400 and counted as malformed', async (t) =
     sendRaw(sink.zipkinSpansUrl, 'POST', '{"not": "a list"}', JSON_HEADERS),
     sendRaw(sink.otlpTracesUrl, 'POST', 'not gzip at all', { ...JSON_HEADERS, 'content-encoding': 'gzip' }),
   ]);
-  assert.deepEqual(answers.map((answer) => answer.status), [400, 400, 400, 400, 400]);
+  assert.deepEqual(
+    answers.map((answer) => answer.status),
+    [400, 400, 400, 400, 400],
+  );
   const stats = sink.stats();
   assert.equal(stats.requests, 5);
   assert.equal(stats.malformedRequests, 5);
@@ -114,7 +117,10 @@ test('unknown paths and methods are 404 and not counted as export requests', asy
     sendRaw(sink.otlpTracesUrl, 'GET', ''),
     sendRaw(`${sink.url}/`, 'GET', ''),
   ]);
-  assert.deepEqual(answers.map((answer) => answer.status), [404, 404, 404]);
+  assert.deepEqual(
+    answers.map((answer) => answer.status),
+    [404, 404, 404],
+  );
   assert.equal(sink.stats().requests, 0);
 });
 
@@ -156,7 +162,14 @@ test('reset() zeroes every counter and drops kept spans', async (t) => {
   const stats = sink.stats();
   assert.deepEqual(sink.spans(), []);
   assert.deepEqual(
-    [stats.requests, stats.malformedRequests, stats.rejectedRequests, stats.spansReceived, stats.spansRejected, stats.bytesReceived],
+    [
+      stats.requests,
+      stats.malformedRequests,
+      stats.rejectedRequests,
+      stats.spansReceived,
+      stats.spansRejected,
+      stats.bytesReceived,
+    ],
     [0, 0, 0, 0, 0, 0],
   );
   for (const counts of Object.values(stats.byProtocol)) assert.deepEqual(counts, { requests: 0, spans: 0, bytes: 0 });

@@ -66,7 +66,9 @@ export function emitTrace(provider: BasicTracerProvider): EmittedTrace {
   });
   // No context manager is registered, so parents are passed explicitly.
   const parentContext = trace.setSpan(context.active(), root);
-  tracer.startSpan('db.query', { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql' } }, parentContext).end();
+  tracer
+    .startSpan('db.query', { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql' } }, parentContext)
+    .end();
   tracer.startSpan('cache.get', { kind: SpanKind.INTERNAL }, parentContext).end();
   root.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
   root.end();
@@ -86,7 +88,12 @@ function byName(spans: ReceivedSpan[], name: string): ReceivedSpan {
 }
 
 /** Checks what `emitTrace` produced; Zipkin tags carry every attribute as a string. */
-export function assertEmittedTrace(spans: ReceivedSpan[], emitted: EmittedTrace, serviceName: string, stringAttributes = false): void {
+export function assertEmittedTrace(
+  spans: ReceivedSpan[],
+  emitted: EmittedTrace,
+  serviceName: string,
+  stringAttributes = false,
+): void {
   assert.equal(spans.length, 3);
   const root = byName(spans, 'GET /users/:id');
   const db = byName(spans, 'db.query');
@@ -97,7 +104,10 @@ export function assertEmittedTrace(spans: ReceivedSpan[], emitted: EmittedTrace,
     assert.equal(span.serviceName, serviceName);
     assert.ok(span.endTimeUnixNano >= span.startTimeUnixNano, `${span.name} ends after it starts`);
     const ageNs = BigInt(Date.now()) * 1_000_000n - span.startTimeUnixNano;
-    assert.ok(ageNs >= -1_000_000_000n && ageNs < 60_000_000_000n, `${span.name} start time is recent (age ${ageNs} ns)`);
+    assert.ok(
+      ageNs >= -1_000_000_000n && ageNs < 60_000_000_000n,
+      `${span.name} start time is recent (age ${ageNs} ns)`,
+    );
   }
   assert.equal(root.spanId, emitted.rootSpanId);
   assert.equal(root.parentSpanId, '');
@@ -121,14 +131,23 @@ export interface RawAnswer {
 }
 
 /** One request on a fresh connection, so nothing lingers after the test. */
-export function sendRaw(url: string, method: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+export function sendRaw(
+  url: string,
+  method: string,
+  body: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<RawAnswer> {
   const startMs = performance.now();
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { method, headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString(), elapsedMs: performance.now() - startMs }),
+        resolve({
+          status: response.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString(),
+          elapsedMs: performance.now() - startMs,
+        }),
       );
       response.on('error', reject);
     });

@@ -57,7 +57,10 @@ test('late spans follow their trace decision', () => {
   tail.add([span('bad'), span('ok'), span('ok')]);
   assert.equal(kept.length, 2, 'the late span of the sampled trace is kept');
   const stats = tail.stats();
-  assert.deepEqual([stats.lateSpans, stats.spansKept, stats.spansDropped, stats.tracesSeen, stats.tracesPending], [3, 2, 3, 2, 0]);
+  assert.deepEqual(
+    [stats.lateSpans, stats.spansKept, stats.spansDropped, stats.tracesSeen, stats.tracesPending],
+    [3, 2, 3, 2, 0],
+  );
 });
 
 test('when num_traces is full the oldest pending trace is evicted, its spans lost and counted', () => {
@@ -71,7 +74,10 @@ test('when num_traces is full the oldest pending trace is evicted, its spans los
   assert.deepEqual([stats.tracesEvicted, stats.spansEvicted, stats.tracesPending], [1, 2, 2]);
   clock.advance(1_000);
   tail.decideDue();
-  assert.deepEqual(keptTraces(), ['2', '3'].map((id) => id.padStart(32, '0')));
+  assert.deepEqual(
+    keptTraces(),
+    ['2', '3'].map((id) => id.padStart(32, '0')),
+  );
 });
 
 test('decided traces make room first: their decision is forgotten and a later span starts a new trace', () => {
@@ -94,7 +100,13 @@ test('decided traces make room first: their decision is forgotten and a later sp
 
 test('peak buffered spans and bytes count what waited, and stay after the decisions', () => {
   const { tail, clock } = engine(config([ALL]));
-  const spans = [span('1', { attributes: { 'http.route': '/a' } }), span('1'), span('1'), span('2'), span('2', { attributes: { n: 1 } })];
+  const spans = [
+    span('1', { attributes: { 'http.route': '/a' } }),
+    span('1'),
+    span('1'),
+    span('2'),
+    span('2', { attributes: { n: 1 } }),
+  ];
   tail.add(spans.slice(0, 3));
   tail.add(spans.slice(3));
   clock.advance(1_000);
@@ -102,7 +114,10 @@ test('peak buffered spans and bytes count what waited, and stay after the decisi
   tail.add([span('3')]);
   const stats = tail.stats();
   assert.equal(stats.peakBufferedSpans, 5);
-  assert.equal(stats.peakBufferedBytes, spans.reduce((sum, s) => sum + estimateSpanBytes(s), 0));
+  assert.equal(
+    stats.peakBufferedBytes,
+    spans.reduce((sum, s) => sum + estimateSpanBytes(s), 0),
+  );
 });
 
 test('decision delays are reported as nearest-rank p50, p99 and max', () => {
@@ -127,10 +142,21 @@ test('flush decides everything pending now and counts the early ones', () => {
 });
 
 test('an inverted not-sample overrules always_sample at the engine, and every policy is evaluated', () => {
-  const drop: TailPolicy = { name: 'not-health', type: 'string_attribute', string_attribute: { key: 'url.path', values: ['/healthz'], invert_match: true } };
-  const limiter: TailPolicy = { name: 'limit', type: 'rate_limiting', rate_limiting: { spans_per_second: 1, burst_capacity: 1 } };
+  const drop: TailPolicy = {
+    name: 'not-health',
+    type: 'string_attribute',
+    string_attribute: { key: 'url.path', values: ['/healthz'], invert_match: true },
+  };
+  const limiter: TailPolicy = {
+    name: 'limit',
+    type: 'rate_limiting',
+    rate_limiting: { spans_per_second: 1, burst_capacity: 1 },
+  };
   const { tail, clock, keptTraces } = engine(config([ALL, drop, limiter]));
-  tail.add([span('health', { attributes: { 'url.path': '/healthz' } }), span('users', { attributes: { 'url.path': '/users' } })]);
+  tail.add([
+    span('health', { attributes: { 'url.path': '/healthz' } }),
+    span('users', { attributes: { 'url.path': '/users' } }),
+  ]);
   clock.advance(1_000);
   tail.decideDue();
   assert.deepEqual(keptTraces(), ['users'.padStart(32, '0')]);
@@ -139,7 +165,11 @@ test('an inverted not-sample overrules always_sample at the engine, and every po
 });
 
 test('reset forgets traces, decisions, counts and limiter state', () => {
-  const limiter: TailPolicy = { name: 'limit', type: 'rate_limiting', rate_limiting: { spans_per_second: 1, burst_capacity: 1 } };
+  const limiter: TailPolicy = {
+    name: 'limit',
+    type: 'rate_limiting',
+    rate_limiting: { spans_per_second: 1, burst_capacity: 1 },
+  };
   const { tail, clock, kept } = engine(config([limiter]));
   tail.add([span('1')]);
   clock.advance(1_000);

@@ -74,17 +74,33 @@ test('over HTTP: the sink keeps only traces the policies sample, on its own time
   assert.equal(sink.tailStats()?.tracesPending, 2);
   await waitFor(() => sink.tailStats()!.tracesPending === 0, 3_000);
   assert.ok(performance.now() - startMs >= 150, 'not decided before its wait');
-  assert.deepEqual(sink.spans().map((s) => s.spanId).sort(), ['0000000000000001', '0000000000000002']);
+  assert.deepEqual(
+    sink
+      .spans()
+      .map((s) => s.spanId)
+      .sort(),
+    ['0000000000000001', '0000000000000002'],
+  );
   assert.equal(sink.stats().spansReceived, 3, 'received counts are unchanged by sampling');
   const stats = sink.tailStats()!;
   assert.deepEqual([stats.tracesSampled, stats.tracesDropped, stats.spansKept], [1, 1, 2]);
-  assert.ok(stats.decisionDelayMs.p50 >= 150 && stats.decisionDelayMs.max < 2_000, `delay ${JSON.stringify(stats.decisionDelayMs)}`);
+  assert.ok(
+    stats.decisionDelayMs.p50 >= 150 && stats.decisionDelayMs.max < 2_000,
+    `delay ${JSON.stringify(stats.decisionDelayMs)}`,
+  );
 
   await post(sink, [
     { traceId: 'a1', spanId: '4', parentSpanId: '1' },
     { traceId: 'b2', spanId: '5', parentSpanId: '3' },
   ]);
-  assert.deepEqual(sink.spans().map((s) => s.spanId).sort(), ['0000000000000001', '0000000000000002', '0000000000000004'], 'the late span follows its kept trace');
+  assert.deepEqual(
+    sink
+      .spans()
+      .map((s) => s.spanId)
+      .sort(),
+    ['0000000000000001', '0000000000000002', '0000000000000004'],
+    'the late span follows its kept trace',
+  );
   assert.equal(sink.tailStats()!.lateSpans, 2);
   assert.equal(sink.stats().spansReceived, 5);
 });
@@ -112,9 +128,15 @@ test('setTail switches tail sampling on and off between trials on one sink', asy
   await post(sink, [{ traceId: 'a7', spanId: '1' }]);
   assert.deepEqual(sink.spans(), [], 'keepSpans is off');
   sink.setTail(ERRORS_ONLY(60_000));
-  await post(sink, [{ traceId: 'b8', spanId: '2' }, { traceId: 'c9', spanId: '3', error: true }]);
+  await post(sink, [
+    { traceId: 'b8', spanId: '2' },
+    { traceId: 'c9', spanId: '3', error: true },
+  ]);
   sink.flushTail();
-  assert.deepEqual(sink.spans().map((s) => s.spanId), ['0000000000000003']);
+  assert.deepEqual(
+    sink.spans().map((s) => s.spanId),
+    ['0000000000000003'],
+  );
   sink.reset();
   sink.setTail(undefined);
   assert.equal(sink.tailStats(), undefined);
@@ -142,5 +164,8 @@ test('close() with traces pending returns promptly and leaves no timer to fire',
 
 test('tail settings are checked when the sink starts', async () => {
   await assert.rejects(startSink({ fault: { mode: 'ok' }, tail: { ...ERRORS_ONLY(0) } }), /sink\.tail\.decision_wait/);
-  await assert.rejects(startSink({ fault: { mode: 'ok' }, tail: { ...ERRORS_ONLY(10), num_traces: 0 } }), /sink\.tail\.num_traces/);
+  await assert.rejects(
+    startSink({ fault: { mode: 'ok' }, tail: { ...ERRORS_ONLY(10), num_traces: 0 } }),
+    /sink\.tail\.num_traces/,
+  );
 });

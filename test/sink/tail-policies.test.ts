@@ -7,7 +7,8 @@ import { traceIds } from '../sampling/helpers.js';
 import { fakeClock, span } from './tail-helpers.js';
 
 const view = (...spans: ReturnType<typeof span>[]): TraceView => ({ traceId: spans[0].traceId, spans });
-const evaluate = (policy: TailPolicy, trace: TraceView, clock = fakeClock()) => buildEvaluator(policy, clock.now)(trace);
+const evaluate = (policy: TailPolicy, trace: TraceView, clock = fakeClock()) =>
+  buildEvaluator(policy, clock.now)(trace);
 
 test('always_sample samples every trace', () => {
   assert.equal(evaluate({ name: 'all', type: 'always_sample' }, view(span('1'))), 'sampled');
@@ -24,7 +25,11 @@ test('status_code samples when any span has a listed code', () => {
 test('latency measures latest end − earliest start in whole ms; >= threshold, or (threshold, upper]', () => {
   // 0–100 ms and 50–250 ms: 250 ms in all, though no single span is that long.
   const trace = view(span('1', { startMs: 0, durationMs: 100 }), span('1', { startMs: 50, durationMs: 200 }));
-  const latency = (threshold_ms: number, upper_threshold_ms?: number): TailPolicy => ({ name: 'slow', type: 'latency', latency: { threshold_ms, upper_threshold_ms } });
+  const latency = (threshold_ms: number, upper_threshold_ms?: number): TailPolicy => ({
+    name: 'slow',
+    type: 'latency',
+    latency: { threshold_ms, upper_threshold_ms },
+  });
   assert.equal(evaluate(latency(250), trace), 'sampled');
   assert.equal(evaluate(latency(251), trace), 'not_sampled');
   assert.equal(evaluate(latency(200, 250), trace), 'sampled');
@@ -51,8 +56,13 @@ test('the probabilistic threshold is ⌊ratio · (2^64 − 1)⌋', () => {
 
 test('probabilistic keeps its percentage of trace ids, deterministically, differently per salt', () => {
   const ids = traceIds(10_000, 21);
-  const policy = (sampling_percentage: number, hash_salt?: string): TailPolicy => ({ name: 'p', type: 'probabilistic', probabilistic: { sampling_percentage, hash_salt } });
-  const kept = (p: TailPolicy) => ids.filter((traceId) => evaluate(p, { traceId, spans: [span(traceId)] }) === 'sampled');
+  const policy = (sampling_percentage: number, hash_salt?: string): TailPolicy => ({
+    name: 'p',
+    type: 'probabilistic',
+    probabilistic: { sampling_percentage, hash_salt },
+  });
+  const kept = (p: TailPolicy) =>
+    ids.filter((traceId) => evaluate(p, { traceId, spans: [span(traceId)] }) === 'sampled');
   const ten = kept(policy(10));
   // 10000 at 10%: sd 30; four of them.
   assert.ok(Math.abs(ten.length - 1_000) < 120, `${ten.length} kept at 10%`);
@@ -66,7 +76,10 @@ test('probabilistic keeps its percentage of trace ids, deterministically, differ
 
 test('rate_limiting spends span tokens from a bucket that starts full at 2 × the rate and refills continuously', () => {
   const clock = fakeClock();
-  const evaluator = buildEvaluator({ name: 'rate', type: 'rate_limiting', rate_limiting: { spans_per_second: 10 } }, clock.now);
+  const evaluator = buildEvaluator(
+    { name: 'rate', type: 'rate_limiting', rate_limiting: { spans_per_second: 10 } },
+    clock.now,
+  );
   const trace = (spans: number) => view(...Array.from({ length: spans }, () => span('1')));
   assert.equal(evaluator(trace(15)), 'sampled', '15 of 20 tokens');
   assert.equal(evaluator(trace(10)), 'not_sampled', '5 left, none spent');
@@ -81,21 +94,36 @@ test('rate_limiting spends span tokens from a bucket that starts full at 2 × th
 
 test('rate_limiting burst_capacity sizes the bucket', () => {
   const clock = fakeClock();
-  const evaluator = buildEvaluator({ name: 'rate', type: 'rate_limiting', rate_limiting: { spans_per_second: 10, burst_capacity: 3 } }, clock.now);
+  const evaluator = buildEvaluator(
+    { name: 'rate', type: 'rate_limiting', rate_limiting: { spans_per_second: 10, burst_capacity: 3 } },
+    clock.now,
+  );
   assert.equal(evaluator(view(span('1'), span('1'), span('1'))), 'sampled');
   assert.equal(evaluator(view(span('1'))), 'not_sampled');
 });
 
 test('string_attribute matches string values on spans or the resource service.name; inverted votes are inverted', () => {
-  const policy = (invert_match: boolean, key = 'user.tier'): TailPolicy => ({ name: 's', type: 'string_attribute', string_attribute: { key, values: ['debug', 'gold'], invert_match } });
+  const policy = (invert_match: boolean, key = 'user.tier'): TailPolicy => ({
+    name: 's',
+    type: 'string_attribute',
+    string_attribute: { key, values: ['debug', 'gold'], invert_match },
+  });
   const debug = view(span('1'), span('1', { attributes: { 'user.tier': 'debug' } }));
   const plain = view(span('1', { attributes: { 'user.tier': 'free' } }));
   assert.equal(evaluate(policy(false), debug), 'sampled');
   assert.equal(evaluate(policy(false), plain), 'not_sampled');
   assert.equal(evaluate(policy(true), debug), 'invert_not_sampled');
   assert.equal(evaluate(policy(true), plain), 'invert_sampled');
-  assert.equal(evaluate(policy(false), view(span('1', { attributes: { 'user.tier': 7 } }))), 'not_sampled', 'only strings match');
-  const byService: TailPolicy = { name: 'svc', type: 'string_attribute', string_attribute: { key: 'service.name', values: ['payments'], invert_match: false } };
+  assert.equal(
+    evaluate(policy(false), view(span('1', { attributes: { 'user.tier': 7 } }))),
+    'not_sampled',
+    'only strings match',
+  );
+  const byService: TailPolicy = {
+    name: 'svc',
+    type: 'string_attribute',
+    string_attribute: { key: 'service.name', values: ['payments'], invert_match: false },
+  };
   assert.equal(evaluate(byService, view(span('1', { serviceName: 'payments' }))), 'sampled');
   assert.equal(evaluate(byService, view(span('1', { serviceName: 'frontend' }))), 'not_sampled');
 });
@@ -125,7 +153,12 @@ test('and treats an inverted not-sample as not sampled and an inverted sample as
   const and = (invert_match: boolean): TailPolicy => ({
     name: 'a',
     type: 'and',
-    and: { and_sub_policy: [{ name: 's', type: 'string_attribute', string_attribute: { key: 'k', values: ['v'], invert_match } }, { name: 'all', type: 'always_sample' }] },
+    and: {
+      and_sub_policy: [
+        { name: 's', type: 'string_attribute', string_attribute: { key: 'k', values: ['v'], invert_match } },
+        { name: 'all', type: 'always_sample' },
+      ],
+    },
   });
   assert.equal(evaluate(and(true), view(span('1', { attributes: { k: 'v' } }))), 'not_sampled');
   assert.equal(evaluate(and(true), view(span('1', { attributes: { k: 'w' } }))), 'sampled');

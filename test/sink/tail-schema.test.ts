@@ -35,14 +35,31 @@ policies:
   assert.equal(config.policies.length, 4);
   const debug = config.policies[2];
   assert.equal(debug.type === 'string_attribute' && debug.string_attribute.invert_match, false);
-  assert.deepEqual(tailSamplingSchema.parse({ policies: [{ name: 'a', type: 'always_sample' }] }).decision_wait_ms, 30_000);
+  assert.deepEqual(
+    tailSamplingSchema.parse({ policies: [{ name: 'a', type: 'always_sample' }] }).decision_wait_ms,
+    30_000,
+  );
 });
 
 test('durations need a unit and must be positive', () => {
-  assert.equal(tailSamplingSchema.parse({ decision_wait: '250ms', policies: [{ name: 'a', type: 'always_sample' }] }).decision_wait_ms, 250);
-  assert.equal(tailSamplingSchema.parse({ decision_wait: '1.5m', policies: [{ name: 'a', type: 'always_sample' }] }).decision_wait_ms, 90_000);
-  assert.match(issues({ decision_wait: 5, policies: [{ name: 'a', type: 'always_sample' }] })[0], /^decision_wait: must be a duration with its unit/);
-  assert.match(issues({ decision_wait: '0s', policies: [{ name: 'a', type: 'always_sample' }] })[0], /^decision_wait: must be a duration greater than 0/);
+  assert.equal(
+    tailSamplingSchema.parse({ decision_wait: '250ms', policies: [{ name: 'a', type: 'always_sample' }] })
+      .decision_wait_ms,
+    250,
+  );
+  assert.equal(
+    tailSamplingSchema.parse({ decision_wait: '1.5m', policies: [{ name: 'a', type: 'always_sample' }] })
+      .decision_wait_ms,
+    90_000,
+  );
+  assert.match(
+    issues({ decision_wait: 5, policies: [{ name: 'a', type: 'always_sample' }] })[0],
+    /^decision_wait: must be a duration with its unit/,
+  );
+  assert.match(
+    issues({ decision_wait: '0s', policies: [{ name: 'a', type: 'always_sample' }] })[0],
+    /^decision_wait: must be a duration greater than 0/,
+  );
 });
 
 test('each mistake is reported with its path', () => {
@@ -61,7 +78,15 @@ test('each mistake is reported with its path', () => {
     'policies.1.probabilistic.sampling_percentage: must be between 0 and 100',
     'policies.2.status_code.status_codes: must list at least one of OK, ERROR, UNSET',
   ]);
-  assert.deepEqual(issues({ policies: [{ name: 'a', type: 'always_sample' }, { name: 'a', type: 'always_sample' }] }), ["policies.1.name: duplicate policy name 'a'"]);
+  assert.deepEqual(
+    issues({
+      policies: [
+        { name: 'a', type: 'always_sample' },
+        { name: 'a', type: 'always_sample' },
+      ],
+    }),
+    ["policies.1.name: duplicate policy name 'a'"],
+  );
 });
 
 test('composite: policy_order and rate_allocation must name the sub-policies, percents at most 100', () => {
@@ -73,18 +98,32 @@ test('composite: policy_order and rate_allocation must name the sub-policies, pe
         composite: {
           max_total_spans_per_second: 100,
           policy_order,
-          composite_sub_policy: [{ name: 'x', type: 'always_sample' }, { name: 'y', type: 'always_sample' }],
+          composite_sub_policy: [
+            { name: 'x', type: 'always_sample' },
+            { name: 'y', type: 'always_sample' },
+          ],
           rate_allocation,
         },
       },
     ],
   });
-  assert.deepEqual(issues(composite(['x', 'z'], [{ policy: 'w', percent: 60 }, { policy: 'x', percent: 50 }])).sort(), [
-    "policies.0.composite.policy_order.1: 'z' is not a composite_sub_policy",
-    "policies.0.composite.policy_order: must list every sub-policy; 'y' is missing",
-    "policies.0.composite.rate_allocation.0.policy: 'w' is not a composite_sub_policy",
-    'policies.0.composite.rate_allocation: percents add up to 110, more than 100',
-  ]);
+  assert.deepEqual(
+    issues(
+      composite(
+        ['x', 'z'],
+        [
+          { policy: 'w', percent: 60 },
+          { policy: 'x', percent: 50 },
+        ],
+      ),
+    ).sort(),
+    [
+      "policies.0.composite.policy_order.1: 'z' is not a composite_sub_policy",
+      "policies.0.composite.policy_order: must list every sub-policy; 'y' is missing",
+      "policies.0.composite.rate_allocation.0.policy: 'w' is not a composite_sub_policy",
+      'policies.0.composite.rate_allocation: percents add up to 110, more than 100',
+    ],
+  );
 });
 
 test('unknown keys and policy types are refused', () => {

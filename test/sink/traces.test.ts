@@ -35,5 +35,12 @@ test('parents are looked up within the same trace only', () => {
 });
 
 test('no spans, no traces', () => {
-  assert.deepEqual(assembleTraces([]), { traces: 0, complete: 0, broken: 0, orphanSpans: 0, rootlessTraces: 0, duplicateSpans: 0 });
+  assert.deepEqual(assembleTraces([]), {
+    traces: 0,
+    complete: 0,
+    broken: 0,
+    orphanSpans: 0,
+    rootlessTraces: 0,
+    duplicateSpans: 0,
+  });
 });

@@ -17,12 +17,20 @@ import { RecordingExporter, emitRootSpans, sendRaw } from './otel-helpers.js';
 /** A service of one trial: its resource names the trial, as OTEL_RESOURCE_ATTRIBUTES makes it in a real run. */
 function trialService(exporter: SpanExporter, trialId: string | null, serviceName = 'svc'): BasicTracerProvider {
   return new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName, ...(trialId ? { [TRIAL_ID_ATTRIBUTE]: trialId } : {}) }),
+    resource: resourceFromAttributes({
+      'service.name': serviceName,
+      ...(trialId ? { [TRIAL_ID_ATTRIBUTE]: trialId } : {}),
+    }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
 }
 
-async function emit(makeExporter: () => SpanExporter, trialId: string | null, count: number, serviceName?: string): Promise<void> {
+async function emit(
+  makeExporter: () => SpanExporter,
+  trialId: string | null,
+  count: number,
+  serviceName?: string,
+): Promise<void> {
   const provider = trialService(makeExporter(), trialId, serviceName);
   emitRootSpans(provider, count);
   await provider.shutdown();
@@ -65,13 +73,17 @@ describe('the sink attributes spans to trials', () => {
         assert.deepEqual(stats.spansLate, { 'trial-a': 4 });
         assert.equal(stats.spansUnknownTrial, 1);
         assert.equal(stats.requests, 2, "a request of another trial's spans is not this trial's request");
-        if (keepSpans) assert.deepEqual(sink.spans().map((s) => s.serviceName), ['b', 'b']);
+        if (keepSpans)
+          assert.deepEqual(
+            sink.spans().map((s) => s.serviceName),
+            ['b', 'b'],
+          );
         else assert.deepEqual(sink.spans(), []);
       });
     }
   }
 
-  it('spans without a trial id count as the open trial\'s, marked unattributed; in a baseline they are stray, never its own', async (t) => {
+  it("spans without a trial id count as the open trial's, marked unattributed; in a baseline they are stray, never its own", async (t) => {
     const sink = await startSink({ fault: { mode: 'ok' }, keepSpans: true });
     t.after(() => sink.close());
     const exporter = () => new OtlpProtoExporter({ url: sink.otlpTracesUrl });
@@ -91,7 +103,7 @@ describe('the sink attributes spans to trials', () => {
     assert.deepEqual(sink.spans(), [], 'trace assembly sees none of them');
   });
 
-  it('slow: spans that arrive during trial A and are answered after it ended are late spans of A in trial B, never B\'s', async (t) => {
+  it("slow: spans that arrive during trial A and are answered after it ended are late spans of A in trial B, never B's", async (t) => {
     const sink = await startSink({ fault: { mode: 'slow', delayMs: 400 }, keepSpans: true });
     t.after(() => sink.close());
     sink.beginTrial('A');
@@ -137,7 +149,7 @@ describe('the sink attributes spans to trials', () => {
     assert.deepEqual(sink.stats().spansLate, { sender: 2 });
   });
 
-  it('tail sampling sees only the open trial\'s spans', async (t) => {
+  it("tail sampling sees only the open trial's spans", async (t) => {
     const sink = await startSink({ fault: { mode: 'ok' } });
     t.after(() => sink.close());
     sink.beginTrial('old');
@@ -166,22 +178,37 @@ describe('the sink attributes spans to trials', () => {
     process.on('warning', onWarning);
     t.after(() => process.off('warning', onWarning));
     const sink = await startSink({ fault: { mode: 'slow', delayMs: 150 } });
-    const answers = await Promise.all(Array.from({ length: 25 }, () => sendRaw(sink.otlpTracesUrl, 'POST', '{}', { 'content-type': 'application/json' })));
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        sendRaw(sink.otlpTracesUrl, 'POST', '{}', { 'content-type': 'application/json' }),
+      ),
+    );
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
     // A pending request when the sink closes is cancelled without a listener either.
-    const stuck = sendRaw(sink.otlpTracesUrl, 'POST', '{}', { 'content-type': 'application/json' }).catch((error: Error) => error);
+    const stuck = sendRaw(sink.otlpTracesUrl, 'POST', '{}', { 'content-type': 'application/json' }).catch(
+      (error: Error) => error,
+    );
     await waitFor(() => sink.stats().requests === 26, 'the 26th request arrived');
     await sink.close();
     await stuck;
     await delay(20); // process warnings are emitted on the next tick
-    assert.deepEqual(warnings.map((w) => `${w.name}: ${w.message}`), []);
+    assert.deepEqual(
+      warnings.map((w) => `${w.name}: ${w.message}`),
+      [],
+    );
   });
 });
 
 describe('the trial id reaches the service through OTEL_RESOURCE_ATTRIBUTES', () => {
   it('is added to the attributes the user set, replacing only an earlier trial id', () => {
-    assert.deepEqual(withTrialResource({ A: '1' }, 'r0-o1-abc'), { A: '1', OTEL_RESOURCE_ATTRIBUTES: 'tracebench.trial.id=r0-o1-abc' });
-    const env = withTrialResource({ OTEL_RESOURCE_ATTRIBUTES: 'team=core, tracebench.trial.id=stale,deployment.environment=ci' }, 'r1-o0-def');
+    assert.deepEqual(withTrialResource({ A: '1' }, 'r0-o1-abc'), {
+      A: '1',
+      OTEL_RESOURCE_ATTRIBUTES: 'tracebench.trial.id=r0-o1-abc',
+    });
+    const env = withTrialResource(
+      { OTEL_RESOURCE_ATTRIBUTES: 'team=core, tracebench.trial.id=stale,deployment.environment=ci' },
+      'r1-o0-def',
+    );
     assert.equal(env.OTEL_RESOURCE_ATTRIBUTES, 'team=core,deployment.environment=ci,tracebench.trial.id=r1-o0-def');
   });
 
@@ -189,9 +216,23 @@ describe('the trial id reaches the service through OTEL_RESOURCE_ATTRIBUTES', ()
     const sink = await startSink({ fault: { mode: 'ok' } });
     t.after(() => sink.close());
     sink.beginTrial('r0-o0-nodesdk');
-    const env = withTrialResource({ OTEL_RESOURCE_ATTRIBUTES: 'team=core', OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.otlpTracesUrl, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', SPAN_COUNT: '4' }, 'r0-o0-nodesdk');
+    const env = withTrialResource(
+      {
+        OTEL_RESOURCE_ATTRIBUTES: 'team=core',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.otlpTracesUrl,
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+        SPAN_COUNT: '4',
+      },
+      'r0-o0-nodesdk',
+    );
     const fixture = fileURLToPath(new URL('./fixtures/node-sdk-service.js', import.meta.url));
-    const child = spawn(process.execPath, [fixture], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [fixture], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise((resolve) => child.on('exit', resolve));
@@ -202,13 +243,20 @@ describe('the trial id reaches the service through OTEL_RESOURCE_ATTRIBUTES', ()
   });
 
   it('is read by the reference service, as the OTel spec writes the variable', () => {
-    assert.deepEqual(resourceAttributesFrom({ OTEL_RESOURCE_ATTRIBUTES: 'team=core, tracebench.trial.id=r0-o1-abc,x%2Cy=a%3Db' }), {
-      team: 'core',
-      'tracebench.trial.id': 'r0-o1-abc',
-      'x,y': 'a=b',
-    });
+    assert.deepEqual(
+      resourceAttributesFrom({ OTEL_RESOURCE_ATTRIBUTES: 'team=core, tracebench.trial.id=r0-o1-abc,x%2Cy=a%3Db' }),
+      {
+        team: 'core',
+        'tracebench.trial.id': 'r0-o1-abc',
+        'x,y': 'a=b',
+      },
+    );
     assert.deepEqual(resourceAttributesFrom({}), {});
-    assert.throws(() => resourceAttributesFrom({ OTEL_RESOURCE_ATTRIBUTES: 'a=b=c' }), (e: Error) => e instanceof TracingSetupError && /OTEL_RESOURCE_ATTRIBUTES: 'a=b=c' is not key=value/.test(e.message));
+    assert.throws(
+      () => resourceAttributesFrom({ OTEL_RESOURCE_ATTRIBUTES: 'a=b=c' }),
+      (e: Error) =>
+        e instanceof TracingSetupError && /OTEL_RESOURCE_ATTRIBUTES: 'a=b=c' is not key=value/.test(e.message),
+    );
     assert.throws(() => resourceAttributesFrom({ OTEL_RESOURCE_ATTRIBUTES: 'a=%E0' }), /malformed percent-encoding/);
   });
 });

@@ -76,7 +76,8 @@ describe('analyse', () => {
         { id: 'always_on~batch~otlp-http-protobuf', settings: sdk('always_on'), cpuUsPerRequest: 440 },
       ],
     });
-    const rel = cellOf(analyse(r).cells, 'always_on~batch~otlp-http-protobuf').metrics.cpuUsPerRequest!.overhead!.relative!;
+    const rel = cellOf(analyse(r).cells, 'always_on~batch~otlp-http-protobuf').metrics.cpuUsPerRequest!.overhead!
+      .relative!;
     assert.ok(rel.ci.high - rel.ci.low < 0.01, `${rel.ci.low}..${rel.ci.high}`);
   });
 

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { geometricMeanEstimate, levelEstimate, median, pairedDifference, pairedRatio, unpairedDifference, unpairedRatio } from '../../harness/stats/interval.js';
+import {
+  geometricMeanEstimate,
+  levelEstimate,
+  median,
+  pairedDifference,
+  pairedRatio,
+  unpairedDifference,
+  unpairedRatio,
+} from '../../harness/stats/interval.js';
 import { tCdf, tQuantile } from '../../harness/stats/student-t.js';
 
 const close = (actual: number, expected: number, tolerance: number) =>

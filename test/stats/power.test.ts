@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mulberry32 } from '../../harness/plan/plan.js';
-import { minimumDetectableChange, noiseFloor, pairedRelativeDifferences, relativeDifferences, roundsToDetect } from '../../harness/stats/power.js';
+import {
+  minimumDetectableChange,
+  noiseFloor,
+  pairedRelativeDifferences,
+  relativeDifferences,
+  roundsToDetect,
+} from '../../harness/stats/power.js';
 import { tQuantile } from '../../harness/stats/student-t.js';
 import { gaussian } from './synthetic.js';
 
@@ -49,8 +55,20 @@ describe('power', () => {
 
 describe('A/A differences from an analysis', () => {
   it('pair two sides by round, leaving out rounds only one side measured', () => {
-    const a = { values: [{ round: 0, value: 100 }, { round: 1, value: 200 }, { round: 3, value: 50 }] };
-    const b = { values: [{ round: 0, value: 110 }, { round: 2, value: 999 }, { round: 3, value: 45 }] };
+    const a = {
+      values: [
+        { round: 0, value: 100 },
+        { round: 1, value: 200 },
+        { round: 3, value: 50 },
+      ],
+    };
+    const b = {
+      values: [
+        { round: 0, value: 110 },
+        { round: 2, value: 999 },
+        { round: 3, value: 45 },
+      ],
+    };
     assert.deepEqual(pairedRelativeDifferences(a, b), [0.10000000000000009, -0.09999999999999998]);
   });
 });

@@ -26,7 +26,8 @@ function simulate(effect: number, seed: number) {
   return { results, analysis: analyse(results) };
 }
 
-const cpuOverhead = (a: Analysis) => a.cells.find((c) => c.cellId !== 'baseline')!.metrics.cpuUsPerRequest!.overhead!.relative!;
+const cpuOverhead = (a: Analysis) =>
+  a.cells.find((c) => c.cellId !== 'baseline')!.metrics.cpuUsPerRequest!.overhead!.relative!;
 
 describe(`simulations: ${SIMULATIONS} runs of ${ROUNDS} rounds, ${NOISE * 100}% noise per round`, () => {
   it('A/A (no true effect): the 95% interval excludes 0 — a false alarm — in 2% to 8% of runs', () => {

@@ -14,7 +14,11 @@ export function gaussian(random: () => number): () => number {
 
 export const BASELINE: CellSettings = { tracing: 'off' };
 
-export function sdk(sampler: string, processor: 'simple' | 'batch' | null = 'batch', exporter: string | null = 'otlp-http-protobuf'): CellSettings {
+export function sdk(
+  sampler: string,
+  processor: 'simple' | 'batch' | null = 'batch',
+  exporter: string | null = 'otlp-http-protobuf',
+): CellSettings {
   return {
     tracing: 'sdk',
     sampler: (sampler.includes('ratio') ? { type: sampler, ratio: 0.1 } : { type: sampler }) as never,
@@ -23,7 +27,13 @@ export function sdk(sampler: string, processor: 'simple' | 'batch' | null = 'bat
         ? null
         : processor === 'simple'
           ? { type: 'simple' }
-          : { type: 'batch', maxQueueSize: 2048, maxExportBatchSize: 512, scheduleDelayMillis: 5000, exportTimeoutMillis: 30000 },
+          : {
+              type: 'batch',
+              maxQueueSize: 2048,
+              maxExportBatchSize: 512,
+              scheduleDelayMillis: 5000,
+              exportTimeoutMillis: 30000,
+            },
     exporter: exporter as never,
   };
 }
@@ -85,7 +95,16 @@ export function syntheticMetrics(cpu: number, p99: number, rss: number, dropped:
     heapUsedBytes: rss / 2,
     gcPauseMs: { count: 5, total: 10 * (cpu / 400), max: 3 },
     eventLoopDelayUs: { p50: 1000, p99: 3000 * (cpu / 400), max: 9000, mean: 1200 },
-    spans: { started: 6000, sampled: 6000, ended: 6000, exported: 6000 - dropped, failed: 0, dropped, queuedAtEnd: 0, received: 6000 - dropped },
+    spans: {
+      started: 6000,
+      sampled: 6000,
+      ended: 6000,
+      exported: 6000 - dropped,
+      failed: 0,
+      dropped,
+      queuedAtEnd: 0,
+      received: 6000 - dropped,
+    },
     sink: { requests: 12, bytes: 1_000_000, rejectedRequests: 0 },
     probeCpuUs: 100,
     series: [],
@@ -103,7 +122,13 @@ export function syntheticResults(run: SyntheticRun): Results {
   const cellOf = (spec: SyntheticCell) => {
     let cell = byKey.get(spec.id);
     if (!cell) {
-      cell = { id: spec.id, settings: spec.settings ?? (spec.id === 'baseline' ? BASELINE : sdk('always_on')), collapsed: [], trials: [], summary: null };
+      cell = {
+        id: spec.id,
+        settings: spec.settings ?? (spec.id === 'baseline' ? BASELINE : sdk('always_on')),
+        collapsed: [],
+        trials: [],
+        summary: null,
+      };
       byKey.set(spec.id, cell);
     }
     return cell;

@@ -2,11 +2,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GcRecorder, summariseGcStatistics } from '../../harness/target/gc-profile.js';
 
-const gc = (costUs: number, heapBeforeBytes: number) => ({ cost: costUs, beforeGC: { heapStatistics: { usedHeapSize: heapBeforeBytes } } });
+const gc = (costUs: number, heapBeforeBytes: number) => ({
+  cost: costUs,
+  beforeGC: { heapStatistics: { usedHeapSize: heapBeforeBytes } },
+});
 
 describe('GC profile', () => {
   it('sums pauses in ms, keeps the longest, and the largest heap seen before a GC', () => {
-    assert.deepEqual(summariseGcStatistics([gc(1500, 10e6), gc(500, 30e6), gc(4000, 20e6)]), { count: 3, totalMs: 6, maxMs: 4, heapUsedPeakBytes: 30e6 });
+    assert.deepEqual(summariseGcStatistics([gc(1500, 10e6), gc(500, 30e6), gc(4000, 20e6)]), {
+      count: 3,
+      totalMs: 6,
+      maxMs: 4,
+      heapUsedPeakBytes: 30e6,
+    });
   });
 
   it('is all zeros without a GC', () => {

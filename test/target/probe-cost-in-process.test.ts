@@ -4,8 +4,18 @@ import { liveChildren } from '../../harness/target/launch.js';
 import { CPU_ONLY, measureProbeCostInProcess } from '../../harness/target/probe-cost-in-process.js';
 
 describe('probe cost in one process (bench:probe --in-process)', () => {
-  it('alternates CPU-only and full windows in one loaded service and reads each from outside', { timeout: 60_000 }, async () => {
-    const run = await measureProbeCostInProcess({ pairs: 3, variants: ['full', 'eld:50'], warmupMs: 500, windowMs: 400, rateRps: 200, seed: 7, meter: 'schedstat' });
+  it('alternates CPU-only and full windows in one loaded service and reads each from outside', {
+    timeout: 60_000,
+  }, async () => {
+    const run = await measureProbeCostInProcess({
+      pairs: 3,
+      variants: ['full', 'eld:50'],
+      warmupMs: 500,
+      windowMs: 400,
+      rateRps: 200,
+      seed: 7,
+      meter: 'schedstat',
+    });
     assert.equal(run.baseline, CPU_ONLY);
     assert.deepEqual(Object.keys(run.cost).sort(), ['cpu', 'eld:50', 'full']);
     for (const name of Object.keys(run.cost)) {

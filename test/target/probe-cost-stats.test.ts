@@ -2,13 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatPct, idleCost, medianInterval, variantCost } from '../../harness/target/probe-cost-stats.js';
 
-const close = (actual: number, expected: number, tolerance: number) => assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);
+const close = (actual: number, expected: number, tolerance: number) =>
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);
 
 describe('probe cost from paired runs', () => {
   const without = [100, 110, 90, 105, 95, 100, 102, 98];
 
   it('a constant 0.3% cost passes a 1% budget with a zero-width interval', () => {
-    const result = variantCost('full', without, without.map((w) => w * 1.003), 1, 0.95);
+    const result = variantCost(
+      'full',
+      without,
+      without.map((w) => w * 1.003),
+      1,
+      0.95,
+    );
     assert.equal(result.status, 'ok');
     if (result.status !== 'ok') return;
     close(result.cost.medianPct, 0.3, 1e-9);
@@ -20,10 +27,22 @@ describe('probe cost from paired runs', () => {
 
   it('fails when the whole interval lies above the budget, and is inconclusive when it straddles it', () => {
     const noisy = [1.05, 1.07, 1.04, 1.06, 1.05, 1.08, 1.03, 1.06];
-    const over = variantCost('old', without, without.map((w, i) => w * noisy[i]), 1, 0.95);
+    const over = variantCost(
+      'old',
+      without,
+      without.map((w, i) => w * noisy[i]),
+      1,
+      0.95,
+    );
     assert.equal(over.status === 'ok' && over.cost.verdict, 'fail');
     const straddling = [0.97, 1.04, 0.99, 1.03, 1.0, 1.02, 0.98, 1.05];
-    const unsure = variantCost('new', without, without.map((w, i) => w * straddling[i]), 1, 0.95);
+    const unsure = variantCost(
+      'new',
+      without,
+      without.map((w, i) => w * straddling[i]),
+      1,
+      0.95,
+    );
     assert.equal(unsure.status === 'ok' && unsure.cost.verdict, 'inconclusive');
   });
 
@@ -31,7 +50,13 @@ describe('probe cost from paired runs', () => {
     // 40 pairs: most within ±1% of +0.3%, four bursts of ±20% like the VM's noise episodes.
     const base = Array.from({ length: 40 }, (_, i) => 150 + (i % 7));
     const ratios = base.map((_, i) => 1.003 + ((i % 5) - 2) * 0.004 + (i % 10 === 3 ? 0.2 : i % 20 === 7 ? -0.2 : 0));
-    const result = variantCost('full', base, base.map((b, i) => b * ratios[i]), 1, 0.95);
+    const result = variantCost(
+      'full',
+      base,
+      base.map((b, i) => b * ratios[i]),
+      1,
+      0.95,
+    );
     assert.ok(result.status === 'ok');
     if (result.status !== 'ok') return;
     assert.equal(result.cost.verdict, 'inconclusive');
@@ -51,11 +76,22 @@ describe('probe cost from paired runs', () => {
   it('leaves out pairs with a missing (NaN) side and needs two complete pairs', () => {
     const result = variantCost('x', [100, Number.NaN, 100], [101, 150, 101], 1, 0.95);
     assert.equal(result.status === 'ok' && result.cost.pairs, 2);
-    assert.deepEqual(variantCost('x', [100, Number.NaN], [101, 150], 1, 0.95), { status: 'insufficient', variant: 'x', reason: 'needs at least 2 complete pairs, got 1' });
+    assert.deepEqual(variantCost('x', [100, Number.NaN], [101, 150], 1, 0.95), {
+      status: 'insufficient',
+      variant: 'x',
+      reason: 'needs at least 2 complete pairs, got 1',
+    });
   });
 
   it('prints a percentage with its interval and signs', () => {
-    assert.equal(formatPct({ estimate: 0.42, ci: { low: -0.31, high: 1.17, level: 0.95 }, basis: { n: 8, sd: 0.01, scale: 'log' } }), '+0.42% [−0.31%, +1.17%]');
+    assert.equal(
+      formatPct({
+        estimate: 0.42,
+        ci: { low: -0.31, high: 1.17, level: 0.95 },
+        basis: { n: 8, sd: 0.01, scale: 'log' },
+      }),
+      '+0.42% [−0.31%, +1.17%]',
+    );
   });
 });
 
@@ -72,7 +108,11 @@ describe('idle probe cost', () => {
 
 describe('median interval', () => {
   it('takes the tabulated ranks: 6th and 15th of 20 values, 14th and 27th of 40, at 95%', () => {
-    const ranks = (n: number) => medianInterval(Array.from({ length: n }, (_, i) => i + 1), 0.95);
+    const ranks = (n: number) =>
+      medianInterval(
+        Array.from({ length: n }, (_, i) => i + 1),
+        0.95,
+      );
     assert.deepEqual(ranks(20), { low: 6, high: 15, level: 0.95 });
     assert.deepEqual(ranks(40), { low: 14, high: 27, level: 0.95 });
   });
@@ -91,7 +131,7 @@ describe('median interval', () => {
 
   it('covers the true median in at least 95% of simulated samples of 25', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let covered = 0;
     for (let run = 0; run < 2000; run++) {
       const sample = Array.from({ length: 25 }, () => -Math.log(1 - random()));

@@ -9,7 +9,10 @@ describe('TRACEBENCH_PROBE_PARTS', () => {
   });
 
   it('a list turns on only the parts it names', () => {
-    assert.deepEqual(parseProbeParts('requests, gc'), { ok: true, options: { requests: true, gc: true, eventLoopDelayResolutionMs: 0, rssPeak: false, series: false } });
+    assert.deepEqual(parseProbeParts('requests, gc'), {
+      ok: true,
+      options: { requests: true, gc: true, eventLoopDelayResolutionMs: 0, rssPeak: false, series: false },
+    });
   });
 
   it('cpu or an empty list keeps the CPU reading only', () => {
@@ -32,6 +35,9 @@ describe('TRACEBENCH_PROBE_PARTS', () => {
   it('reports every bad part at once, each by name', () => {
     const parsed = parseProbeParts('gc,memory,series:3');
     assert.equal(parsed.ok, false);
-    assert.match(!parsed.ok ? parsed.error : '', /^TRACEBENCH_PROBE_PARTS: 'memory': unknown part \(known: cpu, requests, gc, eld, rss-peak, series\); 'series:3': only eld takes a value$/);
+    assert.match(
+      !parsed.ok ? parsed.error : '',
+      /^TRACEBENCH_PROBE_PARTS: 'memory': unknown part \(known: cpu, requests, gc, eld, rss-peak, series\); 'series:3': only eld takes a value$/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BasicTracerProvider, BatchSpanProcessor, TraceIdRatioBasedSampler, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { ForeignSpanCounter } from '../../harness/target/probe-spans.js';
 
 /** An exporter that answers only when released: spans pile up in the batch queue meanwhile. */
@@ -25,7 +31,9 @@ describe('the probe counting an SDK tracebench did not build', () => {
     const exporter = new HeldExporter();
     const provider = new BasicTracerProvider({
       sampler: new TraceIdRatioBasedSampler(0.5),
-      spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 10, maxExportBatchSize: 10, scheduledDelayMillis: 60_000 })],
+      spanProcessors: [
+        new BatchSpanProcessor(exporter, { maxQueueSize: 10, maxExportBatchSize: 10, scheduledDelayMillis: 60_000 }),
+      ],
     });
     // Tracers handed out before the probe hooked keep working and are counted too.
     const early = provider.getTracer('early');
@@ -56,7 +64,8 @@ describe('the probe counting an SDK tracebench did not build', () => {
     assert.equal(counter.registered, true);
     const r = counter.report(true);
     assert.equal(r.tracing, true);
-    for (const key of ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd'] as const) assert.equal(r[key], null, key);
+    for (const key of ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd'] as const)
+      assert.equal(r[key], null, key);
   });
 
   it('finds nothing to count behind the API no-op provider', () => {

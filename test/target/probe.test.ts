@@ -16,10 +16,19 @@ function get(service: RunningService, path: string): Promise<void> {
 }
 
 function launch(parts?: string): Promise<RunningService> {
-  return launchService({ entry: ENTRY, env: parts === undefined ? {} : { TRACEBENCH_PROBE_PARTS: parts }, readyPath: '/healthz', startupTimeoutMs: 10_000 });
+  return launchService({
+    entry: ENTRY,
+    env: parts === undefined ? {} : { TRACEBENCH_PROBE_PARTS: parts },
+    readyPath: '/healthz',
+    startupTimeoutMs: 10_000,
+  });
 }
 
-async function window(service: RunningService, during: () => Promise<void>, parts?: string): Promise<ProbeWindowReport> {
+async function window(
+  service: RunningService,
+  during: () => Promise<void>,
+  parts?: string,
+): Promise<ProbeWindowReport> {
   await service.request({ tb: 'window-start', ...(parts !== undefined ? { parts } : {}) }, 'window-started', 5000);
   await during();
   return (await service.request({ tb: 'window-end' }, 'window', 5000)).report;
@@ -68,7 +77,10 @@ describe('in-service probe', () => {
       });
       assert.equal(report.series.length, 1, 'a window shorter than a second still has its point');
       assert.equal(report.series[0].requests, 7);
-      assert.ok(report.series[0].tMs <= report.windowMs + 1, `point at ${report.series[0].tMs} ms of ${report.windowMs}`);
+      assert.ok(
+        report.series[0].tMs <= report.windowMs + 1,
+        `point at ${report.series[0].tMs} ms of ${report.windowMs}`,
+      );
       // The closing point is taken after the window's clocks: its work is not counted as the window's own.
       assert.equal(report.probeCpuUs, 0);
     } finally {
@@ -109,10 +121,16 @@ describe('in-service probe', () => {
       });
       assert.equal(report.eventLoopDelayResolutionMs, 200);
       // The sample due during the stall runs when it ends: at least 300 ms minus one resolution late.
-      assert.ok(report.eventLoopDelayUs.max >= 95_000 && report.eventLoopDelayUs.max < 1_000_000, `max ${report.eventLoopDelayUs.max}`);
+      assert.ok(
+        report.eventLoopDelayUs.max >= 95_000 && report.eventLoopDelayUs.max < 1_000_000,
+        `max ${report.eventLoopDelayUs.max}`,
+      );
       assert.ok(report.eventLoopDelayUs.p50 < 50_000, `p50 ${report.eventLoopDelayUs.p50}`);
       // The two monitors fire in the same loop turn but time themselves separately: a few µs apart.
-      assert.ok(Math.abs(report.series[0].loopLagMaxUs - report.eventLoopDelayUs.max) < 2000, `second ${report.series[0].loopLagMaxUs}`);
+      assert.ok(
+        Math.abs(report.series[0].loopLagMaxUs - report.eventLoopDelayUs.max) < 2000,
+        `second ${report.series[0].loopLagMaxUs}`,
+      );
     } finally {
       await service.kill();
     }
@@ -126,7 +144,11 @@ describe('in-service probe', () => {
         await sleep(100);
       });
       assert.equal(report.rssPeakSource, clearRefsWritable() ? 'kernel' : 'sampled');
-      if (report.rssPeakSource === 'kernel') assert.ok(report.rssPeakBytes >= report.rssStartBytes + 60 * 2 ** 20, `peak ${report.rssPeakBytes}, start ${report.rssStartBytes}`);
+      if (report.rssPeakSource === 'kernel')
+        assert.ok(
+          report.rssPeakBytes >= report.rssStartBytes + 60 * 2 ** 20,
+          `peak ${report.rssPeakBytes}, start ${report.rssStartBytes}`,
+        );
       assert.ok(report.rssPeakBytes >= report.rssEndBytes);
       assert.ok(report.gc.count > 0);
       assert.ok(report.gc.maxMs > 0 && report.gc.maxMs <= report.gc.totalMs);
@@ -144,7 +166,10 @@ describe('in-service probe', () => {
         await sleep(1100);
       });
       assert.ok(report.cpuUserUs > 0);
-      assert.deepEqual([report.requests, report.series.length, report.gc.count, report.eventLoopDelayResolutionMs], [0, 0, 0, 0]);
+      assert.deepEqual(
+        [report.requests, report.series.length, report.gc.count, report.eventLoopDelayResolutionMs],
+        [0, 0, 0, 0],
+      );
       assert.equal(report.rssPeakSource, 'sampled');
     } finally {
       await service.kill();
@@ -164,13 +189,20 @@ describe('in-service probe', () => {
   it('runs one window with the parts its window-start names, the next with its own (bench:probe --in-process)', async () => {
     const service = await launch();
     try {
-      const cpuOnly = await window(service, async () => {
-        await get(service, '/alloc?mb=8');
-        await sleep(1100);
-        await get(service, '/work');
-      }, 'cpu');
+      const cpuOnly = await window(
+        service,
+        async () => {
+          await get(service, '/alloc?mb=8');
+          await sleep(1100);
+          await get(service, '/work');
+        },
+        'cpu',
+      );
       // The request counter is the probe's, subscribed at load: a CPU-only window still counts, but takes no series.
-      assert.deepEqual([cpuOnly.requests, cpuOnly.series.length, cpuOnly.gc.count, cpuOnly.eventLoopDelayResolutionMs], [2, 0, 0, 0]);
+      assert.deepEqual(
+        [cpuOnly.requests, cpuOnly.series.length, cpuOnly.gc.count, cpuOnly.eventLoopDelayResolutionMs],
+        [2, 0, 0, 0],
+      );
       const own = await window(service, async () => {
         await get(service, '/alloc?mb=8');
         await sleep(1100);
@@ -178,7 +210,10 @@ describe('in-service probe', () => {
       });
       assert.deepEqual([own.requests, own.series.length, own.eventLoopDelayResolutionMs], [2, 1, 200]);
       assert.ok(own.gc.count > 0);
-      await assert.rejects(window(service, () => sleep(10), 'eld:0'), /probe: TRACEBENCH_PROBE_PARTS: 'eld:0': the resolution must be a whole number/);
+      await assert.rejects(
+        window(service, () => sleep(10), 'eld:0'),
+        /probe: TRACEBENCH_PROBE_PARTS: 'eld:0': the resolution must be a whole number/,
+      );
     } finally {
       await service.kill();
     }

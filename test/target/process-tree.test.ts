@@ -25,14 +25,22 @@ async function gone(marker: string, withinMs = 5000): Promise<number[]> {
 }
 
 async function launchWithChildren(marker: string) {
-  const service = await launchService({ entry: ODD, env: { ODD: 'children', TRACEBENCH_TEST_MARKER: marker }, readyPath: '/healthz', startupTimeoutMs: 10_000 });
+  const service = await launchService({
+    entry: ODD,
+    env: { ODD: 'children', TRACEBENCH_TEST_MARKER: marker },
+    readyPath: '/healthz',
+    startupTimeoutMs: 10_000,
+  });
   const deadline = Date.now() + 5000;
   while (processesWithMarker(marker).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   return service;
 }
 
 /** Runs the launcher fixture (a harness in miniature) until its service is ready; returns it and the service's pid. */
-function startLauncher(marker: string, then: 'exit' | 'wait'): Promise<{ launcher: ReturnType<typeof spawn>; servicePid: number }> {
+function startLauncher(
+  marker: string,
+  then: 'exit' | 'wait',
+): Promise<{ launcher: ReturnType<typeof spawn>; servicePid: number }> {
   return new Promise((resolve, reject) => {
     const launcher = spawn(process.execPath, [LAUNCHER, ODD, marker, then], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -55,7 +63,8 @@ describe('the whole process tree of a service ends on every exit path', () => {
     assert.equal(pids.length, 3, 'the service and its two children');
     for (const pid of pids) assert.equal(groupOf(pid), service.pid, `process ${pid} is in the service's group`);
     // Children spawned by the service inherit neither the probe's marker nor its preload.
-    for (const pid of pids.filter((p) => p !== service.pid)) assert.doesNotMatch(readFileSync(`/proc/${pid}/environ`, 'latin1'), /TRACEBENCH_PROBE_TARGET/);
+    for (const pid of pids.filter((p) => p !== service.pid))
+      assert.doesNotMatch(readFileSync(`/proc/${pid}/environ`, 'latin1'), /TRACEBENCH_PROBE_TARGET/);
     await service.kill();
     assert.deepEqual(await gone(marker), []);
   });

@@ -20,7 +20,12 @@ describe('kernel RSS peak', () => {
   });
 
   it('gives nothing, so the caller samples, when clear_refs cannot be written or there is no VmHWM', () => {
-    const denied = new KernelRssPeak({ read: () => STATUS, write: () => { throw new Error('EACCES'); } });
+    const denied = new KernelRssPeak({
+      read: () => STATUS,
+      write: () => {
+        throw new Error('EACCES');
+      },
+    });
     assert.equal(denied.reset(), false);
     assert.equal(denied.peakBytes(), undefined);
     const noHwm = new KernelRssPeak({ read: () => 'Name:\tnode\n', write: () => undefined });
@@ -30,7 +35,8 @@ describe('kernel RSS peak', () => {
 
   it('on Linux, catches a 64 MB allocation already freed', { skip: process.platform !== 'linux' }, (t) => {
     const peak = new KernelRssPeak();
-    if (!peak.reset()) return t.skip('/proc/self/clear_refs cannot be written here: the kernel high-water mark cannot be reset');
+    if (!peak.reset())
+      return t.skip('/proc/self/clear_refs cannot be written here: the kernel high-water mark cannot be reset');
     const before = process.memoryUsage.rss();
     let buffer: Buffer | undefined = Buffer.alloc(64 * 2 ** 20, 1);
     assert.equal(buffer[buffer.length - 1], 1);

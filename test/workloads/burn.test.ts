@@ -12,7 +12,10 @@ function mainThreadCpuUs(): number {
 describe('simulated CPU work (burn)', () => {
   it('calibrates to a steady rate', () => {
     const rates = [calibrateIterationsPerUs(), calibrateIterationsPerUs(), calibrateIterationsPerUs()];
-    assert.ok(rates.every((r) => Number.isFinite(r) && r > 0), String(rates));
+    assert.ok(
+      rates.every((r) => Number.isFinite(r) && r > 0),
+      String(rates),
+    );
     // The fastest of many runs: interference only ever slows one, so repeated calibrations agree closely.
     assert.ok(Math.max(...rates) / Math.min(...rates) < 1.25, `rates ${rates.map((r) => r.toFixed(1)).join(', ')}`);
   });
@@ -40,7 +43,10 @@ describe('simulated CPU work (burn)', () => {
     }
     const min = (xs: number[]) => Math.min(...xs);
     // Spinning on process.cpuUsage(), the main thread got about half its work back with a helper thread busy.
-    assert.ok(min(busyUs) > 0.8 * min(quietUs), `main-thread CPU for 20 ms of work: quiet ${quietUs.map(Math.round)} µs, helper busy ${busyUs.map(Math.round)} µs`);
+    assert.ok(
+      min(busyUs) > 0.8 * min(quietUs),
+      `main-thread CPU for 20 ms of work: quiet ${quietUs.map(Math.round)} µs, helper busy ${busyUs.map(Math.round)} µs`,
+    );
     assert.ok(min(quietUs) > 0.8 * 20_000, `quiet: ${quietUs.map(Math.round)} µs for 20,000 µs of work`);
   });
 });

@@ -43,7 +43,10 @@ services:
 describe('workload shapes: validation across services', () => {
   it('a valid two-service shape parses, and callees start before callers', () => {
     const parsed = workloadSchema.parse(parse(TWO)) as WorkloadShape;
-    assert.deepEqual(startOrder(parsed).map((s) => s.name), ['back', 'front']);
+    assert.deepEqual(
+      startOrder(parsed).map((s) => s.name),
+      ['back', 'front'],
+    );
   });
 
   it('every shipped workload is valid', () => {
@@ -54,26 +57,67 @@ describe('workload shapes: validation across services', () => {
   });
 
   it('names an unknown service, an unknown route, a missing consumer and an unknown error span, each with its path', () => {
-    const bad = TWO.replace('service: back, route: work', 'service: backend, route: work').replace('at: back.work', 'at: nowhere');
+    const bad = TWO.replace('service: back, route: work', 'service: backend, route: work').replace(
+      'at: back.work',
+      'at: nowhere',
+    );
     const found = issues(bad);
-    assert.ok(found.some((i) => i.includes('services[0].routes[0].root.children[0].call.service') && i.includes("no service named 'backend'")), found.join('\n'));
-    assert.ok(found.some((i) => i.includes('error.at') && i.includes("no span named 'nowhere'")), found.join('\n'));
+    assert.ok(
+      found.some(
+        (i) =>
+          i.includes('services[0].routes[0].root.children[0].call.service') && i.includes("no service named 'backend'"),
+      ),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((i) => i.includes('error.at') && i.includes("no span named 'nowhere'")),
+      found.join('\n'),
+    );
     const badRoute = issues(TWO.replace('route: work }', 'route: play }'));
-    assert.ok(badRoute.some((i) => i.includes("has no route named 'play'") && i.includes('routes: work')), badRoute.join('\n'));
-    const noConsumer = issues(TWO.replace("kind: CLIENT\n              call: { service: back, route: work }", 'kind: PRODUCER\n              publish: { queue: jobs }'));
-    assert.ok(noConsumer.some((i) => i.includes("no consumer for queue 'jobs'")), noConsumer.join('\n'));
+    assert.ok(
+      badRoute.some((i) => i.includes("has no route named 'play'") && i.includes('routes: work')),
+      badRoute.join('\n'),
+    );
+    const noConsumer = issues(
+      TWO.replace(
+        'kind: CLIENT\n              call: { service: back, route: work }',
+        'kind: PRODUCER\n              publish: { queue: jobs }',
+      ),
+    );
+    assert.ok(
+      noConsumer.some((i) => i.includes("no consumer for queue 'jobs'")),
+      noConsumer.join('\n'),
+    );
   });
 
   it('rejects a call from a span that is not a CLIENT, a cycle of calls, and duplicate service names', () => {
     assert.ok(issues(TWO.replace('kind: CLIENT', 'kind: INTERNAL')).some((i) => i.includes('must be kind CLIENT')));
-    const cycle = TWO.replace("children: [{ name: back.work }]", "children: [{ name: back.work }, { name: again, kind: CLIENT, call: { service: front, route: home } }]");
-    assert.ok(issues(cycle).some((i) => i.includes('cycle') && i.includes('front')), issues(cycle).join('\n'));
-    assert.ok(issues(TWO.replace('- name: back\n', '- name: front\n')).some((i) => i.includes("duplicate service name 'front'")));
+    const cycle = TWO.replace(
+      'children: [{ name: back.work }]',
+      'children: [{ name: back.work }, { name: again, kind: CLIENT, call: { service: front, route: home } }]',
+    );
+    assert.ok(
+      issues(cycle).some((i) => i.includes('cycle') && i.includes('front')),
+      issues(cycle).join('\n'),
+    );
+    assert.ok(
+      issues(TWO.replace('- name: back\n', '- name: front\n')).some((i) =>
+        i.includes("duplicate service name 'front'"),
+      ),
+    );
   });
 
   it('rejects a duration that is neither a number, {p50, p99} nor {min, max}, and p99 below p50', () => {
-    assert.ok(issues(TWO.replace('name: back.work }', 'name: back.work, cpuUs: fast }')).some((i) => i.includes('must be µs as a number')));
-    assert.ok(issues(TWO.replace('name: back.work }', 'name: back.work, cpuUs: { p50: 10, p99: 5 } }')).some((i) => i.includes('p99 must be at least p50')));
+    assert.ok(
+      issues(TWO.replace('name: back.work }', 'name: back.work, cpuUs: fast }')).some((i) =>
+        i.includes('must be µs as a number'),
+      ),
+    );
+    assert.ok(
+      issues(TWO.replace('name: back.work }', 'name: back.work, cpuUs: { p50: 10, p99: 5 } }')).some((i) =>
+        i.includes('p99 must be at least p50'),
+      ),
+    );
   });
 
   it('the expected tree puts the callee SERVER tree under the CLIENT span', () => {
@@ -103,7 +147,11 @@ describe('durations', () => {
 describe('ground-truth marks', () => {
   const route = (workloadSchema.parse(parse(TWO)) as WorkloadShape).services[0].routes[0];
   it('the truth header round-trips', () => {
-    assert.deepEqual(parseTruth(formatTruth({ requestId: 'm0-7', error: true, slow: false })), { requestId: 'm0-7', error: true, slow: false });
+    assert.deepEqual(parseTruth(formatTruth({ requestId: 'm0-7', error: true, slow: false })), {
+      requestId: 'm0-7',
+      error: true,
+      slow: false,
+    });
     assert.equal(parseTruth(undefined), undefined);
   });
   it('the entry resolves where the drawn error happens; downstream services get it forwarded', () => {

@@ -20,10 +20,15 @@ function findUser(id) {
 /** `{ status, body, etag }` for GET /api/users/:id. */
 async function getUser(idText) {
   const id = Number(idText);
-  if (!Number.isInteger(id) || id < 1) return { status: 400, body: JSON.stringify({ error: 'id must be a positive integer' }) };
+  if (!Number.isInteger(id) || id < 1)
+    return { status: 400, body: JSON.stringify({ error: 'id must be a positive integer' }) };
   const user = await findUser(id);
   if (!user) return { status: 404, body: JSON.stringify({ error: `no user ${id}` }) };
-  const orders = Array.from({ length: 5 }, (_, n) => ({ id: `${id}-${n}`, items: (id + n) % 4 + 1, totalCents: ((id * 7919 + n * 104729) % 20000) + 500 }));
+  const orders = Array.from({ length: 5 }, (_, n) => ({
+    id: `${id}-${n}`,
+    items: ((id + n) % 4) + 1,
+    totalCents: ((id * 7919 + n * 104729) % 20000) + 500,
+  }));
   const body = JSON.stringify({
     ...user,
     displayName: user.name.toUpperCase(),

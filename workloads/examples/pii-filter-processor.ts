@@ -9,7 +9,17 @@ export interface PiiFilterArg {
 export const REDACTED = '[REDACTED]';
 
 /** Attribute keys that name a person (semantic conventions' enduser.*, user.*) or a secret. */
-const DEFAULT_KEYS = ['enduser.id', 'enduser.role', 'user.id', 'user.email', 'user.name', 'user.full_name', 'user.phone', 'http.request.header.authorization', 'http.request.header.cookie'];
+const DEFAULT_KEYS = [
+  'enduser.id',
+  'enduser.role',
+  'user.id',
+  'user.email',
+  'user.name',
+  'user.full_name',
+  'user.phone',
+  'http.request.header.authorization',
+  'http.request.header.cookie',
+];
 /** Values that look like an e-mail address or a payment card number, whatever their key. */
 const PII_VALUE = /[\w.+-]+@[\w-]+\.[\w.]+|\b(?:\d[ -]?){13,16}\b/;
 

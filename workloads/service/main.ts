@@ -22,7 +22,11 @@ const workload = loadWorkload(env.TRACEBENCH_WORKLOAD ?? 'user-api');
 if (!workload.ok) fail(`invalid workload ${workload.file}:\n${workload.issues.join('\n')}`);
 const shape = workload.shape;
 const serviceName = env.TRACEBENCH_SERVICE ?? shape.services[0].name;
-const service = shape.services.find((s) => s.name === serviceName) ?? fail(`TRACEBENCH_SERVICE=${serviceName}: the workload has no such service (${shape.services.map((s) => s.name).join(', ')})`);
+const service =
+  shape.services.find((s) => s.name === serviceName) ??
+  fail(
+    `TRACEBENCH_SERVICE=${serviceName}: the workload has no such service (${shape.services.map((s) => s.name).join(', ')})`,
+  );
 let peers: Peers = {};
 try {
   peers = JSON.parse(env.TRACEBENCH_PEERS ?? '{}') as Peers;
@@ -36,8 +40,12 @@ const crashWhen = env.TRACEBENCH_TEST_CRASH_WHEN?.split('=');
 const crashHere = !crashWhen || env[crashWhen[0]] === crashWhen.slice(1).join('=');
 const crashAfterRequests = crashHere ? Number(env.TRACEBENCH_TEST_CRASH_AFTER_REQUESTS ?? 0) : 0;
 // The harness measures the burn rate once per run so every cell does the same work; run alone, the service measures its own.
-const burnRate = env.TRACEBENCH_BURN_ITERATIONS_PER_US === undefined ? calibrateIterationsPerUs() : Number(env.TRACEBENCH_BURN_ITERATIONS_PER_US);
-if (!(burnRate > 0)) fail(`TRACEBENCH_BURN_ITERATIONS_PER_US must be a positive number, got ${env.TRACEBENCH_BURN_ITERATIONS_PER_US}`);
+const burnRate =
+  env.TRACEBENCH_BURN_ITERATIONS_PER_US === undefined
+    ? calibrateIterationsPerUs()
+    : Number(env.TRACEBENCH_BURN_ITERATIONS_PER_US);
+if (!(burnRate > 0))
+  fail(`TRACEBENCH_BURN_ITERATIONS_PER_US must be a positive number, got ${env.TRACEBENCH_BURN_ITERATIONS_PER_US}`);
 setIterationsPerUs(burnRate);
 
 let tracer: Tracer | undefined;
@@ -45,7 +53,9 @@ if (instrumentation === 'sdk') {
   // Loaded only in traced cells: the baseline process never loads the SDK.
   const { setupTracing, TracingSetupError } = await import('./tracing.js');
   // A setting the service cannot honour (e.g. a user's module without the interface) ends the trial with its reason.
-  await setupTracing(env, service.name).catch((error: Error) => (error instanceof TracingSetupError ? fail(error.message) : Promise.reject(error)));
+  await setupTracing(env, service.name).catch((error: Error) =>
+    error instanceof TracingSetupError ? fail(error.message) : Promise.reject(error),
+  );
   tracer = trace.getTracer('tracebench-reference-service');
 } else if (instrumentation === 'api') {
   tracer = trace.getTracer('tracebench-reference-service');
@@ -72,7 +82,12 @@ function match(method: string, path: string): RouteShape | undefined {
 let served = 0;
 const body = JSON.stringify({ id: 42, name: 'Ada Lovelace', email: 'ada@example.com' });
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, route: RouteShape, path: string): Promise<void> {
+async function handle(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  route: RouteShape,
+  path: string,
+): Promise<void> {
   served++;
   if (crashAfterRequests > 0 && served >= crashAfterRequests) {
     console.error(`tracebench service: test crash after ${served} requests (TRACEBENCH_TEST_CRASH_AFTER_REQUESTS)`);
@@ -93,7 +108,13 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, route
         'url.scheme': 'http',
         'server.address': '127.0.0.1',
         [TRUTH_ATTRIBUTES.route]: route.name,
-        ...(truth ? { [TRUTH_ATTRIBUTES.requestId]: truth.requestId, [TRUTH_ATTRIBUTES.error]: truth.error, [TRUTH_ATTRIBUTES.slow]: truth.slow } : {}),
+        ...(truth
+          ? {
+              [TRUTH_ATTRIBUTES.requestId]: truth.requestId,
+              [TRUTH_ATTRIBUTES.error]: truth.error,
+              [TRUTH_ATTRIBUTES.slow]: truth.slow,
+            }
+          : {}),
       };
       await runTraced(tracer, route.root, parent, io, marks, {
         extraAttributes: attributes,
@@ -103,7 +124,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, route
   } catch {
     status = 500;
   }
-  if (status === 200) res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+  if (status === 200)
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
   else res.writeHead(500, { 'content-type': 'text/plain' }).end('drawn error');
 }
 
@@ -145,5 +167,6 @@ server.listen(Number(env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   process.send?.({ tb: 'listening', port });
-  if (!process.send) console.log(`tracebench reference service (${shape.name}/${service.name}) on http://127.0.0.1:${port}`);
+  if (!process.send)
+    console.log(`tracebench reference service (${shape.name}/${service.name}) on http://127.0.0.1:${port}`);
 });

@@ -20,7 +20,11 @@ export class QueueConsumer {
   /** Batches whose processing threw (a drawn error in the consumer); counted, not fatal. */
   failedBatches = 0;
 
-  constructor(private readonly shape: ConsumerShape, private readonly io: RemoteIo, private readonly tracer: Tracer | undefined) {}
+  constructor(
+    private readonly shape: ConsumerShape,
+    private readonly io: RemoteIo,
+    private readonly tracer: Tracer | undefined,
+  ) {}
 
   push(message: Message): void {
     this.pending.push(message);
@@ -54,7 +58,12 @@ export class QueueConsumer {
     };
     if (batch.length === 1) {
       const truth = parseTruth(batch[0].marks.truthHeader);
-      if (truth) Object.assign(attributes, { [TRUTH_ATTRIBUTES.requestId]: truth.requestId, [TRUTH_ATTRIBUTES.error]: truth.error, [TRUTH_ATTRIBUTES.slow]: truth.slow });
+      if (truth)
+        Object.assign(attributes, {
+          [TRUTH_ATTRIBUTES.requestId]: truth.requestId,
+          [TRUTH_ATTRIBUTES.error]: truth.error,
+          [TRUTH_ATTRIBUTES.slow]: truth.slow,
+        });
       const parent = propagation.extract(ROOT_CONTEXT, batch[0].headers);
       return runTraced(this.tracer, this.shape.root, parent, this.io, marks, { extraAttributes: attributes });
     }
@@ -63,6 +72,9 @@ export class QueueConsumer {
       const producer = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, m.headers));
       if (producer) links.push({ context: producer });
     }
-    return runTraced(this.tracer, this.shape.root, ROOT_CONTEXT, this.io, marks, { extraAttributes: attributes, extraLinks: links });
+    return runTraced(this.tracer, this.shape.root, ROOT_CONTEXT, this.io, marks, {
+      extraAttributes: attributes,
+      extraLinks: links,
+    });
   }
 }

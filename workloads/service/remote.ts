@@ -44,7 +44,12 @@ export function createRemoteIo(shape: WorkloadShape, peers: Peers, localQueues: 
     async publish(queue: string, headers: Record<string, string>, marks: RequestMarks) {
       const local = localQueues.get(queue);
       if (local) return local.push({ headers, marks });
-      const status = await request(agent, `${peer(queueOwner.get(queue)!)}${QUEUE_PATH_PREFIX}${encodeURIComponent(queue)}`, 'POST', headers);
+      const status = await request(
+        agent,
+        `${peer(queueOwner.get(queue)!)}${QUEUE_PATH_PREFIX}${encodeURIComponent(queue)}`,
+        'POST',
+        headers,
+      );
       if (status !== 202) throw new Error(`queue '${queue}' answered ${status}`);
     },
   };

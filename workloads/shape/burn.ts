@@ -40,7 +40,8 @@ export function calibrateIterationsPerUs(): number {
 
 /** Fixes the rate (from the harness); a process that never sets it calibrates itself on its first burn. */
 export function setIterationsPerUs(rate: number): void {
-  if (!(Number.isFinite(rate) && rate > 0)) throw new Error(`burn rate must be a positive number of steps per µs, got ${rate}`);
+  if (!(Number.isFinite(rate) && rate > 0))
+    throw new Error(`burn rate must be a positive number of steps per µs, got ${rate}`);
   iterationsPerUs = rate;
 }
 

@@ -1,4 +1,15 @@
-import { SpanKind, SpanStatusCode, context as otelContext, propagation, trace, type Attributes, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  context as otelContext,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import { burnCpuUs } from './burn.js';
 import { drawUs } from './duration.js';
 import type { CallShape, SpanKindName, SpanShape } from './types.js';
@@ -53,7 +64,12 @@ async function runChildren(shape: SpanShape, run: (child: SpanShape) => Promise<
   } else for (const child of shape.children) await run(child);
 }
 
-async function remote(shape: SpanShape, io: RemoteIo, headers: Record<string, string>, marks: RequestMarks): Promise<void> {
+async function remote(
+  shape: SpanShape,
+  io: RemoteIo,
+  headers: Record<string, string>,
+  marks: RequestMarks,
+): Promise<void> {
   if (shape.call) {
     const status = await io.call(shape.call, headers, marks);
     if (status >= 500) throw new Error(`${shape.call.service} answered ${status}`);
@@ -73,7 +89,10 @@ const linksCache = new WeakMap<SpanShape, Link[]>();
 
 function hex(bytes: number): string {
   let out = '';
-  for (let i = 0; i < bytes; i++) out += Math.floor(Math.random() * 256).toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes; i++)
+    out += Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0');
   return out;
 }
 
@@ -94,7 +113,9 @@ function linksOf(shape: SpanShape): Link[] | undefined {
   if (shape.links === 0) return undefined;
   let links = linksCache.get(shape);
   if (!links) {
-    links = Array.from({ length: shape.links }, () => ({ context: { traceId: hex(16), spanId: hex(8), traceFlags: 1 } }));
+    links = Array.from({ length: shape.links }, () => ({
+      context: { traceId: hex(16), spanId: hex(8), traceFlags: 1 },
+    }));
     linksCache.set(shape, links);
   }
   return links;
@@ -113,12 +134,23 @@ export interface TracedSpanOptions {
  * Runs a span and its subtree under `tracer`, each span active while its work and children run. A drawn failure
  * at this span records an exception; every span it passes through on the way up gets status ERROR.
  */
-export async function runTraced(tracer: Tracer, shape: SpanShape, parent: Context, io: RemoteIo, marks: RequestMarks = NO_MARKS, options: TracedSpanOptions = {}): Promise<void> {
+export async function runTraced(
+  tracer: Tracer,
+  shape: SpanShape,
+  parent: Context,
+  io: RemoteIo,
+  marks: RequestMarks = NO_MARKS,
+  options: TracedSpanOptions = {},
+): Promise<void> {
   const own = attributesOf(shape);
   const attributes = options.extraAttributes ? { ...own, ...options.extraAttributes } : own;
   const shapeLinks = linksOf(shape);
   const links = options.extraLinks ? [...(shapeLinks ?? []), ...options.extraLinks] : shapeLinks;
-  const span = tracer.startSpan(shape.name, { kind: KIND[shape.kind], attributes, ...(links ? { links } : {}) }, parent);
+  const span = tracer.startSpan(
+    shape.name,
+    { kind: KIND[shape.kind], attributes, ...(links ? { links } : {}) },
+    parent,
+  );
   const ctx = trace.setSpan(parent, span);
   let failure: unknown;
   try {

@@ -15,7 +15,9 @@ export interface TreeNode {
  */
 export function expectedTree(shape: WorkloadShape, serviceName: string, routeName: string): TreeNode {
   const services = new Map(shape.services.map((s) => [s.name, s]));
-  const consumers = new Map(shape.services.flatMap((s) => s.consumers.map((c) => [c.queue, { service: s, consumer: c }] as const)));
+  const consumers = new Map(
+    shape.services.flatMap((s) => s.consumers.map((c) => [c.queue, { service: s, consumer: c }] as const)),
+  );
   const route = (service: ServiceShape, name: string) => service.routes.find((r) => r.name === name)!;
   const build = (span: SpanShape, service: string): TreeNode => {
     const children = span.children.map((c) => build(c, service));

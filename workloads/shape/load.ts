@@ -24,7 +24,9 @@ export function resolveWorkloadPath(nameOrPath: string, baseDir = process.cwd())
   return isAbsolute(nameOrPath) ? nameOrPath : resolve(baseDir, nameOrPath);
 }
 
-export type WorkloadResult = { ok: true; shape: WorkloadShape; file: string } | { ok: false; file: string; issues: string[] };
+export type WorkloadResult =
+  | { ok: true; shape: WorkloadShape; file: string }
+  | { ok: false; file: string; issues: string[] };
 
 /** Imported workloads run to a few hundred KiB; span trees nest two YAML levels a span (the span, its children). */
 export const WORKLOAD_LIMITS: YamlLimits = { maxBytes: 4 * 1024 * 1024, maxDepth: 256, maxAliasCount: 100 };
@@ -46,7 +48,11 @@ export function loadWorkload(nameOrPath: string, baseDir?: string): WorkloadResu
     return {
       ok: false,
       file,
-      issues: [read.problem ? `workload ${quote(nameOrPath)} (${file}): ${read.problem}` : `cannot read workload ${quote(nameOrPath)} (${file}): name a file in workloads/ or give a path to a workload YAML`],
+      issues: [
+        read.problem
+          ? `workload ${quote(nameOrPath)} (${file}): ${read.problem}`
+          : `cannot read workload ${quote(nameOrPath)} (${file}): name a file in workloads/ or give a path to a workload YAML`,
+      ],
     };
   return parseWorkload(read.text, file);
 }

@@ -39,8 +39,17 @@ export function marksOf(headers: IncomingHttpHeaders, route?: RouteShape): Reque
   const truthHeader = one(headers[TRUTH_HEADER]);
   const forwarded = one(headers[MARKS_HEADER]);
   if (forwarded !== undefined) {
-    const fields = new Map(forwarded.split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), decodeURIComponent(kv.slice(kv.indexOf('=') + 1))]));
-    return { truthHeader, failAt: fields.get('fa'), slowAt: fields.get('sa'), slowExtraUs: Number(fields.get('sx') ?? 0) };
+    const fields = new Map(
+      forwarded
+        .split(';')
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), decodeURIComponent(kv.slice(kv.indexOf('=') + 1))]),
+    );
+    return {
+      truthHeader,
+      failAt: fields.get('fa'),
+      slowAt: fields.get('sa'),
+      slowExtraUs: Number(fields.get('sx') ?? 0),
+    };
   }
   const truth = parseTruth(truthHeader);
   if (!truth || !route) return { ...NO_MARKS, truthHeader };

@@ -14,10 +14,15 @@ import { DEFAULT_THRESHOLD, interruptible } from './run.js';
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The config reduced to one traced cell, run as an A/A pair of identical variants in every round. */
-export function calibrationConfig(config: Config, cellId: string | undefined, rounds: number): { config: Config; cellId: string } {
+export function calibrationConfig(
+  config: Config,
+  cellId: string | undefined,
+  rounds: number,
+): { config: Config; cellId: string } {
   const cells = expandMatrix(config).cells.filter((c) => c.settings.tracing === 'sdk');
   const cell = cellId ? cells.find((c) => c.id === cellId) : cells[0];
-  if (!cell || cell.settings.tracing !== 'sdk') throw new UsageError(`--cell ${cellId}: no such traced cell; the config has ${cells.map((c) => c.id).join(', ')}`);
+  if (cell?.settings.tracing !== 'sdk')
+    throw new UsageError(`--cell ${cellId}: no such traced cell; the config has ${cells.map((c) => c.id).join(', ')}`);
   const { sampler, processor, exporter, propagator } = cell.settings;
   return {
     cellId: cell.id,
@@ -25,7 +30,13 @@ export function calibrationConfig(config: Config, cellId: string | undefined, ro
       ...config,
       rounds,
       budgets: [],
-      matrix: { instrumentation: [cell.settings.instrumentation ?? { type: 'manual' }], sampler: [sampler], processor: [processor ?? { type: 'batch', ...BATCH_DEFAULTS }], exporter: [exporter ?? 'none'], propagator: [propagator ?? 'tracecontext'] },
+      matrix: {
+        instrumentation: [cell.settings.instrumentation ?? { type: 'manual' }],
+        sampler: [sampler],
+        processor: [processor ?? { type: 'batch', ...BATCH_DEFAULTS }],
+        exporter: [exporter ?? 'none'],
+        propagator: [propagator ?? 'tracecontext'],
+      },
       variants: [
         { name: 'a', env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 },
         { name: 'a-again', env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 },
@@ -39,21 +50,38 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { config: { type: 'string' }, cell: { type: 'string' }, rounds: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean', default: false } },
+    options: {
+      config: { type: 'string' },
+      cell: { type: 'string' },
+      rounds: { type: 'string' },
+      threshold: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
   });
   if (positionals.length > 0) throw new UsageError(`calibrate takes no arguments (got '${positionals.join(' ')}')`);
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
   const configFile = values.config ?? defaultConfigPath();
   const loaded = await loadConfigFile(configFile);
   const { config, cellId } = calibrationConfig(loaded, values.cell, integerFlag('rounds', values.rounds, 2) ?? 6);
-  const log = (line: string) => (values.quiet ? undefined : process.stderr.write(line + '\n'));
+  const log = (line: string) => (values.quiet ? undefined : process.stderr.write(`${line}\n`));
   log(`calibrate: ${cellId}, A/A in ${config.rounds} rounds`);
   const interrupt = interruptible();
   try {
-    const { results, dir } = await runBenchmark({ config, configFile, reportsDir: resolve(values.out ?? 'reports'), log, signal: interrupt.signal });
-    if (results.status === 'failed') throw new RunError(`every trial failed; see ${dir}/results.jsonl for each error and the service's last stderr lines`);
+    const { results, dir } = await runBenchmark({
+      config,
+      configFile,
+      reportsDir: resolve(values.out ?? 'reports'),
+      log,
+      signal: interrupt.signal,
+    });
+    if (results.status === 'failed')
+      throw new RunError(
+        `every trial failed; see ${dir}/results.jsonl for each error and the service's last stderr lines`,
+      );
     const analysis = analyse(results, { seed: results.seed });
-    const side = (variant: string) => analysis.cells.find((c) => c.cellId === cellId && c.variant === variant)?.metrics.cpuUsPerRequest;
+    const side = (variant: string) =>
+      analysis.cells.find((c) => c.cellId === cellId && c.variant === variant)?.metrics.cpuUsPerRequest;
     const [a, b] = [side('a'), side('a-again')];
     if (!a || !b) throw new RunError('no A/A pair could be measured; see the trial errors above');
     const floor = noiseFloor(pairedRelativeDifferences(a, b), { threshold });
@@ -69,7 +97,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
         ? `recommendation: to detect a ${pct(threshold)} change, run ${needed} rounds of ${config.load.durationSeconds} s windows (longer windows lower the spread only where it comes from sampling, not from drift)`
         : `recommendation: a ${pct(threshold)} change is below this machine's noise floor; raise the threshold, lengthen load.durationSeconds, or use a quieter machine`,
     );
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(`${lines.join('\n')}\n`);
     return results.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
   } finally {
     interrupt.dispose();

@@ -21,8 +21,13 @@ const RANK = { error: 0, fail: 1, inconclusive: 2, pass: 3 } as const;
 function refuseEmpty(side: 'BASE' | 'HEAD', file: string, results: Results): void {
   const valid = results.cells.filter((c) => c.trials.some((t) => t.status === 'ok')).length;
   if (valid > 0 || (results.micro?.tasks.length ?? 0) > 0) return;
-  const what = results.cells.length === 0 ? 'no cell at all' : `${results.cells.length} cell${results.cells.length === 1 ? '' : 's'}, none with a valid trial`;
-  throw new RunError(`${side} ${file} holds no valid measurement (${what}; run ${results.status}): a run that measured nothing cannot pass a comparison; fix the run (see its summary.md) and compare again`);
+  const what =
+    results.cells.length === 0
+      ? 'no cell at all'
+      : `${results.cells.length} cell${results.cells.length === 1 ? '' : 's'}, none with a valid trial`;
+  throw new RunError(
+    `${side} ${file} holds no valid measurement (${what}; run ${results.status}): a run that measured nothing cannot pass a comparison; fix the run (see its summary.md) and compare again`,
+  );
 }
 
 /**
@@ -34,9 +39,18 @@ export async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { threshold: { type: 'string' }, strict: { type: 'boolean', default: false }, summary: { type: 'string' }, junit: { type: 'string' }, budgets: { type: 'string' } },
+    options: {
+      threshold: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      summary: { type: 'string' },
+      junit: { type: 'string' },
+      budgets: { type: 'string' },
+    },
   });
-  if (positionals.length !== 2) throw new UsageError('compare takes BASE and HEAD results.json files; e.g. tracebench compare main/results.json pr/results.json');
+  if (positionals.length !== 2)
+    throw new UsageError(
+      'compare takes BASE and HEAD results.json files; e.g. tracebench compare main/results.json pr/results.json',
+    );
   const outputs = [
     ...(values.summary ? [{ name: '--summary', path: values.summary }] : []),
     ...(values.junit ? [{ name: '--junit', path: values.junit }] : []),
@@ -51,15 +65,28 @@ export async function compareCommand(args: string[]): Promise<number> {
   refuseEmpty('HEAD', positionals[1], head);
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
   const budgets = [...(head.config.budgets ?? []), ...(values.budgets ? await loadBudgetsFile(values.budgets) : [])];
-  const verdicts = mergeVerdicts(compareResults(base, head, { threshold, seed: head.seed }), compareMicro(base, head, { budgets, threshold: DEFAULT_MICRO_THRESHOLD }));
+  const verdicts = mergeVerdicts(
+    compareResults(base, head, { threshold, seed: head.seed }),
+    compareMicro(base, head, { budgets, threshold: DEFAULT_MICRO_THRESHOLD }),
+  );
   for (const check of [...verdicts.checks].sort((a, b) => RANK[a.verdict] - RANK[b.verdict]))
-    process.stdout.write(`${check.verdict.toUpperCase().padEnd(12)} ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`);
+    process.stdout.write(
+      `${check.verdict.toUpperCase().padEnd(12)} ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`,
+    );
   for (const note of verdicts.notes) process.stdout.write(`note: ${note}\n`);
   const { pass, fail, inconclusive, error } = verdicts.counts;
-  const micro = base.micro && head.micro ? `, micro +${(DEFAULT_MICRO_THRESHOLD * 100).toFixed(1)}% unless a budget says otherwise` : '';
-  process.stdout.write(`${error > 0 ? `${error} error, ` : ''}${fail} fail, ${inconclusive} inconclusive, ${pass} pass (threshold +${(threshold * 100).toFixed(1)}%${micro})\n`);
+  const micro =
+    base.micro && head.micro
+      ? `, micro +${(DEFAULT_MICRO_THRESHOLD * 100).toFixed(1)}% unless a budget says otherwise`
+      : '';
+  process.stdout.write(
+    `${error > 0 ? `${error} error, ` : ''}${fail} fail, ${inconclusive} inconclusive, ${pass} pass (threshold +${(threshold * 100).toFixed(1)}%${micro})\n`,
+  );
   if (values.summary) {
-    writeFileSync(prepareOutputFile('--summary', values.summary), renderSummaryMarkdown(head, verdicts, analyse(head, { seed: head.seed })));
+    writeFileSync(
+      prepareOutputFile('--summary', values.summary),
+      renderSummaryMarkdown(head, verdicts, analyse(head, { seed: head.seed })),
+    );
     appendStepSummary(values.summary);
   }
   if (values.junit) writeFileSync(prepareOutputFile('--junit', values.junit), renderJUnit(verdicts));

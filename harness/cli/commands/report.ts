@@ -28,18 +28,31 @@ function rebuildable(file: string): boolean {
  * over an input.
  */
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, threshold: { type: 'string' } } });
-  if (positionals.length !== 1) throw new UsageError('report takes one RESULTS.json or the folder that holds it; e.g. tracebench report reports/latest');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, threshold: { type: 'string' } },
+  });
+  if (positionals.length !== 1)
+    throw new UsageError(
+      'report takes one RESULTS.json or the folder that holds it; e.g. tracebench report reports/latest',
+    );
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
   const file = resultsFile(positionals[0]);
   const rebuild = rebuildable(file);
   const dir = dirname(file);
   const inputs: PathRole[] = rebuild
-    ? [{ name: 'results.jsonl', path: join(dir, 'results.jsonl') }, { name: RUN_HEADER_FILE, path: join(dir, RUN_HEADER_FILE) }]
+    ? [
+        { name: 'results.jsonl', path: join(dir, 'results.jsonl') },
+        { name: RUN_HEADER_FILE, path: join(dir, RUN_HEADER_FILE) },
+      ]
     : [{ name: 'RESULTS', path: file }];
   const files = values.out ? { reportHtml: resolve(values.out) } : viewFilesIn(dir);
   refuseOverwrites(
-    [...Object.values(files).map((path) => ({ name: values.out ? '--out' : `the view ${basename(path)}`, path })), ...(rebuild ? [{ name: 'results.json', path: file }] : [])],
+    [
+      ...Object.values(files).map((path) => ({ name: values.out ? '--out' : `the view ${basename(path)}`, path })),
+      ...(rebuild ? [{ name: 'results.json', path: file }] : []),
+    ],
     inputs,
   );
   if (values.out) prepareOutputFile('--out', values.out);
@@ -47,14 +60,23 @@ export async function reportCommand(args: string[]): Promise<number> {
   if (rebuild) {
     const rebuilt = rebuildResults(dir);
     const issues = resultsIssues(rebuilt.results);
-    if (issues.length > 0) throw new RunError(`${dir}: results.jsonl cannot be rebuilt into results (${issues.slice(0, 3).join('; ')})`);
+    if (issues.length > 0)
+      throw new RunError(`${dir}: results.jsonl cannot be rebuilt into results (${issues.slice(0, 3).join('; ')})`);
     results = rebuilt.results;
     new ResultsStore(dir).writeResults(results);
     const cut = results.interrupted!;
-    const skipped = rebuilt.skippedLines > 0 ? `; ${rebuilt.skippedLines} unreadable line${rebuilt.skippedLines === 1 ? '' : 's'} left out (cut short when the run was killed)` : '';
-    process.stderr.write(`rebuilt ${file} from results.jsonl: interrupted after ${cut.trialsFinished} of ${cut.trialsPlanned} trials${skipped}\n`);
+    const skipped =
+      rebuilt.skippedLines > 0
+        ? `; ${rebuilt.skippedLines} unreadable line${rebuilt.skippedLines === 1 ? '' : 's'} left out (cut short when the run was killed)`
+        : '';
+    process.stderr.write(
+      `rebuilt ${file} from results.jsonl: interrupted after ${cut.trialsFinished} of ${cut.trialsPlanned} trials${skipped}\n`,
+    );
   } else {
-    if (!existsSync(file)) throw new UsageError(`${file}: no such file (and no results.jsonl beside it to rebuild from); pass a results.json or a run's folder`);
+    if (!existsSync(file))
+      throw new UsageError(
+        `${file}: no such file (and no results.jsonl beside it to rebuild from); pass a results.json or a run's folder`,
+      );
     results = readResults(file);
   }
   const judged = judgeRun(results, { threshold });

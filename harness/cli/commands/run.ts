@@ -18,7 +18,7 @@ export const DEFAULT_THRESHOLD = 0.05;
 /** GitHub shows this file on the run's page; read at the edge, like every environment variable. */
 export function appendStepSummary(markdownFile: string): void {
   const target = process.env.GITHUB_STEP_SUMMARY;
-  if (target) appendFileSync(target, readFileSync(markdownFile, 'utf8') + '\n');
+  if (target) appendFileSync(target, `${readFileSync(markdownFile, 'utf8')}\n`);
 }
 
 /** SIGINT/SIGTERM abort the run (what was measured is written); a second one quits at once. */
@@ -29,12 +29,17 @@ export function interruptible(): { signal: AbortSignal; dispose: () => void } {
       killAllChildren();
       process.exit(EXIT.interrupted);
     }
-    process.stderr.write(`\n${signal}: stopping after killing the running service; writing what was measured so far (again to quit now)\n`);
+    process.stderr.write(
+      `\n${signal}: stopping after killing the running service; writing what was measured so far (again to quit now)\n`,
+    );
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return { signal: controller.signal, dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
+  return {
+    signal: controller.signal,
+    dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)),
+  };
 }
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -52,34 +57,40 @@ export async function runCommand(args: string[]): Promise<number> {
       quiet: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length > 0) throw new UsageError(`run takes no arguments (got '${positionals.join(' ')}'); use --config FILE`);
+  if (positionals.length > 0)
+    throw new UsageError(`run takes no arguments (got '${positionals.join(' ')}'); use --config FILE`);
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
   const configFile = values.config ?? defaultConfigPath();
   const reportsDir = prepareOutputDir('--out', values.out ?? 'reports');
-  const config = await loadConfigFile(configFile, { rounds: integerFlag('rounds', values.rounds, 1), seed: integerFlag('seed', values.seed, 0) });
+  const config = await loadConfigFile(configFile, {
+    rounds: integerFlag('rounds', values.rounds, 1),
+    seed: integerFlag('seed', values.seed, 0),
+  });
   // Budgets from a file join the config's, so results.json holds every budget that was judged.
   if (values.budgets) config.budgets = [...(config.budgets ?? []), ...(await loadBudgetsFile(values.budgets))];
   const log = (line: string) => {
-    if (!values.quiet) process.stderr.write(line + '\n');
+    if (!values.quiet) process.stderr.write(`${line}\n`);
   };
 
   const interrupt = interruptible();
   try {
     const { results, dir } = await runBenchmark({ config, configFile, reportsDir, log, signal: interrupt.signal });
-    process.stdout.write(consoleTable(results) + '\n');
+    process.stdout.write(`${consoleTable(results)}\n`);
     for (const cell of results.cells) {
       const warning = uninstrumentedWarning(cell);
       if (warning) process.stdout.write(`warning: ${cell.id}${cell.variant ? ` [${cell.variant}]` : ''}: ${warning}\n`);
     }
     const byService = serviceTable(results);
-    if (byService) process.stdout.write(byService + '\n');
+    if (byService) process.stdout.write(`${byService}\n`);
     const judged = judgeRun(results, { threshold });
     const files = viewFilesIn(dir);
     writeViews(files, results, judged);
     appendStepSummary(files.summaryMd);
     const { pass, fail, inconclusive, error } = judged.verdicts.counts;
     // Errors go to stdout, even with --quiet: they are why the run exits 3.
-    for (const check of judged.verdicts.checks) if (check.verdict === 'error' && check.kind === 'cell') process.stdout.write(`ERROR ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`);
+    for (const check of judged.verdicts.checks)
+      if (check.verdict === 'error' && check.kind === 'cell')
+        process.stdout.write(`ERROR ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`);
     log(`checks: ${error > 0 ? `${error} error, ` : ''}${fail} fail, ${inconclusive} inconclusive, ${pass} pass`);
     log(`results: ${dir}/results.json\nreport:  ${files.reportHtml}\nsummary: ${files.summaryMd}`);
     if (results.status === 'interrupted') return EXIT.interrupted;

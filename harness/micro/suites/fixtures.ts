@@ -27,7 +27,11 @@ export function tenAttributes(id = 42): Attributes {
  */
 export function recordingProvider(): BasicTracerProvider {
   return new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': SERVICE_NAME, 'service.version': '1.0.0', 'deployment.environment.name': 'bench' }),
+    resource: resourceFromAttributes({
+      'service.name': SERVICE_NAME,
+      'service.version': '1.0.0',
+      'deployment.environment.name': 'bench',
+    }),
     sampler: new AlwaysOnSampler(),
     spanProcessors: [],
   });

@@ -1,5 +1,10 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BatchSpanProcessor, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import type { MicroTask, SuiteDefinition } from '../measure.js';
 import { finishedSpans } from './fixtures.js';
 
@@ -26,12 +31,17 @@ function lost(enqueued: number, exporter: CountingNoopExporter, what: string): s
 function batchOnEnd(span: ReadableSpan): MicroTask {
   const exporter = new CountingNoopExporter();
   // Queue and batch far above any sample and a delay that never fires: onEnd always finds room and never exports itself.
-  const processor = new BatchSpanProcessor(exporter, { maxQueueSize: 1 << 20, maxExportBatchSize: 1 << 20, scheduledDelayMillis: 3_600_000 });
+  const processor = new BatchSpanProcessor(exporter, {
+    maxQueueSize: 1 << 20,
+    maxExportBatchSize: 1 << 20,
+    scheduledDelayMillis: 3_600_000,
+  });
   let enqueued = 0;
   let sinceFlush = 0;
   return {
     name: 'batch-on-end',
-    description: 'BatchSpanProcessor.onEnd with its export slot free (the enqueue, never the drop path), no-op exporter',
+    description:
+      'BatchSpanProcessor.onEnd with its export slot free (the enqueue, never the drop path), no-op exporter',
     op: () => {
       processor.onEnd(span);
       enqueued++;

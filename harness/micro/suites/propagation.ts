@@ -11,7 +11,11 @@ import {
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { MicroTask, SuiteDefinition } from '../measure.js';
 
-const SPAN_CONTEXT = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
+const SPAN_CONTEXT = {
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  traceFlags: TraceFlags.SAMPLED,
+};
 
 /** inject into a fresh carrier (as for an outgoing request) and extract from the headers it produced (an incoming one). */
 function pair(name: string, label: string, propagator: TextMapPropagator, ctx: Context): MicroTask[] {
@@ -39,7 +43,9 @@ async function optional<T>(pkg: string, load: () => Promise<T>, warnings: string
   try {
     return await load();
   } catch {
-    warnings.push(`${pkg} is not installed: its inject/extract tasks were skipped (install ${pkg}@2.12.x, the SDK's line)`);
+    warnings.push(
+      `${pkg} is not installed: its inject/extract tasks were skipped (install ${pkg}@2.12.x, the SDK's line)`,
+    );
     return undefined;
   }
 }
@@ -59,10 +65,28 @@ export async function propagationSuite(): Promise<SuiteDefinition> {
 
   const b3 = await optional('@opentelemetry/propagator-b3', () => import('@opentelemetry/propagator-b3'), warnings);
   if (b3) {
-    tasks.push(...pair('b3-single', 'B3 single header', new b3.B3Propagator({ injectEncoding: b3.B3InjectEncoding.SINGLE_HEADER }), spanOnly));
-    tasks.push(...pair('b3-multi', 'B3 multi header', new b3.B3Propagator({ injectEncoding: b3.B3InjectEncoding.MULTI_HEADER }), spanOnly));
+    tasks.push(
+      ...pair(
+        'b3-single',
+        'B3 single header',
+        new b3.B3Propagator({ injectEncoding: b3.B3InjectEncoding.SINGLE_HEADER }),
+        spanOnly,
+      ),
+    );
+    tasks.push(
+      ...pair(
+        'b3-multi',
+        'B3 multi header',
+        new b3.B3Propagator({ injectEncoding: b3.B3InjectEncoding.MULTI_HEADER }),
+        spanOnly,
+      ),
+    );
   }
-  const jaeger = await optional('@opentelemetry/propagator-jaeger', () => import('@opentelemetry/propagator-jaeger'), warnings);
+  const jaeger = await optional(
+    '@opentelemetry/propagator-jaeger',
+    () => import('@opentelemetry/propagator-jaeger'),
+    warnings,
+  );
   if (jaeger) tasks.push(...pair('jaeger', 'Jaeger uber-trace-id', new jaeger.JaegerPropagator(), spanOnly));
   return { tasks, warnings };
 }

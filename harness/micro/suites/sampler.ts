@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context } from '@opentelemetry/api';
-import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 import type { MicroTask, SuiteDefinition } from '../measure.js';
 import { SPAN_NAME, tenAttributes } from './fixtures.js';
 
@@ -30,7 +36,12 @@ export function samplerSuite(): SuiteDefinition {
     tasks: [
       task('always-on', 'AlwaysOnSampler.shouldSample, root span', new AlwaysOnSampler(), ROOT_CONTEXT),
       task('always-off', 'AlwaysOffSampler.shouldSample, root span', new AlwaysOffSampler(), ROOT_CONTEXT),
-      task('trace-id-ratio-0.1', 'TraceIdRatioBasedSampler(0.1).shouldSample, root span', new TraceIdRatioBasedSampler(0.1), ROOT_CONTEXT),
+      task(
+        'trace-id-ratio-0.1',
+        'TraceIdRatioBasedSampler(0.1).shouldSample, root span',
+        new TraceIdRatioBasedSampler(0.1),
+        ROOT_CONTEXT,
+      ),
       task(
         'parent-based-sampled-parent',
         'ParentBasedSampler(root: AlwaysOn).shouldSample under a sampled remote parent',

@@ -1,4 +1,8 @@
-import { defaultStatusCodeTagName, defaultStatusErrorTagName, toZipkinSpan } from '@opentelemetry/exporter-zipkin/build/src/transform.js';
+import {
+  defaultStatusCodeTagName,
+  defaultStatusErrorTagName,
+  toZipkinSpan,
+} from '@opentelemetry/exporter-zipkin/build/src/transform.js';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { SuiteDefinition } from '../measure.js';
 import { finishedSpans, SERVICE_NAME } from './fixtures.js';

@@ -73,7 +73,8 @@ export function spanSuite(): SuiteDefinition {
       },
       {
         name: 'nested-active-2',
-        description: 'startActiveSpan parent, startActiveSpan child inside it, both ended (AsyncLocalStorage context manager): two spans',
+        description:
+          'startActiveSpan parent, startActiveSpan child inside it, both ended (AsyncLocalStorage context manager): two spans',
         op: () =>
           tracer.startActiveSpan('parent', (span) => {
             tracer.startActiveSpan('child', endChild);

@@ -10,7 +10,11 @@ export interface Assets {
   vegaEmbed: string;
 }
 
-const LIBRARIES = { vega: ['vega', 'build/vega.min.js'], vegaLite: ['vega-lite', 'build/vega-lite.min.js'], vegaEmbed: ['vega-embed', 'build/vega-embed.min.js'] } as const;
+const LIBRARIES = {
+  vega: ['vega', 'build/vega.min.js'],
+  vegaLite: ['vega-lite', 'build/vega-lite.min.js'],
+  vegaEmbed: ['vega-embed', 'build/vega-embed.min.js'],
+} as const;
 
 /** The package's own folder: its `exports` hide `build/*.min.js` from `require.resolve`, so resolve the entry and walk up. */
 function packageDir(name: string): string {
@@ -18,7 +22,8 @@ function packageDir(name: string): string {
   let dir = dirname(require.resolve(name));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return dir;
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name)
+      return dir;
     if (dir === parse(dir).root) throw new Error(`cannot find the folder of package ${name}`);
     dir = dirname(dir);
   }
@@ -26,7 +31,10 @@ function packageDir(name: string): string {
 
 function readLibrary(name: string, file: string): string {
   const path = join(packageDir(name), file);
-  if (!existsSync(path)) throw new Error(`${path} is missing: the HTML report inlines ${name}'s minified build; reinstall dependencies (npm ci)`);
+  if (!existsSync(path))
+    throw new Error(
+      `${path} is missing: the HTML report inlines ${name}'s minified build; reinstall dependencies (npm ci)`,
+    );
   // The source-map comment would point at a file next to the report that does not exist.
   return scriptSafe(readFileSync(path, 'utf8').replace(/\n?\/\/# sourceMappingURL=\S*\s*$/, '\n'));
 }

@@ -53,7 +53,8 @@ export function verdictBanner(model: Model): SafeHtml {
 ${status}${warnings}</section>`;
   }
   const { counts } = verdicts;
-  const state = counts.error > 0 ? 'error' : counts.fail > 0 ? 'fail' : counts.inconclusive > 0 ? 'inconclusive' : 'pass';
+  const state =
+    counts.error > 0 ? 'error' : counts.fail > 0 ? 'fail' : counts.inconclusive > 0 ? 'inconclusive' : 'pass';
   const checks = orderedChecks(verdicts);
   const open = checks.filter((c) => c.verdict !== 'pass');
   const passed = checks.filter((c) => c.verdict === 'pass');

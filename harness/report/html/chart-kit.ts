@@ -21,15 +21,32 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Ar
 const CONFIG = {
   font: FONT,
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, titleColor: '#374151', labelColor: '#374151', gridColor: '#e5e7eb', labelLimit: 380 },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 600,
+    titleColor: '#374151',
+    labelColor: '#374151',
+    gridColor: '#e5e7eb',
+    labelLimit: 380,
+  },
   legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 380, orient: 'top' },
   header: { labelFontSize: 12, titleFontSize: 12, labelFontWeight: 600 },
   title: { fontSize: 15, anchor: 'start', offset: 12, subtitleFontSize: 12, subtitleColor: '#4b5563' },
 };
 export const COLORS = { baseline: '#9aa0a6', traced: '#4c78a8', rule: '#374151', budget: '#c62828' };
-export const VERDICT_COLORS = { domain: ['error', 'fail', 'inconclusive', 'pass', 'no budget'], range: ['#6a1b9a', '#c62828', '#e08a00', '#2e7d32', '#4c78a8'] };
+export const VERDICT_COLORS = {
+  domain: ['error', 'fail', 'inconclusive', 'pass', 'no budget'],
+  range: ['#6a1b9a', '#c62828', '#e08a00', '#2e7d32', '#4c78a8'],
+};
 export function top(title: string, alt: string, body: VlSpec): VlSpec {
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', description: alt, title: { text: title }, config: CONFIG, ...body };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: alt,
+    title: { text: title },
+    config: CONFIG,
+    ...body,
+  };
 }
 
 export const bandStep = (n: number) => ({ step: n > 40 ? 14 : 20 });
@@ -42,7 +59,11 @@ export function budgetTicks(values: VlSpec[], y: VlSpec): VlSpec {
   return {
     data: { values },
     mark: { type: 'tick', color: COLORS.budget, thickness: 3 },
-    encoding: { y, x: { field: 'limit', type: 'quantitative' }, tooltip: [{ field: 'cell' }, { field: 'text', title: 'budget' }, { field: 'verdict' }] },
+    encoding: {
+      y,
+      x: { field: 'limit', type: 'quantitative' },
+      tooltip: [{ field: 'cell' }, { field: 'text', title: 'budget' }, { field: 'verdict' }],
+    },
   };
 }
 

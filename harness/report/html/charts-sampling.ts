@@ -56,7 +56,8 @@ const AXES: Record<CostAxis, AxisView> = {
     xTitle: 'bytes kept per second (KiB/s, estimated from span content)',
     value: (row) => kib(row.keptBytesPerSecond),
     text: (row) => `${num(kib(row.keptBytesPerSecond), 1)} KiB/s kept`,
-    caption: 'What the backend stores: the axis where tail sampling can keep every error trace for a fraction of always_on’s storage.',
+    caption:
+      'What the backend stores: the axis where tail sampling can keep every error trace for a fraction of always_on’s storage.',
   },
 };
 
@@ -74,8 +75,14 @@ function altText(study: SamplingStudy, axis: CostAxis, placed: StudyRow[]): stri
   const view = AXES[axis];
   const frontier = study.frontiers[axis];
   const label = (key: string) => study.rows.find((r) => r.key === key)?.label ?? key;
-  const sentences = placed.map((row) => `${row.label}: ${keptText(row.errors, study.level)} of error traces kept, ${view.text(row)}${row.onFrontier[axis] ? ', on the frontier' : ''}.`);
-  const unplaced = frontier.unplaced.length > 0 ? ` Not placed: ${frontier.unplaced.map((u) => `${label(u.key)} (${u.why})`).join('; ')}.` : '';
+  const sentences = placed.map(
+    (row) =>
+      `${row.label}: ${keptText(row.errors, study.level)} of error traces kept, ${view.text(row)}${row.onFrontier[axis] ? ', on the frontier' : ''}.`,
+  );
+  const unplaced =
+    frontier.unplaced.length > 0
+      ? ` Not placed: ${frontier.unplaced.map((u) => `${label(u.key)} (${u.why})`).join('; ')}.`
+      : '';
   return `Scatter plot of the share of error traces kept against ${view.xTitle} for ${placed.length} sampling configurations, with ${Math.round(study.level * 100)}% Wilson intervals. Pareto frontier, cheapest first: ${
     frontier.keys.map(label).join(', ') || 'none'
   }. ${sentences.join(' ')}${unplaced}`;
@@ -96,7 +103,9 @@ export function labelBlocks(points: readonly LabelPoint[]): { cost: number; erro
   const span = Math.max(...costs) - Math.min(...costs) || 1;
   const groups: LabelPoint[][] = [];
   for (const point of [...points].sort((a, b) => b.errors - a.errors || a.cost - b.cost)) {
-    const near = groups.find((g) => Math.abs(g[0].cost - point.cost) <= 0.04 * span && Math.abs(g[0].errors - point.errors) <= 0.06);
+    const near = groups.find(
+      (g) => Math.abs(g[0].cost - point.cost) <= 0.04 * span && Math.abs(g[0].errors - point.errors) <= 0.06,
+    );
     if (near) near.push(point);
     else groups.push([point]);
   }
@@ -141,21 +150,45 @@ export function coverageCostChart(study: SamplingStudy, axis: CostAxis): Samplin
       data: { values: points },
       width: 560,
       height: 320,
-      encoding: { x, y: { field: 'errors', type: 'quantitative', title: 'error traces kept', scale: { domain: [0, 1] }, axis: { format: '.0%' } } },
+      encoding: {
+        x,
+        y: {
+          field: 'errors',
+          type: 'quantitative',
+          title: 'error traces kept',
+          scale: { domain: [0, 1] },
+          axis: { format: '.0%' },
+        },
+      },
       layer: [
-        { mark: { type: 'rule', color: COLORS.baseline, strokeWidth: 1.5 }, encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
+        {
+          mark: { type: 'rule', color: COLORS.baseline, strokeWidth: 1.5 },
+          encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
+        },
         {
           transform: [{ filter: 'isValid(datum.costLow)' }],
           mark: { type: 'rule', color: COLORS.baseline, strokeWidth: 1.5, clip: true },
           encoding: { x: { field: 'costLow', type: 'quantitative' }, x2: { field: 'costHigh' } },
         },
-        { transform: [frontierOnly], mark: { type: 'line', color: COLORS.rule, strokeWidth: 1.5 }, encoding: { order: { field: 'cost', type: 'quantitative' } } },
-        { transform: [frontierOnly], mark: { type: 'point', filled: false, size: 300, strokeWidth: 2, color: COLORS.rule } },
+        {
+          transform: [frontierOnly],
+          mark: { type: 'line', color: COLORS.rule, strokeWidth: 1.5 },
+          encoding: { order: { field: 'cost', type: 'quantitative' } },
+        },
+        {
+          transform: [frontierOnly],
+          mark: { type: 'point', filled: false, size: 300, strokeWidth: 2, color: COLORS.rule },
+        },
         {
           mark: { type: 'point', filled: true, size: 70, opacity: 1 },
           encoding: {
             color: { field: 'kind', type: 'nominal', title: null, scale: KINDS },
-            shape: { field: 'kind', type: 'nominal', title: null, scale: { domain: KINDS.domain, range: ['circle', 'diamond'] } },
+            shape: {
+              field: 'kind',
+              type: 'nominal',
+              title: null,
+              scale: { domain: KINDS.domain, range: ['circle', 'diamond'] },
+            },
             tooltip: [
               { field: 'label', title: 'configuration' },
               { field: 'cell' },
@@ -170,8 +203,21 @@ export function coverageCostChart(study: SamplingStudy, axis: CostAxis): Samplin
         },
         {
           data: { values: labelBlocks(points) },
-          mark: { type: 'text', align: 'left', baseline: 'top', dx: 12, dy: -6, fontSize: 11, lineHeight: 13, color: '#374151' },
-          encoding: { x: { field: 'cost', type: 'quantitative' }, y: { field: 'errors', type: 'quantitative' }, text: { field: 'lines' } },
+          mark: {
+            type: 'text',
+            align: 'left',
+            baseline: 'top',
+            dx: 12,
+            dy: -6,
+            fontSize: 11,
+            lineHeight: 13,
+            color: '#374151',
+          },
+          encoding: {
+            x: { field: 'cost', type: 'quantitative' },
+            y: { field: 'errors', type: 'quantitative' },
+            text: { field: 'lines' },
+          },
         },
       ],
     }),
@@ -202,11 +248,18 @@ function tailCell(row: StudyRow): SafeHtml | string {
 function cpuCell(row: StudyRow): SafeHtml | string {
   if (!row.cpu) return '–';
   const { interval, method } = row.cpu;
-  const note = interval ? html`<span class="ci">[${pct(interval.low)}, ${pct(interval.high)}]</span>` : method === 'medians' ? html`<span class="ci">ratio of medians</span>` : '';
+  const note = interval
+    ? html`<span class="ci">[${pct(interval.low)}, ${pct(interval.high)}]</span>`
+    : method === 'medians'
+      ? html`<span class="ci">ratio of medians</span>`
+      : '';
   return html`${pct(row.cpu.overhead)}${note}`;
 }
 
-const frontiers = (row: StudyRow) => COST_AXES.filter((axis) => row.onFrontier[axis]).map((axis) => AXES[axis].short).join(', ') || '–';
+const frontiers = (row: StudyRow) =>
+  COST_AXES.filter((axis) => row.onFrontier[axis])
+    .map((axis) => AXES[axis].short)
+    .join(', ') || '–';
 
 /** Every configuration of the study: what it keeps, with intervals, and what it costs. */
 export function samplingTable(study: SamplingStudy): SafeHtml {
@@ -223,7 +276,8 @@ export function samplingTable(study: SamplingStudy): SafeHtml {
 function frontierList(study: SamplingStudy): SafeHtml {
   const label = (key: string) => study.rows.find((r) => r.key === key)?.label ?? key;
   return html`<ul class="frontiers">${COST_AXES.map(
-    (axis) => html`<li>Frontier of error traces kept against ${AXES[axis].name}: ${study.frontiers[axis].keys.length > 0 ? study.frontiers[axis].keys.map(label).join(' → ') : 'none'}</li>`,
+    (axis) =>
+      html`<li>Frontier of error traces kept against ${AXES[axis].name}: ${study.frontiers[axis].keys.length > 0 ? study.frontiers[axis].keys.map(label).join(' → ') : 'none'}</li>`,
   )}</ul>`;
 }
 

@@ -1,5 +1,16 @@
 import type { TrialMetrics } from '../../measure/types.js';
-import { budgetTicks, bandStep, cellAxis, COLORS, measuredViews, RANK, top, VERDICT_COLORS, type Chart, type VlSpec } from './chart-kit.js';
+import {
+  budgetTicks,
+  bandStep,
+  cellAxis,
+  COLORS,
+  measuredViews,
+  RANK,
+  top,
+  VERDICT_COLORS,
+  type Chart,
+  type VlSpec,
+} from './chart-kit.js';
 import { claimsChart, waterfallChart } from './charts-micro.js';
 import { abChart, dropsChart, seriesChart, spanFateChart } from './charts-spans.js';
 import { auto, MIB, num, pct } from './format.js';
@@ -15,11 +26,25 @@ export const MAX_LINES = 10;
 export function cpuChart(model: Model): Chart | null {
   const rows = model.cells.flatMap((v) => {
     const s = cpuSpread(model, v);
-    return s ? [{ cell: v.label, role: v.baseline ? 'baseline' : 'with tracing', median: s.median, low: s.low, high: s.high, whiskers: s.kind === 'ci' ? 'confidence interval' : 'range over rounds', rounds: s.rounds }] : [];
+    return s
+      ? [
+          {
+            cell: v.label,
+            role: v.baseline ? 'baseline' : 'with tracing',
+            median: s.median,
+            low: s.low,
+            high: s.high,
+            whiskers: s.kind === 'ci' ? 'confidence interval' : 'range over rounds',
+            rounds: s.rounds,
+          },
+        ]
+      : [];
   });
   if (rows.length === 0) return null;
   const domain = rows.map((r) => r.cell);
-  const points = model.cells.flatMap((v) => roundValues(v, (m) => m.cpuUsPerRequest).map((r) => ({ cell: v.label, round: r.round + 1, value: r.value })));
+  const points = model.cells.flatMap((v) =>
+    roundValues(v, (m) => m.cpuUsPerRequest).map((r) => ({ cell: v.label, round: r.round + 1, value: r.value })),
+  );
   const base = rows.find((r) => r.role === 'baseline');
   const traced = rows.filter((r) => r.role !== 'baseline').sort((a, b) => b.median - a.median);
   const anyCi = rows.some((r) => r.whiskers === 'confidence interval');
@@ -27,7 +52,9 @@ export function cpuChart(model: Model): Chart | null {
   const alt = [
     `Horizontal bar chart of CPU µs per request, the median over rounds, for ${rows.length} cells.`,
     base ? `Baseline without tracing: ${auto(base.median)} µs.` : 'The run has no baseline cell.',
-    traced.length > 0 ? `Highest: ${traced[0].cell} at ${auto(traced[0].median)} µs; lowest with tracing: ${traced[traced.length - 1].cell} at ${auto(traced[traced.length - 1].median)} µs.` : '',
+    traced.length > 0
+      ? `Highest: ${traced[0].cell} at ${auto(traced[0].median)} µs; lowest with tracing: ${traced[traced.length - 1].cell} at ${auto(traced[traced.length - 1].median)} µs.`
+      : '',
   ].join(' ');
   const y = cellAxis(domain);
   const layers: VlSpec[] = [
@@ -37,7 +64,12 @@ export function cpuChart(model: Model): Chart | null {
       encoding: {
         y,
         x: { field: 'median', type: 'quantitative', title: 'CPU µs per request (median over rounds)' },
-        color: { field: 'role', type: 'nominal', title: null, scale: { domain: ['baseline', 'with tracing'], range: [COLORS.baseline, COLORS.traced] } },
+        color: {
+          field: 'role',
+          type: 'nominal',
+          title: null,
+          scale: { domain: ['baseline', 'with tracing'], range: [COLORS.baseline, COLORS.traced] },
+        },
         tooltip: [
           { field: 'cell' },
           { field: 'median', title: 'CPU µs/request', format: ',.1f' },
@@ -48,16 +80,35 @@ export function cpuChart(model: Model): Chart | null {
         ],
       },
     },
-    { data: { values: rows }, mark: { type: 'rule', color: COLORS.rule, strokeWidth: 1.5 }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+    {
+      data: { values: rows },
+      mark: { type: 'rule', color: COLORS.rule, strokeWidth: 1.5 },
+      encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } },
+    },
     {
       data: { values: points },
       mark: { type: 'point', filled: true, size: 14, color: '#111827', opacity: 0.55 },
-      encoding: { y, x: { field: 'value', type: 'quantitative' }, tooltip: [{ field: 'cell' }, { field: 'round' }, { field: 'value', title: 'CPU µs/request', format: ',.1f' }] },
+      encoding: {
+        y,
+        x: { field: 'value', type: 'quantitative' },
+        tooltip: [{ field: 'cell' }, { field: 'round' }, { field: 'value', title: 'CPU µs/request', format: ',.1f' }],
+      },
     },
   ];
-  if (base) layers.push({ data: { values: [{ baseline: base.median }] }, mark: { type: 'rule', strokeDash: [5, 4], color: COLORS.rule }, encoding: { x: { field: 'baseline', type: 'quantitative' } } });
+  if (base)
+    layers.push({
+      data: { values: [{ baseline: base.median }] },
+      mark: { type: 'rule', strokeDash: [5, 4], color: COLORS.rule },
+      encoding: { x: { field: 'baseline', type: 'quantitative' } },
+    });
   const budgets = cpuBudgetChecks(model, 'value')
-    .map((c) => ({ cell: labelOf(c.cellId, c.variant), limit: c.limit.value, text: c.limit.text, verdict: c.verdict, unit: c.measured.unit }))
+    .map((c) => ({
+      cell: labelOf(c.cellId, c.variant),
+      limit: c.limit.value,
+      text: c.limit.text,
+      verdict: c.verdict,
+      unit: c.measured.unit,
+    }))
     .filter((b) => domain.includes(b.cell) && b.unit === 'µs');
   if (budgets.length > 0) layers.push(budgetTicks(budgets, y));
   return {
@@ -78,7 +129,9 @@ export function overheadChart(model: Model): Chart | null {
   const rows = model.cells.flatMap((v) => {
     const o = cpuOverhead(model, v);
     if (!o) return [];
-    const check = checks.filter((c) => labelOf(c.cellId, c.variant) === v.label).sort((a, b) => RANK[a.verdict] - RANK[b.verdict])[0];
+    const check = checks
+      .filter((c) => labelOf(c.cellId, c.variant) === v.label)
+      .sort((a, b) => RANK[a.verdict] - RANK[b.verdict])[0];
     return [
       {
         cell: v.label,
@@ -96,7 +149,15 @@ export function overheadChart(model: Model): Chart | null {
   });
   if (rows.length === 0) return null;
   const domain = rows.map((r) => r.cell);
-  const budgets = checks.map((c) => ({ cell: labelOf(c.cellId, c.variant), limit: c.limit.value, unit: c.measured.unit, text: c.limit.text, verdict: c.verdict })).filter((b) => domain.includes(b.cell));
+  const budgets = checks
+    .map((c) => ({
+      cell: labelOf(c.cellId, c.variant),
+      limit: c.limit.value,
+      unit: c.measured.unit,
+      text: c.limit.text,
+      verdict: c.verdict,
+    }))
+    .filter((b) => domain.includes(b.cell));
   const ci = rows.some((r) => r.kind === 'ci');
   const level = Math.round((model.input.analysis?.level ?? 0.95) * 100);
   const panel = (field: 'rel' | 'abs', title: string, unit: string, labels: boolean): VlSpec => {
@@ -108,7 +169,10 @@ export function overheadChart(model: Model): Chart | null {
         encoding: {
           y,
           x: { field: est, type: 'quantitative', title },
-          color: checks.length > 0 ? { field: 'verdict', type: 'nominal', title: 'budget verdict', scale: VERDICT_COLORS } : { value: COLORS.traced },
+          color:
+            checks.length > 0
+              ? { field: 'verdict', type: 'nominal', title: 'budget verdict', scale: VERDICT_COLORS }
+              : { value: COLORS.traced },
           tooltip: [
             { field: 'cell' },
             { field: est, title, format: ',.1f' },
@@ -119,8 +183,15 @@ export function overheadChart(model: Model): Chart | null {
           ],
         },
       },
-      { mark: { type: 'rule', color: COLORS.rule, strokeWidth: 1.5 }, encoding: { y, x: { field: lo, type: 'quantitative' }, x2: { field: hi } } },
-      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#6b7280' }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+      {
+        mark: { type: 'rule', color: COLORS.rule, strokeWidth: 1.5 },
+        encoding: { y, x: { field: lo, type: 'quantitative' }, x2: { field: hi } },
+      },
+      {
+        data: { values: [{ zero: 0 }] },
+        mark: { type: 'rule', color: '#6b7280' },
+        encoding: { x: { field: 'zero', type: 'quantitative' } },
+      },
     ];
     const mine = budgets.filter((b) => b.unit === unit);
     if (mine.length > 0) layers.push(budgetTicks(mine, y));
@@ -135,9 +206,13 @@ export function overheadChart(model: Model): Chart | null {
     section: 'cpu',
     title: 'Overhead over the baseline',
     caption: `How much CPU tracing adds per request. Whiskers: ${
-      ci ? `the ${level}% confidence interval from the analysis` : `the range of the per-round paired overheads (${model.input.analysis ? 'the analysis gave no interval against the baseline' : 'no analysis given'})`
+      ci
+        ? `the ${level}% confidence interval from the analysis`
+        : `the range of the per-round paired overheads (${model.input.analysis ? 'the analysis gave no interval against the baseline' : 'no analysis given'})`
     }; ${
-      budgets.length > 0 ? 'a red tick is the budget: a whisker crossing it means the verdict is not settled.' : 'no budget was checked for CPU per request.'
+      budgets.length > 0
+        ? 'a red tick is the budget: a whisker crossing it means the verdict is not settled.'
+        : 'no budget was checked for CPU per request.'
     }`,
     alt,
     spec: top('CPU overhead over the baseline', alt, {
@@ -155,13 +230,16 @@ const PERCENTILES = [
   { key: 'p999', x: 1000 },
   { key: 'max', x: 10000 },
 ] as const;
-const PERCENTILE_LABELS = "datum.value == 2 ? 'p50' : datum.value == 10 ? 'p90' : datum.value == 100 ? 'p99' : datum.value == 1000 ? 'p99.9' : datum.value == 10000 ? 'max' : ''";
+const PERCENTILE_LABELS =
+  "datum.value == 2 ? 'p50' : datum.value == 10 ? 'p90' : datum.value == 100 ? 'p99' : datum.value == 1000 ? 'p99.9' : datum.value == 10000 ? 'max' : ''";
 
 /** Up to MAX_LINES cells: the baseline, then those with the highest corrected p99 (the tail is where tracing shows). */
 function latencyCells(model: Model): CellView[] {
   const views = model.cells.filter((v) => v.cell.summary !== null);
   if (views.length <= MAX_LINES) return views;
-  const rest = views.filter((v) => !v.baseline).sort((a, b) => b.cell.summary!.latencyUs.corrected.p99 - a.cell.summary!.latencyUs.corrected.p99);
+  const rest = views
+    .filter((v) => !v.baseline)
+    .sort((a, b) => b.cell.summary!.latencyUs.corrected.p99 - a.cell.summary!.latencyUs.corrected.p99);
   const picked = new Set([...views.filter((v) => v.baseline), ...rest].slice(0, MAX_LINES));
   return views.filter((v) => picked.has(v));
 }
@@ -175,13 +253,30 @@ export function latencyChart(model: Model): Chart | null {
     { side: 'uncorrected' as const, label: 'uncorrected: from the actual send' },
   ];
   const rows = views.flatMap((v) =>
-    sides.flatMap(({ side, label }) => PERCENTILES.map((p) => ({ cell: v.label, kind: label, percentile: p.key === 'p999' ? 'p99.9' : p.key, x: p.x, us: Math.max(1, v.cell.summary!.latencyUs[side][p.key]) }))),
+    sides.flatMap(({ side, label }) =>
+      PERCENTILES.map((p) => ({
+        cell: v.label,
+        kind: label,
+        percentile: p.key === 'p999' ? 'p99.9' : p.key,
+        x: p.x,
+        us: Math.max(1, v.cell.summary!.latencyUs[side][p.key]),
+      })),
+    ),
   );
   const total = model.cells.filter((v) => v.cell.summary !== null).length;
   const order = views.map((v) => v.label);
-  const p99 = views.map((v) => ({ id: v.label, c: v.cell.summary!.latencyUs.corrected.p99, u: v.cell.summary!.latencyUs.uncorrected.p99 })).sort((a, b) => b.c - a.c);
+  const p99 = views
+    .map((v) => ({
+      id: v.label,
+      c: v.cell.summary!.latencyUs.corrected.p99,
+      u: v.cell.summary!.latencyUs.uncorrected.p99,
+    }))
+    .sort((a, b) => b.c - a.c);
   const alt = `Line charts of latency percentiles p50, p90, p99, p99.9 and max in µs on log scales for ${views.length} cells, corrected and uncorrected. Highest corrected p99: ${p99[0].id} at ${auto(p99[0].c)} µs (uncorrected ${auto(p99[0].u)} µs).`;
-  const subset = views.length < total ? ` Showing ${views.length} of ${total} cells: the baseline and the highest corrected p99; the table below has them all.` : '';
+  const subset =
+    views.length < total
+      ? ` Showing ${views.length} of ${total} cells: the baseline and the highest corrected p99; the table below has them all.`
+      : '';
   return {
     id: 'latency',
     section: 'latency',
@@ -198,11 +293,29 @@ export function latencyChart(model: Model): Chart | null {
         params: [{ name: 'pick', select: { type: 'point', fields: ['cell'] }, bind: 'legend' }],
         mark: { type: 'line', point: true, strokeWidth: 1.8 },
         encoding: {
-          x: { field: 'x', type: 'quantitative', title: 'percentile', scale: { type: 'log', domain: [2, 10000] }, axis: { values: [2, 10, 100, 1000, 10000], labelExpr: PERCENTILE_LABELS, grid: true } },
+          x: {
+            field: 'x',
+            type: 'quantitative',
+            title: 'percentile',
+            scale: { type: 'log', domain: [2, 10000] },
+            axis: { values: [2, 10, 100, 1000, 10000], labelExpr: PERCENTILE_LABELS, grid: true },
+          },
           y: { field: 'us', type: 'quantitative', title: 'latency (µs, log)', scale: { type: 'log' } },
-          color: { field: 'cell', type: 'nominal', title: 'cell', sort: order, scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', columns: 2, symbolType: 'stroke' } },
+          color: {
+            field: 'cell',
+            type: 'nominal',
+            title: 'cell',
+            sort: order,
+            scale: { scheme: 'tableau10' },
+            legend: { orient: 'bottom', columns: 2, symbolType: 'stroke' },
+          },
           opacity: { condition: { param: 'pick', value: 1 }, value: 0.12 },
-          tooltip: [{ field: 'cell' }, { field: 'kind' }, { field: 'percentile' }, { field: 'us', title: 'µs', format: ',.0f' }],
+          tooltip: [
+            { field: 'cell' },
+            { field: 'kind' },
+            { field: 'percentile' },
+            { field: 'us', title: 'µs', format: ',.0f' },
+          ],
         },
       },
     }),
@@ -243,11 +356,20 @@ function perCellPanels(model: Model, panels: Panel[]): { rows: VlSpec[]; domain:
           encoding: {
             y,
             x: { field: p.field, type: 'quantitative', title: p.title },
-            color: { field: 'role', type: 'nominal', title: null, scale: { domain: ['baseline', 'with tracing'], range: [COLORS.baseline, COLORS.traced] } },
+            color: {
+              field: 'role',
+              type: 'nominal',
+              title: null,
+              scale: { domain: ['baseline', 'with tracing'], range: [COLORS.baseline, COLORS.traced] },
+            },
             tooltip: [{ field: 'cell' }, { field: p.field, title: p.title, format: ',.1f' }],
           },
         },
-        { data: { values: points }, mark: { type: 'point', filled: true, size: 12, color: '#111827', opacity: 0.5 }, encoding: { y, x: { field: p.field, type: 'quantitative' } } },
+        {
+          data: { values: points },
+          mark: { type: 'point', filled: true, size: 12, color: '#111827', opacity: 0.5 },
+          encoding: { y, x: { field: p.field, type: 'quantitative' } },
+        },
       ],
     };
   });
@@ -255,7 +377,9 @@ function perCellPanels(model: Model, panels: Panel[]): { rows: VlSpec[]; domain:
 }
 
 function extremes(rows: VlSpec[], field: string, unit: string): string {
-  const sorted = [...rows].filter((r) => Number.isFinite(r[field] as number)).sort((a, b) => (b[field] as number) - (a[field] as number));
+  const sorted = [...rows]
+    .filter((r) => Number.isFinite(r[field] as number))
+    .sort((a, b) => (b[field] as number) - (a[field] as number));
   if (sorted.length === 0) return '';
   const base = rows.find((r) => r.role === 'baseline');
   return `highest ${sorted[0].cell as string} at ${num(sorted[0][field] as number, 1)} ${unit}${base ? `, baseline ${num(base[field] as number, 1)} ${unit}` : ''}`;
@@ -273,7 +397,8 @@ export function memoryChart(model: Model): Chart | null {
     id: 'memory',
     section: 'runtime',
     title: 'Memory',
-    caption: 'Bars above the baseline’s are memory that tracing holds: span buffers, queued spans and exporter state. Dots: single rounds.',
+    caption:
+      'Bars above the baseline’s are memory that tracing holds: span buffers, queued spans and exporter state. Dots: single rounds.',
     alt,
     spec: top('Memory per cell', alt, { hconcat, spacing: 24 }),
   };
@@ -291,7 +416,8 @@ export function runtimeChart(model: Model): Chart | null {
     id: 'runtime',
     section: 'runtime',
     title: 'GC and event-loop delay',
-    caption: 'More GC time means tracing allocates per span; a higher event-loop delay p99 means synchronous work (serialising, exporting) blocks requests. Dots: single rounds.',
+    caption:
+      'More GC time means tracing allocates per span; a higher event-loop delay p99 means synchronous work (serialising, exporting) blocks requests. Dots: single rounds.',
     alt,
     spec: top('GC pauses and event-loop delay per cell', alt, { hconcat, spacing: 24 }),
   };
@@ -299,5 +425,17 @@ export function runtimeChart(model: Model): Chart | null {
 
 /** What happened to every span a cell started: stacked counts (medians over rounds). */
 export function allCharts(model: Model): Chart[] {
-  return [cpuChart, overheadChart, waterfallChart, latencyChart, memoryChart, runtimeChart, spanFateChart, dropsChart, seriesChart, abChart, claimsChart].flatMap((f) => f(model) ?? []);
+  return [
+    cpuChart,
+    overheadChart,
+    waterfallChart,
+    latencyChart,
+    memoryChart,
+    runtimeChart,
+    spanFateChart,
+    dropsChart,
+    seriesChart,
+    abChart,
+    claimsChart,
+  ].flatMap((f) => f(model) ?? []);
 }

@@ -41,7 +41,8 @@ export interface Model {
   attribution: { model: Attribution; additivity: Additivity[] } | null;
 }
 
-export const labelOf = (cellId: string, variant?: string) => (variant === undefined ? cellId : `${cellId} @ ${variant}`);
+export const labelOf = (cellId: string, variant?: string) =>
+  variant === undefined ? cellId : `${cellId} @ ${variant}`;
 
 /** The baseline a row's overhead is measured against: the uninstrumented cell of the same variant. */
 export function baselineFor(model: Model, view: CellView): CellView | undefined {
@@ -49,17 +50,19 @@ export function baselineFor(model: Model, view: CellView): CellView | undefined 
 }
 
 export function buildModel(input: HtmlReportInput): Model {
-  const cells = input.results.cells.map((cell, index): CellView => ({
-    index,
-    anchor: `cell-${index}`,
-    label: labelOf(cell.id, cell.variant),
-    ...(cell.variant === undefined ? {} : { variant: cell.variant }),
-    cell,
-    baseline: cell.settings.tracing === 'off',
-    ok: cell.trials.filter((t): t is MeasuredTrial => t.status === 'ok'),
-    invalid: cell.trials.filter((t): t is MeasuredTrial => t.status === 'invalid'),
-    failed: cell.trials.filter((t): t is FailedTrial => t.status === 'failed'),
-  }));
+  const cells = input.results.cells.map(
+    (cell, index): CellView => ({
+      index,
+      anchor: `cell-${index}`,
+      label: labelOf(cell.id, cell.variant),
+      ...(cell.variant === undefined ? {} : { variant: cell.variant }),
+      cell,
+      baseline: cell.settings.tracing === 'off',
+      ok: cell.trials.filter((t): t is MeasuredTrial => t.status === 'ok'),
+      invalid: cell.trials.filter((t): t is MeasuredTrial => t.status === 'invalid'),
+      failed: cell.trials.filter((t): t is FailedTrial => t.status === 'failed'),
+    }),
+  );
   const variants = [...new Set(input.results.cells.flatMap((c) => (c.variant === undefined ? [] : [c.variant])))];
   const model = attribute(input.results, { level: input.analysis?.level });
   const attribution = model ? { model, additivity: checkAdditivity(model) } : null;
@@ -78,7 +81,12 @@ export function cellAnalysis(model: Model, cellId: string, variant?: string): Ce
   return model.input.analysis?.cells.find((c) => c.cellId === cellId && c.variant === variant);
 }
 
-export function metricAnalysis(model: Model, cellId: string, metric: MetricName, variant?: string): MetricAnalysis | undefined {
+export function metricAnalysis(
+  model: Model,
+  cellId: string,
+  metric: MetricName,
+  variant?: string,
+): MetricAnalysis | undefined {
   return cellAnalysis(model, cellId, variant)?.metrics[metric];
 }
 
@@ -100,10 +108,22 @@ export function cpuSpread(model: Model, view: CellView): Spread | null {
   const values = roundValues(view, (m) => m.cpuUsPerRequest).map((v) => v.value);
   const metric = metricAnalysis(model, view.cell.id, 'cpuUsPerRequest', view.variant);
   if (metric?.level && Number.isFinite(metric.level.ci.low) && Number.isFinite(metric.level.ci.high)) {
-    return { median: Number.isFinite(metric.median) ? metric.median : median(values), low: metric.level.ci.low, high: metric.level.ci.high, kind: 'ci', rounds: metric.values.length };
+    return {
+      median: Number.isFinite(metric.median) ? metric.median : median(values),
+      low: metric.level.ci.low,
+      high: metric.level.ci.high,
+      kind: 'ci',
+      rounds: metric.values.length,
+    };
   }
   if (values.length === 0) return null;
-  return { median: median(values), low: Math.min(...values), high: Math.max(...values), kind: 'range', rounds: values.length };
+  return {
+    median: median(values),
+    low: Math.min(...values),
+    high: Math.max(...values),
+    kind: 'range',
+    rounds: values.length,
+  };
 }
 
 /** Overhead of a cell over the baseline, relative (fraction) and absolute (µs). */
@@ -124,11 +144,17 @@ export function cpuOverhead(model: Model, view: CellView): Overhead | null {
   if (view.baseline) return null;
   const baseline = baselineFor(model, view);
   const analysed = cellAnalysis(model, view.cell.id, view.variant);
-  const againstBaseline = analysed !== undefined && baseline !== undefined && analysed.referenceCellId === baseline.cell.id && analysed.referenceVariant === view.variant;
+  const againstBaseline =
+    analysed !== undefined &&
+    baseline !== undefined &&
+    analysed.referenceCellId === baseline.cell.id &&
+    analysed.referenceVariant === view.variant;
   if (againstBaseline && analysed.metrics.cpuUsPerRequest?.overhead) {
     const o = analysed.metrics.cpuUsPerRequest.overhead;
     return {
-      relative: o.relative ? { estimate: o.relative.estimate, low: o.relative.ci.low, high: o.relative.ci.high } : { estimate: Number.NaN, low: Number.NaN, high: Number.NaN },
+      relative: o.relative
+        ? { estimate: o.relative.estimate, low: o.relative.ci.low, high: o.relative.ci.high }
+        : { estimate: Number.NaN, low: Number.NaN, high: Number.NaN },
       absoluteUs: { estimate: o.absolute.estimate, low: o.absolute.ci.low, high: o.absolute.ci.high },
       kind: 'ci',
       pairs: o.pairedRounds,
@@ -159,14 +185,20 @@ export function orderedChecks(verdicts: Verdicts | undefined): Check[] {
 
 /** Budget checks of CPU per request: on the change over the baseline (overhead chart) or on the value itself (CPU chart). */
 export function cpuBudgetChecks(model: Model, of: Check['of']): Check[] {
-  return (model.input.verdicts?.checks ?? []).filter((c) => c.kind === 'budget' && c.metric === 'cpuUsPerRequest' && c.of === of);
+  return (model.input.verdicts?.checks ?? []).filter(
+    (c) => c.kind === 'budget' && c.metric === 'cpuUsPerRequest' && c.of === of,
+  );
 }
 
 /** The trial a reader should look inside: the most spans dropped, else the highest CPU per request. */
 export function worstTrial(view: CellView): MeasuredTrial | undefined {
   const trials = [...view.ok, ...view.invalid].filter((t) => t.metrics.series.length > 0);
   // Unknown drops (null) rank below every known count, for ordering only.
-  return trials.sort((a, b) => (b.metrics.spans.dropped ?? -1) - (a.metrics.spans.dropped ?? -1) || b.metrics.cpuUsPerRequest - a.metrics.cpuUsPerRequest)[0];
+  return trials.sort(
+    (a, b) =>
+      (b.metrics.spans.dropped ?? -1) - (a.metrics.spans.dropped ?? -1) ||
+      b.metrics.cpuUsPerRequest - a.metrics.cpuUsPerRequest,
+  )[0];
 }
 
 export function hasDrops(view: CellView): boolean {

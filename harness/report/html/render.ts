@@ -23,34 +23,63 @@ interface SectionSpec {
 }
 
 const SECTIONS: SectionSpec[] = [
-  { id: 'cpu', heading: 'CPU overhead', intro: 'Service CPU time per request is the primary cost of tracing: it is measured at a fixed offered rate, so it does not depend on how fast the load generator is.' },
+  {
+    id: 'cpu',
+    heading: 'CPU overhead',
+    intro:
+      'Service CPU time per request is the primary cost of tracing: it is measured at a fixed offered rate, so it does not depend on how fast the load generator is.',
+  },
   {
     id: 'attribution',
     heading: 'Attribution: where the CPU goes',
-    intro: 'Cells that add one layer of tracing at a time to the same service at the same rate: each layer’s increment is its cost, and the micro-benchmarks say how much of it the SDK’s primitives explain.',
-    tables: (model) => (model.attribution ? attributionTable(model.attribution.model, model.attribution.additivity) : null),
+    intro:
+      'Cells that add one layer of tracing at a time to the same service at the same rate: each layer’s increment is its cost, and the micro-benchmarks say how much of it the SDK’s primitives explain.',
+    tables: (model) =>
+      model.attribution ? attributionTable(model.attribution.model, model.attribution.additivity) : null,
   },
   {
     id: 'services',
     heading: 'CPU by service',
-    intro: 'A multi-service workload runs one process per service, each measured by its own probe: where the overhead lands.',
+    intro:
+      'A multi-service workload runs one process per service, each measured by its own probe: where the overhead lands.',
     tables: (model) => servicesTable(model.input.results),
   },
-  { id: 'latency', heading: 'Latency', intro: 'Open-loop latency in µs, corrected for coordinated omission (from each request’s intended send time) and uncorrected (from when it was actually sent).' },
-  { id: 'runtime', heading: 'Memory, GC and the event loop', intro: 'What tracing holds in memory and how much it makes the runtime pause.' },
-  { id: 'spans', heading: 'Spans', intro: 'What happened to each span: a span the backend never received is data you paid for and lost.' },
-  { id: 'series', heading: 'Inside the worst trials', intro: 'One point per second of the measured window, for the trial with the most dropped spans (else the highest CPU per request) of a few cells.' },
+  {
+    id: 'latency',
+    heading: 'Latency',
+    intro:
+      'Open-loop latency in µs, corrected for coordinated omission (from each request’s intended send time) and uncorrected (from when it was actually sent).',
+  },
+  {
+    id: 'runtime',
+    heading: 'Memory, GC and the event loop',
+    intro: 'What tracing holds in memory and how much it makes the runtime pause.',
+  },
+  {
+    id: 'spans',
+    heading: 'Spans',
+    intro: 'What happened to each span: a span the backend never received is data you paid for and lost.',
+  },
+  {
+    id: 'series',
+    heading: 'Inside the worst trials',
+    intro:
+      'One point per second of the measured window, for the trial with the most dropped spans (else the highest CPU per request) of a few cells.',
+  },
   { id: 'ab', heading: 'A/B: variants', intro: 'The same cells measured under each variant of the system under test.' },
   {
     id: 'micro',
     heading: 'Micro-benchmarks',
-    intro: 'tinybench suites of the SDK’s primitives, each suite in a fresh worker thread per round, timer-corrected, in ns per operation; the published claims beside them.',
+    intro:
+      'tinybench suites of the SDK’s primitives, each suite in a fresh worker thread per round, timer-corrected, in ns per operation; the published claims beside them.',
     tables: (model) => {
       const micro = model.input.results.micro;
-      return micro ? html`<h3>Published claims</h3>
+      return micro
+        ? html`<h3>Published claims</h3>
 ${claimsTable(micro)}
 <h3>Every task</h3>
-${microTasksTable(micro)}` : null;
+${microTasksTable(micro)}`
+        : null;
     },
   },
 ];
@@ -68,14 +97,17 @@ function embeddedResults(results: Results): Results {
     ...results,
     cells: results.cells.map((cell) => ({
       ...cell,
-      trials: cell.trials.map((t) => (t.status === 'failed' ? t : { ...t, metrics: { ...t.metrics, histograms: { corrected: '', uncorrected: '' } } })),
+      trials: cell.trials.map((t) =>
+        t.status === 'failed' ? t : { ...t, metrics: { ...t.metrics, histograms: { corrected: '', uncorrected: '' } } },
+      ),
     })),
   };
 }
 
 function runLine(model: Model): SafeHtml {
   const { results } = model.input;
-  if (model.cells.length === 0 && results.micro) return html`<p class="sub">Run ${results.runId}, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${microRunLine(results.micro)}, on ${results.environment.cpuModel} (${results.environment.cores} cores), Node.js ${results.environment.node}.</p>`;
+  if (model.cells.length === 0 && results.micro)
+    return html`<p class="sub">Run ${results.runId}, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${microRunLine(results.micro)}, on ${results.environment.cpuModel} (${results.environment.cores} cores), Node.js ${results.environment.node}.</p>`;
   const traced = model.cells.length - (model.baseline ? 1 : 0);
   const trials = model.cells.reduce((n, v) => n + v.cell.trials.length, 0);
   return html`<p class="sub">Run ${results.runId}, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${model.cells.length} cells (${traced} with tracing${model.baseline ? ', 1 baseline' : ', no baseline'}) × ${results.config.rounds} ${
@@ -99,7 +131,11 @@ ${settingsTable(model)}
 function body(model: Model, charts: Chart[]): SafeHtml {
   const { results } = model.input;
   const sampling = samplingSection(samplingStudy(results, model.input.analysis));
-  const sections = SECTIONS.map((s) => ({ ...s, charts: charts.filter((c) => c.section === s.id), extra: s.tables?.(model) ?? null })).filter((s) => s.charts.length > 0 || s.extra !== null);
+  const sections = SECTIONS.map((s) => ({
+    ...s,
+    charts: charts.filter((c) => c.section === s.id),
+    extra: s.tables?.(model) ?? null,
+  })).filter((s) => s.charts.length > 0 || s.extra !== null);
   const microOnly = model.cells.length === 0 && results.micro !== undefined;
   return html`<main>
 <header>

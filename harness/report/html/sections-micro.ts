@@ -29,7 +29,9 @@ ${failed.length > 0 ? html`<ul class="notes">${failed.map((s) => html`<li>suite 
 <div class="table-wrap"><table class="cells metrics micro">
 <thead><tr><th scope="col">task</th><th scope="col">p50</th><th scope="col">mean</th><th scope="col">p99</th><th scope="col">±rme</th><th scope="col">samples</th><th scope="col">rounds</th><th scope="col">spread</th><th scope="col">workers (thread ids)</th></tr></thead>
 <tbody>${micro.tasks.map(
-    (t) => html`<tr${t.warnings.length > 0 ? html` class="has-warnings"` : ''}><th scope="row" title="${t.description}">${t.suite}/${t.task}</th><td>${nsText(t.nsPerOp.p50)}</td><td>${nsText(t.nsPerOp.mean)}</td><td>${nsText(t.nsPerOp.p99)}</td><td>${num(t.marginOfErrorPct, 1)}%</td><td>${num(t.samples)}</td><td>${t.roundsNsPerOp.length}</td><td>${num(t.roundSpreadPct, 0)}%</td><td>${t.workerThreadIds.join(', ')}</td></tr>
+    (
+      t,
+    ) => html`<tr${t.warnings.length > 0 ? html` class="has-warnings"` : ''}><th scope="row" title="${t.description}">${t.suite}/${t.task}</th><td>${nsText(t.nsPerOp.p50)}</td><td>${nsText(t.nsPerOp.mean)}</td><td>${nsText(t.nsPerOp.p99)}</td><td>${num(t.marginOfErrorPct, 1)}%</td><td>${num(t.samples)}</td><td>${t.roundsNsPerOp.length}</td><td>${num(t.roundSpreadPct, 0)}%</td><td>${t.workerThreadIds.join(', ')}</td></tr>
 ${t.warnings.length > 0 ? html`<tr class="warnings"><td colspan="9"><ul>${t.warnings.map((w) => html`<li class="warning"><span class="tag">warning</span> ${w}</li>`)}</ul></td></tr>\n` : ''}`,
   )}</tbody></table></div>`;
 }
@@ -44,16 +46,27 @@ export function attributionTable(attribution: Attribution, additivity: Additivit
 <caption>CPU µs per request each layer adds over the one it is measured against, paired by round (${level}% interval), and what the micro-benchmarks predict</caption>
 <thead><tr><th scope="col">layer</th><th scope="col">adds</th><th scope="col">against</th><th scope="col">CPU µs/req</th><th scope="col">measured increment</th><th scope="col">predicted</th><th scope="col">from micro tasks</th></tr></thead>
 <tbody>${attribution.steps.map((s) => {
-    const measured = s.previousCellId === null ? 'reference' : s.increment ? html`${signed(s.increment.estimate)}<span class="ci">[${auto(s.increment.ci.low)}, ${auto(s.increment.ci.high)}]</span>` : `${signed(s.incrementMedianUs)} (${s.pairedRounds} round${s.pairedRounds === 1 ? '' : 's'}, no interval)`;
-    const terms = s.predicted?.terms.map((t) => `${t.task}: ${num(t.opsPerRequest, 2)} × ${nsText(t.nsPerOp)}`).join('; ');
+    const measured =
+      s.previousCellId === null
+        ? 'reference'
+        : s.increment
+          ? html`${signed(s.increment.estimate)}<span class="ci">[${auto(s.increment.ci.low)}, ${auto(s.increment.ci.high)}]</span>`
+          : `${signed(s.incrementMedianUs)} (${s.pairedRounds} round${s.pairedRounds === 1 ? '' : 's'}, no interval)`;
+    const terms = s.predicted?.terms
+      .map((t) => `${t.task}: ${num(t.opsPerRequest, 2)} × ${nsText(t.nsPerOp)}`)
+      .join('; ');
     const gaps = s.predicted?.unmodelled ?? [];
     return html`<tr><th scope="row">${names.get(s.cellId)}<span class="ci">${s.cellId}</span></th><td class="wrap">${s.layer.adds}</td><td>${s.previousCellId ? names.get(s.previousCellId) : '–'}</td><td>${auto(s.cpuUs)}</td><td>${measured}</td><td>${s.predicted ? signed(s.predicted.us) : '–'}</td><td class="wrap">${terms || '–'}${gaps.length > 0 ? html`<span class="ci">not modelled: ${gaps.join('; ')}</span>` : ''}</td></tr>\n`;
   })}</tbody></table></div>
 <ul class="notes">${attribution.paths.map((p) => {
     const from = names.get(p.cellIds[0]);
     const to = names.get(p.cellIds[p.cellIds.length - 1]);
-    const measured = p.measured ? `${signed(p.measured.estimate)} µs (${auto(p.measured.ci.low)} to ${auto(p.measured.ci.high)})` : 'not measured';
-    const unexplained = p.unexplained ? `; the micro-benchmarks predict ${signed(p.predictedUs!)} µs, which leaves ${signed(p.unexplained.estimate)} µs (${auto(p.unexplained.low)} to ${auto(p.unexplained.high)}) unexplained: work no micro task measures (see “not modelled”), GC and the runtime around the SDK` : '';
+    const measured = p.measured
+      ? `${signed(p.measured.estimate)} µs (${auto(p.measured.ci.low)} to ${auto(p.measured.ci.high)})`
+      : 'not measured';
+    const unexplained = p.unexplained
+      ? `; the micro-benchmarks predict ${signed(p.predictedUs!)} µs, which leaves ${signed(p.unexplained.estimate)} µs (${auto(p.unexplained.low)} to ${auto(p.unexplained.high)}) unexplained: work no micro task measures (see “not modelled”), GC and the runtime around the SDK`
+      : '';
     return html`<li>From ${from} to ${to}: measured ${measured}${unexplained}.</li>`;
   })}${additivity.map((a) => html`<li class="additivity ${a.status}">${a.message}</li>`)}${attribution.notes.map((n) => html`<li>${n}</li>`)}</ul>
 ${attribution.microTasks.length > 0 ? html`<p class="table-note">Micro tasks the prediction is built from: ${attribution.microTasks.join(', ')}.</p>` : ''}`;

@@ -10,7 +10,8 @@ const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 export function servicesTable(results: Results): SafeHtml | null {
   const names = [...new Set(results.cells.flatMap((c) => Object.keys(c.summary?.services ?? {})))].sort();
   if (names.length < 2) return null;
-  const baselineOf = (variant?: string) => results.cells.find((c) => c.settings.tracing === 'off' && c.variant === variant)?.summary;
+  const baselineOf = (variant?: string) =>
+    results.cells.find((c) => c.settings.tracing === 'off' && c.variant === variant)?.summary;
   const rows = results.cells.map((cell) => {
     const base = baselineOf(cell.variant);
     const t = cell.summary?.traces;
@@ -18,7 +19,10 @@ export function servicesTable(results: Results): SafeHtml | null {
       const own = cell.summary?.services?.[name]?.cpuUsPerRequest;
       const ref = base?.services?.[name]?.cpuUsPerRequest;
       if (own === undefined) return html`<td>–</td>`;
-      const change = cell.settings.tracing !== 'off' && ref ? ` (${own >= ref ? '+' : ''}${(((own - ref) / ref) * 100).toFixed(0)}%)` : '';
+      const change =
+        cell.settings.tracing !== 'off' && ref
+          ? ` (${own >= ref ? '+' : ''}${(((own - ref) / ref) * 100).toFixed(0)}%)`
+          : '';
       return html`<td>${fmt(own)}${change}</td>`;
     })}<td>${t ? `${t.requestsWhole} / ${t.requestsSeen}` : '–'}</td><td>${t ? String(t.requestsSplit) : '–'}</td></tr>`;
   });

@@ -24,7 +24,13 @@ function processor(settings: CellSettings): string[] {
     const [then, ...options] = processor({ ...settings, processor: p.then });
     return [`${p.module} → ${then}`, ...options];
   }
-  return ['batch', num(p.maxQueueSize), num(p.maxExportBatchSize), num(p.scheduleDelayMillis), num(p.exportTimeoutMillis)];
+  return [
+    'batch',
+    num(p.maxQueueSize),
+    num(p.maxExportBatchSize),
+    num(p.scheduleDelayMillis),
+    num(p.exportTimeoutMillis),
+  ];
 }
 
 /** A cell id that may wrap after each `~`, so long ids do not force the tables wider than the page. */
@@ -111,25 +117,32 @@ function warningRow(v: CellView): SafeHtml | string {
   return html`<tr class="warnings"><td colspan="${METRIC_COLUMNS.length + 1}"><ul>${warnings.map(
     (w) =>
       html`<li class="${w.severity}"><span class="tag">${w.severity === 'error' ? 'not counted' : 'warning'}</span> ${w.text}${
-        w.detail ? html`<details><summary>stderr tail (${w.detail.length} lines)</summary><pre>${w.detail.join('\n')}</pre></details>` : ''
+        w.detail
+          ? html`<details><summary>stderr tail (${w.detail.length} lines)</summary><pre>${w.detail.join('\n')}</pre></details>`
+          : ''
       }</li>`,
   )}</ul></td></tr>\n`;
 }
 
 /** Said under the table note when a traced cell's span counter is unknown (shown as –, never 0). */
 function unknownSpansNote(model: Model): SafeHtml | string {
-  const unknown = model.cells.some((v) => v.cell.settings.tracing === 'sdk' && v.cell.summary && hasUnknownCount(v.cell.summary.spans));
+  const unknown = model.cells.some(
+    (v) => v.cell.settings.tracing === 'sdk' && v.cell.summary && hasUnknownCount(v.cell.summary.spans),
+  );
   return unknown ? html`<p class="table-note unknown-spans">${UNKNOWN_SPANS_NOTE}</p>` : '';
 }
 
 /** Every cell's figures (medians over counted rounds), with its warnings right under it. */
 export function metricsTable(model: Model): SafeHtml {
-  const ci = model.input.analysis ? `${Math.round(model.input.analysis.level * 100)}% confidence interval` : 'range over paired rounds';
+  const ci = model.input.analysis
+    ? `${Math.round(model.input.analysis.level * 100)}% confidence interval`
+    : 'range over paired rounds';
   return html`<p class="table-note">Medians over the counted rounds (counted: trials that passed the validity checks). Overhead is CPU per request over the baseline, with its ${ci} in brackets; latency is corrected (from the intended send time); warnings sit under the cell they concern.</p>
 ${unknownSpansNote(model)}<div class="table-wrap"><table class="cells metrics">
 <thead><tr><th scope="col">cell</th>${METRIC_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
 <tbody>${model.cells.map(
-    (v) => html`<tr id="${v.anchor}"${cellWarnings(v).length > 0 ? html` class="has-warnings"` : ''}><th scope="row">${wrappable(v.label)}</th>${metricCells(model, v)}</tr>\n${warningRow(v)}`,
+    (v) =>
+      html`<tr id="${v.anchor}"${cellWarnings(v).length > 0 ? html` class="has-warnings"` : ''}><th scope="row">${wrappable(v.label)}</th>${metricCells(model, v)}</tr>\n${warningRow(v)}`,
   )}</tbody></table></div>`;
 }
 
@@ -151,7 +164,8 @@ export function microRunLine(micro: MicroSection): string {
 
 /** The command that repeats a micro run; every suite when all were asked for. */
 export function microReproduceCommand(micro: MicroSection): string {
-  const all = SUITE_NAMES.every((name) => micro.suiteNames.includes(name)) && micro.suiteNames.length === SUITE_NAMES.length;
+  const all =
+    SUITE_NAMES.every((name) => micro.suiteNames.includes(name)) && micro.suiteNames.length === SUITE_NAMES.length;
   return `tracebench micro --rounds ${micro.rounds}${micro.profile === 'quick' ? ' --quick' : ''}${all ? '' : micro.suiteNames.map((s) => ` --suite ${s}`).join('')}`;
 }
 
@@ -162,7 +176,12 @@ function microKv(results: Results, micro: MicroSection): SafeHtml {
     ['started', micro.startedAt],
     ['finished', micro.finishedAt],
     ['suites', micro.suiteNames.join(', ')],
-    ...(micro.slowPrimitive ? ([['test-only slowdown', `${micro.slowPrimitive.task} +${micro.slowPrimitive.burnNs} ns per operation`]] as [string, string][]) : []),
+    ...(micro.slowPrimitive
+      ? ([['test-only slowdown', `${micro.slowPrimitive.task} +${micro.slowPrimitive.burnNs} ns per operation`]] as [
+          string,
+          string,
+        ][])
+      : []),
     ['micro results schema', String(micro.schemaVersion)],
     ...(results.cells.length === 0 ? ([['run id', results.runId]] as [string, string][]) : []),
     ['reproduce', html`<code>${microReproduceCommand(micro)}</code>`],
@@ -178,7 +197,14 @@ ${kv([
   ['operating system', e.os],
   ['host', e.hostname],
   ['Node.js', e.node],
-  ...(e.burnIterationsPerUs ? [['simulated work', `${num(e.burnIterationsPerUs, 1)} steps/µs (calibrated at the start of the run)`] as [string, string]] : []),
+  ...(e.burnIterationsPerUs
+    ? [
+        ['simulated work', `${num(e.burnIterationsPerUs, 1)} steps/µs (calibrated at the start of the run)`] as [
+          string,
+          string,
+        ],
+      ]
+    : []),
   ['tracebench', `${e.tracebench}${e.gitCommit ? ` (commit ${e.gitCommit})` : ''}`],
 ])}
 <h3>OpenTelemetry packages</h3>
@@ -187,18 +213,28 @@ ${kv(Object.entries(e.openTelemetry).sort(([a], [b]) => a.localeCompare(b)))}`;
 
 /** Machine, software and config: enough to reproduce the run (or the micro run, for results of `tracebench micro`). */
 export function environmentSection(results: Results): SafeHtml {
-  if (results.cells.length === 0 && results.micro) return html`${machineKv(results)}
+  if (results.cells.length === 0 && results.micro)
+    return html`${machineKv(results)}
 <h3>Micro run</h3>
 ${microKv(results, results.micro)}`;
-  return html`${runEnvironment(results)}${results.micro ? html`
+  return html`${runEnvironment(results)}${
+    results.micro
+      ? html`
 <h3>Micro-benchmarks</h3>
-${microKv(results, results.micro)}` : ''}`;
+${microKv(results, results.micro)}`
+      : ''
+  }`;
 }
 
 function runEnvironment(results: Results): SafeHtml {
   const c = results.config;
   const load = c.load;
-  const sink = c.sink.mode === 'slow' ? `slow (${c.sink.delayMs} ms)` : c.sink.mode === 'error' ? `error ${c.sink.statusCode} on ${pct(c.sink.fraction, 0).replace('+', '')}` : c.sink.mode;
+  const sink =
+    c.sink.mode === 'slow'
+      ? `slow (${c.sink.delayMs} ms)`
+      : c.sink.mode === 'error'
+        ? `error ${c.sink.statusCode} on ${pct(c.sink.fraction, 0).replace('+', '')}`
+        : c.sink.mode;
   return html`${machineKv(results)}
 <h3>Run and config</h3>
 ${kv([
@@ -209,8 +245,14 @@ ${kv([
   ['finished', results.finishedAt],
   ['seed', `${results.seed}${c.seedSource ? ` (from the ${c.seedSource})` : ''}`],
   ['rounds', String(c.rounds)],
-  ['workload', `${c.service.workload}, GET ${c.service.requestPath}${c.service.extraCpuUsPerRequest ? `, +${c.service.extraCpuUsPerRequest} µs CPU per request` : ''}`],
-  ['load', `${num(load.rateRps)} req/s open loop, ${load.warmupSeconds} s warm-up, ${load.durationSeconds} s window, ${load.threads} thread(s), ${load.connections} connections per thread`],
+  [
+    'workload',
+    `${c.service.workload}, GET ${c.service.requestPath}${c.service.extraCpuUsPerRequest ? `, +${c.service.extraCpuUsPerRequest} µs CPU per request` : ''}`,
+  ],
+  [
+    'load',
+    `${num(load.rateRps)} req/s open loop, ${load.warmupSeconds} s warm-up, ${load.durationSeconds} s window, ${load.threads} thread(s), ${load.connections} connections per thread`,
+  ],
   ['sink', sink],
   ['reproduce', html`<code>${reproduceCommand(results)}</code>`],
 ])}

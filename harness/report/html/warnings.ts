@@ -13,7 +13,8 @@ export interface CellWarning {
   detail?: string[];
 }
 
-const roundList = (rounds: number[]) => `${rounds.length > 1 ? 'rounds' : 'round'} ${rounds.map((r) => r + 1).join(', ')}`;
+const roundList = (rounds: number[]) =>
+  `${rounds.length > 1 ? 'rounds' : 'round'} ${rounds.map((r) => r + 1).join(', ')}`;
 
 /** The pipeline's per-trial warnings, one line per distinct text with the rounds it came from. */
 function trialWarnings(view: CellView, skip: (text: string) => boolean): CellWarning[] {
@@ -60,7 +61,8 @@ function dropWarning(view: CellView): CellWarning[] {
   const known = measured.filter((s): s is typeof s & { dropped: number } => s.dropped !== null);
   const dropped = known.map((s) => s.dropped);
   if (!dropped.some((d) => d > 0)) return [];
-  const queue = settings.tracing === 'sdk' && settings.processor?.type === 'batch' ? settings.processor.maxQueueSize : undefined;
+  const queue =
+    settings.tracing === 'sdk' && settings.processor?.type === 'batch' ? settings.processor.maxQueueSize : undefined;
   // Only trials whose sampled count is known and non-zero give a share; none such leaves it unknown (NaN prints as such).
   const shares = known.flatMap((s) => (s.sampled !== null && s.sampled > 0 ? [s.dropped / s.sampled] : []));
   const share = shares.length > 0 ? median(shares) : Number.NaN;
@@ -74,7 +76,12 @@ function dropWarning(view: CellView): CellWarning[] {
 
 function noCountedTrial(view: CellView): CellWarning[] {
   if (view.ok.length > 0 || view.cell.trials.length === 0) return [];
-  return [{ severity: 'error', text: `no trial of this cell counted, so it has no figures in the charts; the reasons per round follow` }];
+  return [
+    {
+      severity: 'error',
+      text: `no trial of this cell counted, so it has no figures in the charts; the reasons per round follow`,
+    },
+  ];
 }
 
 /** Everything a reader should know before trusting a cell's numbers, in words that say what to change. */
@@ -83,5 +90,13 @@ export function cellWarnings(view: CellView): CellWarning[] {
   // The cell-level drop warning says it once with the queue size; the per-trial ones ("N spans dropped because...") would repeat it per round.
   const perTrialDrop = (text: string) => drops.length > 0 && /^\d+ spans dropped because/.test(text);
   const uninstrumented = uninstrumentedWarning(view.cell);
-  return [...noCountedTrial(view), ...(uninstrumented ? [{ severity: 'error' as const, text: uninstrumented }] : []), ...failedWarnings(view), ...invalidWarnings(view), ...drops, ...varianceWarning(view), ...trialWarnings(view, perTrialDrop)];
+  return [
+    ...noCountedTrial(view),
+    ...(uninstrumented ? [{ severity: 'error' as const, text: uninstrumented }] : []),
+    ...failedWarnings(view),
+    ...invalidWarnings(view),
+    ...drops,
+    ...varianceWarning(view),
+    ...trialWarnings(view, perTrialDrop),
+  ];
 }

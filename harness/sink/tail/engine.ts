@@ -42,7 +42,12 @@ function percentile(sorted: readonly number[], p: number): number {
 function delaySummary(delaysMs: readonly number[]): DecisionDelayMs {
   if (delaysMs.length === 0) return { count: 0, p50: 0, p99: 0, max: 0 };
   const sorted = [...delaysMs].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1],
+  };
 }
 
 /**
@@ -142,7 +147,10 @@ export class TailSamplingEngine {
 
   /** Forgets every trace, decision and count; rate limits start afresh. */
   reset(): void {
-    this.policies = this.config.policies.map((policy) => ({ name: policy.name, evaluate: buildEvaluator(policy, this.clock) }));
+    this.policies = this.config.policies.map((policy) => ({
+      name: policy.name,
+      evaluate: buildEvaluator(policy, this.clock),
+    }));
     this.pending = new Map();
     this.decided = new Map();
     this.counts = emptyCounts();

@@ -37,7 +37,11 @@ function traceDurationMs(spans: readonly ReceivedSpan[]): number {
 function latency(thresholdMs: number, upperThresholdMs: number | undefined): Evaluator {
   return ({ spans }) => {
     const durationMs = traceDurationMs(spans);
-    return vote(upperThresholdMs === undefined ? durationMs >= thresholdMs : thresholdMs < durationMs && durationMs <= upperThresholdMs);
+    return vote(
+      upperThresholdMs === undefined
+        ? durationMs >= thresholdMs
+        : thresholdMs < durationMs && durationMs <= upperThresholdMs,
+    );
   };
 }
 
@@ -86,13 +90,20 @@ function basic(policy: BasicPolicy, clock: Clock): Evaluator {
     case 'latency':
       return latency(policy.latency.threshold_ms, policy.latency.upper_threshold_ms);
     case 'probabilistic':
-      return probabilistic(policy.probabilistic.sampling_percentage, policy.probabilistic.hash_salt ?? DEFAULT_HASH_SALT);
+      return probabilistic(
+        policy.probabilistic.sampling_percentage,
+        policy.probabilistic.hash_salt ?? DEFAULT_HASH_SALT,
+      );
     case 'rate_limiting': {
       const { spans_per_second: rate, burst_capacity: burst } = policy.rate_limiting;
       return rateLimiting(rate, burst ?? 2 * rate, clock);
     }
     case 'string_attribute':
-      return stringAttribute(policy.string_attribute.key, policy.string_attribute.values, policy.string_attribute.invert_match);
+      return stringAttribute(
+        policy.string_attribute.key,
+        policy.string_attribute.values,
+        policy.string_attribute.invert_match,
+      );
   }
 }
 
@@ -123,7 +134,11 @@ function composite(policy: CompositePolicy, clock: Clock): Evaluator {
   const byName = new Map(config.composite_sub_policy.map((sub) => [sub.name, sub]));
   const subs = config.policy_order.map((name) => {
     const sub = byName.get(name)!;
-    return { evaluate: sub.type === 'and' ? and(sub, clock) : basic(sub, clock), allocated: shares.get(name) ?? 0, spentThisSecond: 0 };
+    return {
+      evaluate: sub.type === 'and' ? and(sub, clock) : basic(sub, clock),
+      allocated: shares.get(name) ?? 0,
+      spentThisSecond: 0,
+    };
   });
   let currentSecond = Number.NaN;
   return (trace) => {

@@ -13,7 +13,8 @@ export function estimateSpanBytes(span: ReceivedSpan): number {
   let bytes = FIXED_SPAN_BYTES + span.name.length;
   for (const key in span.attributes) {
     const value = span.attributes[key];
-    bytes += PER_ATTRIBUTE_BYTES + key.length + (typeof value === 'string' ? value.length : typeof value === 'number' ? 8 : 1);
+    bytes +=
+      PER_ATTRIBUTE_BYTES + key.length + (typeof value === 'string' ? value.length : typeof value === 'number' ? 8 : 1);
   }
   return bytes;
 }

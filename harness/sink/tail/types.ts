@@ -56,7 +56,13 @@ export interface StringAttributePolicy extends Named {
   string_attribute: { key: string; values: string[]; invert_match: boolean };
 }
 
-export type BasicPolicy = AlwaysSamplePolicy | StatusCodePolicy | LatencyPolicy | ProbabilisticPolicy | RateLimitingPolicy | StringAttributePolicy;
+export type BasicPolicy =
+  | AlwaysSamplePolicy
+  | StatusCodePolicy
+  | LatencyPolicy
+  | ProbabilisticPolicy
+  | RateLimitingPolicy
+  | StringAttributePolicy;
 
 /** Samples when every sub-policy samples (evaluation stops at the first that does not). */
 export interface AndPolicy extends Named {

@@ -10,7 +10,14 @@ function describe(arg: string | undefined): string {
 }
 
 /** A number in [min, max]; `fallback` when unset (undefined: required). */
-export function numberArg(sampler: string, arg: string | undefined, words: string, range: { min: number; max: number }, example: string, fallback?: number): number {
+export function numberArg(
+  sampler: string,
+  arg: string | undefined,
+  words: string,
+  range: { min: number; max: number },
+  example: string,
+  fallback?: number,
+): number {
   if ((arg === undefined || arg.trim() === '') && fallback !== undefined) return fallback;
   const value = arg === undefined || arg.trim() === '' ? Number.NaN : Number(arg);
   if (Number.isFinite(value) && value >= range.min && value <= range.max) return value;
@@ -36,12 +43,20 @@ function fromJson(arg: string): BiasedHeadOptions {
   } catch (error) {
     throw biasedError(arg, `is not valid JSON (${(error as Error).message})`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw biasedError(arg, 'needs a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw biasedError(arg, 'needs a JSON object');
   const { ratio, alwaysRoutes = [], alwaysAttributes = {}, ...rest } = parsed as Record<string, unknown>;
   const unknownKeys = Object.keys(rest);
-  if (unknownKeys.length > 0) throw biasedError(arg, `has unknown keys ${unknownKeys.join(', ')} (known: ratio, alwaysRoutes, alwaysAttributes)`);
-  if (!Array.isArray(alwaysRoutes) || !alwaysRoutes.every((route) => typeof route === 'string')) throw biasedError(arg, 'alwaysRoutes must be a list of strings');
-  if (alwaysAttributes === null || typeof alwaysAttributes !== 'object' || Array.isArray(alwaysAttributes) || !Object.values(alwaysAttributes).every(isAttributeValue)) {
+  if (unknownKeys.length > 0)
+    throw biasedError(arg, `has unknown keys ${unknownKeys.join(', ')} (known: ratio, alwaysRoutes, alwaysAttributes)`);
+  if (!Array.isArray(alwaysRoutes) || !alwaysRoutes.every((route) => typeof route === 'string'))
+    throw biasedError(arg, 'alwaysRoutes must be a list of strings');
+  if (
+    alwaysAttributes === null ||
+    typeof alwaysAttributes !== 'object' ||
+    Array.isArray(alwaysAttributes) ||
+    !Object.values(alwaysAttributes).every(isAttributeValue)
+  ) {
     throw biasedError(arg, 'alwaysAttributes must map keys to strings, numbers or booleans');
   }
   return { ratio: ratio as number, alwaysRoutes, alwaysAttributes: alwaysAttributes as Record<string, AttributeValue> };
@@ -51,7 +66,10 @@ function fromCompact(arg: string): BiasedHeadOptions {
   let ratio: number | undefined;
   const alwaysRoutes: string[] = [];
   const alwaysAttributes: Record<string, string> = {};
-  for (const entry of arg.split(';').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of arg
+    .split(';')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const equals = entry.indexOf('=');
     if (equals <= 0) throw biasedError(arg, `entry '${entry}' is not key=value`);
     const key = entry.slice(0, equals).trim();
@@ -65,8 +83,10 @@ function fromCompact(arg: string): BiasedHeadOptions {
 
 /** The biased sampler's options from JSON (starts with `{`) or the compact `key=value;…` form. */
 export function biasedArg(arg: string | undefined): BiasedHeadOptions {
-  if (arg === undefined || arg.trim() === '') throw new SamplerArgError(`${describe(arg)}: biased needs its rules; ${BIASED_HELP}`);
+  if (arg === undefined || arg.trim() === '')
+    throw new SamplerArgError(`${describe(arg)}: biased needs its rules; ${BIASED_HELP}`);
   const options = arg.trim().startsWith('{') ? fromJson(arg) : fromCompact(arg);
-  if (typeof options.ratio !== 'number' || !(options.ratio >= 0 && options.ratio <= 1)) throw biasedError(arg, 'needs ratio, a number between 0 and 1');
+  if (typeof options.ratio !== 'number' || !(options.ratio >= 0 && options.ratio <= 1))
+    throw biasedError(arg, 'needs ratio, a number between 0 and 1');
   return options;
 }

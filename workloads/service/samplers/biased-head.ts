@@ -1,5 +1,10 @@
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
-import { SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import {
+  SamplingDecision,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SamplingResult,
+} from '@opentelemetry/sdk-trace-base';
 
 export type AttributeValue = string | number | boolean;
 
@@ -32,16 +37,27 @@ export class BiasedHeadSampler implements Sampler {
   private readonly byRatio: TraceIdRatioBasedSampler;
 
   constructor(readonly options: BiasedHeadOptions) {
-    if (!(options.ratio >= 0 && options.ratio <= 1)) throw new RangeError(`ratio must be between 0 and 1, got ${options.ratio}`);
+    if (!(options.ratio >= 0 && options.ratio <= 1))
+      throw new RangeError(`ratio must be between 0 and 1, got ${options.ratio}`);
     const keys = Object.keys(options.alwaysAttributes ?? {});
     const answerKey = keys.find((key) => key.startsWith(ANSWER_KEY_PREFIX));
-    if (answerKey) throw new RangeError(`alwaysAttributes.${answerKey}: ground truth (${ANSWER_KEY_PREFIX}*) is what the study measures; a head sampler may not read it`);
+    if (answerKey)
+      throw new RangeError(
+        `alwaysAttributes.${answerKey}: ground truth (${ANSWER_KEY_PREFIX}*) is what the study measures; a head sampler may not read it`,
+      );
     this.routes = new Set(options.alwaysRoutes ?? []);
     this.attributes = Object.entries(options.alwaysAttributes ?? {}).map(([key, value]) => [key, String(value)]);
     this.byRatio = new TraceIdRatioBasedSampler(options.ratio);
   }
 
-  shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+  shouldSample(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
     if (this.isRisky(attributes)) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
     return this.byRatio.shouldSample(context, traceId);
   }

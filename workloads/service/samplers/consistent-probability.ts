@@ -26,17 +26,24 @@ export class ConsistentProbabilitySampler implements Sampler {
   private readonly threshold14: string | undefined;
 
   constructor(readonly ratio: number) {
-    if (!(ratio === 0 || (ratio >= MIN_PROBABILITY && ratio <= 1))) throw new RangeError(`ratio must be 0 or in [2^-56, 1], got ${ratio}`);
+    if (!(ratio === 0 || (ratio >= MIN_PROBABILITY && ratio <= 1)))
+      throw new RangeError(`ratio must be 0 or in [2^-56, 1], got ${ratio}`);
     this.thresholdHex = ratio === 0 ? undefined : probabilityToThresholdHex(ratio);
     this.threshold14 = thresholdHex14(this.thresholdHex);
-    this.effectiveRatio = this.thresholdHex === undefined ? 0 : thresholdToProbability(parseThreshold(this.thresholdHex)!);
+    this.effectiveRatio =
+      this.thresholdHex === undefined ? 0 : thresholdToProbability(parseThreshold(this.thresholdHex)!);
   }
 
   shouldSample(context: Context, traceId: string): SamplingResult {
     const state = trace.getSpanContext(context)?.traceState;
     const entry = readOt(state);
     const randomness = randomnessHex(traceId, entry);
-    if (this.thresholdHex === undefined || this.threshold14 === undefined || randomness === undefined || randomness < this.threshold14) {
+    if (
+      this.thresholdHex === undefined ||
+      this.threshold14 === undefined ||
+      randomness === undefined ||
+      randomness < this.threshold14
+    ) {
       return { decision: SamplingDecision.NOT_RECORD, traceState: eraseThreshold(state, entry) };
     }
     return { decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: setThreshold(state, entry, this.thresholdHex) };
@@ -59,7 +66,9 @@ export class ConsistentParentSampledSampler implements Sampler {
     if (entry.th === undefined) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
     const randomness = randomnessHex(traceId, entry);
     const consistent = entry.th14 !== undefined && randomness !== undefined && randomness >= entry.th14;
-    return consistent ? { decision: SamplingDecision.RECORD_AND_SAMPLED } : { decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: eraseThreshold(state, entry) };
+    return consistent
+      ? { decision: SamplingDecision.RECORD_AND_SAMPLED }
+      : { decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: eraseThreshold(state, entry) };
   }
 
   toString(): string {

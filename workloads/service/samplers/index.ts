@@ -7,7 +7,11 @@ import { MIN_PROBABILITY } from './threshold.js';
 
 export { SamplerArgError } from './args.js';
 export { BiasedHeadSampler, type BiasedHeadOptions } from './biased-head.js';
-export { ConsistentParentSampledSampler, ConsistentProbabilitySampler, parentBasedConsistentProbabilitySampler } from './consistent-probability.js';
+export {
+  ConsistentParentSampledSampler,
+  ConsistentProbabilitySampler,
+  parentBasedConsistentProbabilitySampler,
+} from './consistent-probability.js';
 export { RateLimitingSampler, type RateLimitingOptions } from './rate-limiting.js';
 
 /**
@@ -18,7 +22,13 @@ export { RateLimitingSampler, type RateLimitingOptions } from './rate-limiting.j
  * - `consistent_probability`: ratio in [0, 1] (default 1), `ot=th:` written on kept spans;
  * - `parentbased_consistent_probability`: the same as the root of ParentBased, children keep their parent's `th`.
  */
-export const EXTRA_SAMPLERS = ['ratelimiting', 'parentbased_ratelimiting', 'biased', 'consistent_probability', 'parentbased_consistent_probability'] as const;
+export const EXTRA_SAMPLERS = [
+  'ratelimiting',
+  'parentbased_ratelimiting',
+  'biased',
+  'consistent_probability',
+  'parentbased_consistent_probability',
+] as const;
 export type ExtraSamplerName = (typeof EXTRA_SAMPLERS)[number];
 
 function tracesPerSecond(name: string, arg: string | undefined): number {
@@ -27,7 +37,10 @@ function tracesPerSecond(name: string, arg: string | undefined): number {
 
 function consistentRatio(name: string, arg: string | undefined): number {
   const ratio = numberArg(name, arg, 'a ratio between 0 and 1', { min: 0, max: 1 }, '0.1', 1);
-  if (ratio > 0 && ratio < MIN_PROBABILITY) throw new SamplerArgError(`OTEL_TRACES_SAMPLER_ARG=${arg}: ${name} cannot express ratios below 2^-56; use 0 for never`);
+  if (ratio > 0 && ratio < MIN_PROBABILITY)
+    throw new SamplerArgError(
+      `OTEL_TRACES_SAMPLER_ARG=${arg}: ${name} cannot express ratios below 2^-56; use 0 for never`,
+    );
   return ratio;
 }
 
@@ -41,7 +54,11 @@ function biased(arg: string | undefined): Sampler {
 }
 
 /** The sampler named `name` with its argument, or undefined for a name this module does not know. */
-export function createExtraSampler(name: string, arg: string | undefined, options: RateLimitingOptions = {}): Sampler | undefined {
+export function createExtraSampler(
+  name: string,
+  arg: string | undefined,
+  options: RateLimitingOptions = {},
+): Sampler | undefined {
   switch (name) {
     case 'ratelimiting':
       return new RateLimitingSampler(tracesPerSecond(name, arg), options);

@@ -76,5 +76,8 @@ export function setThreshold(state: TraceState | undefined, entry: OtEntry, thHe
 /** Removes `th` (a span of unknown or inconsistent probability must not claim one); other sub-keys stay. */
 export function eraseThreshold(state: TraceState | undefined, entry: OtEntry): TraceState | undefined {
   if (entry.th === undefined) return state;
-  return withPairs(state, entry.pairs.filter(([key]) => key !== 'th'));
+  return withPairs(
+    state,
+    entry.pairs.filter(([key]) => key !== 'th'),
+  );
 }

@@ -22,8 +22,12 @@ export class RateLimitingSampler implements Sampler {
   private balance: number;
   private lastMs: number;
 
-  constructor(readonly tracesPerSecond: number, options: RateLimitingOptions = {}) {
-    if (!(Number.isFinite(tracesPerSecond) && tracesPerSecond >= 0)) throw new RangeError(`tracesPerSecond must be a finite number >= 0, got ${tracesPerSecond}`);
+  constructor(
+    readonly tracesPerSecond: number,
+    options: RateLimitingOptions = {},
+  ) {
+    if (!(Number.isFinite(tracesPerSecond) && tracesPerSecond >= 0))
+      throw new RangeError(`tracesPerSecond must be a finite number >= 0, got ${tracesPerSecond}`);
     this.clock = options.clock ?? (() => performance.now());
     this.maxBalance = Math.max(tracesPerSecond, 1);
     this.balance = tracesPerSecond > 0 ? 1 : 0;

@@ -25,7 +25,9 @@ function frexpExponent(value: number): number {
 /** The 13 hex digits of a double's 52-bit mantissa, for x in [1, 2): what Python's float.hex() prints after "0x1.". */
 function mantissaHex(x: number): string {
   // x − 1 is exact for x in [1, 2) and (x − 1)·2^52 is an integer.
-  return BigInt((x - 1) * 2 ** 52).toString(16).padStart(13, '0');
+  return BigInt((x - 1) * 2 ** 52)
+    .toString(16)
+    .padStart(13, '0');
 }
 
 /**
@@ -33,7 +35,8 @@ function mantissaHex(x: number): string {
  * probability, rounded to `precision` hex digits (raised by the number of leading 'f' digits), trailing zeros removed.
  */
 export function probabilityToThresholdHex(probability: number, precision = DEFAULT_PRECISION): string {
-  if (!(probability >= MIN_PROBABILITY && probability <= 1)) throw new RangeError(`probability must be in [2^-56, 1], got ${probability}`);
+  if (!(probability >= MIN_PROBABILITY && probability <= 1))
+    throw new RangeError(`probability must be in [2^-56, 1], got ${probability}`);
   if (probability === 1) return '0';
   const digitsKept = Math.max(1, Math.min(12, precision + Math.floor(frexpExponent(probability) / -4)));
   // 1 + rejection probability, in [1, 2), plus half of the last kept digit so truncation rounds.
