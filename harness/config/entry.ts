@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 
 /** Why a service entry cannot be run, or undefined when it is a file: a folder or a FIFO passed `existsSync` and failed every trial. */
 export function entryProblem(file: string): string | undefined {
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(file);
   } catch {

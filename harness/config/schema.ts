@@ -203,6 +203,7 @@ const builtInProcessor = z.union([z.enum(['simple', 'batch']), processorObject],
 const processorModule = z.strictObject({
   module: moduleSpecifier,
   arg: moduleArg,
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the config key users write; zod parses it, nothing awaits it
   then: builtInProcessor
     .default('batch')
     .describe('The SDK processor the module hands the spans it keeps to. Default batch.'),
@@ -220,6 +221,7 @@ export const processorSchema = z
             type: 'module',
             module: p.module,
             ...(p.arg !== undefined ? { arg: p.arg as ModuleArg } : {}),
+            // biome-ignore lint/suspicious/noThenProperty: the config key, as above
             then: normaliseProcessor(p.then),
           }
         : normaliseProcessor(p),

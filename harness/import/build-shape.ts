@@ -81,7 +81,7 @@ function medianSelfByKey(groups: readonly Group[]): (key: number) => number {
     else samples.set(n.key, [n.selfUs]);
     n.children.forEach(visit);
   };
-  for (const g of groups) g.instances.forEach((u) => visit(u.root));
+  for (const g of groups) for (const u of g.instances) visit(u.root);
   const medians = new Map([...samples].map(([key, values]) => [key, median(values)]));
   return (key) => medians.get(key) ?? 0;
 }

@@ -26,9 +26,9 @@ export function syntaxErrorOffset(text: string): number {
         i++;
         continue;
       }
-      const escape = text[i + 1];
-      if (escape === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-      else if (escape !== undefined && escape !== 'u' && '"\\/bfnrt'.includes(escape)) i += 2;
+      const escaped = text[i + 1];
+      if (escaped === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+      else if (escaped !== undefined && escaped !== 'u' && '"\\/bfnrt'.includes(escaped)) i += 2;
       else {
         i++;
         return false;

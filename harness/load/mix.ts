@@ -46,7 +46,8 @@ export function addTruthCounts(into: TruthCounts, from: TruthCounts): TruthCount
   into.drawnError += from.drawnError;
   into.drawnSlow += from.drawnSlow;
   for (const [route, c] of Object.entries(from.byRoute)) {
-    const r = (into.byRoute[route] ??= { sent: 0, drawnError: 0, drawnSlow: 0 });
+    into.byRoute[route] ??= { sent: 0, drawnError: 0, drawnSlow: 0 };
+    const r = into.byRoute[route];
     r.sent += c.sent;
     r.drawnError += c.drawnError;
     r.drawnSlow += c.drawnSlow;
@@ -85,11 +86,18 @@ export function createMixPicker(
     const error = random() < route.errorRate;
     const slow = random() < route.slowRate;
     const requestId = `${mix.idPrefix ?? ''}${workerIndex}-${n++}`;
-    const perRoute = (counts.byRoute[route.name] ??= { sent: 0, drawnError: 0, drawnSlow: 0 });
+    counts.byRoute[route.name] ??= { sent: 0, drawnError: 0, drawnSlow: 0 };
+    const perRoute = counts.byRoute[route.name];
     counts.sent++;
     perRoute.sent++;
-    if (error) counts.drawnError++, perRoute.drawnError++;
-    if (slow) counts.drawnSlow++, perRoute.drawnSlow++;
+    if (error) {
+      counts.drawnError++;
+      perRoute.drawnError++;
+    }
+    if (slow) {
+      counts.drawnSlow++;
+      perRoute.drawnSlow++;
+    }
     return {
       method: route.method,
       path: fillPath(route.path, random),

@@ -118,7 +118,10 @@ function keptRequests(spans: readonly ReceivedSpan[]): {
       continue;
     }
     let request = requests.get(id);
-    if (!request) requests.set(id, (request = { error: false, slow: false, route: undefined, services: new Set() }));
+    if (!request) {
+      request = { error: false, slow: false, route: undefined, services: new Set() };
+      requests.set(id, request);
+    }
     request.error ||= isTrue(span.attributes[TRUTH_ATTRIBUTES.error]);
     request.slow ||= isTrue(span.attributes[TRUTH_ATTRIBUTES.slow]);
     request.services.add(span.serviceName);

@@ -33,7 +33,10 @@ export function traceIntegrity(spans: readonly ReceivedSpan[], idPrefix = ''): T
     const id = span.attributes[TRUTH_ATTRIBUTES.requestId];
     if (typeof id !== 'string' || !id.startsWith(idPrefix)) continue;
     let set = tracesOfRequest.get(id);
-    if (!set) tracesOfRequest.set(id, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      tracesOfRequest.set(id, set);
+    }
     set.add(span.traceId);
   }
   let requestsWhole = 0;

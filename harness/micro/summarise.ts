@@ -10,7 +10,9 @@ function medianOf(results: MicroTaskResult[], pick: (t: MicroTaskResult) => numb
 /** Each distinct warning once; one that not every round gave names the rounds it came from. */
 function roundWarnings(rounds: MicroTaskResult[], roundNumbers: number[]): string[] {
   const byText = new Map<string, number[]>();
-  rounds.forEach((t, i) => t.warnings.forEach((w) => byText.set(w, [...(byText.get(w) ?? []), roundNumbers[i] + 1])));
+  rounds.forEach((t, i) => {
+    for (const w of t.warnings) byText.set(w, [...(byText.get(w) ?? []), roundNumbers[i] + 1]);
+  });
   return [...byText].map(([text, from]) =>
     from.length === rounds.length ? text : `round${from.length > 1 ? 's' : ''} ${from.join(', ')}: ${text}`,
   );

@@ -53,7 +53,9 @@ export function buildPlan(config: Config): Plan {
     variants.filter((v) => measuredOn(c, v, notes)).map((v) => ({ cellId: c.id, ...(v ? { variant: v.name } : {}) })),
   );
   for (let round = 0; round < config.rounds; round++) {
-    shuffle(units, random).forEach((unit, order) => trials.push({ round, order, ...unit }));
+    shuffle(units, random).forEach((unit, order) => {
+      trials.push({ round, order, ...unit });
+    });
   }
   return { cells, trials, seed: config.seed, notes, estimatedSeconds: trials.length * trialSeconds(config) };
 }

@@ -16,7 +16,7 @@ export function nsMd(ns: number): string {
 const us = (x: number) => `${x >= 0 ? '+' : ''}${Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1)}`;
 
 /** Published figure, measured figure and their ratio, per claimed operation. */
-export function claimsMd(micro: MicroSection, escape: (s: string) => string): MdTable {
+export function claimsMd(micro: MicroSection, esc: (s: string) => string): MdTable {
   return {
     header: ['operation', 'published', 'measured here', 'ratio', 'measured as'],
     rows: micro.claims.map((c) => {
@@ -25,8 +25,8 @@ export function claimsMd(micro: MicroSection, escape: (s: string) => string): Md
           ? `≈ ${nsMd(c.claimedNs.low)}`
           : `${nsMd(c.claimedNs.low)}–${nsMd(c.claimedNs.high)}`;
       return c.status === 'measured'
-        ? [escape(c.operation), published, nsMd(c.measuredNs), `×${c.ratio.toFixed(2)}`, escape(c.method)]
-        : [escape(c.operation), published, 'not measured', '–', escape(c.reason)];
+        ? [esc(c.operation), published, nsMd(c.measuredNs), `×${c.ratio.toFixed(2)}`, esc(c.method)]
+        : [esc(c.operation), published, 'not measured', '–', esc(c.reason)];
     }),
   };
 }
@@ -50,7 +50,7 @@ export function microTasksMd(micro: MicroSection): MdTable {
 }
 
 /** Per layer: what it adds, the measured increment with its interval, and the micro prediction. */
-export function attributionMd(attribution: Attribution, escape: (s: string) => string): MdTable {
+export function attributionMd(attribution: Attribution, esc: (s: string) => string): MdTable {
   const names = new Map(attribution.steps.map((s) => [s.cellId, `${s.layer.index} ${s.layer.name}`]));
   return {
     header: [
@@ -63,9 +63,9 @@ export function attributionMd(attribution: Attribution, escape: (s: string) => s
       'micro tasks',
     ],
     rows: attribution.steps.map((s) => [
-      escape(names.get(s.cellId)!),
-      escape(s.layer.adds),
-      s.previousCellId ? escape(names.get(s.previousCellId)!) : '–',
+      esc(names.get(s.cellId)!),
+      esc(s.layer.adds),
+      s.previousCellId ? esc(names.get(s.previousCellId)!) : '–',
       s.cpuUs.toFixed(1),
       s.previousCellId === null
         ? 'reference'
@@ -73,7 +73,7 @@ export function attributionMd(attribution: Attribution, escape: (s: string) => s
           ? `${us(s.increment.estimate)} (${us(s.increment.ci.low)} to ${us(s.increment.ci.high)})`
           : `${us(s.incrementMedianUs)} (no interval)`,
       s.predicted ? us(s.predicted.us) : '–',
-      s.predicted ? escape(s.predicted.terms.map((t) => t.task).join(', ') || 'none') : '–',
+      s.predicted ? esc(s.predicted.terms.map((t) => t.task).join(', ') || 'none') : '–',
     ]),
   };
 }

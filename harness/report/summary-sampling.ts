@@ -46,19 +46,19 @@ function cpu(row: StudyRow): string {
  * The sampling study in markdown: per configuration the shares kept with their Wilson intervals, the effective ratios,
  * the costs and whether it is on a frontier; then each frontier named, cheapest first.
  */
-export function samplingMd(study: SamplingStudy, escape: (text: string) => string): SamplingMd {
+export function samplingMd(study: SamplingStudy, esc: (text: string) => string): SamplingMd {
   const level = Math.round(study.level * 100);
   const label = (key: string) => study.rows.find((r) => r.key === key)?.label ?? key;
   const lines = COST_AXES.map((axis) => {
     const f = study.frontiers[axis];
-    const names = f.keys.length > 0 ? f.keys.map((key) => escape(label(key))).join(' → ') : 'none';
+    const names = f.keys.length > 0 ? f.keys.map((key) => esc(label(key))).join(' → ') : 'none';
     const unplaced =
       f.unplaced.length > 0
-        ? ` (not placed: ${f.unplaced.map((u) => escape(`${label(u.key)}: ${u.why}`)).join('; ')})`
+        ? ` (not placed: ${f.unplaced.map((u) => esc(`${label(u.key)}: ${u.why}`)).join('; ')})`
         : '';
     return `Frontier on ${AXIS_NAMES[axis].long} against error traces kept: ${names}${unplaced}`;
   });
-  lines.push(escape(cpuMethodLine(study)));
+  lines.push(esc(cpuMethodLine(study)));
   return {
     header: [
       'configuration',
@@ -76,13 +76,13 @@ export function samplingMd(study: SamplingStudy, escape: (text: string) => strin
       'on frontier',
     ],
     rows: study.rows.map((row) => [
-      escape(row.label),
+      esc(row.label),
       fraction(row.traces),
       fraction(row.errors),
       fraction(row.slow),
       fraction(row.whole),
-      escape(ratios(row.byService)),
-      escape(ratios(row.byRoute)),
+      esc(ratios(row.byService)),
+      esc(ratios(row.byRoute)),
       whole(row.exportedSpansPerSecond),
       kib(row.exportedBytesPerSecond),
       kib(row.keptBytesPerSecond),

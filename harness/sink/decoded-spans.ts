@@ -25,7 +25,10 @@ export function addToPart(
   spans: readonly ReceivedSpan[],
 ): void {
   let part = parts.find((p) => p.trialId === trialId);
-  if (!part) parts.push((part = { trialId, spanCount: 0, spans: [] }));
+  if (!part) {
+    part = { trialId, spanCount: 0, spans: [] };
+    parts.push(part);
+  }
   part.spanCount += spanCount;
   for (const span of spans) part.spans.push(span);
 }

@@ -20,7 +20,10 @@ function groupByTrace(spans: readonly SpanLinks[]): Map<string, Map<string, Span
   const traces = new Map<string, Map<string, SpanLinks>>();
   for (const span of spans) {
     let trace = traces.get(span.traceId);
-    if (!trace) traces.set(span.traceId, (trace = new Map()));
+    if (!trace) {
+      trace = new Map();
+      traces.set(span.traceId, trace);
+    }
     if (!trace.has(span.spanId)) trace.set(span.spanId, span);
   }
   return traces;

@@ -21,7 +21,10 @@ export function groupTrials(cells: readonly CellResult[]): Group[] {
     const groupOf = (variant: string | undefined) => {
       const key = variant === undefined ? cell.id : `${cell.id}\u0000${variant}`;
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { cellId: cell.id, variant, settings: cell.settings, rounds: new Map() }));
+      if (!group) {
+        group = { cellId: cell.id, variant, settings: cell.settings, rounds: new Map() };
+        groups.set(key, group);
+      }
       return group;
     };
     if (cell.trials.length === 0) groupOf(cellVariant);

@@ -33,7 +33,10 @@ export class LoopDelay {
   /** One pair of monitors per resolution for the life of the process, reset at each start: windows do not allocate them anew. */
   static at(resolutionMs: number): LoopDelay {
     let made = LoopDelay.made.get(resolutionMs);
-    if (!made) LoopDelay.made.set(resolutionMs, (made = new LoopDelay(resolutionMs)));
+    if (!made) {
+      made = new LoopDelay(resolutionMs);
+      LoopDelay.made.set(resolutionMs, made);
+    }
     return made;
   }
 

@@ -56,7 +56,10 @@ export class ForeignSpanCounter {
   watch(skip: () => boolean): void {
     const g = globalThis as unknown as Obj;
     const onApi = (api: Obj) => this.watchTrace(api, skip);
-    if (isObj(g[API_GLOBAL])) return onApi(g[API_GLOBAL] as Obj);
+    if (isObj(g[API_GLOBAL])) {
+      onApi(g[API_GLOBAL] as Obj);
+      return;
+    }
     let value: unknown;
     Object.defineProperty(g, API_GLOBAL, {
       configurable: true,
@@ -82,7 +85,10 @@ export class ForeignSpanCounter {
           return;
         }
       });
-    if (api.trace !== undefined) return later(api.trace);
+    if (api.trace !== undefined) {
+      later(api.trace);
+      return;
+    }
     let value: unknown;
     Object.defineProperty(api, 'trace', {
       configurable: true,

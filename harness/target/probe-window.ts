@@ -51,9 +51,14 @@ export class ProbeWindow {
   ) {
     // Setting up first, reading the clocks last: the window's CPU starts after the probe's own start-up work.
     this.kernelPeak = options.rssPeak && this.rssPeak.reset();
-    if (options.gc) (this.gc = new GcRecorder()).start();
-    if (options.eventLoopDelayResolutionMs > 0)
-      (this.loopDelay = LoopDelay.at(options.eventLoopDelayResolutionMs)).start();
+    if (options.gc) {
+      this.gc = new GcRecorder();
+      this.gc.start();
+    }
+    if (options.eventLoopDelayResolutionMs > 0) {
+      this.loopDelay = LoopDelay.at(options.eventLoopDelayResolutionMs);
+      this.loopDelay.start();
+    }
     this.rssStartBytes = process.memoryUsage.rss();
     this.heapStartBytes = process.memoryUsage().heapUsed;
     this.sampledRssPeakBytes = this.rssStartBytes;

@@ -138,7 +138,10 @@ describe('echoed values in config errors', () => {
   it('a binary file (NULs, 137 KB) gives a short, printable error', () => {
     let seed = 7;
     const bytes = Buffer.alloc(137 * 1024, 0);
-    for (let i = 0; i < bytes.length; i += 3) bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    for (let i = 0; i < bytes.length; i += 3) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      bytes[i] = seed >>> 24;
+    }
     try {
       parseConfig(bytes.toString('utf8'), 'binary.yaml', {}, () => 1);
       assert.fail('expected a ConfigError');

@@ -70,6 +70,7 @@ export function processesWithMarker(marker: string): number[] {
   return pids;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read reports of many shapes and assert on the fields they name
 export function readJson<T = any>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { importTraces } from '../../harness/import/import.js';
 import { fixture, importFixture } from './helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: walks arbitrary OTLP JSON by the keys the test names
 type Json = Record<string, any>;
 
 describe('import: deterministic output', () => {

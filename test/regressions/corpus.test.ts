@@ -39,7 +39,10 @@ const GENERATORS: Record<string, (file: string) => void | Promise<void>> = {
   'binary.yaml': (file) => {
     let seed = 14;
     const bytes = Buffer.alloc(137 * 1024);
-    for (let i = 0; i < bytes.length; i += 2) bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    for (let i = 0; i < bytes.length; i += 2) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      bytes[i] = seed >>> 24;
+    }
     writeFileSync(file, bytes);
   },
 };

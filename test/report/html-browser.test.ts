@@ -208,6 +208,7 @@ describe('the HTML report in Chromium', () => {
     assert.deepEqual(dialogs, [], 'no dialog opened');
     assert.deepEqual(errors, []);
     assert.equal(await page.$$eval('img', (imgs) => imgs.length), 0, 'no img element exists');
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees, not the source text
     const text = await page.evaluate(() => document.body.innerText);
     assert.ok(text.includes(PAYLOAD), 'the cell id, warning and config name show literally');
     assert.ok(text.includes(`fixture ${PAYLOAD}`));

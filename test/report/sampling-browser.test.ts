@@ -154,6 +154,7 @@ describe('the sampling section in Chromium', () => {
     assert.equal(await p.$$eval('img', (imgs) => imgs.length), 0, 'no img element exists');
     const label = `always_on + tail: ${HOSTILE}`;
     assert.ok(
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
       (await p.evaluate(() => document.body.innerText)).includes(label),
       'the table and captions show it literally',
     );

@@ -29,10 +29,18 @@ function requests(count: number, seed: number): { requests: Request[]; truth: Gr
       .padStart(8, '0')
       .padStart(32, 'a');
     list.push({ id: `0-${i}`, traceId, route, error, slow });
-    const perRoute = (truth.byRoute[route] ??= { sent: 0, drawnError: 0, drawnSlow: 0 });
-    truth.sent++, perRoute.sent++;
-    if (error) truth.drawnError++, perRoute.drawnError++;
-    if (slow) truth.drawnSlow++, perRoute.drawnSlow++;
+    truth.byRoute[route] ??= { sent: 0, drawnError: 0, drawnSlow: 0 };
+    const perRoute = truth.byRoute[route];
+    truth.sent++;
+    perRoute.sent++;
+    if (error) {
+      truth.drawnError++;
+      perRoute.drawnError++;
+    }
+    if (slow) {
+      truth.drawnSlow++;
+      perRoute.drawnSlow++;
+    }
   }
   return { requests: list, truth };
 }

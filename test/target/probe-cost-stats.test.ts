@@ -131,7 +131,10 @@ describe('median interval', () => {
 
   it('covers the true median in at least 95% of simulated samples of 25', () => {
     let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     let covered = 0;
     for (let run = 0; run < 2000; run++) {
       const sample = Array.from({ length: 25 }, () => -Math.log(1 - random()));

@@ -5,7 +5,7 @@ const { getUser } = require('./users.cjs');
 
 const app = express();
 
-app.get('/healthz', (req, res) => {
+app.get('/healthz', (_req, res) => {
   res.type('text/plain').send('ok');
 });
 

@@ -4,7 +4,7 @@ import users from './users.cjs';
 
 const app = Fastify();
 
-app.get('/healthz', async (request, reply) => {
+app.get('/healthz', async (_request, reply) => {
   reply.type('text/plain');
   return 'ok';
 });

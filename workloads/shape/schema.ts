@@ -91,18 +91,23 @@ function walk(
   path: (string | number)[],
 ): void {
   visit(span, path);
-  span.children.forEach((child, i) => walk(child, visit, [...path, 'children', i]));
+  span.children.forEach((child, i) => {
+    walk(child, visit, [...path, 'children', i]);
+  });
 }
 
 /** Every span of a service with its path in the YAML, for cross-checks. */
 export function spansOf(service: ServiceShape, at: number): { span: SpanShape; path: (string | number)[] }[] {
   const out: { span: SpanShape; path: (string | number)[] }[] = [];
-  service.routes.forEach((r, i) =>
-    walk(r.root, (span, path) => out.push({ span, path }), ['services', at, 'routes', i, 'root']),
-  );
-  service.consumers.forEach((c, i) =>
-    walk(c.root, (span, path) => out.push({ span, path }), ['services', at, 'consumers', i, 'root']),
-  );
+  const add = (span: SpanShape, path: (string | number)[]) => {
+    out.push({ span, path });
+  };
+  service.routes.forEach((r, i) => {
+    walk(r.root, add, ['services', at, 'routes', i, 'root']);
+  });
+  service.consumers.forEach((c, i) => {
+    walk(c.root, add, ['services', at, 'consumers', i, 'root']);
+  });
   return out;
 }
 
@@ -125,7 +130,7 @@ function crossCheck(shape: WorkloadShape, ctx: z.RefinementCtx): void {
       message: 'the first service is the entry and must list at least one route',
     });
   const queues = new Map<string, string>();
-  shape.services.forEach((s, i) =>
+  shape.services.forEach((s, i) => {
     s.consumers.forEach((c, j) => {
       if (queues.has(c.queue))
         ctx.addIssue({
@@ -134,8 +139,8 @@ function crossCheck(shape: WorkloadShape, ctx: z.RefinementCtx): void {
           message: `queue ${quote(c.queue)} already has a consumer in service ${quote(queues.get(c.queue) ?? '')}`,
         });
       queues.set(c.queue, s.name);
-    }),
-  );
+    });
+  });
   const allSpanNames = new Set<string>();
   const edges = new Map<string, Set<string>>();
   shape.services.forEach((s, i) => {
@@ -181,7 +186,7 @@ function crossCheck(shape: WorkloadShape, ctx: z.RefinementCtx): void {
       }
     }
   });
-  shape.services.forEach((s, i) =>
+  shape.services.forEach((s, i) => {
     s.routes.forEach((r, j) => {
       for (const key of ['error', 'slow'] as const) {
         const at = r[key]?.at;
@@ -192,8 +197,8 @@ function crossCheck(shape: WorkloadShape, ctx: z.RefinementCtx): void {
             message: `no span named ${quote(at)} in this workload`,
           });
       }
-    }),
-  );
+    });
+  });
   const cycle = findCycle(edges);
   if (cycle)
     ctx.addIssue({

@@ -38,7 +38,10 @@ export function interruptible(): { signal: AbortSignal; dispose: () => void } {
   process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
-    dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)),
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
   };
 }
 

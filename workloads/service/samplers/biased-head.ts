@@ -53,10 +53,10 @@ export class BiasedHeadSampler implements Sampler {
   shouldSample(
     context: Context,
     traceId: string,
-    spanName: string,
-    spanKind: SpanKind,
+    _spanName: string,
+    _spanKind: SpanKind,
     attributes: Attributes,
-    links: Link[],
+    _links: Link[],
   ): SamplingResult {
     if (this.isRisky(attributes)) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
     return this.byRatio.shouldSample(context, traceId);

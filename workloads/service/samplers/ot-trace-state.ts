@@ -22,7 +22,10 @@ const parsed = new WeakMap<TraceState, OtEntry>();
 export function readOt(state: TraceState | undefined): OtEntry {
   if (state === undefined) return EMPTY;
   let entry = parsed.get(state);
-  if (entry === undefined) parsed.set(state, (entry = parseOt(state.get(OT_KEY))));
+  if (entry === undefined) {
+    entry = parseOt(state.get(OT_KEY));
+    parsed.set(state, entry);
+  }
   return entry;
 }
 
