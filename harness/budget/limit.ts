@@ -1,4 +1,4 @@
-import { METRICS } from '../stats/metrics.js';
+import { METRIC_UNITS } from '../stats/types.js';
 import type { MetricName } from '../stats/types.js';
 import { COVERAGE_METRICS, MICRO_METRIC, type BudgetMetric, type Limit } from './types.js';
 
@@ -17,7 +17,7 @@ function unitsOf(metric: Exclude<BudgetMetric, (typeof COVERAGE_METRICS)[number]
   family: string;
 } {
   if (metric === MICRO_METRIC) return { words: MICRO_US, family: 'a time per operation: use ns, µs (or us) or ms' };
-  switch (METRICS[metric].unit) {
+  switch (METRIC_UNITS[metric]) {
     case 'µs':
       return { words: TIME_US, family: 'a time: use µs (or us), ms or s' };
     case 'ms':
@@ -56,7 +56,7 @@ export function parseLimit(metric: BudgetMetric, input: string | number): Limit 
   const strict = op === '<';
   const signed = (sign === '-' ? -1 : 1) * Number(digits);
   if (unit === '%') {
-    if (metric !== MICRO_METRIC && METRICS[metric as MetricName].unit === 'spans') {
+    if (metric !== MICRO_METRIC && METRIC_UNITS[metric as MetricName] === 'spans') {
       return `a relative limit means nothing for ${metric}: the reference usually loses no spans, so any loss is infinitely more; write a count such as 0`;
     }
     return { kind: 'relative', text, value: signed / 100, strict };

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../cli/errors.js';
+import { ConfigError } from '../errors.js';
 import { issueLines, plainWords } from '../config/issues.js';
 import { CONFIG_LIMITS } from '../config/load.js';
 import { readBoundedFile, readYaml } from '../config/yaml-input.js';

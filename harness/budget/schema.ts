@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { describeValue } from '../config/issues.js';
 import { EXPORTERS, SAMPLERS_WITH_RATE, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from '../config/vocabulary.js';
-import { SUITE_NAMES } from '../micro/types.js';
-import { METRIC_NAMES } from '../stats/metrics.js';
+import { SUITE_NAMES } from '../config/vocabulary.js';
+import { METRIC_NAMES } from '../stats/types.js';
 import { parseLimit } from './limit.js';
 import {
   COVERAGE_METRICS,

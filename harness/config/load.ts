@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../cli/errors.js';
+import { ConfigError } from '../errors.js';
 import { formatPath, issueLines, plainWords } from './issues.js';
 import { resolveModulePaths } from './modules.js';
 import { configSchema, MAX_SEED, parsedIsConfig } from './schema.js';

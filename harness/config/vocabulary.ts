@@ -29,3 +29,6 @@ export const PROPAGATORS = [
   'jaeger',
   'xray',
 ] as const satisfies readonly PropagatorSetting[];
+
+/** The micro-benchmark suites, in run order. */
+export const SUITE_NAMES = ['span', 'propagation', 'sampler', 'processor', 'serialize'] as const;

@@ -1,4 +1,4 @@
-import { EXIT, TracebenchError } from '../cli/errors.js';
+import { EXIT, TracebenchError } from '../errors.js';
 
 /** The export file cannot be imported (unreadable, malformed, wrong format, too large, empty); exit 2 like a bad config. */
 export class InputError extends TracebenchError {

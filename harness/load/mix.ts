@@ -1,5 +1,7 @@
 import { mulberry32 } from '../plan/random.js';
-import { TRUTH_HEADER, formatTruth } from '../../workloads/shape/types.js';
+import { TRUTH_HEADER, fillPath, formatTruth } from '../../workloads/shape/types.js';
+
+export { fillPath };
 
 /** One entry route of a workload as the generator sees it: where to send and what to draw. */
 export interface MixRoute {
@@ -53,11 +55,6 @@ export function addTruthCounts(into: TruthCounts, from: TruthCounts): TruthCount
     r.drawnSlow += c.drawnSlow;
   }
   return into;
-}
-
-/** Fills `:param` segments with integers drawn from `random`. */
-export function fillPath(pattern: string, random: () => number): string {
-  return pattern.replace(/:[A-Za-z_]\w*/g, () => String(1 + Math.floor(random() * 100_000)));
 }
 
 /**

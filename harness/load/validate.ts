@@ -1,4 +1,4 @@
-import { EXIT, TracebenchError } from '../cli/errors.js';
+import { EXIT, TracebenchError } from '../errors.js';
 import type { ClosedLoopOptions, OpenLoopOptions } from './types.js';
 
 /** Load options that cannot run: every problem at once, each named by its option. */

@@ -4,7 +4,21 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
-import type { Environment } from './types.js';
+
+/** The host a run measured on, recorded so results from different machines are not compared unawares. */
+export interface Environment {
+  node: string;
+  os: string;
+  cpuModel: string;
+  cores: number;
+  totalMemoryBytes: number;
+  openTelemetry: Record<string, string>;
+  tracebench: string;
+  gitCommit?: string;
+  hostname: string;
+  /** Steps of the simulated work per µs, measured once at the start of the run and given to every service (workloads/shape/burn.ts). */
+  burnIterationsPerUs?: number;
+}
 
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

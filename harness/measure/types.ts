@@ -8,6 +8,9 @@ import type { Coverage } from './coverage.js';
 import type { CoverageSummary } from './coverage-summary.js';
 import type { TailStats } from '../sink/tail/types.js';
 import type { ProbeSecond, SpanCounts } from '../target/protocol.js';
+import type { Environment } from './environment.js';
+
+export type { Environment };
 
 /** Bumped on any incompatible change to results.json / results.jsonl. */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -166,20 +169,6 @@ export interface CellResult {
   trials: TrialRecord[];
   /** Medians over the rounds' ok trials; null when no trial counted. */
   summary: CellSummary | null;
-}
-
-export interface Environment {
-  node: string;
-  os: string;
-  cpuModel: string;
-  cores: number;
-  totalMemoryBytes: number;
-  openTelemetry: Record<string, string>;
-  tracebench: string;
-  gitCommit?: string;
-  hostname: string;
-  /** Steps of the simulated work per µs, measured once at the start of the run and given to every service (workloads/shape/burn.ts). */
-  burnIterationsPerUs?: number;
 }
 
 /** How far an interrupted run got. */

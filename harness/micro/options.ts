@@ -1,4 +1,4 @@
-import { EXIT, TracebenchError } from '../cli/errors.js';
+import { EXIT, TracebenchError } from '../errors.js';
 import { SUITE_NAMES, type MicroOptions, type SlowPrimitive } from './types.js';
 
 /** Micro options that cannot run: every problem at once, each named by its option. */

@@ -1,10 +1,11 @@
-import type { Environment } from '../measure/types.js';
+import { SUITE_NAMES } from '../config/vocabulary.js';
+import type { Environment } from '../measure/environment.js';
 
 /** Bumped on any incompatible change to the micro-benchmark results (2: rounds, and the per-task summary over them). */
 export const MICRO_SCHEMA_VERSION = 2;
 
 /** The suites, each run in its own worker thread (a fresh isolate). */
-export const SUITE_NAMES = ['span', 'propagation', 'sampler', 'processor', 'serialize'] as const;
+export { SUITE_NAMES };
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 /**

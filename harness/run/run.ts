@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, RunError } from '../cli/errors.js';
+import { ConfigError, RunError } from '../errors.js';
 import type { Config } from '../config/types.js';
 import { entryProblem } from '../config/entry.js';
 import { createLoadGenerator } from '../load/generator.js';

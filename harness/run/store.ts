@@ -12,7 +12,7 @@ import {
   cpSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { RunError, UsageError } from '../cli/errors.js';
+import { RunError, UsageError } from '../errors.js';
 import { summariseCell } from '../measure/summary.js';
 import type { CellResult, Results, TrialRecord } from '../measure/types.js';
 

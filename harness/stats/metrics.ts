@@ -1,6 +1,8 @@
 import type { TrialMetrics } from '../measure/types.js';
 import type { CellSettings } from '../plan/types.js';
-import type { MetricName, Unit } from './types.js';
+import { METRIC_NAMES, METRIC_UNITS, type MetricName, type Unit } from './types.js';
+
+export { METRIC_NAMES };
 
 interface MetricDefinition {
   unit: Unit;
@@ -15,18 +17,17 @@ interface MetricDefinition {
 /** Exporters that send to the sink, so `exported − received` counts spans lost on the way. */
 const SINK_EXPORTERS: readonly string[] = ['otlp-http-protobuf', 'otlp-http-json', 'zipkin'];
 
-/** Every judged metric, in report order; latency is the corrected (from intended send time) histogram. */
-export const METRICS: Record<MetricName, MetricDefinition> = {
-  cpuUsPerRequest: { unit: 'µs', read: (m) => m.cpuUsPerRequest, label: 'CPU µs/request' },
-  'latencyUs.p50': { unit: 'µs', read: (m) => m.latencyUs.corrected.p50, label: 'latency p50' },
-  'latencyUs.p99': { unit: 'µs', read: (m) => m.latencyUs.corrected.p99, label: 'latency p99' },
-  'latencyUs.p999': { unit: 'µs', read: (m) => m.latencyUs.corrected.p999, label: 'latency p99.9' },
-  rssPeakBytes: { unit: 'bytes', read: (m) => m.rssPeakBytes, label: 'peak RSS' },
-  gcPauseMs: { unit: 'ms', read: (m) => m.gcPauseMs.total, label: 'GC pause total' },
-  'eventLoopDelayUs.p99': { unit: 'µs', read: (m) => m.eventLoopDelayUs.p99, label: 'event-loop delay p99' },
-  'spans.dropped': { unit: 'spans', read: (m) => m.spans.dropped, label: 'spans dropped' },
+/** Every judged metric; latency is the corrected (from intended send time) histogram. */
+const DEFINITIONS: Record<MetricName, Omit<MetricDefinition, 'unit'>> = {
+  cpuUsPerRequest: { read: (m) => m.cpuUsPerRequest, label: 'CPU µs/request' },
+  'latencyUs.p50': { read: (m) => m.latencyUs.corrected.p50, label: 'latency p50' },
+  'latencyUs.p99': { read: (m) => m.latencyUs.corrected.p99, label: 'latency p99' },
+  'latencyUs.p999': { read: (m) => m.latencyUs.corrected.p999, label: 'latency p99.9' },
+  rssPeakBytes: { read: (m) => m.rssPeakBytes, label: 'peak RSS' },
+  gcPauseMs: { read: (m) => m.gcPauseMs.total, label: 'GC pause total' },
+  'eventLoopDelayUs.p99': { read: (m) => m.eventLoopDelayUs.p99, label: 'event-loop delay p99' },
+  'spans.dropped': { read: (m) => m.spans.dropped, label: 'spans dropped' },
   'spans.lostInTransit': {
-    unit: 'spans',
     read: (m) => (m.spans.exported === null ? null : m.spans.exported - m.spans.received),
     label: 'spans lost in transit',
     // With exporter none or console nothing reaches the sink, so every exported span would read as lost.
@@ -34,7 +35,9 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
   },
 };
 
-export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+export const METRICS = Object.fromEntries(
+  METRIC_NAMES.map((name) => [name, { unit: METRIC_UNITS[name], ...DEFINITIONS[name] }]),
+) as Record<MetricName, MetricDefinition>;
 
 export function isMetricName(name: string): name is MetricName {
   return Object.hasOwn(METRICS, name);

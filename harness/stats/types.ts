@@ -1,16 +1,21 @@
-/** Metrics the analysis judges; dotted names follow results.json. */
-export type MetricName =
-  | 'cpuUsPerRequest'
-  | 'latencyUs.p50'
-  | 'latencyUs.p99'
-  | 'latencyUs.p999'
-  | 'rssPeakBytes'
-  | 'gcPauseMs'
-  | 'eventLoopDelayUs.p99'
-  | 'spans.dropped'
-  | 'spans.lostInTransit';
-
 export type Unit = 'µs' | 'bytes' | 'ms' | 'spans';
+
+/** Metrics the analysis judges with their units, in report order; dotted names follow results.json. */
+export const METRIC_UNITS = {
+  cpuUsPerRequest: 'µs',
+  'latencyUs.p50': 'µs',
+  'latencyUs.p99': 'µs',
+  'latencyUs.p999': 'µs',
+  rssPeakBytes: 'bytes',
+  gcPauseMs: 'ms',
+  'eventLoopDelayUs.p99': 'µs',
+  'spans.dropped': 'spans',
+  'spans.lostInTransit': 'spans',
+} as const satisfies Record<string, Unit>;
+
+export type MetricName = keyof typeof METRIC_UNITS;
+
+export const METRIC_NAMES = Object.keys(METRIC_UNITS) as MetricName[];
 
 /** A two-sided confidence interval. */
 export interface Interval {

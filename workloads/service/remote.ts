@@ -1,8 +1,7 @@
 import http from 'node:http';
-import { fillPath } from '../../harness/load/mix.js';
 import type { RemoteIo } from '../shape/executor.js';
 import type { RequestMarks } from '../shape/marks.js';
-import type { WorkloadShape } from '../shape/types.js';
+import { fillPath, type WorkloadShape } from '../shape/types.js';
 import type { QueueConsumer } from './queue.js';
 
 /** The path a service's queues listen on for messages from other services. */

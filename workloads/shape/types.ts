@@ -130,6 +130,11 @@ export interface Truth {
   slow: boolean;
 }
 
+/** Fills `:param` segments with integers drawn from `random`. */
+export function fillPath(pattern: string, random: () => number): string {
+  return pattern.replace(/:[A-Za-z_]\w*/g, () => String(1 + Math.floor(random() * 100_000)));
+}
+
 export function formatTruth(truth: Truth): string {
   return `${truth.requestId};e=${truth.error ? 1 : 0};s=${truth.slow ? 1 : 0}`;
 }
