@@ -5,8 +5,7 @@ import { uninstrumentedWarning } from '../measure/summary.js';
 import type { Results } from '../measure/types.js';
 import { UNKNOWN_SPANS_NOTE } from '../measure/span-counts.js';
 import type { Analysis, CellAnalysis } from '../stats/types.js';
-import { attribute, checkAdditivity } from './attribution.js';
-import { samplingStudy } from './sampling.js';
+import { studyRun, type RunStudies } from './studies.js';
 import { samplingMd } from './summary-sampling.js';
 import { attributionLinesMd, attributionMd, claimsMd, microTasksMd } from './summary-micro.js';
 
@@ -168,6 +167,7 @@ export function renderSummaryMarkdown(
   verdicts: Verdicts,
   analysis: Analysis,
   maxBytes = SUMMARY_MAX_BYTES,
+  studies: RunStudies = studyRun(results, analysis),
 ): string {
   const w = new Writer(maxBytes);
   const env = results.environment;
@@ -269,7 +269,7 @@ export function renderSummaryMarkdown(
     w.force('</details>');
     w.force('');
   }
-  const sampling = samplingStudy(results, analysis);
+  const { sampling } = studies;
   if (sampling && w.add('### Sampling: error traces kept against cost')) {
     w.add('');
     const table = samplingMd(sampling, escapeMarkdown);
@@ -278,13 +278,13 @@ export function renderSummaryMarkdown(
     for (const line of table.lines) if (!w.add(`- ${line}`)) break;
     w.add('');
   }
-  const attribution = attribute(results, { level: analysis.level });
+  const attribution = studies.attribution?.model;
   if (attribution && w.add('### Attribution: CPU per request each layer adds')) {
     w.add('');
     const table = attributionMd(attribution, escapeMarkdown);
     w.table(table.header, table.rows);
     w.add('');
-    for (const line of attributionLinesMd(attribution, checkAdditivity(attribution)))
+    for (const line of attributionLinesMd(attribution, studies.attribution?.additivity ?? []))
       if (!w.add(`- ${escapeMarkdown(line)}`)) break;
     if (attribution.microTasks.length > 0)
       w.add(`- ${escapeMarkdown(`prediction built from the micro tasks ${attribution.microTasks.join(', ')}.`)}`);

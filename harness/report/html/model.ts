@@ -2,7 +2,8 @@ import type { Check, Verdicts } from '../../budget/types.js';
 import type { CellResult, Results, TrialMetrics, TrialRecord } from '../../measure/types.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../../stats/types.js';
 import { median } from '../../stats/interval.js';
-import { attribute, checkAdditivity, type Additivity, type Attribution } from '../attribution.js';
+import type { Additivity, Attribution } from '../attribution.js';
+import { studyRun, type RunStudies } from '../studies.js';
 
 /** What the HTML report is a view of: the results, and when the run judged them, the analysis and verdicts. */
 export interface HtmlReportInput {
@@ -11,6 +12,8 @@ export interface HtmlReportInput {
   analysis?: Analysis;
   /** Absent when no budget or regression check ran: the banner then says so. */
   verdicts?: Verdicts;
+  /** The studies every view shows, drawn once by the caller; drawn here when a caller renders this view alone. */
+  studies?: RunStudies;
 }
 
 export type MeasuredTrial = Extract<TrialRecord, { status: 'ok' | 'invalid' }>;
@@ -39,6 +42,7 @@ export interface Model {
   variants: string[];
   /** The layer waterfall, when cells carry `settings.layer`; with whether its increments add up. */
   attribution: { model: Attribution; additivity: Additivity[] } | null;
+  studies: RunStudies;
 }
 
 export const labelOf = (cellId: string, variant?: string) =>
@@ -64,9 +68,8 @@ export function buildModel(input: HtmlReportInput): Model {
     }),
   );
   const variants = [...new Set(input.results.cells.flatMap((c) => (c.variant === undefined ? [] : [c.variant])))];
-  const model = attribute(input.results, { level: input.analysis?.level });
-  const attribution = model ? { model, additivity: checkAdditivity(model) } : null;
-  return { input, cells, baseline: cells.find((c) => c.baseline), variants, attribution };
+  const studies = input.studies ?? studyRun(input.results, input.analysis);
+  return { input, cells, baseline: cells.find((c) => c.baseline), variants, attribution: studies.attribution, studies };
 }
 
 /** One value per counted (ok) trial, in round order. */

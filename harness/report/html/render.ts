@@ -8,7 +8,6 @@ import { buildModel, type HtmlReportInput, type Model } from './model.js';
 import { page } from './page.js';
 import { servicesTable } from './services-table.js';
 import { samplingSection } from './charts-sampling.js';
-import { samplingStudy } from '../sampling.js';
 import { attributionTable, claimsTable, microTasksTable } from './sections-micro.js';
 import { environmentSection, metricsTable, microRunLine, settingsTable } from './tables.js';
 
@@ -130,7 +129,7 @@ ${settingsTable(model)}
 
 function body(model: Model, charts: Chart[]): SafeHtml {
   const { results } = model.input;
-  const sampling = samplingSection(samplingStudy(results, model.input.analysis));
+  const sampling = samplingSection(model.studies.sampling);
   const sections = SECTIONS.map((s) => ({
     ...s,
     charts: charts.filter((c) => c.section === s.id),

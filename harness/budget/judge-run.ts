@@ -1,0 +1,34 @@
+import type { Results } from '../measure/types.js';
+import { analyse } from '../stats/analyse.js';
+import type { Analysis } from '../stats/types.js';
+import { cellErrorChecks, noValidReasons } from './cell-errors.js';
+import { compareVariants } from './compare.js';
+import { evaluateCoverageBudgets } from './coverage.js';
+import { evaluateBudgets } from './evaluate.js';
+import { mergeVerdicts } from './judge.js';
+import { evaluateMicroBudgets } from './micro.js';
+import type { Verdicts } from './types.js';
+
+export interface Judged {
+  analysis: Analysis;
+  verdicts: Verdicts;
+}
+
+/**
+ * The verdict stage: cells with no valid trial (error), analysis of results.json, its budgets (the config's, with any
+ * --budgets file merged in before the run, so results.json holds all of them; micro.nsPerOp limits on its micro
+ * section) and, with variants, the A/B checks.
+ */
+export function judgeRun(results: Results, options: { threshold: number }): Judged {
+  const analysis = analyse(results, { seed: results.seed });
+  const budgets = results.config.budgets ?? [];
+  const sets = [
+    cellErrorChecks(results),
+    evaluateBudgets(analysis, results, budgets),
+    evaluateMicroBudgets(results.micro, budgets, analysis.level),
+    evaluateCoverageBudgets(results, budgets),
+  ];
+  if ((results.config.variants?.length ?? 0) > 1)
+    sets.push(compareVariants(analysis, { threshold: options.threshold, noValid: noValidReasons(results) }));
+  return { analysis, verdicts: mergeVerdicts(...sets) };
+}

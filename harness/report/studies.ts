@@ -1,0 +1,20 @@
+import type { Results } from '../measure/types.js';
+import type { Analysis } from '../stats/types.js';
+import { attribute, checkAdditivity, type Additivity, type Attribution } from './attribution.js';
+import { samplingStudy, type SamplingStudy } from './sampling.js';
+
+/** The analyses a run's views show beside its verdicts, drawn once from the results and handed to every view. */
+export interface RunStudies {
+  /** Error traces kept against cost, per sampler; null when the run compared no samplers. */
+  sampling: SamplingStudy | null;
+  /** The layer waterfall with whether its increments add up; null when no cell carries `settings.layer`. */
+  attribution: { model: Attribution; additivity: Additivity[] } | null;
+}
+
+export function studyRun(results: Results, analysis?: Analysis): RunStudies {
+  const model = attribute(results, { level: analysis?.level });
+  return {
+    sampling: samplingStudy(results, analysis),
+    attribution: model ? { model, additivity: checkAdditivity(model) } : null,
+  };
+}
