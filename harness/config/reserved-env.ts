@@ -1,11 +1,11 @@
 /**
- * Every environment variable the harness sets for a service process, and the setting to use instead: the one table the
- * config's env validation is derived from. A value in service.env, service.perService.NAME.env or variants[].env would
- * override the harness's and silently change (or break) what is measured, so those names are refused there.
- * OTEL_* names the harness does not control per cell (OTEL_RESOURCE_ATTRIBUTES, OTEL_NODE_RESOURCE_DETECTORS, ...) stay the
- * user's.
+ * Every environment variable the harness sets for a service process: the one table the config's env validation is
+ * derived from (RESERVED_ENV). A reserved name's value in service.env, service.perService.NAME.env or variants[].env
+ * would override the harness's and silently change (or break) what is measured, so it is refused there with the setting
+ * to use instead. A merged name keeps the user's value with the harness's added; a default is the harness's until the
+ * user sets it. OTEL_* names the harness never sets (OTEL_SERVICE_NAME, OTEL_LOG_LEVEL, ...) stay the user's.
  */
-export interface ReservedEnv {
+export interface HarnessEnv {
   /** The variable's name, or a prefix when `prefix` is set. */
   name: string;
   /** Every name starting with `name` is reserved. */
@@ -14,9 +14,13 @@ export interface ReservedEnv {
   use?: string;
   /** Why the harness owns it, when `use` does not say. */
   why?: string;
+  /** `merged`: the harness adds to the user's value; `default`: the user's value wins. Absent: reserved. */
+  shared?: 'merged' | 'default';
 }
 
-export const RESERVED_ENV: readonly ReservedEnv[] = [
+export type ReservedEnv = HarnessEnv;
+
+export const HARNESS_ENV: readonly HarnessEnv[] = [
   { name: 'PORT', why: 'the harness gives each service process its port' },
   { name: 'OTEL_SDK_DISABLED', why: 'the baseline cell runs without the SDK, the others with it' },
   { name: 'OTEL_TRACES_SAMPLER', use: 'matrix.sampler (or service.perService.NAME.sampler)' },
@@ -69,11 +73,37 @@ export const RESERVED_ENV: readonly ReservedEnv[] = [
     name: 'TRACEBENCH_PROBE_PARTS',
     why: 'the in-service probe runs whole in a run (parts are for npm run bench:probe only)',
   },
+  {
+    name: 'TRACEBENCH_PROBE_TARGET',
+    why: 'it tells the in-service probe which process is the one the harness started',
+  },
+  {
+    name: 'OTEL_RESOURCE_ATTRIBUTES',
+    shared: 'merged',
+    why: "the harness appends tracebench.trial.id to the user's attributes, so the sink can tell trials apart",
+  },
+  {
+    name: 'OTEL_NODE_RESOURCE_DETECTORS',
+    shared: 'default',
+    why: 'the cloud detectors would query metadata addresses off loopback; the harness defaults to the local ones',
+  },
+  { name: 'NODE_OPTIONS', shared: 'merged', why: "the harness adds the probe's --import to the user's options" },
 ];
 
+/** The names refused in the config's env: every name the harness sets and does not share. */
+export const RESERVED_ENV: readonly HarnessEnv[] = HARNESS_ENV.filter((e) => e.shared === undefined);
+
+const entryFor = (table: readonly HarnessEnv[], name: string) =>
+  table.find((r) => (r.prefix ? name.startsWith(r.name) : name === r.name));
+
+/** The table's entry for a name, when the harness sets it (reserved or shared). */
+export function harnessEnv(name: string): HarnessEnv | undefined {
+  return entryFor(HARNESS_ENV, name);
+}
+
 /** The table's entry for a name, when the name is reserved. */
-export function reservedEnv(name: string): ReservedEnv | undefined {
-  return RESERVED_ENV.find((r) => (r.prefix ? name.startsWith(r.name) : name === r.name));
+export function reservedEnv(name: string): HarnessEnv | undefined {
+  return entryFor(RESERVED_ENV, name);
 }
 
 /** Why a name cannot be set in the config's env, or undefined when it can. */

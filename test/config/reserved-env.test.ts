@@ -1,56 +1,81 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { packageRoot } from '../../harness/config/load.js';
-import { RESERVED_ENV, reservedEnv } from '../../harness/config/reserved-env.js';
+import { HARNESS_ENV, harnessEnv, RESERVED_ENV, reservedEnv } from '../../harness/config/reserved-env.js';
 import { buildPlan } from '../../harness/plan/plan.js';
+import { PROBE_TARGET_ENV } from '../../harness/target/protocol.js';
 import { config } from '../plan/helpers.js';
 import { assertIssue, issuesOf, parse } from './helpers.js';
 
-/** Test hooks a test (or a user) sets through service.env on purpose: the harness never sets them. */
-// The harness adds to OTEL_RESOURCE_ATTRIBUTES (the trial id) and defaults OTEL_NODE_RESOURCE_DETECTORS; a user's value is kept.
-const USER_SETTABLE = new Set([
+/** Test hooks a test sets through service.env or its own environment on purpose: the harness never sets them. */
+const TEST_HOOKS = new Set([
   'TRACEBENCH_TEST_CRASH_WHEN',
   'TRACEBENCH_TEST_CRASH_AFTER_REQUESTS',
-  'OTEL_RESOURCE_ATTRIBUTES',
-  'OTEL_NODE_RESOURCE_DETECTORS',
+  'TRACEBENCH_TEST_SLOW_PRIMITIVE',
 ]);
 
-/** Where the harness sets (or the service reads) a service process's environment. */
+/** Every TypeScript file of the harness and the reference service: where a service's environment is set and read. */
 function envSources(): string[] {
   const root = packageRoot();
-  const service = join(root, 'workloads', 'service');
-  const files = [
-    'harness/run/trial.ts',
-    'harness/plan/env.ts',
-    'harness/plan/cells.ts',
-    'harness/target/launch.ts',
-    'harness/target/probe.ts',
-    'harness/target/probe-options.ts',
-  ].map((f) => join(root, f));
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
     );
-  return [...files, ...walk(service)];
+  return [...walk(join(root, 'harness')), ...walk(join(root, 'workloads', 'service'))];
 }
 
+/** TRACEBENCH_* and OTEL_* names in the source that the table does not list, with the file naming them. */
+function unlisted(files: string[]): string[] {
+  const missing = new Set<string>();
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const [name] of text.matchAll(/\b(?:TRACEBENCH|OTEL)_[A-Z0-9_]*[A-Z0-9]\b/g))
+      if (!harnessEnv(name) && !TEST_HOOKS.has(name) && !USERS_OWN.has(name))
+        missing.add(`${name} (${file.slice(packageRoot().length)})`);
+  }
+  return [...missing];
+}
+
+/** OTel names the harness never sets, named in the source as the user's own. */
+const USERS_OWN = new Set(['OTEL_SERVICE_NAME', 'OTEL_LOG_LEVEL']);
+
 describe('reserved environment variables: one table', () => {
-  it('every TRACEBENCH_* and OTEL_* name the harness sets or the service reads is in the table (or a deliberate test hook)', () => {
-    const missing = new Set<string>();
-    for (const file of envSources()) {
-      const text = readFileSync(file, 'utf8');
-      for (const [name] of text.matchAll(/\b(?:TRACEBENCH|OTEL)_[A-Z0-9_]*[A-Z0-9]\b/g))
-        if (!reservedEnv(name) && !USER_SETTABLE.has(name))
-          missing.add(`${name} (${file.slice(packageRoot().length)})`);
-    }
+  it('every TRACEBENCH_* and OTEL_* name in harness/ and the reference service is in the table (or a test hook)', () => {
     assert.deepEqual(
-      [...missing],
+      unlisted(envSources()),
       [],
-      'add these to RESERVED_ENV in harness/config/reserved-env.ts, or to USER_SETTABLE here if users may set them',
+      'add these to HARNESS_ENV in harness/config/reserved-env.ts, or to TEST_HOOKS here if only tests set them',
     );
     assert.ok(reservedEnv('PORT'));
+  });
+
+  it('the source scan catches a name the table does not list', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'tb-env-'));
+    try {
+      const file = join(dir, 'launch.ts');
+      writeFileSync(file, "const env = { TRACEBENCH_NEW_KNOB: '1', OTEL_TRACES_SAMPLER: 'always_on' };\n");
+      assert.deepEqual(
+        unlisted([file]).map((m) => m.split(' ')[0]),
+        ['TRACEBENCH_NEW_KNOB'],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the probe target marker, set through a constant, is reserved', () => {
+    assert.equal(PROBE_TARGET_ENV, 'TRACEBENCH_PROBE_TARGET');
+    assert.ok(reservedEnv(PROBE_TARGET_ENV));
+  });
+
+  it('names the harness shares with the user are in the table but not refused', () => {
+    for (const name of ['OTEL_RESOURCE_ATTRIBUTES', 'OTEL_NODE_RESOURCE_DETECTORS', 'NODE_OPTIONS']) {
+      assert.ok(harnessEnv(name), name);
+      assert.equal(reservedEnv(name), undefined, name);
+    }
   });
 
   it("every variable of every planned cell's env is reserved", () => {
@@ -106,8 +131,9 @@ describe('reserved environment variables: one table', () => {
   });
 
   it('the table has no duplicate entries and every entry says what to do', () => {
-    const names = RESERVED_ENV.map((r) => `${r.name}${r.prefix ? '*' : ''}`);
+    const names = HARNESS_ENV.map((r) => `${r.name}${r.prefix ? '*' : ''}`);
     assert.equal(new Set(names).size, names.length);
-    for (const r of RESERVED_ENV) assert.ok(r.use || r.why, r.name);
+    for (const r of HARNESS_ENV) assert.ok(r.use || r.why, r.name);
+    assert.ok(RESERVED_ENV.length < HARNESS_ENV.length && RESERVED_ENV.every((r) => r.shared === undefined));
   });
 });
