@@ -5,9 +5,9 @@ import { cellErrorChecks, noValidReasons } from './cell-errors.js';
 import { compareVariants } from './compare.js';
 import { evaluateCoverageBudgets } from './coverage.js';
 import { evaluateBudgets } from './evaluate.js';
-import { mergeVerdicts } from './judge.js';
+import { mergeVerdicts, verdictsOf } from './judge.js';
 import { evaluateMicroBudgets } from './micro.js';
-import type { Verdicts } from './types.js';
+import type { Budget, Verdicts } from './types.js';
 
 export interface Judged {
   analysis: Analysis;
@@ -19,6 +19,16 @@ export interface Judged {
  * --budgets file merged in before the run, so results.json holds all of them; micro.nsPerOp limits on its micro
  * section) and, with variants, the A/B checks.
  */
+/** One note per limit a budget wrote under a metric's old name: it still counts, under the new one. */
+export function renamedMetricNotes(budgets: readonly Budget[]): string[] {
+  const notes = budgets.flatMap((b) =>
+    Object.entries(b.limits).flatMap(([metric, limit]) =>
+      limit?.writtenAs ? [`budget metric ${limit.writtenAs} is now called ${metric}: rename it in the budget`] : [],
+    ),
+  );
+  return [...new Set(notes)];
+}
+
 export function judgeRun(results: Results, options: { threshold: number }): Judged {
   const analysis = analyse(results, { seed: results.seed });
   const budgets = results.config.budgets ?? [];
@@ -27,6 +37,7 @@ export function judgeRun(results: Results, options: { threshold: number }): Judg
     evaluateBudgets(analysis, results, budgets),
     evaluateMicroBudgets(results.micro, budgets, analysis.level),
     evaluateCoverageBudgets(results, budgets),
+    verdictsOf([], renamedMetricNotes(budgets)),
   ];
   if ((results.config.variants?.length ?? 0) > 1)
     sets.push(compareVariants(analysis, { threshold: options.threshold, noValid: noValidReasons(results) }));

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { describeValue } from '../config/issues.js';
-import { EXPORTERS, SAMPLERS_WITH_RATE, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from '../config/vocabulary.js';
-import { SUITE_NAMES } from '../config/vocabulary.js';
-import { METRIC_NAMES } from '../stats/types.js';
+import {
+  EXPORTERS,
+  SAMPLERS_WITH_RATE,
+  SAMPLERS_WITH_RATIO,
+  SAMPLERS_WITHOUT_ARG,
+  SUITE_NAMES,
+} from '../config/vocabulary.js';
+import { METRIC_NAMES, RENAMED_METRICS } from '../stats/types.js';
 import { parseLimit } from './limit.js';
 import {
   COVERAGE_METRICS,
@@ -79,18 +84,42 @@ function limitSchema(metric: BudgetMetric) {
     );
 }
 
+/** A limit under a metric's old name: read as the new one, and remembered so the verdicts can ask for the rename. */
+function renamedLimitSchema(old: string, metric: BudgetMetric) {
+  return limitSchema(metric)
+    .transform((limit): Limit => ({ ...limit, writtenAs: old }))
+    .describe(`Deprecated: the old name of ${metric}, read as it; write ${metric}.`)
+    .optional();
+}
+
 const limitsSchema = z
-  .strictObject(
-    Object.fromEntries(BUDGET_METRICS.map((m) => [m, limitSchema(m).optional()])) as Record<
+  .strictObject({
+    ...(Object.fromEntries(BUDGET_METRICS.map((m) => [m, limitSchema(m).optional()])) as Record<
       BudgetMetric,
       z.ZodOptional<ReturnType<typeof limitSchema>>
-    >,
-  )
+    >),
+    ...Object.fromEntries(
+      Object.entries(RENAMED_METRICS).map(([old, metric]) => [old, renamedLimitSchema(old, metric)]),
+    ),
+  })
   .refine((limits) => Object.values(limits).some((v) => v !== undefined), {
     error: `must name at least one metric (${BUDGET_METRICS.join(', ')})`,
   })
+  .superRefine((limits, ctx) => {
+    for (const [old, metric] of Object.entries(RENAMED_METRICS))
+      if ((limits as Record<string, unknown>)[old] !== undefined && limits[metric] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [old],
+          message: `${old} is the old name of ${metric}: give only ${metric}`,
+        });
+  })
   .transform((limits): Budget['limits'] =>
-    Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
+    Object.fromEntries(
+      Object.entries(limits)
+        .filter(([, v]) => v !== undefined)
+        .map(([m, v]) => [RENAMED_METRICS[m] ?? m, v]),
+    ),
   );
 
 export const budgetSchema = z

@@ -71,12 +71,16 @@ export interface BudgetWhere {
  * `overhead`: upper bound on the overhead in the metric's unit (`+50µs`). `absolute`: bound on the metric's own value in
  * its unit (`< 5ms` → 5000 for a µs metric); `strict` for `<`.
  */
-export type Limit =
+export type Limit = (
   | { kind: 'relative'; text: string; value: number; strict: boolean }
   | { kind: 'overhead'; text: string; value: number; strict: boolean }
   | { kind: 'absolute'; text: string; value: number; strict: boolean }
   /** A lower bound on a coverage fraction (`>= 99%` → 0.99); `strict` for `>`. */
-  | { kind: 'atLeast'; text: string; value: number; strict: boolean };
+  | { kind: 'atLeast'; text: string; value: number; strict: boolean }
+) & {
+  /** The metric's old name, when the budget was written with it (RENAMED_METRICS); the verdicts then say so. */
+  writtenAs?: string;
+};
 
 export interface Budget {
   where: BudgetWhere;

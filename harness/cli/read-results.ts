@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { resultsSchema } from '../measure/results-schema.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from '../measure/types.js';
+import { PREVIOUS_RESULTS_SCHEMA_VERSION, upgradeResults } from '../measure/upgrade.js';
 import { describeTyped, echo } from '../text.js';
 import { UsageError } from './errors.js';
 
@@ -72,7 +73,7 @@ export function resultsIssues(data: unknown): string[] {
 export function readResults(file: string): Results {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = upgradeResults(JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {
     throw new UsageError(
       `${file}: cannot read it as JSON (${echo((error as Error).message, 200)}); pass a results.json written by tracebench run`,
@@ -89,7 +90,7 @@ export function readResults(file: string): Results {
     throw new UsageError(`${file}: not a tracebench results.json (no cells or config)`);
   if (results.schemaVersion !== RESULTS_SCHEMA_VERSION)
     throw new UsageError(
-      `${file}: schemaVersion: expected the number ${RESULTS_SCHEMA_VERSION}, got ${describeTyped(results.schemaVersion)}; rerun it with this tracebench`,
+      `${file}: schemaVersion: expected the number ${RESULTS_SCHEMA_VERSION} (or ${PREVIOUS_RESULTS_SCHEMA_VERSION}, read by renaming its fields), got ${describeTyped(results.schemaVersion)}; rerun it with this tracebench`,
     );
   const issues = resultsIssues(data);
   if (issues.length > 0) {

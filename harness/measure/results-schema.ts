@@ -27,7 +27,7 @@ const spanCounts = z.looseObject({
   queuedAtEnd: spanCount,
 });
 
-const gcPause = (n: z.ZodType) => z.looseObject({ count: n, total: n, max: n });
+const gcPauses = (n: z.ZodType) => z.looseObject({ pauseCount: n, pauseTotalMs: n, pauseMaxMs: n });
 const loopDelay = (n: z.ZodType) => z.looseObject({ p50: n, p99: n, max: n, mean: figure.optional() });
 
 /** `n` is the type of the judged figures: plain numbers for a trial that counted, nullable for one that did not. */
@@ -59,8 +59,8 @@ function trialMetrics(n: z.ZodType) {
           cpuUsPerRequest: figure,
           requests: num,
           rssPeakBytes: figure,
-          heapUsedBytes: figure,
-          gcPauseMs: gcPause(figure),
+          heapUsedPeakBytes: figure,
+          gc: gcPauses(figure),
           eventLoopDelayUs: loopDelay(figure),
           spans: spanCounts,
         }),
@@ -68,8 +68,8 @@ function trialMetrics(n: z.ZodType) {
       .optional(),
     rssPeakBytes: n,
     rssStartBytes: figure,
-    heapUsedBytes: figure,
-    gcPauseMs: gcPause(n),
+    heapUsedPeakBytes: figure,
+    gc: gcPauses(n),
     eventLoopDelayUs: loopDelay(n),
     spans: spanCounts.extend({ received: spanCount }),
     sink: z.looseObject({ requests: num, bytes: num, rejectedRequests: num }),
@@ -117,7 +117,7 @@ const cellSummarySchema = z.looseObject({
   latencyUs: z.looseObject({ corrected: summaryPercentiles, uncorrected: summaryPercentiles }),
   achievedRps: figure,
   rssPeakBytes: figure,
-  heapUsedBytes: figure,
+  heapUsedPeakBytes: figure,
   spans: spanCounts.extend({ received: spanCount }),
 });
 

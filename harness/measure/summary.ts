@@ -33,11 +33,11 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
     latencyUs: { corrected: percentiles('corrected'), uncorrected: percentiles('uncorrected') },
     achievedRps: med((m) => m.achievedRps),
     rssPeakBytes: med((m) => m.rssPeakBytes),
-    heapUsedBytes: med((m) => m.heapUsedBytes),
-    gcPauseMs: {
-      count: med((m) => m.gcPauseMs.count),
-      total: med((m) => m.gcPauseMs.total),
-      max: med((m) => m.gcPauseMs.max),
+    heapUsedPeakBytes: med((m) => m.heapUsedPeakBytes),
+    gc: {
+      pauseCount: med((m) => m.gc.pauseCount),
+      pauseTotalMs: med((m) => m.gc.pauseTotalMs),
+      pauseMaxMs: med((m) => m.gc.pauseMaxMs),
     },
     eventLoopDelayUs: {
       p50: med((m) => m.eventLoopDelayUs.p50),

@@ -7,13 +7,16 @@ import type { TraceIntegrity } from './trace-integrity.js';
 import type { Coverage } from './coverage.js';
 import type { CoverageSummary } from './coverage-summary.js';
 import type { TailStats } from '../sink/tail/types.js';
-import type { ProbeSecond, SpanCounts } from '../target/protocol.js';
+import type { GcPauses, LoopDelayUs, ProbeSecond, SpanCounts } from '../target/protocol.js';
 import type { Environment } from './environment.js';
 
 export type { Environment };
 
-/** Bumped on any incompatible change to results.json / results.jsonl. */
-export const RESULTS_SCHEMA_VERSION = 1;
+/**
+ * Bumped on any incompatible change to results.json / results.jsonl; upgrade.ts reads the one before (2: heapUsedBytes
+ * became heapUsedPeakBytes, gcPauseMs { count, total, max } became gc { pauseCount, pauseTotalMs, pauseMaxMs }).
+ */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 /**
  * A span's fate: the service's counters (each null where unknown, never 0: see `SpanCount`) and the sink's count,
@@ -33,9 +36,10 @@ export interface ServiceMetrics {
   /** Requests this process served in the window (its own, not the entry's). */
   requests: number;
   rssPeakBytes: number;
-  heapUsedBytes: number;
-  gcPauseMs: { count: number; total: number; max: number };
-  eventLoopDelayUs: { p50: number; p99: number; max: number; mean: number };
+  /** The used heap's peak in the window. */
+  heapUsedPeakBytes: number;
+  gc: GcPauses;
+  eventLoopDelayUs: LoopDelayUs;
   spans: SpanCounts;
 }
 
@@ -78,9 +82,10 @@ export interface TrialMetrics {
   /** Memory figures add up the service processes; event-loop delay and the series are the entry service's. */
   rssPeakBytes: number;
   rssStartBytes: number;
-  heapUsedBytes: number;
-  gcPauseMs: { count: number; total: number; max: number };
-  eventLoopDelayUs: { p50: number; p99: number; max: number; mean: number };
+  /** The used heap's peak in the window. */
+  heapUsedPeakBytes: number;
+  gc: GcPauses;
+  eventLoopDelayUs: LoopDelayUs;
   /** Added up over the service processes. */
   spans: SpanFate;
   sink: { requests: number; bytes: number; rejectedRequests: number };
@@ -141,9 +146,9 @@ export interface CellSummary {
   latencyUs: { corrected: Omit<PercentilesUs, 'count' | 'mean'>; uncorrected: Omit<PercentilesUs, 'count' | 'mean'> };
   achievedRps: number;
   rssPeakBytes: number;
-  heapUsedBytes: number;
-  gcPauseMs: { count: number; total: number; max: number };
-  eventLoopDelayUs: { p50: number; p99: number; max: number };
+  heapUsedPeakBytes: number;
+  gc: GcPauses;
+  eventLoopDelayUs: Omit<LoopDelayUs, 'mean'>;
   spans: SpanFate;
   maxThroughputRps?: number;
   /** Per service process of a multi-service workload: medians over the rounds. */

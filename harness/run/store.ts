@@ -14,7 +14,8 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { RunError, UsageError } from '../errors.js';
 import { summariseCell } from '../measure/summary.js';
-import type { CellResult, Results, TrialRecord } from '../measure/types.js';
+import { RESULTS_SCHEMA_VERSION, type CellResult, type Results, type TrialRecord } from '../measure/types.js';
+import { PREVIOUS_RESULTS_SCHEMA_VERSION, upgradeConfig, upgradeTrialRecord } from '../measure/upgrade.js';
 
 /**
  * Everything results.json holds besides the trials, written before the first trial: with results.jsonl it rebuilds
@@ -172,9 +173,12 @@ export function rebuildResults(dir: string): { results: Results; skippedLines: n
     : [];
   const trials: TrialRecord[] = [];
   let skippedLines = 0;
+  const previous = header.schemaVersion === PREVIOUS_RESULTS_SCHEMA_VERSION;
+  if (previous) header = { ...header, schemaVersion: RESULTS_SCHEMA_VERSION, config: upgradeConfig(header.config) };
   for (const line of lines) {
     try {
-      trials.push(JSON.parse(line) as TrialRecord);
+      const trial = JSON.parse(line) as TrialRecord;
+      trials.push(previous ? upgradeTrialRecord(trial) : trial);
     } catch {
       skippedLines++;
     }

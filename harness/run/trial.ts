@@ -201,8 +201,8 @@ function serviceMetrics(m: Measured, entryRequests: number): ServiceMetrics {
     cpuUsPerRequest: entryRequests > 0 ? cpuUs / entryRequests : Number.NaN,
     requests: m.report.requests,
     rssPeakBytes: m.report.rssPeakBytes,
-    heapUsedBytes: m.report.heapUsedPeakBytes,
-    gcPauseMs: { count: m.report.gc.count, total: m.report.gc.totalMs, max: m.report.gc.maxMs },
+    heapUsedPeakBytes: m.report.heapUsedPeakBytes,
+    gc: m.report.gc,
     eventLoopDelayUs: m.report.eventLoopDelayUs,
     spans,
   };
@@ -222,9 +222,9 @@ function combine(measured: Measured[]): { window: ProbeWindowReport; spans: Prob
     heapUsedPeakBytes: sum((m) => m.report.heapUsedPeakBytes),
     heapUsedEndBytes: sum((m) => m.report.heapUsedEndBytes),
     gc: {
-      count: sum((m) => m.report.gc.count),
-      totalMs: sum((m) => m.report.gc.totalMs),
-      maxMs: Math.max(...measured.map((m) => m.report.gc.maxMs)),
+      pauseCount: sum((m) => m.report.gc.pauseCount),
+      pauseTotalMs: sum((m) => m.report.gc.pauseTotalMs),
+      pauseMaxMs: Math.max(...measured.map((m) => m.report.gc.pauseMaxMs)),
     },
     probeCpuUs: sum((m) => m.report.probeCpuUs),
   };
@@ -315,8 +315,8 @@ function metricsOf(
     ...(tail ? { tail } : {}),
     rssPeakBytes: window.rssPeakBytes,
     rssStartBytes: window.rssStartBytes,
-    heapUsedBytes: window.heapUsedPeakBytes,
-    gcPauseMs: { count: window.gc.count, total: window.gc.totalMs, max: window.gc.maxMs },
+    heapUsedPeakBytes: window.heapUsedPeakBytes,
+    gc: window.gc,
     eventLoopDelayUs: window.eventLoopDelayUs,
     spans: {
       started: spans.started,

@@ -24,7 +24,7 @@ const DEFINITIONS: Record<MetricName, Omit<MetricDefinition, 'unit'>> = {
   'latencyUs.p99': { read: (m) => m.latencyUs.corrected.p99, label: 'latency p99' },
   'latencyUs.p999': { read: (m) => m.latencyUs.corrected.p999, label: 'latency p99.9' },
   rssPeakBytes: { read: (m) => m.rssPeakBytes, label: 'peak RSS' },
-  gcPauseMs: { read: (m) => m.gcPauseMs.total, label: 'GC pause total' },
+  'gc.pauseTotalMs': { read: (m) => m.gc.pauseTotalMs, label: 'GC pause total' },
   'eventLoopDelayUs.p99': { read: (m) => m.eventLoopDelayUs.p99, label: 'event-loop delay p99' },
   'spans.dropped': { read: (m) => m.spans.dropped, label: 'spans dropped' },
   'spans.lostInTransit': {

@@ -7,7 +7,7 @@ export const METRIC_UNITS = {
   'latencyUs.p99': 'µs',
   'latencyUs.p999': 'µs',
   rssPeakBytes: 'bytes',
-  gcPauseMs: 'ms',
+  'gc.pauseTotalMs': 'ms',
   'eventLoopDelayUs.p99': 'µs',
   'spans.dropped': 'spans',
   'spans.lostInTransit': 'spans',
@@ -16,6 +16,9 @@ export const METRIC_UNITS = {
 export type MetricName = keyof typeof METRIC_UNITS;
 
 export const METRIC_NAMES = Object.keys(METRIC_UNITS) as MetricName[];
+
+/** Judged metrics renamed since results schemaVersion 1, by their old name: still read in budgets and old results. */
+export const RENAMED_METRICS: Readonly<Record<string, MetricName>> = { gcPauseMs: 'gc.pauseTotalMs' };
 
 /** A two-sided confidence interval. */
 export interface Interval {

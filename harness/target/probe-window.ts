@@ -147,7 +147,7 @@ export class ProbeWindow {
       rssEndBytes: memory.rss,
       heapUsedPeakBytes: Math.max(gc.heapUsedPeakBytes, this.sampledHeapPeakBytes, memory.heapUsed),
       heapUsedEndBytes: memory.heapUsed,
-      gc: { count: gc.count, totalMs: gc.totalMs, maxMs: gc.maxMs },
+      gc: { pauseCount: gc.count, pauseTotalMs: gc.totalMs, pauseMaxMs: gc.maxMs },
       eventLoopDelayUs,
       eventLoopDelayResolutionMs: this.loopDelay?.resolutionMs ?? 0,
       rssPeakSource: kernelPeakBytes !== undefined ? 'kernel' : 'sampled',

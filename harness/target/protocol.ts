@@ -7,6 +7,21 @@ export type HarnessToProbe =
   /** `parts` (bench:probe only, `TRACEBENCH_PROBE_PARTS` syntax): what this window runs instead of the probe's own set. */
   { tb: 'window-start'; parts?: string } | { tb: 'window-end' } | { tb: 'drain'; timeoutMs: number };
 
+/** Garbage collections in a window: how many, and their pauses (every GC type). */
+export interface GcPauses {
+  pauseCount: number;
+  pauseTotalMs: number;
+  pauseMaxMs: number;
+}
+
+/** Percentiles of event-loop delay samples, in µs. */
+export interface LoopDelayUs {
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
 export interface ProbeSecond {
   /** Milliseconds since the window started, at the end of this second. */
   tMs: number;
@@ -43,14 +58,14 @@ export interface ProbeWindowReport {
   heapUsedPeakBytes: number;
   heapUsedEndBytes: number;
   /** Collections inside the window and their pauses (`v8.GCProfiler`: every GC type, as the `gc` observer counted). */
-  gc: { count: number; totalMs: number; maxMs: number };
+  gc: GcPauses;
   /**
    * Percentiles of event-loop delay samples taken every `eventLoopDelayResolutionMs`: 5 a second at the default
    * 200 ms. It was 10 ms, which cost 4.5 ms of CPU a second on an idle loop, ~2% of the service's at 1,000 req/s.
    * With few samples, p99 lies close to max; a stall shorter than the resolution can fall between samples, and the
    * window's first interval is not sampled.
    */
-  eventLoopDelayUs: { p50: number; p99: number; max: number; mean: number };
+  eventLoopDelayUs: LoopDelayUs;
   /** The monitor's sampling interval in ms; 0 when it was off (all delays then read 0). Absent from older probes. */
   eventLoopDelayResolutionMs?: number;
   /** Absent from older probes, which sampled every 100 ms. */

@@ -37,8 +37,8 @@ describe('limits', () => {
     });
   });
 
-  it('<= 2 s on gcPauseMs converts to milliseconds', () => {
-    assert.deepEqual(parseLimit('gcPauseMs', '<= 2 s'), {
+  it('<= 2 s on gc.pauseTotalMs converts to milliseconds', () => {
+    assert.deepEqual(parseLimit('gc.pauseTotalMs', '<= 2 s'), {
       kind: 'absolute',
       text: '<= 2 s',
       value: 2000,

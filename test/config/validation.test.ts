@@ -75,7 +75,7 @@ describe('results files: a schemaVersion of the wrong type', () => {
     try {
       const file = join(dir, 'results.json');
       writeFileSync(file, JSON.stringify({ schemaVersion: String(RESULTS_SCHEMA_VERSION), cells: [], config: {} }));
-      const expected = `schemaVersion: expected the number ${RESULTS_SCHEMA_VERSION}, got the string '${RESULTS_SCHEMA_VERSION}'`;
+      const expected = `schemaVersion: expected the number ${RESULTS_SCHEMA_VERSION} (or ${RESULTS_SCHEMA_VERSION - 1}, read by renaming its fields), got the string '${RESULTS_SCHEMA_VERSION}'`;
       assert.throws(
         () => readResults(file),
         (error: unknown) => error instanceof UsageError && error.exitCode === 2 && error.message.includes(expected),

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readJson, runCli, tempDir } from '../helpers/cli.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
 
 describe('tracebench micro', () => {
   it('runs the named suites in workers, prints ns/op and the claims, and writes results.json with its views', async () => {
@@ -16,7 +17,7 @@ describe('tracebench micro', () => {
     const [dir] = readdirSync(out);
     assert.deepEqual(readdirSync(join(out, dir)).sort(), ['junit.xml', 'report.html', 'results.json', 'summary.md']);
     const results = readJson(join(out, dir, 'results.json'));
-    assert.equal(results.schemaVersion, 1);
+    assert.equal(results.schemaVersion, RESULTS_SCHEMA_VERSION);
     assert.deepEqual(results.cells, []);
     assert.deepEqual(
       results.micro.suites.map((s: { suite: string; round: number }) => `${s.round}:${s.suite}`),

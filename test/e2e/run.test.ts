@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { PACKAGE_ROOT, processesWithMarker, readJson, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
 
 function config(marker: string, extra = ''): string {
   return `name: e2e
@@ -36,7 +37,7 @@ describe('tracebench run, end to end', () => {
     assert.ok(existsSync(join(latest, 'results.json')), 'reports/latest/results.json exists');
     const runDir = join(out, readlinkSync(latest));
     const results = readJson(join(runDir, 'results.json'));
-    assert.equal(results.schemaVersion, 1);
+    assert.equal(results.schemaVersion, RESULTS_SCHEMA_VERSION);
     assert.equal(results.status, 'complete');
     assert.equal(results.seed, 11);
     assert.equal(results.config.rounds, 2);
@@ -63,8 +64,8 @@ describe('tracebench run, end to end', () => {
         assert.ok(s.latencyUs.corrected[k] > 0, `corrected ${k}`);
         assert.ok(s.latencyUs.uncorrected[k] > 0, `uncorrected ${k}`);
       }
-      assert.ok(s.achievedRps > 0 && s.rssPeakBytes > 10e6 && s.heapUsedBytes > 1e6);
-      assert.ok('count' in s.gcPauseMs && 'p99' in s.eventLoopDelayUs);
+      assert.ok(s.achievedRps > 0 && s.rssPeakBytes > 10e6 && s.heapUsedPeakBytes > 1e6);
+      assert.ok('pauseCount' in s.gc && 'p99' in s.eventLoopDelayUs);
       for (const k of ['started', 'sampled', 'ended', 'exported', 'failed', 'dropped', 'queuedAtEnd', 'received'])
         assert.ok(k in s.spans, `spans.${k}`);
     }

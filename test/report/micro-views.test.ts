@@ -13,6 +13,7 @@ import { parseBudgets } from '../../harness/budget/load.js';
 import { analyse } from '../../harness/stats/analyse.js';
 import { layeredResults } from './fixtures/attribution-fixtures.js';
 import { microFixture } from './fixtures/micro-fixtures.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
 
 function microOnly(budgets: unknown[] = []) {
   const micro: MicroResults = { ...microFixture(), kind: 'micro', environment: captureEnvironment() };
@@ -36,7 +37,7 @@ describe('results.json of tracebench micro', () => {
   it('is a results document with a micro section, no cells, an empty matrix and the micro rounds', () => {
     const results = microOnly();
     assert.ok(isMicroOnly(results));
-    assert.equal(results.schemaVersion, 1);
+    assert.equal(results.schemaVersion, RESULTS_SCHEMA_VERSION);
     assert.deepEqual(results.cells, []);
     assert.ok(
       Object.values(results.config.matrix).every((dimension) => Array.isArray(dimension) && dimension.length === 0),

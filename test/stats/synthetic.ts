@@ -1,5 +1,12 @@
 import type { Config } from '../../harness/config/types.js';
-import type { CellResult, Environment, Results, TrialMetrics, TrialRecord } from '../../harness/measure/types.js';
+import {
+  type CellResult,
+  type Environment,
+  RESULTS_SCHEMA_VERSION,
+  type Results,
+  type TrialMetrics,
+  type TrialRecord,
+} from '../../harness/measure/types.js';
 import { mulberry32 } from '../../harness/plan/plan.js';
 import type { CellSettings } from '../../harness/plan/types.js';
 
@@ -92,8 +99,8 @@ export function syntheticMetrics(cpu: number, p99: number, rss: number, dropped:
     load: { sent: 1500, ok: 1500, httpErrors: 0, socketErrors: 0, timeouts: 0, generatorEluMax: 0.2 },
     rssPeakBytes: rss,
     rssStartBytes: rss * 0.8,
-    heapUsedBytes: rss / 2,
-    gcPauseMs: { count: 5, total: 10 * (cpu / 400), max: 3 },
+    heapUsedPeakBytes: rss / 2,
+    gc: { pauseCount: 5, pauseTotalMs: 10 * (cpu / 400), pauseMaxMs: 3 },
     eventLoopDelayUs: { p50: 1000, p99: 3000 * (cpu / 400), max: 9000, mean: 1200 },
     spans: {
       started: 6000,
@@ -161,7 +168,7 @@ export function syntheticResults(run: SyntheticRun): Results {
     });
   }
   return {
-    schemaVersion: 1,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     runId: 'synthetic',
     status: 'complete',
     startedAt: '2026-01-01T00:00:00.000Z',

@@ -150,8 +150,8 @@ describe('in-service probe', () => {
           `peak ${report.rssPeakBytes}, start ${report.rssStartBytes}`,
         );
       assert.ok(report.rssPeakBytes >= report.rssEndBytes);
-      assert.ok(report.gc.count > 0);
-      assert.ok(report.gc.maxMs > 0 && report.gc.maxMs <= report.gc.totalMs);
+      assert.ok(report.gc.pauseCount > 0);
+      assert.ok(report.gc.pauseMaxMs > 0 && report.gc.pauseMaxMs <= report.gc.pauseTotalMs);
       assert.ok(report.heapUsedPeakBytes >= report.heapUsedEndBytes);
     } finally {
       await service.kill();
@@ -167,7 +167,7 @@ describe('in-service probe', () => {
       });
       assert.ok(report.cpuUserUs > 0);
       assert.deepEqual(
-        [report.requests, report.series.length, report.gc.count, report.eventLoopDelayResolutionMs],
+        [report.requests, report.series.length, report.gc.pauseCount, report.eventLoopDelayResolutionMs],
         [0, 0, 0, 0],
       );
       assert.equal(report.rssPeakSource, 'sampled');
@@ -200,7 +200,7 @@ describe('in-service probe', () => {
       );
       // The request counter is the probe's, subscribed at load: a CPU-only window still counts, but takes no series.
       assert.deepEqual(
-        [cpuOnly.requests, cpuOnly.series.length, cpuOnly.gc.count, cpuOnly.eventLoopDelayResolutionMs],
+        [cpuOnly.requests, cpuOnly.series.length, cpuOnly.gc.pauseCount, cpuOnly.eventLoopDelayResolutionMs],
         [2, 0, 0, 0],
       );
       const own = await window(service, async () => {
@@ -209,7 +209,7 @@ describe('in-service probe', () => {
         await get(service, '/work');
       });
       assert.deepEqual([own.requests, own.series.length, own.eventLoopDelayResolutionMs], [2, 1, 200]);
-      assert.ok(own.gc.count > 0);
+      assert.ok(own.gc.pauseCount > 0);
       await assert.rejects(
         window(service, () => sleep(10), 'eld:0'),
         /probe: TRACEBENCH_PROBE_PARTS: 'eld:0': the resolution must be a whole number/,

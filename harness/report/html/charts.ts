@@ -389,7 +389,7 @@ function extremes(rows: VlSpec[], field: string, unit: string): string {
 export function memoryChart(model: Model): Chart | null {
   const { rows, domain, hconcat } = perCellPanels(model, [
     { field: 'rssMiB', title: 'RSS peak (MiB)', pick: (m) => m.rssPeakBytes / MIB },
-    { field: 'heapMiB', title: 'heap used (MiB)', pick: (m) => m.heapUsedBytes / MIB },
+    { field: 'heapMiB', title: 'heap used, peak (MiB)', pick: (m) => m.heapUsedPeakBytes / MIB },
   ]);
   if (domain.length === 0) return null;
   const alt = `Two bar charts for ${domain.length} cells: RSS peak in MiB (${extremes(rows, 'rssMiB', 'MiB')}) and V8 heap used in MiB (${extremes(rows, 'heapMiB', 'MiB')}).`;
@@ -407,7 +407,7 @@ export function memoryChart(model: Model): Chart | null {
 /** Runtime pressure: GC pause time and event-loop delay p99. */
 export function runtimeChart(model: Model): Chart | null {
   const { rows, domain, hconcat } = perCellPanels(model, [
-    { field: 'gcMs', title: 'GC pauses, total in the window (ms)', pick: (m) => m.gcPauseMs.total },
+    { field: 'gcMs', title: 'GC pauses, total in the window (ms)', pick: (m) => m.gc.pauseTotalMs },
     { field: 'loopP99Ms', title: 'event-loop delay p99 (ms)', pick: (m) => m.eventLoopDelayUs.p99 / 1000 },
   ]);
   if (domain.length === 0) return null;
