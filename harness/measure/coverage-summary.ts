@@ -1,25 +1,18 @@
 import { proportion, type Proportion } from '../stats/binomial.js';
 import { median } from '../stats/interval.js';
-import type { Coverage } from './coverage.js';
+import type { Coverage, CoverageFractions, SamplingCost } from './coverage.js';
 import type { TailStats } from '../sink/tail/types.js';
 
 /**
  * A cell's coverage over its rounds: kept and drawn counts added up across the ok trials, so each fraction's
  * Wilson interval is the pooled one (rounds are independent draws of the same configuration); costs are medians.
  */
-export interface CoverageSummary {
+export interface CoverageSummary extends CoverageFractions, Omit<SamplingCost, 'windowSeconds'> {
   trials: number;
-  traces: Proportion;
-  errors: Proportion;
-  slow: Proportion;
   /** Requests whose kept spans form one complete trace, of the requests kept. */
   whole: Proportion;
   byService: Record<string, Proportion>;
-  byRoute: Record<string, { traces: Proportion; errors: Proportion; slow: Proportion }>;
-  exportedSpansPerSecond: number;
-  exportedBytesPerSecond: number;
-  keptSpansPerSecond: number;
-  keptBytesPerSecondEstimate: number;
+  byRoute: Record<string, CoverageFractions>;
   /** Tail sampling's buffering cost (medians), when the cell tail-samples. */
   tail?: { peakBufferedSpans: number; peakBufferedBytes: number; decisionDelayP99Ms: number; tracesEvicted: number };
 }

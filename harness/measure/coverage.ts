@@ -41,11 +41,14 @@ export interface ServiceRatio extends Proportion {
   basis: 'reached' | 'kept';
 }
 
-export interface RouteCoverage {
+/** The coverage record: requests kept (a trace with a span of theirs), of those sent; error and slow ones, of those drawn. */
+export interface CoverageFractions {
   traces: Proportion;
   errors: Proportion;
   slow: Proportion;
 }
+
+export type RouteCoverage = CoverageFractions;
 
 export interface SamplingCost {
   windowSeconds: number;
@@ -58,12 +61,8 @@ export interface SamplingCost {
   keptBytesPerSecondEstimate: number;
 }
 
-export interface Coverage {
-  /** Requests with at least one kept span, of those sent. */
-  traces: Proportion;
-  /** Requests drawn to fail with a kept span marked error, of those drawn. */
-  errors: Proportion;
-  slow: Proportion;
+/** `errors`: requests drawn to fail with a kept span marked error, of those drawn. */
+export interface Coverage extends CoverageFractions {
   /** Request ids kept beyond what the generator says it sent (warm-up or another trial leaking in); 0 when inputs agree. */
   unknownRequests: number;
   /** Kept spans no request id reaches: no span of their trace carries one. */

@@ -1,3 +1,4 @@
+import type { CoverageFractions } from '../measure/coverage.js';
 import type { CoverageSummary } from '../measure/coverage-summary.js';
 import type { CellResult, Results } from '../measure/types.js';
 import type { SamplerSetting } from '../config/types.js';
@@ -38,7 +39,7 @@ export interface CpuCost {
 /** The sink's tail sampling buffer (medians over rounds), when the cell tail-samples. */
 export type TailCost = NonNullable<CoverageSummary['tail']>;
 
-export interface StudyRow {
+export interface StudyRow extends CoverageFractions {
   /** Cell id, with ` @ variant` in a same-run A/B: unique per row. */
   key: string;
   cellId: string;
@@ -49,9 +50,6 @@ export interface StudyRow {
   headSampler: string;
   tailName?: string;
   trials: number;
-  traces: Proportion;
-  errors: Proportion;
-  slow: Proportion;
   /** Kept requests whose spans form one complete trace, of the requests kept. */
   whole: Proportion;
   /** Effective sampling ratio per service and per entry route. */
