@@ -130,6 +130,15 @@ describe('reserved environment variables: one table', () => {
     assert.equal(Object.keys(env).length, 5);
   });
 
+  it('docs/layout.md lists exactly the names of the table, each with its kind', () => {
+    const doc = readFileSync(join(packageRoot(), 'docs', 'layout.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([A-Z0-9_]+\*?)` \| (reserved|merged|default) \|/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    const table = HARNESS_ENV.map((e) => `${e.name}${e.prefix ? '*' : ''} ${e.shared ?? 'reserved'}`);
+    assert.deepEqual(rows.sort(), table.sort(), 'regenerate the table at the end of docs/layout.md from HARNESS_ENV');
+  });
+
   it('the table has no duplicate entries and every entry says what to do', () => {
     const names = HARNESS_ENV.map((r) => `${r.name}${r.prefix ? '*' : ''}`);
     assert.equal(new Set(names).size, names.length);
