@@ -57,7 +57,7 @@ describe('config input is bounded', () => {
     }
   });
 
-  it('50,000 env keys parse in linear time (the YAML library compared each key with every earlier one: 30,000 took 8 s)', () => {
+  it('50,000 env keys parse in linear time (the YAML library compared each key with every earlier one: 30,000 took 8 s)', (t) => {
     const lines = Array.from({ length: 50_000 }, (_, i) => `    K${i}: v`);
     const text = `service:\n  env:\n${lines.join('\n')}\n`;
     assert.ok(text.length < CONFIG_LIMITS.maxBytes);
@@ -66,6 +66,7 @@ describe('config input is bounded', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     assertIssue(issues, 'service.env', '50000 variables: at most 1000 may be set here');
     // Quadratic, this took over 20 s; linear, about 1 s on a loaded 2-core machine.
+    t.diagnostic(`parsed in ${ms.toFixed(0)} ms (bound 8000 ms)`);
     assert.ok(ms < 8000, `took ${ms.toFixed(0)} ms`);
   });
 
