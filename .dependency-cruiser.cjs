@@ -47,6 +47,13 @@ module.exports = {
     { name: 'no-circular', severity: 'error', comment: 'no import cycles', from: {}, to: { circular: true } },
     ...upward,
     {
+      name: 'not-in-a-layer',
+      comment: 'every harness module belongs to a layer: a new or moved folder is added to LAYERS',
+      severity: 'error',
+      from: { path: '^harness/', pathNot: patterns(LAYERS) },
+      to: {},
+    },
+    {
       name: 'workloads-below-harness',
       comment: 'workloads/ use only the bottom and config layers of harness/',
       severity: 'error',

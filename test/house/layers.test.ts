@@ -51,6 +51,7 @@ const VIOLATIONS: Record<string, string> = {
   'harness/plan/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
   'harness/load/mix.ts': 'export const fillPath = (p: string) => p;\n',
   'workloads/service/remote.ts': "import { fillPath } from '../../harness/load/mix.js';\nfillPath('/');\n",
+  'harness/results/types.ts': "export { E } from '../errors.js';\n",
 };
 
 describe('layers: the dependency-cruiser rules', { concurrency: false }, () => {
@@ -90,6 +91,10 @@ describe('layers: the dependency-cruiser rules', { concurrency: false }, () => {
 
     it('catch workloads/ reaching into a harness stage above config', () => {
       assert.match(r.output, /workloads-below-harness: workloads\/service\/remote\.ts → harness\/load\/mix\.ts/);
+    });
+
+    it('catch a folder no layer places (a moved or new stage)', () => {
+      assert.match(r.output, /not-in-a-layer: harness\/results\/types\.ts → harness\/errors\.ts/);
     });
 
     it('report nothing for the modules that import downward', () => {
