@@ -1,0 +1,111 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { defaultConfigPath, loadConfigFile } from '../config/load.js';
+import { createLoadGenerator } from '../load/generator.js';
+import { expandMatrix } from '../plan/cells.js';
+import { startSink } from '../sink/sink.js';
+import { launchService } from '../target/launch.js';
+import { loadWorkload } from '../../workloads/shape/load.js';
+import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
+import { REFERENCE_SERVICE_ENTRY } from './run.js';
+import { windowLoad, windowSide, type SideContext } from './window-sides.js';
+import { runWindows, type WindowsResult } from './windows.js';
+
+/** One windows A/B of the default config's first traced cell against itself, optionally with a cost injected into B. */
+export async function precisionRun(options: {
+  processes: number;
+  windowSeconds: number;
+  leadInSeconds: number;
+  windowsPerBlock: number;
+  maxSeconds: number;
+  maxPairs: number;
+  warmupMaxSeconds: number;
+  injectUsPerRequest: number;
+  log: (line: string) => void;
+}): Promise<WindowsResult & { cellId: string }> {
+  const config = await loadConfigFile(defaultConfigPath());
+  const cell = expandMatrix(config).cells.find((c) => c.settings.tracing === 'sdk')!;
+  const workload = loadWorkload(config.service.workload);
+  if (!workload.ok) throw new Error(workload.issues.join('; '));
+  const sink = await startSink({ fault: config.sink });
+  const generators = [createLoadGenerator({ threads: 1 }), createLoadGenerator({ threads: 1 })] as const;
+  const controller = new AbortController();
+  try {
+    const shared: SideContext = {
+      runId: 'precision',
+      config,
+      entry: REFERENCE_SERVICE_ENTRY,
+      workloadFile: workload.file,
+      workload: workload.shape,
+      referenceService: true,
+      sink,
+      generator: generators[0],
+      launch: launchService,
+      signal: controller.signal,
+      burnIterationsPerUs: calibrateIterationsPerUs(),
+    };
+    const variant = (name: string, extra: number) => ({
+      config: { name, env: {}, extraCpuUsPerRequest: extra, extraCpuUsPerSpan: 0 } as never,
+    });
+    const result = await runWindows({
+      sides: [
+        windowSide(shared, 'a', cell, variant('a', 0)),
+        windowSide(shared, 'b', cell, variant('b', options.injectUsPerRequest)),
+      ],
+      processes: options.processes,
+      windowSeconds: options.windowSeconds,
+      leadInSeconds: options.leadInSeconds,
+      windowsPerBlock: options.windowsPerBlock,
+      warmup: { maxSeconds: options.warmupMaxSeconds, chunkSeconds: 4 },
+      maxPairs: options.maxPairs,
+      maxSeconds: options.maxSeconds,
+      load: windowLoad(shared),
+      generators: [generators[0], generators[1]],
+      signal: controller.signal,
+      log: options.log,
+    });
+    return { ...result, cellId: cell.id };
+  } finally {
+    await Promise.all(generators.map((g) => g.close()));
+    await sink.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      processes: { type: 'string', default: '2' },
+      window: { type: 'string', default: '2' },
+      'lead-in': { type: 'string', default: '2' },
+      block: { type: 'string', default: '10' },
+      seconds: { type: 'string', default: '180' },
+      pairs: { type: 'string', default: '1000' },
+      warmup: { type: 'string', default: '40' },
+      inject: { type: 'string', default: '0' },
+      out: { type: 'string' },
+    },
+  });
+  const result = await precisionRun({
+    processes: Number(values.processes),
+    windowSeconds: Number(values.window),
+    leadInSeconds: Number(values['lead-in']),
+    windowsPerBlock: Number(values.block),
+    maxSeconds: Number(values.seconds),
+    maxPairs: Number(values.pairs),
+    warmupMaxSeconds: Number(values.warmup),
+    injectUsPerRequest: Number(values.inject),
+    log: (l) => console.error(l),
+  });
+  const slim = {
+    ...result,
+    pairs: result.pairs.map(({ a, b, ...p }) => ({
+      ...p,
+      a: { ...a, report: { series: a.report.series.map((s) => [s.cpuUs, s.requests]), gc: a.report.gc } },
+      b: { ...b, report: { series: b.report.series.map((s) => [s.cpuUs, s.requests]), gc: b.report.gc } },
+    })),
+  };
+  if (values.out) writeFileSync(values.out, JSON.stringify(slim));
+  console.log(
+    `${result.cellId}: ${result.pairs.length} pairs in ${result.elapsedSeconds.toFixed(0)} s (${result.measuringSeconds.toFixed(0)} s measuring), stopped by ${result.stoppedBy}`,
+  );
+}
