@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { defaultConfigPath, loadConfigFile } from '../config/load.js';
 import { createLoadGenerator } from '../load/generator.js';
 import { expandMatrix } from '../plan/cells.js';
@@ -69,43 +67,4 @@ export async function precisionRun(options: {
     await Promise.all(generators.map((g) => g.close()));
     await sink.close();
   }
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      processes: { type: 'string', default: '2' },
-      window: { type: 'string', default: '2' },
-      'lead-in': { type: 'string', default: '2' },
-      block: { type: 'string', default: '10' },
-      seconds: { type: 'string', default: '180' },
-      pairs: { type: 'string', default: '1000' },
-      warmup: { type: 'string', default: '40' },
-      inject: { type: 'string', default: '0' },
-      out: { type: 'string' },
-    },
-  });
-  const result = await precisionRun({
-    processes: Number(values.processes),
-    windowSeconds: Number(values.window),
-    leadInSeconds: Number(values['lead-in']),
-    windowsPerBlock: Number(values.block),
-    maxSeconds: Number(values.seconds),
-    maxPairs: Number(values.pairs),
-    warmupMaxSeconds: Number(values.warmup),
-    injectUsPerRequest: Number(values.inject),
-    log: (l) => console.error(l),
-  });
-  const slim = {
-    ...result,
-    pairs: result.pairs.map(({ a, b, ...p }) => ({
-      ...p,
-      a: { ...a, report: { series: a.report.series.map((s) => [s.cpuUs, s.requests]), gc: a.report.gc } },
-      b: { ...b, report: { series: b.report.series.map((s) => [s.cpuUs, s.requests]), gc: b.report.gc } },
-    })),
-  };
-  if (values.out) writeFileSync(values.out, JSON.stringify(slim));
-  console.log(
-    `${result.cellId}: ${result.pairs.length} pairs in ${result.elapsedSeconds.toFixed(0)} s (${result.measuringSeconds.toFixed(0)} s measuring), stopped by ${result.stoppedBy}`,
-  );
 }

@@ -70,7 +70,9 @@ export function windowSide(
 }
 
 /** The open-loop options of one stretch of a windows run: the run's load settings and, for the reference service, its route mix. */
-export function windowLoad(shared: SideContext): (entry: RunningService, seconds: number, idPrefix: string) => OpenLoopOptions {
+export function windowLoad(
+  shared: SideContext,
+): (entry: RunningService, seconds: number, idPrefix: string) => OpenLoopOptions {
   const { config } = shared;
   let stretch = 0;
   return (entry, seconds, idPrefix) => {

@@ -59,7 +59,16 @@ export interface WindowPair {
   b: WindowMeasurement;
   /** log(b / a) of CPU per request; NaN when either is unknown. */
   logRatio: number;
+  /**
+   * False when either window served under 90% of the requests the load offered in it: the machine could not keep up
+   * (on this shared VM, other jobs' builds starved service and generator alike), so CPU per request there is not the
+   * service's own. Left out of the statistics and counted.
+   */
+  valid: boolean;
 }
+
+/** Share of the offered requests a window must serve to count. */
+export const MIN_SERVED = 0.9;
 
 export interface ProcessWarmup {
   side: string;
@@ -103,13 +112,21 @@ async function endWindow(services: RunningService[]): Promise<WindowMeasurement>
 }
 
 /** Load on both sides' sets at once for `seconds`, stopped early by `stop`; resolves when both loads have ended. */
-function loadBoth(options: WindowsOptions, sets: RunningService[][], seconds: number, idPrefix: string, stop: AbortSignal) {
+function loadBoth(
+  options: WindowsOptions,
+  sets: RunningService[][],
+  seconds: number,
+  idPrefix: string,
+  stop: AbortSignal,
+) {
   const signal = AbortSignal.any([stop, options.signal]);
   return Promise.all(
     sets.map((services, s) =>
-      options.generators[s].openLoop(options.load(services[services.length - 1], seconds, idPrefix), signal).catch((e) => {
-        if (!signal.aborted) throw e;
-      }),
+      options.generators[s]
+        .openLoop(options.load(services[services.length - 1], seconds, idPrefix), signal)
+        .catch((e) => {
+          if (!signal.aborted) throw e;
+        }),
     ),
   );
 }
@@ -126,7 +143,9 @@ async function warmPair(options: WindowsOptions, p: number, sets: RunningService
     await loadBoth(options, sets, chunk, 'w', new AbortController().signal);
     const ends = await Promise.all(sets.map(endWindow));
     ends.forEach((m, s) => {
-      series[s].push(...m.report.series.map((x) => ({ cpuUs: x.cpuUs, requests: x.requests, atMs: seconds * 1000 + x.tMs })));
+      series[s].push(
+        ...m.report.series.map((x) => ({ cpuUs: x.cpuUs, requests: x.requests, atMs: seconds * 1000 + x.tMs })),
+      );
       const at = steady[s] === null ? steadyAfter(series[s], warmup) : null;
       if (at !== null) steady[s] = Math.round(series[s][at - 1].atMs / 1000);
     });
@@ -194,6 +213,7 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
       }
       const p = block % options.processes;
       const pair = sets[p];
+      const rateRps = options.load(pair[0][pair[0].length - 1], 1, 'm').rateRps;
       const blockStart = performance.now();
       const stop = new AbortController();
       // The load outlasts the windows by a margin and is stopped as soon as the last one has been read.
@@ -214,8 +234,12 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
           for (const s of order) ends[s] = await endWindow(pair[s]);
           const [a, b] = ends;
           const logRatio =
-            a.cpuUsPerRequest > 0 && b.cpuUsPerRequest > 0 ? Math.log(b.cpuUsPerRequest / a.cpuUsPerRequest) : Number.NaN;
-          pairs.push({ index: pairs.length, process: p, block, atSeconds, a, b, logRatio });
+            a.cpuUsPerRequest > 0 && b.cpuUsPerRequest > 0
+              ? Math.log(b.cpuUsPerRequest / a.cpuUsPerRequest)
+              : Number.NaN;
+          const offered = (w: WindowMeasurement) => (rateRps * w.windowMs) / 1000;
+          const valid = [a, b].every((w) => w.requests >= MIN_SERVED * offered(w)) && Number.isFinite(logRatio);
+          pairs.push({ index: pairs.length, process: p, block, atSeconds, a, b, logRatio, valid });
           if (pairs.length >= options.maxPairs) break outer;
           if (options.afterPair?.(pairs)) {
             stoppedBy = 'decided';
@@ -232,5 +256,10 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
     options.signal.removeEventListener('abort', onAbort);
     await killAll();
   }
+  const invalid = pairs.filter((p) => !p.valid).length;
+  if (invalid > 0)
+    warnings.push(
+      `${invalid} of ${pairs.length} window pairs were left out: a window served under ${MIN_SERVED * 100}% of the offered requests (the machine could not keep up)`,
+    );
   return { warmups, pairs, elapsedSeconds: elapsed(), measuringSeconds, warnings, stoppedBy };
 }

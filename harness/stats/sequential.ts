@@ -1,5 +1,5 @@
-import { normalQuantile } from './binomial.js';
 import { nestedRatio, type NestedPair } from './nested.js';
+import { tQuantile } from './student-t.js';
 import type { Interval } from './types.js';
 
 /**
@@ -30,10 +30,13 @@ export interface SequentialInterval {
 /**
  * An interval for B/A − 1 that stays valid under repeated looks. The within-process noise shrinks as pairs are added and
  * gets the mixture radius; the between-process part does not shrink with pairs (the sets are fixed for the run) and gets
- * a fixed-sample normal bound; α is split between them when there is one. No npm package computes confidence sequences
+ * a fixed-sample t bound (sets − 1 df); α is split between them when there is one. No npm package computes confidence sequences
  * (checked: none for nested data), so it is written out here; the simulations in test/stats check its false alarms.
  */
-export function sequentialRatio(pairs: readonly NestedPair[], options: SequentialOptions = {}): SequentialInterval | null {
+export function sequentialRatio(
+  pairs: readonly NestedPair[],
+  options: SequentialOptions = {},
+): SequentialInterval | null {
   const alpha = options.alpha ?? 0.05;
   const minPairs = options.minPairs ?? 8;
   const nested = nestedRatio(pairs, 1 - alpha);
@@ -41,7 +44,10 @@ export function sequentialRatio(pairs: readonly NestedPair[], options: Sequentia
   const split = nested.betweenSd > 0 ? alpha / 2 : alpha;
   // The radius is for a mean; a 20%-trimmed mean's SE is the winsorized SD over √n, which withinSd already rescales.
   const within = nested.withinSd * mixtureRadius(nested.pairs, split, options.tunedForPairs ?? 30);
-  const between = nested.betweenSd > 0 ? (normalQuantile(1 - split / 2) * nested.betweenSd) / Math.sqrt(nested.clusters) : 0;
+  const between =
+    nested.betweenSd > 0
+      ? (tQuantile(1 - split / 2, Math.max(1, nested.clusters - 1)) * nested.betweenSd) / Math.sqrt(nested.clusters)
+      : 0;
   const half = within + between;
   return {
     estimate: nested.estimate,

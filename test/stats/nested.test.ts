@@ -17,7 +17,13 @@ function missRate(runs: number, seed: number, o: Parameters<typeof simulatePairs
 
 describe('nestedRatio: windows nested in processes', () => {
   it('recovers a known shift with a trimmed mean that ignores bursts', () => {
-    const pairs = simulatePairs(mulberry32(1), { pairs: 60, processes: 3, withinSd: 0.02, betweenSd: 0, shift: Math.log(1.05) });
+    const pairs = simulatePairs(mulberry32(1), {
+      pairs: 60,
+      processes: 3,
+      withinSd: 0.02,
+      betweenSd: 0,
+      shift: Math.log(1.05),
+    });
     const e = nestedRatio(pairs)!;
     assert.ok(Math.abs(e.estimate - 0.05) < 0.01, `estimate ${e.estimate}`);
     assert.ok(e.ci.low > 0.03 && e.ci.high < 0.07, `ci ${e.ci.low}..${e.ci.high}`);
@@ -43,7 +49,11 @@ describe('nestedRatio: windows nested in processes', () => {
     const runs = 400;
     for (let r = 0; r < runs; r++) {
       const pairs = simulatePairs(random, { pairs: 48, processes: 3, withinSd: 0.01, betweenSd: 0.02, shift: 0 });
-      const ratio = pairedRatio(pairs.map(() => 1), pairs.map((p) => Math.exp(p.logRatio)), 0.95)!;
+      const ratio = pairedRatio(
+        pairs.map(() => 1),
+        pairs.map((p) => Math.exp(p.logRatio)),
+        0.95,
+      )!;
       if (ratio.ci.low > 0 || ratio.ci.high < 0) naive++;
     }
     assert.ok(naive / runs > 0.2, `naive false alarms ${naive / runs}`);
@@ -53,9 +63,16 @@ describe('nestedRatio: windows nested in processes', () => {
 
   it('reports the between-process component and widens with it', () => {
     const random = mulberry32(4);
-    const flat = nestedRatio(simulatePairs(random, { pairs: 60, processes: 3, withinSd: 0.01, betweenSd: 0, shift: 0 }))!;
-    const split = nestedRatio(simulatePairs(random, { pairs: 60, processes: 3, withinSd: 0.01, betweenSd: 0.05, shift: 0 }))!;
-    assert.ok(split.betweenSd > 0.01 && split.betweenShare > 0.8, `between ${split.betweenSd} share ${split.betweenShare}`);
+    const flat = nestedRatio(
+      simulatePairs(random, { pairs: 60, processes: 3, withinSd: 0.01, betweenSd: 0, shift: 0 }),
+    )!;
+    const split = nestedRatio(
+      simulatePairs(random, { pairs: 60, processes: 3, withinSd: 0.01, betweenSd: 0.05, shift: 0 }),
+    )!;
+    assert.ok(
+      split.betweenSd > 0.01 && split.betweenShare > 0.8,
+      `between ${split.betweenSd} share ${split.betweenShare}`,
+    );
     assert.ok(split.ci.high - split.ci.low > 3 * (flat.ci.high - flat.ci.low));
   });
 

@@ -65,6 +65,9 @@ describe('sequentialRatio: an interval valid under repeated looks', () => {
   });
 
   it('gives no interval before the minimum number of pairs', () => {
-    assert.equal(sequentialRatio(simulatePairs(mulberry32(1), { pairs: 6, processes: 2, withinSd: 0.02, betweenSd: 0, shift: 0 })), null);
+    assert.equal(
+      sequentialRatio(simulatePairs(mulberry32(1), { pairs: 6, processes: 2, withinSd: 0.02, betweenSd: 0, shift: 0 })),
+      null,
+    );
   });
 });
