@@ -14,7 +14,7 @@ import type { WindowsResult } from './windows.js';
  */
 const { values } = parseArgs({
   options: {
-    processes: { type: 'string', default: '3' },
+    processes: { type: 'string', default: '2' },
     window: { type: 'string', default: '2' },
     block: { type: 'string', default: '10' },
     'lead-in': { type: 'string', default: '2' },

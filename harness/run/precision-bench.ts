@@ -54,7 +54,7 @@ export async function precisionRun(options: {
       windowSeconds: options.windowSeconds,
       leadInSeconds: options.leadInSeconds,
       windowsPerBlock: options.windowsPerBlock,
-      warmup: { maxSeconds: options.warmupMaxSeconds, chunkSeconds: 4 },
+      warmup: { maxSeconds: options.warmupMaxSeconds, chunkSeconds: 4, tolerance: 0.05 },
       maxPairs: options.maxPairs,
       maxSeconds: options.maxSeconds,
       load: windowLoad(shared),

@@ -33,15 +33,11 @@ const record = (w: WindowMeasurement): WindowRecord => ({
 const nestedOf = (pairs: readonly WindowPair[]): NestedPair[] =>
   pairs.filter((p) => p.valid).map((p) => ({ cluster: p.process, logRatio: p.logRatio }));
 
-/** The comparisons a windows run makes: each variant against the first, per cell; without variants, each traced cell against the baseline. */
-function comparisons(
-  cells: readonly Cell[],
-  hasVariants: boolean,
-): { cell: Cell; a: 'baseline' | 'variant0'; b: 'cell' | number }[] {
-  if (hasVariants) return cells.flatMap((cell) => [{ cell, a: 'variant0' as const, b: 1 }]);
+/** Each traced cell is compared: against the first variant's same cell (A/B), else against the baseline. */
+function comparisons(cells: readonly Cell[], hasVariants: boolean): { cell: Cell; a: 'baseline' | 'variant0' }[] {
   return cells
     .filter((c) => c.settings.tracing === 'sdk')
-    .map((cell) => ({ cell, a: 'baseline' as const, b: 'cell' as const }));
+    .map((cell) => ({ cell, a: hasVariants ? ('variant0' as const) : ('baseline' as const) }));
 }
 
 /**
@@ -105,7 +101,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
     };
     const variants = config.variants ?? [];
     const baseline = plan.cells.find((c) => c.settings.tracing === 'off');
-    const jobs = comparisons(plan.cells, variants.length > 0).flatMap(({ cell, a, b }) => {
+    const jobs = comparisons(plan.cells, variants.length > 0).flatMap(({ cell, a }) => {
       if (a === 'variant0')
         return variants.slice(1).map((v) => ({
           cell,
