@@ -23,6 +23,7 @@ const { values } = parseArgs({
     inject: { type: 'string', default: '' },
     'level-us': { type: 'string' },
     accuracy: { type: 'boolean', default: false },
+    'warmup-check': { type: 'boolean', default: false },
     'skip-aa': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -33,14 +34,19 @@ const nested = (r: WindowsResult): NestedPair[] =>
   r.pairs.filter((p) => p.valid).map((p) => ({ cluster: p.process, logRatio: p.logRatio }));
 const runs: Record<string, unknown> = {};
 
-async function run(label: string, injectUsPerRequest: number): Promise<WindowsResult> {
+async function run(
+  label: string,
+  injectUsPerRequest: number,
+  extra: { baseline?: boolean; minWarmupSeconds?: number; seconds?: number } = {},
+): Promise<WindowsResult> {
   const started = Date.now();
   const result = await precisionRun({
     processes: Number(values.processes),
     windowSeconds: Number(values.window),
     windowsPerBlock: Number(values.block),
     leadInSeconds: Number(values['lead-in']),
-    maxSeconds: Number(values.seconds),
+    maxSeconds: extra.seconds ?? Number(values.seconds),
+    ...extra,
     maxPairs: 10_000,
     warmupMaxSeconds: Number(values.warmup),
     injectUsPerRequest,
@@ -109,5 +115,34 @@ if (values.accuracy) {
   const kept = trimmedDiff.slice(k, trimmedDiff.length - k);
   const recovered = kept.reduce((t, x) => t + x, 0) / Math.max(1, kept.length);
   console.log(`  recovered ${recovered.toFixed(1)} µs/req of 200 (${pct(recovered / 200 - 1)})`);
+}
+if (values['warmup-check']) {
+  // The baseline cell's CPU per request once steady (what the windows measure from) against the same process after 30 s.
+  const r = await run('warm-up check: baseline, steady vs 30 s', 0, {
+    baseline: true,
+    minWarmupSeconds: 34,
+    seconds: 60,
+  });
+  const level = (series: { cpuUs: number; requests: number; atMs: number }[], fromMs: number) => {
+    const part = series.filter((p) => p.atMs > fromMs && p.atMs <= fromMs + 4000);
+    return (
+      part.reduce((t, p) => t + p.cpuUs, 0) /
+      Math.max(
+        1,
+        part.reduce((t, p) => t + p.requests, 0),
+      )
+    );
+  };
+  for (const w of r.warmups) {
+    if (w.steadyAfterSeconds === null) {
+      console.log(`  ${w.side} set ${w.process + 1}: not steady within ${w.warmupSeconds} s`);
+      continue;
+    }
+    const steady = level(w.series, w.steadyAfterSeconds * 1000);
+    const late = level(w.series, 30_000);
+    console.log(
+      `  ${w.side} set ${w.process + 1}: steady after ${w.steadyAfterSeconds} s at ${steady.toFixed(0)} µs/req (the 4 s after); after 30 s ${late.toFixed(0)} µs/req: ${pct(steady / late - 1)}`,
+    );
+  }
 }
 if (values.out) writeFileSync(values.out, JSON.stringify(runs));

@@ -19,10 +19,16 @@ export async function precisionRun(options: {
   maxPairs: number;
   warmupMaxSeconds: number;
   injectUsPerRequest: number;
+  /** The baseline cell instead of the first traced one. */
+  baseline?: boolean;
+  /** Warm-up every set gets at least, steady or not. */
+  minWarmupSeconds?: number;
   log: (line: string) => void;
 }): Promise<WindowsResult & { cellId: string }> {
   const config = await loadConfigFile(defaultConfigPath());
-  const cell = expandMatrix(config).cells.find((c) => c.settings.tracing === 'sdk')!;
+  const cell = expandMatrix(config).cells.find((c) =>
+    options.baseline ? c.settings.tracing === 'off' : c.settings.tracing === 'sdk',
+  )!;
   const workload = loadWorkload(config.service.workload);
   if (!workload.ok) throw new Error(workload.issues.join('; '));
   const sink = await startSink({ fault: config.sink });
@@ -47,8 +53,11 @@ export async function precisionRun(options: {
     });
     const result = await runWindows({
       sides: [
-        windowSide(shared, 'a', cell, variant('a', 0)),
-        windowSide(shared, 'b', cell, variant('b', options.injectUsPerRequest)),
+        { ...windowSide(shared, 'a', cell, variant('a', 0)), minWarmupSeconds: options.minWarmupSeconds },
+        {
+          ...windowSide(shared, 'b', cell, variant('b', options.injectUsPerRequest)),
+          minWarmupSeconds: options.minWarmupSeconds,
+        },
       ],
       processes: options.processes,
       windowSeconds: options.windowSeconds,

@@ -11,6 +11,8 @@ export interface WindowSide {
   name: string;
   /** Starts one process set of this side (callees first); the last service is the entry the load goes to. */
   start: (processIndex: number) => Promise<RunningService[]>;
+  /** Warm-up seconds this side gets at least, steady or not (bench:precision's fixed 30 s reference). @default 0 */
+  minWarmupSeconds?: number;
 }
 
 export interface WindowsOptions {
@@ -137,8 +139,10 @@ async function warmPair(options: WindowsOptions, p: number, sets: RunningService
   const series: ProcessWarmup['series'][] = [[], []];
   const steady: (number | null)[] = [null, null];
   let seconds = 0;
-  while (seconds < warmup.maxSeconds && steady.some((s) => s === null) && !options.signal.aborted) {
-    const chunk = Math.min(warmup.chunkSeconds, warmup.maxSeconds - seconds);
+  const minimum = Math.max(...options.sides.map((side) => side.minWarmupSeconds ?? 0));
+  const bound = Math.max(warmup.maxSeconds, minimum);
+  while (seconds < bound && (steady.some((s) => s === null) || seconds < minimum) && !options.signal.aborted) {
+    const chunk = Math.min(warmup.chunkSeconds, bound - seconds);
     await Promise.all(sets.map(startWindow));
     await loadBoth(options, sets, chunk, 'w', new AbortController().signal);
     const ends = await Promise.all(sets.map(endWindow));
