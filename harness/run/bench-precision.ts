@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
 import { simulatedFalseAlarms } from '../stats/resample.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
-import { precisionRun } from './precision-bench.js';
+import { precisionRun } from './precision-run.js';
 import type { WindowsResult } from './windows.js';
 
 /**

@@ -49,7 +49,7 @@ export async function precisionRun(options: {
       burnIterationsPerUs: calibrateIterationsPerUs(),
     };
     const variant = (name: string, extra: number) => ({
-      config: { name, env: {}, extraCpuUsPerRequest: extra, extraCpuUsPerSpan: 0 } as never,
+      config: { name, env: {}, extraCpuUsPerRequest: extra, extraCpuUsPerSpan: 0 },
     });
     const result = await runWindows({
       sides: [
