@@ -56,7 +56,14 @@ const generator: LoadGenerator = {
     new Promise((resolve) => {
       const done = () => resolve({ achievedRps: o.rateRps } as never);
       const timer = setTimeout(done, o.durationMs);
-      signal?.addEventListener('abort', () => (clearTimeout(timer), done()), { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          done();
+        },
+        { once: true },
+      );
     }),
   closedLoop: async () => ({}) as never,
   close: async () => undefined,
