@@ -17,7 +17,7 @@ import type { Sink } from '../sink/types.js';
 import type { LoadGenerator } from '../load/types.js';
 import { ResultsStore, assembleResults, newRunId } from './store.js';
 import { resolveTarget, type RunDeps, type RunOptions } from './run.js';
-import { launchService } from '../target/launch.js';
+import { ServiceError, launchService } from '../target/launch.js';
 import { createLoadGenerator } from '../load/generator.js';
 import { startSink } from '../sink/sink.js';
 import { windowLoad, windowSide, type SideContext } from './window-sides.js';
@@ -151,6 +151,12 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
             }
           : {}),
         log: (line) => log(`    ${line}`),
+      }).catch((error: Error) => {
+        // What was measured before is written (finally below); the run fails with the reason and the service's last words.
+        const tail = error instanceof ServiceError ? `\n${error.stderrTail.join('\n')}` : '';
+        throw new RunError(
+          `${job.cell.id}: ${job.sides[1].name} against ${job.sides[0].name}: ${error.message}${tail}`,
+        );
       });
       const pairs = nestedOf(measured.pairs);
       const e = nestedRatio(pairs);

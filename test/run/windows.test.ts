@@ -139,4 +139,26 @@ describe('runWindows: paired windows over live process sets', () => {
     assert.ok(result.warmups.every((w) => w.steadyAfterSeconds === null));
     assert.match(result.warnings[0], /still changing after/);
   });
+
+  it('a side that cannot start fails the run, and the sets already started are killed', async () => {
+    let killed = 0;
+    const started = { ...fakeService(100), kill: async () => void killed++ };
+    await assert.rejects(
+      runWindows(
+        options({
+          sides: [
+            { name: 'a', start: async () => [started] },
+            {
+              name: 'b',
+              start: async () => {
+                throw new Error('exited with code 1 before it was ready');
+              },
+            },
+          ],
+        }),
+      ),
+      /before it was ready/,
+    );
+    assert.equal(killed, 1);
+  });
 });
