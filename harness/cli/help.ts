@@ -2,6 +2,7 @@ export const HELP = `tracebench: what does OpenTelemetry tracing cost your Node.
 
 Usage:
   tracebench run [--config FILE] [--out DIR] [--rounds N] [--seed N] [--budgets FILE] [--threshold P] [--strict] [--quiet]
+                 [--until-decided] [--max-minutes N]
   tracebench report RESULTS.json|DIR [--out FILE] [--threshold P]
   tracebench compare BASE.json HEAD.json [--threshold P] [--budgets FILE] [--strict] [--summary FILE] [--junit FILE]
   tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--out DIR]
@@ -38,6 +39,9 @@ Options:
   --threshold P     Regression threshold for compare and same-run A/B, e.g. 5% (default 5%).
   --strict          Inconclusive checks fail too (exit 1).
   --budgets FILE    (also micro and compare: micro.nsPerOp limits, e.g. < 2µs or +10%)
+  --until-decided   run: measure by the windows method (method: windows) and stop each comparison as soon as its
+                    sequential interval is pass or fail against method.limitPct (default 3%).
+  --max-minutes N   run: wall time per windows comparison, warm-up included (method.maxMinutes, default 3).
   --cell ID         calibrate: the cell to measure (default: the first traced cell).
   --summary FILE    compare: write the markdown summary there (and to $GITHUB_STEP_SUMMARY when set).
   --junit FILE      compare: write JUnit XML there.

@@ -5,6 +5,7 @@ import { describeValue } from './issues.js';
 import { reservedEnvProblem } from './reserved-env.js';
 import { EXPORTERS, PROPAGATORS, SAMPLERS_WITH_RATE, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
 import type {
+  WindowsMethodConfig,
   BuiltInProcessorSetting,
   Config,
   InstrumentationSetting,
@@ -543,6 +544,54 @@ const variantsSchema = z
     'Same-run A/B: variants of the system under test, run interleaved in the same rounds; the first is the reference.',
   );
 
+const methodSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('trials') }),
+    z.strictObject({
+      type: z.literal('windows'),
+      windowSeconds: windowSeconds('the probe takes one point a second')
+        .default(2)
+        .describe('Measured window, seconds; both sides are measured over the same seconds.'),
+      processes: wholeNumber(1, 16)
+        .default(2)
+        .describe('Live process sets per side; more sets average out differences between processes.'),
+      windowsPerBlock: wholeNumber(1, 1000)
+        .default(10)
+        .describe('Back-to-back windows per block; blocks cycle over the process sets.'),
+      leadInSeconds: z
+        .number()
+        .min(0, { error: (iss) => `must be at least 0, got ${describeValue(iss.input)}` })
+        .max(60, { error: (iss) => `must be at most 60, got ${describeValue(iss.input)}` })
+        .default(2)
+        .describe('Unmeasured load at the start of each block, seconds.'),
+      warmupMaxSeconds: positiveNumber(600)
+        .default(30)
+        .describe('Upper bound of the warm-up until CPU per request is steady, seconds (a warning when not reached).'),
+      steadyTolerance: positiveNumber(1)
+        .default(0.05)
+        .describe('Steady when two 4-second halves agree within this fraction of CPU per request.'),
+      maxMinutes: positiveNumber(600).default(3).describe('Wall time per comparison, warm-up included, minutes.'),
+      untilDecided: z
+        .boolean()
+        .default(false)
+        .describe('Stop a comparison as soon as its sequential interval decides it against limitPct.'),
+      limitPct: z
+        .number()
+        .min(0, { error: (iss) => `must be at least 0, got ${describeValue(iss.input)}` })
+        .max(1000, { error: (iss) => `must be at most 1000, got ${describeValue(iss.input)}` })
+        .default(3)
+        .describe('Largest acceptable increase of CPU per request, percent: the limit each comparison is judged on.'),
+    }),
+  ])
+  .describe(
+    'How cells are measured: trials (a fresh process per trial, the default) or windows (live, warmed processes; paired windows).',
+  );
+
+/** The windows method with every default: what `--until-decided` or `--max-minutes` switch a trials config to. */
+export function windowsDefaults(): WindowsMethodConfig {
+  return methodSchema.parse({ type: 'windows' }) as WindowsMethodConfig;
+}
+
 /** The config file as written; `seed` and `name` are completed at load time (clock, file name). */
 export const configSchema = z
   .strictObject({
@@ -561,6 +610,7 @@ export const configSchema = z
       .default(5000)
       .describe('Upper bound for draining spans after the window (forceFlush), ms.'),
     variants: variantsSchema,
+    method: methodSchema.prefault({ type: 'trials' }),
     tail: z
       .array(
         z.strictObject({

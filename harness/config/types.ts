@@ -195,6 +195,32 @@ export interface TailCellConfig {
   sampling: TailSamplingConfig;
 }
 
+/** Live, warmed processes measured in paired windows (docs/precision.md). */
+export interface WindowsMethodConfig {
+  type: 'windows';
+  /** Measured window, seconds; both sides are measured over the same seconds. @default 2 */
+  windowSeconds: number;
+  /** Live process sets per side. @default 2 */
+  processes: number;
+  /** Back-to-back windows per block; blocks cycle over the process sets. @default 10 */
+  windowsPerBlock: number;
+  /** Unmeasured load at the start of each block, seconds. @default 2 */
+  leadInSeconds: number;
+  /** Upper bound of the warm-up until CPU per request is steady, seconds. @default 30 */
+  warmupMaxSeconds: number;
+  /** Steady when two 4-second halves agree within this fraction. @default 0.05 */
+  steadyTolerance: number;
+  /** Wall time per comparison, warm-up included, minutes. @default 3 */
+  maxMinutes: number;
+  /** Stop a comparison as soon as its sequential interval decides it against `limitPct`. @default false */
+  untilDecided: boolean;
+  /** Largest acceptable increase of CPU per request, percent. @default 3 */
+  limitPct: number;
+}
+
+/** How cells are measured. */
+export type MethodConfig = { type: 'trials' } | WindowsMethodConfig;
+
 /** The whole, validated config with every default filled in. */
 export interface Config {
   /** Names the run in reports. @default the config file's name without its extension */
@@ -213,6 +239,8 @@ export interface Config {
   drainTimeoutMs: number;
   /** Same-run A/B: variants run interleaved in the same rounds; the first is the reference. */
   variants?: VariantConfig[];
+  /** How cells are measured: fresh-process trials, or windows between warm processes. Absent (results before it existed) reads as trials. @default { type: 'trials' } */
+  method?: MethodConfig;
   /** Tail-sampling cells, each with the matrix's first processor, exporter and propagator. @default [] */
   tail?: TailCellConfig[];
   /** Attribution: layer cells instead of the matrix (no SDK, API, SDK, context manager, recording, export). */

@@ -156,6 +156,24 @@ const microSchema = z.looseObject({
   ),
 });
 
+const windowRecord = z.looseObject({ cpuUs: num, requests: num, windowMs: num, cpuUsPerRequest: figure });
+const relative = z.looseObject({ estimate: num, low: num, high: num, level: num });
+
+const windowsSchema = z.array(
+  z.looseObject({
+    cellId: z.string(),
+    a: z.string(),
+    b: z.string(),
+    pairs: z.array(
+      z.looseObject({ process: num, block: num, atSeconds: num, a: windowRecord, b: windowRecord, valid: z.boolean() }),
+    ),
+    nested: relative.extend({ withinSd: num, betweenSd: num, mdc: num }).nullable(),
+    sequential: relative.nullable(),
+    limit: num,
+    verdict: z.enum(['pass', 'fail', 'inconclusive']),
+  }),
+);
+
 /** The run was cut short: how far it got, and whether results.json was rebuilt from results.jsonl afterwards. */
 export const interruptedSchema = z.object({
   trialsFinished: z.number().int().min(0),
@@ -182,4 +200,5 @@ export const resultsSchema = z.looseObject({
   notes: z.array(z.string()),
   cells: z.array(cellSchema),
   micro: microSchema.optional(),
+  windows: windowsSchema.optional(),
 });

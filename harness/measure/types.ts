@@ -205,4 +205,84 @@ export interface Results {
    * matrix, `rounds` the micro rounds; configFile empty); a run may carry it next to its cells. Absent otherwise.
    */
   micro?: MicroSection;
+  /**
+   * Comparisons measured by the windows method (`method: windows`): each side's live processes, their warm-up, every
+   * window pair, and the nested and sequential intervals of the change in CPU per request. Absent for trial runs; a
+   * windows run has cells without trials.
+   */
+  windows?: WindowsComparison[];
+}
+
+/** One window of one side's process set: CPU of every service of the set, requests the entry started. */
+export interface WindowRecord {
+  cpuUs: number;
+  requests: number;
+  windowMs: number;
+  /** `cpuUs / requests`; null when no request was served. */
+  cpuUsPerRequest: number | null;
+}
+
+/** Windows of the two sides' sets of one index, measured over the same seconds. */
+export interface WindowPairRecord {
+  /** Process set index of both windows: the cluster of the nested statistics. */
+  process: number;
+  block: number;
+  /** Seconds since the comparison's first process started, at the window's start. */
+  atSeconds: number;
+  a: WindowRecord;
+  b: WindowRecord;
+  /** False when a window served under 90% of the offered requests: left out of the statistics. */
+  valid: boolean;
+}
+
+/** How one process set warmed up: when its own CPU per request became steady (null: not within the bound). */
+export interface WarmupRecord {
+  side: string;
+  process: number;
+  steadyAfterSeconds: number | null;
+  warmupSeconds: number;
+  /** Over the last 4 s of warm-up; null when no request was served. */
+  lastCpuUsPerRequest: number | null;
+}
+
+/** An interval of a relative change, as a fraction (0.03 = +3%). */
+export interface RelativeInterval {
+  estimate: number;
+  low: number;
+  high: number;
+  level: number;
+}
+
+/** One comparison by the windows method: side b against side a, for one cell. */
+export interface WindowsComparison {
+  cellId: string;
+  /** Side names: variant names, or `baseline` and the cell id for a traced cell against the baseline. */
+  a: string;
+  b: string;
+  processes: number;
+  windowSeconds: number;
+  warmups: WarmupRecord[];
+  pairs: WindowPairRecord[];
+  /** Fixed-length interval (nested: windows in processes); null with too few pairs. */
+  nested:
+    | (RelativeInterval & {
+        pairs: number;
+        clusters: number;
+        df: number;
+        withinSd: number;
+        betweenSd: number;
+        betweenShare: number;
+        /** Minimum detectable change (95%, 80% power) of this comparison with the pairs it measured. */
+        mdc: number;
+      })
+    | null;
+  /** Always-valid interval (may be read after every pair); null with too few pairs. */
+  sequential: RelativeInterval | null;
+  /** The limit on the increase (fraction) the verdict judges. */
+  limit: number;
+  /** From `sequential` when the run stopped as soon as it was decided, else from `nested`. */
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  stoppedBy: 'pairs' | 'time' | 'decided' | 'aborted';
+  elapsedSeconds: number;
+  warnings: string[];
 }

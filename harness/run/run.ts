@@ -48,7 +48,7 @@ const defaultDeps: RunDeps = {
 };
 
 /** Everything about the system under test that can be wrong is checked before anything starts. */
-function resolveTarget(
+export function resolveTarget(
   config: Config,
   configFile: string,
 ): {

@@ -58,7 +58,11 @@ export const WINDOW_ID_PREFIX = 'm';
 /** How long the probe may take to answer a window command: it only reads counters. */
 const PROBE_REPLY_MS = 5000;
 
-function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, string>): Record<string, string> {
+export function trialEnv(
+  ctx: TrialContext,
+  serviceName: string,
+  peers: Record<string, string>,
+): Record<string, string> {
   const { config, cell, sink, variant } = ctx;
   const own = config.service.perService[serviceName];
   const extraCpuUsPerRequest = config.service.extraCpuUsPerRequest + (variant?.extraCpuUsPerRequest ?? 0);

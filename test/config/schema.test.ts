@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertIssue, issuesOf, parse } from './helpers.js';
+import { windowsDefaults } from '../../harness/config/schema.js';
 
 describe('config schema: bad configs name the path and the problem', () => {
   it('a ratio outside [0, 1]', () => {
@@ -24,7 +25,7 @@ describe('config schema: bad configs name the path and the problem', () => {
     assertIssue(
       issues,
       '(top level)',
-      "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, variants, tail, attribution, budgets)",
+      "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, variants, method, tail, attribution, budgets)",
     );
   });
 
@@ -210,8 +211,26 @@ describe('config schema: defaults', () => {
         propagator: ['tracecontext'],
       },
       drainTimeoutMs: 5000,
+      method: { type: 'trials' },
       tail: [],
     });
+  });
+
+  it('method: windows fills its defaults; --until-decided starts from the same', () => {
+    const config = parse('method: { type: windows, processes: 3 }');
+    assert.deepEqual(config.method, {
+      type: 'windows',
+      windowSeconds: 2,
+      processes: 3,
+      windowsPerBlock: 10,
+      leadInSeconds: 2,
+      warmupMaxSeconds: 30,
+      steadyTolerance: 0.05,
+      maxMinutes: 3,
+      untilDecided: false,
+      limitPct: 3,
+    });
+    assert.deepEqual(windowsDefaults(), { ...config.method, processes: 2 });
   });
 
   it('a missing axis defaults while the others are kept', () => {

@@ -8,6 +8,8 @@ import { serviceTable } from '../../report/console-services.js';
 import { judgeRun } from '../../budget/judge-run.js';
 import { viewFilesIn, writeViews } from '../../report/views.js';
 import { runBenchmark } from '../../run/run.js';
+import { describeComparison, runWindowsBenchmark } from '../../run/run-windows.js';
+import { windowsDefaults } from '../../config/schema.js';
 import { killAllChildren } from '../../target/launch.js';
 import { EXIT, UsageError } from '../errors.js';
 import { integerFlag, percentFlag } from '../flags.js';
@@ -59,6 +61,8 @@ export async function runCommand(args: string[]): Promise<number> {
       threshold: { type: 'string' },
       strict: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      'until-decided': { type: 'boolean', default: false },
+      'max-minutes': { type: 'string' },
     },
   });
   if (positionals.length > 0)
@@ -71,6 +75,14 @@ export async function runCommand(args: string[]): Promise<number> {
     seed: integerFlag('seed', values.seed, 0),
   });
   // Budgets from a file join the config's, so results.json holds every budget that was judged.
+  const maxMinutes = integerFlag('max-minutes', values['max-minutes'], 1);
+  if (values['until-decided'] || maxMinutes !== undefined)
+    config.method = {
+      ...windowsDefaults(),
+      ...(config.method?.type === 'windows' ? config.method : {}),
+      ...(values['until-decided'] ? { untilDecided: true } : {}),
+      ...(maxMinutes !== undefined ? { maxMinutes } : {}),
+    };
   if (values.budgets) config.budgets = [...(config.budgets ?? []), ...(await loadBudgetsFile(values.budgets))];
   const log = (line: string) => {
     if (!values.quiet) process.stderr.write(`${line}\n`);
@@ -78,6 +90,21 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const interrupt = interruptible();
   try {
+    if (config.method?.type === 'windows') {
+      const { results, dir } = await runWindowsBenchmark({
+        config,
+        configFile,
+        reportsDir,
+        log,
+        signal: interrupt.signal,
+      });
+      const comparisons = results.windows ?? [];
+      for (const c of comparisons) process.stdout.write(`${c.cellId}: ${describeComparison(c)}\n`);
+      log(`results: ${dir}/results.json`);
+      if (results.status === 'interrupted') return EXIT.interrupted;
+      const failed = comparisons.some((c) => c.verdict === 'fail' || (values.strict && c.verdict === 'inconclusive'));
+      return failed ? EXIT.checkFailed : EXIT.ok;
+    }
     const { results, dir } = await runBenchmark({ config, configFile, reportsDir, log, signal: interrupt.signal });
     process.stdout.write(`${consoleTable(results)}\n`);
     for (const cell of results.cells) {

@@ -1,0 +1,241 @@
+import { join, resolve } from 'node:path';
+import { RunError } from '../cli/errors.js';
+import { captureEnvironment } from '../measure/environment.js';
+import {
+  RESULTS_SCHEMA_VERSION,
+  type RelativeInterval,
+  type Results,
+  type WindowRecord,
+  type WindowsComparison,
+} from '../measure/types.js';
+import type { WindowsMethodConfig } from '../config/types.js';
+import { buildPlan } from '../plan/plan.js';
+import type { Cell } from '../plan/types.js';
+import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
+import { decide, sequentialRatio } from '../stats/sequential.js';
+import type { Sink } from '../sink/types.js';
+import type { LoadGenerator } from '../load/types.js';
+import { ResultsStore, assembleResults, newRunId } from './store.js';
+import { resolveTarget, type RunDeps, type RunOptions } from './run.js';
+import { ServiceError, launchService } from '../target/launch.js';
+import { createLoadGenerator } from '../load/generator.js';
+import { startSink } from '../sink/sink.js';
+import { windowLoad, windowSide, type SideContext } from './window-sides.js';
+import { runWindows, type WindowMeasurement, type WindowPair, type WindowSide } from './windows.js';
+
+const record = (w: WindowMeasurement): WindowRecord => ({
+  cpuUs: w.cpuUs,
+  requests: w.requests,
+  windowMs: w.windowMs,
+  cpuUsPerRequest: Number.isFinite(w.cpuUsPerRequest) ? w.cpuUsPerRequest : null,
+});
+
+const nestedOf = (pairs: readonly WindowPair[]): NestedPair[] =>
+  pairs.filter((p) => p.valid).map((p) => ({ cluster: p.process, logRatio: p.logRatio }));
+
+/** Each traced cell is compared: against the first variant's same cell (A/B), else against the baseline. */
+function comparisons(cells: readonly Cell[], hasVariants: boolean): { cell: Cell; a: 'baseline' | 'variant0' }[] {
+  return cells
+    .filter((c) => c.settings.tracing === 'sdk')
+    .map((cell) => ({ cell, a: hasVariants ? ('variant0' as const) : ('baseline' as const) }));
+}
+
+/**
+ * `method: windows`: every comparison starts its sides' processes once, warms them until steady, and measures paired
+ * windows (run/windows.ts) until its time is up or, with `untilDecided`, its sequential interval decides it. Writes a
+ * results.json with a `windows` section and cells without trials.
+ */
+export async function runWindowsBenchmark(options: RunOptions): Promise<{ results: Results; dir: string }> {
+  const { config, configFile, log, signal } = options;
+  const method = config.method as WindowsMethodConfig;
+  const deps: RunDeps = {
+    launch: launchService,
+    createGenerator: (threads) => createLoadGenerator({ threads }),
+    startSink: (c) => startSink({ fault: c.sink }),
+    ...options.deps,
+  };
+  const target = resolveTarget(config, configFile);
+  const plan = buildPlan(config);
+  const runId = newRunId(config.name);
+  const store = new ResultsStore(join(options.reportsDir, runId));
+  const environment = captureEnvironment();
+  const header = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    runId,
+    startedAt: new Date().toISOString(),
+    configFile: resolve(configFile),
+    config,
+    seed: plan.seed,
+    environment,
+    notes: [...plan.notes, 'measured by the windows method: see the windows section; cells carry no trials'],
+    cells: plan.cells.map((c) => ({ id: c.id, settings: c.settings, collapsed: c.collapsed })),
+    trialsPlanned: 0,
+  };
+  store.writeHeader(header);
+  const done: WindowsComparison[] = [];
+  let sink: Sink | undefined;
+  const generators: LoadGenerator[] = [];
+  let status: Results['status'] = 'failed';
+  let results: Results | undefined;
+  try {
+    try {
+      sink = await deps.startSink(config);
+    } catch (error) {
+      throw new RunError(`the sink could not start on 127.0.0.1: ${(error as Error).message}`);
+    }
+    generators.push(deps.createGenerator(config.load.threads), deps.createGenerator(config.load.threads));
+    const shared: SideContext = {
+      runId,
+      config,
+      entry: target.entry,
+      ...(target.command ? { command: target.command } : {}),
+      ...(target.cwd ? { cwd: target.cwd } : {}),
+      workloadFile: target.workloadFile,
+      workload: target.workload!,
+      referenceService: !config.service.entry && !target.command,
+      sink,
+      generator: generators[0],
+      launch: deps.launch,
+      signal,
+      burnIterationsPerUs: environment.burnIterationsPerUs,
+    };
+    const variants = config.variants ?? [];
+    const baseline = plan.cells.find((c) => c.settings.tracing === 'off');
+    const jobs = comparisons(plan.cells, variants.length > 0).flatMap(({ cell, a }) => {
+      if (a === 'variant0')
+        return variants.slice(1).map((v) => ({
+          cell,
+          sides: [
+            windowSide(shared, variants[0].name, cell, {
+              config: variants[0],
+              entry: target.variantEntries.get(variants[0].name),
+            }),
+            windowSide(shared, v.name, cell, { config: v, entry: target.variantEntries.get(v.name) }),
+          ] as [WindowSide, WindowSide],
+        }));
+      if (!baseline) return [];
+      return [
+        {
+          cell,
+          sides: [windowSide(shared, 'baseline', baseline), windowSide(shared, cell.id, cell)] as [
+            WindowSide,
+            WindowSide,
+          ],
+        },
+      ];
+    });
+    const limit = method.limitPct / 100;
+    for (const [i, job] of jobs.entries()) {
+      if (signal.aborted) break;
+      log(
+        `[${i + 1}/${jobs.length}] ${job.cell.id}: ${job.sides[1].name} against ${job.sides[0].name}, windows of ${method.windowSeconds} s over ${method.processes} process set(s) per side, up to ${method.maxMinutes} min`,
+      );
+      const measured = await runWindows({
+        sides: job.sides,
+        processes: method.processes,
+        windowSeconds: method.windowSeconds,
+        windowsPerBlock: method.windowsPerBlock,
+        leadInSeconds: method.leadInSeconds,
+        warmup: { maxSeconds: method.warmupMaxSeconds, chunkSeconds: 4, tolerance: method.steadyTolerance },
+        maxPairs: Number.POSITIVE_INFINITY,
+        maxSeconds: method.maxMinutes * 60,
+        load: windowLoad(shared),
+        generators: [generators[0], generators[1]],
+        signal,
+        ...(method.untilDecided
+          ? {
+              afterPair: (pairs) => {
+                const s = sequentialRatio(nestedOf(pairs));
+                return s !== null && decide(s.ci, limit) !== 'inconclusive';
+              },
+            }
+          : {}),
+        log: (line) => log(`    ${line}`),
+      }).catch((error: Error) => {
+        // What was measured before is written (finally below); the run fails with the reason and the service's last words.
+        const tail = error instanceof ServiceError ? `\n${error.stderrTail.join('\n')}` : '';
+        throw new RunError(
+          `${job.cell.id}: ${job.sides[1].name} against ${job.sides[0].name}: ${error.message}${tail}`,
+        );
+      });
+      const pairs = nestedOf(measured.pairs);
+      const e = nestedRatio(pairs);
+      const s = sequentialRatio(pairs);
+      const interval = (x: {
+        estimate: number;
+        ci: { low: number; high: number; level: number };
+      }): RelativeInterval => ({
+        estimate: x.estimate,
+        low: x.ci.low,
+        high: x.ci.high,
+        level: x.ci.level,
+      });
+      // A run that looked after every pair is judged on the interval that allows it; a fixed-length run on the tighter one.
+      const judgedBy = method.untilDecided ? s : e;
+      const comparison: WindowsComparison = {
+        cellId: job.cell.id,
+        a: job.sides[0].name,
+        b: job.sides[1].name,
+        processes: method.processes,
+        windowSeconds: method.windowSeconds,
+        warmups: measured.warmups.map((w) => ({
+          side: w.side,
+          process: w.process,
+          steadyAfterSeconds: w.steadyAfterSeconds,
+          warmupSeconds: w.warmupSeconds,
+          lastCpuUsPerRequest: Number.isFinite(w.lastCpuUsPerRequest) ? w.lastCpuUsPerRequest : null,
+        })),
+        pairs: measured.pairs.map((p) => ({
+          process: p.process,
+          block: p.block,
+          atSeconds: p.atSeconds,
+          a: record(p.a),
+          b: record(p.b),
+          valid: p.valid,
+        })),
+        nested: e
+          ? {
+              ...interval(e),
+              pairs: e.pairs,
+              clusters: e.clusters,
+              df: e.df,
+              withinSd: e.withinSd,
+              betweenSd: e.betweenSd,
+              betweenShare: e.betweenShare,
+              mdc: nestedMdc(e.withinSd, e.betweenSd, e.pairs, e.clusters),
+            }
+          : null,
+        sequential: s ? interval(s) : null,
+        limit,
+        verdict: judgedBy ? decide(judgedBy.ci, limit) : 'inconclusive',
+        stoppedBy: measured.stoppedBy,
+        elapsedSeconds: measured.elapsedSeconds,
+        warnings: measured.warnings,
+      };
+      done.push(comparison);
+      log(`    ${describeComparison(comparison)}`);
+      for (const w of comparison.warnings) log(`    ! ${w}`);
+    }
+    status = signal.aborted ? 'interrupted' : 'complete';
+  } finally {
+    results = {
+      ...assembleResults(header, [], signal.aborted ? 'interrupted' : status, new Date().toISOString()),
+      windows: done,
+    };
+    store.writeResults(results);
+    store.markLatest();
+    await Promise.all(generators.map((g) => g.close().catch(() => undefined)));
+    await sink?.close().catch(() => undefined);
+  }
+  return { results, dir: store.dir };
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}%`;
+
+/** One line per comparison: the change, its interval, the verdict, the resolution, how it stopped. */
+export function describeComparison(c: WindowsComparison): string {
+  const valid = c.pairs.filter((p) => p.valid).length;
+  if (!c.nested) return `${c.b} vs ${c.a}: too few pairs (${valid} valid of ${c.pairs.length}) – inconclusive`;
+  const ci = c.stoppedBy === 'decided' && c.sequential ? c.sequential : c.nested;
+  return `${c.b} vs ${c.a}: CPU/request ${pct(ci.estimate)} [${pct(ci.low)}, ${pct(ci.high)}] → ${c.verdict} at ${pct(c.limit)} (${valid} pairs over ${c.nested.clusters} set(s), ${c.elapsedSeconds.toFixed(0)} s, stopped by ${c.stoppedBy}; could detect ±${(100 * c.nested.mdc).toFixed(1)}%)`;
+}

@@ -1,0 +1,93 @@
+import type { Config, VariantConfig } from '../config/types.js';
+import type { LoadGenerator, OpenLoopOptions } from '../load/types.js';
+import type { Cell } from '../plan/types.js';
+import type { Sink } from '../sink/types.js';
+import type { LaunchOptions, RunningService } from '../target/launch.js';
+import { startOrder } from '../../workloads/shape/schema.js';
+import type { WorkloadShape } from '../../workloads/shape/types.js';
+import { entryMix, trialEnv, withTrialResource, type TrialContext } from './trial.js';
+import type { WindowSide } from './windows.js';
+
+/** What every side of a windows run shares: the service, the sink its spans go to, the launcher. */
+export interface SideContext {
+  runId: string;
+  config: Config;
+  entry: string;
+  command?: string[];
+  cwd?: string;
+  workloadFile: string;
+  workload: WorkloadShape;
+  referenceService: boolean;
+  sink: Sink;
+  generator: LoadGenerator;
+  launch: (options: LaunchOptions) => Promise<RunningService>;
+  signal: AbortSignal;
+  burnIterationsPerUs?: number;
+}
+
+/**
+ * A side of a windows run: the cell (and variant) started as the trial starts it, with the same environment; every
+ * span it sends names the side and process set (`r<side>-p<set>`) as its trial.
+ */
+export function windowSide(
+  shared: SideContext,
+  name: string,
+  cell: Cell,
+  variant?: { config: VariantConfig; entry?: string },
+): WindowSide {
+  return {
+    name,
+    start: async (processIndex) => {
+      const ctx: TrialContext = {
+        ...shared,
+        cell,
+        round: processIndex,
+        order: 0,
+        ...(variant ? { variant: variant.config, variantEntry: variant.entry } : {}),
+      };
+      const order = shared.referenceService ? startOrder(shared.workload) : [shared.workload.services[0]];
+      const services: RunningService[] = [];
+      const peers: Record<string, string> = {};
+      try {
+        for (const shape of order) {
+          const service = await shared.launch({
+            ...(ctx.variantEntry || !ctx.command ? { entry: ctx.variantEntry ?? ctx.entry } : { command: ctx.command }),
+            ...(ctx.cwd ? { cwd: ctx.cwd } : {}),
+            env: withTrialResource(trialEnv(ctx, shape.name, { ...peers }), `${name}-p${processIndex}`),
+            readyPath: shared.config.service.readyPath,
+            startupTimeoutMs: shared.config.service.startupTimeoutMs,
+          });
+          services.push(service);
+          peers[shape.name] = service.baseUrl;
+        }
+      } catch (error) {
+        await Promise.all(services.map((s) => s.kill()));
+        throw error;
+      }
+      return services;
+    },
+  };
+}
+
+/** The open-loop options of one stretch of a windows run: the run's load settings and, for the reference service, its route mix. */
+export function windowLoad(
+  shared: SideContext,
+): (entry: RunningService, seconds: number, idPrefix: string) => OpenLoopOptions {
+  const { config } = shared;
+  let stretch = 0;
+  return (entry, seconds, idPrefix) => {
+    const seed = (config.seed + 7919 * ++stretch) >>> 0;
+    return {
+      url: entry.baseUrl + config.service.requestPath,
+      ...(shared.referenceService ? { mix: { ...entryMix(shared.workload, seed), idPrefix } } : {}),
+      rateRps: config.load.rateRps,
+      durationMs: seconds * 1000,
+      threads: config.load.threads,
+      connections: config.load.connections,
+      timeoutMs: config.load.timeoutMs,
+      pacing: config.load.pacing,
+      arrivals: config.load.arrivals,
+      arrivalSeed: seed,
+    };
+  };
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Results } from '../../harness/measure/types.js';
+import { resultsSchema } from '../../harness/measure/results-schema.js';
+import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
+
+// Short windows at a low rate: the method end to end in under 40 s, not its precision (npm run bench:precision).
+const CONFIG = `name: windows-e2e
+load: { rateRps: 200 }
+matrix: { sampler: [always_on], processor: [batch], exporter: [none] }
+variants:
+  - name: base
+  - name: slower
+    extraCpuUsPerRequest: 400
+method:
+  type: windows
+  windowSeconds: 1
+  processes: 2
+  windowsPerBlock: 4
+  leadInSeconds: 0.5
+  warmupMaxSeconds: 6
+  maxMinutes: 0.6
+  untilDecided: true
+  limitPct: 10
+`;
+
+describe('the windows method, end to end', () => {
+  it('a variant with 400 µs injected per request fails a 10% limit, decided before its time is up, in a results.json that validates', async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, CONFIG);
+    const out = join(dir, 'reports');
+    const run = await runCli(['run', '--config', config, '--out', out], { timeoutMs: 90_000 });
+    assert.equal(run.code, 1, `exit 1 (a check failed)\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /slower vs base: CPU\/request \+\d+\.\d% \[.*\] → fail at \+10\.0%/);
+    const results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as Results;
+    assert.ok(resultsSchema.safeParse(results).success, 'results.json validates');
+    const [comparison] = results.windows!;
+    assert.equal(comparison.a, 'base');
+    assert.equal(comparison.b, 'slower');
+    assert.equal(comparison.verdict, 'fail');
+    assert.equal(comparison.stoppedBy, 'decided');
+    assert.ok(comparison.elapsedSeconds < 36, `decided after ${comparison.elapsedSeconds} s`);
+    // Four process sets (2 per side) each warmed once, and every pair from one set index of both sides.
+    assert.equal(comparison.warmups.length, 4);
+    assert.ok(comparison.pairs.every((p) => p.process === 0 || p.process === 1));
+    assert.ok(
+      comparison.pairs.some((p) => p.process === 1),
+      'pairs cycle over the sets',
+    );
+    assert.ok(comparison.sequential!.low > 0.1, `sequential interval ${JSON.stringify(comparison.sequential)}`);
+    // Injected 400 µs at ~1000 µs per request: the estimate is a large increase, not noise.
+    assert.ok(comparison.nested!.estimate > 0.15, `estimate ${comparison.nested!.estimate}`);
+    assert.ok(results.cells.every((c) => c.trials.length === 0));
+  });
+});

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LoadGenerator, OpenLoopOptions } from '../../harness/load/types.js';
+import type { RunningService } from '../../harness/target/launch.js';
+import type { ProbeWindowReport } from '../../harness/target/protocol.js';
+import { runWindows, type WindowsOptions } from '../../harness/run/windows.js';
+
+/**
+ * A process whose probe reports `usPerRequest` of CPU for each request of a window (100 requests a window, the
+ * offered 1,000 req/s × 0.1 s), after a warm-up whose cost falls from 3× over its first three windows.
+ */
+function fakeService(usPerRequest: number, served = 1): RunningService {
+  let windows = 0;
+  const report = (): ProbeWindowReport => {
+    const warm = Math.max(1, 3 - windows++);
+    const requests = Math.round(100 * served);
+    return {
+      windowMs: 100,
+      cpuUserUs: requests * usPerRequest * warm,
+      cpuSystemUs: 0,
+      requests,
+      rssStartBytes: 0,
+      rssPeakBytes: 0,
+      rssEndBytes: 0,
+      heapUsedPeakBytes: 0,
+      heapUsedEndBytes: 0,
+      gc: { count: 0, totalMs: 0, maxMs: 0 },
+      eventLoopDelayUs: { p50: 0, p99: 0, max: 0, mean: 0 },
+      probeCpuUs: 0,
+      series: Array.from({ length: 5 }, () => ({
+        tMs: 0,
+        cpuUs: 100 * usPerRequest * warm,
+        requests: 100,
+        rssBytes: 0,
+        heapUsedBytes: 0,
+        loopLagMaxUs: 0,
+        queueDepth: 0,
+      })),
+    };
+  };
+  return {
+    pid: 1,
+    port: 1,
+    baseUrl: 'http://127.0.0.1:1',
+    exited: new Promise(() => undefined),
+    request: (async (message: { tb: string }) =>
+      message.tb === 'window-start' ? { tb: 'window-started' } : { tb: 'window', report: report() }) as never,
+    stderrTail: () => [],
+    warnings: () => [],
+    kill: async () => undefined,
+  };
+}
+
+const generator: LoadGenerator = {
+  openLoop: (o: OpenLoopOptions, signal?: AbortSignal) =>
+    new Promise((resolve) => {
+      const done = () => resolve({ achievedRps: o.rateRps } as never);
+      const timer = setTimeout(done, o.durationMs);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          done();
+        },
+        { once: true },
+      );
+    }),
+  closedLoop: async () => ({}) as never,
+  close: async () => undefined,
+};
+
+function options(over: Partial<WindowsOptions> = {}): WindowsOptions {
+  return {
+    sides: [
+      { name: 'a', start: async () => [fakeService(100)] },
+      { name: 'b', start: async () => [fakeService(110)] },
+    ],
+    processes: 2,
+    windowSeconds: 0.1,
+    windowsPerBlock: 3,
+    leadInSeconds: 0,
+    warmup: { maxSeconds: 1, chunkSeconds: 0.05, halfSeconds: 2, tolerance: 0.01 },
+    maxPairs: 12,
+    maxSeconds: 30,
+    load: (entry, seconds) =>
+      ({
+        url: entry.baseUrl,
+        rateRps: 1000,
+        durationMs: seconds * 1000,
+        threads: 1,
+        connections: 1,
+        timeoutMs: 1000,
+      }) as never,
+    generators: [generator, generator],
+    signal: new AbortController().signal,
+    ...over,
+  };
+}
+
+describe('runWindows: paired windows over live process sets', () => {
+  it('warms each set until steady, then cycles blocks over the sets, both sides measured in every window', async () => {
+    const result = await runWindows(options());
+    assert.equal(result.warmups.length, 4);
+    assert.ok(result.warmups.every((w) => w.steadyAfterSeconds !== null));
+    assert.equal(result.pairs.length, 12);
+    assert.deepEqual(
+      result.pairs.map((p) => p.process),
+      [0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1],
+    );
+    // Warm before measuring: every window measures the steady cost, so each pair shows B's +10% exactly.
+    for (const p of result.pairs)
+      assert.ok(Math.abs(p.logRatio - Math.log(1.1)) < 1e-9, `pair ${p.index}: ${p.logRatio}`);
+    assert.ok(result.pairs.every((p) => p.valid));
+    assert.equal(result.stoppedBy, 'pairs');
+  });
+
+  it('leaves out a pair whose window could not be served, and says so', async () => {
+    const result = await runWindows(
+      options({
+        sides: [
+          { name: 'a', start: async () => [fakeService(100)] },
+          { name: 'b', start: async (p) => [fakeService(110, p === 1 ? 0.5 : 1)] },
+        ],
+      }),
+    );
+    assert.ok(result.pairs.filter((p) => p.process === 1).every((p) => !p.valid));
+    assert.ok(result.pairs.filter((p) => p.process === 0).every((p) => p.valid));
+    assert.match(result.warnings.join('\n'), /6 of 12 window pairs were left out/);
+  });
+
+  it('stops as soon as the decision callback says so', async () => {
+    const result = await runWindows(options({ afterPair: (pairs) => pairs.length === 5 }));
+    assert.equal(result.pairs.length, 5);
+    assert.equal(result.stoppedBy, 'decided');
+  });
+
+  it('warns about a set that never got steady within the bound', async () => {
+    const result = await runWindows(options({ warmup: { maxSeconds: 0.1, chunkSeconds: 0.05, halfSeconds: 4 } }));
+    assert.ok(result.warmups.every((w) => w.steadyAfterSeconds === null));
+    assert.match(result.warnings[0], /still changing after/);
+  });
+
+  it('a side that cannot start fails the run, and the sets already started are killed', async () => {
+    let killed = 0;
+    const started = { ...fakeService(100), kill: async () => void killed++ };
+    await assert.rejects(
+      runWindows(
+        options({
+          sides: [
+            { name: 'a', start: async () => [started] },
+            {
+              name: 'b',
+              start: async () => {
+                throw new Error('exited with code 1 before it was ready');
+              },
+            },
+          ],
+        }),
+      ),
+      /before it was ready/,
+    );
+    assert.equal(killed, 1);
+  });
+});

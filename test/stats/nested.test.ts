@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { mulberry32 } from '../../harness/plan/plan.js';
+import { nestedMdc, nestedRatio } from '../../harness/stats/nested.js';
+import { pairedRatio } from '../../harness/stats/interval.js';
+import { simulatePairs } from './nested-sim.js';
+
+function missRate(runs: number, seed: number, o: Parameters<typeof simulatePairs>[1]): number {
+  const random = mulberry32(seed);
+  let misses = 0;
+  for (let r = 0; r < runs; r++) {
+    const e = nestedRatio(simulatePairs(random, o))!;
+    if (e.ci.low > Math.expm1(o.shift) || e.ci.high < Math.expm1(o.shift)) misses++;
+  }
+  return misses / runs;
+}
+
+describe('nestedRatio: windows nested in processes', () => {
+  it('recovers a known shift with a trimmed mean that ignores bursts', () => {
+    const pairs = simulatePairs(mulberry32(1), {
+      pairs: 60,
+      processes: 3,
+      withinSd: 0.02,
+      betweenSd: 0,
+      shift: Math.log(1.05),
+    });
+    const e = nestedRatio(pairs)!;
+    assert.ok(Math.abs(e.estimate - 0.05) < 0.01, `estimate ${e.estimate}`);
+    assert.ok(e.ci.low > 0.03 && e.ci.high < 0.07, `ci ${e.ci.low}..${e.ci.high}`);
+    assert.equal(e.clusters, 3);
+    assert.equal(e.pairs, 60);
+  });
+
+  it('keeps false alarms near 5% with heavy tails and no process effect', () => {
+    const rate = missRate(600, 2, { pairs: 40, processes: 2, withinSd: 0.02, betweenSd: 0, shift: 0 });
+    assert.ok(rate <= 0.07, `false alarms ${rate}`);
+  });
+
+  it('keeps false alarms near 5% when processes differ (3 and 4 sets)', () => {
+    for (const processes of [3, 4]) {
+      const rate = missRate(600, 3 + processes, { pairs: 48, processes, withinSd: 0.02, betweenSd: 0.02, shift: 0 });
+      assert.ok(rate <= 0.07, `${processes} sets: false alarms ${rate}`);
+    }
+  });
+
+  it('treating nested pairs as independent would not: the plain paired t-interval misses far more often', () => {
+    const random = mulberry32(9);
+    let naive = 0;
+    const runs = 400;
+    for (let r = 0; r < runs; r++) {
+      const pairs = simulatePairs(random, { pairs: 48, processes: 3, withinSd: 0.01, betweenSd: 0.02, shift: 0 });
+      const ratio = pairedRatio(
+        pairs.map(() => 1),
+        pairs.map((p) => Math.exp(p.logRatio)),
+        0.95,
+      )!;
+      if (ratio.ci.low > 0 || ratio.ci.high < 0) naive++;
+    }
+    assert.ok(naive / runs > 0.2, `naive false alarms ${naive / runs}`);
+    const nested = missRate(runs, 10, { pairs: 48, processes: 3, withinSd: 0.01, betweenSd: 0.02, shift: 0 });
+    assert.ok(nested <= 0.08, `nested false alarms ${nested}`);
+  });
+
+  it('reports the between-process component and widens with it', () => {
+    const random = mulberry32(4);
+    const flat = nestedRatio(
+      simulatePairs(random, { pairs: 60, processes: 3, withinSd: 0.01, betweenSd: 0, shift: 0 }),
+    )!;
+    const split = nestedRatio(
+      simulatePairs(random, { pairs: 60, processes: 3, withinSd: 0.01, betweenSd: 0.05, shift: 0 }),
+    )!;
+    assert.ok(
+      split.betweenSd > 0.01 && split.betweenShare > 0.8,
+      `between ${split.betweenSd} share ${split.betweenShare}`,
+    );
+    assert.ok(split.ci.high - split.ci.low > 3 * (flat.ci.high - flat.ci.low));
+  });
+
+  it('needs two pairs in every set', () => {
+    assert.equal(nestedRatio([{ cluster: 0, logRatio: 0.1 }]), null);
+    assert.equal(nestedRatio([]), null);
+  });
+
+  it('MDC falls with pairs and is bounded by the between-process part', () => {
+    assert.ok(nestedMdc(0.03, 0, 60, 2) < nestedMdc(0.03, 0, 20, 2));
+    const withBetween = nestedMdc(0.03, 0.02, 10_000, 2);
+    assert.ok(withBetween > 0.02, `between dominates: ${withBetween}`);
+    assert.ok(nestedMdc(0.03, 0.02, 10_000, 8) < withBetween);
+  });
+});
