@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLoadGenerator } from './generator.js';
-import type { Arrivals, OpenLoopResult, Pacing } from './types.js';
+import type { Arrivals, HttpClient, OpenLoopResult, Pacing } from './types.js';
 
 /**
  * `node dist/harness/load/bench-generator.js [--rates 500,5000] [--seconds 3] [--rounds 2] [--pacing timer,hybrid]
@@ -29,11 +29,11 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
 
 const us = (x: number) => String(Math.round(x)).padStart(6);
 
-function line(pacing: Pacing, r: OpenLoopResult, cpuMs: number): string {
+function line(name: string, r: OpenLoopResult, cpuMs: number): string {
   const lag = r.sendLagUs;
   const cpuPct = (cpuMs / r.durationMs) * 100;
   return [
-    `${String(r.targetRps).padStart(6)} req/s ${pacing.padEnd(6)}`,
+    `${String(r.targetRps).padStart(6)} req/s ${name.padEnd(16)}`,
     `lag p50/p99/max ${us(lag.p50)} ${us(lag.p99)} ${us(lag.max)} µs`,
     `achieved ${r.achievedRps.toFixed(0).padStart(5)} (${(((r.achievedRps - r.targetRps) / r.targetRps) * 100).toFixed(2).padStart(6)}%)`,
     `cpu ${cpuPct.toFixed(1).padStart(5)}% (${((cpuMs * 1000) / Math.max(1, r.sent)).toFixed(1)} µs/req)`,
@@ -48,13 +48,16 @@ async function main(): Promise<void> {
       rates: { type: 'string', default: '500,5000' },
       seconds: { type: 'string', default: '3' },
       rounds: { type: 'string', default: '2' },
-      pacing: { type: 'string', default: 'timer,hybrid' },
+      variants: { type: 'string', default: 'node-http:timer,raw:timer,raw:hybrid' },
       arrivals: { type: 'string', default: 'uniform' },
       threads: { type: 'string', default: '1' },
     },
   });
   const rates = values.rates.split(',').map(Number);
-  const pacings = values.pacing.split(',') as Pacing[];
+  const variants = values.variants.split(',').map((v) => {
+    const [client, pacing] = v.split(':') as [HttpClient, Pacing];
+    return { client, pacing, name: v };
+  });
   const durationMs = Number(values.seconds) * 1000;
   const rounds = Number(values.rounds);
   const arrivals = values.arrivals as Arrivals;
@@ -72,14 +75,14 @@ async function main(): Promise<void> {
     for (const rateRps of rates) {
       const base = { url: server.url, rateRps, threads, connections: 16, timeoutMs: 2000, arrivals, arrivalSeed: 1 };
       // The first runs of a process are slower (JIT): warm every pacing up before any is measured.
-      for (const pacing of pacings) await generator.openLoop({ ...base, pacing, durationMs: 2000 });
+      for (const { client, pacing } of variants) await generator.openLoop({ ...base, client, pacing, durationMs: 2000 });
       for (let round = 0; round < rounds; round++) {
-        for (const pacing of round % 2 === 0 ? pacings : [...pacings].reverse()) {
-          await generator.openLoop({ ...base, pacing, durationMs: 500 });
+        for (const { client, pacing, name } of round % 2 === 0 ? variants : [...variants].reverse()) {
+          await generator.openLoop({ ...base, client, pacing, durationMs: 500 });
           const before = process.cpuUsage();
-          const r = await generator.openLoop({ ...base, pacing, durationMs });
+          const r = await generator.openLoop({ ...base, client, pacing, durationMs });
           const cpu = process.cpuUsage(before);
-          console.log(line(pacing, r, (cpu.user + cpu.system) / 1000));
+          console.log(line(name, r, (cpu.user + cpu.system) / 1000));
         }
       }
     }
