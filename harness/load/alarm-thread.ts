@@ -30,7 +30,8 @@ function run(shared: AlarmShared): void {
     while (hrNowMs() < atMs) {
       // The last few µs: a futex wake-up is tens of µs late, the clock is not.
     }
-    if (Atomics.compareExchange(control, ALARM.state, ALARM.armed, ALARM.idle) === ALARM.armed) parentPort!.postMessage(0);
+    if (Atomics.compareExchange(control, ALARM.state, ALARM.armed, ALARM.idle) === ALARM.armed)
+      parentPort!.postMessage(0);
   }
 }
 

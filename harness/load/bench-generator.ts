@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     for (const rateRps of rates) {
       const base = { url: server.url, rateRps, threads, connections: 16, timeoutMs: 2000, arrivals, arrivalSeed: 1 };
       // The first runs of a process are slower (JIT): warm every pacing up before any is measured.
-      for (const { client, pacing } of variants) await generator.openLoop({ ...base, client, pacing, durationMs: 2000 });
+      for (const { client, pacing } of variants)
+        await generator.openLoop({ ...base, client, pacing, durationMs: 2000 });
       for (let round = 0; round < rounds; round++) {
         for (const { client, pacing, name } of round % 2 === 0 ? variants : [...variants].reverse()) {
           await generator.openLoop({ ...base, client, pacing, durationMs: 500 });

@@ -29,7 +29,8 @@ const CRLF = /[\r\n]/;
 function requestText(method: string, path: string, host: string, headers: Record<string, string>): string {
   let text = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
   for (const [name, value] of Object.entries(headers)) {
-    if (CRLF.test(name) || CRLF.test(value)) throw new Error(`request header ${JSON.stringify(name)} holds a line break`);
+    if (CRLF.test(name) || CRLF.test(value))
+      throw new Error(`request header ${JSON.stringify(name)} holds a line break`);
     text += `${name}: ${value}\r\n`;
   }
   return `${text}${method === 'GET' ? '' : 'content-length: 0\r\n'}\r\n`;

@@ -112,20 +112,19 @@ export class ResponseParser {
     }
     this.head = { status, close };
     // 1xx heads precede the real answer; 204 and 304 never have a body.
-    if (status < 200) return this.setState({ kind: 'head' }, true);
-    if (status === 204 || status === 304) return this.setState({ kind: 'head' });
-    if (chunked) return this.setState({ kind: 'chunkSize' });
-    if (length !== undefined) {
-      if (!Number.isInteger(length) || length < 0) throw new ResponseParseError('bad content-length');
-      return this.setState(length === 0 ? { kind: 'head' } : { kind: 'length', left: length });
-    }
-    this.head.close = true;
-    this.setState({ kind: 'untilClose' });
+    this.interim = status < 200;
+    this.state = this.bodyState(status, chunked, length);
   }
 
-  private setState(state: State, interim = false): void {
-    this.state = state;
-    this.interim = interim;
+  private bodyState(status: number, chunked: boolean, length: number | undefined): State {
+    if (status < 200 || status === 204 || status === 304) return { kind: 'head' };
+    if (chunked) return { kind: 'chunkSize' };
+    if (length !== undefined) {
+      if (!Number.isInteger(length) || length < 0) throw new ResponseParseError('bad content-length');
+      return length === 0 ? { kind: 'head' } : { kind: 'length', left: length };
+    }
+    this.head.close = true;
+    return { kind: 'untilClose' };
   }
 
   private complete(onResponse: (response: ParsedResponse) => void): void {
