@@ -16,6 +16,7 @@ export function splitIntoTasks(o: OpenLoopOptions): OpenLoopTask[] {
     timeoutMs: o.timeoutMs,
     headers: o.headers ?? {},
     pacing: o.pacing ?? 'hybrid',
+    client: o.client ?? 'raw',
     arrivals: o.arrivals ?? 'uniform',
     arrivalSeed: workerArrivalSeed(o.arrivalSeed ?? 0, workerIndex),
   }));

@@ -3,6 +3,8 @@ import { createHistogramUs, encodeHistogram } from './histogram.js';
 import type { OpenLoopCounters, OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
 import { createMixPicker, emptyTruthCounts } from './mix.js';
 import { createArrivalSchedule, createDueQueue, pacerStep, updateWakeLate, type PacerStep } from './pacer.js';
+import { type Alarm, startAlarm } from './alarm.js';
+import { createRawSender } from './raw-sender.js';
 import { createRequestSender } from './request-sender.js';
 
 export { scheduledCount } from './pacer.js';
@@ -24,9 +26,16 @@ interface Waited {
 
 const NOT_BLOCKED: Waited = { blockedMs: 0, requestedMs: 0 };
 
+/** One alarm thread per worker thread, started on first use and kept for the worker's later tasks. */
+let alarm: Promise<Alarm> | undefined;
+
 /** Carries out one wait step. */
-function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
+async function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
   switch (step.kind) {
+    case 'alarm':
+      alarm ??= startAlarm();
+      await (await alarm).wakeAt(performance.now() + step.ms);
+      return NOT_BLOCKED;
     case 'send':
       return Promise.resolve(NOT_BLOCKED);
     case 'timer':
@@ -76,11 +85,13 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
     uncorrectedUs: createHistogramUs(),
     sendLagUs: createHistogramUs(),
   };
-  const sender = createRequestSender(task, rec);
+  const sender = task.client === 'node-http' ? createRequestSender(task, rec) : createRawSender(task, rec);
   const picker = task.mix ? createMixPicker(task.mix, task.workerIndex, task.headers) : undefined;
   const due = createDueQueue(createArrivalSchedule(task.arrivals, task.rateRps, task.durationMs, task.arrivalSeed));
   const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
+  // Started before the window: a thread takes tens of ms to start.
+  if (task.pacing === 'thread') await (alarm ??= startAlarm());
   const eluStart = performance.eventLoopUtilization();
   const t0 = performance.now();
   // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.

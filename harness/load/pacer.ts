@@ -56,7 +56,9 @@ export type PacerStep =
   /** Block the thread in `Atomics.wait` for a sub-millisecond time: no CPU, but no I/O either. */
   | { kind: 'block'; ms: number }
   /** Yield one event-loop turn (I/O is served) and look again: the short spin just before a send. */
-  | { kind: 'yield' };
+  | { kind: 'yield' }
+  /** Let the alarm thread wake the event loop at the send time; the loop serves I/O meanwhile. */
+  | { kind: 'alarm'; ms: number };
 
 /** Tuning of the hybrid pacer, in ms. */
 export interface HybridPacerTuning {
@@ -91,6 +93,7 @@ export function pacerStep(
 ): PacerStep {
   if (remainingMs <= 0) return { kind: 'send' };
   if (pacing === 'timer') return { kind: 'timer', ms: Math.floor(remainingMs) };
+  if (pacing === 'thread') return { kind: 'alarm', ms: remainingMs };
   if (pacing === 'spin') return remainingMs < 1 ? { kind: 'yield' } : { kind: 'timer', ms: Math.floor(remainingMs) };
   if (remainingMs >= tuning.timerAboveMs) return { kind: 'timer', ms: Math.floor(remainingMs) - 1 };
   // A block ends late by the kernel's timer slack (~50 µs on Linux): end it that much earlier, so the spin covers the rest.

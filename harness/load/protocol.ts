@@ -1,5 +1,5 @@
 import type { RequestMix, TruthCounts } from './mix.js';
-import type { Arrivals, Pacing } from './types.js';
+import type { Arrivals, HttpClient, Pacing } from './types.js';
 
 /** What the main thread hands one open-loop worker: its share of the offered rate. */
 export interface OpenLoopTask {
@@ -10,6 +10,7 @@ export interface OpenLoopTask {
   timeoutMs: number;
   headers: Record<string, string>;
   pacing: Pacing;
+  client: HttpClient;
   arrivals: Arrivals;
   /** Seed of this worker's Poisson arrivals. */
   arrivalSeed: number;

@@ -40,14 +40,23 @@ export interface OpenLoopOptions {
    * @default 'uniform'
    */
   arrivals?: Arrivals;
+  /**
+   * The HTTP client: `raw` writes keep-alive HTTP/1.1 on plain sockets and reads answers with a minimal parser (a
+   * few µs a request, so the event loop is free when a send is due); `node-http` is node:http's client, kept so the
+   * benchmark can set the two side by side.
+   * @default 'raw'
+   */
+  client?: HttpClient;
   /** Seed of the Poisson arrivals; the same seed gives the same schedule. @default 0 */
   arrivalSeed?: number;
   /** Spread requests over a workload's entry routes, each marked with its ground truth; `url` then gives only the origin. */
   mix?: RequestMix;
 }
 
-export type Pacing = 'timer' | 'hybrid' | 'spin';
-export const PACINGS: readonly Pacing[] = ['timer', 'hybrid', 'spin'];
+export type Pacing = 'thread' | 'timer' | 'hybrid' | 'spin';
+export const PACINGS: readonly Pacing[] = ['thread', 'timer', 'hybrid', 'spin'];
+
+export type HttpClient = 'raw' | 'node-http';
 
 export type Arrivals = 'uniform' | 'poisson';
 export const ARRIVALS: readonly Arrivals[] = ['uniform', 'poisson'];

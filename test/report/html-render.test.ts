@@ -142,6 +142,33 @@ describe('renderHtmlReport', () => {
     assert.match(overhead.caption, /red tick is the budget/);
   });
 
+  it("shows send lag beside latency on the same scale, with each cell's bound, and names a cell over it", () => {
+    const results = fixtureResults();
+    results.config.load.maxSendLagP99Us = 2000;
+    const late = results.cells.find((c) => c.settings.tracing !== 'off' && c.summary !== null)!;
+    for (const t of late.trials) if (t.status === 'ok') t.metrics.sendLagUs = { ...t.metrics.sendLagUs, p99: 45_000 };
+    const latency = allCharts(buildModel({ results })).find((c) => c.id === 'latency')!;
+    const spec = latency.spec as { data: { values: Record<string, unknown>[] }; facet: { column: { sort: string[] } } };
+    assert.equal(spec.facet.column.sort.length, 3, 'corrected, uncorrected and send lag side by side');
+    const lag = spec.data.values.filter((r) => r.kind === spec.facet.column.sort[2]);
+    const lateRows = lag.filter((r) => r.cell === late.id);
+    assert.deepEqual(
+      lateRows.filter((r) => r.percentile === 'p99').map((r) => r.us),
+      [45_000],
+      "the late cell's p99 send lag",
+    );
+    assert.deepEqual(
+      lateRows.filter((r) => r.bound !== undefined).map((r) => r.bound),
+      [2000],
+      'its bound, load.maxSendLagP99Us',
+    );
+    assert.match(latency.caption, new RegExp(`${late.id}: send lag p99 over the bound`));
+    assert.match(latency.alt, /1 cell over the bound/);
+    const quiet = allCharts(buildModel({ results: fixtureResults() })).find((c) => c.id === 'latency')!;
+    assert.doesNotMatch(quiet.caption, /over the bound/);
+    assert.match(quiet.alt, /every cell is within its bound/);
+  });
+
   it('falls back to ranges over rounds without an analysis, and survives an analysis without a relative overhead', () => {
     const results = fixtureResults();
     const bare = allCharts(buildModel({ results }));

@@ -11,17 +11,15 @@ import {
   type Chart,
   type VlSpec,
 } from './chart-kit.js';
+import { latencyChart } from './charts-latency.js';
 import { claimsChart, waterfallChart } from './charts-micro.js';
 import { abChart, dropsChart, seriesChart, spanFateChart } from './charts-spans.js';
 import { auto, MIB, num, pct } from './format.js';
-import type { CellView, Model } from './model.js';
+import type { Model } from './model.js';
 import { median } from '../../stats/interval.js';
 import { cpuBudgetChecks, cpuOverhead, cpuSpread, labelOf, roundValues } from './model.js';
 
 export type { Chart, Section, VlSpec } from './chart-kit.js';
-
-/** Cells per chart before the latency and series views pick a readable subset. */
-export const MAX_LINES = 10;
 
 export function cpuChart(model: Model): Chart | null {
   const rows = model.cells.flatMap((v) => {
@@ -219,105 +217,6 @@ export function overheadChart(model: Model): Chart | null {
       data: { values: rows },
       hconcat: [panel('rel', 'overhead (%)', '%', true), panel('abs', 'overhead (µs per request)', 'µs', false)],
       spacing: 24,
-    }),
-  };
-}
-
-const PERCENTILES = [
-  { key: 'p50', x: 2 },
-  { key: 'p90', x: 10 },
-  { key: 'p99', x: 100 },
-  { key: 'p999', x: 1000 },
-  { key: 'max', x: 10000 },
-] as const;
-const PERCENTILE_LABELS =
-  "datum.value == 2 ? 'p50' : datum.value == 10 ? 'p90' : datum.value == 100 ? 'p99' : datum.value == 1000 ? 'p99.9' : datum.value == 10000 ? 'max' : ''";
-
-/** Up to MAX_LINES cells: the baseline, then those with the highest corrected p99 (the tail is where tracing shows). */
-function latencyCells(model: Model): CellView[] {
-  const views = model.cells.filter((v) => v.cell.summary !== null);
-  if (views.length <= MAX_LINES) return views;
-  const rest = views
-    .filter((v) => !v.baseline)
-    .sort((a, b) => b.cell.summary!.latencyUs.corrected.p99 - a.cell.summary!.latencyUs.corrected.p99);
-  const picked = new Set([...views.filter((v) => v.baseline), ...rest].slice(0, MAX_LINES));
-  return views.filter((v) => picked.has(v));
-}
-
-/** HDR-style percentile distribution: corrected (from the intended send time) beside uncorrected. */
-export function latencyChart(model: Model): Chart | null {
-  const views = latencyCells(model);
-  if (views.length === 0) return null;
-  const sides = [
-    { side: 'corrected' as const, label: 'corrected: from the intended send time' },
-    { side: 'uncorrected' as const, label: 'uncorrected: from the actual send' },
-  ];
-  const rows = views.flatMap((v) =>
-    sides.flatMap(({ side, label }) =>
-      PERCENTILES.map((p) => ({
-        cell: v.label,
-        kind: label,
-        percentile: p.key === 'p999' ? 'p99.9' : p.key,
-        x: p.x,
-        us: Math.max(1, v.cell.summary!.latencyUs[side][p.key]),
-      })),
-    ),
-  );
-  const total = model.cells.filter((v) => v.cell.summary !== null).length;
-  const order = views.map((v) => v.label);
-  const p99 = views
-    .map((v) => ({
-      id: v.label,
-      c: v.cell.summary!.latencyUs.corrected.p99,
-      u: v.cell.summary!.latencyUs.uncorrected.p99,
-    }))
-    .sort((a, b) => b.c - a.c);
-  const alt = `Line charts of latency percentiles p50, p90, p99, p99.9 and max in µs on log scales for ${views.length} cells, corrected and uncorrected. Highest corrected p99: ${p99[0].id} at ${auto(p99[0].c)} µs (uncorrected ${auto(p99[0].u)} µs).`;
-  const subset =
-    views.length < total
-      ? ` Showing ${views.length} of ${total} cells: the baseline and the highest corrected p99; the table below has them all.`
-      : '';
-  return {
-    id: 'latency',
-    section: 'latency',
-    title: 'Latency percentiles',
-    caption: `Lines that rise to the right have a long tail; a gap between corrected and uncorrected means requests waited for a connection (coordinated omission). Click a legend entry to pick out a cell.${subset}`,
-    alt,
-    spec: top('Latency percentile distribution (µs, log scales)', alt, {
-      data: { values: rows },
-      facet: { column: { field: 'kind', type: 'nominal', title: null, sort: sides.map((s) => s.label) } },
-      spacing: 24,
-      spec: {
-        width: 340,
-        height: 260,
-        params: [{ name: 'pick', select: { type: 'point', fields: ['cell'] }, bind: 'legend' }],
-        mark: { type: 'line', point: true, strokeWidth: 1.8 },
-        encoding: {
-          x: {
-            field: 'x',
-            type: 'quantitative',
-            title: 'percentile',
-            scale: { type: 'log', domain: [2, 10000] },
-            axis: { values: [2, 10, 100, 1000, 10000], labelExpr: PERCENTILE_LABELS, grid: true },
-          },
-          y: { field: 'us', type: 'quantitative', title: 'latency (µs, log)', scale: { type: 'log' } },
-          color: {
-            field: 'cell',
-            type: 'nominal',
-            title: 'cell',
-            sort: order,
-            scale: { scheme: 'tableau10' },
-            legend: { orient: 'bottom', columns: 2, symbolType: 'stroke' },
-          },
-          opacity: { condition: { param: 'pick', value: 1 }, value: 0.12 },
-          tooltip: [
-            { field: 'cell' },
-            { field: 'kind' },
-            { field: 'percentile' },
-            { field: 'us', title: 'µs', format: ',.0f' },
-          ],
-        },
-      },
     }),
   };
 }
