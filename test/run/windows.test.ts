@@ -24,7 +24,7 @@ function fakeService(usPerRequest: number, served = 1): RunningService {
       rssEndBytes: 0,
       heapUsedPeakBytes: 0,
       heapUsedEndBytes: 0,
-      gc: { count: 0, totalMs: 0, maxMs: 0 },
+      gc: { pauseCount: 0, pauseTotalMs: 0, pauseMaxMs: 0 },
       eventLoopDelayUs: { p50: 0, p99: 0, max: 0, mean: 0 },
       probeCpuUs: 0,
       series: Array.from({ length: 5 }, () => ({
