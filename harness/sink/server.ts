@@ -7,11 +7,10 @@ export type ExportArrival =
   | { status: 'read'; protocol: SinkProtocol; body: Buffer; wireBytes: number }
   | { status: 'unreadable'; protocol: SinkProtocol | undefined; httpStatus: number; reason: string; wireBytes: number };
 
-export interface ExportAnswer {
-  httpStatus: number;
-  contentType?: string;
-  body?: string;
-}
+export type ExportAnswer =
+  | { httpStatus: number; contentType?: string; body?: string; headers?: Record<string, string> }
+  /** `hang`: never answer (the client times out); `reset`: destroy the connection without answering. */
+  | { drop: 'hang' | 'reset' };
 
 export type ExportHandler = (arrival: ExportArrival) => Promise<ExportAnswer>;
 
@@ -49,7 +48,14 @@ async function arrivalOf(request: IncomingMessage, route: NonNullable<Route>): P
 
 function answer(response: ServerResponse, reply: ExportAnswer): void {
   if (response.destroyed || response.headersSent) return;
-  const headers: Record<string, string> = reply.contentType ? { 'content-type': reply.contentType } : {};
+  if ('drop' in reply) {
+    if (reply.drop === 'reset') response.socket?.destroy();
+    return;
+  }
+  const headers: Record<string, string> = {
+    ...reply.headers,
+    ...(reply.contentType ? { 'content-type': reply.contentType } : {}),
+  };
   response.writeHead(reply.httpStatus, headers).end(reply.body);
 }
 
