@@ -19,7 +19,7 @@ const SAMPLERS: readonly string[] = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ];
-const EXPORTERS: readonly ExporterSetting[] = ['otlp-http-protobuf', 'otlp-http-json', 'zipkin'];
+const EXPORTERS: readonly ExporterSetting[] = ['otlp-http-protobuf', 'otlp-http-json', 'otlp-grpc', 'zipkin'];
 const PROPAGATORS: readonly PropagatorSetting[] = ['tracecontext', 'b3', 'b3multi', 'jaeger'];
 
 export interface Axes {

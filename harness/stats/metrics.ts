@@ -1,3 +1,4 @@
+import { SINK_EXPORTERS } from '../config/vocabulary.js';
 import type { TrialMetrics } from '../measure/types.js';
 import type { CellSettings } from '../plan/types.js';
 import type { MetricName, Unit } from './types.js';
@@ -11,9 +12,6 @@ interface MetricDefinition {
   /** Cells where the metric means something; all when absent. */
   appliesTo?: (settings: CellSettings) => boolean;
 }
-
-/** Exporters that send to the sink, so `exported − received` counts spans lost on the way. */
-const SINK_EXPORTERS: readonly string[] = ['otlp-http-protobuf', 'otlp-http-json', 'zipkin'];
 
 /** Every judged metric, in report order; latency is the corrected (from intended send time) histogram. */
 export const METRICS: Record<MetricName, MetricDefinition> = {
