@@ -59,4 +59,33 @@ matrix:
         `${exporter}: gzip ${perSpan(`always_on~batch-d200~${exporter}~gzip`)} B/span`,
       );
   });
+
+  it('a NodeSDK (zero-code) exports over gRPC with gzip from the standard variables alone', async () => {
+    const dir = tempDir();
+    const file = writeConfig(
+      dir,
+      `name: grpc-zero-code
+rounds: 1
+load: { rateRps: 200, warmupSeconds: 0.5, durationSeconds: 2 }
+matrix:
+  instrumentation: [zero-code]
+  processor: [{ type: batch, scheduleDelayMillis: 200 }]
+  exporter: [otlp-grpc]
+  compression: [gzip]
+`,
+    );
+    const result = await runCli(['run', '--config', file, '--out', join(dir, 'reports')], { timeoutMs: 120_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const results = readJson(join(dir, 'reports', 'latest', 'results.json'));
+    const cell = results.cells.find((c: { id: string }) => c.id !== 'baseline');
+    assert.equal(cell.id, 'zero-code~always_on~batch-d200~otlp-grpc~gzip');
+    const [trial] = cell.trials as Trial[];
+    assert.equal(trial.status, 'ok', trial.error ?? JSON.stringify(trial));
+    const s = trial.metrics.spans;
+    assert.ok(s.received > 0, JSON.stringify(s));
+    assert.equal(s.exported, s.received, JSON.stringify(s));
+    assert.equal(s.ended, s.exported + s.failed + s.dropped + s.queuedAtEnd, JSON.stringify(s));
+    const { bytes, uncompressedBytes } = trial.metrics.sink;
+    assert.ok(bytes < uncompressedBytes / 2, `${bytes} B of ${uncompressedBytes} B`);
+  });
 });
