@@ -1,5 +1,6 @@
 import type { SinkSetting } from '../config/types.js';
 
+/** What the sink does with one export request; the HTTP and gRPC receivers each map it to their protocol. */
 export type FaultDecision =
   | { verdict: 'accept' }
   | { verdict: 'reject'; httpStatus: number; retryAfterSeconds?: number }

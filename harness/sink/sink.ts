@@ -46,11 +46,11 @@ function httpAnswerOf(reception: Reception, protocol: Exclude<SinkProtocol, 'otl
   if (reception.kind === 'accepted') return ACCEPTED[protocol];
   if (reception.kind === 'unreadable') return textAnswer(reception.httpStatus, reception.reason);
   const { decision } = reception;
-  if (decision.verdict !== 'reject') return { drop: decision.verdict };
-  const answer = textAnswer(decision.httpStatus, FAULT_TEXT);
-  return decision.retryAfterSeconds === undefined
-    ? answer
-    : { ...answer, headers: { 'retry-after': String(decision.retryAfterSeconds) } };
+  if (decision.verdict !== 'reject') return { action: decision.verdict };
+  return {
+    ...textAnswer(decision.httpStatus, FAULT_TEXT),
+    ...(decision.retryAfterSeconds !== undefined ? { retryAfterSeconds: decision.retryAfterSeconds } : {}),
+  };
 }
 
 /** The status an OTLP/gRPC backend gives for the same outcome (HTTP statuses mapped as grpcStatusOfHttp says). */

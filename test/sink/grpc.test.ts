@@ -4,7 +4,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import type { FaultDecision, FaultPolicy } from '../../harness/sink/fault.js';
+import { createFaultPolicy, type FaultDecision, type FaultPolicy } from '../../harness/sink/fault.js';
 import { STATUS_DETAILS_TRAILER } from '../../harness/sink/grpc-status.js';
 import { MAX_BODY_BYTES } from '../../harness/sink/read-body.js';
 import { startSink } from '../../harness/sink/sink.js';
@@ -18,7 +18,7 @@ const GZIP = 'gzip' as GrpcConfig['compression'];
 
 /** Hands out the queued decisions one export at a time, after `delayMs`; accepts once the queue is empty. */
 function stubPolicy(decisions: FaultDecision[], delayMs = 0): FaultPolicy {
-  return { delayMs, decide: () => decisions.shift() ?? { verdict: 'accept' }, reset: () => {} };
+  return { ...createFaultPolicy({ mode: 'ok' }), delayMs, decide: () => decisions.shift() ?? { verdict: 'accept' } };
 }
 
 test('OTLP/gRPC exporter: the real exporter sends, the sink decodes every field and counts it under otlp-grpc', async (t) => {
