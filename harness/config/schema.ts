@@ -3,7 +3,14 @@ import { budgetsSchema } from '../budget/schema.js';
 import { tailSamplingSchema } from '../sink/tail/schema.js';
 import { describeValue } from './issues.js';
 import { reservedEnvProblem } from './reserved-env.js';
-import { EXPORTERS, PROPAGATORS, SAMPLERS_WITH_RATE, SAMPLERS_WITH_RATIO, SAMPLERS_WITHOUT_ARG } from './vocabulary.js';
+import {
+  COMPRESSIONS,
+  EXPORTERS,
+  PROPAGATORS,
+  SAMPLERS_WITH_RATE,
+  SAMPLERS_WITH_RATIO,
+  SAMPLERS_WITHOUT_ARG,
+} from './vocabulary.js';
 import type {
   WindowsMethodConfig,
   BuiltInProcessorSetting,
@@ -275,8 +282,12 @@ export const instrumentationSchema = z
 export const exporterSchema = z
   .enum(EXPORTERS)
   .describe(
-    'Where spans go: none (the SDK runs, nothing leaves), console (to a file), otlp-http-protobuf, otlp-http-json, zipkin.',
+    'Where spans go: none (the SDK runs, nothing leaves), console (to a file), otlp-http-protobuf, otlp-http-json, otlp-grpc, zipkin.',
   );
+
+export const compressionSchema = z
+  .enum(COMPRESSIONS)
+  .describe('How OTLP exporters compress their requests (OTEL_EXPORTER_OTLP_TRACES_COMPRESSION): none or gzip.');
 
 const sinkObject = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('ok') }),
@@ -489,6 +500,13 @@ const matrixSchema = z.strictObject({
     .min(1)
     .prefault(['otlp-http-protobuf'])
     .describe('Exporters to measure. Default [otlp-http-protobuf].'),
+  compression: z
+    .array(compressionSchema)
+    .min(1)
+    .prefault(['none'])
+    .describe(
+      'Request compression of the OTLP exporters to measure; folded to none for exporters that do not compress. Default [none].',
+    ),
   propagator: z
     .array(propagatorSchema)
     .min(1)

@@ -1,4 +1,4 @@
-import type { ExporterSetting, PropagatorSetting } from './types.js';
+import type { CompressionSetting, ExporterSetting, PropagatorSetting } from './types.js';
 
 // The settings' names, in a module of their own so the config and budget schemas can both use them without a cycle.
 
@@ -20,8 +20,19 @@ export const EXPORTERS = [
   'console',
   'otlp-http-protobuf',
   'otlp-http-json',
+  'otlp-grpc',
   'zipkin',
 ] as const satisfies readonly ExporterSetting[];
+/** Exporters that send spans to the sink, so `exported − received` counts spans lost on the way. */
+export const SINK_EXPORTERS: readonly ExporterSetting[] = [
+  'otlp-http-protobuf',
+  'otlp-http-json',
+  'otlp-grpc',
+  'zipkin',
+];
+/** Exporters whose requests can be compressed (the OTLP ones; the Zipkin exporter has no such option). */
+export const COMPRESSING_EXPORTERS: readonly ExporterSetting[] = ['otlp-http-protobuf', 'otlp-http-json', 'otlp-grpc'];
+export const COMPRESSIONS = ['none', 'gzip'] as const satisfies readonly CompressionSetting[];
 export const PROPAGATORS = [
   'tracecontext',
   'b3',

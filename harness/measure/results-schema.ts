@@ -72,7 +72,7 @@ function trialMetrics(n: z.ZodType) {
     gc: gcPauses(n),
     eventLoopDelayUs: loopDelay(n),
     spans: spanCounts.extend({ received: spanCount }),
-    sink: z.looseObject({ requests: num, bytes: num, rejectedRequests: num }),
+    sink: z.looseObject({ requests: num, bytes: num, rejectedRequests: num, uncompressedBytes: num.optional() }),
     probeCpuUs: figure,
     maxThroughputRps: figure.optional(),
     series: z.array(z.looseObject({})),

@@ -1,3 +1,4 @@
+import { SINK_EXPORTERS } from '../config/vocabulary.js';
 import { median } from '../stats/interval.js';
 import { summariseCoverage } from './coverage-summary.js';
 import { medianCount, SPAN_COUNT_KEYS } from './span-counts.js';
@@ -25,6 +26,10 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
       : [],
   );
   const med2 = <T>(xs: T[], pick: (x: T) => number) => median(xs.map(pick));
+  const reachedSink = ok.filter((m) => m.spans.received > 0);
+  const uncompressed = reachedSink.flatMap((m) =>
+    m.sink.uncompressedBytes === undefined ? [] : [m.sink.uncompressedBytes / m.spans.received],
+  );
   return {
     trials: ok.length,
     invalidTrials,
@@ -53,6 +58,14 @@ export function summariseCell(trials: TrialRecord[]): CellSummary | null {
     },
     ...(saturation.length > 0 ? { maxThroughputRps: median(saturation.map((m) => m.maxThroughputRps!)) } : {}),
     ...(perService(ok) ? { services: perService(ok) } : {}),
+    ...(reachedSink.length > 0
+      ? {
+          sink: {
+            wireBytesPerSpan: med2(reachedSink, (m) => m.sink.bytes / m.spans.received),
+            uncompressedBytesPerSpan: uncompressed.length === reachedSink.length ? median(uncompressed) : null,
+          },
+        }
+      : {}),
     ...(withCoverage.length > 0 ? { coverage: summariseCoverage(withCoverage) } : {}),
     ...(withTraces.length > 0
       ? {
@@ -125,8 +138,6 @@ export function noValidTrialReason(trials: readonly TrialRecord[]): string | und
     );
   return clip(`no valid trial: ${parts.join('; ')}`);
 }
-
-const SINK_EXPORTERS: readonly string[] = ['otlp-http-protobuf', 'otlp-http-json', 'zipkin'];
 
 /**
  * A traced cell whose measured trials saw no span at all (none started, none reached the sink): the service most likely

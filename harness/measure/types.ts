@@ -88,7 +88,11 @@ export interface TrialMetrics {
   eventLoopDelayUs: LoopDelayUs;
   /** Added up over the service processes. */
   spans: SpanFate;
-  sink: { requests: number; bytes: number; rejectedRequests: number };
+  /**
+   * The sink's view: `bytes` as sent (compressed, when the exporter compresses), `uncompressedBytes` after decompression
+   * (absent in results written before compression was measured).
+   */
+  sink: { requests: number; bytes: number; rejectedRequests: number; uncompressedBytes?: number };
   /** Whose spans reached the sink during the trial, by trial id; absent in results written before attribution. */
   spanAttribution?: SpanAttribution;
   /** CPU the probe timed of its own work in the window (series points, queue-depth reads); not in `cpuUsPerRequest`. */
@@ -157,6 +161,15 @@ export interface CellSummary {
   traces?: { requestsSeen: number; requestsWhole: number; requestsSplit: number; broken: number };
   /** Coverage pooled over the rounds (kept and drawn counts added up), when the trials measured it. */
   coverage?: CoverageSummary;
+  /** Medians of the request bytes per received span, when spans reached the sink. */
+  sink?: SinkSummary;
+}
+
+export interface SinkSummary {
+  /** As sent: compressed, when the exporter compresses. */
+  wireBytesPerSpan: number;
+  /** After decompression; null for trials recorded before the sink measured it. */
+  uncompressedBytesPerSpan: number | null;
 }
 
 export interface ServiceSummary {

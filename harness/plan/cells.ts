@@ -1,4 +1,5 @@
 import { BATCH_DEFAULTS } from '../config/schema.js';
+import { COMPRESSING_EXPORTERS } from '../config/vocabulary.js';
 import type {
   Config,
   ExporterSetting,
@@ -81,6 +82,7 @@ export function cellId(settings: CellSettings): string {
   if (settings.recordOnly) parts.push('recorded');
   if (settings.processor !== null) parts.push(processorId(settings.processor));
   if (settings.exporter !== null) parts.push(settings.exporter);
+  if (settings.compression) parts.push(settings.compression);
   // The default propagator stays out of ids, so ids of runs before the axis existed still match.
   if (settings.propagator && settings.propagator !== 'tracecontext') parts.push(settings.propagator);
   if (settings.tail) parts.push(`tail-${settings.tail.name}`);
@@ -118,6 +120,35 @@ function dedupe<T>(axis: string, values: readonly T[], id: (v: T) => string, not
   return kept;
 }
 
+/**
+ * Combinations that differ only in a compression their exporter cannot apply (none, console, zipkin) are one cell,
+ * without compression, with a note.
+ */
+function foldCompression(combos: CellSettings[], notes: string[]): Cell[] {
+  const cells: Cell[] = [];
+  const byId = new Map<string, Cell>();
+  for (const settings of combos) {
+    if (settings.tracing !== 'sdk') continue;
+    const { compression, ...plain } = settings;
+    const compresses = settings.exporter !== null && COMPRESSING_EXPORTERS.includes(settings.exporter);
+    const kept: CellSettings = compresses ? settings : plain;
+    const id = cellId(kept);
+    const folded = compression && !compresses ? [cellId(settings)] : [];
+    if (folded.length > 0)
+      notes.push(
+        `${id}: compression ${compression} folded into none: the ${settings.exporter} exporter sends uncompressed`,
+      );
+    const existing = byId.get(id);
+    if (existing) existing.collapsed.push(...folded);
+    else {
+      const made = cell(kept, folded);
+      byId.set(id, made);
+      cells.push(made);
+    }
+  }
+  return cells;
+}
+
 function cell(settings: CellSettings, collapsed: string[] = []): Cell {
   return { id: cellId(settings), settings, env: cellEnv(settings), collapsed };
 }
@@ -133,6 +164,7 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
   const processors = dedupe('processor', config.matrix.processor, processorId, notes);
   const exporters = dedupe('exporter', config.matrix.exporter, (e: ExporterSetting) => e, notes);
   const propagators = dedupe('propagator', config.matrix.propagator, (p) => p, notes);
+  const compressions = dedupe('compression', config.matrix.compression ?? ['none'], (c) => c, notes);
   const instrumentations = dedupe(
     'instrumentation',
     config.matrix.instrumentation ?? [{ type: 'manual' }],
@@ -161,8 +193,18 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
       // Propagators are never folded: even with nothing sampled, the context still travels in headers.
       for (const propagator of axes.propagators) {
         const combos = axes.processors.flatMap((processor) =>
-          axes.exporters.map(
-            (exporter): CellSettings => ({ tracing: 'sdk', ...how, sampler, processor, exporter, propagator }),
+          axes.exporters.flatMap((exporter) =>
+            compressions.map(
+              (compression): CellSettings => ({
+                tracing: 'sdk',
+                ...how,
+                sampler,
+                processor,
+                exporter,
+                ...(compression === 'gzip' ? { compression } : {}),
+                propagator,
+              }),
+            ),
           ),
         );
         if (samplesNothing(sampler)) {
@@ -181,7 +223,7 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
               `${cellId(settings)}: ${folded.length} processor × exporter combinations collapsed into 1: nothing is sampled, so no span reaches a processor`,
             );
         } else {
-          cells.push(...combos.map((settings) => cell(settings)));
+          cells.push(...foldCompression(combos, notes));
         }
       }
     }

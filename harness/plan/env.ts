@@ -15,6 +15,7 @@ const EXPORTER_ENV: Record<ExporterSetting, Record<string, string>> = {
   console: { OTEL_TRACES_EXPORTER: 'console' },
   'otlp-http-protobuf': { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' },
   'otlp-http-json': { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' },
+  'otlp-grpc': { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' },
   zipkin: { OTEL_TRACES_EXPORTER: 'zipkin' },
 };
 
@@ -132,6 +133,7 @@ export function cellEnv(settings: CellSettings): Record<string, string> {
     ...(settings.exporter === null
       ? EXPORTER_ENV[nodeSdk ? 'otlp-http-protobuf' : 'none']
       : EXPORTER_ENV[settings.exporter]),
+    ...(settings.compression === 'gzip' ? { OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip' } : {}),
     OTEL_PROPAGATORS: propagatorsEnv(settings.propagator ?? 'tracecontext'),
     ...(nodeSdk ? nodeSdkEnv(nodeSdk) : {}),
   };

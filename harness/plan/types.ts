@@ -1,5 +1,6 @@
 import type { TailSamplingConfig } from '../sink/tail/types.js';
 import type {
+  CompressionSetting,
   ExporterSetting,
   InstrumentationSetting,
   ProcessorSetting,
@@ -38,6 +39,8 @@ export type CellSettings =
       processor: ProcessorSetting | null;
       /** null where it cannot matter (nothing is sampled). */
       exporter: ExporterSetting | null;
+      /** Only where it can matter (an OTLP exporter); absent means none, as in results written before the axis existed. */
+      compression?: Exclude<CompressionSetting, 'none'>;
       /** Absent in results written before the propagator axis existed: read as tracecontext. */
       propagator?: PropagatorSetting;
     };

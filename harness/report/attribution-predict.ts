@@ -60,6 +60,7 @@ const EXTRACT_TASK: Record<string, string | undefined> = {
 const SERIALIZE_TASK: Record<string, string | undefined> = {
   'otlp-http-protobuf': 'serialize/otlp-protobuf',
   'otlp-http-json': 'serialize/otlp-json',
+  'otlp-grpc': 'serialize/otlp-protobuf',
   zipkin: 'serialize/zipkin-json',
 };
 

@@ -31,6 +31,7 @@ export function consoleTable(results: Results): string {
     'RSS MiB',
     'exported',
     'dropped',
+    'B/span',
     'trials',
   ];
   const rows = results.cells.map((cell) => {
@@ -38,7 +39,7 @@ export function consoleTable(results: Results): string {
     const baseline = baselineOf(cell.variant);
     const label = cell.variant ? `${cell.id} [${cell.variant}]` : cell.id;
     const counted = `${s?.trials ?? 0}/${cell.trials.length}`;
-    if (!s) return [label, '-', '-', '-', '-', '-', '-', '-', '-', counted];
+    if (!s) return [label, '-', '-', '-', '-', '-', '-', '-', '-', '-', counted];
     const overhead =
       baseline && cell.settings.tracing !== 'off'
         ? `${s.cpuUsPerRequest >= baseline.cpuUsPerRequest ? '+' : ''}${num(((s.cpuUsPerRequest - baseline.cpuUsPerRequest) / baseline.cpuUsPerRequest) * 100, 1)}%`
@@ -54,6 +55,7 @@ export function consoleTable(results: Results): string {
       mib(s.rssPeakBytes),
       traced ? count(s.spans.exported) : '',
       traced ? count(s.spans.dropped) : '',
+      s.sink ? num(s.sink.wireBytesPerSpan) : '',
       counted,
     ];
   });

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, RunError } from '../errors.js';
 import type { Config } from '../config/types.js';
+import { SINK_EXPORTERS } from '../config/vocabulary.js';
 import { entryProblem } from '../config/entry.js';
 import { createLoadGenerator } from '../load/generator.js';
 import type { LoadGenerator } from '../load/types.js';
@@ -40,11 +41,16 @@ export interface RunOptions {
 
 export const REFERENCE_SERVICE_ENTRY = fileURLToPath(new URL('../../workloads/service/main.js', import.meta.url));
 
+/** The gRPC receiver starts only for a run with a cell that needs it. */
+export function exportsOverGrpc(config: Config): boolean {
+  return [...config.matrix.exporter, ...(config.attribution?.exporters ?? [])].includes('otlp-grpc');
+}
+
 const defaultDeps: RunDeps = {
   launch: launchService,
   createGenerator: (threads) => createLoadGenerator({ threads }),
   // Spans are kept for trace assembly (complete and broken traces); the sink bounds how many.
-  startSink: (config) => startSink({ fault: config.sink, keepSpans: true }),
+  startSink: (config) => startSink({ fault: config.sink, keepSpans: true, grpc: exportsOverGrpc(config) }),
 };
 
 /** Everything about the system under test that can be wrong is checked before anything starts. */
@@ -88,10 +94,7 @@ export function resolveTarget(
     if (variantIssue) issues.push(`variants[${i}].entry: ${variantIssue}`);
     variantEntries.set(v.name, file);
   });
-  if (
-    (config.tail ?? []).length > 0 &&
-    !['otlp-http-protobuf', 'otlp-http-json', 'zipkin'].includes(config.matrix.exporter[0])
-  )
+  if ((config.tail ?? []).length > 0 && !SINK_EXPORTERS.includes(config.matrix.exporter[0]))
     issues.push(
       `tail: tail sampling happens in the sink, but matrix.exporter[0] is ${config.matrix.exporter[0]}, which sends nothing there: list an OTLP or Zipkin exporter first`,
     );

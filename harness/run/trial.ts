@@ -58,6 +58,13 @@ export const WINDOW_ID_PREFIX = 'm';
 /** How long the probe may take to answer a window command: it only reads counters. */
 const PROBE_REPLY_MS = 5000;
 
+/** OTLP/HTTP posts to the sink's `/v1/traces`; OTLP/gRPC takes the address of the sink's gRPC port. */
+function otlpEndpoint(cell: Cell, sink: Sink): string {
+  if (cell.settings.tracing !== 'sdk' || cell.settings.exporter !== 'otlp-grpc') return sink.otlpTracesUrl;
+  if (!sink.otlpGrpcUrl) throw new Error(`internal: cell ${cell.id} exports over gRPC, but the sink has no gRPC port`);
+  return sink.otlpGrpcUrl;
+}
+
 export function trialEnv(
   ctx: TrialContext,
   serviceName: string,
@@ -72,7 +79,7 @@ export function trialEnv(
     TRACEBENCH_SERVICE: serviceName,
     TRACEBENCH_PEERS: JSON.stringify(peers),
     ...(ctx.burnIterationsPerUs ? { TRACEBENCH_BURN_ITERATIONS_PER_US: String(ctx.burnIterationsPerUs) } : {}),
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.otlpTracesUrl,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint(cell, sink),
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: sink.zipkinSpansUrl,
     ...(extraCpuUsPerRequest > 0 ? { TRACEBENCH_EXTRA_CPU_US_PER_REQUEST: String(extraCpuUsPerRequest) } : {}),
     ...(variant && variant.extraCpuUsPerSpan > 0
@@ -332,7 +339,12 @@ function metricsOf(
       queuedAtEnd: spans.queuedAtEnd,
       received: stats.spansReceived,
     },
-    sink: { requests: stats.requests, bytes: stats.bytesReceived, rejectedRequests: stats.rejectedRequests },
+    sink: {
+      requests: stats.requests,
+      bytes: stats.bytesReceived,
+      rejectedRequests: stats.rejectedRequests,
+      uncompressedBytes: stats.bytesUncompressed,
+    },
     spanAttribution: attributionOf(sink),
     probeCpuUs: window.probeCpuUs,
     ...(maxThroughputRps !== undefined ? { maxThroughputRps } : {}),

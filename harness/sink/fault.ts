@@ -1,6 +1,11 @@
 import type { SinkSetting } from '../config/types.js';
 
-export type FaultDecision = { verdict: 'accept' } | { verdict: 'reject'; httpStatus: number };
+/** What the sink does with one export request; the HTTP and gRPC receivers each map it to their protocol. */
+export type FaultDecision =
+  | { verdict: 'accept' }
+  | { verdict: 'reject'; httpStatus: number; retryAfterSeconds?: number }
+  | { verdict: 'hang' } // read the request, never answer (the client times out)
+  | { verdict: 'reset' }; // destroy the connection without answering
 
 export interface FaultPolicy {
   /** Wait before answering each export request. */

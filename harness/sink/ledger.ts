@@ -4,7 +4,7 @@ import type { ReceivedSpan, SinkAttributionStats, SinkProtocol, SinkStats } from
 /** The open trial's own counters; attribution adds the rest of SinkStats. */
 export type LedgerCounts = Omit<SinkStats, keyof SinkAttributionStats>;
 
-const PROTOCOLS: SinkProtocol[] = ['otlp-protobuf', 'otlp-json', 'zipkin'];
+const PROTOCOLS: SinkProtocol[] = ['otlp-protobuf', 'otlp-json', 'otlp-grpc', 'zipkin'];
 
 function emptyCounts(): LedgerCounts {
   const byProtocol = {} as SinkStats['byProtocol'];
@@ -16,6 +16,7 @@ function emptyCounts(): LedgerCounts {
     spansReceived: 0,
     spansRejected: 0,
     bytesReceived: 0,
+    bytesUncompressed: 0,
     byProtocol,
   };
 }
@@ -61,9 +62,11 @@ export class SpanLedger {
     for (let i = 0; i < Math.min(room, spans.length); i++) this.kept.push(spans[i]);
   }
 
-  arrived(protocol: SinkProtocol | undefined, wireBytes: number): void {
+  /** One request as it came: `uncompressedBytes` only when its body could be read (and decompressed). */
+  arrived(protocol: SinkProtocol | undefined, wireBytes: number, uncompressedBytes = 0): void {
     this.counts.requests += 1;
     this.counts.bytesReceived += wireBytes;
+    this.counts.bytesUncompressed += uncompressedBytes;
     if (protocol === undefined) return;
     this.counts.byProtocol[protocol].requests += 1;
     this.counts.byProtocol[protocol].bytes += wireBytes;

@@ -7,11 +7,12 @@ export type ExportArrival =
   | { status: 'read'; protocol: SinkProtocol; body: Buffer; wireBytes: number }
   | { status: 'unreadable'; protocol: SinkProtocol | undefined; httpStatus: number; reason: string; wireBytes: number };
 
-export interface ExportAnswer {
-  httpStatus: number;
-  contentType?: string;
-  body?: string;
-}
+export type ExportAnswer =
+  | { httpStatus: number; contentType?: string; body?: string; retryAfterSeconds?: number }
+  /** Keep the request open without an answer until the client gives up or the sink closes. */
+  | { action: 'hang' }
+  /** Destroy the connection without an answer. */
+  | { action: 'reset' };
 
 export type ExportHandler = (arrival: ExportArrival) => Promise<ExportAnswer>;
 
@@ -49,7 +50,12 @@ async function arrivalOf(request: IncomingMessage, route: NonNullable<Route>): P
 
 function answer(response: ServerResponse, reply: ExportAnswer): void {
   if (response.destroyed || response.headersSent) return;
+  if ('action' in reply) {
+    if (reply.action === 'reset') response.socket?.resetAndDestroy();
+    return;
+  }
   const headers: Record<string, string> = reply.contentType ? { 'content-type': reply.contentType } : {};
+  if (reply.retryAfterSeconds !== undefined) headers['retry-after'] = String(reply.retryAfterSeconds);
   response.writeHead(reply.httpStatus, headers).end(reply.body);
 }
 

@@ -3,8 +3,11 @@ import { decodeOtlpProtobuf } from './decode-otlp-protobuf.js';
 import { decodeZipkin } from './decode-zipkin.js';
 import { TrialAttribution } from './attribution.js';
 import type { DecodedSpans, SpanDecoder } from './decoded-spans.js';
-import { createFaultPolicy } from './fault.js';
+import { createFaultPolicy, type FaultDecision } from './fault.js';
+import { grpcStatusOfHttp } from './grpc-status.js';
+import type { GrpcAnswer, GrpcExportServer } from './grpc-server.js';
 import { SpanLedger, emptySinkStats } from './ledger.js';
+import { MAX_BODY_BYTES } from './read-body.js';
 import { reserveUnusedPort, startExportServer, type ExportAnswer, type ExportArrival } from './server.js';
 import { TailStage } from './tail/stage.js';
 import type { Sink, SinkOptions, SinkProtocol } from './types.js';
@@ -13,12 +16,13 @@ const DEFAULT_MAX_KEPT_SPANS = 200_000;
 
 const DECODERS: Record<SinkProtocol, SpanDecoder> = {
   'otlp-protobuf': decodeOtlpProtobuf,
+  'otlp-grpc': decodeOtlpProtobuf,
   'otlp-json': decodeOtlpJson,
   zipkin: decodeZipkin,
 };
 
 /** An empty ExportTraceServiceResponse: zero bytes in protobuf, `{}` in JSON; Zipkin answers 202. */
-const ACCEPTED: Record<SinkProtocol, ExportAnswer> = {
+const ACCEPTED: Record<Exclude<SinkProtocol, 'otlp-grpc'>, ExportAnswer> = {
   'otlp-protobuf': { httpStatus: 200, contentType: 'application/x-protobuf', body: '' },
   'otlp-json': { httpStatus: 200, contentType: 'application/json', body: '{}' },
   zipkin: { httpStatus: 202 },
@@ -29,6 +33,40 @@ const textAnswer = (httpStatus: number, text: string): ExportAnswer => ({
   contentType: 'text/plain',
   body: `${text}\n`,
 });
+
+/** What became of one export request, before a transport turns it into its own answer. */
+type Reception =
+  | { kind: 'accepted' }
+  | { kind: 'unreadable'; httpStatus: number; reason: string }
+  | { kind: 'fault'; decision: Exclude<FaultDecision, { verdict: 'accept' }> };
+
+const FAULT_TEXT = 'tracebench sink: injected fault';
+
+function httpAnswerOf(reception: Reception, protocol: Exclude<SinkProtocol, 'otlp-grpc'>): ExportAnswer {
+  if (reception.kind === 'accepted') return ACCEPTED[protocol];
+  if (reception.kind === 'unreadable') return textAnswer(reception.httpStatus, reception.reason);
+  const { decision } = reception;
+  if (decision.verdict !== 'reject') return { action: decision.verdict };
+  return {
+    ...textAnswer(decision.httpStatus, FAULT_TEXT),
+    ...(decision.retryAfterSeconds !== undefined ? { retryAfterSeconds: decision.retryAfterSeconds } : {}),
+  };
+}
+
+/** The status an OTLP/gRPC backend gives for the same outcome (HTTP statuses mapped as grpcStatusOfHttp says). */
+function grpcAnswerOf(reception: Reception): GrpcAnswer {
+  if (reception.kind === 'accepted') return { verdict: 'ok' };
+  if (reception.kind === 'unreadable')
+    return { verdict: 'status', code: grpcStatusOfHttp(reception.httpStatus), details: reception.reason };
+  const { decision } = reception;
+  if (decision.verdict !== 'reject') return { verdict: decision.verdict };
+  return {
+    verdict: 'status',
+    code: grpcStatusOfHttp(decision.httpStatus),
+    details: FAULT_TEXT,
+    ...(decision.retryAfterSeconds !== undefined ? { retryAfterSeconds: decision.retryAfterSeconds } : {}),
+  };
+}
 
 function validate(options: SinkOptions): void {
   const { fault } = options;
@@ -56,10 +94,11 @@ function urlsOf(url: string): Pick<Sink, 'url' | 'otlpTracesUrl' | 'zipkinSpansU
 }
 
 /** The `down` mode: a URL where connections are refused, and counters that stay at zero. */
-async function startDownSink(): Promise<Sink> {
+async function startDownSink(grpc: boolean): Promise<Sink> {
   const port = await reserveUnusedPort();
   return {
     ...urlsOf(`http://127.0.0.1:${port}`),
+    ...(grpc ? { otlpGrpcUrl: `http://127.0.0.1:${port}` } : {}),
     stats: emptySinkStats,
     spans: () => [],
     tailStats: () => undefined,
@@ -103,24 +142,25 @@ function delays(): { wait(ms: number): Promise<void>; cancelAll(): void } {
 /** Starts the receiving backend on 127.0.0.1 at a free port, behaving as `options.fault` says. */
 export async function startSink(options: SinkOptions): Promise<Sink> {
   validate(options);
-  if (options.fault.mode === 'down') return startDownSink();
+  if (options.fault.mode === 'down') return startDownSink(options.grpc ?? false);
   const keepSpans = options.keepSpans ?? false;
   const ledger = new SpanLedger(
     keepSpans || options.tail !== undefined,
     options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS,
   );
   const attribution = new TrialAttribution();
-  const policy = createFaultPolicy(options.fault);
+  const policy = options.faultPolicy ?? createFaultPolicy(options.fault);
   let tail = options.tail ? new TailStage(options.tail, (spans) => ledger.keep(spans)) : undefined;
   let closed = false;
   const pending = delays();
 
-  async function handle(arrival: ExportArrival): Promise<ExportAnswer> {
+  /** Counts, attributes and answers one export request, whatever carried it. */
+  async function receive(arrival: ExportArrival): Promise<Reception> {
     if (arrival.status === 'unreadable') {
       ledger.arrived(arrival.protocol, arrival.wireBytes);
       await pending.wait(policy.delayMs);
       ledger.malformed();
-      return textAnswer(arrival.httpStatus, arrival.reason);
+      return { kind: 'unreadable', httpStatus: arrival.httpStatus, reason: arrival.reason };
     }
     // Decoded on arrival, so spans held by the `slow` delay are known as pending under the trial they came in.
     let decoded: DecodedSpans | undefined;
@@ -132,7 +172,7 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       undecodable = (error as Error).message;
     }
     const token = attribution.arrive(decoded?.parts);
-    if (token.ofThisTrial) ledger.arrived(arrival.protocol, arrival.wireBytes);
+    if (token.ofThisTrial) ledger.arrived(arrival.protocol, arrival.wireBytes, arrival.body.length);
     try {
       await pending.wait(policy.delayMs);
     } finally {
@@ -140,18 +180,18 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     }
     if (decoded === undefined) {
       ledger.malformed();
-      return textAnswer(400, `undecodable ${arrival.protocol} body: ${undecodable}`);
+      return { kind: 'unreadable', httpStatus: 400, reason: `undecodable ${arrival.protocol} body: ${undecodable}` };
     }
     const decision = policy.decide();
-    if (decision.verdict === 'reject') {
+    if (decision.verdict !== 'accept') {
       if (token.ofThisTrial) ledger.rejected(attribution.ownCount(decoded.parts));
-      return textAnswer(decision.httpStatus, 'tracebench sink: injected fault');
+      return { kind: 'fault', decision };
     }
     // Judged after the delay: a trial that ended meanwhile makes its spans late, never the next trial's.
     const own = attribution.accept(decoded.parts);
     ledger.accepted(arrival.protocol, own, tail === undefined);
     tail?.add(own.spans);
-    return ACCEPTED[arrival.protocol];
+    return { kind: 'accepted' };
   }
 
   const resetTrialState = () => {
@@ -159,9 +199,28 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     policy.reset();
     tail?.reset();
   };
-  const server = await startExportServer(handle);
+  const server = await startExportServer(async (arrival) =>
+    // The HTTP server routes only its own protocols here.
+    httpAnswerOf(await receive(arrival), arrival.protocol as Exclude<SinkProtocol, 'otlp-grpc'>),
+  );
+  let grpcServer: GrpcExportServer | undefined;
+  if (options.grpc) {
+    try {
+      // grpc-js loads only for runs that export over gRPC.
+      const { startGrpcExportServer } = await import('./grpc-server.js');
+      grpcServer = await startGrpcExportServer(
+        async ({ body, wireBytes }) =>
+          grpcAnswerOf(await receive({ status: 'read', protocol: 'otlp-grpc', body, wireBytes })),
+        MAX_BODY_BYTES,
+      );
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+  }
   return {
     ...urlsOf(server.url),
+    ...(grpcServer ? { otlpGrpcUrl: grpcServer.url } : {}),
     stats: () => ({ ...ledger.stats(), ...attribution.stats() }),
     spans: () => ledger.spans(),
     tailStats: () => tail?.stats(),
@@ -185,7 +244,7 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       closed = true;
       pending.cancelAll();
       tail?.close();
-      await server.close();
+      await Promise.all([server.close(), grpcServer?.close()]);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { SinkSetting } from '../config/types.js';
+import type { FaultPolicy } from './fault.js';
 import type { TailSamplingConfig, TailStats } from './tail/types.js';
 
 export type { TailSamplingConfig, TailStats } from './tail/types.js';
@@ -52,7 +53,8 @@ export interface SinkAttributionStats {
   spansUnknownTrial: number;
 }
 
-export type SinkProtocol = 'otlp-protobuf' | 'otlp-json' | 'zipkin';
+/** `otlp-protobuf` and `otlp-json` are OTLP/HTTP; `otlp-grpc` is OTLP/gRPC (protobuf messages, its own port). */
+export type SinkProtocol = 'otlp-protobuf' | 'otlp-json' | 'otlp-grpc' | 'zipkin';
 
 export interface SinkStats extends SinkAttributionStats {
   /** Export requests that arrived during the open trial, whatever the answer, except those carrying only other trials' spans. */
@@ -65,8 +67,10 @@ export interface SinkStats extends SinkAttributionStats {
   spansReceived: number;
   /** Spans in requests the fault mode rejected. */
   spansRejected: number;
-  /** Request body bytes, as sent (compressed size if compressed). */
+  /** Request body bytes, as sent (compressed size if compressed); for gRPC the messages without their 5-byte prefix. */
   bytesReceived: number;
+  /** The same bodies after decompression, of the requests that could be read (equal to bytesReceived when none was compressed). */
+  bytesUncompressed: number;
   byProtocol: Record<SinkProtocol, { requests: number; spans: number; bytes: number }>;
 }
 
@@ -81,6 +85,10 @@ export interface SinkOptions {
    * `keepSpans`. Stats still count every accepted span. @default none (every accepted span is kept)
    */
   tail?: TailSamplingConfig;
+  /** Also start the OTLP/gRPC receiver (TraceService/Export) on a port of its own. @default false */
+  grpc?: boolean;
+  /** Decides each request instead of the policy built from `fault` (tests of how decisions are answered). */
+  faultPolicy?: FaultPolicy;
 }
 
 export interface Sink {
@@ -90,6 +98,8 @@ export interface Sink {
   readonly otlpTracesUrl: string;
   /** `${url}/api/v2/spans` */
   readonly zipkinSpansUrl: string;
+  /** `http://127.0.0.1:PORT` of the OTLP/gRPC receiver, when started with `grpc` (for `down`, where nothing listens). */
+  readonly otlpGrpcUrl?: string;
   stats(): SinkStats;
   /** Kept spans (empty unless keepSpans or tail); with tail, only the spans of sampled traces decided so far. */
   spans(): ReceivedSpan[];

@@ -1,3 +1,4 @@
+import { SINK_EXPORTERS } from '../config/vocabulary.js';
 import type { TrialMetrics } from '../measure/types.js';
 import type { CellSettings } from '../plan/types.js';
 import { METRIC_NAMES, METRIC_UNITS, type MetricName, type Unit } from './types.js';
@@ -13,9 +14,6 @@ interface MetricDefinition {
   /** Cells where the metric means something; all when absent. */
   appliesTo?: (settings: CellSettings) => boolean;
 }
-
-/** Exporters that send to the sink, so `exported − received` counts spans lost on the way. */
-const SINK_EXPORTERS: readonly string[] = ['otlp-http-protobuf', 'otlp-http-json', 'zipkin'];
 
 /** Every judged metric; latency is the corrected (from intended send time) histogram. */
 const DEFINITIONS: Record<MetricName, Omit<MetricDefinition, 'unit'>> = {

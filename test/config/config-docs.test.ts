@@ -31,7 +31,7 @@ describe('generated config reference (docs/config.md)', () => {
       '| `rounds` | integer (≥ 1, ≤ 1000) | `3` | Rounds: each runs every cell once, in a shuffled order. |';
     assert.ok(text.includes(rounds));
     assert.ok(text.includes('| `load.rateRps` | number (> 0, ≤ 100000) | `500` |'));
-    const exporters = '`none`, `console`, `otlp-http-protobuf`, `otlp-http-json`, `zipkin`';
+    const exporters = '`none`, `console`, `otlp-http-protobuf`, `otlp-http-json`, `otlp-grpc`, `zipkin`';
     assert.ok(text.includes(`| \`matrix.exporter\` | array of one of ${exporters} | \`["otlp-http-protobuf"]\` |`));
     // perService is an option of service:; the schema rejects it under load:.
     assert.ok(text.includes('| `service.perService` |'));

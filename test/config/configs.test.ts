@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfigFile, packageRoot } from '../../harness/config/load.js';
 import { buildPlan } from '../../harness/plan/plan.js';
+import { EXPORTERS } from '../../harness/config/vocabulary.js';
 
 const configPath = (name: string) => join(packageRoot(), 'configs', name);
 
 describe('shipped configs', () => {
-  for (const name of ['default.yaml', 'full.yaml']) {
+  for (const name of ['default.yaml', 'full.yaml', 'backends.yaml']) {
     it(`${name} loads, expands and points editors at the schema`, async () => {
       const config = await loadConfigFile(configPath(name), {}, () => 1);
       const plan = buildPlan(config);
@@ -30,7 +31,23 @@ describe('shipped configs', () => {
   it('full.yaml covers every sampler and exporter', async () => {
     const config = await loadConfigFile(configPath('full.yaml'), {}, () => 1);
     assert.equal(new Set(config.matrix.sampler.map((s) => s.type)).size, 6);
-    assert.equal(config.matrix.exporter.length, 5);
+    assert.deepEqual([...config.matrix.exporter].sort(), [...EXPORTERS].sort());
     assert.equal(config.rounds, 5);
+  });
+
+  it('backends.yaml measures every OTLP exporter plain and with gzip, on user-api', async () => {
+    const plan = buildPlan(await loadConfigFile(configPath('backends.yaml'), {}, () => 1));
+    assert.deepEqual(
+      plan.cells.map((c) => c.id),
+      [
+        'baseline',
+        'always_on~batch~otlp-http-protobuf',
+        'always_on~batch~otlp-http-protobuf~gzip',
+        'always_on~batch~otlp-http-json',
+        'always_on~batch~otlp-http-json~gzip',
+        'always_on~batch~otlp-grpc',
+        'always_on~batch~otlp-grpc~gzip',
+      ],
+    );
   });
 });

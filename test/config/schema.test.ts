@@ -104,7 +104,7 @@ describe('config schema: bad configs name the path and the problem', () => {
     assertIssue(
       issues,
       'matrix.exporter[0]',
-      "expected one of none, console, otlp-http-protobuf, otlp-http-json, zipkin, got 'jaeger'",
+      "expected one of none, console, otlp-http-protobuf, otlp-http-json, otlp-grpc, zipkin, got 'jaeger'",
     );
   });
 });
@@ -208,6 +208,7 @@ describe('config schema: defaults', () => {
           },
         ],
         exporter: ['otlp-http-protobuf'],
+        compression: ['none'],
         propagator: ['tracecontext'],
       },
       drainTimeoutMs: 5000,

@@ -72,6 +72,8 @@ describe('runMicro, quick profile', () => {
       'processor/simple-on-end',
       'serialize/otlp-protobuf',
       'serialize/otlp-json',
+      'serialize/otlp-protobuf-gzip',
+      'serialize/otlp-json-gzip',
       'serialize/zipkin-json',
     ]) {
       assert.ok(ids.includes(id), `missing ${id}`);

@@ -269,6 +269,12 @@ async function exporterFrom(env: Env): Promise<SpanExporter> {
   const name = env.OTEL_TRACES_EXPORTER ?? 'otlp';
   if (name === 'otlp') {
     const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+    // Compression (OTEL_EXPORTER_OTLP_TRACES_COMPRESSION) the exporters read from the environment themselves.
+    if (protocol === 'grpc') {
+      const endpoint =
+        env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4317';
+      return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter({ url: endpoint });
+    }
     const url =
       env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
       `${env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318'}/v1/traces`;
@@ -277,7 +283,7 @@ async function exporterFrom(env: Env): Promise<SpanExporter> {
       return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter({ url });
     if (protocol === 'http/json')
       return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url });
-    throw new TracingSetupError(`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=${protocol}: use http/protobuf or http/json`);
+    throw new TracingSetupError(`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=${protocol}: use http/protobuf, http/json or grpc`);
   }
   if (name === 'zipkin') {
     const url = env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ?? 'http://127.0.0.1:9411/api/v2/spans';
