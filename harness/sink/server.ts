@@ -7,11 +7,12 @@ export type ExportArrival =
   | { status: 'read'; protocol: SinkProtocol; body: Buffer; wireBytes: number }
   | { status: 'unreadable'; protocol: SinkProtocol | undefined; httpStatus: number; reason: string; wireBytes: number };
 
-export interface ExportAnswer {
-  httpStatus: number;
-  contentType?: string;
-  body?: string;
-}
+export type ExportAnswer =
+  | { httpStatus: number; contentType?: string; body?: string; retryAfterSeconds?: number }
+  /** Keep the request open without an answer until the client gives up or the sink closes. */
+  | { action: 'hang' }
+  /** Destroy the connection without an answer. */
+  | { action: 'reset' };
 
 export type ExportHandler = (arrival: ExportArrival) => Promise<ExportAnswer>;
 
@@ -49,7 +50,12 @@ async function arrivalOf(request: IncomingMessage, route: NonNullable<Route>): P
 
 function answer(response: ServerResponse, reply: ExportAnswer): void {
   if (response.destroyed || response.headersSent) return;
+  if ('action' in reply) {
+    if (reply.action === 'reset') response.socket?.resetAndDestroy();
+    return;
+  }
   const headers: Record<string, string> = reply.contentType ? { 'content-type': reply.contentType } : {};
+  if (reply.retryAfterSeconds !== undefined) headers['retry-after'] = String(reply.retryAfterSeconds);
   response.writeHead(reply.httpStatus, headers).end(reply.body);
 }
 
@@ -63,13 +69,22 @@ async function serve(request: IncomingMessage, response: ServerResponse, handler
   answer(response, await handler(await arrivalOf(request, route)));
 }
 
-/** A loopback HTTP server for the OTLP/HTTP and Zipkin v2 routes; everything else is 404. */
-export async function startExportServer(handler: ExportHandler): Promise<ExportServer> {
+/**
+ * A loopback HTTP server for the OTLP/HTTP and Zipkin v2 routes; everything else is 404. While `refuses()` is true,
+ * each new connection is reset as it is accepted.
+ */
+export async function startExportServer(
+  handler: ExportHandler,
+  refuses: () => boolean = () => false,
+): Promise<ExportServer> {
   const server = createServer((request, response) => {
     serve(request, response, handler).catch(() => {
       // A client gone mid-body or a delay aborted by close() leaves no socket to answer; anything else is a sink bug, said as 500.
       answer(response, { httpStatus: 500, contentType: 'text/plain', body: 'sink error\n' });
     });
+  });
+  server.on('connection', (socket) => {
+    if (refuses()) socket.resetAndDestroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -7,7 +7,7 @@ import { createFaultPolicy } from './fault.js';
 import { SpanLedger, emptySinkStats } from './ledger.js';
 import { reserveUnusedPort, startExportServer, type ExportAnswer, type ExportArrival } from './server.js';
 import { TailStage } from './tail/stage.js';
-import type { Sink, SinkOptions, SinkProtocol } from './types.js';
+import type { Sink, SinkOptions, SinkOutage, SinkProtocol } from './types.js';
 
 const DEFAULT_MAX_KEPT_SPANS = 200_000;
 
@@ -33,7 +33,7 @@ const textAnswer = (httpStatus: number, text: string): ExportAnswer => ({
 function validate(options: SinkOptions): void {
   const { fault } = options;
   if (fault.mode === 'slow' && !(fault.delayMs >= 0)) throw new RangeError('sink.delayMs: must be >= 0');
-  if (fault.mode === 'error' && !(fault.fraction >= 0 && fault.fraction <= 1)) {
+  if ((fault.mode === 'error' || fault.mode === 'flaky') && !(fault.fraction >= 0 && fault.fraction <= 1)) {
     throw new RangeError('sink.fraction: must be in [0, 1]');
   }
   if (fault.mode === 'error' && !(fault.statusCode >= 400 && fault.statusCode <= 599)) {
@@ -67,6 +67,8 @@ async function startDownSink(): Promise<Sink> {
     setTail: () => {},
     beginTrial: () => {},
     endTrial: () => {},
+    windowStarted: () => {},
+    outage: () => undefined,
     reset: () => {},
     close: async () => {},
   };
@@ -110,7 +112,8 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS,
   );
   const attribution = new TrialAttribution();
-  const policy = createFaultPolicy(options.fault);
+  const policy = createFaultPolicy(options.fault, options.nowMs);
+  let firstAcceptedAfterOutageMs: number | null = null;
   let tail = options.tail ? new TailStage(options.tail, (spans) => ledger.keep(spans)) : undefined;
   let closed = false;
   const pending = delays();
@@ -145,10 +148,26 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     const decision = policy.decide();
     if (decision.verdict === 'reject') {
       if (token.ofThisTrial) ledger.rejected(attribution.ownCount(decoded.parts));
-      return textAnswer(decision.httpStatus, 'tracebench sink: injected fault');
+      return {
+        ...textAnswer(decision.httpStatus, 'tracebench sink: injected fault'),
+        ...(decision.retryAfterSeconds !== undefined ? { retryAfterSeconds: decision.retryAfterSeconds } : {}),
+      };
+    }
+    if (decision.verdict === 'hang' || decision.verdict === 'reset') {
+      if (token.ofThisTrial) ledger.unanswered(decision.verdict, attribution.ownCount(decoded.parts));
+      return { action: decision.verdict };
     }
     // Judged after the delay: a trial that ended meanwhile makes its spans late, never the next trial's.
     const own = attribution.accept(decoded.parts);
+    const sinceMs = policy.sinceWindowMs();
+    if (
+      firstAcceptedAfterOutageMs === null &&
+      policy.outageMs &&
+      sinceMs !== null &&
+      sinceMs >= policy.outageMs.toMs &&
+      own.spanCount > 0
+    )
+      firstAcceptedAfterOutageMs = sinceMs;
     ledger.accepted(arrival.protocol, own, tail === undefined);
     tail?.add(own.spans);
     return ACCEPTED[arrival.protocol];
@@ -157,9 +176,14 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
   const resetTrialState = () => {
     ledger.reset();
     policy.reset();
+    firstAcceptedAfterOutageMs = null;
     tail?.reset();
   };
-  const server = await startExportServer(handle);
+  const server = await startExportServer(handle, () => {
+    const refuses = policy.refusesConnections();
+    if (refuses) ledger.connectionReset();
+    return refuses;
+  });
   return {
     ...urlsOf(server.url),
     stats: () => ({ ...ledger.stats(), ...attribution.stats() }),
@@ -177,6 +201,11 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       resetTrialState();
     },
     endTrial: (lateReported) => attribution.end(lateReported),
+    windowStarted: () => policy.windowStarted(),
+    outage: (): SinkOutage | undefined =>
+      policy.outageMs && policy.sinceWindowMs() !== null
+        ? { ...policy.outageMs, firstAcceptedAfterMs: firstAcceptedAfterOutageMs }
+        : undefined,
     reset: () => {
       attribution.resetOwn();
       resetTrialState();
