@@ -18,6 +18,7 @@ export function splitIntoTasks(o: OpenLoopOptions): OpenLoopTask[] {
     pacing: o.pacing ?? 'hybrid',
     arrivals: o.arrivals ?? 'uniform',
     arrivalSeed: workerArrivalSeed(o.arrivalSeed ?? 0, workerIndex),
+    ...(o.phaseBoundariesMs ? { phaseBoundariesMs: o.phaseBoundariesMs } : {}),
   }));
 }
 
@@ -57,5 +58,12 @@ export function mergeOpenLoop(o: OpenLoopOptions, parts: OpenLoopWorkerResult[])
     sendLagUs: sendLag.percentiles,
     generatorEluMax: Math.max(0, ...parts.map((p) => p.elu)),
     histograms: { corrected: corrected.encoded, uncorrected: uncorrected.encoded },
+    ...(o.phaseBoundariesMs
+      ? {
+          phases: o.phaseBoundariesMs
+            .concat(Number.POSITIVE_INFINITY)
+            .map((_, i) => mergedPercentiles(parts.flatMap((p) => p.phaseHistograms?.[i] ?? [])).percentiles),
+        }
+      : {}),
   };
 }

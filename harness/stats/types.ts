@@ -8,7 +8,10 @@ export type MetricName =
   | 'gcPauseMs'
   | 'eventLoopDelayUs.p99'
   | 'spans.dropped'
-  | 'spans.lostInTransit';
+  | 'spans.failed'
+  | 'spans.lostInTransit'
+  | 'rssGrowthBytesPerMinute'
+  | 'outage.latencyP99IncreaseUs';
 
 export type Unit = 'µs' | 'bytes' | 'ms' | 'spans';
 
