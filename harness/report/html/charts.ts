@@ -13,6 +13,7 @@ import {
 } from './chart-kit.js';
 import { claimsChart, waterfallChart } from './charts-micro.js';
 import { abChart, dropsChart, seriesChart, spanFateChart } from './charts-spans.js';
+import { outageChart } from './charts-outage.js';
 import { auto, MIB, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
 import { median } from '../../stats/interval.js';
@@ -435,6 +436,7 @@ export function allCharts(model: Model): Chart[] {
     spanFateChart,
     dropsChart,
     seriesChart,
+    outageChart,
     abChart,
     claimsChart,
   ].flatMap((f) => f(model) ?? []);
