@@ -1,7 +1,7 @@
 import type { CellResult, Results } from '../measure/types.js';
 import type { CellSettings } from '../plan/types.js';
 import { tCritical } from '../stats/interval.js';
-import { isCount, isMetricName, METRICS } from '../stats/metrics.js';
+import { isMetricName, judgedPerRound, METRICS } from '../stats/metrics.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../stats/types.js';
 import { noValidReasons, type NoValidReason } from './cell-errors.js';
 import { errorCheck, intervalCheck, roundsCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
@@ -79,7 +79,7 @@ function checkLimit(
     if (values.length === 0)
       return unmeasuredCheck(subject, unit, 'value', spec, 'no ok trial was measured in this cell.');
     // Counts are facts of each round, and with no spread an interval adds nothing: hold every round to the limit.
-    if (isCount(metric) || (values.length >= 2 && values.every((v) => v === values[0])))
+    if (judgedPerRound(metric) || (values.length >= 2 && values.every((v) => v === values[0])))
       return roundsCheck(subject, values, unit, 'value', spec);
     if (!m.level)
       return unmeasuredCheck(

@@ -288,28 +288,70 @@ export const exporterSchema = z
 export const compressionSchema = z
   .enum(COMPRESSIONS)
   .describe('How OTLP exporters compress their requests (OTEL_EXPORTER_OTLP_TRACES_COMPRESSION): none or gzip.');
+const statusCodeSchema = wholeNumber(400, 599).describe('HTTP status of the failed answers, e.g. 429 or 503.');
+const retryAfterSchema = wholeNumber(0, 3600)
+  .optional()
+  .describe('Seconds sent as the Retry-After header of the failed answers. Default: no header.');
+
+const outageWindow = {
+  fromSeconds: z.number().min(0).describe("Start of the outage, seconds after the measured window's start."),
+  toSeconds: z
+    .number()
+    .gt(0)
+    .describe("End of the outage, seconds after the measured window's start; the backend then answers again."),
+};
+
+const outageSchema = z
+  .discriminatedUnion('mode', [
+    z.strictObject({ ...outageWindow, mode: z.literal('down') }),
+    z.strictObject({
+      ...outageWindow,
+      mode: z.literal('error'),
+      statusCode: statusCodeSchema,
+      retryAfterSeconds: retryAfterSchema,
+    }),
+    z.strictObject({ ...outageWindow, mode: z.literal('timeout') }),
+  ])
+  .refine((o) => o.toSeconds > o.fromSeconds, {
+    error: (iss) => {
+      const o = iss.input as { fromSeconds: number; toSeconds: number };
+      return `outage.toSeconds (${o.toSeconds}) must be after outage.fromSeconds (${o.fromSeconds})`;
+    },
+  })
+  .optional()
+  .describe(
+    'An outage of the backend inside the measured window: { fromSeconds, toSeconds, mode: down | error | timeout } (error takes statusCode and retryAfterSeconds); outside it the sink behaves as its mode says.',
+  );
 
 const sinkObject = z.discriminatedUnion('mode', [
-  z.strictObject({ mode: z.literal('ok') }),
+  z.strictObject({ mode: z.literal('ok'), outage: outageSchema }),
   z.strictObject({
     mode: z.literal('slow'),
     delayMs: wholeNumber(1, 60_000).describe('Delay before each answer, ms.'),
+    outage: outageSchema,
   }),
   z.strictObject({
     mode: z.literal('error'),
-    statusCode: wholeNumber(400, 599).describe('HTTP status of the failed answers.'),
+    statusCode: statusCodeSchema,
     fraction: positiveNumber(1).describe('Fraction of export requests that fail, in (0, 1].'),
+    retryAfterSeconds: retryAfterSchema,
+  }),
+  z.strictObject({ mode: z.literal('timeout') }),
+  z.strictObject({
+    mode: z.literal('flaky'),
+    fraction: positiveNumber(1).describe('Fraction of export requests whose connection is reset, in (0, 1].'),
   }),
   z.strictObject({ mode: z.literal('down') }),
 ]);
 
 export const sinkSchema = z
-  .union([z.enum(['ok', 'down']), sinkObject], {
-    error: (iss) => `expected ok, down or { mode: slow | error, ... }, got ${describeValue(iss.input)}`,
+  .union([z.enum(['ok', 'down', 'timeout']), sinkObject], {
+    error: (iss) =>
+      `expected ok, down, timeout or { mode: slow | error | flaky | ok, ... }, got ${describeValue(iss.input)}`,
   })
-  .transform((s): SinkSetting => (typeof s === 'string' ? { mode: s } : s))
+  .transform((s): SinkSetting => (typeof s === 'string' ? { mode: s } : (s as SinkSetting)))
   .describe(
-    'How the receiving backend behaves: { mode: ok }, { mode: slow, delayMs }, { mode: error, statusCode, fraction }, { mode: down }.',
+    'How the receiving backend behaves: { mode: ok }, { mode: slow, delayMs }, { mode: error, statusCode, fraction, retryAfterSeconds }, { mode: timeout } (never answers), { mode: flaky, fraction } (resets connections), { mode: down }; ok and slow take an outage: { fromSeconds, toSeconds, mode: down | error | timeout }.',
   );
 
 /** Bounds of one env mapping: a process's whole environment must fit the OS's argument space (128 KiB a variable on Linux). */

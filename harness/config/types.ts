@@ -81,10 +81,22 @@ export interface PerServiceConfig {
 
 /** How the sink (the receiving backend) behaves during a trial. */
 export type SinkSetting =
-  | { mode: 'ok' }
-  | { mode: 'slow'; delayMs: number }
-  | { mode: 'error'; statusCode: number; fraction: number }
+  | { mode: 'ok'; outage?: OutageSetting }
+  | { mode: 'slow'; delayMs: number; outage?: OutageSetting }
+  | { mode: 'error'; statusCode: number; fraction: number; retryAfterSeconds?: number }
+  /** Reads each export request and never answers: the exporter's own timeout ends it. */
+  | { mode: 'timeout' }
+  /** Resets the connection of this fraction of export requests, spread evenly like `error`'s. */
+  | { mode: 'flaky'; fraction: number }
   | { mode: 'down' };
+
+/** What the backend does during an outage. */
+export type OutageBehaviour =
+  /** Every connection is reset as it arrives (and a request on a kept-alive one too): the port stays the sink's. */
+  { mode: 'down' } | { mode: 'error'; statusCode: number; retryAfterSeconds?: number } | { mode: 'timeout' };
+
+/** A window of the measured window, in seconds from its start, during which the backend fails; outside it, it answers. */
+export type OutageSetting = { fromSeconds: number; toSeconds: number } & OutageBehaviour;
 
 /** The measured service. */
 export interface ServiceConfig {

@@ -19,6 +19,7 @@ export function splitIntoTasks(o: OpenLoopOptions): OpenLoopTask[] {
     client: o.client ?? 'raw',
     arrivals: o.arrivals ?? 'uniform',
     arrivalSeed: workerArrivalSeed(o.arrivalSeed ?? 0, workerIndex),
+    ...(o.phaseBoundariesMs ? { phaseBoundariesMs: o.phaseBoundariesMs } : {}),
   }));
 }
 
@@ -58,5 +59,12 @@ export function mergeOpenLoop(o: OpenLoopOptions, parts: OpenLoopWorkerResult[])
     sendLagUs: sendLag.percentiles,
     generatorEluMax: Math.max(0, ...parts.map((p) => p.elu)),
     histograms: { corrected: corrected.encoded, uncorrected: uncorrected.encoded },
+    ...(o.phaseBoundariesMs
+      ? {
+          phases: o.phaseBoundariesMs
+            .concat(Number.POSITIVE_INFINITY)
+            .map((_, i) => mergedPercentiles(parts.flatMap((p) => p.phaseHistograms?.[i] ?? [])).percentiles),
+        }
+      : {}),
   };
 }

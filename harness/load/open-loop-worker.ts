@@ -79,11 +79,21 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
     timeouts: 0,
     expectedErrors: 0,
   };
+  let t0 = 0;
+  const boundaries = task.phaseBoundariesMs;
   const rec = {
     counters,
     correctedUs: createHistogramUs(),
     uncorrectedUs: createHistogramUs(),
     sendLagUs: createHistogramUs(),
+    ...(boundaries
+      ? {
+          phases: {
+            correctedUs: Array.from({ length: boundaries.length + 1 }, createHistogramUs),
+            of: (intendedMs: number) => boundaries.filter((b) => intendedMs - t0 >= b).length,
+          },
+        }
+      : {}),
   };
   const sender = task.client === 'node-http' ? createRequestSender(task, rec) : createRawSender(task, rec);
   const picker = task.mix ? createMixPicker(task.mix, task.workerIndex, task.headers) : undefined;
@@ -93,7 +103,7 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
   // Started before the window: a thread takes tens of ms to start.
   if (task.pacing === 'thread') await (alarm ??= startAlarm());
   const eluStart = performance.eventLoopUtilization();
-  const t0 = performance.now();
+  t0 = performance.now();
   // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
   const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
   let blockedMs = 0;
@@ -128,5 +138,6 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
     },
     elu,
     truth: picker?.counts ?? emptyTruthCounts(),
+    ...(rec.phases ? { phaseHistograms: rec.phases.correctedUs.map(encodeHistogram) } : {}),
   };
 }

@@ -18,6 +18,8 @@ export interface OpenLoopTask {
   mix?: RequestMix;
   /** This worker's index, so request ids stay unique across workers. */
   workerIndex: number;
+  /** Splits corrected latency by intended send time (ms from the schedule's start); see OpenLoopOptions. */
+  phaseBoundariesMs?: number[];
 }
 
 /** Outcome counters of one worker; `sent = ok + httpErrors + expectedErrors + socketErrors + timeouts` once drained. */
@@ -40,4 +42,6 @@ export interface OpenLoopWorkerResult {
   elu: number;
   /** What this worker drew (zero without a mix). */
   truth: TruthCounts;
+  /** Corrected latency per phase, encoded; absent without phase boundaries. */
+  phaseHistograms?: string[];
 }

@@ -10,6 +10,8 @@ export interface SenderRecorders {
   correctedUs: Histogram;
   uncorrectedUs: Histogram;
   sendLagUs: Histogram;
+  /** Corrected latency per phase, and the phase of an intended send time; both absent without phases. */
+  phases?: { correctedUs: Histogram[]; of(intendedMs: number): number };
 }
 
 export interface RequestSender {
@@ -82,6 +84,7 @@ export function createRequestSender(task: OpenLoopTask, rec: SenderRecorders): R
         if (!settle()) return;
         const endMs = performance.now();
         recordMsAsUs(rec.correctedUs, endMs - intendedMs);
+        if (rec.phases) recordMsAsUs(rec.phases.correctedUs[rec.phases.of(intendedMs)], endMs - intendedMs);
         recordMsAsUs(rec.uncorrectedUs, endMs - onWireMs);
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) rec.counters.ok++;

@@ -51,6 +51,11 @@ export interface OpenLoopOptions {
   arrivalSeed?: number;
   /** Spread requests over a workload's entry routes, each marked with its ground truth; `url` then gives only the origin. */
   mix?: RequestMix;
+  /**
+   * Ascending boundaries, ms from the start of the schedule, that split corrected latency by each request's intended
+   * send time: n boundaries give n + 1 phases in `phases` (e.g. before, during and after a backend outage).
+   */
+  phaseBoundariesMs?: number[];
 }
 
 export type Pacing = 'thread' | 'timer' | 'hybrid' | 'spin';
@@ -90,6 +95,8 @@ export interface OpenLoopResult {
   generatorEluMax: number;
   /** Encoded (base64, compressed) HDR histograms in µs, merged across workers, for later views. */
   histograms: { corrected: string; uncorrected: string };
+  /** Corrected latency per phase of `phaseBoundariesMs`; absent without boundaries. */
+  phases?: PercentilesUs[];
 }
 
 export interface ClosedLoopOptions {

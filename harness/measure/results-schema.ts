@@ -76,6 +76,18 @@ function trialMetrics(n: z.ZodType) {
     probeCpuUs: figure,
     maxThroughputRps: figure.optional(),
     series: z.array(z.looseObject({})),
+    rssGrowthBytesPerMinute: figure.optional(),
+    heapGrowthBytesPerMinute: figure.optional(),
+    outage: z
+      .looseObject({
+        mode: z.enum(['down', 'error', 'timeout']),
+        fromSeconds: num,
+        toSeconds: num,
+        latencyP99Us: z.looseObject({ before: figure, during: figure, after: figure }),
+        latencyP99IncreaseUs: figure,
+        recoverySeconds: figure,
+      })
+      .optional(),
     histograms: z.looseObject({ corrected: z.string(), uncorrected: z.string() }),
   });
 }

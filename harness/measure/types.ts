@@ -101,8 +101,42 @@ export interface TrialMetrics {
   maxThroughputRps?: number;
   /** Per-second series inside the window. */
   series: ProbeSecond[];
+  /**
+   * RSS growth over the window, bytes a minute: the Theil–Sen slope of the entry service's per-second RSS (robust to
+   * GC saw-teeth); null with fewer than 3 points. Absent in results written before it.
+   */
+  rssGrowthBytesPerMinute?: number | null;
+  /** The same slope of the used heap, bytes a minute. */
+  heapGrowthBytesPerMinute?: number | null;
+  /** The backend outage of `sink.outage` and what it did to this trial; absent without one. */
+  outage?: OutageMetrics;
   /** HDR histograms (µs, compressed base64) for later views. */
   histograms: { corrected: string; uncorrected: string };
+}
+
+/** A backend outage inside the window (sink setting `outage`) and how the trial fared across it. */
+export interface OutageMetrics {
+  mode: 'down' | 'error' | 'timeout';
+  /** The outage, seconds from the window's start. */
+  fromSeconds: number;
+  toSeconds: number;
+  /** Corrected latency p99 of the requests intended before, during and after the outage, µs; null when none was answered. */
+  latencyP99Us: { before: number | null; during: number | null; after: number | null };
+  /** `during − before`, µs; null when either is unknown. */
+  latencyP99IncreaseUs: number | null;
+  /**
+   * Seconds from the outage's end until the sink accepted the trial's first export again; null when none was accepted
+   * before the window ended (the backend returned, the exporter did not get through in time, or the outage outlasted it).
+   */
+  recoverySeconds: number | null;
+  /** What the sink did to the trial's export requests (whole trial, warm-up and drain included). */
+  sink: {
+    rejectedRequests: number;
+    hungRequests: number;
+    resetRequests: number;
+    resetConnections: number;
+    spansUnanswered: number;
+  };
 }
 
 /**

@@ -68,14 +68,30 @@ export function formatDuration(seconds: number): string {
   return `~${Math.floor(s / 3600)}h ${Math.round((s % 3600) / 60)}m`;
 }
 
+function describeOutage(sink: Config['sink']): string {
+  const outage = 'outage' in sink ? sink.outage : undefined;
+  if (!outage) return '';
+  const how =
+    outage.mode === 'error'
+      ? `answers ${outage.statusCode}${outage.retryAfterSeconds !== undefined ? ` with Retry-After ${outage.retryAfterSeconds} s` : ''}`
+      : outage.mode === 'timeout'
+        ? 'never answers'
+        : 'resets connections';
+  return `; outage from ${outage.fromSeconds} s to ${outage.toSeconds} s of the window: ${how}`;
+}
+
 function describeSink(sink: Config['sink']): string {
   switch (sink.mode) {
     case 'ok':
-      return 'ok (answers at once)';
+      return `ok (answers at once)${describeOutage(sink)}`;
     case 'slow':
-      return `slow (answers after ${sink.delayMs} ms)`;
+      return `slow (answers after ${sink.delayMs} ms)${describeOutage(sink)}`;
     case 'error':
-      return `error (answers ${sink.statusCode} to ${sink.fraction * 100}% of exports)`;
+      return `error (answers ${sink.statusCode} to ${sink.fraction * 100}% of exports${sink.retryAfterSeconds !== undefined ? `, Retry-After ${sink.retryAfterSeconds} s` : ''})`;
+    case 'timeout':
+      return 'timeout (reads each export and never answers)';
+    case 'flaky':
+      return `flaky (resets the connection of ${sink.fraction * 100}% of exports)`;
     case 'down':
       return 'down (refuses connections)';
   }

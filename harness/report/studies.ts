@@ -1,6 +1,7 @@
 import type { Results } from '../measure/types.js';
 import type { Analysis } from '../stats/types.js';
 import { attribute, checkAdditivity, type Additivity, type Attribution } from './attribution.js';
+import { outageView, type OutageView } from './outage.js';
 import { samplingStudy, type SamplingStudy } from './sampling.js';
 
 /** The analyses a run's views show beside its verdicts, drawn once from the results and handed to every view. */
@@ -9,6 +10,8 @@ export interface RunStudies {
   sampling: SamplingStudy | null;
   /** The layer waterfall with whether its increments add up; null when no cell carries `settings.layer`. */
   attribution: { model: Attribution; additivity: Additivity[] } | null;
+  /** Figures through a backend outage per cell; null when no trial had one. */
+  outage: OutageView | null;
 }
 
 export function studyRun(results: Results, analysis?: Analysis): RunStudies {
@@ -16,5 +19,6 @@ export function studyRun(results: Results, analysis?: Analysis): RunStudies {
   return {
     sampling: samplingStudy(results, analysis),
     attribution: model ? { model, additivity: checkAdditivity(model) } : null,
+    outage: outageView(results),
   };
 }

@@ -6,6 +6,7 @@ import type { Results } from '../measure/types.js';
 import { UNKNOWN_SPANS_NOTE } from '../measure/span-counts.js';
 import type { Analysis, CellAnalysis } from '../stats/types.js';
 import { studyRun, type RunStudies } from './studies.js';
+import { outageTable } from './outage.js';
 import { samplingMd } from './summary-sampling.js';
 import { attributionLinesMd, attributionMd, claimsMd, microTasksMd } from './summary-micro.js';
 
@@ -276,6 +277,20 @@ export function renderSummaryMarkdown(
     w.table(table.header, table.rows);
     w.add('');
     for (const line of table.lines) if (!w.add(`- ${line}`)) break;
+    w.add('');
+  }
+  const outage = studies.outage;
+  const outageFigures = outage ? outageTable(outage) : undefined;
+  if (outageFigures && w.add(`### ${escapeMarkdown(outageFigures.title)}`)) {
+    w.add('');
+    w.table(
+      outageFigures.header,
+      outageFigures.rows.map(([cell, ...rest]) => [code(cell), ...rest]),
+    );
+    w.add('');
+    w.add(
+      'Medians over rounds. Growth is the Theil–Sen slope of the per-second samples over the whole window; p99 is corrected latency of the requests sent before and during the outage; recovery is from the outage’s end to the first export the backend accepted (the baseline sends none).',
+    );
     w.add('');
   }
   const attribution = studies.attribution?.model;

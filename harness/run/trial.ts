@@ -17,7 +17,8 @@ import { startOrder } from '../../workloads/shape/schema.js';
 import { TRUTH_ATTRIBUTES, type WorkloadShape } from '../../workloads/shape/types.js';
 import { measureCoverage, servicesByRoute } from '../measure/coverage.js';
 import { SPAN_COUNT_KEYS, sumSpanCounts } from '../measure/span-counts.js';
-import type { ReceivedSpan } from '../sink/types.js';
+import type { ReceivedSpan, SinkOutage } from '../sink/types.js';
+import { memoryGrowth, outageMetrics, outagePhaseBoundariesMs } from '../measure/outage.js';
 
 export interface TrialContext {
   runId: string;
@@ -262,6 +263,8 @@ interface SinkReading {
   tail: TailStats | undefined;
   /** Read last, so late spans that land during a saturation run are reported too. */
   atEnd: SinkStats;
+  /** The outage as the sink ran it, read right after the window: the drain's exports are no recovery. */
+  outage?: SinkOutage;
 }
 
 function readSinkAfterDrain(sink: Sink): Omit<SinkReading, 'atEnd'> {
@@ -289,6 +292,7 @@ function metricsOf(
   const { stats, tail } = sink;
   const kept = windowSpans(sink.spans);
   const cpuUs = serviceCpuUs(window);
+  const outage = 'outage' in ctx.config.sink ? ctx.config.sink.outage : undefined;
   return {
     cpuUsPerRequest: window.requests > 0 ? cpuUs / window.requests : Number.NaN,
     cpuUserUs: window.cpuUserUs,
@@ -349,6 +353,8 @@ function metricsOf(
     probeCpuUs: window.probeCpuUs,
     ...(maxThroughputRps !== undefined ? { maxThroughputRps } : {}),
     series: window.series,
+    ...memoryGrowth(window.series),
+    ...(outage ? { outage: outageMetrics(outage, load.phases, sink.outage, stats) } : {}),
     histograms: load.histograms,
   };
 }
@@ -375,6 +381,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   const mix = ctx.referenceService
     ? entryMix(ctx.workload, (config.seed + ctx.round * 7919 + ctx.order) >>> 0)
     : undefined;
+  const outage = 'outage' in config.sink ? config.sink.outage : undefined;
   const loadOptions = (entry: RunningService, seconds: number, idPrefix: string) => ({
     url: entry.baseUrl + config.service.requestPath,
     ...(mix ? { mix: { ...mix, idPrefix } } : {}),
@@ -386,6 +393,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     pacing: config.load.pacing,
     arrivals: config.load.arrivals,
     arrivalSeed: (config.seed + ctx.round * 7919 + ctx.order) >>> 0,
+    ...(outage && idPrefix === WINDOW_ID_PREFIX ? { phaseBoundariesMs: outagePhaseBoundariesMs(outage) } : {}),
   });
   const services: RunningService[] = [];
   const onAbort = () => void Promise.all(services.map((s) => s.kill()));
@@ -420,10 +428,12 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
         ctx.generator.openLoop(loadOptions(entry, config.load.warmupSeconds, WARMUP_ID_PREFIX), ctx.signal),
       );
     await all((s) => s.request({ tb: 'window-start' }, 'window-started', PROBE_REPLY_MS));
+    ctx.sink.windowStarted();
     const load = await orExit(
       services,
       ctx.generator.openLoop(loadOptions(entry, config.load.durationSeconds, WINDOW_ID_PREFIX), ctx.signal),
     );
+    const seenOutage = ctx.sink.outage();
     const reports = await all((s) => s.request({ tb: 'window-end' }, 'window', PROBE_REPLY_MS));
     // Callers drain before their callees' spans are counted: the entry service last started, so drain in reverse.
     const drained: ProbeSpanReport[] = [];
@@ -460,7 +470,13 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       report: reports[i].report,
       spans: unseenAsUnknown(ctx, drained[i]),
     }));
-    const metrics = metricsOf(ctx, load, measured, { ...afterDrain, atEnd: ctx.sink.stats() }, maxThroughputRps);
+    const metrics = metricsOf(
+      ctx,
+      load,
+      measured,
+      { ...afterDrain, atEnd: ctx.sink.stats(), ...(seenOutage ? { outage: seenOutage } : {}) },
+      maxThroughputRps,
+    );
     ctx.sink.endTrial();
     sinkTrialOpen = false;
     const { status, warnings } = checkTrial(

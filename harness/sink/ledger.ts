@@ -12,6 +12,10 @@ function emptyCounts(): LedgerCounts {
   return {
     requests: 0,
     rejectedRequests: 0,
+    hungRequests: 0,
+    resetRequests: 0,
+    resetConnections: 0,
+    spansUnanswered: 0,
     malformedRequests: 0,
     spansReceived: 0,
     spansRejected: 0,
@@ -79,6 +83,18 @@ export class SpanLedger {
   rejected(spanCount: number): void {
     this.counts.rejectedRequests += 1;
     this.counts.spansRejected += spanCount;
+  }
+
+  /** A request the fault left unanswered: held open (`hang`) or its connection destroyed (`reset`). */
+  unanswered(verdict: 'hang' | 'reset', spanCount: number): void {
+    if (verdict === 'hang') this.counts.hungRequests += 1;
+    else this.counts.resetRequests += 1;
+    this.counts.spansUnanswered += spanCount;
+  }
+
+  /** A connection reset as it arrived, before any request (an outage in `down` mode). */
+  connectionReset(): void {
+    this.counts.resetConnections += 1;
   }
 
   /** Counts accepted spans; keeps them too unless `keep` is false (tail sampling keeps them later, if at all). */

@@ -69,13 +69,22 @@ async function serve(request: IncomingMessage, response: ServerResponse, handler
   answer(response, await handler(await arrivalOf(request, route)));
 }
 
-/** A loopback HTTP server for the OTLP/HTTP and Zipkin v2 routes; everything else is 404. */
-export async function startExportServer(handler: ExportHandler): Promise<ExportServer> {
+/**
+ * A loopback HTTP server for the OTLP/HTTP and Zipkin v2 routes; everything else is 404. While `refuses()` is true,
+ * each new connection is reset as it is accepted.
+ */
+export async function startExportServer(
+  handler: ExportHandler,
+  refuses: () => boolean = () => false,
+): Promise<ExportServer> {
   const server = createServer((request, response) => {
     serve(request, response, handler).catch(() => {
       // A client gone mid-body or a delay aborted by close() leaves no socket to answer; anything else is a sink bug, said as 500.
       answer(response, { httpStatus: 500, contentType: 'text/plain', body: 'sink error\n' });
     });
+  });
+  server.on('connection', (socket) => {
+    if (refuses()) socket.resetAndDestroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

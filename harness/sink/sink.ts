@@ -10,7 +10,7 @@ import { SpanLedger, emptySinkStats } from './ledger.js';
 import { MAX_BODY_BYTES } from './read-body.js';
 import { reserveUnusedPort, startExportServer, type ExportAnswer, type ExportArrival } from './server.js';
 import { TailStage } from './tail/stage.js';
-import type { Sink, SinkOptions, SinkProtocol } from './types.js';
+import type { Sink, SinkOptions, SinkOutage, SinkProtocol } from './types.js';
 
 const DEFAULT_MAX_KEPT_SPANS = 200_000;
 
@@ -71,7 +71,7 @@ function grpcAnswerOf(reception: Reception): GrpcAnswer {
 function validate(options: SinkOptions): void {
   const { fault } = options;
   if (fault.mode === 'slow' && !(fault.delayMs >= 0)) throw new RangeError('sink.delayMs: must be >= 0');
-  if (fault.mode === 'error' && !(fault.fraction >= 0 && fault.fraction <= 1)) {
+  if ((fault.mode === 'error' || fault.mode === 'flaky') && !(fault.fraction >= 0 && fault.fraction <= 1)) {
     throw new RangeError('sink.fraction: must be in [0, 1]');
   }
   if (fault.mode === 'error' && !(fault.statusCode >= 400 && fault.statusCode <= 599)) {
@@ -106,6 +106,8 @@ async function startDownSink(grpc: boolean): Promise<Sink> {
     setTail: () => {},
     beginTrial: () => {},
     endTrial: () => {},
+    windowStarted: () => {},
+    outage: () => undefined,
     reset: () => {},
     close: async () => {},
   };
@@ -149,7 +151,8 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS,
   );
   const attribution = new TrialAttribution();
-  const policy = options.faultPolicy ?? createFaultPolicy(options.fault);
+  const policy = options.faultPolicy ?? createFaultPolicy(options.fault, options.nowMs);
+  let firstAcceptedAfterOutageMs: number | null = null;
   let tail = options.tail ? new TailStage(options.tail, (spans) => ledger.keep(spans)) : undefined;
   let closed = false;
   const pending = delays();
@@ -184,11 +187,24 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
     }
     const decision = policy.decide();
     if (decision.verdict !== 'accept') {
-      if (token.ofThisTrial) ledger.rejected(attribution.ownCount(decoded.parts));
+      if (token.ofThisTrial) {
+        const spanCount = attribution.ownCount(decoded.parts);
+        if (decision.verdict === 'reject') ledger.rejected(spanCount);
+        else ledger.unanswered(decision.verdict, spanCount);
+      }
       return { kind: 'fault', decision };
     }
     // Judged after the delay: a trial that ended meanwhile makes its spans late, never the next trial's.
     const own = attribution.accept(decoded.parts);
+    const sinceMs = policy.sinceWindowMs();
+    if (
+      firstAcceptedAfterOutageMs === null &&
+      policy.outageMs &&
+      sinceMs !== null &&
+      sinceMs >= policy.outageMs.toMs &&
+      own.spanCount > 0
+    )
+      firstAcceptedAfterOutageMs = sinceMs;
     ledger.accepted(arrival.protocol, own, tail === undefined);
     tail?.add(own.spans);
     return { kind: 'accepted' };
@@ -197,11 +213,20 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
   const resetTrialState = () => {
     ledger.reset();
     policy.reset();
+    firstAcceptedAfterOutageMs = null;
     tail?.reset();
   };
-  const server = await startExportServer(async (arrival) =>
-    // The HTTP server routes only its own protocols here.
-    httpAnswerOf(await receive(arrival), arrival.protocol as Exclude<SinkProtocol, 'otlp-grpc'>),
+  /** During a `down` outage every new connection is reset as it is accepted (see harness/sink/server.ts). */
+  const refusesConnection = () => {
+    const refuses = policy.refusesConnections();
+    if (refuses) ledger.connectionReset();
+    return refuses;
+  };
+  const server = await startExportServer(
+    async (arrival) =>
+      // The HTTP server routes only its own protocols here.
+      httpAnswerOf(await receive(arrival), arrival.protocol as Exclude<SinkProtocol, 'otlp-grpc'>),
+    refusesConnection,
   );
   let grpcServer: GrpcExportServer | undefined;
   if (options.grpc) {
@@ -210,7 +235,10 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       const { startGrpcExportServer } = await import('./grpc-server.js');
       grpcServer = await startGrpcExportServer(
         async ({ body, wireBytes }) =>
-          grpcAnswerOf(await receive({ status: 'read', protocol: 'otlp-grpc', body, wireBytes })),
+          // grpc-js has no per-connection hook: a down backend answers each call UNAVAILABLE instead.
+          refusesConnection()
+            ? { verdict: 'status', code: grpcStatusOfHttp(503), details: 'tracebench sink: backend down' }
+            : grpcAnswerOf(await receive({ status: 'read', protocol: 'otlp-grpc', body, wireBytes })),
         MAX_BODY_BYTES,
       );
     } catch (error) {
@@ -236,6 +264,11 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       resetTrialState();
     },
     endTrial: (lateReported) => attribution.end(lateReported),
+    windowStarted: () => policy.windowStarted(),
+    outage: (): SinkOutage | undefined =>
+      policy.outageMs && policy.sinceWindowMs() !== null
+        ? { ...policy.outageMs, firstAcceptedAfterMs: firstAcceptedAfterOutageMs }
+        : undefined,
     reset: () => {
       attribution.resetOwn();
       resetTrialState();

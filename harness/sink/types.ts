@@ -59,8 +59,16 @@ export type SinkProtocol = 'otlp-protobuf' | 'otlp-json' | 'otlp-grpc' | 'zipkin
 export interface SinkStats extends SinkAttributionStats {
   /** Export requests that arrived during the open trial, whatever the answer, except those carrying only other trials' spans. */
   requests: number;
-  /** Requests answered with an error status by the `error` fault mode. */
+  /** Requests answered with an error status by the `error` fault mode (or an outage in that mode). */
   rejectedRequests: number;
+  /** Requests read and never answered (`timeout` mode, or an outage in that mode). */
+  hungRequests: number;
+  /** Requests whose connection was reset instead of an answer (`flaky`, or a `down` outage on a kept-alive connection). */
+  resetRequests: number;
+  /** Connections reset as they arrived, before any request (a `down` outage). */
+  resetConnections: number;
+  /** Spans in hung and reset requests: never acknowledged, so not in spansReceived. */
+  spansUnanswered: number;
   /** Requests that could not be decoded (answered 400). */
   malformedRequests: number;
   /** The open trial's spans (own id, or none in a trial that sends spans) from accepted (2xx) requests; the count to match against `exported`. */
@@ -74,8 +82,18 @@ export interface SinkStats extends SinkAttributionStats {
   byProtocol: Record<SinkProtocol, { requests: number; spans: number; bytes: number }>;
 }
 
+/** The outage schedule as the sink ran it, in ms from the measured window's start. */
+export interface SinkOutage {
+  fromMs: number;
+  toMs: number;
+  /** When the first export after the outage was accepted; null when none was (yet). */
+  firstAcceptedAfterMs: number | null;
+}
+
 export interface SinkOptions {
   fault: SinkSetting;
+  /** The clock the outage schedule runs on, ms (tests inject one). @default performance.now */
+  nowMs?: () => number;
   /** Keep decoded spans (for trace assembly); only counts when false. @default false */
   keepSpans?: boolean;
   /** Upper bound on kept spans, to bound memory. @default 200000 */
@@ -120,6 +138,10 @@ export interface Sink {
    * false (a failed trial has no record to report them), in which case the next trial reports them. @default true
    */
   endTrial(lateReported?: boolean): void;
+  /** The measured window starts now: the outage schedule (sink setting `outage`) counts from here. */
+  windowStarted(): void;
+  /** The outage as run since `windowStarted`; undefined without an outage or before the window. */
+  outage(): SinkOutage | undefined;
   /** Zero the counters and drop kept spans and tail state, timers included; the open trial stays open. */
   reset(): void;
   close(): Promise<void>;

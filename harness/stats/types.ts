@@ -10,7 +10,10 @@ export const METRIC_UNITS = {
   'gc.pauseTotalMs': 'ms',
   'eventLoopDelayUs.p99': 'µs',
   'spans.dropped': 'spans',
+  'spans.failed': 'spans',
   'spans.lostInTransit': 'spans',
+  rssGrowthBytesPerMinute: 'bytes',
+  'outage.latencyP99IncreaseUs': 'µs',
 } as const satisfies Record<string, Unit>;
 
 export type MetricName = keyof typeof METRIC_UNITS;

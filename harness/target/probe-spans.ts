@@ -206,6 +206,16 @@ export class ForeignSpanCounter {
     return true;
   }
 
+  /** Spans inside export calls not answered yet; undefined when no exporter could be hooked. */
+  inFlight(): number | undefined {
+    return this.hooked.exporters ? this.counts.inFlight : undefined;
+  }
+
+  /** Spans in the hooked batch processors' queues; undefined when none could be hooked. */
+  queueDepth(): number | undefined {
+    return this.hooked.buffers ? this.queued() : undefined;
+  }
+
   private queued(): number {
     return this.bufferOwners.reduce((n, p) => n + (Array.isArray(p._finishedSpans) ? p._finishedSpans.length : 0), 0);
   }

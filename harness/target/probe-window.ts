@@ -16,6 +16,8 @@ export interface WindowSources {
   requests?: RequestCounter;
   /** Spans waiting in the tracing SDK's batch queue. */
   queueDepth?: () => Promise<number>;
+  /** Spans inside export calls that have not answered yet. */
+  inFlight?: () => number;
 }
 
 /**
@@ -95,6 +97,7 @@ export class ProbeWindow {
       heapUsedBytes: memory.heapUsed,
       loopLagMaxUs: this.loopDelay?.takeSecondMaxUs() ?? 0,
       queueDepth: 0,
+      ...(this.sources.inFlight ? { inFlightSpans: this.sources.inFlight() } : {}),
     };
     this.series.push(point);
     this.second = { cpu: cpuNow, requests: started };

@@ -68,9 +68,19 @@ function startWindow(parts: string | undefined): string | undefined {
   if (!windowOptions.ok) return windowOptions.error;
   void window?.end();
   const handle = tracingHandle();
+  const hooked = !handle && foreign.registered;
   window = new ProbeWindow(windowOptions.options, {
     requests,
-    queueDepth: handle ? () => handle.queueDepth() : undefined,
+    queueDepth: handle
+      ? () => handle.queueDepth()
+      : hooked && foreign.queueDepth() !== undefined
+        ? async () => foreign.queueDepth() ?? 0
+        : undefined,
+    inFlight: handle
+      ? () => handle.counters().inFlight
+      : hooked && foreign.inFlight() !== undefined
+        ? () => foreign.inFlight() ?? 0
+        : undefined,
   });
   return undefined;
 }

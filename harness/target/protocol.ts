@@ -36,6 +36,8 @@ export interface ProbeSecond {
   loopLagMaxUs: number;
   /** Spans waiting in the batch processor's queue (0 without one). */
   queueDepth: number;
+  /** Spans inside export calls not answered yet, at this point; absent where unknown (no SDK, older probes). */
+  inFlightSpans?: number;
 }
 
 /** How `rssPeakBytes` was found: the kernel's exact high-water mark (Linux), or the largest per-second sample. */

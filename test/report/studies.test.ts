@@ -19,7 +19,7 @@ describe('run studies: drawn once, rendered by every view', () => {
   });
 
   it('the views render the studies they are handed and draw none themselves', () => {
-    const none = { sampling: null, attribution: null };
+    const none = { sampling: null, attribution: null, outage: null };
     const md = renderSummaryMarkdown(results, judged.verdicts, judged.analysis, SUMMARY_MAX_BYTES, none);
     assert.doesNotMatch(md, /### Sampling/);
     const page = renderHtmlReport({ results, ...judged, studies: none });

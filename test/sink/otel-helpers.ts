@@ -128,6 +128,7 @@ export interface RawAnswer {
   status: number;
   body: string;
   elapsedMs: number;
+  headers: import('node:http').IncomingHttpHeaders;
 }
 
 /** One request on a fresh connection, so nothing lingers after the test. */
@@ -147,6 +148,7 @@ export function sendRaw(
           status: response.statusCode ?? 0,
           body: Buffer.concat(chunks).toString(),
           elapsedMs: performance.now() - startMs,
+          headers: response.headers,
         }),
       );
       response.on('error', reject);

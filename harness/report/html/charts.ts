@@ -14,6 +14,7 @@ import {
 import { latencyChart } from './charts-latency.js';
 import { claimsChart, waterfallChart } from './charts-micro.js';
 import { abChart, dropsChart, seriesChart, spanFateChart } from './charts-spans.js';
+import { outageChart } from './charts-outage.js';
 import { auto, MIB, num, pct } from './format.js';
 import type { Model } from './model.js';
 import { median } from '../../stats/interval.js';
@@ -334,6 +335,7 @@ export function allCharts(model: Model): Chart[] {
     spanFateChart,
     dropsChart,
     seriesChart,
+    outageChart,
     abChart,
     claimsChart,
   ].flatMap((f) => f(model) ?? []);

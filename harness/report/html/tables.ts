@@ -229,12 +229,14 @@ ${microKv(results, results.micro)}`
 function runEnvironment(results: Results): SafeHtml {
   const c = results.config;
   const load = c.load;
-  const sink =
+  const outage = 'outage' in c.sink && c.sink.outage ? c.sink.outage : undefined;
+  const sink = `${
     c.sink.mode === 'slow'
       ? `slow (${c.sink.delayMs} ms)`
-      : c.sink.mode === 'error'
-        ? `error ${c.sink.statusCode} on ${pct(c.sink.fraction, 0).replace('+', '')}`
-        : c.sink.mode;
+      : c.sink.mode === 'error' || c.sink.mode === 'flaky'
+        ? `${c.sink.mode}${c.sink.mode === 'error' ? ` ${c.sink.statusCode}` : ''} on ${pct(c.sink.fraction, 0).replace('+', '')}`
+        : c.sink.mode
+  }${outage ? `; outage (${outage.mode}) ${outage.fromSeconds}-${outage.toSeconds} s` : ''}`;
   return html`${machineKv(results)}
 <h3>Run and config</h3>
 ${kv([
