@@ -172,6 +172,10 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       });
       // A run that looked after every pair is judged on the interval that allows it; a fixed-length run on the tighter one.
       const judgedBy = method.untilDecided ? s : e;
+      if (method.processes < 3)
+        measured.warnings.push(
+          `${method.processes} process set(s) per side: a difference between processes cannot be told from noise, so the interval may be too narrow; use processes: 3 or more for a verdict`,
+        );
       const comparison: WindowsComparison = {
         cellId: job.cell.id,
         a: job.sides[0].name,
