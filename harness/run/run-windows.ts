@@ -152,12 +152,15 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
           : {}),
         log: (line) => log(`    ${line}`),
       }).catch((error: Error) => {
+        // An interrupt kills the services mid-window: the run ends interrupted, not failed.
+        if (signal.aborted) return undefined;
         // What was measured before is written (finally below); the run fails with the reason and the service's last words.
         const tail = error instanceof ServiceError ? `\n${error.stderrTail.join('\n')}` : '';
         throw new RunError(
           `${job.cell.id}: ${job.sides[1].name} against ${job.sides[0].name}: ${error.message}${tail}`,
         );
       });
+      if (!measured) break;
       const pairs = nestedOf(measured.pairs);
       const e = nestedRatio(pairs);
       const s = sequentialRatio(pairs);
