@@ -145,7 +145,10 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
         ...(method.untilDecided
           ? {
               afterPair: (pairs) => {
-                const s = sequentialRatio(nestedOf(pairs));
+                const valid = nestedOf(pairs);
+                // Not before every set has been measured: one set alone hides the difference between processes.
+                if (new Set(valid.map((p) => p.cluster)).size < method.processes) return false;
+                const s = sequentialRatio(valid);
                 return s !== null && decide(s.ci, limit) !== 'inconclusive';
               },
             }
