@@ -613,8 +613,10 @@ const methodSchema = z
         .default(2)
         .describe('Measured window, seconds; both sides are measured over the same seconds.'),
       processes: wholeNumber(1, 16)
-        .default(2)
-        .describe('Live process sets per side; more sets average out differences between processes.'),
+        .default(3)
+        .describe(
+          'Live process sets per side; more sets average out differences between processes (under 3, such a difference cannot be told from noise and the interval can be too narrow).',
+        ),
       windowsPerBlock: wholeNumber(1, 1000)
         .default(10)
         .describe('Back-to-back windows per block; blocks cycle over the process sets.'),

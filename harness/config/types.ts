@@ -220,7 +220,7 @@ export interface WindowsMethodConfig {
   type: 'windows';
   /** Measured window, seconds; both sides are measured over the same seconds. @default 2 */
   windowSeconds: number;
-  /** Live process sets per side. @default 2 */
+  /** Live process sets per side; under 3, a difference between processes cannot be told from noise. @default 3 */
   processes: number;
   /** Back-to-back windows per block; blocks cycle over the process sets. @default 10 */
   windowsPerBlock: number;

@@ -145,19 +145,25 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
         ...(method.untilDecided
           ? {
               afterPair: (pairs) => {
-                const s = sequentialRatio(nestedOf(pairs));
+                const valid = nestedOf(pairs);
+                // Not before every set has been measured: one set alone hides the difference between processes.
+                if (new Set(valid.map((p) => p.cluster)).size < method.processes) return false;
+                const s = sequentialRatio(valid);
                 return s !== null && decide(s.ci, limit) !== 'inconclusive';
               },
             }
           : {}),
         log: (line) => log(`    ${line}`),
       }).catch((error: Error) => {
+        // An interrupt kills the services mid-window: the run ends interrupted, not failed.
+        if (signal.aborted) return undefined;
         // What was measured before is written (finally below); the run fails with the reason and the service's last words.
         const tail = error instanceof ServiceError ? `\n${error.stderrTail.join('\n')}` : '';
         throw new RunError(
           `${job.cell.id}: ${job.sides[1].name} against ${job.sides[0].name}: ${error.message}${tail}`,
         );
       });
+      if (!measured) break;
       const pairs = nestedOf(measured.pairs);
       const e = nestedRatio(pairs);
       const s = sequentialRatio(pairs);
@@ -172,6 +178,10 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       });
       // A run that looked after every pair is judged on the interval that allows it; a fixed-length run on the tighter one.
       const judgedBy = method.untilDecided ? s : e;
+      if (method.processes < 3)
+        measured.warnings.push(
+          `${method.processes} process set(s) per side: a difference between processes cannot be told from noise, so the interval may be too narrow; use processes: 3 or more for a verdict`,
+        );
       const comparison: WindowsComparison = {
         cellId: job.cell.id,
         a: job.sides[0].name,

@@ -218,11 +218,11 @@ describe('config schema: defaults', () => {
   });
 
   it('method: windows fills its defaults; --until-decided starts from the same', () => {
-    const config = parse('method: { type: windows, processes: 3 }');
+    const config = parse('method: { type: windows, processes: 4 }');
     assert.deepEqual(config.method, {
       type: 'windows',
       windowSeconds: 2,
-      processes: 3,
+      processes: 4,
       windowsPerBlock: 10,
       leadInSeconds: 2,
       warmupMaxSeconds: 30,
@@ -231,7 +231,7 @@ describe('config schema: defaults', () => {
       untilDecided: false,
       limitPct: 3,
     });
-    assert.deepEqual(windowsDefaults(), { ...config.method, processes: 2 });
+    assert.deepEqual(windowsDefaults(), { ...config.method, processes: 3 });
   });
 
   it('a missing axis defaults while the others are kept', () => {

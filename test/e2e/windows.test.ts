@@ -18,10 +18,10 @@ method:
   type: windows
   windowSeconds: 1
   processes: 2
-  windowsPerBlock: 4
+  windowsPerBlock: 3
   leadInSeconds: 0.5
   warmupMaxSeconds: 6
-  maxMinutes: 0.6
+  maxMinutes: 0.75
   untilDecided: true
   limitPct: 10
 `;
@@ -41,7 +41,7 @@ describe('the windows method, end to end', () => {
     assert.equal(comparison.b, 'slower');
     assert.equal(comparison.verdict, 'fail');
     assert.equal(comparison.stoppedBy, 'decided');
-    assert.ok(comparison.elapsedSeconds < 36, `decided after ${comparison.elapsedSeconds} s`);
+    assert.ok(comparison.elapsedSeconds < 45, `decided after ${comparison.elapsedSeconds} s`);
     // Four process sets (2 per side) each warmed once, and every pair from one set index of both sides.
     assert.equal(comparison.warmups.length, 4);
     assert.ok(comparison.pairs.every((p) => p.process === 0 || p.process === 1));
