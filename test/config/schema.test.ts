@@ -208,6 +208,7 @@ describe('config schema: defaults', () => {
         ],
         exporter: ['otlp-http-protobuf'],
         propagator: ['tracecontext'],
+        baseline: true,
       },
       drainTimeoutMs: 5000,
       tail: [],
