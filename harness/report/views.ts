@@ -5,6 +5,7 @@ import { cellErrorChecks, noValidReasons } from '../budget/cell-errors.js';
 import { evaluateBudgets } from '../budget/evaluate.js';
 import { mergeVerdicts } from '../budget/judge.js';
 import { evaluateMicroBudgets } from '../budget/micro.js';
+import { compareMicroVariants, DEFAULT_MICRO_THRESHOLD } from '../budget/micro-compare.js';
 import { evaluateCoverageBudgets } from '../budget/coverage.js';
 import type { Verdicts } from '../budget/types.js';
 import type { Results } from '../measure/types.js';
@@ -21,9 +22,10 @@ export interface Judged {
 
 /**
  * The verdict stage: cells with no valid trial (error), analysis of results.json, its budgets (the config's, with any --budgets file merged in before the
- * run, so results.json holds all of them; micro.nsPerOp limits on its micro section) and, with variants, the A/B checks.
+ * run, so results.json holds all of them; micro.nsPerOp limits on its micro section) and, with variants (of the cells, or
+ * of a micro A/B), the A/B checks.
  */
-export function judgeRun(results: Results, options: { threshold: number }): Judged {
+export function judgeRun(results: Results, options: { threshold: number; microThreshold?: number }): Judged {
   const analysis = analyse(results, { seed: results.seed });
   const budgets = results.config.budgets ?? [];
   const sets = [
@@ -34,6 +36,14 @@ export function judgeRun(results: Results, options: { threshold: number }): Judg
   ];
   if ((results.config.variants?.length ?? 0) > 1)
     sets.push(compareVariants(analysis, { threshold: options.threshold, noValid: noValidReasons(results) }));
+  if ((results.micro?.variants?.length ?? 0) > 1 && results.micro)
+    sets.push(
+      compareMicroVariants(results.micro, {
+        budgets,
+        threshold: options.microThreshold ?? DEFAULT_MICRO_THRESHOLD,
+        level: analysis.level,
+      }),
+    );
   return { analysis, verdicts: mergeVerdicts(...sets) };
 }
 
