@@ -100,6 +100,7 @@ describe('--variant NAME=DIR', () => {
       String(parseVariantFlag(`base=${empty}`)),
       /no node_modules\/@opentelemetry in .*point it at a project/,
     );
+    rmSync(empty, { recursive: true });
     const one = [{ name: 'a', nodeModules: join(PACKAGE_ROOT, 'node_modules') }];
     assert.match(microOptionIssues({ profile: 'quick', variants: one }).join(), /compares exactly two/);
     assert.match(
