@@ -40,7 +40,8 @@ async function runInFreshWorker(request: SuiteRequest, signal?: AbortSignal): Pr
 /**
  * Runs the micro-benchmark suites one after another (two suites at once would share the cores they measure), each in
  * its own worker, round after round: every round runs every suite once, so drift over the run hits every suite alike.
- * An abort stops the suite in progress and returns what finished, marked `interrupted`.
+ * With variants, every suite runs once per variant in each round, back to back, each in a fresh worker that imports
+ * that variant's packages. An abort stops the suite in progress and returns what finished, marked `interrupted`.
  */
 export async function runMicro(options: MicroOptions): Promise<MicroResults> {
   const issues = microOptionIssues(options);
