@@ -97,11 +97,14 @@ export const statesResolution = (check: Check) =>
   !(COVERAGE_METRICS as readonly string[]).includes(check.metric);
 
 /** `this run could detect changes of ±4.2% in CPU µs/request (95% confidence, 80% power)`, or that it is unknown. */
-export function resolutionSentence(check: Pick<Check, 'metric' | 'resolution'>): string {
+export function resolutionSentence(check: Pick<Check, 'metric' | 'resolution' | 'measured'>): string {
   const what = metricLabel(check.metric);
   const r = check.resolution;
+  const { low, high } = check.measured;
   if (!r)
-    return `this run's resolution in ${what} is unknown (fewer than 2 rounds, or an interval with no spread to draw it from)`;
+    return Number.isFinite(low) && low === high
+      ? `this run's resolution in ${what} is unknown (every round gave the same value: no spread to draw it from)`
+      : `this run's resolution in ${what} is unknown (fewer than 2 rounds: no interval to draw it from)`;
   return `this run could detect changes of ±${formatValue(r.value, r.unit)} in ${what} (${Math.round(r.level * 100)}% confidence, ${Math.round(r.power * 100)}% power)`;
 }
 

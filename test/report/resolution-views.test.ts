@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateBudgets } from '../../harness/budget/evaluate.js';
-import { mergeVerdicts, unmeasuredCheck, verdictsOf } from '../../harness/budget/judge.js';
+import {
+  intervalCheck,
+  mergeVerdicts,
+  resolutionSentence,
+  unmeasuredCheck,
+  verdictsOf,
+} from '../../harness/budget/judge.js';
+import { pairedRatio } from '../../harness/stats/interval.js';
 import { parseBudgets } from '../../harness/budget/load.js';
 import { renderHtmlReport } from '../../harness/report/html/render.js';
 import { resolutionLines } from '../../harness/report/resolution.js';
@@ -88,5 +95,37 @@ describe('every view states the run’s resolution per comparison', () => {
     assert.match(lines[0], known);
     assert.match(lines[1], /^resolution: always_on~batch~otlp-http-protobuf@head \(A\/B\): /);
     assert.match(lines[1], unknownText);
+  });
+
+  it('the console keeps to CPU per request (and micro ns/op) and counts the other checks', () => {
+    const ratio = pairedRatio([5000, 5100, 4900], [5200, 5050, 5300], 0.95);
+    assert.ok(ratio);
+    const latency = intervalCheck(
+      {
+        id: 'ab:latencyUs.p99:x@head',
+        kind: 'ab',
+        cellId: 'x',
+        variant: 'head',
+        metric: 'latencyUs.p99',
+        noun: 'change',
+      },
+      ratio,
+      '%',
+      100,
+      'change',
+      { text: '+5%', value: 5, strict: false },
+      Math.log1p,
+    );
+    const lines = resolutionLines(mergeVerdicts(verdicts, verdictsOf([latency], [])));
+    assert.equal(lines.length, 3);
+    assert.equal(lines[2], 'resolution of 1 other check (latency, memory, spans): in summary.md');
+  });
+
+  it('an interval with no spread says so', () => {
+    const flat = { estimate: 0, low: 0, high: 0, unit: 'spans' as const, level: 0.95 };
+    assert.match(
+      resolutionSentence({ metric: 'spans.dropped', resolution: null, measured: flat }),
+      /unknown \(every round gave the same value: no spread to draw it from\)/,
+    );
   });
 });

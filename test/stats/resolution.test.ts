@@ -128,7 +128,11 @@ describe('resolution on a check', () => {
 
   it('unknown reads "unknown", never 0', () => {
     assert.match(
-      resolutionSentence({ metric: 'cpuUsPerRequest', resolution: null }),
+      resolutionSentence({
+        metric: 'cpuUsPerRequest',
+        resolution: null,
+        measured: { estimate: Number.NaN, low: Number.NaN, high: Number.NaN, unit: '%', level: 0.95 },
+      }),
       /resolution in CPU µs\/request is unknown/,
     );
   });
