@@ -92,8 +92,9 @@ export async function microCommand(args: string[]): Promise<number> {
     throw new UsageError(`micro takes no arguments (got '${positionals.join(' ')}'); use --suite NAME`);
   const rounds = integerFlag('rounds', values.rounds, 1) ?? DEFAULT_MICRO_ROUNDS;
   const budgets = values.budgets ? await loadBudgetsFile(values.budgets) : [];
-  const variants = (values.variant ?? []).map(parseVariantFlag);
-  const bad = variants.filter((v) => typeof v === 'string');
+  const parsed = (values.variant ?? []).map(parseVariantFlag);
+  const bad = parsed.filter((v): v is string => typeof v === 'string');
+  const variants = parsed.filter((v): v is MicroVariant => typeof v !== 'string');
   if (bad.length > 0) throw new UsageError(bad.join('; '));
   if (variants.length === 1)
     throw new UsageError('--variant: a micro A/B needs two, e.g. --variant base=DIR --variant head=DIR');
@@ -108,7 +109,7 @@ export async function microCommand(args: string[]): Promise<number> {
       rounds,
       signal: interrupt.signal,
       ...(slow ? { slowPrimitive: parseSlowPrimitive(slow) } : {}),
-      ...(variants.length > 0 ? { variants: variants as MicroVariant[] } : {}),
+      ...(variants.length > 0 ? { variants } : {}),
     });
     const results = microResultsDocument(micro, newRunId(MICRO_ONLY_NAME, new Date(micro.startedAt)), budgets);
     // No `latest` link: it stays with the last `tracebench run`, which a micro run must not hide.
