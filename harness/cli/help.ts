@@ -6,7 +6,7 @@ Usage:
   tracebench compare BASE.json HEAD.json [--threshold P] [--budgets FILE] [--strict] [--summary FILE] [--junit FILE]
   tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--with-baseline] [--out DIR]
   tracebench micro [--suite NAME]... [--quick] [--rounds N] [--budgets FILE] [--strict] [--out DIR]
-                   [--variant NAME=DIR --variant NAME=DIR [--threshold P]]
+                   [--variant NAME=DIR --variant NAME=DIR | --config FILE] [--threshold P]
   tracebench import FILE --format otlp-json|jaeger|zipkin [--out FILE] [--name NAME] [--max-cpu-us-per-span N]
   tracebench --help
 
@@ -45,8 +45,9 @@ Options:
   --cell ID         calibrate: the cell to measure (default: the first traced cell).
   --with-baseline   calibrate: also run the baseline (A/A), which the noise floor of a traced cell does not need.
   --variant NAME=DIR
-                    micro: one side of a micro A/B (give two; the first is the reference). For micro,
-                    --threshold is the default limit on a task's ns/op change (default 10%).
+                    micro: one side of a micro A/B (give two; the first is the reference). Or --config FILE:
+                    its two variants, each with the node_modules its entry resolves. For micro, --threshold is
+                    the default limit on a task's ns/op change (default 10%).
   --summary FILE    compare: write the markdown summary there (and to $GITHUB_STEP_SUMMARY when set).
   --junit FILE      compare: write JUnit XML there.
   --quiet           No progress on stderr.

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { VariantConfig } from '../config/types.js';
 import type { MicroVariant } from './types.js';
 
 const isDir = (path: string) => existsSync(path) && statSync(path).isDirectory();
@@ -51,4 +52,31 @@ export function openTelemetryVersions(nodeModules: string): Record<string, strin
     }
   }
   return versions;
+}
+
+/** The nearest node_modules holding `@opentelemetry/` at or above `dir`; undefined when none up to the root. */
+export function nearestNodeModules(dir: string): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const found = variantNodeModules(at);
+    if (found) return found;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+/**
+ * A config's `variants:` as the two sides of a micro A/B: each variant's packages are those its `entry` resolves
+ * (the nearest node_modules above it), or, without an entry, those beside the config file. Strings are problems.
+ */
+export function variantsFromConfig(
+  variants: readonly Pick<VariantConfig, 'name' | 'entry'>[],
+  configFile: string,
+): (MicroVariant | string)[] {
+  const base = dirname(resolve(configFile));
+  return variants.map((v, i) => {
+    const from = v.entry ? dirname(resolve(base, v.entry)) : base;
+    const nodeModules = nearestNodeModules(from);
+    return nodeModules
+      ? { name: v.name, nodeModules }
+      : `variants[${i}] (${v.name}): no node_modules/@opentelemetry at or above ${from}; install the variant's dependencies first`;
+  });
 }

@@ -6,7 +6,7 @@ import { parseBudgets } from '../../harness/budget/load.js';
 import { compareMicroVariants } from '../../harness/budget/micro-compare.js';
 import type { MicroSection } from '../../harness/micro/types.js';
 import { microOptionIssues } from '../../harness/micro/options.js';
-import { parseVariantFlag, variantNodeModules } from '../../harness/micro/variants.js';
+import { parseVariantFlag, variantNodeModules, variantsFromConfig } from '../../harness/micro/variants.js';
 import { judgeRun } from '../../harness/report/views.js';
 import { microResultsDocument } from '../../harness/micro/document.js';
 import { PACKAGE_ROOT, tempDir } from '../helpers/cli.js';
@@ -107,5 +107,21 @@ describe('--variant NAME=DIR', () => {
       microOptionIssues({ profile: 'quick', variants: [one[0], one[0]] }).join(),
       /variants\[1\]: name 'a' used twice/,
     );
+  });
+
+  it("a config's variants: each side's packages are those its entry resolves, else those beside the config", () => {
+    const root = tempDir('tb-micro-config-');
+    mkdirSync(join(root, 'base', 'node_modules', '@opentelemetry'), { recursive: true });
+    mkdirSync(join(root, 'base', 'dist'), { recursive: true });
+    mkdirSync(join(root, 'node_modules', '@opentelemetry'), { recursive: true });
+    const config = join(root, 'gate.yaml');
+    assert.deepEqual(variantsFromConfig([{ name: 'base', entry: 'base/dist/main.js' }, { name: 'head' }], config), [
+      { name: 'base', nodeModules: join(root, 'base', 'node_modules') },
+      { name: 'head', nodeModules: join(root, 'node_modules') },
+    ]);
+    rmSync(join(root, 'node_modules'), { recursive: true });
+    const [, head] = variantsFromConfig([{ name: 'base', entry: 'base/dist/main.js' }, { name: 'head' }], '/gate.yaml');
+    assert.match(String(head), /variants\[1\] \(head\): no node_modules\/@opentelemetry at or above \//);
+    rmSync(root, { recursive: true });
   });
 });

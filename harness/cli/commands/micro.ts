@@ -11,7 +11,8 @@ import {
   type MicroTaskSummary,
   type MicroVariant,
 } from '../../micro/index.js';
-import { parseVariantFlag } from '../../micro/variants.js';
+import { parseVariantFlag, variantsFromConfig } from '../../micro/variants.js';
+import { loadConfigFile } from '../../config/load.js';
 import { formatMeasured } from '../../budget/format.js';
 import { DEFAULT_MICRO_THRESHOLD } from '../../budget/micro-compare.js';
 import type { Check } from '../../budget/types.js';
@@ -71,7 +72,8 @@ function table(results: MicroResults): string[] {
  * tinybench suites of the SDK's primitives, each in its own worker, for a number of rounds; writes results.json (a
  * micro section, no cells) with summary.md, report.html and junit.xml, prints ns/op and the claims table, and judges
  * the absolute micro.nsPerOp limits of --budgets (exit 1 when one fails). With two `--variant NAME=DIR`, every suite
- * runs against each variant's `@opentelemetry/*` packages, interleaved, and each task's change is judged (A/B).
+ * runs against each variant's `@opentelemetry/*` packages, interleaved, and each task's change is judged (A/B); with
+ * `--config FILE`, the config's variants are the two sides, each with the packages its entry resolves.
  */
 export async function microCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -85,6 +87,7 @@ export async function microCommand(args: string[]): Promise<number> {
       budgets: { type: 'string' },
       strict: { type: 'boolean', default: false },
       variant: { type: 'string', multiple: true },
+      config: { type: 'string' },
       threshold: { type: 'string' },
     },
   });
@@ -92,7 +95,13 @@ export async function microCommand(args: string[]): Promise<number> {
     throw new UsageError(`micro takes no arguments (got '${positionals.join(' ')}'); use --suite NAME`);
   const rounds = integerFlag('rounds', values.rounds, 1) ?? DEFAULT_MICRO_ROUNDS;
   const budgets = values.budgets ? await loadBudgetsFile(values.budgets) : [];
-  const parsed = (values.variant ?? []).map(parseVariantFlag);
+  if (values.config && values.variant)
+    throw new UsageError('--config and --variant both name the variants: give one or the other');
+  const parsed = values.config
+    ? variantsFromConfig((await loadConfigFile(values.config)).variants ?? [], values.config)
+    : (values.variant ?? []).map(parseVariantFlag);
+  if (values.config && parsed.length === 0)
+    throw new UsageError(`--config ${values.config}: the config lists no variants; a micro A/B needs two (or give --variant NAME=DIR twice)`);
   const bad = parsed.filter((v): v is string => typeof v === 'string');
   const variants = parsed.filter((v): v is MicroVariant => typeof v !== 'string');
   if (bad.length > 0) throw new UsageError(bad.join('; '));
