@@ -20,7 +20,7 @@ export interface ResolutionOptions {
    * relative change, as a fraction), identity for `linear`; pass Math.log for a level (a geometric mean).
    */
   toBasis?: (x: number) => number;
-  /** Degrees of freedom of the interval's critical value. @default basis.n − 1 (a t-interval over n rounds) */
+  /** Degrees of freedom of the interval's critical value. @default basis.df, else basis.n − 1 (a t-interval over n rounds) */
   df?: number;
 }
 
@@ -40,7 +40,7 @@ export function resolutionOf(
   const power = options.power ?? 0.8;
   const { scale } = estimate.basis;
   const toBasis = options.toBasis ?? (scale === 'log' ? Math.log1p : (x: number) => x);
-  const df = options.df ?? estimate.basis.n - 1;
+  const df = options.df ?? estimate.basis.df ?? estimate.basis.n - 1;
   const ciLevel = estimate.ci.level;
   if (!(df > 0) || !(ciLevel > 0 && ciLevel < 1) || !(level > 0 && level < 1) || !(power > 0 && power < 1)) return null;
   const half = (toBasis(estimate.ci.high) - toBasis(estimate.ci.low)) / 2;

@@ -69,6 +69,14 @@ describe('resolution: minimum detectable change from a comparison’s own interv
     close(r.change, 0.01 * (tQuantile(0.975, 3) + tQuantile(0.8, 3)), 1e-12);
   });
 
+  it("reads the estimate's own degrees of freedom (windows nested in a few processes)", () => {
+    const half = tQuantile(0.975, 3) * 0.01;
+    const estimate = logEstimate(half, 90);
+    const r = resolutionOf({ ...estimate, basis: { ...estimate.basis, df: 3 } });
+    assert.ok(r);
+    close(r.change, 0.01 * (tQuantile(0.975, 3) + tQuantile(0.8, 3)), 1e-12);
+  });
+
   it('a level (geometric mean) maps through log, not log1p', () => {
     const values = [200, 210, 190, 205];
     const level = geometricMeanEstimate(values, 0.95);
