@@ -45,6 +45,7 @@ export function cellErrorChecks(results: Results): Verdicts {
         limit: { text: '≥ 1 valid trial', value: 1 },
         judgedOn: 'interval',
         message: `${reason}.`,
+        resolution: null,
       } satisfies Check,
     ];
   });

@@ -72,6 +72,8 @@ function coverageCheck(
     limit: { text: limit.text, value: bound * 100 },
     judgedOn: 'interval',
     message,
+    // A binomial interval on one window's requests: no rounds, so no minimum detectable change to state.
+    resolution: null,
   };
 }
 

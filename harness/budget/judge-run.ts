@@ -7,6 +7,7 @@ import { evaluateCoverageBudgets } from './coverage.js';
 import { evaluateBudgets } from './evaluate.js';
 import { mergeVerdicts, verdictsOf } from './judge.js';
 import { evaluateMicroBudgets } from './micro.js';
+import { compareMicroVariants, DEFAULT_MICRO_THRESHOLD } from './micro-compare.js';
 import type { Budget, Verdicts } from './types.js';
 
 export interface Judged {
@@ -14,11 +15,6 @@ export interface Judged {
   verdicts: Verdicts;
 }
 
-/**
- * The verdict stage: cells with no valid trial (error), analysis of results.json, its budgets (the config's, with any
- * --budgets file merged in before the run, so results.json holds all of them; micro.nsPerOp limits on its micro
- * section) and, with variants, the A/B checks.
- */
 /** One note per limit a budget wrote under a metric's old name: it still counts, under the new one. */
 export function renamedMetricNotes(budgets: readonly Budget[]): string[] {
   const notes = budgets.flatMap((b) =>
@@ -29,7 +25,12 @@ export function renamedMetricNotes(budgets: readonly Budget[]): string[] {
   return [...new Set(notes)];
 }
 
-export function judgeRun(results: Results, options: { threshold: number }): Judged {
+/**
+ * The verdict stage: cells with no valid trial (error), analysis of results.json, its budgets (the config's, with any
+ * --budgets file merged in before the run, so results.json holds all of them; micro.nsPerOp limits on its micro
+ * section) and, with variants (of the cells, or of a micro A/B), the A/B checks.
+ */
+export function judgeRun(results: Results, options: { threshold: number; microThreshold?: number }): Judged {
   const analysis = analyse(results, { seed: results.seed });
   const budgets = results.config.budgets ?? [];
   const sets = [
@@ -41,5 +42,13 @@ export function judgeRun(results: Results, options: { threshold: number }): Judg
   ];
   if ((results.config.variants?.length ?? 0) > 1)
     sets.push(compareVariants(analysis, { threshold: options.threshold, noValid: noValidReasons(results) }));
+  if (results.micro && (results.micro.variants?.length ?? 0) > 1)
+    sets.push(
+      compareMicroVariants(results.micro, {
+        budgets,
+        threshold: options.microThreshold ?? DEFAULT_MICRO_THRESHOLD,
+        level: analysis.level,
+      }),
+    );
   return { analysis, verdicts: mergeVerdicts(...sets) };
 }

@@ -1,8 +1,16 @@
 import { METRICS, isMetricName } from '../stats/metrics.js';
 import { roundsToDetect } from '../stats/power.js';
+import { resolutionOf, resolutionValue } from '../stats/resolution.js';
 import type { Estimate, MetricName, Unit } from '../stats/types.js';
 import { formatMeasured, formatValue } from './format.js';
-import { MICRO_METRIC, type Check, type Verdict, type Verdicts } from './types.js';
+import {
+  COVERAGE_METRICS,
+  MICRO_METRIC,
+  type Check,
+  type CheckResolution,
+  type Verdict,
+  type Verdicts,
+} from './types.js';
 
 /**
  * Three-valued judgement of an upper bound: pass when the whole interval is within the limit, fail when the whole
@@ -27,6 +35,27 @@ export function roundsToSettle(estimate: Estimate, limit: number, toBasis: (x: n
   const rounds = roundsToDetect(estimate.basis.sd, Math.abs(centre - edge));
   if (!Number.isFinite(rounds)) return undefined;
   return Math.max(rounds, Math.floor(estimate.basis.n) + 1);
+}
+
+/**
+ * The check's resolution (95% confidence, 80% power) from its own interval: `%` when the interval was drawn on logs,
+ * else the check's unit (`scale` maps the estimate there). Null when it cannot be known.
+ */
+export function checkResolution(
+  estimate: Estimate,
+  unit: Unit | '%',
+  scale: number,
+  toBasis: (x: number) => number,
+): CheckResolution | null {
+  const resolution = resolutionOf(estimate, 0.95, { toBasis });
+  if (!resolution) return null;
+  const log = resolution.scale === 'log';
+  return {
+    value: log ? resolutionValue(resolution) : resolution.change * scale,
+    unit: log ? '%' : unit,
+    level: resolution.level,
+    power: resolution.power,
+  };
 }
 
 export function tally(checks: readonly Check[]): Record<Verdict, number> {
@@ -59,6 +88,25 @@ export function gateFails(verdicts: Verdicts, options: { strict?: boolean } = {}
 
 export const metricLabel = (metric: string) =>
   isMetricName(metric) ? METRICS[metric as MetricName].label : metric === MICRO_METRIC ? 'ns/op' : metric;
+
+/** True for a check judged on an interval of rounds, whose resolution a view states (known or unknown). */
+export const statesResolution = (check: Check) =>
+  check.judgedOn === 'interval' &&
+  check.kind !== 'cell' &&
+  check.verdict !== 'error' &&
+  !(COVERAGE_METRICS as readonly string[]).includes(check.metric);
+
+/** `this run could detect changes of ±4.2% in CPU µs/request (95% confidence, 80% power)`, or that it is unknown. */
+export function resolutionSentence(check: Pick<Check, 'metric' | 'resolution' | 'measured'>): string {
+  const what = metricLabel(check.metric);
+  const r = check.resolution;
+  const { low, high } = check.measured;
+  if (!r)
+    return Number.isFinite(low) && low === high
+      ? `this run's resolution in ${what} is unknown (every round gave the same value: no spread to draw it from)`
+      : `this run's resolution in ${what} is unknown (fewer than 2 rounds: no interval to draw it from)`;
+  return `this run could detect changes of ±${formatValue(r.value, r.unit)} in ${what} (${Math.round(r.level * 100)}% confidence, ${Math.round(r.power * 100)}% power)`;
+}
 
 /** What a check is about, in one breath: `CPU µs/request overhead`, `latency p99`. */
 export interface Subject {
@@ -127,6 +175,7 @@ export function intervalCheck(
     of,
     limit: { text: limit.text, value: limit.value },
     judgedOn: 'interval' as const,
+    resolution: checkResolution(estimate, unit, scale, toBasis),
   };
   const what = `${phrase(subject)} ${formatMeasured(partial)}`;
   const bound = limitWords(limit, unit, of);
@@ -163,6 +212,7 @@ export function roundsCheck(
     of,
     limit: { text: limit.text, value: limit.value },
     judgedOn: 'rounds' as const,
+    resolution: null,
   };
   const bound = limitWords(limit, unit, of);
   const beyond = values.filter((v) => !(limit.strict ? v < limit.value : v <= limit.value)).length;
@@ -190,6 +240,7 @@ export function unmeasuredCheck(
     limit,
     judgedOn: 'interval',
     message: `${phrase(subject)}: ${reason}`,
+    resolution: null,
     ...(rounds !== undefined ? { roundsToSettle: rounds } : {}),
   };
 }

@@ -103,13 +103,45 @@ function notesFor(base: MicroSection, head: MicroSection, baseEnv: Environment, 
   return notes;
 }
 
+/** The default limit as a budget limit: `+10%`. */
+function fallbackLimit(threshold: number): Limit {
+  return { kind: 'relative', text: `+${+(threshold * 100).toFixed(4)}%`, value: threshold, strict: false };
+}
+
+/**
+ * Per task in both lists, the change of head's median ns/op over base's against every budget limit that names the
+ * task, else the fallback; `subjectOf` names the check.
+ */
+function taskChecks(
+  baseTasks: readonly MicroTaskSummary[],
+  headTasks: readonly MicroTaskSummary[],
+  options: MicroCompareOptions,
+  subjectOf: (task: MicroTaskSummary, tag: string) => Subject,
+): Check[] {
+  const level = options.level ?? 0.95;
+  const fallback = fallbackLimit(options.threshold ?? DEFAULT_MICRO_THRESHOLD);
+  const limits = microLimits(options.budgets ?? []).filter((l) => l.limit.kind !== 'absolute');
+  const before = new Map(baseTasks.map((t) => [microTaskId(t), t]));
+  const checks: Check[] = [];
+  for (const task of headTasks) {
+    const base = before.get(microTaskId(task));
+    if (!base) continue;
+    const mine = limits.filter((l) => microWhereMatches(l.where, task));
+    const judged =
+      mine.length > 0
+        ? mine.map((l) => ({ limit: l.limit, tag: `budget[${l.index}]` }))
+        : [{ limit: fallback, tag: 'default' }];
+    for (const { limit, tag } of judged) checks.push(changeCheck(subjectOf(task, tag), base, task, limit, level));
+  }
+  return checks;
+}
+
 /**
  * Regression verdicts of head's micro-benchmarks against base's: per task in both, the relative change of the median
  * ns/op with Welch's interval over rounds, against every budget limit that names the task, else DEFAULT_MICRO_THRESHOLD.
  * Fail when the whole interval lies beyond the limit, pass when within, inconclusive otherwise.
  */
 export function compareMicro(base: MicroSide, head: MicroSide, options: MicroCompareOptions = {}): Verdicts {
-  const level = options.level ?? 0.95;
   if (!base.micro && !head.micro) return verdictsOf([], []);
   if (!base.micro || !head.micro) {
     return verdictsOf(
@@ -119,33 +151,42 @@ export function compareMicro(base: MicroSide, head: MicroSide, options: MicroCom
       ],
     );
   }
-  const threshold = options.threshold ?? DEFAULT_MICRO_THRESHOLD;
-  const fallback: Limit = {
-    kind: 'relative',
-    text: `+${+(threshold * 100).toFixed(4)}%`,
-    value: threshold,
-    strict: false,
-  };
-  const limits = microLimits(options.budgets ?? []).filter((l) => l.limit.kind !== 'absolute');
-  const baseTasks = new Map(base.micro.tasks.map((t) => [microTaskId(t), t]));
-  const checks: Check[] = [];
-  for (const task of head.micro.tasks) {
-    const before = baseTasks.get(microTaskId(task));
-    if (!before) continue;
-    const mine = limits.filter((l) => microWhereMatches(l.where, task));
-    const judged =
-      mine.length > 0
-        ? mine.map((l) => ({ limit: l.limit, tag: `budget[${l.index}]` }))
-        : [{ limit: fallback, tag: 'default' }];
-    for (const { limit, tag } of judged) {
-      const subject = microSubject(
-        `regression:${MICRO_METRIC}:${microTaskId(task)}#${tag}`,
-        'regression',
-        task,
-        'change from base',
-      );
-      checks.push(changeCheck(subject, before, task, limit, level));
-    }
-  }
+  const checks = taskChecks(base.micro.tasks, head.micro.tasks, options, (task, tag) =>
+    microSubject(`regression:${MICRO_METRIC}:${microTaskId(task)}#${tag}`, 'regression', task, 'change from base'),
+  );
   return verdictsOf(checks, notesFor(base.micro, head.micro, base.environment, head.environment));
+}
+
+/**
+ * Micro A/B of one run (`tracebench micro --variant base=DIR --variant head=DIR`): each task of the second variant
+ * against the same task of the first, judged as compare judges two runs. The rounds of the two sides ran interleaved,
+ * but each in its own isolate: pairing them by round would spend half the degrees of freedom on a correlation the
+ * isolates do not share (their JIT paths are independent), so the interval stays Welch's over rounds.
+ */
+export function compareMicroVariants(micro: MicroSection, options: MicroCompareOptions = {}): Verdicts {
+  const [base, head] = micro.variants ?? [];
+  if (!base || !head) return verdictsOf([], []);
+  const checks = taskChecks(base.tasks, head.tasks, options, (task, tag) => ({
+    ...microSubject(
+      `ab:${MICRO_METRIC}:${microTaskId(task)}@${head.name}#${tag}`,
+      'ab',
+      task,
+      `change from ${base.name}`,
+    ),
+    variant: head.name,
+  }));
+  const notes: string[] = [];
+  const differ = Object.keys({ ...base.packages, ...head.packages })
+    .filter((name) => base.packages[name] !== head.packages[name])
+    .map((name) => `${name} ${base.packages[name] ?? 'absent'} → ${head.packages[name] ?? 'absent'}`);
+  notes.push(
+    differ.length > 0
+      ? `OpenTelemetry packages of ${base.name} and ${head.name} differ: ${differ.join(', ')}.`
+      : `${base.name} and ${head.name} hold the same @opentelemetry/* versions: a change is in the code behind them (a patched or locally built package), not a release.`,
+  );
+  if (micro.slowPrimitive)
+    notes.push(
+      `both sides slowed ${micro.slowPrimitive.task} by ${micro.slowPrimitive.burnNs} ns per operation on purpose (test-only).`,
+    );
+  return verdictsOf(checks, notes);
 }

@@ -42,6 +42,20 @@ export interface Check {
   message: string;
   /** For inconclusive checks: total rounds that would likely settle it (80% power), when adding rounds can. */
   roundsToSettle?: number;
+  /**
+   * What this run could see: the smallest change of the metric its interval would detect at `level` confidence with
+   * `power` (minimum detectable change, from the check's own interval). `%` for a change judged on a log scale, else
+   * `measured`'s unit. Null when unknown: judged on rounds, nothing measured, or an interval with no spread.
+   */
+  resolution: CheckResolution | null;
+}
+
+export interface CheckResolution {
+  /** ±value: percent points for `%` (4.2 is ±4.2%). */
+  value: number;
+  unit: Unit | '%';
+  level: number;
+  power: number;
 }
 
 export interface Verdicts {

@@ -5,8 +5,9 @@ Usage:
                  [--until-decided] [--max-minutes N]
   tracebench report RESULTS.json|DIR [--out FILE] [--threshold P]
   tracebench compare BASE.json HEAD.json [--threshold P] [--budgets FILE] [--strict] [--summary FILE] [--junit FILE]
-  tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--out DIR]
+  tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--with-baseline] [--out DIR]
   tracebench micro [--suite NAME]... [--quick] [--rounds N] [--budgets FILE] [--strict] [--out DIR]
+                   [--variant NAME=DIR --variant NAME=DIR | --config FILE] [--threshold P]
   tracebench import FILE --format otlp-json|jaeger|zipkin [--out FILE] [--name NAME] [--max-cpu-us-per-span N]
   tracebench --help
 
@@ -18,10 +19,13 @@ Commands:
               interrupted. Never writes over its input.
   compare     Regression verdicts of HEAD against BASE per cell present in both (different runs: unpaired), and per
               micro-benchmark task when both hold micro results (default limit +10% ns/op, or --budgets).
-  calibrate   A/A rounds of one cell: the noise floor of CPU per request and the rounds a threshold needs.
+  calibrate   A/A rounds of one cell: the noise floor of CPU per request and the rounds a threshold needs. The
+              baseline is not run unless --with-baseline.
   micro       tinybench suites of the SDK's primitives (span, propagation, sampler, processor, serialize), each in
               its own worker, --rounds times (default 3, each round fresh workers); ns per operation and the
-              published claims side by side. Writes results.json, summary.md, report.html and junit.xml.
+              published claims side by side. Writes results.json, summary.md, report.html and junit.xml. With two
+              --variant NAME=DIR (a project or its node_modules), every suite runs against each one's
+              @opentelemetry/* packages, interleaved, and each task's change is judged (micro A/B, exit 1 on fail).
   import      Turn a trace export (OTLP/JSON or JSON Lines, Jaeger JSON, Zipkin v2 JSON; at most 256 MiB) into a
               workload shape YAML (to --out, else stdout); a summary of traces, routes, repairs and heuristics goes
               to stderr. CPU vs wait is guessed: see docs/import.md.
@@ -43,6 +47,11 @@ Options:
                     sequential interval is pass or fail against method.limitPct (default 3%).
   --max-minutes N   run: wall time per windows comparison, warm-up included (method.maxMinutes, default 3).
   --cell ID         calibrate: the cell to measure (default: the first traced cell).
+  --with-baseline   calibrate: also run the baseline (A/A), which the noise floor of a traced cell does not need.
+  --variant NAME=DIR
+                    micro: one side of a micro A/B (give two; the first is the reference). Or --config FILE:
+                    its two variants, each with the node_modules its entry resolves. For micro, --threshold is
+                    the default limit on a task's ns/op change (default 10%).
   --summary FILE    compare: write the markdown summary there (and to $GITHUB_STEP_SUMMARY when set).
   --junit FILE      compare: write JUnit XML there.
   --quiet           No progress on stderr.

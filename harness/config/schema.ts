@@ -554,6 +554,12 @@ const matrixSchema = z.strictObject({
     .min(1)
     .prefault(['tracecontext'])
     .describe('Context propagators (OTEL_PROPAGATORS) to measure. Default [tracecontext].'),
+  baseline: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Measure the baseline (no SDK) in every round. false only with variants: for an A/A or A/B that compares variants with each other and needs no baseline (tracebench calibrate does this); budgets against the baseline then have nothing to compare with.',
+    ),
 });
 
 const variantSchema = z.strictObject({
@@ -718,6 +724,15 @@ export const configSchema = z
     budgets: budgetsSchema
       .optional()
       .describe('Overhead budgets judged after the run (see configs/budgets.yaml); --budgets FILE adds more.'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.matrix.baseline === false && !config.variants && !config.attribution)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['matrix', 'baseline'],
+        message:
+          'false leaves nothing to compare with: without the baseline a run needs variants (an A/A or A/B), whose cells are compared with each other; remove baseline: false or add variants',
+      });
   })
   .meta({
     title: 'tracebench config',

@@ -170,6 +170,8 @@ export interface MatrixConfig {
   compression?: CompressionSetting[];
   /** @default ['tracecontext'] */
   propagator: PropagatorSetting[];
+  /** Measure the baseline cell; false only with variants, compared with each other. @default true (absent in older results) */
+  baseline?: boolean;
 }
 
 /** One variant of the system under test in a same-run A/B. */

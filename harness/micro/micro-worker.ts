@@ -1,3 +1,4 @@
+import { register } from 'node:module';
 import { threadId } from 'node:worker_threads';
 import { measureSuite, type SuiteDefinition } from './measure.js';
 import type { MicroSuiteResult, SuiteName, SuiteRequest } from './types.js';
@@ -11,8 +12,11 @@ const SUITES: Record<SuiteName, () => Promise<SuiteDefinition>> = {
   serialize: async () => (await import('./suites/serialize.js')).serializeSuite(),
 };
 
-/** Piscina task: one suite, measured in this worker's isolate. */
+/** Piscina task: one suite, measured in this worker's isolate (a fresh one per suite, so one variant per worker). */
 export default async function runSuite(request: SuiteRequest): Promise<MicroSuiteResult> {
+  // Before the suite's first import: its `@opentelemetry/*` imports then resolve from the variant's node_modules.
+  if (request.variant)
+    register(new URL('./resolve-hook.js', import.meta.url), { data: { nodeModules: request.variant.nodeModules } });
   const definition = await SUITES[request.suite]();
   const slow = request.slowPrimitive;
   if (
@@ -27,6 +31,7 @@ export default async function runSuite(request: SuiteRequest): Promise<MicroSuit
     status: 'ok',
     suite: request.suite,
     round: request.round,
+    ...(request.variant ? { variant: request.variant.name } : {}),
     workerThreadId: threadId,
     pid: process.pid,
     timerResolutionNs: measured.timerResolutionNs,

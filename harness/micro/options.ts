@@ -1,5 +1,6 @@
 import { EXIT, TracebenchError } from '../errors.js';
 import { SUITE_NAMES, type MicroOptions, type SlowPrimitive } from './types.js';
+import { variantIssues } from './variants.js';
 
 /** Micro options that cannot run: every problem at once, each named by its option. */
 export class MicroOptionsError extends TracebenchError {
@@ -33,6 +34,7 @@ export function microOptionIssues(options: MicroOptions): string[] {
     if (!Number.isFinite(slow.burnNs) || slow.burnNs <= 0)
       issues.push(`slowPrimitive.burnNs: must be a positive number of nanoseconds, got ${slow.burnNs}`);
   }
+  if (options.variants) issues.push(...variantIssues(options.variants));
   return issues;
 }
 

@@ -3,6 +3,7 @@ import { captureEnvironment } from '../measure/environment.js';
 import { buildClaims } from './claims.js';
 import { microOptionIssues, MicroOptionsError } from './options.js';
 import { summariseTasks } from './summarise.js';
+import { openTelemetryVersions } from './variants.js';
 import {
   MICRO_SCHEMA_VERSION,
   SUITE_NAMES,
@@ -28,6 +29,7 @@ async function runInFreshWorker(request: SuiteRequest, signal?: AbortSignal): Pr
       status: 'error',
       suite: request.suite,
       round: request.round,
+      ...(request.variant ? { variant: request.variant.name } : {}),
       error: error instanceof Error ? error.message : String(error),
     };
   } finally {
@@ -38,7 +40,8 @@ async function runInFreshWorker(request: SuiteRequest, signal?: AbortSignal): Pr
 /**
  * Runs the micro-benchmark suites one after another (two suites at once would share the cores they measure), each in
  * its own worker, round after round: every round runs every suite once, so drift over the run hits every suite alike.
- * An abort stops the suite in progress and returns what finished, marked `interrupted`.
+ * With variants, every suite runs once per variant in each round, back to back, each in a fresh worker that imports
+ * that variant's packages. An abort stops the suite in progress and returns what finished, marked `interrupted`.
  */
 export async function runMicro(options: MicroOptions): Promise<MicroResults> {
   const issues = microOptionIssues(options);
@@ -49,27 +52,34 @@ export async function runMicro(options: MicroOptions): Promise<MicroResults> {
   const environment = captureEnvironment();
   const suites: MicroSuiteResult[] = [];
   let status: MicroResults['status'] = 'complete';
+  const variants = options.variants ?? [];
+  const sides = variants.length > 0 ? variants : [undefined];
   run: for (let round = 0; round < rounds; round++) {
     for (const suite of names) {
-      if (options.signal?.aborted) {
-        status = 'interrupted';
-        break run;
-      }
-      const request: SuiteRequest = {
-        suite,
-        round,
-        profile: options.profile,
-        ...(options.slowPrimitive ? { slowPrimitive: options.slowPrimitive } : {}),
-      };
-      try {
-        suites.push(await runInFreshWorker(request, options.signal));
-      } catch (error) {
-        if (!options.signal?.aborted) throw error;
-        status = 'interrupted';
-        break run;
+      // A, B in even rounds, B, A in odd ones: a drift within a round favours neither side over the run.
+      for (const variant of round % 2 === 0 ? sides : [...sides].reverse()) {
+        if (options.signal?.aborted) {
+          status = 'interrupted';
+          break run;
+        }
+        const request: SuiteRequest = {
+          suite,
+          round,
+          profile: options.profile,
+          ...(options.slowPrimitive ? { slowPrimitive: options.slowPrimitive } : {}),
+          ...(variant ? { variant } : {}),
+        };
+        try {
+          suites.push(await runInFreshWorker(request, options.signal));
+        } catch (error) {
+          if (!options.signal?.aborted) throw error;
+          status = 'interrupted';
+          break run;
+        }
       }
     }
   }
+  const reference = variants.length > 0 ? suites.filter((s) => s.variant === variants[0].name) : suites;
   return {
     schemaVersion: MICRO_SCHEMA_VERSION,
     kind: 'micro',
@@ -81,9 +91,19 @@ export async function runMicro(options: MicroOptions): Promise<MicroResults> {
     finishedAt: new Date().toISOString(),
     environment,
     suites,
-    tasks: summariseTasks(suites),
-    claims: buildClaims(suites),
+    tasks: summariseTasks(reference),
+    claims: buildClaims(reference),
     ...(options.slowPrimitive ? { slowPrimitive: options.slowPrimitive } : {}),
+    ...(variants.length > 0
+      ? {
+          variants: variants.map((v) => ({
+            name: v.name,
+            nodeModules: v.nodeModules,
+            packages: openTelemetryVersions(v.nodeModules),
+            tasks: summariseTasks(suites.filter((s) => s.variant === v.name)),
+          })),
+        }
+      : {}),
   };
 }
 

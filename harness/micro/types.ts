@@ -22,6 +22,14 @@ export interface SlowPrimitive {
   burnNs: number;
 }
 
+/** One side of a micro A/B: the suites' `@opentelemetry/*` imports resolve from its node_modules. */
+export interface MicroVariant {
+  /** Names the variant in reports (e.g. base, head); the first is the reference. */
+  name: string;
+  /** Absolute path of a `node_modules` folder holding `@opentelemetry/*`. */
+  nodeModules: string;
+}
+
 export interface MicroOptions {
   /** Suites to run, in this order. @default every suite in SUITE_NAMES */
   suites?: string[];
@@ -37,6 +45,11 @@ export interface MicroOptions {
   signal?: AbortSignal;
   /** Test-only slowdown of one primitive; its result carries a warning saying so. */
   slowPrimitive?: SlowPrimitive;
+  /**
+   * Micro A/B: run every suite against each variant's packages, interleaved within each round (A, B, then B, A in
+   * the next, so drift hits both sides alike), each in a fresh worker. Two at most; the first is the reference.
+   */
+  variants?: MicroVariant[];
 }
 
 /** tinybench's statistics converted to nanoseconds per operation. */
@@ -102,6 +115,8 @@ export type MicroSuiteResult =
       suite: SuiteName;
       /** 0-based round this worker ran in. */
       round: number;
+      /** The micro A/B variant whose packages this worker imported; absent without variants. */
+      variant?: string;
       /** `worker_threads.threadId` of the isolate the suite ran in: never shared by two suites, never the main thread. */
       workerThreadId: number;
       pid: number;
@@ -112,7 +127,7 @@ export type MicroSuiteResult =
       warnings: string[];
       tasks: MicroTaskResult[];
     }
-  | { status: 'error'; suite: SuiteName; round: number; error: string };
+  | { status: 'error'; suite: SuiteName; round: number; variant?: string; error: string };
 
 /** A published figure next to what this machine measured. */
 export type ClaimRow =
@@ -199,6 +214,17 @@ export interface MicroSection {
   claims: ClaimRow[];
   /** Test-only: the primitive slowed on purpose, so no one mistakes this run for a measurement. */
   slowPrimitive?: SlowPrimitive;
+  /** Micro A/B: each variant's tasks over its rounds; `tasks` and `claims` above are the first variant's. */
+  variants?: MicroVariantSection[];
+}
+
+/** One variant of a micro A/B in results.json. */
+export interface MicroVariantSection {
+  name: string;
+  nodeModules: string;
+  /** Versions of the `@opentelemetry/*` packages in its node_modules (name → version). */
+  packages: Record<string, string>;
+  tasks: MicroTaskSummary[];
 }
 
 /** What the main thread hands a worker: one suite. */
@@ -207,4 +233,6 @@ export interface SuiteRequest {
   round: number;
   profile: MicroProfile;
   slowPrimitive?: SlowPrimitive;
+  /** The variant whose node_modules `@opentelemetry/*` resolves from in this worker. */
+  variant?: MicroVariant;
 }

@@ -178,7 +178,8 @@ export function expandMatrix(config: Config): { cells: Cell[]; notes: string[] }
     return false;
   }) as Exclude<InstrumentationSetting, { type: 'none' }>[];
 
-  const cells: Cell[] = [cell({ tracing: 'off' })];
+  // An A/A or A/B of variants compares each cell with itself; the baseline would only double the trials (calibrate).
+  const cells: Cell[] = config.matrix.baseline === false ? [] : [cell({ tracing: 'off' })];
   for (const instrumentation of instrumentations) {
     const axes = nodeSdkAxes(
       instrumentation,

@@ -1,5 +1,5 @@
 import { formatInterval, formatValue } from '../budget/format.js';
-import { metricLabel } from '../budget/judge.js';
+import { metricLabel, resolutionSentence } from '../budget/judge.js';
 import type { Check, Verdicts } from '../budget/types.js';
 import { uninstrumentedWarning } from '../measure/summary.js';
 import type { Results } from '../measure/types.js';
@@ -7,6 +7,7 @@ import { UNKNOWN_SPANS_NOTE } from '../measure/span-counts.js';
 import type { Analysis, CellAnalysis } from '../stats/types.js';
 import { studyRun, type RunStudies } from './studies.js';
 import { outageTable } from './outage.js';
+import { resolutionChecks } from './resolution.js';
 import { samplingMd } from './summary-sampling.js';
 import { attributionLinesMd, attributionMd, claimsMd, microTasksMd } from './summary-micro.js';
 
@@ -252,6 +253,19 @@ export function renderSummaryMarkdown(
       [...CHECK_HEADER, 'rounds to settle'],
       inconclusive.map((c) => checkRow(c, c.roundsToSettle !== undefined ? String(c.roundsToSettle) : '–')),
     );
+    w.add('');
+  }
+  const resolved = resolutionChecks(verdicts);
+  if (resolved.length > 0) {
+    w.add('### Resolution: the smallest change each comparison could detect');
+    w.add('');
+    w.add(
+      "From each check's own interval: a real change this size or larger would be detected in 80% of runs like this one.",
+    );
+    w.add('');
+    for (const c of resolved)
+      if (!w.add(`- ${cellName(c.cellId, c.variant)} (${KIND[c.kind]}): ${escapeMarkdown(resolutionSentence(c))}`))
+        break;
     w.add('');
   }
   if (verdicts.notes.length > 0) {

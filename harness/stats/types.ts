@@ -39,7 +39,13 @@ export interface Estimate {
    * `n` values (rounds) with standard deviation `sd` on the `scale` the interval was computed on (`log`: natural log of
    * the values or ratios; `linear`: the metric's unit).
    */
-  basis: { n: number; sd: number; scale: 'log' | 'linear' };
+  basis: {
+    n: number;
+    sd: number;
+    scale: 'log' | 'linear';
+    /** Degrees of freedom of the interval's critical value, where they are not n − 1 (read by `resolutionOf`). */
+    df?: number;
+  };
 }
 
 /** How intervals are drawn. Only one today; named so a report can say it. */

@@ -210,6 +210,7 @@ describe('config schema: defaults', () => {
         exporter: ['otlp-http-protobuf'],
         compression: ['none'],
         propagator: ['tracecontext'],
+        baseline: true,
       },
       drainTimeoutMs: 5000,
       method: { type: 'trials' },

@@ -55,6 +55,7 @@ function verdictsFor(results: Results): Verdicts {
     limit: { text: '+25%', value: 25 },
     judgedOn: 'interval',
     message: `test verdict ${verdicts[i % 3]}`,
+    resolution: null,
   }));
   const counts = { pass: 0, fail: 0, inconclusive: 0, error: 0 };
   for (const c of checks) counts[c.verdict]++;

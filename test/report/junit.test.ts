@@ -18,6 +18,7 @@ function check(verdict: Check['verdict'], extra: Partial<Check> = {}): Check {
     message:
       'CPU µs/request overhead over baseline +14.2% (95% CI +11% to +17.5%) is beyond +10% over its whole interval.',
     ...(verdict === 'inconclusive' ? { roundsToSettle: 12 } : {}),
+    resolution: null,
     ...extra,
   };
 }

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/types.js';
 import { BATCH_DEFAULTS } from '../../config/schema.js';
-import { expandMatrix } from '../../plan/cells.js';
+import { BASELINE_ID, expandMatrix } from '../../plan/cells.js';
+import { buildPlan } from '../../plan/plan.js';
 import { runBenchmark } from '../../run/run.js';
 import { analyse } from '../../stats/analyse.js';
 import { noiseFloor, pairedRelativeDifferences } from '../../stats/power.js';
@@ -13,11 +14,15 @@ import { DEFAULT_THRESHOLD, interruptible } from './run.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-/** The config reduced to one traced cell, run as an A/A pair of identical variants in every round. */
+/**
+ * The config reduced to one traced cell, run as an A/A pair of identical variants in every round. The baseline is left
+ * out unless `withBaseline`: the A/A pair is compared with itself, and the baseline would double the trials.
+ */
 export function calibrationConfig(
   config: Config,
   cellId: string | undefined,
   rounds: number,
+  options: { withBaseline?: boolean } = {},
 ): { config: Config; cellId: string } {
   const cells = expandMatrix(config).cells.filter((c) => c.settings.tracing === 'sdk');
   const cell = cellId ? cells.find((c) => c.id === cellId) : cells[0];
@@ -36,6 +41,7 @@ export function calibrationConfig(
         processor: [processor ?? { type: 'batch', ...BATCH_DEFAULTS }],
         exporter: [exporter ?? 'none'],
         propagator: [propagator ?? 'tracecontext'],
+        baseline: options.withBaseline === true,
       },
       variants: [
         { name: 'a', env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 },
@@ -55,6 +61,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       cell: { type: 'string' },
       rounds: { type: 'string' },
       threshold: { type: 'string' },
+      'with-baseline': { type: 'boolean', default: false },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
@@ -63,9 +70,14 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
   const configFile = values.config ?? defaultConfigPath();
   const loaded = await loadConfigFile(configFile);
-  const { config, cellId } = calibrationConfig(loaded, values.cell, integerFlag('rounds', values.rounds, 2) ?? 6);
+  const withBaseline = values['with-baseline'];
+  const { config, cellId } = calibrationConfig(loaded, values.cell, integerFlag('rounds', values.rounds, 2) ?? 6, {
+    withBaseline,
+  });
   const log = (line: string) => (values.quiet ? undefined : process.stderr.write(`${line}\n`));
-  log(`calibrate: ${cellId}, A/A in ${config.rounds} rounds`);
+  log(
+    `calibrate: ${cellId}, A/A in ${config.rounds} rounds (${buildPlan(config).trials.length} trials${withBaseline ? ', baseline included' : '; the baseline is not needed: --with-baseline adds it'})`,
+  );
   const interrupt = interruptible();
   try {
     const { results, dir } = await runBenchmark({
@@ -80,17 +92,26 @@ export async function calibrateCommand(args: string[]): Promise<number> {
         `every trial failed; see ${dir}/results.jsonl for each error and the service's last stderr lines`,
       );
     const analysis = analyse(results, { seed: results.seed });
-    const side = (variant: string) =>
-      analysis.cells.find((c) => c.cellId === cellId && c.variant === variant)?.metrics.cpuUsPerRequest;
-    const [a, b] = [side('a'), side('a-again')];
-    if (!a || !b) throw new RunError('no A/A pair could be measured; see the trial errors above');
-    const floor = noiseFloor(pairedRelativeDifferences(a, b), { threshold });
+    const side = (cell: string, variant: string) =>
+      analysis.cells.find((c) => c.cellId === cell && c.variant === variant)?.metrics.cpuUsPerRequest;
+    const floorOf = (cell: string) => {
+      const [a, b] = [side(cell, 'a'), side(cell, 'a-again')];
+      if (!a || !b) throw new RunError(`no A/A pair of ${cell} could be measured; see the trial errors above`);
+      return noiseFloor(pairedRelativeDifferences(a, b), { threshold });
+    };
+    const floor = floorOf(cellId);
     const lines = [
       `noise floor of cpuUsPerRequest for ${cellId} (${floor.rounds} A/A rounds, ${config.load.durationSeconds} s windows at ${config.load.rateRps} req/s):`,
       `  round-to-round spread (sd of paired differences): ${pct(floor.sdRelative)}; mean A/A difference ${pct(floor.meanRelative)}`,
       `  minimum detectable change at ${floor.level * 100}% confidence and ${floor.power * 100}% power:`,
       ...floor.mdcByRounds.map((m) => `    ${String(m.rounds).padStart(3)} rounds: ${pct(m.mdcRelative)}`),
     ];
+    if (withBaseline) {
+      const baseline = floorOf(BASELINE_ID);
+      lines.push(
+        `  the baseline's own spread: ${pct(baseline.sdRelative)} (minimum detectable change ${pct(baseline.mdcRelative)} at ${baseline.rounds} rounds)`,
+      );
+    }
     const needed = floor.roundsForThreshold?.rounds ?? Infinity;
     lines.push(
       Number.isFinite(needed)

@@ -6,6 +6,7 @@ import { gateErrors, gateFails, mergeVerdicts } from '../../budget/judge.js';
 import { loadBudgetsFile } from '../../budget/load.js';
 import { compareMicro, DEFAULT_MICRO_THRESHOLD } from '../../budget/micro-compare.js';
 import { renderJUnit } from '../../report/junit.js';
+import { resolutionLines } from '../../report/resolution.js';
 import { renderSummaryMarkdown } from '../../report/summary-md.js';
 import { analyse } from '../../stats/analyse.js';
 import type { Results } from '../../measure/types.js';
@@ -73,6 +74,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     process.stdout.write(
       `${check.verdict.toUpperCase().padEnd(12)} ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`,
     );
+  for (const line of resolutionLines(verdicts)) process.stdout.write(`${line}\n`);
   for (const note of verdicts.notes) process.stdout.write(`note: ${note}\n`);
   const { pass, fail, inconclusive, error } = verdicts.counts;
   const micro =

@@ -5,6 +5,7 @@ import { loadBudgetsFile } from '../../budget/load.js';
 import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
 import { consoleTable } from '../../report/console-table.js';
 import { serviceTable } from '../../report/console-services.js';
+import { resolutionLines } from '../../report/resolution.js';
 import { judgeRun } from '../../budget/judge-run.js';
 import { viewFilesIn, writeViews } from '../../report/views.js';
 import { runBenchmark } from '../../run/run.js';
@@ -122,6 +123,7 @@ export async function runCommand(args: string[]): Promise<number> {
     for (const check of judged.verdicts.checks)
       if (check.verdict === 'error' && check.kind === 'cell')
         process.stdout.write(`ERROR ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`);
+    for (const line of resolutionLines(judged.verdicts)) process.stdout.write(`${line}\n`);
     log(`checks: ${error > 0 ? `${error} error, ` : ''}${fail} fail, ${inconclusive} inconclusive, ${pass} pass`);
     log(`results: ${dir}/results.json\nreport:  ${files.reportHtml}\nsummary: ${files.summaryMd}`);
     if (results.status === 'interrupted') return EXIT.interrupted;

@@ -1,3 +1,4 @@
+import { resolutionSentence, statesResolution } from '../../budget/judge.js';
 import type { Check } from '../../budget/types.js';
 import { html, type SafeHtml } from './escape.js';
 import { auto, num } from './format.js';
@@ -22,6 +23,7 @@ function checkItem(check: Check): SafeHtml {
 <span class="what"><strong>${check.cellId}</strong>${check.variant ? html` <span class="muted">variant ${check.variant}</span>` : ''}: ${check.metric} <span class="muted">(${check.kind})</span></span>
 <span class="numbers">measured ${measured(m.estimate, m.unit)}, interval [${measured(m.low, m.unit)}, ${measured(m.high, m.unit)}], limit ${check.limit.text}</span>
 <span class="message">${check.message}${check.roundsToSettle && !/round/i.test(check.message) ? `${/[.!?]$/.test(check.message) ? '' : '.'} About ${num(check.roundsToSettle)} rounds in all would likely settle it.` : ''}</span>
+${statesResolution(check) ? html`<span class="resolution">Resolution: ${resolutionSentence(check)}.</span>` : ''}
 </li>`;
 }
 

@@ -25,10 +25,11 @@ pre { background: #f6f7f9; border: 1px solid var(--line); padding: 10px 12px; ov
 .count.error, .count.fail { color: var(--fail); } .count.inconclusive { color: var(--inc); } .count.pass { color: var(--pass); }
 ol.checks { list-style: none; padding: 0; margin: 8px 0; }
 li.check { display: grid; grid-template-columns: 8.5em 1fr; gap: 0 12px; padding: 8px 0; border-top: 1px solid var(--line); }
-li.check .verdict { grid-row: span 3; font-weight: 700; text-transform: uppercase; font-size: 0.85rem; padding-top: 2px; }
+li.check .verdict { grid-row: span 4; font-weight: 700; text-transform: uppercase; font-size: 0.85rem; padding-top: 2px; }
 li.check.error .verdict, li.check.fail .verdict { color: var(--fail); } li.check.inconclusive .verdict { color: var(--inc); } li.check.pass .verdict { color: var(--pass); }
 li.check .numbers { font-variant-numeric: tabular-nums; }
 li.check .message { color: #374151; }
+li.check .resolution { color: var(--muted); font-size: 0.9rem; }
 details.passed > summary { cursor: pointer; margin: 6px 0; }
 .run-status { font-weight: 600; color: var(--fail); }
 figure { margin: 24px 0 32px; }

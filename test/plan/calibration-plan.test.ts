@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { calibrationConfig } from '../../harness/cli/commands/calibrate.js';
+import { defaultConfigPath, loadConfigFile } from '../../harness/config/load.js';
+import { configSchema } from '../../harness/config/schema.js';
+import { BASELINE_ID } from '../../harness/plan/cells.js';
+import { buildPlan } from '../../harness/plan/plan.js';
+
+describe('calibrate plans only the cells it needs', () => {
+  it('an A/A calibration of one cell runs no baseline: half the trials and half the time of one that does', async () => {
+    const loaded = await loadConfigFile(defaultConfigPath());
+    const lean = buildPlan(calibrationConfig(loaded, undefined, 10).config);
+    const full = buildPlan(calibrationConfig(loaded, undefined, 10, { withBaseline: true }).config);
+    assert.equal(lean.trials.length, 20, '10 rounds × one cell × the A/A pair');
+    assert.equal(full.trials.length, 40);
+    assert.ok(lean.trials.every((t) => t.cellId !== BASELINE_ID));
+    assert.deepEqual(new Set(lean.trials.map((t) => t.variant)), new Set(['a', 'a-again']));
+    assert.equal(new Set(lean.trials.map((t) => t.cellId)).size, 1, 'one traced cell, not the whole matrix');
+    assert.ok(full.trials.some((t) => t.cellId === BASELINE_ID));
+    assert.equal(lean.estimatedSeconds * 2, full.estimatedSeconds);
+  });
+
+  it('a config without the baseline needs variants to compare', () => {
+    const parsed = configSchema.safeParse({ matrix: { baseline: false } });
+    assert.equal(parsed.success, false);
+    assert.match(JSON.stringify(parsed.error?.issues), /without the baseline a run needs variants/);
+    const withVariants = configSchema.safeParse({
+      matrix: { baseline: false },
+      variants: [{ name: 'a' }, { name: 'b' }],
+    });
+    assert.equal(withVariants.success, true);
+  });
+});
