@@ -4,7 +4,7 @@
 const LAYERS = [
   {
     name: 'base',
-    files: ['^harness/(text|errors)[.]ts$', '^harness/stats/(binomial|interval|student-t|power|types)[.]ts$'],
+    files: ['^harness/(text|errors)[.]ts$', '^harness/stats/(binomial|interval|student-t|power|types|steady|nested|sequential)[.]ts$'],
   },
   {
     name: 'config',
@@ -24,7 +24,7 @@ const LAYERS = [
   { name: 'budget', folders: ['^harness/budget/'] },
   { name: 'report', folders: ['^harness/report/'] },
   // Self-benchmarks drive the reference service through a whole run.
-  { name: 'bench', files: ['^harness/target/probe-cost', '^harness/load/bench-generator[.]ts$'] },
+  { name: 'bench', files: ['^harness/target/probe-cost', '^harness/load/bench-generator[.]ts$', '^harness/run/(bench-precision|precision-run)[.]ts$'] },
   { name: 'cli', folders: ['^harness/cli/'] },
 ];
 

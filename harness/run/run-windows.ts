@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { RunError } from '../cli/errors.js';
+import { RunError } from '../errors.js';
 import { captureEnvironment } from '../measure/environment.js';
 import {
   RESULTS_SCHEMA_VERSION,
