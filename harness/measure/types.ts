@@ -8,6 +8,7 @@ import type { Coverage } from './coverage.js';
 import type { CoverageSummary } from './coverage-summary.js';
 import type { TailStats } from '../sink/tail/types.js';
 import type { ProbeSecond, SpanCounts } from '../target/protocol.js';
+import type { TrialProfile } from './profile-types.js';
 
 /** Bumped on any incompatible change to results.json / results.jsonl. */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -89,6 +90,8 @@ export interface TrialMetrics {
   maxThroughputRps?: number;
   /** Per-second series inside the window. */
   series: ProbeSecond[];
+  /** The profiled window after the measured one, when the cell was profiled (`profile` in the config, `--profile`). */
+  profile?: TrialProfile;
   /** HDR histograms (µs, compressed base64) for later views. */
   histograms: { corrected: string; uncorrected: string };
 }

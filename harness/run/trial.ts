@@ -18,6 +18,8 @@ import { TRUTH_ATTRIBUTES, type WorkloadShape } from '../../workloads/shape/type
 import { measureCoverage, servicesByRoute } from '../measure/coverage.js';
 import { SPAN_COUNT_KEYS, sumSpanCounts } from '../measure/span-counts.js';
 import type { ReceivedSpan } from '../sink/types.js';
+import type { TrialProfile } from '../measure/profile-types.js';
+import { PROFILE_ID_PREFIX, profileIntervalOf, recordProfiles } from './profile-window.js';
 
 export interface TrialContext {
   runId: string;
@@ -49,6 +51,8 @@ export interface TrialContext {
   variantEntry?: string;
   /** The run's calibrated rate of simulated work; absent, each service calibrates its own. */
   burnIterationsPerUs?: number;
+  /** Where a profiled window's `.cpuprofile` files go (beside results.json); absent, no cell is profiled. */
+  profileDir?: string;
 }
 
 /** Request ids of the warm-up and of the measured window differ in their first letters: coverage counts the window's. */
@@ -57,6 +61,8 @@ export const WINDOW_ID_PREFIX = 'm';
 
 /** How long the probe may take to answer a window command: it only reads counters. */
 const PROBE_REPLY_MS = 5000;
+/** A profiled window's end also stops the profiler and sends the profile (a few MB at most). */
+const PROFILE_REPLY_MS = 30_000;
 
 function trialEnv(ctx: TrialContext, serviceName: string, peers: Record<string, string>): Record<string, string> {
   const { config, cell, sink, variant } = ctx;
@@ -428,6 +434,29 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     ctx.sink.flushTail();
     // The drained spans are counted now: a saturation run's spans are no part of the window's accounting.
     const afterDrain = readSinkAfterDrain(ctx.sink);
+    // An extra window, after the measured one has been read and drained: no unprofiled figure includes the profiler.
+    const profileIntervalUs = ctx.profileDir ? profileIntervalOf(config, ctx.cell.settings) : undefined;
+    let profile: TrialProfile | undefined;
+    const profileWarnings: string[] = [];
+    if (profileIntervalUs !== undefined && ctx.profileDir) {
+      await all((s) => s.request({ tb: 'window-start', profileIntervalUs }, 'window-started', PROBE_REPLY_MS));
+      await orExit(
+        services,
+        ctx.generator.openLoop(loadOptions(entry, config.load.durationSeconds, PROFILE_ID_PREFIX), ctx.signal),
+      );
+      const profiled = await all((s) => s.request({ tb: 'window-end' }, 'window', PROFILE_REPLY_MS));
+      // Its spans reach the sink before the trial closes, so none arrives late into the next trial.
+      for (const s of [...services].reverse())
+        await orExit(
+          services,
+          s.request({ tb: 'drain', timeoutMs: config.drainTimeoutMs }, 'drained', config.drainTimeoutMs + PROBE_REPLY_MS),
+        );
+      const named = services.map((s, i) => ({ name: serviceNames.get(s)!, report: profiled[i].report }));
+      const cpuUs = named.reduce((t, n) => t + serviceCpuUs(n.report), 0);
+      if (named[named.length - 1].report.requests > 0)
+        profile = recordProfiles(ctx.profileDir, trialId, profileIntervalUs, named, cpuUs);
+      else profileWarnings.push('the profiled window served no request: no profile');
+    }
     let maxThroughputRps: number | undefined;
     if (config.load.saturation) {
       const saturation = await orExit(
@@ -445,6 +474,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       spans: unseenAsUnknown(ctx, drained[i]),
     }));
     const metrics = metricsOf(ctx, load, measured, { ...afterDrain, atEnd: ctx.sink.stats() }, maxThroughputRps);
+    if (profile) metrics.profile = profile;
     ctx.sink.endTrial();
     sinkTrialOpen = false;
     const { status, warnings } = checkTrial(
@@ -466,7 +496,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       ...base,
       status,
       wallMs: Date.now() - startedAt.getTime(),
-      warnings: [...warnings, ...serviceWarnings(services)],
+      warnings: [...warnings, ...profileWarnings, ...serviceWarnings(services)],
       metrics,
     };
   } catch (error) {

@@ -4,8 +4,44 @@
 export const PROBE_TARGET_ENV = 'TRACEBENCH_PROBE_TARGET';
 
 export type HarnessToProbe =
-  /** `parts` (bench:probe only, `TRACEBENCH_PROBE_PARTS` syntax): what this window runs instead of the probe's own set. */
-  { tb: 'window-start'; parts?: string } | { tb: 'window-end' } | { tb: 'drain'; timeoutMs: number };
+  | {
+      tb: 'window-start';
+      /** bench:probe only (`TRACEBENCH_PROBE_PARTS` syntax): what this window runs instead of the probe's own set. */
+      parts?: string;
+      /** Runs V8's sampling CPU profiler through the window at this interval (µs); absent, no profiler. */
+      profileIntervalUs?: number;
+    }
+  | { tb: 'window-end' }
+  | { tb: 'drain'; timeoutMs: number };
+
+/** A call frame of a V8 CPU profile (the inspector's `Runtime.CallFrame`). */
+export interface CpuProfileCallFrame {
+  functionName: string;
+  scriptId: string;
+  /** `file://…` for ES modules, a plain path for CommonJS, `node:…` for node's own modules, '' for natives. */
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+export interface CpuProfileNode {
+  id: number;
+  callFrame: CpuProfileCallFrame;
+  hitCount?: number;
+  children?: number[];
+}
+
+/** V8's sampling CPU profile as the inspector returns it: Chrome DevTools and speedscope open it as `.cpuprofile`. */
+export interface CpuProfile {
+  nodes: CpuProfileNode[];
+  /** µs, on V8's monotonic clock. */
+  startTime: number;
+  endTime: number;
+  /** The node id on top of the stack at each sample. */
+  samples: number[];
+  /** µs between each sample and the one before it (the first: since startTime). */
+  timeDeltas: number[];
+}
 
 export interface ProbeSecond {
   /** Milliseconds since the window started, at the end of this second. */
@@ -61,6 +97,10 @@ export interface ProbeWindowReport {
    */
   probeCpuUs: number;
   series: ProbeSecond[];
+  /** The window's CPU profile, when the harness asked for one (`profileIntervalUs`). */
+  profile?: CpuProfile;
+  /** The main thread's CPU while the profiler ran, µs (Linux schedstat); null where it cannot be read. */
+  profileMainThreadCpuUs?: number | null;
 }
 
 /**

@@ -55,6 +55,7 @@ export async function runCommand(args: string[]): Promise<number> {
       threshold: { type: 'string' },
       strict: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0)
@@ -66,6 +67,7 @@ export async function runCommand(args: string[]): Promise<number> {
     rounds: integerFlag('rounds', values.rounds, 1),
     seed: integerFlag('seed', values.seed, 0),
   });
+  if (values.profile) config.profile = { cells: 'all', intervalUs: config.profile?.intervalUs ?? 1000 };
   // Budgets from a file join the config's, so results.json holds every budget that was judged.
   if (values.budgets) config.budgets = [...(config.budgets ?? []), ...(await loadBudgetsFile(values.budgets))];
   const log = (line: string) => {
