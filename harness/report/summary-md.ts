@@ -5,7 +5,8 @@ import { uninstrumentedWarning } from '../measure/summary.js';
 import type { Results } from '../measure/types.js';
 import { UNKNOWN_SPANS_NOTE } from '../measure/span-counts.js';
 import type { Analysis, CellAnalysis } from '../stats/types.js';
-import { attribute, checkAdditivity } from './attribution.js';
+import { attribute } from './attribution.js';
+import { profileMd } from './summary-profile.js';
 import { samplingStudy } from './sampling.js';
 import { samplingMd } from './summary-sampling.js';
 import { attributionLinesMd, attributionMd, claimsMd, microTasksMd } from './summary-micro.js';
@@ -284,8 +285,19 @@ export function renderSummaryMarkdown(
     const table = attributionMd(attribution, escapeMarkdown);
     w.table(table.header, table.rows);
     w.add('');
-    for (const line of attributionLinesMd(attribution, checkAdditivity(attribution)))
-      if (!w.add(`- ${escapeMarkdown(line)}`)) break;
+    const profile = profileMd(attribution);
+    if (
+      profile &&
+      w.add('Where each increment goes, by the profiled windows (µs per request over the layer beneath):')
+    ) {
+      w.add('');
+      w.table(
+        profile.header.map(escapeMarkdown),
+        profile.rows.map((r) => r.map(escapeMarkdown)),
+      );
+      w.add('');
+    }
+    for (const line of attributionLinesMd(attribution)) if (!w.add(`- ${escapeMarkdown(line)}`)) break;
     if (attribution.microTasks.length > 0)
       w.add(`- ${escapeMarkdown(`prediction built from the micro tasks ${attribution.microTasks.join(', ')}.`)}`);
     w.add('');

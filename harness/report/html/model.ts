@@ -2,7 +2,7 @@ import type { Check, Verdicts } from '../../budget/types.js';
 import type { CellResult, Results, TrialMetrics, TrialRecord } from '../../measure/types.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../../stats/types.js';
 import { median } from '../../stats/interval.js';
-import { attribute, checkAdditivity, type Additivity, type Attribution } from '../attribution.js';
+import { attribute, type Attribution } from '../attribution.js';
 
 /** What the HTML report is a view of: the results, and when the run judged them, the analysis and verdicts. */
 export interface HtmlReportInput {
@@ -38,7 +38,7 @@ export interface Model {
   /** Variants seen in the results, in first-seen order (the first is the reference); empty for a run without variants. */
   variants: string[];
   /** The layer waterfall, when cells carry `settings.layer`; with whether its increments add up. */
-  attribution: { model: Attribution; additivity: Additivity[] } | null;
+  attribution: { model: Attribution } | null;
 }
 
 export const labelOf = (cellId: string, variant?: string) =>
@@ -65,7 +65,7 @@ export function buildModel(input: HtmlReportInput): Model {
   );
   const variants = [...new Set(input.results.cells.flatMap((c) => (c.variant === undefined ? [] : [c.variant])))];
   const model = attribute(input.results, { level: input.analysis?.level });
-  const attribution = model ? { model, additivity: checkAdditivity(model) } : null;
+  const attribution = model ? { model } : null;
   return { input, cells, baseline: cells.find((c) => c.baseline), variants, attribution };
 }
 
