@@ -1,3 +1,5 @@
+import type { ThreadCpu } from '../target/protocol.js';
+
 /**
  * Where a profile places main-thread CPU, in categories a user can act on. `tracebench` is the harness's own work in
  * the service (its probe, the counting wrappers around sampler, processor and exporter, the self-observability meter
@@ -86,6 +88,8 @@ export interface TrialProfile {
    * thread runs mostly while the service waits, so this falls short of the thread's CPU (the ratio says by how much).
    */
   sampledUsPerRequest: number;
+  /** The profiled window's CPU by thread per request (main, others, the profiler's own threads); null off Linux. */
+  threadCpuUsPerRequest: ThreadCpu | null;
   /** The main thread's CPU placed by each category's share of the non-idle samples, µs per request. */
   categoryUsPerRequest: Record<ProfileCategory, number>;
   /** The call tree, pruned to frames of at least 1% of the profile (a few hundred at most), for the flame view. */

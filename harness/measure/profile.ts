@@ -7,6 +7,8 @@ export interface OwnCode {
   tracebench: string[];
   /** The reference service's extra samplers. */
   sampler: string[];
+  /** Functions of the reference service that are its manual instrumentation (building spans), not its work. */
+  instrumentation: { path: string; functions: string[] }[];
 }
 
 const DIST = new URL('../../', import.meta.url).pathname;
@@ -15,6 +17,9 @@ const DIST = new URL('../../', import.meta.url).pathname;
 export const TRACEBENCH_CODE: OwnCode = {
   tracebench: [`${DIST}harness/`, `${DIST}workloads/service/tracing.js`, `${DIST}workloads/service/handle.js`],
   sampler: [`${DIST}workloads/service/samplers/`],
+  instrumentation: [
+    { path: `${DIST}workloads/shape/executor.js`, functions: ['runTraced', 'attributesOf', 'linksOf'] },
+  ],
 };
 
 /** Where an @opentelemetry package's file belongs. */
@@ -62,6 +67,8 @@ export function frameCategory(
   }
   if (own.tracebench.some((p) => url.startsWith(p))) return { category: 'tracebench' };
   if (own.sampler.some((p) => url.startsWith(p))) return { category: 'sampler' };
+  if (own.instrumentation.some((i) => url === i.path && i.functions.includes(name)))
+    return { category: 'instrumentation' };
   const otel = /\/node_modules\/@opentelemetry\/([^/]+)\/(.*)$/.exec(url);
   if (otel) return { category: otelCategory(otel[1], otel[2]) };
   if (/\/node_modules\/(@protobufjs\/|protobufjs\/)/.test(url)) return { category: 'serialization' };

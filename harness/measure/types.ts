@@ -7,7 +7,7 @@ import type { TraceIntegrity } from './trace-integrity.js';
 import type { Coverage } from './coverage.js';
 import type { CoverageSummary } from './coverage-summary.js';
 import type { TailStats } from '../sink/tail/types.js';
-import type { ProbeSecond, SpanCounts } from '../target/protocol.js';
+import type { ProbeSecond, SpanCounts, ThreadCpu } from '../target/protocol.js';
 import type { TrialProfile } from './profile-types.js';
 
 /** Bumped on any incompatible change to results.json / results.jsonl. */
@@ -90,6 +90,11 @@ export interface TrialMetrics {
   maxThroughputRps?: number;
   /** Per-second series inside the window. */
   series: ProbeSecond[];
+  /**
+   * The window's CPU by thread, every service's (Linux schedstat): the main thread and the others (V8's GC and compiler
+   * workers, libuv's pool); null where it could not be read; absent from older results.
+   */
+  threadCpuUs?: ThreadCpu | null;
   /** The profiled window after the measured one, when the cell was profiled (`profile` in the config, `--profile`). */
   profile?: TrialProfile;
   /** HDR histograms (µs, compressed base64) for later views. */

@@ -17,7 +17,12 @@ export interface LayerProfile {
   categoryUs: Record<ProfileCategory, number>;
   /** Per category, the mean per-round difference over the layer beneath (paired by round); null for the first layer. */
   incrementUs: Record<ProfileCategory, number> | null;
-  /** Sum of the increments of every category but `unmapped`: what the profile places of the measured increment. */
+  /**
+   * CPU off the main thread (V8's GC and compiler workers, libuv's pool) the layer adds in the measured windows, by
+   * thread (paired by round): no profile sees those threads. Null where the threads were not read.
+   */
+  offMainUs: number | null;
+  /** The increments of every category but `unmapped`, plus `offMainUs`: what is placed of the measured increment. */
   placedUs: number | null;
   /** Of that, the tracing categories' (API, SDK, context, sampler, propagator, processor, serialization, exporter). */
   tracingUs: number | null;
@@ -27,6 +32,25 @@ export interface LayerProfile {
   flame: FlameNode | null;
   /** The `.cpuprofile` files of that round. */
   files: string[];
+}
+
+/** The measured window's CPU off the main thread per request; null when the threads were not read. */
+function offMain(m: TrialMetrics): number | null {
+  return m.threadCpuUs && m.requests > 0 ? m.threadCpuUs.other / m.requests : null;
+}
+
+/** Mean over the rounds both groups measured of a per-trial figure's difference; null if any round lacks it. */
+function pairedMean(head: Group, reference: Group, read: (m: TrialMetrics) => number | null): number | null {
+  const diffs: number[] = [];
+  for (const [round, trials] of head.rounds) {
+    const ref = reference.rounds.get(round)?.[0];
+    if (!ref || trials.length === 0) continue;
+    const a = read(trials[0]);
+    const b = read(ref);
+    if (a === null || b === null) return null;
+    diffs.push(a - b);
+  }
+  return diffs.length > 0 ? diffs.reduce((t, d) => t + d, 0) / diffs.length : null;
 }
 
 function profiledRounds(group: Group): Map<number, TrialMetrics> {
@@ -61,13 +85,16 @@ export function layerProfile(group: Group, previous: Group | undefined): LayerPr
         )
       : null;
   const sum = (cats: readonly ProfileCategory[]) => (incrementUs ? cats.reduce((t, c) => t + incrementUs[c], 0) : null);
+  const offMainUs = previous ? pairedMean(group, previous, offMain) : null;
+  const mainPlaced = sum(PROFILE_CATEGORIES.filter((c) => c !== 'unmapped'));
   const overheads = values.map((m) => m.profile!.cpuUsPerRequest - m.cpuUsPerRequest).filter((v) => Number.isFinite(v));
   const last = [...mine.entries()].sort(([a], [b]) => b - a)[0][1].profile!;
   return {
     rounds: mine.size,
     categoryUs,
     incrementUs,
-    placedUs: sum(PROFILE_CATEGORIES.filter((c) => c !== 'unmapped')),
+    offMainUs,
+    placedUs: mainPlaced !== null && offMainUs !== null ? mainPlaced + offMainUs : mainPlaced,
     tracingUs: sum(TRACING_CATEGORIES),
     profilerOverheadUs: overheads.length > 0 ? median(overheads) : null,
     flame: last.flame,
@@ -75,14 +102,18 @@ export function layerProfile(group: Group, previous: Group | undefined): LayerPr
   };
 }
 
-/** The profile's placed total over a path, from its first layer to its last, paired by the rounds both profiled. */
+/**
+ * What is placed over a path, from its first layer to its last, paired by the rounds both profiled: the profiles'
+ * main-thread categories plus the measured windows' CPU off the main thread (where read).
+ */
 export function placedOverPath(first: Group, last: Group): number | null {
   const a = profiledRounds(first);
   const b = profiledRounds(last);
   const rounds = [...b.keys()].filter((r) => a.has(r));
   if (rounds.length === 0) return null;
   const placed = (m: TrialMetrics) =>
-    PROFILE_CATEGORIES.filter((c) => c !== 'unmapped').reduce((t, c) => t + m.profile!.categoryUsPerRequest[c], 0);
+    PROFILE_CATEGORIES.filter((c) => c !== 'unmapped').reduce((t, c) => t + m.profile!.categoryUsPerRequest[c], 0) +
+    (offMain(m) ?? 0);
   return rounds.reduce((t, r) => t + placed(b.get(r)!) - placed(a.get(r)!), 0) / rounds.length;
 }
 

@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import { busyUs, mergeFlames, pruneFlame, scaleFlame, summariseProfile } from '../measure/profile.js';
 import { PROFILE_CATEGORIES, type ProfileCategory, type TrialProfile } from '../measure/profile-types.js';
 import type { CellSettings } from '../plan/types.js';
-import type { CpuProfile, ProbeWindowReport } from '../target/protocol.js';
+import type { CpuProfile, ProbeWindowReport, ThreadCpu } from '../target/protocol.js';
 
 /** Request ids of the profiled window: neither the warm-up's nor the measured window's, so coverage never counts them. */
 export const PROFILE_ID_PREFIX = 'p';
@@ -18,6 +18,20 @@ export function profileIntervalOf(config: Config, settings: CellSettings): numbe
   if (profile.cells === 'all' || (profile.cells === 'attribution' && settings.layer !== undefined))
     return profile.intervalUs;
   return undefined;
+}
+
+/** Every service's CPU by thread; null when any could not be read, undefined from probes that do not report it. */
+export function sumThreadCpu(reports: ProbeWindowReport[]): ThreadCpu | null | undefined {
+  if (reports.some((r) => r.threadCpuUs === undefined)) return undefined;
+  if (reports.some((r) => r.threadCpuUs === null)) return null;
+  return reports.reduce(
+    (t, r) => ({
+      main: t.main + r.threadCpuUs!.main,
+      other: t.other + r.threadCpuUs!.other,
+      profiler: t.profiler + r.threadCpuUs!.profiler,
+    }),
+    { main: 0, other: 0, profiler: 0 },
+  );
 }
 
 /** `<trial>.cpuprofile` for a one-process service, `<trial>.<service>.cpuprofile` for each of several. */
@@ -61,6 +75,7 @@ export function recordProfiles(
     PROFILE_CATEGORIES.map((c) => [c, summaries.reduce((t, s, i) => t + s.categoryUs[c] * factors[i], 0)]),
   ) as Record<ProfileCategory, number>;
   const flame = mergeFlames(summaries.map((s, i) => scaleFlame(s.flame, factors[i])));
+  const threads = sumThreadCpu(reports.map((r) => r.report));
   return {
     files,
     intervalUs,
@@ -70,6 +85,9 @@ export function recordProfiles(
     cpuUsPerRequest: cpuUs / requests,
     mainThreadCpuUsPerRequest: known ? mainThread.reduce((t: number, m) => t + (m as number), 0) / requests : null,
     sampledUsPerRequest: summaries.reduce((t, s) => t + busyUs(s.categoryUs), 0) / requests,
+    threadCpuUsPerRequest: threads
+      ? { main: threads.main / requests, other: threads.other / requests, profiler: threads.profiler / requests }
+      : null,
     categoryUsPerRequest,
     flame: pruneFlame(flame, flame.totalUs * FLAME_MIN_SHARE),
   };

@@ -19,7 +19,7 @@ import { measureCoverage, servicesByRoute } from '../measure/coverage.js';
 import { SPAN_COUNT_KEYS, sumSpanCounts } from '../measure/span-counts.js';
 import type { ReceivedSpan } from '../sink/types.js';
 import type { TrialProfile } from '../measure/profile-types.js';
-import { PROFILE_ID_PREFIX, profileIntervalOf, recordProfiles } from './profile-window.js';
+import { PROFILE_ID_PREFIX, profileIntervalOf, recordProfiles, sumThreadCpu } from './profile-window.js';
 
 export interface TrialContext {
   runId: string;
@@ -233,6 +233,7 @@ function combine(measured: Measured[]): { window: ProbeWindowReport; spans: Prob
       maxMs: Math.max(...measured.map((m) => m.report.gc.maxMs)),
     },
     probeCpuUs: sum((m) => m.report.probeCpuUs),
+    threadCpuUs: sumThreadCpu(measured.map((m) => m.report)),
   };
   const failureReasons: Record<string, number> = {};
   for (const m of measured)
@@ -337,6 +338,7 @@ function metricsOf(
     sink: { requests: stats.requests, bytes: stats.bytesReceived, rejectedRequests: stats.rejectedRequests },
     spanAttribution: attributionOf(sink),
     probeCpuUs: window.probeCpuUs,
+    ...(window.threadCpuUs !== undefined ? { threadCpuUs: window.threadCpuUs } : {}),
     ...(maxThroughputRps !== undefined ? { maxThroughputRps } : {}),
     series: window.series,
     histograms: load.histograms,
@@ -449,7 +451,11 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       for (const s of [...services].reverse())
         await orExit(
           services,
-          s.request({ tb: 'drain', timeoutMs: config.drainTimeoutMs }, 'drained', config.drainTimeoutMs + PROBE_REPLY_MS),
+          s.request(
+            { tb: 'drain', timeoutMs: config.drainTimeoutMs },
+            'drained',
+            config.drainTimeoutMs + PROBE_REPLY_MS,
+          ),
         );
       const named = services.map((s, i) => ({ name: serviceNames.get(s)!, report: profiled[i].report }));
       const cpuUs = named.reduce((t, n) => t + serviceCpuUs(n.report), 0);

@@ -1,4 +1,7 @@
 /** Messages between the harness and the probe preloaded into a measured service (over the child's IPC channel). */
+import type { ThreadCpu } from './thread-cpu.js';
+
+export type { ThreadCpu };
 
 /** Set by the launcher, to '1', for the one process it starts: the probe runs there, not in the processes that one starts. */
 export const PROBE_TARGET_ENV = 'TRACEBENCH_PROBE_TARGET';
@@ -97,6 +100,11 @@ export interface ProbeWindowReport {
    */
   probeCpuUs: number;
   series: ProbeSecond[];
+  /**
+   * The window's CPU by thread (Linux schedstat, read outside the window's CPU reading): the main thread, which a
+   * profile samples, and the others (GC and compiler threads); null where it cannot be read. Absent from older probes.
+   */
+  threadCpuUs?: ThreadCpu | null;
   /** The window's CPU profile, when the harness asked for one (`profileIntervalUs`). */
   profile?: CpuProfile;
   /** The main thread's CPU while the profiler ran, µs (Linux schedstat); null where it cannot be read. */

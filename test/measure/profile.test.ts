@@ -4,7 +4,11 @@ import { frameCategory, pruneFlame, summariseProfile, type OwnCode } from '../..
 import type { CpuProfile, CpuProfileNode } from '../../harness/target/protocol.js';
 
 const NM = 'file:///app/node_modules';
-const OWN: OwnCode = { tracebench: ['/tb/dist/harness/', '/tb/dist/workloads/service/tracing.js'], sampler: [] };
+const OWN: OwnCode = {
+  tracebench: ['/tb/dist/harness/', '/tb/dist/workloads/service/tracing.js'],
+  sampler: [],
+  instrumentation: [{ path: '/app/executor.js', functions: ['runTraced'] }],
+};
 
 /** A synthetic profile: each entry is a node (parent by id) and how many 100 µs samples land on it as the top frame. */
 function profile(frames: { id: number; parent?: number; fn: string; url: string; samples: number }[]): CpuProfile {
@@ -124,6 +128,13 @@ describe('profile categories', () => {
       'instrumentation',
     );
     assert.equal(at('/app/node_modules/express/lib/router.js').category, 'service');
+    const fn = (functionName: string) =>
+      frameCategory(
+        { functionName, scriptId: '1', url: 'file:///app/executor.js', lineNumber: 0, columnNumber: 0 },
+        OWN,
+      );
+    assert.equal(fn('runTraced').category, 'instrumentation');
+    assert.equal(fn('ownWork').category, 'service');
   });
 
   it('keeps the call tree with totals, merges same-named siblings and prunes small frames', () => {
