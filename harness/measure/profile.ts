@@ -116,7 +116,7 @@ export function summariseProfile(profile: CpuProfile, own: OwnCode = TRACEBENCH_
   if (!root) throw new Error('the profile has no root node (every node is some node’s child)');
   const selfUs = new Map<number, number>();
   const durations = sampleDurations(profile);
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + durations[i]));
+  for (const [i, id] of profile.samples.entries()) selfUs.set(id, (selfUs.get(id) ?? 0) + durations[i]);
   const placed = new Map<number, ProfileCategory | 'idle'>();
   const place = (id: number): ProfileCategory | 'idle' => {
     const known = placed.get(id);

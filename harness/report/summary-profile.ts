@@ -19,10 +19,12 @@ export function profileMd(attribution: Attribution): MdTable | null {
   if (steps.length === 0) return null;
   const shown = categoriesShown(attribution);
   return {
-    header: ['layer', ...shown.map((c) => CATEGORY_LABELS[c]), 'profiler cost µs'],
+    header: ['layer', ...shown.map((c) => CATEGORY_LABELS[c]), 'off the main thread', 'remainder', 'profiler cost µs'],
     rows: steps.map((s) => [
       `${s.layer.index} ${s.layer.name}`,
       ...shown.map((c) => signed(s.profile!.incrementUs![c])),
+      s.profile!.offMainUs !== null ? signed(s.profile!.offMainUs) : '–',
+      s.remainderUs !== null ? signed(s.remainderUs) : '–',
       s.profile!.profilerOverheadUs !== null ? signed(s.profile!.profilerOverheadUs) : '–',
     ]),
   };

@@ -79,12 +79,12 @@ export function profileSection(attribution: Attribution): SafeHtml | null {
   const shown = categoriesShown(attribution);
   const table = html`<div class="table-wrap"><table class="cells metrics profile-categories">
 <caption>Where each layer's increment goes: main-thread CPU µs per request the profiled windows place in each category, over the layer beneath (paired by round); the profiler's own cost is the profiled window's CPU over the measured one's</caption>
-<thead><tr><th scope="col">layer</th>${shown.map((c) => html`<th scope="col"><span class="swatch" style="${`background:${CATEGORY_COLOURS[c]}`}"></span>${CATEGORY_LABELS[c]}</th>`)}<th scope="col">placed</th><th scope="col">remainder</th><th scope="col">profiler cost</th></tr></thead>
+<thead><tr><th scope="col">layer</th>${shown.map((c) => html`<th scope="col"><span class="swatch" style="${`background:${CATEGORY_COLOURS[c]}`}"></span>${CATEGORY_LABELS[c]}</th>`)}<th scope="col">off the main thread</th><th scope="col">placed</th><th scope="col">remainder</th><th scope="col">profiler cost</th></tr></thead>
 <tbody>${profiled.map(
     (s) =>
-      html`<tr><th scope="row">${names.get(s.cellId)}</th>${shown.map((c) => html`<td>${s.profile!.incrementUs ? signed(s.profile!.incrementUs[c]) : auto(s.profile!.categoryUs[c])}</td>`)}<td>${signed(s.profile!.placedUs)}</td><td>${signed(s.remainderUs)}</td><td>${signed(s.profile!.profilerOverheadUs)}</td></tr>\n`,
+      html`<tr><th scope="row">${names.get(s.cellId)}</th>${shown.map((c) => html`<td>${s.profile!.incrementUs ? signed(s.profile!.incrementUs[c]) : auto(s.profile!.categoryUs[c])}</td>`)}<td>${signed(s.profile!.offMainUs)}</td><td>${signed(s.profile!.placedUs)}</td><td>${signed(s.remainderUs)}</td><td>${signed(s.profile!.profilerOverheadUs)}</td></tr>\n`,
   )}</tbody></table></div>
-<p class="table-note">The first layer's row is its own µs per request, not an increment. The remainder is the measured increment less what the profile places: CPU off the main thread (GC helper threads, the kernel's share the main thread does not see) and the difference between the two windows.</p>`;
+<p class="table-note">The first layer's row is its own µs per request, not an increment. Off the main thread: CPU the layer adds on the service's other threads (V8's concurrent GC and compiler workers, libuv's pool) in the measured windows, read per thread; no profile samples them. The remainder is the measured increment less what is placed: mostly the difference between the measured window and the profiled one after it (warm-up, the profiler's own perturbation).</p>`;
   const flames = profiled.flatMap((s) =>
     s.profile!.flame ? [flameView(`${names.get(s.cellId)} (${s.cellId})`, s.profile!.flame, s.profile!.files)] : [],
   );
