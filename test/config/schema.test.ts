@@ -24,7 +24,7 @@ describe('config schema: bad configs name the path and the problem', () => {
     assertIssue(
       issues,
       '(top level)',
-      "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, variants, tail, attribution, budgets)",
+      "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, profile, variants, tail, attribution, budgets)",
     );
   });
 
@@ -210,6 +210,7 @@ describe('config schema: defaults', () => {
         propagator: ['tracecontext'],
       },
       drainTimeoutMs: 5000,
+      profile: { cells: 'attribution', intervalUs: 1000 },
       tail: [],
     });
   });
