@@ -76,12 +76,13 @@ export function frameCategory(
   return { category: 'service' };
 }
 
-/** How long each sample stands for, µs: up to the next sample (the last one: to the profile's end). */
-function sampleDurations(profile: CpuProfile): number[] {
-  const { samples, timeDeltas } = profile;
-  let at = profile.startTime;
-  const times = timeDeltas.map((d) => (at += d));
-  return samples.map((_, i) => Math.max(0, (i + 1 < times.length ? times[i + 1] : profile.endTime) - times[i]));
+/**
+ * How long each sample stands for, µs: the profile's span over its sample count, the same for every sample. Not the
+ * gap to the next sample: on busy cores the sampler thread stalls for tens of ms (45 ms after the start here), and
+ * the frame it then finds did not run all that time.
+ */
+function sampleUs(profile: CpuProfile): number {
+  return profile.samples.length > 0 ? (profile.endTime - profile.startTime) / profile.samples.length : 0;
 }
 
 function frameName(frame: CpuProfileCallFrame): string {
@@ -115,8 +116,8 @@ export function summariseProfile(profile: CpuProfile, own: OwnCode = TRACEBENCH_
   const root = profile.nodes.find((n) => !parent.has(n.id));
   if (!root) throw new Error('the profile has no root node (every node is some node’s child)');
   const selfUs = new Map<number, number>();
-  const durations = sampleDurations(profile);
-  for (const [i, id] of profile.samples.entries()) selfUs.set(id, (selfUs.get(id) ?? 0) + durations[i]);
+  const each = sampleUs(profile);
+  for (const id of profile.samples) selfUs.set(id, (selfUs.get(id) ?? 0) + each);
   const placed = new Map<number, ProfileCategory | 'idle'>();
   const place = (id: number): ProfileCategory | 'idle' => {
     const known = placed.get(id);

@@ -19,7 +19,7 @@ function profile(frames: { id: number; parent?: number; fn: string; url: string;
     children: frames.filter((c) => c.parent === f.id).map((c) => c.id),
   }));
   const samples = frames.flatMap((f) => Array.from({ length: f.samples }, () => f.id));
-  return { nodes, startTime: 0, endTime: (samples.length + 1) * 100, samples, timeDeltas: samples.map(() => 100) };
+  return { nodes, startTime: 0, endTime: samples.length * 100, samples, timeDeltas: samples.map(() => 100) };
 }
 
 const FRAMES = [
