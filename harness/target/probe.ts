@@ -65,7 +65,10 @@ let window: ProbeWindow | undefined;
 let profiler: Promise<WindowProfiler> | undefined;
 
 /** `parts` comes from bench:probe only, to run windows of different parts in one process (probe-cost-in-process.ts). */
-async function startWindow(parts: string | undefined, profileIntervalUs: number | undefined): Promise<string | undefined> {
+async function startWindow(
+  parts: string | undefined,
+  profileIntervalUs: number | undefined,
+): Promise<string | undefined> {
   const windowOptions = parts === undefined ? { ok: true as const, options } : parseProbeParts(parts);
   if (!windowOptions.ok) return windowOptions.error;
   void window?.end();
