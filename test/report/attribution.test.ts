@@ -109,6 +109,23 @@ describe('attribution: the layer waterfall', () => {
     );
   });
 
+  it('places CPU the measured windows read off the main thread: the half the profiles miss explains the rest', () => {
+    const results = layeredResults({ profileShare: 0.5 });
+    for (const cell of results.cells) {
+      const plan = LAYERS.find((l) => l.id === cell.id)!;
+      for (const t of cell.trials)
+        if (t.status !== 'failed') {
+          const other = (plantedOverUs(plan) * 0.5 + 40) * t.metrics.requests;
+          t.metrics.threadCpuUs = { main: 300 * t.metrics.requests, other, profiler: 0 };
+        }
+    }
+    const a = attribute(results)!;
+    const recorded = step(a, 'layer-4-recorded');
+    assert.ok(Math.abs(recorded.profile!.offMainUs! - 7) < 1e-9, `${recorded.profile!.offMainUs}`);
+    assert.ok(Math.abs(recorded.profile!.placedUs! - 14) < 1e-9);
+    for (const p of a.paths) assert.equal(p.profile.status, 'explained', p.profile.message);
+  });
+
   it('per layer: the profile increments by category, of which tracing, and the profiler cost', () => {
     const a = attribute(layeredResults({ profileShare: 1 }))!;
     const context = step(a, 'layer-3-context-manager').profile!;
