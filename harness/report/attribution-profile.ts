@@ -26,8 +26,13 @@ export interface LayerProfile {
   placedUs: number | null;
   /** Of that, the tracing categories' (API, SDK, context, sampler, propagator, processor, serialization, exporter). */
   tracingUs: number | null;
-  /** The profiled window's CPU per request over the measured window's (same trials): the profiler's cost, median. */
-  profilerOverheadUs: number | null;
+  /**
+   * The profiled window's CPU per request over the measured window's (same trials), median: the profiler's cost mixed
+   * with warm-up, since the profiled window runs second in the same process.
+   */
+  profiledOverMeasuredUs: number | null;
+  /** CPU per request of V8's profiler thread in the profiled windows, median; null where threads were not read. */
+  profilerThreadUs: number | null;
   /** The flame tree of the cell's last profiled round. */
   flame: FlameNode | null;
   /** The `.cpuprofile` files of that round. */
@@ -88,6 +93,10 @@ export function layerProfile(group: Group, previous: Group | undefined): LayerPr
   const offMainUs = previous ? pairedMean(group, previous, offMain) : null;
   const mainPlaced = sum(PROFILE_CATEGORIES.filter((c) => c !== 'unmapped'));
   const overheads = values.map((m) => m.profile!.cpuUsPerRequest - m.cpuUsPerRequest).filter((v) => Number.isFinite(v));
+  const profilerThreads = values.flatMap((m) => {
+    const threads = m.profile!.threadCpuUsPerRequest;
+    return threads ? [threads.profiler] : [];
+  });
   const last = [...mine.entries()].sort(([a], [b]) => b - a)[0][1].profile!;
   return {
     rounds: mine.size,
@@ -96,7 +105,8 @@ export function layerProfile(group: Group, previous: Group | undefined): LayerPr
     offMainUs,
     placedUs: mainPlaced !== null && offMainUs !== null ? mainPlaced + offMainUs : mainPlaced,
     tracingUs: sum(TRACING_CATEGORIES),
-    profilerOverheadUs: overheads.length > 0 ? median(overheads) : null,
+    profiledOverMeasuredUs: overheads.length > 0 ? median(overheads) : null,
+    profilerThreadUs: profilerThreads.length > 0 ? median(profilerThreads) : null,
     flame: last.flame,
     files: last.files,
   };

@@ -19,13 +19,21 @@ export function profileMd(attribution: Attribution): MdTable | null {
   if (steps.length === 0) return null;
   const shown = categoriesShown(attribution);
   return {
-    header: ['layer', ...shown.map((c) => CATEGORY_LABELS[c]), 'off the main thread', 'remainder', 'profiler cost µs'],
+    header: [
+      'layer',
+      ...shown.map((c) => CATEGORY_LABELS[c]),
+      'off the main thread',
+      'remainder',
+      'profiler thread',
+      'profiled − measured window',
+    ],
     rows: steps.map((s) => [
       `${s.layer.index} ${s.layer.name}`,
       ...shown.map((c) => signed(s.profile!.incrementUs![c])),
       s.profile!.offMainUs !== null ? signed(s.profile!.offMainUs) : '–',
       s.remainderUs !== null ? signed(s.remainderUs) : '–',
-      s.profile!.profilerOverheadUs !== null ? signed(s.profile!.profilerOverheadUs) : '–',
+      s.profile!.profilerThreadUs !== null ? signed(s.profile!.profilerThreadUs) : '–',
+      s.profile!.profiledOverMeasuredUs !== null ? signed(s.profile!.profiledOverMeasuredUs) : '–',
     ]),
   };
 }

@@ -440,29 +440,33 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     const profileIntervalUs = ctx.profileDir ? profileIntervalOf(config, ctx.cell.settings) : undefined;
     let profile: TrialProfile | undefined;
     const profileWarnings: string[] = [];
-    if (profileIntervalUs !== undefined && ctx.profileDir) {
-      await all((s) => s.request({ tb: 'window-start', profileIntervalUs }, 'window-started', PROBE_REPLY_MS));
-      await orExit(
-        services,
-        ctx.generator.openLoop(loadOptions(entry, config.load.durationSeconds, PROFILE_ID_PREFIX), ctx.signal),
-      );
-      const profiled = await all((s) => s.request({ tb: 'window-end' }, 'window', PROFILE_REPLY_MS));
-      // Its spans reach the sink before the trial closes, so none arrives late into the next trial.
-      for (const s of [...services].reverse())
+    // A failed profile costs the trial its profile, never its measured window.
+    if (profileIntervalUs !== undefined && ctx.profileDir)
+      try {
+        await all((s) => s.request({ tb: 'window-start', profileIntervalUs }, 'window-started', PROBE_REPLY_MS));
         await orExit(
           services,
-          s.request(
-            { tb: 'drain', timeoutMs: config.drainTimeoutMs },
-            'drained',
-            config.drainTimeoutMs + PROBE_REPLY_MS,
-          ),
+          ctx.generator.openLoop(loadOptions(entry, config.load.durationSeconds, PROFILE_ID_PREFIX), ctx.signal),
         );
-      const named = services.map((s, i) => ({ name: serviceNames.get(s)!, report: profiled[i].report }));
-      const cpuUs = named.reduce((t, n) => t + serviceCpuUs(n.report), 0);
-      if (named[named.length - 1].report.requests > 0)
-        profile = recordProfiles(ctx.profileDir, trialId, profileIntervalUs, named, cpuUs);
-      else profileWarnings.push('the profiled window served no request: no profile');
-    }
+        const profiled = await all((s) => s.request({ tb: 'window-end' }, 'window', PROFILE_REPLY_MS));
+        // Its spans reach the sink before the trial closes, so none arrives late into the next trial.
+        for (const s of [...services].reverse())
+          await orExit(
+            services,
+            s.request(
+              { tb: 'drain', timeoutMs: config.drainTimeoutMs },
+              'drained',
+              config.drainTimeoutMs + PROBE_REPLY_MS,
+            ),
+          );
+        const named = services.map((s, i) => ({ name: serviceNames.get(s)!, report: profiled[i].report }));
+        const cpuUs = named.reduce((t, n) => t + serviceCpuUs(n.report), 0);
+        if (named[named.length - 1].report.requests > 0)
+          profile = recordProfiles(ctx.profileDir, trialId, profileIntervalUs, named, cpuUs);
+        else profileWarnings.push('the profiled window served no request: no profile');
+      } catch (error) {
+        profileWarnings.push(`the profiled window failed, so this trial has no profile: ${(error as Error).message}`);
+      }
     let maxThroughputRps: number | undefined;
     if (config.load.saturation) {
       const saturation = await orExit(

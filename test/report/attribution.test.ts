@@ -132,7 +132,8 @@ describe('attribution: the layer waterfall', () => {
     assert.ok(Math.abs(context.incrementUs!.context - 3) < 1e-9);
     assert.ok(Math.abs(context.incrementUs!.service) < 1e-9);
     assert.ok(Math.abs(context.tracingUs! - 3) < 1e-9);
-    assert.equal(context.profilerOverheadUs, 4);
+    assert.equal(context.profiledOverMeasuredUs, 4);
+    assert.equal(context.profilerThreadUs, 1);
     const batch = step(a, 'layer-5-batch-otlp').profile!;
     assert.ok(Math.abs(batch.incrementUs!.serialization - 20) < 1e-9);
     assert.equal(step(a, 'layer-0-no-sdk').profile!.incrementUs, null);

@@ -78,11 +78,11 @@ export function profileSection(attribution: Attribution): SafeHtml | null {
   const names = new Map(attribution.steps.map((s) => [s.cellId, `${s.layer.index} ${s.layer.name}`]));
   const shown = categoriesShown(attribution);
   const table = html`<div class="table-wrap"><table class="cells metrics profile-categories">
-<caption>Where each layer's increment goes: main-thread CPU µs per request the profiled windows place in each category, over the layer beneath (paired by round); the profiler's own cost is the profiled window's CPU over the measured one's</caption>
-<thead><tr><th scope="col">layer</th>${shown.map((c) => html`<th scope="col"><span class="swatch" style="${`background:${CATEGORY_COLOURS[c]}`}"></span>${CATEGORY_LABELS[c]}</th>`)}<th scope="col">off the main thread</th><th scope="col">placed</th><th scope="col">remainder</th><th scope="col">profiler cost</th></tr></thead>
+<caption>Where each layer's increment goes: main-thread CPU µs per request the profiled windows place in each category, over the layer beneath (paired by round); the profiler's thread runs in the profiled window only; the profiled window's CPU over the measured one's mixes the profiler's cost with warm-up (it runs second)</caption>
+<thead><tr><th scope="col">layer</th>${shown.map((c) => html`<th scope="col"><span class="swatch" style="${`background:${CATEGORY_COLOURS[c]}`}"></span>${CATEGORY_LABELS[c]}</th>`)}<th scope="col">off the main thread</th><th scope="col">placed</th><th scope="col">remainder</th><th scope="col">profiler thread</th><th scope="col">profiled − measured window</th></tr></thead>
 <tbody>${profiled.map(
     (s) =>
-      html`<tr><th scope="row">${names.get(s.cellId)}</th>${shown.map((c) => html`<td>${s.profile!.incrementUs ? signed(s.profile!.incrementUs[c]) : auto(s.profile!.categoryUs[c])}</td>`)}<td>${signed(s.profile!.offMainUs)}</td><td>${signed(s.profile!.placedUs)}</td><td>${signed(s.remainderUs)}</td><td>${signed(s.profile!.profilerOverheadUs)}</td></tr>\n`,
+      html`<tr><th scope="row">${names.get(s.cellId)}</th>${shown.map((c) => html`<td>${s.profile!.incrementUs ? signed(s.profile!.incrementUs[c]) : auto(s.profile!.categoryUs[c])}</td>`)}<td>${signed(s.profile!.offMainUs)}</td><td>${signed(s.profile!.placedUs)}</td><td>${signed(s.remainderUs)}</td><td>${signed(s.profile!.profilerThreadUs)}</td><td>${signed(s.profile!.profiledOverMeasuredUs)}</td></tr>\n`,
   )}</tbody></table></div>
 <p class="table-note">The first layer's row is its own µs per request, not an increment. Off the main thread: CPU the layer adds on the service's other threads (V8's concurrent GC and compiler workers, libuv's pool) in the measured windows, read per thread; no profile samples them. The remainder is the measured increment less what is placed: mostly the difference between the measured window and the profiled one after it (warm-up, the profiler's own perturbation).</p>`;
   const flames = profiled.flatMap((s) =>
