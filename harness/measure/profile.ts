@@ -48,12 +48,12 @@ function otelCategory(pkg: string, file: string): ProfileCategory {
 /**
  * A frame's own category, or null when it takes its caller's: node's internals and natives (`JSON.stringify`, a
  * socket write) do the work of whoever called them, so node:http under an exporter is the exporter's client.
- * `weak` is where an internal lands when no caller places it.
+ * `weak` is where an internal lands when no caller places it; a `passThrough` frame's category is its own time only.
  */
 export function frameCategory(
   frame: CpuProfileCallFrame,
   own: OwnCode = TRACEBENCH_CODE,
-): { category: ProfileCategory | 'idle' | null; weak?: ProfileCategory } {
+): { category: ProfileCategory | 'idle' | null; weak?: ProfileCategory; passThrough?: boolean } {
   const name = frame.functionName;
   if (name === '(garbage collector)') return { category: 'gc' };
   if (name === '(idle)') return { category: 'idle' };
@@ -61,8 +61,9 @@ export function frameCategory(
   const url = frame.url.startsWith('file://') ? decodeURIComponent(frame.url.slice('file://'.length)) : frame.url;
   if (url === '') return { category: null };
   if (url.startsWith('node:') || !url.startsWith('/')) {
-    // AsyncLocalStorage and the async hooks it rides on: the context manager's propagation on every new resource.
-    if (/^node:(internal\/)?async_(hooks|local_storage)/.test(url)) return { category: 'context' };
+    // AsyncLocalStorage and the async hooks it rides on: the context manager's propagation on every new resource. Their
+    // own time only: callbackTrampoline carries every callback once hooks are on, and what it calls is not theirs.
+    if (/^node:(internal\/)?async_(hooks|local_storage)/.test(url)) return { category: 'context', passThrough: true };
     return { category: null, weak: 'runtime' };
   }
   if (own.tracebench.some((p) => url.startsWith(p))) return { category: 'tracebench' };
@@ -119,19 +120,20 @@ export function summariseProfile(profile: CpuProfile, own: OwnCode = TRACEBENCH_
   const each = sampleUs(profile);
   for (const id of profile.samples) selfUs.set(id, (selfUs.get(id) ?? 0) + each);
   const placed = new Map<number, ProfileCategory | 'idle'>();
+  // What a node hands its internals and natives: its own category, unless it only passes calls through.
+  const handed = new Map<number, ProfileCategory | undefined>();
   const place = (id: number): ProfileCategory | 'idle' => {
     const known = placed.get(id);
     if (known) return known;
     const node = byId.get(id);
     if (!node) throw new Error(`the profile samples node ${id}, which it does not list`);
-    const own_ = frameCategory(node.callFrame, own);
-    let category: ProfileCategory | 'idle';
-    if (own_.category !== null) category = own_.category;
-    else {
-      const up = parent.get(id);
-      const inherited = up === undefined ? 'unmapped' : place(up);
-      category = inherited === 'unmapped' || inherited === 'idle' ? (own_.weak ?? 'unmapped') : inherited;
-    }
+    const up = parent.get(id);
+    if (up !== undefined) place(up);
+    const fromCaller = up === undefined ? undefined : handed.get(up);
+    const frame = frameCategory(node.callFrame, own);
+    const category = frame.category ?? fromCaller ?? frame.weak ?? 'unmapped';
+    const keeps = frame.category !== null && frame.category !== 'idle' && !frame.passThrough;
+    handed.set(id, keeps ? (frame.category as ProfileCategory) : (fromCaller ?? frame.weak));
     placed.set(id, category);
     return category;
   };

@@ -77,21 +77,25 @@ const FRAMES = [
     samples: 1,
   },
   { id: 24, parent: 1, fn: 'with', url: `${NM}/@opentelemetry/context-async-hooks/build/src/x.js`, samples: 2 },
+  { id: 25, parent: 1, fn: 'callbackTrampoline', url: 'node:internal/async_hooks', samples: 1 },
+  { id: 26, parent: 25, fn: 'processImmediate', url: 'node:internal/timers', samples: 2 },
+  { id: 27, parent: 26, fn: 'runMicrotasks', url: '', samples: 1 },
+  { id: 28, parent: 27, fn: 'handle', url: 'file:///app/server.js', samples: 3 },
 ];
 
 describe('profile categories', () => {
   it('places each sample by its frame, or its nearest placed caller for node internals and natives', () => {
     const s = summariseProfile(profile(FRAMES), OWN);
     const us = (n: number) => n * 100;
-    assert.equal(s.samples, 115);
+    assert.equal(s.samples, 122);
     assert.deepEqual(s.categoryUs, {
-      service: us(10),
+      service: us(10 + 3),
       api: us(1),
       instrumentation: 0,
       // Tracer + crypto called by it (node internal, inherits the SDK)
       sdk: us(5 + 3),
-      // emitInit (async hooks) + context-async-hooks
-      context: us(6 + 2),
+      // emitInit and callbackTrampoline (async hooks: their own time only) + context-async-hooks
+      context: us(6 + 1 + 2),
       sampler: us(2),
       propagation: us(1),
       processor: us(2),
@@ -102,8 +106,8 @@ describe('profile categories', () => {
       gc: us(4),
       // the counting wrapper, the self-observability reader, the probe
       tracebench: us(1 + 2 + 1),
-      // (program), node:_http_server and timers with no placed caller
-      runtime: us(2 + 3 + 1),
+      // (program), node:_http_server and timers with no placed caller, and what the trampoline calls
+      runtime: us(2 + 3 + 1 + 2 + 1),
       unmapped: us(2),
     });
   });
@@ -140,7 +144,7 @@ describe('profile categories', () => {
   it('keeps the call tree with totals, merges same-named siblings and prunes small frames', () => {
     const s = summariseProfile(profile(FRAMES), OWN);
     assert.equal(s.flame.name, '(all)');
-    assert.equal(s.flame.totalUs, (115 - 50) * 100, 'idle is no part of the tree');
+    assert.equal(s.flame.totalUs, (122 - 50) * 100, 'idle is no part of the tree');
     const pruned = pruneFlame(s.flame, 1000);
     const names = (n: typeof pruned): string[] => [n.name, ...n.children.flatMap(names)];
     assert.ok(names(pruned).some((n) => n.startsWith('createSpans @opentelemetry/otlp-transformer/trace.js')));
