@@ -28,6 +28,12 @@ describe('config schema: bad configs name the path and the problem', () => {
     );
   });
 
+  it('a profile section names the cells it takes and the interval bounds', () => {
+    const issues = issuesOf('profile: { cells: some, intervalUs: 10 }\n');
+    assertIssue(issues, 'profile.cells', "expected attribution, all or none, got 'some'");
+    assertIssue(issues, 'profile.intervalUs', 'got 10');
+  });
+
   it('a value of the wrong type', () => {
     const issues = issuesOf('rounds: three\nload: { rateRps: [500] }\n');
     assertIssue(issues, 'rounds', "expected a number, got the string 'three'");
