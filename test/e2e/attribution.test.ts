@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { attribute } from '../../harness/report/attribution.js';
 import { readJson, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { assertCpuProfile } from '../helpers/cpuprofile.js';
 
 /** Issue 7, acceptance 3, at a small size: the layer cells run, micro results ride along, and the report draws the waterfall. */
 describe('attribution, end to end', { timeout: 300_000 }, () => {
