@@ -1,7 +1,7 @@
 export const HELP = `tracebench: what does OpenTelemetry tracing cost your Node.js service, and did a change make it worse?
 
 Usage:
-  tracebench run [--config FILE] [--out DIR] [--rounds N] [--seed N] [--budgets FILE] [--threshold P] [--strict] [--quiet]
+  tracebench run [--config FILE] [--out DIR] [--rounds N] [--seed N] [--budgets FILE] [--threshold P] [--strict] [--quiet] [--profile]
                  [--until-decided] [--max-minutes N]
   tracebench report RESULTS.json|DIR [--out FILE] [--threshold P]
   tracebench compare BASE.json HEAD.json [--threshold P] [--budgets FILE] [--strict] [--summary FILE] [--junit FILE]
@@ -55,6 +55,7 @@ Options:
   --summary FILE    compare: write the markdown summary there (and to $GITHUB_STEP_SUMMARY when set).
   --junit FILE      compare: write JUnit XML there.
   --quiet           No progress on stderr.
+  --profile         run: profile every cell in an extra window (<trial>.cpuprofile beside results.json).
   --format F        import: the export's format: otlp-json, jaeger or zipkin.
   --name NAME       import: the workload's name (default: the file name without extension).
   --max-cpu-us-per-span N

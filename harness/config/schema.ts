@@ -677,6 +677,24 @@ export const configSchema = z
     drainTimeoutMs: wholeNumber(0, 600_000)
       .default(5000)
       .describe('Upper bound for draining spans after the window (forceFlush), ms.'),
+    profile: z
+      .strictObject({
+        cells: z
+          .enum(['attribution', 'all', 'none'], {
+            error: (iss) => `expected attribution, all or none, got ${describeValue(iss.input)}`,
+          })
+          .default('attribution')
+          .describe(
+            'Cells that get a profiled window after the measured one (V8 sampling CPU profiler in the service; its figures never enter the unprofiled ones): the attribution layer cells, every cell (--profile), or none.',
+          ),
+        intervalUs: wholeNumber(100, 100_000)
+          .default(1000)
+          .describe("The profiler's sampling interval, µs (V8's default: 1000)."),
+      })
+      .prefault({})
+      .describe(
+        'CPU profiles of extra windows, saved as <trial>.cpuprofile beside results.json and placed in categories (docs/attribution.md).',
+      ),
     variants: variantsSchema,
     method: methodSchema.prefault({ type: 'trials' }),
     tail: z

@@ -269,4 +269,14 @@ export interface Config {
   attribution?: AttributionConfig;
   /** Overhead budgets judged after the run. */
   budgets?: Budget[];
+  /** Profiled extra windows. @default { cells: 'attribution', intervalUs: 1000 } */
+  profile?: ProfileConfig;
+}
+
+/** Which cells get a profiled window after their measured one, and at what sampling interval. */
+export interface ProfileConfig {
+  /** `attribution`: the attribution layer cells; `all`: every cell (`--profile`); `none`. @default 'attribution' */
+  cells: 'attribution' | 'all' | 'none';
+  /** V8's sampling interval, µs. @default 1000 */
+  intervalUs: number;
 }

@@ -27,6 +27,8 @@ const spanCounts = z.looseObject({
   queuedAtEnd: spanCount,
 });
 
+const threadCpu = z.looseObject({ main: num, other: num, profiler: num });
+
 const gcPauses = (n: z.ZodType) => z.looseObject({ pauseCount: n, pauseTotalMs: n, pauseMaxMs: n });
 const loopDelay = (n: z.ZodType) => z.looseObject({ p50: n, p99: n, max: n, mean: figure.optional() });
 
@@ -75,6 +77,20 @@ function trialMetrics(n: z.ZodType) {
     sink: z.looseObject({ requests: num, bytes: num, rejectedRequests: num, uncompressedBytes: num.optional() }),
     probeCpuUs: figure,
     maxThroughputRps: figure.optional(),
+    threadCpuUs: threadCpu.nullable().optional(),
+    // The attribution reads these figures of a profiled window; its flame tree passes through unchecked.
+    profile: z
+      .looseObject({
+        files: z.array(z.string()),
+        intervalUs: num,
+        requests: num,
+        cpuUsPerRequest: figure,
+        mainThreadCpuUsPerRequest: figure,
+        threadCpuUsPerRequest: threadCpu.nullable(),
+        categoryUsPerRequest: z.record(z.string(), num),
+        flame: z.looseObject({}),
+      })
+      .optional(),
     series: z.array(z.looseObject({})),
     rssGrowthBytesPerMinute: figure.optional(),
     heapGrowthBytesPerMinute: figure.optional(),

@@ -7,8 +7,9 @@ import type { TraceIntegrity } from './trace-integrity.js';
 import type { Coverage } from './coverage.js';
 import type { CoverageSummary } from './coverage-summary.js';
 import type { TailStats } from '../sink/tail/types.js';
-import type { GcPauses, LoopDelayUs, ProbeSecond, SpanCounts } from '../target/protocol.js';
+import type { GcPauses, LoopDelayUs, ProbeSecond, SpanCounts, ThreadCpu } from '../target/protocol.js';
 import type { Environment } from './environment.js';
+import type { TrialProfile } from './profile-types.js';
 
 export type { Environment };
 
@@ -110,6 +111,13 @@ export interface TrialMetrics {
   heapGrowthBytesPerMinute?: number | null;
   /** The backend outage of `sink.outage` and what it did to this trial; absent without one. */
   outage?: OutageMetrics;
+  /**
+   * The window's CPU by thread, every service's (Linux schedstat): the main thread and the others (V8's GC and compiler
+   * workers, libuv's pool); null where it could not be read; absent from older results.
+   */
+  threadCpuUs?: ThreadCpu | null;
+  /** The profiled window after the measured one, when the cell was profiled (`profile` in the config, `--profile`). */
+  profile?: TrialProfile;
   /** HDR histograms (µs, compressed base64) for later views. */
   histograms: { corrected: string; uncorrected: string };
 }

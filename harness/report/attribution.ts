@@ -5,6 +5,13 @@ import { groupTrials, roundValues, type Group } from '../stats/analyse.js';
 import { median, pairedDifference } from '../stats/interval.js';
 import type { Estimate } from '../stats/types.js';
 import { predictIncrement, type LayerPrediction, type LayerWork } from './attribution-predict.js';
+import {
+  checkProfile,
+  layerProfile,
+  placedOverPath,
+  type LayerProfile,
+  type ProfileCheck,
+} from './attribution-profile.js';
 
 export type { LayerSetting } from '../plan/types.js';
 
@@ -23,6 +30,10 @@ export interface LayerStep {
   pairedRounds: number;
   /** From the micro-benchmarks, when the results hold them. */
   predicted: LayerPrediction | null;
+  /** From the cell's profiled windows, when it has any. */
+  profile: LayerProfile | null;
+  /** Measured increment − what the profile places of it: CPU the profile cannot place. Null without both. */
+  remainderUs: number | null;
 }
 
 /** From the first layer to one last layer (a leaf of the stack), the increments against the measured whole. */
@@ -30,11 +41,11 @@ export interface LayerPath {
   cellIds: string[];
   /** Last − first, paired by round. */
   measured: Estimate | null;
-  /** Sum of the increments' estimates and of their interval ends (the interval of a sum, no independence assumed). */
-  sumOfIncrements: { estimate: number; low: number; high: number } | null;
   predictedUs: number | null;
   /** measured − predicted, with the measured interval: CPU the micro-benchmarks do not explain. */
   unexplained: { estimate: number; low: number; high: number } | null;
+  /** The profiled windows' placed CPU against the measured total. */
+  profile: ProfileCheck;
 }
 
 export interface Attribution {
@@ -112,17 +123,6 @@ function pathsOf(steps: LayerStep[], groups: Map<string, Group>, level: number):
       const increments = chain.slice(1);
       const p = paired(groups.get(leaf.cellId)!, groups.get(first.cellId)!);
       const measured = pairedDifference(p.reference, p.values, level);
-      const complete = increments.every((s) => s.increment !== null);
-      const sumOfIncrements = complete
-        ? increments.reduce(
-            (acc, s) => ({
-              estimate: acc.estimate + s.increment!.estimate,
-              low: acc.low + s.increment!.ci.low,
-              high: acc.high + s.increment!.ci.high,
-            }),
-            { estimate: 0, low: 0, high: 0 },
-          )
-        : null;
       const predictable = increments.every((s) => s.predicted !== null);
       const predictedUs =
         predictable && increments.length > 0 ? increments.reduce((sum, s) => sum + s.predicted!.us, 0) : null;
@@ -134,7 +134,9 @@ function pathsOf(steps: LayerStep[], groups: Map<string, Group>, level: number):
               high: measured.ci.high - predictedUs,
             }
           : null;
-      return { cellIds: chain.map((s) => s.cellId), measured, sumOfIncrements, predictedUs, unexplained };
+      const cellIds = chain.map((s) => s.cellId);
+      const placed = placedOverPath(groups.get(first.cellId)!, groups.get(leaf.cellId)!);
+      return { cellIds, measured, predictedUs, unexplained, profile: checkProfile(cellIds, measured, placed, level) };
     });
 }
 
@@ -168,16 +170,20 @@ export function attribute(results: Results, options: { level?: number } = {}): A
     const before = previous.get(cell.id) ?? null;
     const p = before ? paired(group, groups.get(before)!) : { values: [], reference: [] };
     const differences = p.values.map((v, i) => v - p.reference[i]);
+    const increment = before ? pairedDifference(p.reference, p.values, level) : null;
+    const profile = layerProfile(group, before ? groups.get(before) : undefined);
     return {
       cellId: cell.id,
       layer,
       previousCellId: before,
       cpuUs: median(roundValues(group, 'cpuUsPerRequest').map((v) => v.value)),
-      increment: before ? pairedDifference(p.reference, p.values, level) : null,
+      increment,
       incrementMedianUs: median(differences),
       pairedRounds: differences.length,
       predicted:
         before && results.micro ? predictIncrement(works.get(cell.id)!, works.get(before)!, results.micro) : null,
+      profile,
+      remainderUs: increment && profile?.placedUs != null ? increment.estimate - profile.placedUs : null,
     };
   });
   if (!results.micro)
@@ -190,43 +196,4 @@ export function attribute(results: Results, options: { level?: number } = {}): A
     );
   const microTasks = [...new Set(steps.flatMap((s) => s.predicted?.terms.map((t) => t.task) ?? []))];
   return { level, steps, paths: pathsOf(steps, groups, level), microTasks, notes };
-}
-
-/** Whether a path's increments add up to its measured total, and by how much they miss. */
-export type Additivity =
-  | { status: 'consistent' | 'inconsistent'; cellIds: string[]; gapUs: number; message: string }
-  | { status: 'unmeasured'; cellIds: string[]; message: string };
-
-/**
- * The increments of a path add up to its measured total (last − first layer) when the total's estimate lies within the
- * sum of the increments' intervals. Paired by the same rounds the sum telescopes to the total exactly; a miss means
- * rounds missing from some cells (failed or invalid trials), which is when the waterfall must not be read as additive.
- */
-export function checkAdditivity(attribution: Attribution): Additivity[] {
-  return attribution.paths.map((path) => {
-    const { measured, sumOfIncrements: sum } = path;
-    const name = `${path.cellIds[0]} → ${path.cellIds[path.cellIds.length - 1]}`;
-    if (!measured || !sum)
-      return {
-        status: 'unmeasured',
-        cellIds: path.cellIds,
-        message: `${name}: an increment or the total has fewer than 2 paired rounds; run 3 or more.`,
-      };
-    const gapUs = sum.estimate - measured.estimate;
-    const within = measured.estimate >= sum.low && measured.estimate <= sum.high;
-    const numbers = `increments add up to ${sum.estimate.toFixed(1)} µs (${sum.low.toFixed(1)} to ${sum.high.toFixed(1)}), measured total ${measured.estimate.toFixed(1)} µs`;
-    return within
-      ? {
-          status: 'consistent',
-          cellIds: path.cellIds,
-          gapUs,
-          message: `${name}: ${numbers}: they add up within their intervals.`,
-        }
-      : {
-          status: 'inconsistent',
-          cellIds: path.cellIds,
-          gapUs,
-          message: `${name}: ${numbers}: they do not add up; some layers miss rounds the others have (failed or invalid trials): rerun them.`,
-        };
-  });
 }

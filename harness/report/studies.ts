@@ -1,6 +1,6 @@
 import type { Results } from '../measure/types.js';
 import type { Analysis } from '../stats/types.js';
-import { attribute, checkAdditivity, type Additivity, type Attribution } from './attribution.js';
+import { attribute, type Attribution } from './attribution.js';
 import { outageView, type OutageView } from './outage.js';
 import { samplingStudy, type SamplingStudy } from './sampling.js';
 
@@ -9,7 +9,7 @@ export interface RunStudies {
   /** Error traces kept against cost, per sampler; null when the run compared no samplers. */
   sampling: SamplingStudy | null;
   /** The layer waterfall with whether its increments add up; null when no cell carries `settings.layer`. */
-  attribution: { model: Attribution; additivity: Additivity[] } | null;
+  attribution: { model: Attribution } | null;
   /** Figures through a backend outage per cell; null when no trial had one. */
   outage: OutageView | null;
 }
@@ -18,7 +18,7 @@ export function studyRun(results: Results, analysis?: Analysis): RunStudies {
   const model = attribute(results, { level: analysis?.level });
   return {
     sampling: samplingStudy(results, analysis),
-    attribution: model ? { model, additivity: checkAdditivity(model) } : null,
+    attribution: model ? { model } : null,
     outage: outageView(results),
   };
 }

@@ -8,6 +8,7 @@ import type { Analysis, CellAnalysis } from '../stats/types.js';
 import { studyRun, type RunStudies } from './studies.js';
 import { outageTable } from './outage.js';
 import { resolutionChecks } from './resolution.js';
+import { profileMd } from './summary-profile.js';
 import { samplingMd } from './summary-sampling.js';
 import { attributionLinesMd, attributionMd, claimsMd, microTasksMd } from './summary-micro.js';
 
@@ -313,8 +314,19 @@ export function renderSummaryMarkdown(
     const table = attributionMd(attribution, escapeMarkdown);
     w.table(table.header, table.rows);
     w.add('');
-    for (const line of attributionLinesMd(attribution, studies.attribution?.additivity ?? []))
-      if (!w.add(`- ${escapeMarkdown(line)}`)) break;
+    const profile = profileMd(attribution);
+    if (
+      profile &&
+      w.add('Where each increment goes, by the profiled windows (µs per request over the layer beneath):')
+    ) {
+      w.add('');
+      w.table(
+        profile.header.map(escapeMarkdown),
+        profile.rows.map((r) => r.map(escapeMarkdown)),
+      );
+      w.add('');
+    }
+    for (const line of attributionLinesMd(attribution)) if (!w.add(`- ${escapeMarkdown(line)}`)) break;
     if (attribution.microTasks.length > 0)
       w.add(`- ${escapeMarkdown(`prediction built from the micro tasks ${attribution.microTasks.join(', ')}.`)}`);
     w.add('');

@@ -1,5 +1,5 @@
 import type { MicroSection } from '../micro/types.js';
-import type { Additivity, Attribution } from './attribution.js';
+import type { Attribution } from './attribution.js';
 
 /** A markdown table's parts, already escaped by the caller's rules. */
 export interface MdTable {
@@ -59,6 +59,9 @@ export function attributionMd(attribution: Attribution, esc: (s: string) => stri
       'against',
       'CPU µs/req',
       `increment µs (${Math.round(attribution.level * 100)}% CI)`,
+      'profile places µs',
+      'of it tracing µs',
+      'remainder µs',
       'predicted µs',
       'micro tasks',
     ],
@@ -72,21 +75,28 @@ export function attributionMd(attribution: Attribution, esc: (s: string) => stri
         : s.increment
           ? `${us(s.increment.estimate)} (${us(s.increment.ci.low)} to ${us(s.increment.ci.high)})`
           : `${us(s.incrementMedianUs)} (no interval)`,
+      s.profile?.placedUs != null ? us(s.profile.placedUs) : '–',
+      s.profile?.tracingUs != null ? us(s.profile.tracingUs) : '–',
+      s.remainderUs !== null ? us(s.remainderUs) : '–',
       s.predicted ? us(s.predicted.us) : '–',
       s.predicted ? esc(s.predicted.terms.map((t) => t.task).join(', ') || 'none') : '–',
     ]),
   };
 }
 
-/** One line per path: the measured total, the prediction and the unexplained remainder; then whether increments add up. */
-export function attributionLinesMd(attribution: Attribution, additivity: Additivity[]): string[] {
+/** One line per path: the measured total, the prediction and what it leaves; then whether the profile explains it. */
+export function attributionLinesMd(attribution: Attribution): string[] {
   const names = new Map(attribution.steps.map((s) => [s.cellId, `${s.layer.index} ${s.layer.name}`]));
   const totals = attribution.paths.map((p) => {
     const path = `${names.get(p.cellIds[0])} → ${names.get(p.cellIds[p.cellIds.length - 1])}`;
     if (!p.measured) return `${path}: total not measured (fewer than 2 paired rounds).`;
     const measured = `measured ${us(p.measured.estimate)} µs/request (${us(p.measured.ci.low)} to ${us(p.measured.ci.high)})`;
     if (p.predictedUs === null || !p.unexplained) return `${path}: ${measured}; no prediction.`;
-    return `${path}: ${measured}; micro-benchmarks predict ${us(p.predictedUs)} µs; unexplained remainder ${us(p.unexplained.estimate)} µs (${us(p.unexplained.low)} to ${us(p.unexplained.high)}): work no micro task measures, GC and the runtime around the SDK.`;
+    return `${path}: ${measured}; micro-benchmarks predict ${us(p.predictedUs)} µs, ${us(p.unexplained.estimate)} µs (${us(p.unexplained.low)} to ${us(p.unexplained.high)}) beyond them: the profile rows say where it goes.`;
   });
-  return [...totals, ...additivity.map((a) => a.message), ...attribution.notes];
+  return [
+    ...totals,
+    ...attribution.paths.map((p) => `${p.profile.status}: ${p.profile.message}`),
+    ...attribution.notes,
+  ];
 }

@@ -205,6 +205,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
         stdoutFile,
         signal,
         burnIterationsPerUs: environment.burnIterationsPerUs,
+        profileDir: store.dir,
         ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });
       rmSync(stdoutFile, { force: true });

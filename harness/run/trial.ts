@@ -19,6 +19,8 @@ import { measureCoverage, servicesByRoute } from '../measure/coverage.js';
 import { SPAN_COUNT_KEYS, sumSpanCounts } from '../measure/span-counts.js';
 import type { ReceivedSpan, SinkOutage } from '../sink/types.js';
 import { memoryGrowth, outageMetrics, outagePhaseBoundariesMs } from '../measure/outage.js';
+import type { TrialProfile } from '../measure/profile-types.js';
+import { PROFILE_ID_PREFIX, profileIntervalOf, recordProfiles, sumThreadCpu } from './profile-window.js';
 
 export interface TrialContext {
   runId: string;
@@ -50,6 +52,8 @@ export interface TrialContext {
   variantEntry?: string;
   /** The run's calibrated rate of simulated work; absent, each service calibrates its own. */
   burnIterationsPerUs?: number;
+  /** Where a profiled window's `.cpuprofile` files go (beside results.json); absent, no cell is profiled. */
+  profileDir?: string;
 }
 
 /** Request ids of the warm-up and of the measured window differ in their first letters: coverage counts the window's. */
@@ -58,6 +62,8 @@ export const WINDOW_ID_PREFIX = 'm';
 
 /** How long the probe may take to answer a window command: it only reads counters. */
 const PROBE_REPLY_MS = 5000;
+/** A profiled window's end also stops the profiler and sends the profile (a few MB at most). */
+const PROFILE_REPLY_MS = 30_000;
 
 /** OTLP/HTTP posts to the sink's `/v1/traces`; OTLP/gRPC takes the address of the sink's gRPC port. */
 function otlpEndpoint(cell: Cell, sink: Sink): string {
@@ -239,6 +245,7 @@ function combine(measured: Measured[]): { window: ProbeWindowReport; spans: Prob
       pauseMaxMs: Math.max(...measured.map((m) => m.report.gc.pauseMaxMs)),
     },
     probeCpuUs: sum((m) => m.report.probeCpuUs),
+    threadCpuUs: sumThreadCpu(measured.map((m) => m.report)),
   };
   const failureReasons: Record<string, number> = {};
   for (const m of measured)
@@ -351,6 +358,7 @@ function metricsOf(
     },
     spanAttribution: attributionOf(sink),
     probeCpuUs: window.probeCpuUs,
+    ...(window.threadCpuUs !== undefined ? { threadCpuUs: window.threadCpuUs } : {}),
     ...(maxThroughputRps !== undefined ? { maxThroughputRps } : {}),
     series: window.series,
     ...memoryGrowth(window.series),
@@ -454,6 +462,37 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     ctx.sink.flushTail();
     // The drained spans are counted now: a saturation run's spans are no part of the window's accounting.
     const afterDrain = readSinkAfterDrain(ctx.sink);
+    // An extra window, after the measured one has been read and drained: no unprofiled figure includes the profiler.
+    const profileIntervalUs = ctx.profileDir ? profileIntervalOf(config, ctx.cell.settings) : undefined;
+    let profile: TrialProfile | undefined;
+    const profileWarnings: string[] = [];
+    // A failed profile costs the trial its profile, never its measured window.
+    if (profileIntervalUs !== undefined && ctx.profileDir)
+      try {
+        await all((s) => s.request({ tb: 'window-start', profileIntervalUs }, 'window-started', PROBE_REPLY_MS));
+        await orExit(
+          services,
+          ctx.generator.openLoop(loadOptions(entry, config.load.durationSeconds, PROFILE_ID_PREFIX), ctx.signal),
+        );
+        const profiled = await all((s) => s.request({ tb: 'window-end' }, 'window', PROFILE_REPLY_MS));
+        // Its spans reach the sink before the trial closes, so none arrives late into the next trial.
+        for (const s of [...services].reverse())
+          await orExit(
+            services,
+            s.request(
+              { tb: 'drain', timeoutMs: config.drainTimeoutMs },
+              'drained',
+              config.drainTimeoutMs + PROBE_REPLY_MS,
+            ),
+          );
+        const named = services.map((s, i) => ({ name: serviceNames.get(s)!, report: profiled[i].report }));
+        const cpuUs = named.reduce((t, n) => t + serviceCpuUs(n.report), 0);
+        if (named[named.length - 1].report.requests > 0)
+          profile = recordProfiles(ctx.profileDir, trialId, profileIntervalUs, named, cpuUs);
+        else profileWarnings.push('the profiled window served no request: no profile');
+      } catch (error) {
+        profileWarnings.push(`the profiled window failed, so this trial has no profile: ${(error as Error).message}`);
+      }
     let maxThroughputRps: number | undefined;
     if (config.load.saturation) {
       const saturation = await orExit(
@@ -477,6 +516,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       { ...afterDrain, atEnd: ctx.sink.stats(), ...(seenOutage ? { outage: seenOutage } : {}) },
       maxThroughputRps,
     );
+    if (profile) metrics.profile = profile;
     ctx.sink.endTrial();
     sinkTrialOpen = false;
     const { status, warnings } = checkTrial(
@@ -498,7 +538,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       ...base,
       status,
       wallMs: Date.now() - startedAt.getTime(),
-      warnings: [...warnings, ...serviceWarnings(services)],
+      warnings: [...warnings, ...profileWarnings, ...serviceWarnings(services)],
       metrics,
     };
   } catch (error) {

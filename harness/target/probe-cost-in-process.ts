@@ -21,6 +21,12 @@ export const CPU_ONLY = 'cpu';
 /** Time a window's start and end messages and the meter's reads may take, beyond the window itself. */
 const SLACK_MS = { schedstat: 250, callgrind: 5000 };
 
+/** `profile:US`: the full probe with V8's sampling profiler at US µs, what a profiled window adds to a window. */
+export function profileIntervalOf(variant: string): number | undefined {
+  const match = /^profile:(\d+)$/.exec(variant);
+  return match ? Number(match[1]) : undefined;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -75,9 +81,14 @@ export async function measureProbeCostInProcess(options: ProbeCostOptions): Prom
     await sleep(options.warmupMs);
     for (let block = 0; block < options.pairs; block++) {
       for (const name of shuffle(names, random)) {
-        const parts = name === FULL_PROBE ? undefined : name;
+        const profileIntervalUs = profileIntervalOf(name);
+        const parts = name === FULL_PROBE || profileIntervalUs !== undefined ? undefined : name;
         await service.request(
-          { tb: 'window-start', ...(parts !== undefined ? { parts } : {}) },
+          {
+            tb: 'window-start',
+            ...(parts !== undefined ? { parts } : {}),
+            ...(profileIntervalUs !== undefined ? { profileIntervalUs } : {}),
+          },
           'window-started',
           timeoutMs,
         );

@@ -5,7 +5,7 @@ import { median } from '../stats/interval.js';
 import { roundsToDetect } from '../stats/power.js';
 import { formatPct, idleCost, variantCost, type VariantCost } from './probe-cost-stats.js';
 import { callgrindAvailable } from './callgrind.js';
-import { CPU_ONLY, measureProbeCostInProcess } from './probe-cost-in-process.js';
+import { CPU_ONLY, measureProbeCostInProcess, profileIntervalOf } from './probe-cost-in-process.js';
 import {
   FULL_PROBE,
   measureProbeCost,
@@ -17,6 +17,7 @@ import {
 
 /**
  * `node dist/harness/target/probe-cost.js [PAIRS] [--variant V]… [--idle] [--in-process] [--meter schedstat|callgrind] [--json FILE]`
+ * (`--in-process --variant profile:1000`: a window with V8's sampling profiler at 1000 µs, against the full probe's)
  * (`npm run bench:probe`): what the in-service probe costs the service, measured from outside against the same service
  * without it (fresh processes, `none`), or with `--in-process` against windows of one process that read only their CPU
  * (`cpu`, probe-cost-in-process.ts): CPU time from /proc/PID/task/*\/schedstat, or instructions under callgrind (callgrind.ts). Prints one
@@ -160,6 +161,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     inProcess &&
       options.variants.includes(NO_PROBE) &&
       `--variant: '${NO_PROBE}' cannot run in one process with the probe loaded; drop --in-process to compare against no probe`,
+    !inProcess &&
+      options.variants.some((v) => profileIntervalOf(v) !== undefined) &&
+      `--variant profile:US: a profiled window runs in one process only; add --in-process`,
     inProcess &&
       options.variants.includes(CPU_ONLY) &&
       `--variant: '${CPU_ONLY}' is the baseline every block already runs in one process`,

@@ -7,6 +7,7 @@ import type { ProbeOptions } from './probe-options.js';
 import type { ProbeSecond, ProbeWindowReport } from './protocol.js';
 import type { RequestCounter } from './request-count.js';
 import { KernelRssPeak } from './rss-peak.js';
+import { ThreadCpuMeter } from './thread-cpu.js';
 
 const SECOND_MS = 1000;
 
@@ -43,6 +44,7 @@ export class ProbeWindow {
   private readonly loopDelay: LoopDelay | undefined;
   private readonly gc: GcRecorder | undefined;
   private readonly rssPeak = new KernelRssPeak();
+  private readonly threads: ThreadCpuMeter;
   private readonly kernelPeak: boolean;
   /** The series rides on the request counter (no timer of its own): it is closed with a last point at window end. */
   private readonly seriesOnRequests: boolean;
@@ -66,6 +68,7 @@ export class ProbeWindow {
     this.sampledRssPeakBytes = this.rssStartBytes;
     this.sampledHeapPeakBytes = this.heapStartBytes;
     this.requestsAtStart = this.requestsStarted();
+    this.threads = new ThreadCpuMeter();
     this.startNs = process.hrtime.bigint();
     this.nextPointMs = performance.now() + SECOND_MS;
     this.cpuStart = process.cpuUsage();
@@ -128,6 +131,7 @@ export class ProbeWindow {
     const cpu = process.cpuUsage(this.cpuStart);
     const windowMs = Number(process.hrtime.bigint() - this.startNs) / 1e6;
     const requestsEnd = this.requestsStarted();
+    const threadCpuUs = this.threads.read();
     const probeCpuUs = this.probeCpuUs;
     clearInterval(this.timer);
     this.sources.requests?.onRequest(undefined);
@@ -156,6 +160,7 @@ export class ProbeWindow {
       rssPeakSource: kernelPeakBytes !== undefined ? 'kernel' : 'sampled',
       probeCpuUs,
       series: this.series,
+      threadCpuUs,
     };
   }
 }

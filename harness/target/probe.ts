@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { TracingHandle } from '../../workloads/service/handle.js';
 import { DEFAULT_PROBE_OPTIONS, parseProbeParts } from './probe-options.js';
 import { watchConnect, watchListen } from './probe-net.js';
+import { WindowProfiler } from './probe-profile.js';
 import { ProbeWindow } from './probe-window.js';
 import { ForeignSpanCounter } from './probe-spans.js';
 import { countRequests } from './request-count.js';
@@ -61,12 +62,24 @@ function tracingHandle(): TracingHandle | undefined {
 }
 
 let window: ProbeWindow | undefined;
+let profiler: Promise<WindowProfiler> | undefined;
 
 /** `parts` comes from bench:probe only, to run windows of different parts in one process (probe-cost-in-process.ts). */
-function startWindow(parts: string | undefined): string | undefined {
+async function startWindow(
+  parts: string | undefined,
+  profileIntervalUs: number | undefined,
+): Promise<string | undefined> {
   const windowOptions = parts === undefined ? { ok: true as const, options } : parseProbeParts(parts);
   if (!windowOptions.ok) return windowOptions.error;
   void window?.end();
+  window = undefined;
+  await profiler?.then((p) => p.stop()).catch(() => undefined);
+  profiler = undefined;
+  // Started before the window reads its clocks: the profiled window's CPU includes what sampling costs.
+  if (profileIntervalUs !== undefined) {
+    profiler = WindowProfiler.start(profileIntervalUs);
+    await profiler;
+  }
   const handle = tracingHandle();
   const hooked = !handle && foreign.registered;
   window = new ProbeWindow(windowOptions.options, {
@@ -88,8 +101,16 @@ function startWindow(parts: string | undefined): string | undefined {
 async function endWindow(): Promise<ProbeToHarness> {
   // A window-end without a window-start reports an empty window, as before.
   const ending = window ?? new ProbeWindow(options, { requests });
+  const profiling = profiler;
   window = undefined;
-  return { tb: 'window', report: await ending.end() };
+  profiler = undefined;
+  const report = await ending.end();
+  if (profiling) {
+    const { profile, mainThreadCpuUs } = await (await profiling).stop();
+    report.profile = profile;
+    report.profileMainThreadCpuUs = mainThreadCpuUs;
+  }
+  return { tb: 'window', report };
 }
 
 /** Counts for an SDK the service set up itself (zero-code, NodeSDK): the reference service's own set-up is left alone. */
@@ -139,10 +160,12 @@ if (active) {
   watchListen((seen) => send({ tb: 'listen', ...seen }));
   watchConnect((seen) => send({ tb: 'egress', ...seen }));
   process.on('message', (message: HarnessToProbe) => {
-    if (message?.tb === 'window-start') {
-      const error = startWindow(message.parts);
-      send(error ? { tb: 'probe-error', message: error } : { tb: 'window-started' });
-    } else if (message?.tb === 'window-end')
+    if (message?.tb === 'window-start')
+      startWindow(message.parts, message.profileIntervalUs).then(
+        (error) => send(error ? { tb: 'probe-error', message: error } : { tb: 'window-started' }),
+        (error: Error) => send({ tb: 'probe-error', message: `window start failed: ${error.message}` }),
+      );
+    else if (message?.tb === 'window-end')
       endWindow().then(send, (error: Error) =>
         send({ tb: 'probe-error', message: `window end failed: ${error.message}` }),
       );

@@ -1,11 +1,50 @@
 /** Messages between the harness and the probe preloaded into a measured service (over the child's IPC channel). */
+import type { ThreadCpu } from './thread-cpu.js';
+
+export type { ThreadCpu };
 
 /** Set by the launcher, to '1', for the one process it starts: the probe runs there, not in the processes that one starts. */
 export const PROBE_TARGET_ENV = 'TRACEBENCH_PROBE_TARGET';
 
 export type HarnessToProbe =
-  /** `parts` (bench:probe only, `TRACEBENCH_PROBE_PARTS` syntax): what this window runs instead of the probe's own set. */
-  { tb: 'window-start'; parts?: string } | { tb: 'window-end' } | { tb: 'drain'; timeoutMs: number };
+  | {
+      tb: 'window-start';
+      /** bench:probe only (`TRACEBENCH_PROBE_PARTS` syntax): what this window runs instead of the probe's own set. */
+      parts?: string;
+      /** Runs V8's sampling CPU profiler through the window at this interval (µs); absent, no profiler. */
+      profileIntervalUs?: number;
+    }
+  | { tb: 'window-end' }
+  | { tb: 'drain'; timeoutMs: number };
+
+/** A call frame of a V8 CPU profile (the inspector's `Runtime.CallFrame`). */
+export interface CpuProfileCallFrame {
+  functionName: string;
+  scriptId: string;
+  /** `file://…` for ES modules, a plain path for CommonJS, `node:…` for node's own modules, '' for natives. */
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+export interface CpuProfileNode {
+  id: number;
+  callFrame: CpuProfileCallFrame;
+  hitCount?: number;
+  children?: number[];
+}
+
+/** V8's sampling CPU profile as the inspector returns it: Chrome DevTools and speedscope open it as `.cpuprofile`. */
+export interface CpuProfile {
+  nodes: CpuProfileNode[];
+  /** µs, on V8's monotonic clock. */
+  startTime: number;
+  endTime: number;
+  /** The node id on top of the stack at each sample. */
+  samples: number[];
+  /** µs between each sample and the one before it (the first: since startTime). */
+  timeDeltas: number[];
+}
 
 /** Garbage collections in a window: how many, and their pauses (every GC type). */
 export interface GcPauses {
@@ -78,6 +117,15 @@ export interface ProbeWindowReport {
    */
   probeCpuUs: number;
   series: ProbeSecond[];
+  /**
+   * The window's CPU by thread (Linux schedstat, read outside the window's CPU reading): the main thread, which a
+   * profile samples, and the others (GC and compiler threads); null where it cannot be read. Absent from older probes.
+   */
+  threadCpuUs?: ThreadCpu | null;
+  /** The window's CPU profile, when the harness asked for one (`profileIntervalUs`). */
+  profile?: CpuProfile;
+  /** The main thread's CPU while the profiler ran, µs (Linux schedstat); null where it cannot be read. */
+  profileMainThreadCpuUs?: number | null;
 }
 
 /**

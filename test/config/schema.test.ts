@@ -25,8 +25,14 @@ describe('config schema: bad configs name the path and the problem', () => {
     assertIssue(
       issues,
       '(top level)',
-      "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, variants, method, tail, attribution, budgets)",
+      "unknown key 'loads' (allowed: name, rounds, seed, service, load, sink, matrix, drainTimeoutMs, profile, variants, method, tail, attribution, budgets)",
     );
+  });
+
+  it('a profile section names the cells it takes and the interval bounds', () => {
+    const issues = issuesOf('profile: { cells: some, intervalUs: 10 }\n');
+    assertIssue(issues, 'profile.cells', "expected attribution, all or none, got 'some'");
+    assertIssue(issues, 'profile.intervalUs', 'got 10');
   });
 
   it('a value of the wrong type', () => {
@@ -214,6 +220,7 @@ describe('config schema: defaults', () => {
       },
       drainTimeoutMs: 5000,
       method: { type: 'trials' },
+      profile: { cells: 'attribution', intervalUs: 1000 },
       tail: [],
     });
   });

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  attribute,
-  checkAdditivity,
-  layerOf,
-  previousLayers,
-  type Attribution,
-} from '../../harness/report/attribution.js';
+import { attribute, layerOf, previousLayers, type Attribution } from '../../harness/report/attribution.js';
 import { LAYERS, layeredResults, plantedOverUs, SPANS_PER_REQUEST } from './fixtures/attribution-fixtures.js';
 import { fixtureResults } from './fixtures/html-fixtures.js';
 import { microFixture, TYPICAL_NS } from './fixtures/micro-fixtures.js';
@@ -92,26 +86,65 @@ describe('attribution: the layer waterfall', () => {
     assert.ok(Math.abs(total.estimate - planted) < 2, `${total.estimate} vs ${planted}`);
   });
 
-  it('the increments add up to the measured total within their intervals', () => {
-    const checks = checkAdditivity(attribute(layeredResults())!);
-    assert.equal(checks.length, 3);
-    for (const c of checks) assert.equal(c.status, 'consistent', c.message);
+  it('the profile explains the measured total when it places nearly all of it', () => {
+    const a = attribute(layeredResults({ profileShare: 0.95 }))!;
+    assert.equal(a.paths.length, 3);
+    for (const p of a.paths) assert.equal(p.profile.status, 'explained', p.profile.message);
+    const simple = a.paths[0].profile;
+    assert.ok(simple.status === 'explained');
+    const planted = plantedOverUs(LAYERS.find((l) => l.id === 'layer-6-simple-otlp')!);
+    assert.ok(Math.abs(simple.placedUs - planted * 0.95) < 0.01, `${simple.placedUs}`);
   });
 
-  it('says the increments do not add up when the total lies outside the sum of their intervals', () => {
-    const a = attribute(layeredResults())!;
-    const path = {
-      ...a.paths[0],
-      measured: { ...a.paths[0].measured!, estimate: a.paths[0].sumOfIncrements!.high + 5 },
-    };
-    const [check] = checkAdditivity({ ...a, paths: [path] });
-    assert.equal(check.status, 'inconsistent');
-    assert.match(check.message, /do not add up/);
+  it('fails when the profile places too little of the measured total: half of it is left unplaced', () => {
+    const a = attribute(layeredResults({ profileShare: 0.5 }))!;
+    for (const p of a.paths) {
+      assert.equal(p.profile.status, 'unexplained', p.profile.message);
+      assert.match(p.profile.message, /does not explain it/);
+    }
+    const recorded = step(a, 'layer-4-recorded');
+    assert.ok(
+      recorded.remainderUs !== null && Math.abs(recorded.remainderUs - 14 * 0.5) < 1,
+      `${recorded.remainderUs}`,
+    );
   });
 
-  it('an increment without an interval (one round) leaves the check unmeasured', () => {
-    const [check] = checkAdditivity(attribute(layeredResults({ rounds: 1 }))!);
-    assert.equal(check.status, 'unmeasured');
+  it('places CPU the measured windows read off the main thread: the half the profiles miss explains the rest', () => {
+    const results = layeredResults({ profileShare: 0.5 });
+    for (const cell of results.cells) {
+      const plan = LAYERS.find((l) => l.id === cell.id)!;
+      for (const t of cell.trials)
+        if (t.status !== 'failed') {
+          const other = (plantedOverUs(plan) * 0.5 + 40) * t.metrics.requests;
+          t.metrics.threadCpuUs = { main: 300 * t.metrics.requests, other, profiler: 0 };
+        }
+    }
+    const a = attribute(results)!;
+    const recorded = step(a, 'layer-4-recorded');
+    assert.ok(Math.abs(recorded.profile!.offMainUs! - 7) < 1e-9, `${recorded.profile!.offMainUs}`);
+    assert.ok(Math.abs(recorded.profile!.placedUs! - 14) < 1e-9);
+    for (const p of a.paths) assert.equal(p.profile.status, 'explained', p.profile.message);
+  });
+
+  it('per layer: the profile increments by category, of which tracing, and the profiler cost', () => {
+    const a = attribute(layeredResults({ profileShare: 1 }))!;
+    const context = step(a, 'layer-3-context-manager').profile!;
+    assert.ok(Math.abs(context.incrementUs!.context - 3) < 1e-9);
+    assert.ok(Math.abs(context.incrementUs!.service) < 1e-9);
+    assert.ok(Math.abs(context.tracingUs! - 3) < 1e-9);
+    assert.equal(context.profiledOverMeasuredUs, 4);
+    assert.equal(context.profilerThreadUs, 1);
+    const batch = step(a, 'layer-5-batch-otlp').profile!;
+    assert.ok(Math.abs(batch.incrementUs!.serialization - 20) < 1e-9);
+    assert.equal(step(a, 'layer-0-no-sdk').profile!.incrementUs, null);
+  });
+
+  it('without profiled windows, or with one round, the check is unmeasured and says why', () => {
+    const [none] = attribute(layeredResults())!.paths;
+    assert.equal(none.profile.status, 'unmeasured');
+    assert.match(none.profile.message, /profile/);
+    const [one] = attribute(layeredResults({ rounds: 1, profileShare: 1 }))!.paths;
+    assert.equal(one.profile.status, 'unmeasured');
   });
 
   it('without micro-benchmarks there is no prediction, and a note says how to get one', () => {

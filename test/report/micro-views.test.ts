@@ -72,21 +72,29 @@ describe('summary.md with micro-benchmarks and an attribution', () => {
     assert.doesNotMatch(md, /<summary>Cells/);
   });
 
-  it('a layered run: one attribution row per layer, the totals, the remainder and the additivity check', () => {
-    const results = layeredResults({ micro: microFixture() });
+  it('a layered run: one attribution row per layer, the profile by category, the totals and the profile check', () => {
+    const results = layeredResults({ micro: microFixture(), profileShare: 0.9 });
     const md = renderSummaryMarkdown(results, judgeRun(results, { threshold: 0.05 }).verdicts, analyse(results));
     assert.match(md, /### Attribution: CPU per request each layer adds/);
-    const rows = md.split('\n').filter((l) => /^\| \d /.test(l));
+    const rows = md.split('\n').filter((l) => /^\| \d [\w-]+ \| [a-z]/.test(l));
     assert.equal(rows.length, 8, rows.join('\n'));
     assert.match(
       md,
-      /\| 2 sdk-always-off \| the SDK, sampling nothing, no context manager \| 1 api-noop \| [\d.]+ \| \+6\.\d \(\+[\d.]+ to \+[\d.]+\) \| \+2\.3 \| sampler\/always-off, propagation\/w3c-baggage-extract \|/,
+      /\| 2 sdk-always-off \| the SDK, sampling nothing, no context manager \| 1 api-noop \| [\d.]+ \| \+6\.\d \(\+[\d.]+ to \+[\d.]+\) \| \+5\.4 \| \+5\.4 \| \+[01]\.\d \| \+2\.3 \| sampler\/always-off, propagation\/w3c-baggage-extract \|/,
     );
     assert.match(
       md,
-      /0 no-sdk → 6 simple-otlp-http-protobuf: measured \+11[45] µs\/request .*micro-benchmarks predict \+43\.4 µs; unexplained remainder \+7\d\.\d µs/,
+      /0 no-sdk → 6 simple-otlp-http-protobuf: measured \+11[45] µs\/request .*micro-benchmarks predict \+43\.4 µs, \+7\d\.\d µs .* beyond them/,
     );
-    assert.match(md, /they add up within their intervals/);
+    assert.match(
+      md,
+      /\| layer \| service's own work \| @opentelemetry\/api \| SDK span lifecycle \| context manager \|/,
+    );
+    assert.match(md, /\| 3 context-manager \| \+0\.0 \| \+0\.0 \| \+0\.0 \| \+2\.7 \|/);
+    assert.match(
+      md,
+      /explained: layer-0-no-sdk → layer-6-simple-otlp: .*the profile places 10[34]\.\d, remainder 1\d\.\d \(10%\)/,
+    );
     assert.match(md, /prediction built from the micro tasks /);
     assert.ok(md.indexOf('### Attribution') < md.indexOf('### Micro-benchmarks'));
   });
@@ -111,7 +119,7 @@ describe('report.html with micro-benchmarks and an attribution', () => {
   });
 
   it('a layered run: the waterfall chart with a caption, a text alternative, prediction ticks, and the attribution table', () => {
-    const results = layeredResults({ micro: microFixture() });
+    const results = layeredResults({ micro: microFixture(), profileShare: 0.5 });
     const model = buildModel({ results, analysis: analyse(results) });
     const chart = allCharts(model).find((c) => c.id === 'waterfall');
     assert.ok(chart, 'no waterfall chart');
@@ -125,7 +133,9 @@ describe('report.html with micro-benchmarks and an attribution', () => {
     const page = renderHtmlReport({ results, analysis: analyse(results) });
     assert.match(page, /<h2 id="section-attribution">Attribution: where the CPU goes<\/h2>/);
     assert.match(page, /<table class="cells metrics attribution">/);
-    assert.match(page, /they add up within their intervals/);
+    assert.match(page, /<li class="profile-check unexplained">unexplained: /);
+    assert.match(page, /<table class="cells metrics profile-categories">/);
+    assert.equal((page.match(/<div class="flame" /g) ?? []).length, 8, 'a flame view per profiled layer');
   });
 
   it('without micro-benchmarks the waterfall draws no prediction and says so', () => {

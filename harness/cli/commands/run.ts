@@ -64,6 +64,7 @@ export async function runCommand(args: string[]): Promise<number> {
       quiet: { type: 'boolean', default: false },
       'until-decided': { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
+      profile: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0)
@@ -75,6 +76,7 @@ export async function runCommand(args: string[]): Promise<number> {
     rounds: integerFlag('rounds', values.rounds, 1),
     seed: integerFlag('seed', values.seed, 0),
   });
+  if (values.profile) config.profile = { cells: 'all', intervalUs: config.profile?.intervalUs ?? 1000 };
   // Budgets from a file join the config's, so results.json holds every budget that was judged.
   const maxMinutes = integerFlag('max-minutes', values['max-minutes'], 1);
   if (values['until-decided'] || maxMinutes !== undefined)

@@ -2,7 +2,7 @@ import type { Check, Verdicts } from '../../budget/types.js';
 import type { CellResult, Results, TrialMetrics, TrialRecord } from '../../measure/types.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../../stats/types.js';
 import { median } from '../../stats/interval.js';
-import type { Additivity, Attribution } from '../attribution.js';
+import type { Attribution } from '../attribution.js';
 import { studyRun, type RunStudies } from '../studies.js';
 
 /** What the HTML report is a view of: the results, and when the run judged them, the analysis and verdicts. */
@@ -41,7 +41,7 @@ export interface Model {
   /** Variants seen in the results, in first-seen order (the first is the reference); empty for a run without variants. */
   variants: string[];
   /** The layer waterfall, when cells carry `settings.layer`; with whether its increments add up. */
-  attribution: { model: Attribution; additivity: Additivity[] } | null;
+  attribution: { model: Attribution } | null;
   studies: RunStudies;
 }
 

@@ -50,7 +50,11 @@ tbody th { text-align: left; font-weight: 600; min-width: 14em; }
 .nowrap { white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 table.metrics td.wrap { white-space: normal; text-align: left; min-width: 16em; max-width: 34em; }
-li.additivity.inconsistent { color: var(--fail); font-weight: 600; }
+li.profile-check.unexplained { color: var(--fail); font-weight: 600; }
+.flame { position: relative; width: 100%; min-width: 720px; font-size: 11px; line-height: 16px; margin: 8px 0; }
+.fl { position: absolute; height: 16px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; padding: 0 3px; border-right: 1px solid #fff; color: #111827; }
+.flame-legend .key { display: inline-block; margin-right: 12px; font-size: 0.85rem; }
+.swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 4px; vertical-align: -1px; border-radius: 2px; }
 .table-note { color: var(--muted); font-size: 0.9rem; margin: 4px 0; max-width: 62em; }
 tr.has-warnings > th::after { content: " ⚠"; color: var(--inc); }
 tr.warnings td { text-align: left; white-space: normal; background: #fffbeb; border-bottom: 1px solid #f3e3b5; }

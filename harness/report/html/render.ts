@@ -9,6 +9,7 @@ import { page } from './page.js';
 import { servicesTable } from './services-table.js';
 import { samplingSection } from './charts-sampling.js';
 import { attributionTable, claimsTable, microTasksTable } from './sections-micro.js';
+import { profileSection } from './flame.js';
 import { environmentSection, metricsTable, microRunLine, settingsTable } from './tables.js';
 
 export type { HtmlReportInput } from './model.js';
@@ -34,7 +35,9 @@ const SECTIONS: SectionSpec[] = [
     intro:
       'Cells that add one layer of tracing at a time to the same service at the same rate: each layer’s increment is its cost, and the micro-benchmarks say how much of it the SDK’s primitives explain.',
     tables: (model) =>
-      model.attribution ? attributionTable(model.attribution.model, model.attribution.additivity) : null,
+      model.attribution
+        ? html`${attributionTable(model.attribution.model)}${profileSection(model.attribution.model) ?? ''}`
+        : null,
   },
   {
     id: 'services',

@@ -1,5 +1,5 @@
 import type { MicroSection } from '../../micro/types.js';
-import type { Additivity, Attribution } from '../attribution.js';
+import type { Attribution } from '../attribution.js';
 import { nsText } from './charts-micro.js';
 import { html, type SafeHtml } from './escape.js';
 import { auto, num } from './format.js';
@@ -39,12 +39,12 @@ ${t.warnings.length > 0 ? html`<tr class="warnings"><td colspan="9"><ul>${t.warn
 const signed = (us: number) => `${us >= 0 ? '+' : ''}${auto(us)}`;
 
 /** Per layer: what it adds, measured with its interval and predicted from the micro tasks, then each path's total. */
-export function attributionTable(attribution: Attribution, additivity: Additivity[]): SafeHtml {
+export function attributionTable(attribution: Attribution): SafeHtml {
   const names = new Map(attribution.steps.map((s) => [s.cellId, `${s.layer.index} ${s.layer.name}`]));
   const level = Math.round(attribution.level * 100);
   return html`<div class="table-wrap"><table class="cells metrics attribution">
-<caption>CPU µs per request each layer adds over the one it is measured against, paired by round (${level}% interval), and what the micro-benchmarks predict</caption>
-<thead><tr><th scope="col">layer</th><th scope="col">adds</th><th scope="col">against</th><th scope="col">CPU µs/req</th><th scope="col">measured increment</th><th scope="col">predicted</th><th scope="col">from micro tasks</th></tr></thead>
+<caption>CPU µs per request each layer adds over the one it is measured against, paired by round (${level}% interval), what its profiled windows place of it (of which in tracing's own categories), and what the micro-benchmarks predict</caption>
+<thead><tr><th scope="col">layer</th><th scope="col">adds</th><th scope="col">against</th><th scope="col">CPU µs/req</th><th scope="col">measured increment</th><th scope="col">profile places</th><th scope="col">of it tracing</th><th scope="col">remainder</th><th scope="col">predicted</th><th scope="col">from micro tasks</th></tr></thead>
 <tbody>${attribution.steps.map((s) => {
     const measured =
       s.previousCellId === null
@@ -56,7 +56,7 @@ export function attributionTable(attribution: Attribution, additivity: Additivit
       .map((t) => `${t.task}: ${num(t.opsPerRequest, 2)} × ${nsText(t.nsPerOp)}`)
       .join('; ');
     const gaps = s.predicted?.unmodelled ?? [];
-    return html`<tr><th scope="row">${names.get(s.cellId)}<span class="ci">${s.cellId}</span></th><td class="wrap">${s.layer.adds}</td><td>${s.previousCellId ? names.get(s.previousCellId) : '–'}</td><td>${auto(s.cpuUs)}</td><td>${measured}</td><td>${s.predicted ? signed(s.predicted.us) : '–'}</td><td class="wrap">${terms || '–'}${gaps.length > 0 ? html`<span class="ci">not modelled: ${gaps.join('; ')}</span>` : ''}</td></tr>\n`;
+    return html`<tr><th scope="row">${names.get(s.cellId)}<span class="ci">${s.cellId}</span></th><td class="wrap">${s.layer.adds}</td><td>${s.previousCellId ? names.get(s.previousCellId) : '–'}</td><td>${auto(s.cpuUs)}</td><td>${measured}</td><td>${s.profile?.placedUs != null ? signed(s.profile.placedUs) : '–'}</td><td>${s.profile?.tracingUs != null ? signed(s.profile.tracingUs) : '–'}</td><td>${s.remainderUs !== null ? signed(s.remainderUs) : '–'}</td><td>${s.predicted ? signed(s.predicted.us) : '–'}</td><td class="wrap">${terms || '–'}${gaps.length > 0 ? html`<span class="ci">not modelled: ${gaps.join('; ')}</span>` : ''}</td></tr>\n`;
   })}</tbody></table></div>
 <ul class="notes">${attribution.paths.map((p) => {
     const from = names.get(p.cellIds[0]);
@@ -65,9 +65,9 @@ export function attributionTable(attribution: Attribution, additivity: Additivit
       ? `${signed(p.measured.estimate)} µs (${auto(p.measured.ci.low)} to ${auto(p.measured.ci.high)})`
       : 'not measured';
     const unexplained = p.unexplained
-      ? `; the micro-benchmarks predict ${signed(p.predictedUs!)} µs, which leaves ${signed(p.unexplained.estimate)} µs (${auto(p.unexplained.low)} to ${auto(p.unexplained.high)}) unexplained: work no micro task measures (see “not modelled”), GC and the runtime around the SDK`
+      ? `; the micro-benchmarks predict ${signed(p.predictedUs!)} µs, ${signed(p.unexplained.estimate)} µs (${auto(p.unexplained.low)} to ${auto(p.unexplained.high)}) beyond them (see “not modelled”, and the profiles below for where it goes)`
       : '';
     return html`<li>From ${from} to ${to}: measured ${measured}${unexplained}.</li>`;
-  })}${additivity.map((a) => html`<li class="additivity ${a.status}">${a.message}</li>`)}${attribution.notes.map((n) => html`<li>${n}</li>`)}</ul>
+  })}${attribution.paths.map((p) => html`<li class="profile-check ${p.profile.status}">${p.profile.status}: ${p.profile.message}</li>`)}${attribution.notes.map((n) => html`<li>${n}</li>`)}</ul>
 ${attribution.microTasks.length > 0 ? html`<p class="table-note">Micro tasks the prediction is built from: ${attribution.microTasks.join(', ')}.</p>` : ''}`;
 }
