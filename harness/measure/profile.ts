@@ -14,7 +14,7 @@ export interface OwnCode {
 const DIST = new URL('../../', import.meta.url).pathname;
 
 /** This build's own code: the harness (the probe runs from it) and the reference service's tracing set-up. */
-export const TRACEBENCH_CODE: OwnCode = {
+export const HARNESS_OWN_CODE: OwnCode = {
   tracebench: [`${DIST}harness/`, `${DIST}workloads/service/tracing.js`, `${DIST}workloads/service/handle.js`],
   sampler: [`${DIST}workloads/service/samplers/`],
   instrumentation: [
@@ -52,7 +52,7 @@ function otelCategory(pkg: string, file: string): ProfileCategory {
  */
 export function frameCategory(
   frame: CpuProfileCallFrame,
-  own: OwnCode = TRACEBENCH_CODE,
+  own: OwnCode = HARNESS_OWN_CODE,
 ): { category: ProfileCategory | 'idle' | null; weak?: ProfileCategory; passThrough?: boolean } {
   const name = frame.functionName;
   if (name === '(garbage collector)') return { category: 'gc' };
@@ -110,7 +110,7 @@ interface Placed {
 }
 
 /** Places every sample's time: the frame's own category, or the nearest caller's that has one. */
-export function summariseProfile(profile: CpuProfile, own: OwnCode = TRACEBENCH_CODE): ProfileSummary {
+export function summariseProfile(profile: CpuProfile, own: OwnCode = HARNESS_OWN_CODE): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -134,7 +134,12 @@ test('fault decisions on gRPC, seen by the real exporter: 429, 503, 500, hang, r
   });
   assert.equal(errors[1]?.metadata.get(STATUS_DETAILS_TRAILER).length, 0, 'no RetryInfo without a Retry-After');
   const stats = sink.stats();
-  assert.deepEqual([stats.requests, stats.rejectedRequests, stats.spansRejected, stats.spansReceived], [6, 5, 5, 1]);
+  // Rejections are answered; hang and reset leave their request unanswered, counted apart (as on HTTP).
+  assert.deepEqual(
+    [stats.requests, stats.rejectedRequests, stats.spansRejected, stats.spansReceived],
+    [6, 3, 3, 1],
+  );
+  assert.deepEqual([stats.hungRequests, stats.resetRequests, stats.spansUnanswered], [1, 1, 2]);
 });
 
 test('the fault delay on gRPC: the answer waits delayMs and the export still succeeds', async (t) => {
