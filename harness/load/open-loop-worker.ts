@@ -3,7 +3,7 @@ import { createHistogramUs, encodeHistogram } from './histogram.js';
 import type { OpenLoopCounters, OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
 import { createMixPicker, emptyTruthCounts } from './mix.js';
 import { createArrivalSchedule, createDueQueue, pacerStep, updateWakeLate, type PacerStep } from './pacer.js';
-import { type Alarm, startAlarm } from './alarm.js';
+import { type Alarm, MAX_LEAD_MS, startAlarm } from './alarm.js';
 import { createRawSender } from './raw-sender.js';
 import { createRequestSender } from './request-sender.js';
 
@@ -26,16 +26,29 @@ interface Waited {
 
 const NOT_BLOCKED: Waited = { blockedMs: 0, requestedMs: 0 };
 
-/** One alarm thread per worker thread, started on first use and kept for the worker's later tasks. */
 let alarm: Promise<Alarm> | undefined;
+
+/** One alarm thread per worker thread, started on first use and kept for the worker's later tasks. */
+function getAlarm(): Promise<Alarm> {
+  alarm ??= startAlarm();
+  return alarm;
+}
 
 /** Carries out one wait step. */
 async function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
   switch (step.kind) {
-    case 'alarm':
-      alarm ??= startAlarm();
-      await (await alarm).wakeAt(performance.now() + step.ms);
+    case 'alarm': {
+      const atMs = performance.now() + step.ms;
+      const a = await getAlarm();
+      await a.next();
+      const lateMs = performance.now() - atMs;
+      // Far earlier than any lead: a wake-up for a send already made (the loop sent it before the message came).
+      if (lateMs < -MAX_LEAD_MS * 2) return NOT_BLOCKED;
+      a.arrived(lateMs);
+      // Posted early by the measured delivery time: the last µs are spun, so the send is neither early nor late.
+      while (performance.now() < atMs);
       return NOT_BLOCKED;
+    }
     case 'send':
       return Promise.resolve(NOT_BLOCKED);
     case 'timer':
@@ -91,9 +104,11 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
   const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
   // Started before the window: a thread takes tens of ms to start.
-  if (task.pacing === 'thread') await (alarm ??= startAlarm());
+  const threadAlarm = task.pacing === 'thread' ? await getAlarm() : undefined;
   const eluStart = performance.eventLoopUtilization();
   const t0 = performance.now();
+  const { arrivals, rateRps, durationMs, arrivalSeed: seed } = task;
+  threadAlarm?.start({ arrivals, rateRps, durationMs, seed, t0Ms: t0 });
   // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
   const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
   let blockedMs = 0;
@@ -109,6 +124,7 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
     if (waited.requestedMs > 0) wakeLateMs = updateWakeLate(wakeLateMs, waited.requestedMs, waited.blockedMs);
     blockedMs += waited.blockedMs;
   }
+  threadAlarm?.stop();
   counters.scheduled += due.discardRest();
   const eluDelta = performance.eventLoopUtilization(eluStart);
   // Blocking in Atomics.wait and spinning through empty turns read as busy to the event loop: pacing, not the generator's work.
