@@ -92,7 +92,7 @@ export async function startAlarm(tuning = ALARM_TUNING): Promise<Alarm> {
     if (wake) wake();
     else woken = true;
   });
-  // The alarm's thread must not keep the process alive once nothing waits on it.
+  // The alarm's thread keeps the process alive only while a plan runs.
   worker.unref();
   const offsetMs = hrNowMs() - performance.now();
   plan[ALARM.leadMs] = 0;
@@ -111,6 +111,7 @@ export async function startAlarm(tuning = ALARM_TUNING): Promise<Alarm> {
       plan[ALARM.seed] = p.seed;
       Atomics.store(control, ALARM.arrivals, p.arrivals === 'poisson' ? 1 : 0);
       woken = false;
+      worker.ref();
       signal(ALARM.running);
     },
     next() {
@@ -126,7 +127,10 @@ export async function startAlarm(tuning = ALARM_TUNING): Promise<Alarm> {
       const lead = plan[ALARM.leadMs]! + 0.1 * (lateMs + LEAD_MARGIN_MS);
       plan[ALARM.leadMs] = Math.min(Math.max(0, lead), MAX_LEAD_MS);
     },
-    stop: () => signal(ALARM.idle),
+    stop() {
+      signal(ALARM.idle);
+      worker.unref();
+    },
     async close() {
       signal(ALARM.stop);
       await worker.terminate();
