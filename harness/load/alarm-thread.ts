@@ -22,7 +22,8 @@ function run(shared: AlarmShared): void {
     const t0Ms = plan[ALARM.t0Ms]!;
     const arrivals = Atomics.load(control, ALARM.arrivals) === 1 ? 'poisson' : 'uniform';
     const schedule = createArrivalSchedule(arrivals, plan[ALARM.rateRps]!, plan[ALARM.durationMs]!, plan[ALARM.seed]!);
-    for (let at = schedule.next(); at !== undefined; at = schedule.next()) {
+    let index = 0;
+    for (let at = schedule.next(); at !== undefined; at = schedule.next(), index++) {
       const atMs = t0Ms + at - plan[ALARM.leadMs]!;
       for (;;) {
         const sleepMs = atMs - hrNowMs() - shared.spinMs - lateMs;
@@ -37,7 +38,7 @@ function run(shared: AlarmShared): void {
       while (hrNowMs() < atMs) {
         // The last few µs: a futex wake-up is tens of µs late, the clock is not.
       }
-      parentPort!.postMessage(0);
+      parentPort!.postMessage(index);
     }
     // The plan is done (or replaced, and then this returns at once): wait for the next one.
     Atomics.wait(control, ALARM.seq, seq);

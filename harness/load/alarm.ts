@@ -50,8 +50,8 @@ export interface AlarmPlan {
 export interface Alarm {
   /** Starts posting one wake-up at every intended send time of `plan`; a running plan is stopped first. */
   start(plan: AlarmPlan): void;
-  /** Resolves at the next wake-up (at once if one came since the last call). */
-  next(): Promise<void>;
+  /** Resolves at the next wake-up with the index of its send time in the plan (at once if one came since the last call). */
+  next(): Promise<number>;
   /**
    * Reports how late (ms; negative if early) a wake-up reached the loop versus its send time: later wake-ups are
    * posted that much earlier, so the message's own delivery (~20-40 µs here) is taken out of the send lag.
@@ -84,13 +84,14 @@ export async function startAlarm(tuning = ALARM_TUNING): Promise<Alarm> {
     worker.once('online', resolve);
     worker.once('error', reject);
   });
-  let waiting: (() => void) | undefined;
-  let woken = false;
-  worker.on('message', () => {
+  let waiting: ((index: number) => void) | undefined;
+  // The latest wake-up that came while nothing waited: only the latest matters, the loop sends everything due.
+  let woken = -1;
+  worker.on('message', (index: number) => {
     const wake = waiting;
     waiting = undefined;
-    if (wake) wake();
-    else woken = true;
+    if (wake) wake(index);
+    else woken = Math.max(woken, index);
   });
   // The alarm's thread keeps the process alive only while a plan runs.
   worker.unref();
@@ -110,14 +111,15 @@ export async function startAlarm(tuning = ALARM_TUNING): Promise<Alarm> {
       plan[ALARM.durationMs] = p.durationMs;
       plan[ALARM.seed] = p.seed;
       Atomics.store(control, ALARM.arrivals, p.arrivals === 'poisson' ? 1 : 0);
-      woken = false;
+      woken = -1;
       worker.ref();
       signal(ALARM.running);
     },
     next() {
-      if (woken) {
-        woken = false;
-        return Promise.resolve();
+      if (woken >= 0) {
+        const index = woken;
+        woken = -1;
+        return Promise.resolve(index);
       }
       return new Promise((resolve) => {
         waiting = resolve;

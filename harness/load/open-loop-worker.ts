@@ -3,7 +3,7 @@ import { createHistogramUs, encodeHistogram } from './histogram.js';
 import type { OpenLoopCounters, OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
 import { createMixPicker, emptyTruthCounts } from './mix.js';
 import { createArrivalSchedule, createDueQueue, pacerStep, updateWakeLate, type PacerStep } from './pacer.js';
-import { type Alarm, MAX_LEAD_MS, startAlarm } from './alarm.js';
+import { type Alarm, startAlarm } from './alarm.js';
 import { createRawSender } from './raw-sender.js';
 import { createRequestSender } from './request-sender.js';
 
@@ -37,18 +37,8 @@ function getAlarm(): Promise<Alarm> {
 /** Carries out one wait step. */
 async function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
   switch (step.kind) {
-    case 'alarm': {
-      const atMs = performance.now() + step.ms;
-      const a = await getAlarm();
-      await a.next();
-      const lateMs = performance.now() - atMs;
-      // Far earlier than any lead: a wake-up for a send already made (the loop sent it before the message came).
-      if (lateMs < -MAX_LEAD_MS * 2) return NOT_BLOCKED;
-      a.arrived(lateMs);
-      // Posted early by the measured delivery time: the last µs are spun, so the send is neither early nor late.
-      while (performance.now() < atMs);
-      return NOT_BLOCKED;
-    }
+    case 'alarm':
+      throw new Error('alarm steps are waited by waitForAlarm');
     case 'send':
       return Promise.resolve(NOT_BLOCKED);
     case 'timer':
@@ -79,6 +69,18 @@ async function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
       );
     }
   }
+}
+
+/**
+ * Waits for the alarm's wake-up for send `index` (due at `atMs`): earlier ones are for sends already made. A wake-up is
+ * posted early by the measured delivery time, so the loop spins the last µs: the send is neither early nor late.
+ */
+async function waitForAlarm(a: Alarm, index: number, atMs: number): Promise<void> {
+  let woken = await a.next();
+  while (woken < index) woken = await a.next();
+  // Only a wake-up for this very send measures delivery: a later one means the loop itself was behind.
+  if (woken === index) a.arrived(performance.now() - atMs);
+  while (performance.now() < atMs);
 }
 
 /** Piscina task: one worker's share of an open-loop run on a fixed schedule, coordinated-omission safe. */
@@ -120,6 +122,10 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
     const upcomingMs = due.peek();
     if (upcomingMs === undefined) break;
     const step = pacerStep(task.pacing, t0 + upcomingMs - performance.now(), sender.inFlight(), wakeLateMs);
+    if (step.kind === 'alarm' && threadAlarm) {
+      await waitForAlarm(threadAlarm, counters.scheduled, t0 + upcomingMs);
+      continue;
+    }
     const waited = await wait(step, sleepCell);
     if (waited.requestedMs > 0) wakeLateMs = updateWakeLate(wakeLateMs, waited.requestedMs, waited.blockedMs);
     blockedMs += waited.blockedMs;

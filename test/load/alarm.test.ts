@@ -16,8 +16,8 @@ describe('alarm thread', () => {
     const t0Ms = performance.now() + 5;
     alarm.start({ ...plan, t0Ms });
     const early: number[] = [];
-    for (let at = schedule.next(); at !== undefined; at = schedule.next()) {
-      await alarm.next();
+    for (let at = schedule.next(), i = 0; at !== undefined; at = schedule.next(), i++) {
+      assert.equal(await alarm.next(), i, 'wake-ups carry the index of their send time');
       early.push(t0Ms + at - performance.now());
     }
     assert.equal(early.length, 40);
