@@ -431,7 +431,7 @@ const loadSchema = z
       .enum(['timer', 'hybrid', 'thread'], {
         error: (iss) => `expected timer, hybrid or thread, got ${describeValue(iss.input)}`,
       })
-      // timer by default: the cheapest (6-8% of a core at 500 req/s vs thread's 9%, bench:generator 2026-12-06), CPU the service shares on 2 cores.
+      // timer by default: the cheapest (6-8% of a core at 500 req/s vs thread's 10-11%, bench:generator 2026-12-06), CPU the service shares on 2 cores.
       .default('timer')
       .describe(
         'How the generator waits between sends: timer (millisecond timers only: sends leave up to ~1 ms late, in bursts; the default), hybrid (a timer, then sub-millisecond waits on the sending thread: sends leave within tens of µs at the median, but answers are read up to ~100 µs late) or thread (an alarm thread wakes the sending loop at each send time: sends within tens of µs, answers read at once, more generator CPU).',
