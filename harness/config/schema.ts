@@ -484,16 +484,18 @@ const loadSchema = z
     connections: wholeNumber(1, 1024).default(16).describe('Keep-alive connections per thread.'),
     timeoutMs: wholeNumber(1, 600_000).default(2000).describe('A request not answered within this is a timeout, ms.'),
     pacing: z
-      .enum(['timer', 'hybrid'], { error: (iss) => `expected timer or hybrid, got ${describeValue(iss.input)}` })
-      // timer by default: hybrid took ~2 points of a core more at 500 req/s (npm run bench:generator, 2026-12-06), CPU the service shares on 2 cores.
+      .enum(['timer', 'hybrid', 'thread'], {
+        error: (iss) => `expected timer, hybrid or thread, got ${describeValue(iss.input)}`,
+      })
+      // timer by default: the cheapest (6-8% of a core at 500 req/s vs thread's 10-11%, bench:generator 2026-12-06), CPU the service shares on 2 cores.
       .default('timer')
       .describe(
-        'How the generator waits between sends: timer (millisecond timers only: sends leave up to ~1 ms late, in bursts; the default) or hybrid (a timer, then sub-millisecond waits: sends leave within a few µs at the median, for a little more generator CPU).',
+        'How the generator waits between sends: timer (millisecond timers only: sends leave up to ~1 ms late, in bursts; the default), hybrid (a timer, then sub-millisecond waits on the sending thread: sends leave within tens of µs at the median, but answers are read up to ~100 µs late) or thread (an alarm thread wakes the sending loop at each send time: sends within tens of µs, answers read at once, more generator CPU).',
       ),
     maxSendLagP99Us: wholeNumber(1, 10_000_000)
       .optional()
       .describe(
-        "A trial whose send lag p99 exceeds this (µs) carries a warning. Default: the larger of 25% of the service's median latency and 1000 µs (hybrid pacing) or 10000 µs (timer pacing, whose millisecond grid makes ~1-2 ms normal).",
+        "A trial whose send lag p99 exceeds this (µs) carries a warning. Default: the larger of 25% of the service's median latency and 1000 µs (hybrid or thread pacing) or 10000 µs (timer pacing, whose millisecond grid makes ~1-2 ms normal).",
       ),
     arrivals: z
       .enum(['uniform', 'poisson'], { error: (iss) => `expected uniform or poisson, got ${describeValue(iss.input)}` })

@@ -137,8 +137,8 @@ export interface LoadConfig {
   connections: number;
   /** A request not answered within this is a timeout. @default 2000 */
   timeoutMs: number;
-  /** How the generator waits between sends: `hybrid` leaves within tens of µs, `timer` up to ~1 ms late in bursts. @default 'hybrid' */
-  pacing?: 'timer' | 'hybrid';
+  /** How the generator waits between sends: `thread` and `hybrid` leave within tens of µs, `timer` up to ~1 ms late in bursts. @default 'timer' */
+  pacing?: 'timer' | 'hybrid' | 'thread';
   /** A trial whose send lag p99 exceeds this (µs) carries a warning. @default the larger of 1000 µs and 25% of the service's median latency */
   maxSendLagP99Us?: number;
   /** Intended send times: `uniform` (fixed interval) or `poisson` (exponential gaps, seeded by the run's seed). @default 'uniform' */

@@ -26,16 +26,19 @@ interface Waited {
 
 const NOT_BLOCKED: Waited = { blockedMs: 0, requestedMs: 0 };
 
-/** One alarm thread per worker thread, started on first use and kept for the worker's later tasks. */
 let alarm: Promise<Alarm> | undefined;
+
+/** One alarm thread per worker thread, started on first use and kept for the worker's later tasks. */
+function getAlarm(): Promise<Alarm> {
+  alarm ??= startAlarm();
+  return alarm;
+}
 
 /** Carries out one wait step. */
 async function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
   switch (step.kind) {
     case 'alarm':
-      alarm ??= startAlarm();
-      await (await alarm).wakeAt(performance.now() + step.ms);
-      return NOT_BLOCKED;
+      throw new Error('alarm steps are waited by waitForAlarm');
     case 'send':
       return Promise.resolve(NOT_BLOCKED);
     case 'timer':
@@ -66,6 +69,18 @@ async function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
       );
     }
   }
+}
+
+/**
+ * Waits for the alarm's wake-up for send `index` (due at `atMs`): earlier ones are for sends already made. A wake-up is
+ * posted early by the measured delivery time, so the loop spins the last µs: the send is neither early nor late.
+ */
+async function waitForAlarm(a: Alarm, index: number, atMs: number): Promise<void> {
+  let woken = await a.next();
+  while (woken < index) woken = await a.next();
+  // Only a wake-up for this very send measures delivery: a later one means the loop itself was behind.
+  if (woken === index) a.arrived(performance.now() - atMs);
+  while (performance.now() < atMs);
 }
 
 /** Piscina task: one worker's share of an open-loop run on a fixed schedule, coordinated-omission safe. */
@@ -101,9 +116,11 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
   const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
   // Started before the window: a thread takes tens of ms to start.
-  if (task.pacing === 'thread') await (alarm ??= startAlarm());
+  const threadAlarm = task.pacing === 'thread' ? await getAlarm() : undefined;
   const eluStart = performance.eventLoopUtilization();
   t0 = performance.now();
+  const { arrivals, rateRps, durationMs, arrivalSeed: seed } = task;
+  threadAlarm?.start({ arrivals, rateRps, durationMs, seed, t0Ms: t0 });
   // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
   const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
   let blockedMs = 0;
@@ -115,10 +132,15 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
     const upcomingMs = due.peek();
     if (upcomingMs === undefined) break;
     const step = pacerStep(task.pacing, t0 + upcomingMs - performance.now(), sender.inFlight(), wakeLateMs);
+    if (step.kind === 'alarm' && threadAlarm) {
+      await waitForAlarm(threadAlarm, counters.scheduled, t0 + upcomingMs);
+      continue;
+    }
     const waited = await wait(step, sleepCell);
     if (waited.requestedMs > 0) wakeLateMs = updateWakeLate(wakeLateMs, waited.requestedMs, waited.blockedMs);
     blockedMs += waited.blockedMs;
   }
+  threadAlarm?.stop();
   counters.scheduled += due.discardRest();
   const eluDelta = performance.eventLoopUtilization(eluStart);
   // Blocking in Atomics.wait and spinning through empty turns read as busy to the event loop: pacing, not the generator's work.

@@ -57,7 +57,7 @@ export type PacerStep =
   | { kind: 'block'; ms: number }
   /** Yield one event-loop turn (I/O is served) and look again: the short spin just before a send. */
   | { kind: 'yield' }
-  /** Let the alarm thread wake the event loop at the send time; the loop serves I/O meanwhile. */
+  /** Wait for the alarm thread's wake-up at the next send time; the loop serves I/O meanwhile. */
   | { kind: 'alarm'; ms: number };
 
 /** Tuning of the hybrid pacer, in ms. */

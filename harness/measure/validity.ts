@@ -25,7 +25,7 @@ export interface LoadCheckContext {
   /** Bound on send lag p99 (µs); default the larger of 25% of the trial's uncorrected latency p50 and the pacing's floor. */
   maxSendLagP99Us?: number;
   /** The pacing the trial ran with: the advice differs. */
-  pacing?: 'timer' | 'hybrid';
+  pacing?: 'timer' | 'hybrid' | 'thread';
 }
 
 /** The send-lag p99 bound for a trial: the user's, or a share of the service's median latency. */
@@ -33,7 +33,8 @@ export function sendLagBoundUs(m: TrialMetrics, load: LoadCheckContext = {}): { 
   if (load.maxSendLagP99Us !== undefined) return { boundUs: load.maxSendLagP99Us, why: 'load.maxSendLagP99Us' };
   const medianUs = m.latencyUs.uncorrected.p50;
   const shareUs = medianUs * SEND_LAG_SHARE_OF_MEDIAN;
-  const floorUs = load.pacing === 'hybrid' ? MIN_SEND_LAG_BOUND_US : MIN_SEND_LAG_BOUND_TIMER_US;
+  const floorUs =
+    load.pacing === 'hybrid' || load.pacing === 'thread' ? MIN_SEND_LAG_BOUND_US : MIN_SEND_LAG_BOUND_TIMER_US;
   return shareUs > floorUs
     ? {
         boundUs: shareUs,
@@ -50,7 +51,7 @@ function sendLagWarning(m: TrialMetrics, load: LoadCheckContext | undefined): st
   if (!(m.sendLagUs.p99 > boundUs)) return undefined;
   const fix =
     load?.pacing === 'timer'
-      ? 'set load.pacing: hybrid (timers fire on a millisecond grid, so sends leave in bursts)'
+      ? 'set load.pacing: thread (timers fire on a millisecond grid, so sends leave in bursts)'
       : 'the generator thread was kept from running on time: quiet the machine (other processes compete for its cores), lower load.rateRps or raise load.threads';
   return `sends left up to ${Math.round(m.sendLagUs.p99)} µs late (p99; median ${Math.round(m.sendLagUs.p50)} µs), over the ${Math.round(boundUs)} µs bound (${why}): corrected latency then measures the generator's lateness as well as the service, and the service sees bursts the offered rate does not describe; ${fix}, or set load.maxSendLagP99Us to accept it`;
 }

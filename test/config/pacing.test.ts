@@ -9,15 +9,16 @@ describe('config: load.pacing and load.arrivals', () => {
     assert.equal(load.arrivals, 'uniform');
   });
 
-  it('take timer and poisson', () => {
+  it('take timer and poisson, and thread', () => {
     const { load } = parse('load: { pacing: timer, arrivals: poisson }');
     assert.equal(load.pacing, 'timer');
     assert.equal(load.arrivals, 'poisson');
+    assert.equal(parse('load: { pacing: thread }').load.pacing, 'thread');
   });
 
   it('name the choices when given something else', () => {
     const issues = issuesOf('load: { pacing: busy, arrivals: bursty }\n');
-    assertIssue(issues, 'load.pacing', "expected timer or hybrid, got 'busy'");
+    assertIssue(issues, 'load.pacing', "expected timer, hybrid or thread, got 'busy'");
     assertIssue(issues, 'load.arrivals', "expected uniform or poisson, got 'bursty'");
   });
 });

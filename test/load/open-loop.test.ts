@@ -66,6 +66,32 @@ describe('openLoop', () => {
     }
   });
 
+  test('thread pacing keeps the schedule and accounting, uniform and Poisson, on one thread and two', async (t) => {
+    const server = await startJsonServer();
+    try {
+      const one = await run(server.url, { rateRps: 1000, durationMs: 1000, connections: 16, pacing: 'thread' });
+      t.diagnostic(`thread: ${describeRun(one)}`);
+      const two = await run(server.url, {
+        rateRps: 1000,
+        durationMs: 1000,
+        threads: 2,
+        connections: 8,
+        pacing: 'thread',
+        arrivals: 'poisson',
+        arrivalSeed: 5,
+      });
+      t.diagnostic(`thread, poisson, 2 threads: ${describeRun(two)}`);
+      for (const r of [one, two]) {
+        assert.equal(r.scheduled, 1000);
+        assert.equal(r.sent, 1000);
+        assertCountsAddUp(r);
+      }
+      assert.equal(one.ok + two.ok, server.served());
+    } finally {
+      await server.close();
+    }
+  });
+
   test('timer pacing and Poisson arrivals keep the accounting; a Poisson window holds the same count', async (t) => {
     const server = await startJsonServer();
     try {

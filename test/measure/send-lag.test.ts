@@ -51,7 +51,7 @@ describe('send lag is judged against a bound', () => {
     assert.match(warning!, /quiet the machine/);
     assert.match(warning!, /load\.maxSendLagP99Us/);
     assert.deepEqual(lagWarnings(trial(400, 2000), { pacing: 'timer' }), [], 'timer pacing is 1-2 ms late by design');
-    assert.match(lagWarnings(trial(400, 12_000), { pacing: 'timer' })[0]!, /set load\.pacing: hybrid/);
+    assert.match(lagWarnings(trial(400, 12_000), { pacing: 'timer' })[0]!, /set load\.pacing: thread/);
     assert.equal(
       checkTrial(trial(400, 2000), NO_SPANS, BASELINE, undefined, { pacing: 'hybrid' }).status,
       'ok',
