@@ -91,6 +91,7 @@ export function createRawSender(task: OpenLoopTask, rec: SenderRecorders): Reque
     }
     const endMs = performance.now();
     recordMsAsUs(rec.correctedUs, endMs - p.intendedMs);
+    if (rec.phases) recordMsAsUs(rec.phases.correctedUs[rec.phases.of(p.intendedMs)]!, endMs - p.intendedMs);
     recordMsAsUs(rec.uncorrectedUs, endMs - p.onWireMs);
     if (response.status >= 200 && response.status < 300) rec.counters.ok++;
     else if (response.status >= 500 && p.drawnError) rec.counters.expectedErrors++;
