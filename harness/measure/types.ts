@@ -119,6 +119,8 @@ interface TrialBase {
   variant?: string;
   round: number;
   order: number;
+  /** The shard (K of `--shard K/N`) that measured the trial; absent in an unsharded run. */
+  shard?: number;
   startedAt: string;
   wallMs: number;
   warnings: string[];
@@ -180,6 +182,39 @@ export interface Environment {
   hostname: string;
   /** Steps of the simulated work per µs, measured once at the start of the run and given to every service (workloads/shape/burn.ts). */
   burnIterationsPerUs?: number;
+  /** In merged results: each shard's machine (the fields above are shard 1's). */
+  machines?: ShardMachine[];
+}
+
+/** The machine one shard of a merged run was measured on. */
+export interface ShardMachine extends Omit<Environment, 'machines'> {
+  /** K of K/N. */
+  shard: number;
+  runId: string;
+}
+
+/** Which part of a plan a sharded run measured (`tracebench run --shard K/N`). */
+export interface ShardRecord {
+  /** K, 1-based. */
+  index: number;
+  /** N. */
+  count: number;
+  /** The cells this shard measured besides the reference cells every shard runs. */
+  cells: string[];
+  /** Trials of the whole, unsharded plan. */
+  planTrials: number;
+}
+
+/** One shard of a merged run, as `tracebench merge` found it. */
+export interface MergedShard {
+  index: number;
+  count: number;
+  runId: string;
+  status: 'complete' | 'interrupted' | 'failed';
+  /** The folder it was read from, as given. */
+  from: string;
+  trials: number;
+  hostname: string;
 }
 
 /** How far an interrupted run got. */
@@ -201,6 +236,12 @@ export interface Results {
   configFile: string;
   config: Config;
   seed: number;
+  /** Hash of the whole plan (config less budgets, cells, trial order, seed): equal for every shard of one plan. Absent in older results. */
+  planHash?: string;
+  /** Set when the run measured one shard of the plan. */
+  shard?: ShardRecord;
+  /** Set by `tracebench merge`: the shards the results were merged from, in shard order. */
+  shards?: MergedShard[];
   environment: Environment;
   notes: string[];
   cells: CellResult[];

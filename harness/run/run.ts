@@ -2,20 +2,23 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, RunError } from '../cli/errors.js';
+import { ConfigError, RunError, UsageError } from '../cli/errors.js';
 import type { Config } from '../config/types.js';
 import { entryProblem } from '../config/entry.js';
 import { createLoadGenerator } from '../load/generator.js';
 import type { LoadGenerator } from '../load/types.js';
 import { captureEnvironment } from '../measure/environment.js';
 import { RESULTS_SCHEMA_VERSION, type Results, type TrialRecord } from '../measure/types.js';
-import { buildPlan, formatPlan } from '../plan/plan.js';
+import { buildPlan, formatDuration, formatPlan } from '../plan/plan.js';
+import { planHash, shardPlan, splittableCells, splitCells } from '../plan/shard.js';
+import type { ShardSpec } from '../plan/types.js';
 import { startSink } from '../sink/sink.js';
 import type { Sink } from '../sink/types.js';
 import { launchService, type LaunchOptions, type RunningService } from '../target/launch.js';
 import { loadWorkload } from '../../workloads/shape/load.js';
 import type { WorkloadShape } from '../../workloads/shape/types.js';
-import { ResultsStore, assembleResults, newRunId } from './store.js';
+import { ResultsStore, assembleResults, newRunId, type RunHeader } from './store.js';
+import { openResume, trialKey } from './resume.js';
 import { runMicroForResults } from '../micro/index.js';
 import type { MicroSection } from '../micro/types.js';
 import { runTrial } from './trial.js';
@@ -36,6 +39,10 @@ export interface RunOptions {
   log: (line: string) => void;
   signal: AbortSignal;
   deps?: Partial<RunDeps>;
+  /** Measure only this shard of the plan: its cells plus the reference cells, every round. */
+  shard?: ShardSpec;
+  /** Continue the run in this folder, skipping trials its results.jsonl holds; an absent or empty folder starts the run there. */
+  resumeDir?: string;
 }
 
 export const REFERENCE_SERVICE_ENTRY = fileURLToPath(new URL('../../workloads/service/main.js', import.meta.url));
@@ -118,24 +125,70 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
   const deps = { ...defaultDeps, ...options.deps };
   const { entry, command, cwd, workloadFile, workload, variantEntries } = resolveTarget(config, configFile);
   const variantsByName = new Map((config.variants ?? []).map((v) => [v.name, v]));
-  const plan = buildPlan(config);
+  const wholePlan = buildPlan(config);
+  const hash = planHash(wholePlan, config);
+  const { shard } = options;
+  if (shard && shard.count > splittableCells(wholePlan))
+    throw new UsageError(
+      `--shard ${shard.index}/${shard.count}: the plan has ${splittableCells(wholePlan)} cells to split besides the baseline, so some of ${shard.count} shards would measure nothing; use at most ${splittableCells(wholePlan)} shards`,
+    );
+  if (shard && config.seedSource === 'clock')
+    throw new UsageError(
+      `--shard ${shard.index}/${shard.count}: ${configFile} has no seed, so each shard would draw its own from the clock and run a different plan; set seed: in the config or pass --seed`,
+    );
+  const plan = shard ? shardPlan(wholePlan, config, shard) : wholePlan;
   log(formatPlan(plan, config));
+  if (shard)
+    log(
+      `shard ${shard.index}/${shard.count} of plan ${hash}: ${plan.trials.length} of ${wholePlan.trials.length} trials (the baseline in every round, as every shard), ${formatDuration(splitCells(wholePlan, config, shard.count).estimatedSeconds[shard.index - 1])}`,
+    );
 
-  const runId = newRunId(config.name);
-  const store = new ResultsStore(join(options.reportsDir, runId));
+  const resumed = options.resumeDir
+    ? openResume(options.resumeDir, {
+        planHash: hash,
+        ...(shard ? { shard } : {}),
+        trials: plan.trials,
+        config,
+        seed: plan.seed,
+      })
+    : null;
+  const runId = resumed?.header.runId ?? newRunId(config.name);
+  const store = new ResultsStore(options.resumeDir ? resolve(options.resumeDir) : join(options.reportsDir, runId));
   const startedAt = new Date().toISOString();
   const environment = captureEnvironment();
   const scratch = mkdtempSync(join(os.tmpdir(), 'tracebench-'));
-  const trials: TrialRecord[] = [];
+  const trials: TrialRecord[] = [...(resumed?.trials ?? [])];
+  const done = new Set(trials.map(trialKey));
   const cellsById = new Map(plan.cells.map((c) => [c.id, c]));
+  if (resumed) {
+    store.rewriteTrials(trials);
+    const was = resumed.header.environment;
+    if (was.hostname !== environment.hostname || was.cpuModel !== environment.cpuModel)
+      log(
+        `warning: this run started on ${was.hostname} (${was.cpuModel}) and continues on ${environment.hostname} (${environment.cpuModel}): rounds measured on different machines are paired with their own round's baseline only, but the cells' spread grows`,
+      );
+    log(
+      `resuming ${store.dir}: ${trials.length} of ${plan.trials.length} trials already measured${resumed.cutShort > 0 ? `; ${resumed.cutShort} cut short by the interruption, measured again` : ''}`,
+    );
+  }
 
-  const header = {
+  const header: RunHeader = resumed?.header ?? {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runId,
     startedAt,
     configFile: resolve(configFile),
     config,
     seed: plan.seed,
+    planHash: hash,
+    ...(shard
+      ? {
+          shard: {
+            ...shard,
+            cells: splitCells(wholePlan, config, shard.count).cells[shard.index - 1],
+            planTrials: wholePlan.trials.length,
+          },
+        }
+      : {}),
     environment,
     notes: plan.notes,
     cells: plan.cells.map((c) => ({
@@ -153,7 +206,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     })),
     trialsPlanned: plan.trials.length,
   };
-  store.writeHeader(header);
+  if (!resumed) store.writeHeader(header);
   const results = (status: Results['status']): Results =>
     assembleResults(header, trials, status, new Date().toISOString(), {
       ...(status === 'interrupted'
@@ -177,6 +230,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     log(`writing ${store.dir}`);
     for (const [index, planned] of plan.trials.entries()) {
       if (signal.aborted) break;
+      if (done.has(trialKey(planned))) continue;
       const cell = cellsById.get(planned.cellId)!;
       const stdoutFile = join(scratch, 'service-stdout.log');
       const variant = planned.variant ? variantsByName.get(planned.variant) : undefined;
@@ -205,8 +259,9 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
         ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });
       rmSync(stdoutFile, { force: true });
-      trials.push(trial);
-      store.appendTrial(trial);
+      const record = shard ? { ...trial, shard: shard.index } : trial;
+      trials.push(record);
+      store.appendTrial(record);
       log(
         `[${index + 1}/${plan.trials.length}] round ${planned.round + 1} ${cell.id}${variant ? ` (${variant.name})` : ''}: ${describeTrial(trial)}`,
       );
