@@ -42,6 +42,17 @@ export interface Check {
   message: string;
   /** For inconclusive checks: total rounds that would likely settle it (80% power), when adding rounds can. */
   roundsToSettle?: number;
+  /** Set when the two sides of the check were measured on different machines (shards of merged runs). */
+  crossMachine?: CrossMachine;
+}
+
+/** A comparison between cells measured on different machines: never paired, and noisier by what the machines differ. */
+export interface CrossMachine {
+  /** Hostname (and shard) each side was measured on. */
+  base: string;
+  head: string;
+  /** How far the two machines' own baselines differ on the metric, in percent: noise the interval cannot see. Null when unknown. */
+  baselineShiftPercent: number | null;
 }
 
 export interface Verdicts {
