@@ -67,7 +67,8 @@ export interface BencherMetric {
 export function toBencher(results: Results): Record<string, Record<string, BencherMetric>> {
   const out: Record<string, Record<string, BencherMetric>> = {};
   for (const row of rows(results)) {
-    const bench = (out[row.benchmark] ??= {});
+    out[row.benchmark] ??= {};
+    const bench = out[row.benchmark];
     bench[row.slug] = {
       value: row.median,
       ...(row.low !== undefined && row.high !== undefined ? { lower_value: row.low, upper_value: row.high } : {}),
