@@ -7,6 +7,7 @@ import { mergeVerdicts } from '../budget/judge.js';
 import { evaluateMicroBudgets } from '../budget/micro.js';
 import { evaluateCoverageBudgets } from '../budget/coverage.js';
 import type { Verdicts } from '../budget/types.js';
+import { crossMachineNote } from '../measure/machines.js';
 import type { Results } from '../measure/types.js';
 import { analyse } from '../stats/analyse.js';
 import type { Analysis } from '../stats/types.js';
@@ -34,7 +35,10 @@ export function judgeRun(results: Results, options: { threshold: number }): Judg
   ];
   if ((results.config.variants?.length ?? 0) > 1)
     sets.push(compareVariants(analysis, { threshold: options.threshold, noValid: noValidReasons(results) }));
-  return { analysis, verdicts: mergeVerdicts(...sets) };
+  const verdicts = mergeVerdicts(...sets);
+  const cross = crossMachineNote(results);
+  if (cross) verdicts.notes.push(cross);
+  return { analysis, verdicts };
 }
 
 export interface ViewFiles {

@@ -1,8 +1,9 @@
 import { UsageError } from '../cli/errors.js';
+import { crossMachineNote, machineNames } from '../measure/machines.js';
 import { summariseCell } from '../measure/summary.js';
 import type { CellResult, MergedShard, Results, ShardMachine } from '../measure/types.js';
 import { buildPlan } from '../plan/plan.js';
-import { canonicalJson, isReferenceCell, planHash, splitCells } from '../plan/shard.js';
+import { canonicalJson, planHash, splitCells } from '../plan/shard.js';
 
 export interface ShardInput {
   /** The folder or file it was read from, as given: messages name shards by it. */
@@ -89,18 +90,6 @@ function machineOf(s: ShardInput): ShardMachine {
   return { ...env, shard: s.results.shard!.index, runId: s.results.runId };
 }
 
-/** Relative spread of the shards' baseline CPU per request: what comparing cells across machines adds. Null when unknown. */
-export function baselineSpread(cells: readonly CellResult[]): number | null {
-  const baseline = cells.find((c) => isReferenceCell(c) && c.variant === undefined);
-  if (!baseline) return null;
-  const shards = [...new Set(baseline.trials.map((t) => t.shard))];
-  const medians = shards
-    .map((shard) => summariseCell(baseline.trials.filter((t) => t.shard === shard))?.cpuUsPerRequest)
-    .filter((v): v is number => typeof v === 'number' && v > 0);
-  if (medians.length < 2) return null;
-  return Math.max(...medians) / Math.min(...medians) - 1;
-}
-
 /**
  * One run's results from its shards: the reference cells hold every shard's trials (each trial keeps its shard, so a
  * cell is paired with its own shard's baseline), every other cell its one shard's; cells in the whole plan's order.
@@ -148,16 +137,13 @@ export function mergeShards(inputs: readonly ShardInput[], options: MergeOptions
   const present = new Set(shards.map((s) => s.results.shard!.index));
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !present.has(i));
   const machines = shards.map(machineOf);
-  const hosts = [...new Set(machines.map((m) => `${m.hostname} (${m.cpuModel}, ${m.cores} cores, Node.js ${m.node})`))];
-  const spread = baselineSpread(cells);
+  const hosts = machineNames({ environment: { ...first.results.environment, machines } });
   const notes = [...new Set(shards.flatMap((s) => s.results.notes))];
   notes.push(
     `merged from ${shards.length} of ${count} shards of plan ${first.results.planHash} on ${hosts.length} machine${hosts.length === 1 ? '' : 's'}: ${hosts.join('; ')}. Each cell is paired with the baseline its own shard measured in the same round, never another shard's.`,
   );
-  if (hosts.length > 1)
-    notes.push(
-      `cross-machine: cells of different shards were measured on different machines; ${spread === null ? 'the spread of their baselines is unknown' : `their baselines' CPU per request differs by ${(spread * 100).toFixed(1)}%`}, noise that any comparison between cells of different shards carries (the per-cell verdicts do not: each is against its own shard's baseline).`,
-    );
+  const cross = crossMachineNote({ environment: { ...first.results.environment, machines }, cells });
+  if (cross) notes.push(cross);
   if (missing.length > 0)
     notes.push(
       `shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing (--allow-missing): cells ${missing.flatMap((i) => split.cells[i - 1]).join(', ')} not measured.`,

@@ -71,7 +71,12 @@ describe('merging shards', () => {
     );
     const note = merged.notes.find((n) => n.startsWith('cross-machine'));
     assert.ok(note, merged.notes.join('\n'));
-    assert.match(note, /differs by 10\.0%/);
+    assert.match(note, /measured on 3 machines .*differs by 10\.0%/);
+    // The verdicts say it too, where summary.md and the report show them first.
+    assert.ok(judgeRun(merged, { threshold: 0.05 }).verdicts.notes.includes(note));
+    assert.ok(
+      !judgeRun(mergeShards(three()), { threshold: 0.05 }).verdicts.notes.some((n) => n.startsWith('cross-machine')),
+    );
   });
 
   it('a comparison of a cell measured on another machine is marked cross-machine with the added noise, one on the same is not', () => {
