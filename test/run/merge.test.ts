@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compareResults } from '../../harness/budget/compare.js';
 import { UsageError } from '../../harness/cli/errors.js';
@@ -7,6 +9,7 @@ import { judgeRun } from '../../harness/report/views.js';
 import { mergeShards } from '../../harness/run/merge.js';
 import { analyse } from '../../harness/stats/analyse.js';
 import { SHARD_YAML, shardResults } from './shard-fixtures.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 
 const three = (env: (i: number) => object = () => ({}), machine: (i: number) => number = () => 1) =>
   [1, 2, 3].map((index) => ({
@@ -147,5 +150,36 @@ describe('merging shards', () => {
       config: { ...shards[0].results.config, budgets: [{ where: {}, limits: {} }] },
     };
     assert.throws(() => mergeShards(shards), refused(/different configs/));
+  });
+});
+
+describe('tracebench merge', () => {
+  const write = (dir: string, results: object) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'results.json'), JSON.stringify(results));
+    return dir;
+  };
+
+  it('writes results.json and the views from shard folders', async () => {
+    const dir = tempDir();
+    const shards = three().map((s, i) => write(join(dir, `shard-${i + 1}`), s.results));
+    const result = await runCli(['merge', ...shards, '--out', join(dir, 'merged')]);
+    assert.ok(result.code === 0 || result.code === 1, result.stderr);
+    assert.match(result.stderr, /merged 3 shards \(6 cells, status complete\)/);
+    for (const f of ['results.json', 'summary.md', 'junit.xml', 'report.html'])
+      assert.ok(existsSync(join(dir, 'merged', f)), f);
+  });
+
+  it('exits 2 naming the shards when they come from different configs', async () => {
+    const dir = tempDir();
+    const shards = three().map((s, i) => write(join(dir, `shard-${i + 1}`), s.results));
+    write(
+      shards[1],
+      shardResults({ shard: { index: 2, count: 3 }, yaml: SHARD_YAML.replace('name: shards', 'name: other') }),
+    );
+    const result = await runCli(['merge', ...shards, '--out', join(dir, 'merged')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /different plans .*shard 1\/3 \(.*shard-1\).*shard 2\/3 \(.*shard-2\)/s);
+    assert.ok(!existsSync(join(dir, 'merged', 'results.json')));
   });
 });
