@@ -2,15 +2,13 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, RunError, UsageError } from '../cli/errors.js';
+import { ConfigError, RunError } from '../cli/errors.js';
 import type { Config } from '../config/types.js';
 import { entryProblem } from '../config/entry.js';
 import { createLoadGenerator } from '../load/generator.js';
 import type { LoadGenerator } from '../load/types.js';
 import { captureEnvironment } from '../measure/environment.js';
 import { RESULTS_SCHEMA_VERSION, type Results, type TrialRecord } from '../measure/types.js';
-import { buildPlan, formatDuration, formatPlan } from '../plan/plan.js';
-import { planHash, shardPlan, splittableCells, splitCells } from '../plan/shard.js';
 import type { ShardSpec } from '../plan/types.js';
 import { startSink } from '../sink/sink.js';
 import type { Sink } from '../sink/types.js';
@@ -19,6 +17,7 @@ import { loadWorkload } from '../../workloads/shape/load.js';
 import type { WorkloadShape } from '../../workloads/shape/types.js';
 import { ResultsStore, assembleResults, newRunId, type RunHeader } from './store.js';
 import { openResume, trialKey } from './resume.js';
+import { planRun, resumeLines } from './run-plan.js';
 import { runMicroForResults } from '../micro/index.js';
 import type { MicroSection } from '../micro/types.js';
 import { runTrial } from './trial.js';
@@ -125,23 +124,8 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
   const deps = { ...defaultDeps, ...options.deps };
   const { entry, command, cwd, workloadFile, workload, variantEntries } = resolveTarget(config, configFile);
   const variantsByName = new Map((config.variants ?? []).map((v) => [v.name, v]));
-  const wholePlan = buildPlan(config);
-  const hash = planHash(wholePlan, config);
   const { shard } = options;
-  if (shard && shard.count > splittableCells(wholePlan))
-    throw new UsageError(
-      `--shard ${shard.index}/${shard.count}: the plan has ${splittableCells(wholePlan)} cells to split besides the baseline, so some of ${shard.count} shards would measure nothing; use at most ${splittableCells(wholePlan)} shards`,
-    );
-  if (shard && config.seedSource === 'clock')
-    throw new UsageError(
-      `--shard ${shard.index}/${shard.count}: ${configFile} has no seed, so each shard would draw its own from the clock and run a different plan; set seed: in the config or pass --seed`,
-    );
-  const plan = shard ? shardPlan(wholePlan, config, shard) : wholePlan;
-  log(formatPlan(plan, config));
-  if (shard)
-    log(
-      `shard ${shard.index}/${shard.count} of plan ${hash}: ${plan.trials.length} of ${wholePlan.trials.length} trials (the baseline in every round, as every shard), ${formatDuration(splitCells(wholePlan, config, shard.count).estimatedSeconds[shard.index - 1])}`,
-    );
+  const { plan, hash, shardRecord } = planRun(config, configFile, shard, log);
 
   const resumed = options.resumeDir
     ? openResume(options.resumeDir, {
@@ -162,14 +146,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
   const cellsById = new Map(plan.cells.map((c) => [c.id, c]));
   if (resumed) {
     store.rewriteTrials(trials);
-    const was = resumed.header.environment;
-    if (was.hostname !== environment.hostname || was.cpuModel !== environment.cpuModel)
-      log(
-        `warning: this run started on ${was.hostname} (${was.cpuModel}) and continues on ${environment.hostname} (${environment.cpuModel}): rounds measured on different machines are paired with their own round's baseline only, but the cells' spread grows`,
-      );
-    log(
-      `resuming ${store.dir}: ${trials.length} of ${plan.trials.length} trials already measured${resumed.cutShort > 0 ? `; ${resumed.cutShort} cut short by the interruption, measured again` : ''}`,
-    );
+    for (const line of resumeLines(resumed, store.dir, plan.trials.length, environment)) log(line);
   }
 
   const header: RunHeader = resumed?.header ?? {
@@ -180,15 +157,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     config,
     seed: plan.seed,
     planHash: hash,
-    ...(shard
-      ? {
-          shard: {
-            ...shard,
-            cells: splitCells(wholePlan, config, shard.count).cells[shard.index - 1],
-            planTrials: wholePlan.trials.length,
-          },
-        }
-      : {}),
+    ...(shardRecord ? { shard: shardRecord } : {}),
     environment,
     notes: plan.notes,
     cells: plan.cells.map((c) => ({
