@@ -29,5 +29,6 @@ export function crossMachineNote(results: Pick<Results, 'environment' | 'cells'>
   const hosts = machineNames(results);
   if (hosts.length < 2) return undefined;
   const spread = baselineSpread(results.cells);
-  return `cross-machine: cells of different shards were measured on ${hosts.length} machines (${hosts.join('; ')}); ${spread === null ? 'the spread of their baselines is unknown' : `their baselines' CPU per request differs by ${(spread * 100).toFixed(1)}%`}, noise that any comparison between cells of different shards carries (each cell's checks are against its own shard's baseline, measured on its machine).`;
+  const names = [...new Set((results.environment.machines ?? []).map((m) => m.hostname))].join(', ');
+  return `cross-machine: the shards ran on ${hosts.length} machines (${names}); ${spread === null ? 'how far their baselines differ is unknown' : `their baselines' CPU per request differs by ${(spread * 100).toFixed(1)}%`}: noise in any comparison across shards. Each cell is judged against its own shard's baseline.`;
 }

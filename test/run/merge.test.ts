@@ -74,7 +74,7 @@ describe('merging shards', () => {
     );
     const note = merged.notes.find((n) => n.startsWith('cross-machine'));
     assert.ok(note, merged.notes.join('\n'));
-    assert.match(note, /measured on 3 machines .*differs by 10\.0%/);
+    assert.match(note, /ran on 3 machines \(vm-1, vm-2, vm-3\); .*differs by 10\.0%/);
     // The verdicts say it too, where summary.md and the report show them first.
     assert.ok(judgeRun(merged, { threshold: 0.05 }).verdicts.notes.includes(note));
     assert.ok(
