@@ -166,6 +166,11 @@ describe('tracebench merge', () => {
     const result = await runCli(['merge', ...shards, '--out', join(dir, 'merged')]);
     assert.ok(result.code === 0 || result.code === 1, result.stderr);
     assert.match(result.stderr, /merged 3 shards \(6 cells, status complete\)/);
+    const partial = await runCli(['merge', shards[0], shards[2], '--out', join(dir, 'partial'), '--allow-missing']);
+    assert.equal(partial.code, 3, partial.stderr);
+    const missing = await runCli(['merge', shards[0], shards[2], '--out', join(dir, 'refused')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /shard 2\/3 missing/);
     for (const f of ['results.json', 'summary.md', 'junit.xml', 'report.html'])
       assert.ok(existsSync(join(dir, 'merged', f)), f);
   });
