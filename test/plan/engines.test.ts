@@ -29,6 +29,19 @@ describe('tracebench plan for CI engines', () => {
     assert.ok(matrix.include.every((j: { trials: number; cells: number }) => j.trials === 2 * (j.cells + 1)));
   });
 
+  it('--format json: the plan hash, seed and each shard with its estimated time', async () => {
+    const result = await runCli(['plan', '--config', file, '--shards', '2', '--format', 'json']);
+    assert.equal(result.code, 0, result.stderr);
+    const plan = JSON.parse(result.stdout);
+    assert.match(plan.planHash, /^[0-9a-f]{16}$/);
+    assert.equal(plan.seed, 3);
+    assert.equal(plan.trials, 12);
+    assert.deepEqual(
+      plan.shards.map((s: { shard: string; trials: number }) => `${s.shard}:${s.trials}`),
+      ['1/2:8', '2/2:6'],
+    );
+  });
+
   it('the matrix schema refuses what GitHub would (a key that is not a list)', () => {
     assert.notDeepEqual(formatErrors('github-matrix.schema.json', { shard: '1/4' }), []);
   });
