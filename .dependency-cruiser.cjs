@@ -24,7 +24,7 @@ const LAYERS = [
   { name: 'budget', folders: ['^harness/budget/'] },
   { name: 'report', folders: ['^harness/report/'] },
   // Self-benchmarks drive the reference service through a whole run.
-  { name: 'bench', files: ['^harness/target/probe-cost', '^harness/load/bench-generator[.]ts$', '^harness/run/(bench-precision|precision-run)[.]ts$'] },
+  { name: 'bench', files: ['^harness/target/probe-cost', '^harness/load/bench-generator[.]ts$', '^harness/run/(bench-precision|precision-run|bench-shards)[.]ts$'] },
   { name: 'cli', folders: ['^harness/cli/'] },
 ];
 

@@ -6,7 +6,8 @@ import type { Analysis, Estimate, MetricName } from '../stats/types.js';
 import { fewRoundsNote } from './evaluate.js';
 import { noValidReasons, type NoValidReason } from './cell-errors.js';
 import { errorCheck, intervalCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
-import type { Check, Verdicts } from './types.js';
+import type { Check, CrossMachine, Verdicts } from './types.js';
+import { median } from '../stats/interval.js';
 
 /**
  * Metrics a regression or A/B gate judges by default. Left out: p50 (moves with p99 and says less about tracing),
@@ -104,6 +105,52 @@ export function packageDifferences(a: Environment, b: Environment): string[] {
     .map((n) => `${n} ${a.openTelemetry?.[n] ?? 'absent'} → ${b.openTelemetry?.[n] ?? 'absent'}`);
 }
 
+/** The shard that measured a cell in merged results (its machine is `environment.machines`); undefined otherwise. */
+function shardOf(results: Results, cellId: string, variant?: string): number | undefined {
+  return results.cells.find((c) => c.id === cellId && c.variant === variant)?.trials.find((t) => t.shard !== undefined)
+    ?.shard;
+}
+
+function machineName(results: Results, shard: number | undefined): string {
+  const m = shard === undefined ? undefined : results.environment.machines?.find((x) => x.shard === shard);
+  return m ? `${m.hostname} (shard ${m.shard})` : results.environment.hostname;
+}
+
+/** Median of a metric over the baseline's rounds on one shard (or the whole run): the machine's own level. */
+function baselineLevel(results: Results, shard: number | undefined, metric: MetricName): number | null {
+  const baseline = results.cells.filter(
+    (c) => c.settings.tracing === 'off' && c.settings.instrumentation === undefined,
+  );
+  const cells = baseline.map((c) => ({
+    ...c,
+    trials: shard === undefined ? c.trials : c.trials.filter((t) => t.shard === shard),
+  }));
+  const group = groupTrials(cells).find((g) => g.variant === undefined) ?? groupTrials(cells)[0];
+  if (!group) return null;
+  const values = roundValues(group, metric).map((v) => v.value);
+  return values.length > 0 ? median(values) : null;
+}
+
+/**
+ * Cells of merged runs measured on different machines: marked, with how far the two machines' baselines differ. Only
+ * where a side is merged; two whole runs on different machines get the run-level note instead.
+ */
+function crossMachine(
+  base: Results,
+  head: Results,
+  cellId: string,
+  variant: string | undefined,
+  metric: MetricName,
+): CrossMachine | undefined {
+  if (!base.environment.machines && !head.environment.machines) return undefined;
+  const [b, h] = [shardOf(base, cellId, variant), shardOf(head, cellId, variant)];
+  const [bName, hName] = [machineName(base, b), machineName(head, h)];
+  if (bName.replace(/ \(shard \d+\)$/, '') === hName.replace(/ \(shard \d+\)$/, '')) return undefined;
+  const [bl, hl] = [baselineLevel(base, b, metric), baselineLevel(head, h, metric)];
+  const shift = bl !== null && hl !== null && bl > 0 ? Number(((hl / bl - 1) * 100).toFixed(1)) : null;
+  return { base: bName, head: hName, baselineShiftPercent: shift };
+}
+
 /**
  * Regression verdicts of `head` against `base`, two separate runs: per cell (and variant) present in both and per metric,
  * the relative change from unpaired per-round values (Welch's interval on log values). Fail when the whole interval lies
@@ -152,17 +199,25 @@ export function compareResults(base: Results, head: Results, options: CompareOpt
         noun: 'change from base',
       };
       const unknown = unknownRounds(baseGroup, metric) + unknownRounds(headGroup, metric);
+      const check = changeCheck(
+        subject,
+        metric,
+        unpairedRatio(b, h, level),
+        unpairedDifference(b, h, level),
+        options.threshold,
+        Math.min(b.length, h.length),
+        unknown,
+        noValid,
+      );
+      const cross = crossMachine(base, head, headGroup.cellId, headGroup.variant, metric);
       checks.push(
-        changeCheck(
-          subject,
-          metric,
-          unpairedRatio(b, h, level),
-          unpairedDifference(b, h, level),
-          options.threshold,
-          Math.min(b.length, h.length),
-          unknown,
-          noValid,
-        ),
+        cross
+          ? {
+              ...check,
+              crossMachine: cross,
+              message: `${check.message} Cross-machine: base measured on ${cross.base}, head on ${cross.head}; ${cross.baselineShiftPercent === null ? 'how far the machines differ is unknown' : `their baselines differ by ${cross.baselineShiftPercent > 0 ? '+' : ''}${cross.baselineShiftPercent}%`}, noise this interval does not hold.`,
+            }
+          : check,
       );
     }
   }

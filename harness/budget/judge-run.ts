@@ -1,3 +1,4 @@
+import { crossMachineNote } from '../measure/machines.js';
 import type { Results } from '../measure/types.js';
 import { analyse } from '../stats/analyse.js';
 import type { Analysis } from '../stats/types.js';
@@ -50,5 +51,8 @@ export function judgeRun(results: Results, options: { threshold: number; microTh
         level: analysis.level,
       }),
     );
-  return { analysis, verdicts: mergeVerdicts(...sets) };
+  const verdicts = mergeVerdicts(...sets);
+  const cross = crossMachineNote(results);
+  if (cross) verdicts.notes.push(cross);
+  return { analysis, verdicts };
 }

@@ -48,6 +48,17 @@ export interface Check {
    * `measured`'s unit. Null when unknown: judged on rounds, nothing measured, or an interval with no spread.
    */
   resolution: CheckResolution | null;
+  /** Set when the two sides of the check were measured on different machines (shards of merged runs). */
+  crossMachine?: CrossMachine;
+}
+
+/** A comparison between cells measured on different machines: never paired, and noisier by what the machines differ. */
+export interface CrossMachine {
+  /** Hostname (and shard) each side was measured on. */
+  base: string;
+  head: string;
+  /** How far the two machines' own baselines differ on the metric, in percent: noise the interval cannot see. Null when unknown. */
+  baselineShiftPercent: number | null;
 }
 
 export interface CheckResolution {

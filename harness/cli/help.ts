@@ -1,10 +1,14 @@
 export const HELP = `tracebench: what does OpenTelemetry tracing cost your Node.js service, and did a change make it worse?
 
 Usage:
-  tracebench run [--config FILE] [--out DIR] [--rounds N] [--seed N] [--budgets FILE] [--threshold P] [--strict] [--quiet] [--profile]
-                 [--until-decided] [--max-minutes N]
+  tracebench run [--config FILE] [--out DIR] [--rounds N] [--seed N] [--budgets FILE] [--threshold P] [--strict] [--quiet]
+                 [--profile] [--until-decided] [--max-minutes N] [--shard K/N | --shards N] [--resume DIR]
+  tracebench plan [--config FILE] [--shards N] [--format text|json|github|k8s] [--rounds N] [--seed N]
+                  [--image IMAGE] [--name NAME] [--claim PVC] [--parallelism N]
+  tracebench merge DIR... --out DIR [--allow-missing] [--threshold P] [--strict]
   tracebench report RESULTS.json|DIR [--out FILE] [--threshold P]
-  tracebench compare BASE.json HEAD.json [--threshold P] [--budgets FILE] [--strict] [--summary FILE] [--junit FILE]
+  tracebench compare BASE.json|BASE-DIR HEAD.json [--last N] [--threshold P] [--budgets FILE] [--strict]
+                     [--summary FILE] [--junit FILE] [--export bencher|gab FILE]
   tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--with-baseline] [--out DIR]
   tracebench micro [--suite NAME]... [--quick] [--rounds N] [--budgets FILE] [--strict] [--out DIR]
                    [--variant NAME=DIR --variant NAME=DIR | --config FILE] [--threshold P]
@@ -14,6 +18,11 @@ Usage:
 Commands:
   run         Run the benchmark matrix of a config, judge its budgets (and its variants, for a same-run A/B),
               and write results and views. Without --config, the embedded default (configs/default.yaml) runs.
+  plan        Print the plan of a config without running it, split into --shards N by estimated time: as text,
+              JSON, a GitHub Actions matrix (strategy.matrix: fromJSON) or a Kubernetes Indexed Job.
+  merge       One results.json (and summary.md, junit.xml, report.html) from the run folders of a plan's shards;
+              refuses (exit 2) shards of different plans, configs, tool or schema versions, a shard given twice or
+              missing (--allow-missing merges without it, and says which cells are absent).
   report      Rebuild report.html, summary.md and junit.xml from a results.json without re-running. For a run folder
               whose results.json is missing (the harness was killed), first rebuild it from results.jsonl, marked
               interrupted. Never writes over its input.
@@ -37,6 +46,16 @@ Options:
                     created. An output that is an input (or a folder where a file is meant, or the reverse) is
                     refused with exit 2.
                     For import: the workload YAML to write (default: stdout).
+  --shard K/N       run: measure shard K of N (also TRACEBENCH_SHARD=K/N, or a Kubernetes Indexed Job's
+                    JOB_COMPLETION_INDEX with --shards N or TRACEBENCH_SHARDS=N). Every shard runs the baseline in
+                    every round; the config needs a seed (or pass --seed) so the shards share one plan.
+  --resume DIR      run: continue the run in DIR, skipping trials its results.jsonl holds (a trial cut short by the
+                    interrupt is measured again); refused (exit 2) when the plan changed. An empty or absent DIR
+                    starts the run there, so a retried CI job can pass the same folder.
+  --last N          compare: BASE is a folder of earlier runs (a baseline series): pool the most recent N complete
+                    runs of HEAD's config (default 5).
+  --export F FILE   compare: also write HEAD as Bencher Metric Format (bencher) or github-action-benchmark
+                    customSmallerIsBetter (gab) JSON to FILE.
   --rounds N        Override the config's rounds (each round runs every cell once, shuffled).
   --seed N          Override the shuffle seed (the seed used is always recorded).
   --budgets FILE    Budgets YAML (budgets: [...]) judged with the config's own; see configs/budgets.yaml.

@@ -2,6 +2,8 @@
 import { calibrateCommand } from './commands/calibrate.js';
 import { compareCommand } from './commands/compare.js';
 import { importCommand } from './commands/import.js';
+import { mergeCommand } from './commands/merge.js';
+import { planCommand } from './commands/plan.js';
 import { microCommand } from './commands/micro.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   calibrate: calibrateCommand,
   micro: microCommand,
   import: importCommand,
+  plan: planCommand,
+  merge: mergeCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -18,6 +18,15 @@ export interface Environment {
   hostname: string;
   /** Steps of the simulated work per µs, measured once at the start of the run and given to every service (workloads/shape/burn.ts). */
   burnIterationsPerUs?: number;
+  /** In merged results: each shard's machine (the fields above are shard 1's). */
+  machines?: ShardMachine[];
+}
+
+/** The machine one shard of a merged run was measured on. */
+export interface ShardMachine extends Omit<Environment, 'machines'> {
+  /** K of K/N. */
+  shard: number;
+  runId: string;
 }
 
 function packageRoot(): string {

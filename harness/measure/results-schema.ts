@@ -114,6 +114,7 @@ const trialBase = {
   variant: z.string().optional(),
   round: z.number().int().min(0),
   order: z.number().int().min(0),
+  shard: z.number().int().min(1).optional(),
   startedAt: z.string(),
   wallMs: num,
   warnings: z.array(z.string()),
@@ -219,11 +220,45 @@ export const resultsSchema = z.looseObject({
   configFile: z.string(),
   config: configSchema,
   seed: num,
+  planHash: z.string().optional(),
+  shard: z
+    .looseObject({
+      index: z.number().int().min(1),
+      count: z.number().int().min(1),
+      cells: z.array(z.string()),
+      planTrials: z.number().int().min(0),
+    })
+    .optional(),
+  shards: z
+    .array(
+      z.looseObject({
+        index: z.number().int().min(1),
+        count: z.number().int().min(1),
+        runId: z.string(),
+        status: z.enum(['complete', 'interrupted', 'failed']),
+        from: z.string(),
+        trials: z.number().int().min(0),
+        hostname: z.string(),
+      }),
+    )
+    .optional(),
   environment: z.looseObject({
     node: z.string(),
     cpuModel: z.string(),
     cores: num,
     burnIterationsPerUs: num.optional(),
+    machines: z
+      .array(
+        z.looseObject({
+          shard: z.number().int().min(1),
+          runId: z.string(),
+          hostname: z.string(),
+          node: z.string(),
+          cpuModel: z.string(),
+          cores: num,
+        }),
+      )
+      .optional(),
   }),
   notes: z.array(z.string()),
   cells: z.array(cellSchema),

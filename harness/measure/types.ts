@@ -8,10 +8,10 @@ import type { Coverage } from './coverage.js';
 import type { CoverageSummary } from './coverage-summary.js';
 import type { TailStats } from '../sink/tail/types.js';
 import type { GcPauses, LoopDelayUs, ProbeSecond, SpanCounts, ThreadCpu } from '../target/protocol.js';
-import type { Environment } from './environment.js';
+import type { Environment, ShardMachine } from './environment.js';
 import type { TrialProfile } from './profile-types.js';
 
-export type { Environment };
+export type { Environment, ShardMachine };
 
 /**
  * Bumped on any incompatible change to results.json / results.jsonl; upgrade.ts reads the one before (2: heapUsedBytes
@@ -173,6 +173,8 @@ interface TrialBase {
   variant?: string;
   round: number;
   order: number;
+  /** The shard (K of `--shard K/N`) that measured the trial; absent in an unsharded run. */
+  shard?: number;
   startedAt: string;
   wallMs: number;
   warnings: string[];
@@ -231,6 +233,30 @@ export interface CellResult {
   summary: CellSummary | null;
 }
 
+/** Which part of a plan a sharded run measured (`tracebench run --shard K/N`). */
+export interface ShardRecord {
+  /** K, 1-based. */
+  index: number;
+  /** N. */
+  count: number;
+  /** The cells this shard measured besides the reference cells every shard runs. */
+  cells: string[];
+  /** Trials of the whole, unsharded plan. */
+  planTrials: number;
+}
+
+/** One shard of a merged run, as `tracebench merge` found it. */
+export interface MergedShard {
+  index: number;
+  count: number;
+  runId: string;
+  status: 'complete' | 'interrupted' | 'failed';
+  /** The folder it was read from, as given. */
+  from: string;
+  trials: number;
+  hostname: string;
+}
+
 /** How far an interrupted run got. */
 export interface RunInterrupted {
   trialsFinished: number;
@@ -250,6 +276,12 @@ export interface Results {
   configFile: string;
   config: Config;
   seed: number;
+  /** Hash of the whole plan (config less budgets, cells, trial order, seed): equal for every shard of one plan. Absent in older results. */
+  planHash?: string;
+  /** Set when the run measured one shard of the plan. */
+  shard?: ShardRecord;
+  /** Set by `tracebench merge`: the shards the results were merged from, in shard order. */
+  shards?: MergedShard[];
   environment: Environment;
   notes: string[];
   cells: CellResult[];

@@ -75,3 +75,9 @@ export interface Plan {
   /** Rough wall-clock time of the whole plan (startup, warm-up, window, drain, saturation). */
   estimatedSeconds: number;
 }
+
+/** Shard K of N (1-based K) of a plan split by `tracebench run --shard K/N`. */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}

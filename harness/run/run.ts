@@ -10,13 +10,15 @@ import { createLoadGenerator } from '../load/generator.js';
 import type { LoadGenerator } from '../load/types.js';
 import { captureEnvironment } from '../measure/environment.js';
 import { RESULTS_SCHEMA_VERSION, type Results, type TrialRecord } from '../measure/types.js';
-import { buildPlan, formatPlan } from '../plan/plan.js';
+import type { ShardSpec } from '../plan/types.js';
 import { startSink } from '../sink/sink.js';
 import type { Sink } from '../sink/types.js';
 import { launchService, type LaunchOptions, type RunningService } from '../target/launch.js';
 import { loadWorkload } from '../../workloads/shape/load.js';
 import type { WorkloadShape } from '../../workloads/shape/types.js';
-import { ResultsStore, assembleResults, newRunId } from './store.js';
+import { ResultsStore, assembleResults, newRunId, type RunHeader } from './store.js';
+import { openResume, trialKey } from './resume.js';
+import { planRun, resumeLines } from './run-plan.js';
 import { runMicroForResults } from '../micro/index.js';
 import type { MicroSection } from '../micro/types.js';
 import { runTrial } from './trial.js';
@@ -37,6 +39,10 @@ export interface RunOptions {
   log: (line: string) => void;
   signal: AbortSignal;
   deps?: Partial<RunDeps>;
+  /** Measure only this shard of the plan: its cells plus the reference cells, every round. */
+  shard?: ShardSpec;
+  /** Continue the run in this folder, skipping trials its results.jsonl holds; an absent or empty folder starts the run there. */
+  resumeDir?: string;
 }
 
 export const REFERENCE_SERVICE_ENTRY = fileURLToPath(new URL('../../workloads/service/main.js', import.meta.url));
@@ -121,24 +127,40 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
   const deps = { ...defaultDeps, ...options.deps };
   const { entry, command, cwd, workloadFile, workload, variantEntries } = resolveTarget(config, configFile);
   const variantsByName = new Map((config.variants ?? []).map((v) => [v.name, v]));
-  const plan = buildPlan(config);
-  log(formatPlan(plan, config));
+  const { shard } = options;
+  const { plan, hash, shardRecord } = planRun(config, configFile, shard, log);
 
-  const runId = newRunId(config.name);
-  const store = new ResultsStore(join(options.reportsDir, runId));
+  const resumed = options.resumeDir
+    ? openResume(options.resumeDir, {
+        planHash: hash,
+        ...(shard ? { shard } : {}),
+        trials: plan.trials,
+        config,
+        seed: plan.seed,
+      })
+    : null;
+  const runId = resumed?.header.runId ?? newRunId(config.name);
+  const store = new ResultsStore(options.resumeDir ? resolve(options.resumeDir) : join(options.reportsDir, runId));
   const startedAt = new Date().toISOString();
   const environment = captureEnvironment();
   const scratch = mkdtempSync(join(os.tmpdir(), 'tracebench-'));
-  const trials: TrialRecord[] = [];
+  const trials: TrialRecord[] = [...(resumed?.trials ?? [])];
+  const done = new Set(trials.map(trialKey));
   const cellsById = new Map(plan.cells.map((c) => [c.id, c]));
+  if (resumed) {
+    store.rewriteTrials(trials);
+    for (const line of resumeLines(resumed, store.dir, plan.trials.length, environment)) log(line);
+  }
 
-  const header = {
+  const header: RunHeader = resumed?.header ?? {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runId,
     startedAt,
     configFile: resolve(configFile),
     config,
     seed: plan.seed,
+    planHash: hash,
+    ...(shardRecord ? { shard: shardRecord } : {}),
     environment,
     notes: plan.notes,
     cells: plan.cells.map((c) => ({
@@ -156,7 +178,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     })),
     trialsPlanned: plan.trials.length,
   };
-  store.writeHeader(header);
+  if (!resumed) store.writeHeader(header);
   const results = (status: Results['status']): Results =>
     assembleResults(header, trials, status, new Date().toISOString(), {
       ...(status === 'interrupted'
@@ -180,6 +202,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     log(`writing ${store.dir}`);
     for (const [index, planned] of plan.trials.entries()) {
       if (signal.aborted) break;
+      if (done.has(trialKey(planned))) continue;
       const cell = cellsById.get(planned.cellId)!;
       const stdoutFile = join(scratch, 'service-stdout.log');
       const variant = planned.variant ? variantsByName.get(planned.variant) : undefined;
@@ -209,8 +232,9 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
         ...(variant ? { variant, variantEntry: variantEntries.get(variant.name) } : {}),
       });
       rmSync(stdoutFile, { force: true });
-      trials.push(trial);
-      store.appendTrial(trial);
+      const record = shard ? { ...trial, shard: shard.index } : trial;
+      trials.push(record);
+      store.appendTrial(record);
       log(
         `[${index + 1}/${plan.trials.length}] round ${planned.round + 1} ${cell.id}${variant ? ` (${variant.name})` : ''}: ${describeTrial(trial)}`,
       );

@@ -24,7 +24,16 @@ import { PREVIOUS_RESULTS_SCHEMA_VERSION, upgradeConfig, upgradeTrialRecord } fr
 export interface RunHeader
   extends Pick<
     Results,
-    'schemaVersion' | 'runId' | 'startedAt' | 'configFile' | 'config' | 'seed' | 'environment' | 'notes'
+    | 'schemaVersion'
+    | 'runId'
+    | 'startedAt'
+    | 'configFile'
+    | 'config'
+    | 'seed'
+    | 'planHash'
+    | 'shard'
+    | 'environment'
+    | 'notes'
   > {
   /** The planned cells, in plan order (trials and summaries are filled in from the log). */
   cells: (Pick<CellResult, 'id' | 'settings' | 'collapsed'> & {
@@ -74,6 +83,13 @@ export class ResultsStore {
   /** Synchronous on purpose: a trial's line is on disk before the next trial starts, even if a signal ends us. */
   appendTrial(trial: TrialRecord): void {
     appendFileSync(this.jsonlPath, `${JSON.stringify(trial)}\n`);
+  }
+
+  /** Replaces the log with these trials in one rename (a resumed run drops the lines of trials cut short). */
+  rewriteTrials(trials: readonly TrialRecord[]): void {
+    const tmp = `${this.jsonlPath}.tmp`;
+    writeFileSync(tmp, trials.map((t) => `${JSON.stringify(t)}\n`).join(''));
+    renameSync(tmp, this.jsonlPath);
   }
 
   writeResults(results: Results): void {
@@ -128,6 +144,8 @@ export function assembleResults(
     configFile: header.configFile,
     config: header.config,
     seed: header.seed,
+    ...(header.planHash ? { planHash: header.planHash } : {}),
+    ...(header.shard ? { shard: header.shard } : {}),
     environment: header.environment,
     notes: header.notes,
     ...(extra.micro ? { micro: extra.micro } : {}),
@@ -147,11 +165,8 @@ export function assembleResults(
   };
 }
 
-/**
- * results.json of a run that was killed before writing it, from its header and every trial line in results.jsonl; the
- * run is marked interrupted after the trials the log holds. A last line cut short by the kill is left out and said so.
- */
-export function rebuildResults(dir: string): { results: Results; skippedLines: number } {
+/** A run's header and every readable trial line of its results.jsonl; a last line cut short by a kill is counted, not read. */
+export function readRunLog(dir: string): { header: RunHeader; trials: TrialRecord[]; skippedLines: number } {
   const headerPath = join(dir, RUN_HEADER_FILE);
   const jsonlPath = join(dir, 'results.jsonl');
   if (!existsSync(headerPath))
@@ -183,6 +198,15 @@ export function rebuildResults(dir: string): { results: Results; skippedLines: n
       skippedLines++;
     }
   }
+  return { header, trials, skippedLines };
+}
+
+/**
+ * results.json of a run that was killed before writing it, from its header and every trial line in results.jsonl; the
+ * run is marked interrupted after the trials the log holds. A last line cut short by the kill is left out and said so.
+ */
+export function rebuildResults(dir: string): { results: Results; skippedLines: number } {
+  const { header, trials, skippedLines } = readRunLog(dir);
   const last = trials.at(-1);
   const lastEnd = last ? Date.parse(last.startedAt) + last.wallMs : Number.NaN;
   const finishedAt = Number.isFinite(lastEnd) ? new Date(lastEnd).toISOString() : header.startedAt;

@@ -95,6 +95,29 @@ function analyseMetric(group: Group, reference: Group | undefined, metric: Metri
 }
 
 /**
+ * In merged shards each shard ran its own baseline: a cell is paired with its own shard's, never another machine's.
+ * Undefined for an unsharded run.
+ */
+function shardReferences(
+  cells: readonly CellResult[],
+  baselineId: string | undefined,
+): ((cellId: string) => Group | undefined) | undefined {
+  if (baselineId === undefined || !cells.some((c) => c.trials.some((t) => t.shard !== undefined))) return undefined;
+  const baseline = cells.filter((c) => c.id === baselineId && c.variant === undefined);
+  const byShard = new Map<number, Group | undefined>();
+  return (cellId) => {
+    const shard = cells.find((c) => c.id === cellId)?.trials.find((t) => t.shard !== undefined)?.shard;
+    if (shard === undefined || cellId === baselineId) return undefined;
+    if (!byShard.has(shard))
+      byShard.set(
+        shard,
+        groupTrials(baseline.map((c) => ({ ...c, trials: c.trials.filter((t) => t.shard === shard) })))[0],
+      );
+    return byShard.get(shard);
+  };
+}
+
+/**
  * Per cell (and variant) and metric: the median over rounds, the level with a CI, and the overhead against the reference
  * paired by round. The reference is the baseline cell (tracing off) in a matrix run, or the same cell of the base
  * variant in a same-run A/B. Pure: the same results and options give the same analysis.
@@ -108,9 +131,13 @@ export function analyse(results: Results, options: AnalyseOptions = {}): Analysi
   const find = (cellId: string | undefined, v: string | undefined) =>
     groups.find((g) => g.cellId === cellId && g.variant === v);
   const baselineId = options.reference?.cellId ?? groups.find((g) => g.settings.tracing === 'off')?.cellId;
+  const shardBaseline = shardReferences(results.cells, baselineId);
 
   const cells = groups.map((group): CellAnalysis => {
-    const reference = variant !== undefined ? find(group.cellId, variant) : find(baselineId, undefined);
+    const reference =
+      variant !== undefined
+        ? find(group.cellId, variant)
+        : (shardBaseline?.(group.cellId) ?? find(baselineId, undefined));
     const referenceCellId = variant !== undefined ? group.cellId : (baselineId ?? group.cellId);
     const metrics: CellAnalysis['metrics'] = {};
     for (const metric of METRIC_NAMES)

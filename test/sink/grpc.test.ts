@@ -135,10 +135,7 @@ test('fault decisions on gRPC, seen by the real exporter: 429, 503, 500, hang, r
   assert.equal(errors[1]?.metadata.get(STATUS_DETAILS_TRAILER).length, 0, 'no RetryInfo without a Retry-After');
   const stats = sink.stats();
   // Rejections are answered; hang and reset leave their request unanswered, counted apart (as on HTTP).
-  assert.deepEqual(
-    [stats.requests, stats.rejectedRequests, stats.spansRejected, stats.spansReceived],
-    [6, 3, 3, 1],
-  );
+  assert.deepEqual([stats.requests, stats.rejectedRequests, stats.spansRejected, stats.spansReceived], [6, 3, 3, 1]);
   assert.deepEqual([stats.hungRequests, stats.resetRequests, stats.spansUnanswered], [1, 1, 2]);
 });
 

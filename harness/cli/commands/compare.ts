@@ -1,5 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, lstatSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_SERIES_RUNS, poolSeries, type SeriesRun } from '../../budget/series.js';
+import { toBencher, toGab } from '../../report/export.js';
+import { echo } from '../../text.js';
+import { integerFlag } from '../flags.js';
+import { statIfAny } from '../out-paths.js';
 import { parseArgs } from 'node:util';
 import { compareResults } from '../../budget/compare.js';
 import { gateErrors, gateFails, mergeVerdicts } from '../../budget/judge.js';
@@ -15,6 +20,22 @@ import { percentFlag } from '../flags.js';
 import { prepareOutputFile, refuseOverwrites } from '../out-paths.js';
 import { readResults } from '../read-results.js';
 import { DEFAULT_THRESHOLD, appendStepSummary } from './run.js';
+
+const EXPORTS = ['bencher', 'gab'] as const;
+
+/** A BASE folder that is not a run's own folder (no results.json in it): earlier runs, one sub-folder each. */
+function isSeries(path: string): boolean {
+  return statIfAny(resolve(path))?.isDirectory() === true && !existsSync(join(resolve(path), 'results.json'));
+}
+
+/** Every run folder under a series folder (`latest`, a link to one of them, is skipped so no run counts twice). */
+function readSeries(path: string): SeriesRun[] {
+  const dir = resolve(path);
+  return readdirSync(dir)
+    .filter((name) => !lstatSync(join(dir, name)).isSymbolicLink() && existsSync(join(dir, name, 'results.json')))
+    .sort()
+    .map((name) => ({ from: join(path, name), results: readResults(join(dir, name, 'results.json')) }));
+}
 
 const RANK = { error: 0, fail: 1, inconclusive: 2, pass: 3 } as const;
 
@@ -46,22 +67,50 @@ export async function compareCommand(args: string[]): Promise<number> {
       summary: { type: 'string' },
       junit: { type: 'string' },
       budgets: { type: 'string' },
+      last: { type: 'string' },
+      export: { type: 'string' },
     },
   });
-  if (positionals.length !== 2)
+  const exportFormat = values.export;
+  if (exportFormat !== undefined && !EXPORTS.includes(exportFormat as (typeof EXPORTS)[number]))
+    throw new UsageError(`--export: expected bencher or gab, got "${echo(exportFormat)}"`);
+  if (positionals.length !== (exportFormat ? 3 : 2))
     throw new UsageError(
-      'compare takes BASE and HEAD results.json files; e.g. tracebench compare main/results.json pr/results.json',
+      exportFormat
+        ? `compare --export ${exportFormat} takes BASE, HEAD and the FILE to write; e.g. tracebench compare main-runs/ pr/results.json --export ${exportFormat} bench.json`
+        : 'compare takes BASE and HEAD results.json files (BASE may be a folder of earlier runs: a baseline series); e.g. tracebench compare main/results.json pr/results.json',
     );
+  const exportFile = positionals[2];
   const outputs = [
     ...(values.summary ? [{ name: '--summary', path: values.summary }] : []),
     ...(values.junit ? [{ name: '--junit', path: values.junit }] : []),
+    ...(exportFile ? [{ name: `--export ${exportFormat}`, path: exportFile }] : []),
   ];
   refuseOverwrites(outputs, [
     { name: 'BASE', path: positionals[0] },
     { name: 'HEAD', path: positionals[1] },
     ...(values.budgets ? [{ name: '--budgets', path: values.budgets }] : []),
   ]);
-  const [base, head] = positionals.map((p) => readResults(resolve(p)));
+  const head = readResults(resolve(positionals[1]));
+  const series = isSeries(positionals[0]);
+  let base: Results;
+  const seriesNotes: string[] = [];
+  if (series) {
+    const pooled = poolSeries(
+      readSeries(positionals[0]),
+      head,
+      integerFlag('last', values.last, 1) ?? DEFAULT_SERIES_RUNS,
+    );
+    if (pooled.used.length === 0)
+      throw new UsageError(
+        `BASE ${positionals[0]}: a folder of runs, but none is a complete run of '${head.config.name}' (${pooled.notes.join(' ')}); pass a folder of earlier runs of the same config`,
+      );
+    base = pooled.base;
+    seriesNotes.push(...pooled.notes);
+  } else {
+    if (values.last !== undefined) throw new UsageError('--last: only with a BASE folder of runs (a baseline series)');
+    base = readResults(resolve(positionals[0]));
+  }
   refuseEmpty('BASE', positionals[0], base);
   refuseEmpty('HEAD', positionals[1], head);
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
@@ -74,6 +123,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     process.stdout.write(
       `${check.verdict.toUpperCase().padEnd(12)} ${check.cellId}${check.variant ? ` [${check.variant}]` : ''}: ${check.message}\n`,
     );
+  verdicts.notes.unshift(...seriesNotes);
   for (const line of resolutionLines(verdicts)) process.stdout.write(`${line}\n`);
   for (const note of verdicts.notes) process.stdout.write(`note: ${note}\n`);
   const { pass, fail, inconclusive, error } = verdicts.counts;
@@ -92,6 +142,11 @@ export async function compareCommand(args: string[]): Promise<number> {
     appendStepSummary(values.summary);
   }
   if (values.junit) writeFileSync(prepareOutputFile('--junit', values.junit), renderJUnit(verdicts));
+  if (exportFile)
+    writeFileSync(
+      prepareOutputFile(`--export ${exportFormat}`, exportFile),
+      `${JSON.stringify(exportFormat === 'bencher' ? toBencher(head) : toGab(head), null, 2)}\n`,
+    );
   if (gateErrors(verdicts)) return EXIT.runFailed;
   return gateFails(verdicts, { strict: values.strict }) ? EXIT.checkFailed : EXIT.ok;
 }

@@ -16,6 +16,8 @@ import { EXIT, UsageError } from '../errors.js';
 import { integerFlag, percentFlag } from '../flags.js';
 import { prepareOutputDir } from '../out-paths.js';
 import { uninstrumentedWarning } from '../../measure/summary.js';
+import { resumeDefaults } from '../../run/resume.js';
+import { resolveShard } from '../shard-flags.js';
 
 export const DEFAULT_THRESHOLD = 0.05;
 
@@ -65,16 +67,21 @@ export async function runCommand(args: string[]): Promise<number> {
       'until-decided': { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
       profile: { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      shards: { type: 'string' },
+      resume: { type: 'string' },
     },
   });
   if (positionals.length > 0)
     throw new UsageError(`run takes no arguments (got '${positionals.join(' ')}'); use --config FILE`);
   const threshold = percentFlag('threshold', values.threshold, DEFAULT_THRESHOLD);
-  const configFile = values.config ?? defaultConfigPath();
+  const resumed = values.resume ? resumeDefaults(values.resume) : undefined;
+  const shard = resolveShard(values, process.env) ?? resumed?.shard;
+  const configFile = values.config ?? resumed?.configFile ?? defaultConfigPath();
   const reportsDir = prepareOutputDir('--out', values.out ?? 'reports');
   const config = await loadConfigFile(configFile, {
-    rounds: integerFlag('rounds', values.rounds, 1),
-    seed: integerFlag('seed', values.seed, 0),
+    rounds: integerFlag('rounds', values.rounds, 1) ?? resumed?.rounds,
+    seed: integerFlag('seed', values.seed, 0) ?? resumed?.seed,
   });
   if (values.profile) config.profile = { cells: 'all', intervalUs: config.profile?.intervalUs ?? 1000 };
   // Budgets from a file join the config's, so results.json holds every budget that was judged.
@@ -108,7 +115,15 @@ export async function runCommand(args: string[]): Promise<number> {
       const failed = comparisons.some((c) => c.verdict === 'fail' || (values.strict && c.verdict === 'inconclusive'));
       return failed ? EXIT.checkFailed : EXIT.ok;
     }
-    const { results, dir } = await runBenchmark({ config, configFile, reportsDir, log, signal: interrupt.signal });
+    const { results, dir } = await runBenchmark({
+      config,
+      configFile,
+      reportsDir,
+      log,
+      signal: interrupt.signal,
+      ...(shard ? { shard } : {}),
+      ...(values.resume ? { resumeDir: values.resume } : {}),
+    });
     process.stdout.write(`${consoleTable(results)}\n`);
     for (const cell of results.cells) {
       const warning = uninstrumentedWarning(cell);
