@@ -39,8 +39,11 @@ function unlisted(files: string[]): string[] {
   return [...missing];
 }
 
-/** OTel names the harness never sets, named in the source as the user's own. */
-const USERS_OWN = new Set(['OTEL_SERVICE_NAME', 'OTEL_LOG_LEVEL']);
+/**
+ * Names the harness never sets, named in the source as the user's own: OTel settings, and the shard a CI engine gives
+ * `tracebench run` (read by the CLI, never passed to a service).
+ */
+const USERS_OWN = new Set(['OTEL_SERVICE_NAME', 'OTEL_LOG_LEVEL', 'TRACEBENCH_SHARD', 'TRACEBENCH_SHARDS']);
 
 describe('reserved environment variables: one table', () => {
   it('every TRACEBENCH_* and OTEL_* name in harness/ and the reference service is in the table (or a test hook)', () => {

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { compareResults } from '../../harness/budget/compare.js';
 import { UsageError } from '../../harness/cli/errors.js';
 import { resultsIssues } from '../../harness/cli/read-results.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
 import { judgeRun } from '../../harness/report/views.js';
 import { mergeShards } from '../../harness/run/merge.js';
 import { analyse } from '../../harness/stats/analyse.js';
@@ -127,7 +128,7 @@ describe('merging shards', () => {
       refused(/different tracebench versions: .* has 0\.1\.0, shard 2\/3 \(shard-2\) has 0\.2\.0/),
     );
     const schema = three();
-    schema[1].results = { ...schema[1].results, schemaVersion: 2 };
+    schema[1].results = { ...schema[1].results, schemaVersion: RESULTS_SCHEMA_VERSION + 1 };
     assert.throws(() => mergeShards(schema), refused(/different results schema versions/));
   });
 

@@ -1,5 +1,10 @@
 import type { Config } from '../../harness/config/types.js';
-import type { Environment, Results, TrialRecord } from '../../harness/measure/types.js';
+import {
+  type Environment,
+  RESULTS_SCHEMA_VERSION,
+  type Results,
+  type TrialRecord,
+} from '../../harness/measure/types.js';
 import { buildPlan } from '../../harness/plan/plan.js';
 import { planHash, shardPlan, splitCells } from '../../harness/plan/shard.js';
 import { assembleResults } from '../../harness/run/store.js';
@@ -47,7 +52,7 @@ export function shardResults(
     metrics: syntheticMetrics(cpuOf(t.cellId, o.machine ?? 1) * (1 + 0.01 * t.round), 5000, 80e6, 0),
   }));
   const header = {
-    schemaVersion: 1,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     runId,
     startedAt: '2026-01-01T00:00:00.000Z',
     configFile: 'shards.yaml',
