@@ -14,17 +14,17 @@ const LAYERS = [
   },
   { name: 'workload', folders: ['^workloads/shape/'] },
   { name: 'plan', folders: ['^harness/plan/'] },
-  // measure/environment.ts describes the host, read by micro and the probe-cost bench as much as by a run.
-  { name: 'target', folders: ['^harness/target/'], files: ['^harness/measure/environment[.]ts$'] },
+  // results/environment.ts describes the host, read by micro and the probe-cost bench as much as by a run.
+  { name: 'target', folders: ['^harness/(target|probe)/'], files: ['^harness/results/environment[.]ts$'] },
   { name: 'load-sink', folders: ['^harness/(load|sink|micro|import)/'] },
   // Below run, which writes them; micro/document.ts wraps micro results in a results document.
-  { name: 'results', folders: ['^harness/measure/'], files: ['^harness/micro/document[.]ts$'] },
+  { name: 'results', folders: ['^harness/results/'], files: ['^harness/micro/document[.]ts$'] },
   { name: 'run', folders: ['^harness/run/'] },
   { name: 'stats', folders: ['^harness/stats/'] },
   { name: 'budget', folders: ['^harness/budget/'] },
   { name: 'report', folders: ['^harness/report/'] },
   // Self-benchmarks drive the reference service through a whole run.
-  { name: 'bench', files: ['^harness/target/probe-cost', '^harness/load/bench-generator[.]ts$', '^harness/run/(bench-precision|precision-run|bench-shards)[.]ts$'] },
+  { name: 'bench', folders: ['^harness/bench/'] },
   { name: 'cli', folders: ['^harness/cli/'] },
 ];
 

@@ -1,5 +1,5 @@
-import { noValidTrialReason } from '../measure/summary.js';
-import type { Results, TrialRecord } from '../measure/types.js';
+import { noValidTrialReason } from '../results/summary.js';
+import type { Results, TrialRecord } from '../results/types.js';
 import { verdictsOf } from './judge.js';
 import type { Check, Verdicts } from './types.js';
 

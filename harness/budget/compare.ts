@@ -1,4 +1,4 @@
-import type { Environment, Results } from '../measure/types.js';
+import type { Environment, Results } from '../results/types.js';
 import { groupTrials, roundValues, unknownRounds } from '../stats/analyse.js';
 import { unpairedDifference, unpairedRatio } from '../stats/interval.js';
 import { appliesTo, isCount } from '../stats/metrics.js';

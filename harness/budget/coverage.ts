@@ -1,4 +1,4 @@
-import type { CellResult, Results } from '../measure/types.js';
+import type { CellResult, Results } from '../results/types.js';
 import type { Proportion } from '../stats/binomial.js';
 import { whereMatches, whereText } from './evaluate.js';
 import { verdictsOf } from './judge.js';

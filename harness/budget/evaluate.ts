@@ -1,4 +1,4 @@
-import type { CellResult, Results } from '../measure/types.js';
+import type { CellResult, Results } from '../results/types.js';
 import type { CellSettings } from '../plan/types.js';
 import { tCritical } from '../stats/interval.js';
 import { isMetricName, judgedPerRound, METRICS } from '../stats/metrics.js';

@@ -1,5 +1,5 @@
-import { crossMachineNote } from '../measure/machines.js';
-import type { Results } from '../measure/types.js';
+import { crossMachineNote } from '../results/machines.js';
+import type { Results } from '../results/types.js';
 import { analyse } from '../stats/analyse.js';
 import type { Analysis } from '../stats/types.js';
 import { cellErrorChecks, noValidReasons } from './cell-errors.js';

@@ -1,4 +1,4 @@
-import type { Environment } from '../measure/types.js';
+import type { Environment } from '../results/types.js';
 import type { MicroSection, MicroTaskSummary } from '../micro/types.js';
 import { unpairedDifference, unpairedRatio } from '../stats/interval.js';
 import { machineDifferences, packageDifferences } from './compare.js';

@@ -1,4 +1,4 @@
-import type { CellResult, Results } from '../measure/types.js';
+import type { CellResult, Results } from '../results/types.js';
 
 export interface SeriesRun {
   from: string;

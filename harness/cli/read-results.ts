@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { resultsSchema } from '../measure/results-schema.js';
-import { RESULTS_SCHEMA_VERSION, type Results } from '../measure/types.js';
-import { PREVIOUS_RESULTS_SCHEMA_VERSION, upgradeResults } from '../measure/upgrade.js';
+import { resultsSchema } from '../results/results-schema.js';
+import { RESULTS_SCHEMA_VERSION, type Results } from '../results/types.js';
+import { PREVIOUS_RESULTS_SCHEMA_VERSION, upgradeResults } from '../results/upgrade.js';
 import { describeTyped, echo } from '../text.js';
 import { UsageError } from './errors.js';
 

@@ -1,7 +1,7 @@
 import type { Budget } from '../budget/types.js';
 import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { RESULTS_SCHEMA_VERSION, type Results } from '../measure/types.js';
+import { RESULTS_SCHEMA_VERSION, type Results } from '../results/types.js';
 import { toMicroSection } from './run.js';
 import type { MicroResults } from './types.js';
 

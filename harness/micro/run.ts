@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { captureEnvironment } from '../measure/environment.js';
+import { captureEnvironment } from '../results/environment.js';
 import { buildClaims } from './claims.js';
 import { microOptionIssues, MicroOptionsError } from './options.js';
 import { summariseTasks } from './summarise.js';

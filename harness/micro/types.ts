@@ -1,5 +1,5 @@
 import { SUITE_NAMES } from '../config/vocabulary.js';
-import type { Environment } from '../measure/environment.js';
+import type { Environment } from '../results/environment.js';
 
 /** Bumped on any incompatible change to the micro-benchmark results (2: rounds, and the per-task summary over them). */
 export const MICRO_SCHEMA_VERSION = 2;

@@ -31,8 +31,8 @@ function zeroCodeRegister(): string {
   }
 }
 
-/** import-in-the-middle's loader (harness/target/esm-hook.ts): without it an ESM app's imports are never patched. */
-const ESM_HOOK_URL = new URL('../target/esm-hook.js', import.meta.url).href;
+/** import-in-the-middle's loader (harness/probe/esm-hook.ts): without it an ESM app's imports are never patched. */
+const ESM_HOOK_URL = new URL('../probe/esm-hook.js', import.meta.url).href;
 
 /** Resource detectors that stay on the machine: the cloud ones query metadata addresses off loopback. */
 export const LOCAL_RESOURCE_DETECTORS = 'env,host,os,process,serviceinstance';

@@ -1,10 +1,10 @@
-import type { TrialMetrics } from '../measure/types.js';
+import type { TrialMetrics } from '../results/types.js';
 import {
   PROFILE_CATEGORIES,
   TRACING_CATEGORIES,
   type FlameNode,
   type ProfileCategory,
-} from '../measure/profile-types.js';
+} from '../results/profile-types.js';
 import type { Group } from '../stats/analyse.js';
 import { median } from '../stats/interval.js';
 import type { Estimate } from '../stats/types.js';

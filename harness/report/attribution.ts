@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.js';
-import type { CellResult, Results, TrialMetrics } from '../measure/types.js';
+import type { CellResult, Results, TrialMetrics } from '../results/types.js';
 import type { CellSettings, LayerSetting } from '../plan/types.js';
 import { groupTrials, roundValues, type Group } from '../stats/analyse.js';
 import { median, pairedDifference } from '../stats/interval.js';

@@ -1,4 +1,4 @@
-import type { Results } from '../measure/types.js';
+import type { Results } from '../results/types.js';
 
 const num = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 

@@ -1,6 +1,6 @@
-import { UNKNOWN_SPANS_NOTE } from '../measure/span-counts.js';
-import type { Results } from '../measure/types.js';
-import type { SpanCount } from '../target/protocol.js';
+import { UNKNOWN_SPANS_NOTE } from '../results/span-counts.js';
+import type { Results } from '../results/types.js';
+import type { SpanCount } from '../probe/protocol.js';
 
 const num = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 const mib = (bytes: number) => num(bytes / 1024 / 1024, 1);

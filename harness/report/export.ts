@@ -1,4 +1,4 @@
-import type { Results } from '../measure/types.js';
+import type { Results } from '../results/types.js';
 import { analyse } from '../stats/analyse.js';
 import { METRICS } from '../stats/metrics.js';
 import type { MetricName } from '../stats/types.js';

@@ -1,4 +1,4 @@
-import type { OutageMetrics, Results, TrialMetrics } from '../measure/types.js';
+import type { OutageMetrics, Results, TrialMetrics } from '../results/types.js';
 
 /** One cell's outage figures: medians over its measured trials; null where no trial knew the figure. */
 export interface OutageRow {

@@ -1,6 +1,6 @@
-import type { CoverageFractions } from '../measure/coverage.js';
-import type { CoverageSummary } from '../measure/coverage-summary.js';
-import type { CellResult, Results } from '../measure/types.js';
+import type { CoverageFractions } from '../results/coverage.js';
+import type { CoverageSummary } from '../results/coverage-summary.js';
+import type { CellResult, Results } from '../results/types.js';
 import type { SamplerSetting } from '../config/types.js';
 import type { CellSettings } from '../plan/types.js';
 import { analyse } from '../stats/analyse.js';

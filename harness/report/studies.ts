@@ -1,4 +1,4 @@
-import type { Results } from '../measure/types.js';
+import type { Results } from '../results/types.js';
 import type { Analysis } from '../stats/types.js';
 import { attribute, type Attribution } from './attribution.js';
 import { outageView, type OutageView } from './outage.js';

@@ -1,9 +1,9 @@
 import { formatInterval, formatValue } from '../budget/format.js';
 import { metricLabel, resolutionSentence } from '../budget/judge.js';
 import type { Check, Verdicts } from '../budget/types.js';
-import { uninstrumentedWarning } from '../measure/summary.js';
-import type { Results } from '../measure/types.js';
-import { UNKNOWN_SPANS_NOTE } from '../measure/span-counts.js';
+import { uninstrumentedWarning } from '../results/summary.js';
+import type { Results } from '../results/types.js';
+import { UNKNOWN_SPANS_NOTE } from '../results/span-counts.js';
 import type { Analysis, CellAnalysis } from '../stats/types.js';
 import { studyRun, type RunStudies } from './studies.js';
 import { outageTable } from './outage.js';

@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, PROFILE_CATEGORIES, type ProfileCategory } from '../measure/profile-types.js';
+import { CATEGORY_LABELS, PROFILE_CATEGORIES, type ProfileCategory } from '../results/profile-types.js';
 import type { Attribution } from './attribution.js';
 import type { MdTable } from './summary-micro.js';
 

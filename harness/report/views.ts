@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Judged } from '../budget/judge-run.js';
-import type { Results } from '../measure/types.js';
+import type { Results } from '../results/types.js';
 import { writeHtmlReport } from './html/render.js';
 import { renderJUnit } from './junit.js';
 import { studyRun } from './studies.js';

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
-import { crossMachineNote, machineNames } from '../measure/machines.js';
-import { summariseCell } from '../measure/summary.js';
-import type { CellResult, MergedShard, Results, ShardMachine } from '../measure/types.js';
+import { crossMachineNote, machineNames } from '../results/machines.js';
+import { summariseCell } from '../results/summary.js';
+import type { CellResult, MergedShard, Results, ShardMachine } from '../results/types.js';
 import { buildPlan } from '../plan/plan.js';
 import { canonicalJson, planHash, splitCells } from '../plan/shard.js';
 

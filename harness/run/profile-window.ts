@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
-import { busyUs, mergeFlames, pruneFlame, scaleFlame, summariseProfile } from '../measure/profile.js';
-import { PROFILE_CATEGORIES, type ProfileCategory, type TrialProfile } from '../measure/profile-types.js';
+import { busyUs, mergeFlames, pruneFlame, scaleFlame, summariseProfile } from '../results/profile.js';
+import { PROFILE_CATEGORIES, type ProfileCategory, type TrialProfile } from '../results/profile-types.js';
 import type { CellSettings } from '../plan/types.js';
-import type { CpuProfile, ProbeWindowReport, ThreadCpu } from '../target/protocol.js';
+import type { CpuProfile, ProbeWindowReport, ThreadCpu } from '../probe/protocol.js';
 
 /** Request ids of the profiled window: neither the warm-up's nor the measured window's, so coverage never counts them. */
 export const PROFILE_ID_PREFIX = 'p';

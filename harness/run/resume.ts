@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Config } from '../config/types.js';
-import type { TrialRecord } from '../measure/types.js';
+import type { TrialRecord } from '../results/types.js';
 import { canonicalJson } from '../plan/shard.js';
 import type { PlannedTrial, ShardSpec } from '../plan/types.js';
 import { readRunLog, RUN_HEADER_FILE, type RunHeader } from './store.js';

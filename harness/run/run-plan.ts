@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Config } from '../config/types.js';
-import type { Environment, ShardRecord } from '../measure/types.js';
+import type { Environment, ShardRecord } from '../results/types.js';
 import { buildPlan, formatDuration, formatPlan } from '../plan/plan.js';
 import { planHash, shardPlan, splitCells, splittableCells } from '../plan/shard.js';
 import type { Plan, ShardSpec } from '../plan/types.js';

@@ -1,13 +1,13 @@
 import { join, resolve } from 'node:path';
 import { RunError } from '../errors.js';
-import { captureEnvironment } from '../measure/environment.js';
+import { captureEnvironment } from '../results/environment.js';
 import {
   RESULTS_SCHEMA_VERSION,
   type RelativeInterval,
   type Results,
   type WindowRecord,
   type WindowsComparison,
-} from '../measure/types.js';
+} from '../results/types.js';
 import type { WindowsMethodConfig } from '../config/types.js';
 import { buildPlan } from '../plan/plan.js';
 import type { Cell } from '../plan/types.js';

@@ -13,9 +13,9 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RunError, UsageError } from '../errors.js';
-import { summariseCell } from '../measure/summary.js';
-import { RESULTS_SCHEMA_VERSION, type CellResult, type Results, type TrialRecord } from '../measure/types.js';
-import { PREVIOUS_RESULTS_SCHEMA_VERSION, upgradeConfig, upgradeTrialRecord } from '../measure/upgrade.js';
+import { summariseCell } from '../results/summary.js';
+import { RESULTS_SCHEMA_VERSION, type CellResult, type Results, type TrialRecord } from '../results/types.js';
+import { PREVIOUS_RESULTS_SCHEMA_VERSION, upgradeConfig, upgradeTrialRecord } from '../results/upgrade.js';
 
 /**
  * Everything results.json holds besides the trials, written before the first trial: with results.jsonl it rebuilds

@@ -1,25 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { Config, VariantConfig } from '../config/types.js';
 import type { LoadGenerator, OpenLoopResult } from '../load/types.js';
-import type { SpanAttribution, TrialMetrics, TrialRecord } from '../measure/types.js';
-import { checkTrial } from '../measure/validity.js';
-import { sendsToSink } from '../measure/sink-warnings.js';
+import type { SpanAttribution, TrialMetrics, TrialRecord } from '../results/types.js';
+import { checkTrial } from '../results/validity.js';
+import { sendsToSink } from '../results/sink-warnings.js';
 import { propagatorsEnv, samplerEnv } from '../plan/env.js';
 import type { Cell } from '../plan/types.js';
 import { TRIAL_ID_ATTRIBUTE, type Sink, type SinkStats, type TailStats } from '../sink/types.js';
 import type { LaunchOptions, RunningService } from '../target/launch.js';
 import { ServiceError, describeExit } from '../target/launch.js';
-import type { ProbeSpanReport, ProbeWindowReport } from '../target/protocol.js';
-import { traceIntegrity } from '../measure/trace-integrity.js';
+import type { ProbeSpanReport, ProbeWindowReport } from '../probe/protocol.js';
+import { traceIntegrity } from '../results/trace-integrity.js';
 import type { RequestMix } from '../load/mix.js';
-import type { ServiceMetrics } from '../measure/types.js';
+import type { ServiceMetrics } from '../results/types.js';
 import { startOrder } from '../../workloads/shape/schema.js';
 import { TRUTH_ATTRIBUTES, type WorkloadShape } from '../../workloads/shape/types.js';
-import { measureCoverage, servicesByRoute } from '../measure/coverage.js';
-import { SPAN_COUNT_KEYS, sumSpanCounts } from '../measure/span-counts.js';
+import { measureCoverage, servicesByRoute } from '../results/coverage.js';
+import { SPAN_COUNT_KEYS, sumSpanCounts } from '../results/span-counts.js';
 import type { ReceivedSpan, SinkOutage } from '../sink/types.js';
-import { memoryGrowth, outageMetrics, outagePhaseBoundariesMs } from '../measure/outage.js';
-import type { TrialProfile } from '../measure/profile-types.js';
+import { memoryGrowth, outageMetrics, outagePhaseBoundariesMs } from '../results/outage.js';
+import type { TrialProfile } from '../results/profile-types.js';
 import { PROFILE_ID_PREFIX, profileIntervalOf, recordProfiles, sumThreadCpu } from './profile-window.js';
 
 export interface TrialContext {

@@ -1,7 +1,7 @@
 import type { LoadGenerator, OpenLoopOptions } from '../load/types.js';
 import { steadyAfter, type SecondPoint, type SteadyStateOptions } from '../stats/steady.js';
 import type { RunningService } from '../target/launch.js';
-import type { ProbeWindowReport } from '../target/protocol.js';
+import type { ProbeWindowReport } from '../probe/protocol.js';
 
 /** How long the probe may take to answer a window command: it only reads counters. */
 const PROBE_REPLY_MS = 5000;

@@ -1,4 +1,4 @@
-import type { CellResult, Results, TrialMetrics } from '../measure/types.js';
+import type { CellResult, Results, TrialMetrics } from '../results/types.js';
 import type { CellSettings } from '../plan/types.js';
 import { levelEstimate, median, pairedDifference, pairedRatio } from './interval.js';
 import { appliesTo, METRIC_NAMES, METRICS } from './metrics.js';

@@ -1,5 +1,5 @@
 import { SINK_EXPORTERS } from '../config/vocabulary.js';
-import type { TrialMetrics } from '../measure/types.js';
+import type { TrialMetrics } from '../results/types.js';
 import type { CellSettings } from '../plan/types.js';
 import { METRIC_NAMES, METRIC_UNITS, type MetricName, type Unit } from './types.js';
 

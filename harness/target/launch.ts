@@ -9,7 +9,7 @@ import {
   type HarnessToProbe,
   type ListenSeen,
   type ProbeToHarness,
-} from './protocol.js';
+} from '../probe/protocol.js';
 import {
   baseUrlOf,
   egressWarning,
@@ -75,7 +75,7 @@ export interface RunningService {
   kill(): Promise<void>;
 }
 
-const PROBE_PATH = fileURLToPath(new URL('./probe.js', import.meta.url));
+const PROBE_PATH = fileURLToPath(new URL('../probe/probe.js', import.meta.url));
 const PROBE_URL = pathToFileURL(PROBE_PATH).href;
 const STDERR_LINES_KEPT = 20;
 

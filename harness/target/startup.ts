@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { LOOPBACK_HOST, hostPort, isLoopback } from './loopback.js';
-import type { EgressSeen, ListenSeen } from './protocol.js';
+import type { EgressSeen, ListenSeen } from '../probe/protocol.js';
 
 /** A free port on loopback, handed to the service in PORT: bound, read and released. */
 export function freePort(): Promise<number> {

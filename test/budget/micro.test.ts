@@ -7,7 +7,7 @@ import { loadBudgetsFile, parseBudgets } from '../../harness/budget/load.js';
 import { evaluateMicroBudgets, microWhereMatches } from '../../harness/budget/micro.js';
 import { compareMicro, DEFAULT_MICRO_THRESHOLD } from '../../harness/budget/micro-compare.js';
 import { ConfigError } from '../../harness/cli/errors.js';
-import type { Environment } from '../../harness/measure/types.js';
+import type { Environment } from '../../harness/results/types.js';
 import { analyse } from '../../harness/stats/analyse.js';
 import { PACKAGE_ROOT } from '../helpers/cli.js';
 import { microFixture } from '../report/fixtures/micro-fixtures.js';

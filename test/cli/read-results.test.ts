@@ -5,9 +5,9 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TracebenchError } from '../../harness/cli/errors.js';
 import { echoValue, readResults, resultsIssues } from '../../harness/cli/read-results.js';
-import { resultsJsonSchemaPath, resultsJsonSchemaText } from '../../harness/measure/results-json-schema.js';
-import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
-import { upgradeResults } from '../../harness/measure/upgrade.js';
+import { resultsJsonSchemaPath, resultsJsonSchemaText } from '../../harness/results/results-json-schema.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/results/types.js';
+import { upgradeResults } from '../../harness/results/upgrade.js';
 import { tempDir } from '../helpers/cli.js';
 import { fixtureResults } from '../report/fixtures/html-fixtures.js';
 import { studyResults } from '../report/fixtures/sampling-fixtures.js';
@@ -123,7 +123,7 @@ describe('the results reader', () => {
     const committed = readFileSync(resultsJsonSchemaPath(), 'utf8');
     assert.ok(
       committed === resultsJsonSchemaText(),
-      'schema/tracebench.results.schema.json is out of date with harness/measure/results-schema.ts; regenerate it with: npx tsc -p tsconfig.json && node dist/harness/measure/write-results-schema.js',
+      'schema/tracebench.results.schema.json is out of date with harness/results/results-schema.ts; regenerate it with: npx tsc -p tsconfig.json && node dist/harness/results/write-results-schema.js',
     );
     const schema = JSON.parse(committed) as { properties: { schemaVersion: { const: number } }; title: string };
     assert.equal(schema.properties.schemaVersion.const, RESULTS_SCHEMA_VERSION);

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { packageRoot } from '../../harness/config/load.js';
 import { HARNESS_ENV, harnessEnv, RESERVED_ENV, reservedEnv } from '../../harness/config/reserved-env.js';
 import { buildPlan } from '../../harness/plan/plan.js';
-import { PROBE_TARGET_ENV } from '../../harness/target/protocol.js';
+import { PROBE_TARGET_ENV } from '../../harness/probe/protocol.js';
 import { config } from '../plan/helpers.js';
 import { assertIssue, issuesOf, parse } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { readResults } from '../../harness/cli/read-results.js';
 import { UsageError } from '../../harness/cli/errors.js';
 import { entryProblem } from '../../harness/config/entry.js';
-import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/results/types.js';
 import { MIN_REQUESTS_PER_WINDOW, MIN_WINDOW_SECONDS } from '../../harness/config/schema.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { assertIssue, issuesOf, parse } from './helpers.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Results } from '../../harness/measure/types.js';
+import type { Results } from '../../harness/results/types.js';
 import { analyse } from '../../harness/stats/analyse.js';
 import { PACKAGE_ROOT, readJson, runCli, tempDir, writeConfig } from '../helpers/cli.js';
 

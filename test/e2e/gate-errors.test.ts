@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Results } from '../../harness/measure/types.js';
+import type { Results } from '../../harness/results/types.js';
 import { fileURLToPath } from 'node:url';
 import { processesWithMarker, readJson, runCli, tempDir, writeConfig } from '../helpers/cli.js';
 

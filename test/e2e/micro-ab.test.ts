@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Results } from '../../harness/measure/types.js';
+import type { Results } from '../../harness/results/types.js';
 import { PACKAGE_ROOT, readJson, runCli, tempDir } from '../helpers/cli.js';
 
 const OTEL = join(PACKAGE_ROOT, 'node_modules', '@opentelemetry');

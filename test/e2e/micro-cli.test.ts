@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readJson, runCli, tempDir } from '../helpers/cli.js';
-import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/results/types.js';
 
 describe('tracebench micro', () => {
   it('runs the named suites in workers, prints ns/op and the claims, and writes results.json with its views', async () => {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Results } from '../../harness/measure/types.js';
+import type { Results } from '../../harness/results/types.js';
 import { processesWithMarker, readJson, runCli, tempDir, writeConfig } from '../helpers/cli.js';
 
 const ODD = fileURLToPath(new URL('../target/fixtures/odd-server.js', import.meta.url));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { PACKAGE_ROOT, processesWithMarker, readJson, runCli, tempDir, writeConfig } from '../helpers/cli.js';
-import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/results/types.js';
 
 function config(marker: string, extra = ''): string {
   return `name: e2e

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Results } from '../../harness/measure/types.js';
-import { resultsSchema } from '../../harness/measure/results-schema.js';
+import type { Results } from '../../harness/results/types.js';
+import { resultsSchema } from '../../harness/results/results-schema.js';
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
 
 // Short windows at a low rate: the method end to end in under 40 s, not its precision (npm run bench:precision).

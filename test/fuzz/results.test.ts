@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readResults } from '../../harness/cli/read-results.js';
-import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/results/types.js';
 import { tempDir } from '../helpers/cli.js';
 import { anyText, anyValue, fuzz, mutated, succeedsOrUsageError } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../harness/cli/main.js', import.meta.url));
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 export function tempDir(prefix = 'tb-test-'): string {
   return mkdtempSync(join(os.tmpdir(), prefix));

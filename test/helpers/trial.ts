@@ -4,7 +4,7 @@ import { createLoadGenerator } from '../../harness/load/generator.js';
 import { startSink } from '../../harness/sink/sink.js';
 import { parseConfig } from '../../harness/config/load.js';
 import type { LoadGenerator } from '../../harness/load/types.js';
-import type { TrialMetrics } from '../../harness/measure/types.js';
+import type { TrialMetrics } from '../../harness/results/types.js';
 import { expandMatrix } from '../../harness/plan/cells.js';
 import { REFERENCE_SERVICE_ENTRY } from '../../harness/run/run.js';
 import { runTrial } from '../../harness/run/trial.js';

@@ -51,7 +51,7 @@ const VIOLATIONS: Record<string, string> = {
   'harness/plan/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
   'harness/load/mix.ts': 'export const fillPath = (p: string) => p;\n',
   'workloads/service/remote.ts': "import { fillPath } from '../../harness/load/mix.js';\nfillPath('/');\n",
-  'harness/results/types.ts': "export { E } from '../errors.js';\n",
+  'harness/outcomes/types.ts': "export { E } from '../errors.js';\n",
 };
 
 describe('layers: the dependency-cruiser rules', { concurrency: false }, () => {
@@ -94,7 +94,7 @@ describe('layers: the dependency-cruiser rules', { concurrency: false }, () => {
     });
 
     it('catch a folder no layer places (a moved or new stage)', () => {
-      assert.match(r.output, /not-in-a-layer: harness\/results\/types\.ts → harness\/errors\.ts/);
+      assert.match(r.output, /not-in-a-layer: harness\/outcomes\/types\.ts → harness\/errors\.ts/);
     });
 
     it('report nothing for the modules that import downward', () => {

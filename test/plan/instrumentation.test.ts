@@ -46,7 +46,7 @@ describe('the instrumentation axis', () => {
     ).cells[1];
     assert.match(
       cell.env.NODE_OPTIONS,
-      /^--require \S*@opentelemetry\/auto-instrumentations-node\/build\/src\/register\.js --import file:\/\/\S*\/harness\/target\/esm-hook\.js$/,
+      /^--require \S*@opentelemetry\/auto-instrumentations-node\/build\/src\/register\.js --import file:\/\/\S*\/harness\/probe\/esm-hook\.js$/,
     );
     assert.equal(cell.env.OTEL_NODE_ENABLED_INSTRUMENTATIONS, 'http,express');
     assert.equal(cell.env.OTEL_NODE_RESOURCE_DETECTORS, 'env,host,os,process,serviceinstance');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseBudgets } from '../../harness/budget/load.js';
-import { uninstrumentedWarning, summariseCell } from '../../harness/measure/summary.js';
-import type { Results, TrialRecord } from '../../harness/measure/types.js';
+import { uninstrumentedWarning, summariseCell } from '../../harness/results/summary.js';
+import type { Results, TrialRecord } from '../../harness/results/types.js';
 import { renderHtmlReport } from '../../harness/report/html/render.js';
 import { renderJUnit } from '../../harness/report/junit.js';
 import { renderSummaryMarkdown } from '../../harness/report/summary-md.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compile } from 'vega-lite';
-import { captureEnvironment } from '../../harness/measure/environment.js';
+import { captureEnvironment } from '../../harness/results/environment.js';
 import { isMicroOnly, microResultsDocument } from '../../harness/micro/document.js';
 import type { MicroResults } from '../../harness/micro/types.js';
 import { allCharts } from '../../harness/report/html/charts.js';
@@ -13,7 +13,7 @@ import { parseBudgets } from '../../harness/budget/load.js';
 import { analyse } from '../../harness/stats/analyse.js';
 import { layeredResults } from './fixtures/attribution-fixtures.js';
 import { microFixture } from './fixtures/micro-fixtures.js';
-import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/results/types.js';
 
 function microOnly(budgets: unknown[] = []) {
   const micro: MicroResults = { ...microFixture(), kind: 'micro', environment: captureEnvironment() };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compile } from 'vega-lite';
-import type { Results } from '../../harness/measure/types.js';
+import type { Results } from '../../harness/results/types.js';
 import { allCharts } from '../../harness/report/html/charts.js';
 import { buildModel } from '../../harness/report/html/model.js';
 import { renderHtmlReport } from '../../harness/report/html/render.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Results } from '../../harness/measure/types.js';
+import type { Results } from '../../harness/results/types.js';
 import {
   coverageCostChart,
   labelBlocks,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CellResult, CellSummary, Results } from '../../harness/measure/types.js';
+import type { CellResult, CellSummary, Results } from '../../harness/results/types.js';
 import { serviceTable } from '../../harness/report/console-services.js';
 import { servicesTable } from '../../harness/report/html/services-table.js';
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { compareResults } from '../../harness/budget/compare.js';
 import { UsageError } from '../../harness/cli/errors.js';
 import { resultsIssues } from '../../harness/cli/read-results.js';
-import { RESULTS_SCHEMA_VERSION } from '../../harness/measure/types.js';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/results/types.js';
 import { judgeRun } from '../../harness/report/views.js';
 import { mergeShards } from '../../harness/run/merge.js';
 import { analyse } from '../../harness/stats/analyse.js';

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TracebenchError } from '../../harness/cli/errors.js';
 import { resultsIssues } from '../../harness/cli/read-results.js';
-import type { Results } from '../../harness/measure/types.js';
+import type { Results } from '../../harness/results/types.js';
 import { rebuildResults, ResultsStore, type RunHeader } from '../../harness/run/store.js';
 import { tempDir } from '../helpers/cli.js';
 

@@ -4,7 +4,7 @@ import {
   RESULTS_SCHEMA_VERSION,
   type Results,
   type TrialRecord,
-} from '../../harness/measure/types.js';
+} from '../../harness/results/types.js';
 import { buildPlan } from '../../harness/plan/plan.js';
 import { planHash, shardPlan, splitCells } from '../../harness/plan/shard.js';
 import { assembleResults } from '../../harness/run/store.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LoadGenerator, OpenLoopOptions } from '../../harness/load/types.js';
 import type { RunningService } from '../../harness/target/launch.js';
-import type { ProbeWindowReport } from '../../harness/target/protocol.js';
+import type { ProbeWindowReport } from '../../harness/probe/protocol.js';
 import { runWindows, type WindowsOptions } from '../../harness/run/windows.js';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { measureCoverage, servicesByRoute, type GroundTruth } from '../../harness/measure/coverage.js';
+import { measureCoverage, servicesByRoute, type GroundTruth } from '../../harness/results/coverage.js';
 import { mulberry32 } from '../../harness/plan/random.js';
 import type { ReceivedSpan } from '../../harness/sink/types.js';
 import type { SpanShape, WorkloadShape } from '../../workloads/shape/types.js';

@@ -6,7 +6,7 @@ import {
   type Results,
   type TrialMetrics,
   type TrialRecord,
-} from '../../harness/measure/types.js';
+} from '../../harness/results/types.js';
 import { mulberry32 } from '../../harness/plan/plan.js';
 import type { CellSettings } from '../../harness/plan/types.js';
 

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { summariseProfile } from '../../harness/measure/profile.js';
+import { summariseProfile } from '../../harness/results/profile.js';
 import { recordProfiles } from '../../harness/run/profile-window.js';
 import { launchService } from '../../harness/target/launch.js';
 import { assertCpuProfile } from '../helpers/cpuprofile.js';

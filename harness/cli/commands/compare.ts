@@ -14,7 +14,7 @@ import { renderJUnit } from '../../report/junit.js';
 import { resolutionLines } from '../../report/resolution.js';
 import { renderSummaryMarkdown } from '../../report/summary-md.js';
 import { analyse } from '../../stats/analyse.js';
-import type { Results } from '../../measure/types.js';
+import type { Results } from '../../results/types.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
 import { percentFlag } from '../flags.js';
 import { prepareOutputFile, refuseOverwrites } from '../out-paths.js';

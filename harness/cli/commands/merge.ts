@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Results } from '../../measure/types.js';
+import type { Results } from '../../results/types.js';
 import { judgeRun, viewFilesIn, writeViews } from '../../report/views.js';
 import { mergeShards } from '../../run/merge.js';
 import { rebuildResults, ResultsStore } from '../../run/store.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Results } from '../../measure/types.js';
+import type { Results } from '../../results/types.js';
 import { judgeRun } from '../../budget/judge-run.js';
 import { viewFilesIn, writeViews } from '../../report/views.js';
 import { rebuildResults, ResultsStore, RUN_HEADER_FILE } from '../../run/store.js';

@@ -15,7 +15,7 @@ import { killAllChildren } from '../../target/launch.js';
 import { EXIT, UsageError } from '../errors.js';
 import { integerFlag, percentFlag } from '../flags.js';
 import { prepareOutputDir } from '../out-paths.js';
-import { uninstrumentedWarning } from '../../measure/summary.js';
+import { uninstrumentedWarning } from '../../results/summary.js';
 import { resumeDefaults } from '../../run/resume.js';
 import { resolveShard } from '../shard-flags.js';
 

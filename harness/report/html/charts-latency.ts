@@ -1,4 +1,4 @@
-import { sendLagBoundUs } from '../../measure/validity.js';
+import { sendLagBoundUs } from '../../results/validity.js';
 import { median } from '../../stats/interval.js';
 import { top, type Chart } from './chart-kit.js';
 import { auto } from './format.js';

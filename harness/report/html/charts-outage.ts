@@ -1,4 +1,4 @@
-import type { ProbeSecond } from '../../target/protocol.js';
+import type { ProbeSecond } from '../../probe/protocol.js';
 import { top, type Chart, type VlSpec } from './chart-kit.js';
 import { MIB } from './format.js';
 import { worstTrial, type Model } from './model.js';

@@ -1,8 +1,8 @@
 import { bandStep, cellAxis, COLORS, measuredViews, top, type Chart } from './chart-kit.js';
 import { MIB, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
-import { hasUnknownCount } from '../../measure/span-counts.js';
-import type { SpanFate } from '../../measure/types.js';
+import { hasUnknownCount } from '../../results/span-counts.js';
+import type { SpanFate } from '../../results/types.js';
 import { cpuSpread, hasDrops, metricAnalysis, worstTrial } from './model.js';
 
 const FATES = [

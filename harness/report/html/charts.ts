@@ -1,4 +1,4 @@
-import type { TrialMetrics } from '../../measure/types.js';
+import type { TrialMetrics } from '../../results/types.js';
 import {
   budgetTicks,
   bandStep,

@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, type FlameNode, type ProfileCategory } from '../../measure/profile-types.js';
+import { CATEGORY_LABELS, type FlameNode, type ProfileCategory } from '../../results/profile-types.js';
 import type { Attribution } from '../attribution.js';
 import { categoriesShown } from '../summary-profile.js';
 import { html, type SafeHtml } from './escape.js';

@@ -1,5 +1,5 @@
 import type { Check, Verdicts } from '../../budget/types.js';
-import type { CellResult, Results, TrialMetrics, TrialRecord } from '../../measure/types.js';
+import type { CellResult, Results, TrialMetrics, TrialRecord } from '../../results/types.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../../stats/types.js';
 import { median } from '../../stats/interval.js';
 import type { Attribution } from '../attribution.js';

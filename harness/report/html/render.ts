@@ -1,5 +1,5 @@
 import { renameSync, writeFileSync } from 'node:fs';
-import type { Results } from '../../measure/types.js';
+import type { Results } from '../../results/types.js';
 import { loadAssets } from './assets.js';
 import { verdictBanner } from './banner.js';
 import { allCharts, type Chart, type Section } from './charts.js';

@@ -1,4 +1,4 @@
-import type { Results } from '../../measure/types.js';
+import type { Results } from '../../results/types.js';
 import { html, type SafeHtml } from './escape.js';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');

@@ -1,12 +1,12 @@
 import type { CellSettings } from '../../plan/types.js';
-import type { Results } from '../../measure/types.js';
+import type { Results } from '../../results/types.js';
 import { SUITE_NAMES, type MicroSection } from '../../micro/types.js';
 import { html, type SafeHtml } from './escape.js';
 import { mib, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
 import { cpuOverhead } from './model.js';
 import { cellWarnings } from './warnings.js';
-import { hasUnknownCount, UNKNOWN_SPANS_NOTE } from '../../measure/span-counts.js';
+import { hasUnknownCount, UNKNOWN_SPANS_NOTE } from '../../results/span-counts.js';
 
 function sampler(settings: CellSettings): string {
   if (settings.tracing === 'off') return 'no tracing SDK';

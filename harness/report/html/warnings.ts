@@ -1,7 +1,7 @@
 import type { CellView } from './model.js';
 import { median } from '../../stats/interval.js';
 import { num } from './format.js';
-import { uninstrumentedWarning } from '../../measure/summary.js';
+import { uninstrumentedWarning } from '../../results/summary.js';
 
 /** Round-to-round spread of CPU per request above this makes smaller differences between cells indistinguishable from noise. */
 export const HIGH_VARIANCE_SPREAD = 0.1;

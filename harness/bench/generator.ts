@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createLoadGenerator } from '../load/generator.js';
+import type { Arrivals, HttpClient, LoadGenerator, OpenLoopResult, Pacing } from '../load/types.js';
+
+/**
+ * `node dist/harness/bench/generator.js [--rates 500,5000] [--seconds 3] [--rounds 2]
+ * [--variants node-http:timer,raw:timer,raw:thread] [--arrivals uniform] [--threads 1] [--ceiling 1,2]`
+ * (`npm run bench:generator`): the open loop against a one-route node:http server in a child process (so it has a
+ * thread of its own), every client:pacing variant in turn within each round, one line per run: send lag, achieved
+ * rate, the generator process's CPU, corrected vs uncorrected latency p50. `--ceiling` then searches, per thread
+ * count, the highest rate the last variant holds within 1% with send lag p99 under 100 µs.
+ */
+
+// The server answers one route with a tiny JSON body, as a one-span service would minus its tracing.
+const SERVER = `
+const http = require('node:http');
+const body = JSON.stringify({ ok: true });
+const server = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body); });
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+`;
+
+async function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { child, url: `http://127.0.0.1:${chunk.toString().trim()}/` };
+}
+
+const us = (x: number) => String(Math.round(x)).padStart(6);
+
+/** The issue's bar for a run: send lag p99 within 100 µs and the achieved rate within 1% of the target. */
+export const MAX_SEND_LAG_P99_US = 100;
+export const MAX_RATE_ERROR = 0.01;
+
+const held = (r: OpenLoopResult) =>
+  r.sendLagUs.p99 <= MAX_SEND_LAG_P99_US && Math.abs(r.achievedRps - r.targetRps) <= r.targetRps * MAX_RATE_ERROR;
+
+function line(name: string, r: OpenLoopResult, cpuMs: number): string {
+  const lag = r.sendLagUs;
+  const cpuPct = (cpuMs / r.durationMs) * 100;
+  const c = r.latencyCorrectedUs.p50;
+  const u = r.latencyUncorrectedUs.p50;
+  return [
+    `${String(r.targetRps).padStart(6)} req/s ${name.padEnd(16)}`,
+    `lag p50/p99/max ${us(lag.p50)} ${us(lag.p99)} ${us(lag.max)} µs`,
+    `achieved ${r.achievedRps.toFixed(0).padStart(5)} (${(((r.achievedRps - r.targetRps) / r.targetRps) * 100).toFixed(2).padStart(6)}%)`,
+    `cpu ${cpuPct.toFixed(1).padStart(5)}% (${((cpuMs * 1000) / Math.max(1, r.sent)).toFixed(1)} µs/req)`,
+    `elu ${r.generatorEluMax.toFixed(2)}`,
+    `p50 corrected/uncorrected ${us(c)} ${us(u)} µs (${(((c - u) / u) * 100).toFixed(0).padStart(3)}%)`,
+    held(r) ? 'held' : 'not held',
+  ].join(' | ');
+}
+
+interface Variant {
+  client: HttpClient;
+  pacing: Pacing;
+  name: string;
+}
+
+async function measured(generator: LoadGenerator, o: Parameters<LoadGenerator['openLoop']>[0], name: string) {
+  // A short run first, so the measured one starts on warm connections.
+  await generator.openLoop({ ...o, durationMs: 500 });
+  const before = process.cpuUsage();
+  const r = await generator.openLoop(o);
+  const cpu = process.cpuUsage(before);
+  console.log(line(name, r, (cpu.user + cpu.system) / 1000));
+  return r;
+}
+
+/** Doubles the rate until a run is not held, then bisects between the last held rate and it, to 5%. */
+async function ceiling(url: string, threads: number, variant: Variant, durationMs: number): Promise<number> {
+  const generator = createLoadGenerator({ threads });
+  const base = { url, threads, connections: 16, timeoutMs: 2000, client: variant.client, pacing: variant.pacing };
+  try {
+    await generator.openLoop({ ...base, rateRps: 2000, durationMs: 2000 });
+    const run = async (rateRps: number) =>
+      held(await measured(generator, { ...base, rateRps: Math.round(rateRps), durationMs }, variant.name));
+    let low = 0;
+    let high = 1000;
+    while (high <= 64_000 && (await run(high))) {
+      low = high;
+      high *= 2;
+    }
+    while (high - low > high * 0.05 && high >= 100) {
+      const mid = (low + high) / 2;
+      if (await run(mid)) low = mid;
+      else high = mid;
+    }
+    return Math.round(low);
+  } finally {
+    await generator.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rates: { type: 'string', default: '500,5000' },
+      seconds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '2' },
+      variants: { type: 'string', default: 'node-http:timer,raw:timer,raw:thread' },
+      ceiling: { type: 'string', default: '' },
+      arrivals: { type: 'string', default: 'uniform' },
+      threads: { type: 'string', default: '1' },
+    },
+  });
+  const rates = values.rates.split(',').map(Number);
+  const variants: Variant[] = values.variants.split(',').map((v) => {
+    const [client, pacing] = v.split(':') as [HttpClient, Pacing];
+    return { client, pacing, name: v };
+  });
+  const durationMs = Number(values.seconds) * 1000;
+  const rounds = Number(values.rounds);
+  const arrivals = values.arrivals as Arrivals;
+  const threads = Number(values.threads);
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
+  console.log(
+    `load average ${load()}; ${arrivals} arrivals, ${durationMs / 1000} s windows, ${rounds} rounds, ${threads} thread(s), 16 connections per thread`,
+  );
+  const server = await startServer();
+  try {
+    const generator = createLoadGenerator({ threads });
+    try {
+      for (const rateRps of rates) {
+        const base = { url: server.url, rateRps, threads, connections: 16, timeoutMs: 2000, arrivals, arrivalSeed: 1 };
+        // The first runs of a process are slower (JIT): warm every variant up before any is measured.
+        for (const { client, pacing } of variants)
+          await generator.openLoop({ ...base, client, pacing, durationMs: 2000 });
+        for (let round = 0; round < rounds; round++) {
+          for (const v of round % 2 === 0 ? variants : [...variants].reverse())
+            await measured(generator, { ...base, client: v.client, pacing: v.pacing, durationMs }, v.name);
+        }
+      }
+    } finally {
+      await generator.close();
+    }
+    const last = variants[variants.length - 1]!;
+    for (const t of values.ceiling ? values.ceiling.split(',').map(Number) : []) {
+      console.log(`ceiling of ${last.name} on ${t} thread(s): searching`);
+      const rate = await ceiling(server.url, t, last, durationMs);
+      console.log(
+        `ceiling of ${last.name} on ${t} thread(s): ${rate} req/s held within 1% with send lag p99 <= 100 µs`,
+      );
+    }
+  } finally {
+    server.child.kill();
+  }
+  console.log(`load average ${load()}`);
+}
+
+await main();

@@ -1,0 +1,79 @@
+import { defaultConfigPath, loadConfigFile } from '../config/load.js';
+import { createLoadGenerator } from '../load/generator.js';
+import { expandMatrix } from '../plan/cells.js';
+import { startSink } from '../sink/sink.js';
+import { launchService } from '../target/launch.js';
+import { loadWorkload } from '../../workloads/shape/load.js';
+import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
+import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
+import { windowLoad, windowSide, type SideContext } from '../run/window-sides.js';
+import { runWindows, type WindowsResult } from '../run/windows.js';
+
+/** One windows A/B of the default config's first traced cell against itself, optionally with a cost injected into B. */
+export async function precisionRun(options: {
+  processes: number;
+  windowSeconds: number;
+  leadInSeconds: number;
+  windowsPerBlock: number;
+  maxSeconds: number;
+  maxPairs: number;
+  warmupMaxSeconds: number;
+  injectUsPerRequest: number;
+  /** The baseline cell instead of the first traced one. */
+  baseline?: boolean;
+  /** Warm-up every set gets at least, steady or not. */
+  minWarmupSeconds?: number;
+  log: (line: string) => void;
+}): Promise<WindowsResult & { cellId: string }> {
+  const config = await loadConfigFile(defaultConfigPath());
+  const cell = expandMatrix(config).cells.find((c) =>
+    options.baseline ? c.settings.tracing === 'off' : c.settings.tracing === 'sdk',
+  )!;
+  const workload = loadWorkload(config.service.workload);
+  if (!workload.ok) throw new Error(workload.issues.join('; '));
+  const sink = await startSink({ fault: config.sink });
+  const generators = [createLoadGenerator({ threads: 1 }), createLoadGenerator({ threads: 1 })] as const;
+  const controller = new AbortController();
+  try {
+    const shared: SideContext = {
+      runId: 'precision',
+      config,
+      entry: REFERENCE_SERVICE_ENTRY,
+      workloadFile: workload.file,
+      workload: workload.shape,
+      referenceService: true,
+      sink,
+      generator: generators[0],
+      launch: launchService,
+      signal: controller.signal,
+      burnIterationsPerUs: calibrateIterationsPerUs(),
+    };
+    const variant = (name: string, extra: number) => ({
+      config: { name, env: {}, extraCpuUsPerRequest: extra, extraCpuUsPerSpan: 0 },
+    });
+    const result = await runWindows({
+      sides: [
+        { ...windowSide(shared, 'a', cell, variant('a', 0)), minWarmupSeconds: options.minWarmupSeconds },
+        {
+          ...windowSide(shared, 'b', cell, variant('b', options.injectUsPerRequest)),
+          minWarmupSeconds: options.minWarmupSeconds,
+        },
+      ],
+      processes: options.processes,
+      windowSeconds: options.windowSeconds,
+      leadInSeconds: options.leadInSeconds,
+      windowsPerBlock: options.windowsPerBlock,
+      warmup: { maxSeconds: options.warmupMaxSeconds, chunkSeconds: 4, tolerance: 0.05 },
+      maxPairs: options.maxPairs,
+      maxSeconds: options.maxSeconds,
+      load: windowLoad(shared),
+      generators: [generators[0], generators[1]],
+      signal: controller.signal,
+      log: options.log,
+    });
+    return { ...result, cellId: cell.id };
+  } finally {
+    await Promise.all(generators.map((g) => g.close()));
+    await sink.close();
+  }
+}
