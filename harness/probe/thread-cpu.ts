@@ -54,3 +54,17 @@ export class ThreadCpuMeter {
     return cpu;
   }
 }
+
+/** Every service's CPU by thread; null when any could not be read, undefined from probes that do not report it. */
+export function sumThreadCpu(reports: readonly { threadCpuUs?: ThreadCpu | null }[]): ThreadCpu | null | undefined {
+  if (reports.some((r) => r.threadCpuUs === undefined)) return undefined;
+  if (reports.some((r) => r.threadCpuUs === null)) return null;
+  return reports.reduce(
+    (t, r) => ({
+      main: t.main + r.threadCpuUs!.main,
+      other: t.other + r.threadCpuUs!.other,
+      profiler: t.profiler + r.threadCpuUs!.profiler,
+    }),
+    { main: 0, other: 0, profiler: 0 },
+  );
+}

@@ -1,10 +1,11 @@
+import { sumThreadCpu } from '../probe/thread-cpu.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { busyUs, mergeFlames, pruneFlame, scaleFlame, summariseProfile } from '../results/profile.js';
 import { PROFILE_CATEGORIES, type ProfileCategory, type TrialProfile } from '../results/profile-types.js';
 import type { CellSettings } from '../plan/types.js';
-import type { CpuProfile, ProbeWindowReport, ThreadCpu } from '../probe/protocol.js';
+import type { CpuProfile, ProbeWindowReport } from '../probe/protocol.js';
 
 /** Request ids of the profiled window: neither the warm-up's nor the measured window's, so coverage never counts them. */
 export const PROFILE_ID_PREFIX = 'p';
@@ -18,20 +19,6 @@ export function profileIntervalOf(config: Config, settings: CellSettings): numbe
   if (profile.cells === 'all' || (profile.cells === 'attribution' && settings.layer !== undefined))
     return profile.intervalUs;
   return undefined;
-}
-
-/** Every service's CPU by thread; null when any could not be read, undefined from probes that do not report it. */
-export function sumThreadCpu(reports: ProbeWindowReport[]): ThreadCpu | null | undefined {
-  if (reports.some((r) => r.threadCpuUs === undefined)) return undefined;
-  if (reports.some((r) => r.threadCpuUs === null)) return null;
-  return reports.reduce(
-    (t, r) => ({
-      main: t.main + r.threadCpuUs!.main,
-      other: t.other + r.threadCpuUs!.other,
-      profiler: t.profiler + r.threadCpuUs!.profiler,
-    }),
-    { main: 0, other: 0, profiler: 0 },
-  );
 }
 
 /** `<trial>.cpuprofile` for a one-process service, `<trial>.<service>.cpuprofile` for each of several. */

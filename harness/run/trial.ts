@@ -1,26 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import type { Config, VariantConfig } from '../config/types.js';
-import type { LoadGenerator, OpenLoopResult } from '../load/types.js';
-import type { SpanAttribution, TrialMetrics, TrialRecord } from '../results/types.js';
+import type { LoadGenerator } from '../load/types.js';
+import type { TrialRecord } from '../results/types.js';
 import { checkTrial } from '../results/validity.js';
 import { sendsToSink } from '../results/sink-warnings.js';
 import { propagatorsEnv, samplerEnv } from '../plan/env.js';
 import type { Cell } from '../plan/types.js';
-import { TRIAL_ID_ATTRIBUTE, type Sink, type SinkStats, type TailStats } from '../sink/types.js';
+import { TRIAL_ID_ATTRIBUTE, type Sink } from '../sink/types.js';
 import type { LaunchOptions, RunningService } from '../target/launch.js';
 import { ServiceError, describeExit } from '../target/launch.js';
-import type { ProbeSpanReport, ProbeWindowReport } from '../probe/protocol.js';
-import { traceIntegrity } from '../results/trace-integrity.js';
+import type { ProbeSpanReport } from '../probe/protocol.js';
 import type { RequestMix } from '../load/mix.js';
-import type { ServiceMetrics } from '../results/types.js';
 import { startOrder } from '../../workloads/shape/schema.js';
-import { TRUTH_ATTRIBUTES, type WorkloadShape } from '../../workloads/shape/types.js';
-import { measureCoverage, servicesByRoute } from '../results/coverage.js';
-import { SPAN_COUNT_KEYS, sumSpanCounts } from '../results/span-counts.js';
-import type { ReceivedSpan, SinkOutage } from '../sink/types.js';
-import { memoryGrowth, outageMetrics, outagePhaseBoundariesMs } from '../results/outage.js';
+import { type WorkloadShape } from '../../workloads/shape/types.js';
+import { SPAN_COUNT_KEYS } from '../results/span-counts.js';
+import { outagePhaseBoundariesMs } from '../results/outage.js';
 import type { TrialProfile } from '../results/profile-types.js';
-import { PROFILE_ID_PREFIX, profileIntervalOf, recordProfiles, sumThreadCpu } from './profile-window.js';
+import { PROFILE_ID_PREFIX, profileIntervalOf, recordProfiles } from './profile-window.js';
+import {
+  combine,
+  metricsOf,
+  serviceCpuUs,
+  type SinkReading,
+  WARMUP_ID_PREFIX,
+  WINDOW_ID_PREFIX,
+} from '../results/trial-metrics.js';
 
 export interface TrialContext {
   runId: string;
@@ -56,9 +60,7 @@ export interface TrialContext {
   profileDir?: string;
 }
 
-/** Request ids of the warm-up and of the measured window differ in their first letters: coverage counts the window's. */
-export const WARMUP_ID_PREFIX = 'w';
-export const WINDOW_ID_PREFIX = 'm';
+export { WARMUP_ID_PREFIX, WINDOW_ID_PREFIX };
 
 /** How long the probe may take to answer a window command: it only reads counters. */
 const PROBE_REPLY_MS = 5000;
@@ -187,184 +189,8 @@ export function entryMix(workload: WorkloadShape, seed: number): RequestMix {
   };
 }
 
-/** The kept spans of the window's requests: traces that carry a warm-up request id are left out. */
-function windowSpans(spans: ReceivedSpan[]): ReceivedSpan[] {
-  const warmup = new Set<string>();
-  for (const s of spans) {
-    const id = s.attributes[TRUTH_ATTRIBUTES.requestId];
-    if (typeof id === 'string' && id.startsWith(WARMUP_ID_PREFIX)) warmup.add(s.traceId);
-  }
-  return warmup.size === 0 ? spans : spans.filter((s) => !warmup.has(s.traceId));
-}
-
-interface Measured {
-  name: string;
-  report: ProbeWindowReport;
-  spans: ProbeSpanReport;
-}
-
-/**
- * The window's CPU less the probe's own timed work (its series points, and in traced cells the SDK metrics it collects
- * for the queue depth: ~0.7 ms a point, ~0.5% of a traced user-api at 500 req/s): what the service itself used.
- */
-function serviceCpuUs(report: ProbeWindowReport): number {
-  return Math.max(0, report.cpuUserUs + report.cpuSystemUs - report.probeCpuUs);
-}
-
-function serviceMetrics(m: Measured, entryRequests: number): ServiceMetrics {
-  const cpuUs = serviceCpuUs(m.report);
-  const { tracing: _t, drained: _d, failureReasons: _f, source: _s, ...spans } = m.spans;
-  return {
-    cpuUs,
-    cpuUsPerRequest: entryRequests > 0 ? cpuUs / entryRequests : Number.NaN,
-    requests: m.report.requests,
-    rssPeakBytes: m.report.rssPeakBytes,
-    heapUsedPeakBytes: m.report.heapUsedPeakBytes,
-    gc: m.report.gc,
-    eventLoopDelayUs: m.report.eventLoopDelayUs,
-    spans,
-  };
-}
-
-/** One probe report for the trial: CPU, memory and spans added up over the services; the entry's loop and series. */
-function combine(measured: Measured[]): { window: ProbeWindowReport; spans: ProbeSpanReport } {
-  const entry = measured[measured.length - 1];
-  const sum = (pick: (m: Measured) => number) => measured.reduce((t, m) => t + pick(m), 0);
-  const window: ProbeWindowReport = {
-    ...entry.report,
-    cpuUserUs: sum((m) => m.report.cpuUserUs),
-    cpuSystemUs: sum((m) => m.report.cpuSystemUs),
-    rssStartBytes: sum((m) => m.report.rssStartBytes),
-    rssPeakBytes: sum((m) => m.report.rssPeakBytes),
-    rssEndBytes: sum((m) => m.report.rssEndBytes),
-    heapUsedPeakBytes: sum((m) => m.report.heapUsedPeakBytes),
-    heapUsedEndBytes: sum((m) => m.report.heapUsedEndBytes),
-    gc: {
-      pauseCount: sum((m) => m.report.gc.pauseCount),
-      pauseTotalMs: sum((m) => m.report.gc.pauseTotalMs),
-      pauseMaxMs: Math.max(...measured.map((m) => m.report.gc.pauseMaxMs)),
-    },
-    probeCpuUs: sum((m) => m.report.probeCpuUs),
-    threadCpuUs: sumThreadCpu(measured.map((m) => m.report)),
-  };
-  const failureReasons: Record<string, number> = {};
-  for (const m of measured)
-    for (const [reason, n] of Object.entries(m.spans.failureReasons))
-      failureReasons[reason] = (failureReasons[reason] ?? 0) + n;
-  const sources = new Set(measured.map((m) => m.spans.source ?? (m.spans.tracing ? 'tracebench' : 'none')));
-  const spans: ProbeSpanReport = {
-    tracing: measured.some((m) => m.spans.tracing),
-    // The least certain source names the sum: one foreign service makes the trial's counts the probe's.
-    source: sources.has('probe') ? 'probe' : sources.has('tracebench') ? 'tracebench' : 'none',
-    drained: measured.every((m) => m.spans.drained),
-    failureReasons,
-    ...sumSpanCounts(measured.map((m) => m.spans)),
-  };
-  return { window, spans };
-}
-
-/** The sink as the trial reads it: own counts and spans right after the drain, late tallies at the trial's very end. */
-interface SinkReading {
-  stats: SinkStats;
-  spans: ReceivedSpan[];
-  tail: TailStats | undefined;
-  /** Read last, so late spans that land during a saturation run are reported too. */
-  atEnd: SinkStats;
-  /** The outage as the sink ran it, read right after the window: the drain's exports are no recovery. */
-  outage?: SinkOutage;
-}
-
 function readSinkAfterDrain(sink: Sink): Omit<SinkReading, 'atEnd'> {
   return { stats: sink.stats(), spans: sink.spans(), tail: sink.tailStats() };
-}
-
-function attributionOf(reading: SinkReading): SpanAttribution {
-  return {
-    unattributedSpans: reading.stats.spansUnattributed,
-    pendingSpans: reading.stats.spansPending,
-    lateFromEarlierTrials: reading.atEnd.spansLate,
-    strayLateSpans: reading.atEnd.spansStray,
-    unknownTrialSpans: reading.atEnd.spansUnknownTrial,
-  };
-}
-
-function metricsOf(
-  ctx: TrialContext,
-  load: OpenLoopResult,
-  measured: Measured[],
-  sink: SinkReading,
-  maxThroughputRps?: number,
-): TrialMetrics {
-  const { window, spans } = combine(measured);
-  const { stats, tail } = sink;
-  const kept = windowSpans(sink.spans);
-  const cpuUs = serviceCpuUs(window);
-  const outage = 'outage' in ctx.config.sink ? ctx.config.sink.outage : undefined;
-  return {
-    cpuUsPerRequest: window.requests > 0 ? cpuUs / window.requests : Number.NaN,
-    cpuUserUs: window.cpuUserUs,
-    cpuSystemUs: window.cpuSystemUs,
-    requests: window.requests,
-    windowMs: window.windowMs,
-    targetRps: load.targetRps,
-    achievedRps: load.achievedRps,
-    latencyUs: { corrected: load.latencyCorrectedUs, uncorrected: load.latencyUncorrectedUs },
-    sendLagUs: load.sendLagUs,
-    load: {
-      sent: load.sent,
-      ok: load.ok,
-      httpErrors: load.httpErrors,
-      expectedErrors: load.expectedErrors,
-      socketErrors: load.socketErrors,
-      timeouts: load.timeouts,
-      generatorEluMax: load.generatorEluMax,
-    },
-    truth: load.truth,
-    services: Object.fromEntries(measured.map((m) => [m.name, serviceMetrics(m, window.requests)])),
-    ...(kept.length > 0 ? { traces: traceIntegrity(kept, WINDOW_ID_PREFIX) } : {}),
-    // Coverage reads the reference service's own spans (their truth attributes); a NodeSDK's spans carry none.
-    ...(ctx.referenceService && spans.tracing && spans.source !== 'probe'
-      ? {
-          coverage: measureCoverage({
-            truth: load.truth,
-            keptSpans: kept,
-            windowSeconds: window.windowMs / 1000,
-            exported: { spans: stats.spansReceived, bytes: stats.bytesReceived },
-            servicesByRoute: servicesByRoute(ctx.workload),
-          }),
-        }
-      : {}),
-    ...(tail ? { tail } : {}),
-    rssPeakBytes: window.rssPeakBytes,
-    rssStartBytes: window.rssStartBytes,
-    heapUsedPeakBytes: window.heapUsedPeakBytes,
-    gc: window.gc,
-    eventLoopDelayUs: window.eventLoopDelayUs,
-    spans: {
-      started: spans.started,
-      sampled: spans.sampled,
-      ended: spans.ended,
-      exported: spans.exported,
-      failed: spans.failed,
-      dropped: spans.dropped,
-      queuedAtEnd: spans.queuedAtEnd,
-      received: stats.spansReceived,
-    },
-    sink: {
-      requests: stats.requests,
-      bytes: stats.bytesReceived,
-      rejectedRequests: stats.rejectedRequests,
-      uncompressedBytes: stats.bytesUncompressed,
-    },
-    spanAttribution: attributionOf(sink),
-    probeCpuUs: window.probeCpuUs,
-    ...(window.threadCpuUs !== undefined ? { threadCpuUs: window.threadCpuUs } : {}),
-    ...(maxThroughputRps !== undefined ? { maxThroughputRps } : {}),
-    series: window.series,
-    ...memoryGrowth(window.series),
-    ...(outage ? { outage: outageMetrics(outage, load.phases, sink.outage, stats) } : {}),
-    histograms: load.histograms,
-  };
 }
 
 /**
@@ -510,7 +336,11 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       spans: unseenAsUnknown(ctx, drained[i]),
     }));
     const metrics = metricsOf(
-      ctx,
+      {
+        outage: 'outage' in ctx.config.sink ? ctx.config.sink.outage : undefined,
+        referenceService: ctx.referenceService,
+        workload: ctx.workload,
+      },
       load,
       measured,
       { ...afterDrain, atEnd: ctx.sink.stats(), ...(seenOutage ? { outage: seenOutage } : {}) },
