@@ -78,7 +78,7 @@ matrix:
       dir,
       `name: outage-budget
 rounds: 1
-load: { rateRps: 200, warmupSeconds: 1, durationSeconds: 20 }
+load: { rateRps: 200, warmupSeconds: 1, durationSeconds: 12 }
 sink: { mode: ok, outage: { fromSeconds: 1, toSeconds: 600, mode: down } }
 drainTimeoutMs: 500
 matrix:
