@@ -12,7 +12,7 @@ import { ServiceError, describeExit } from '../target/launch.js';
 import type { ProbeSpanReport } from '../probe/protocol.js';
 import type { RequestMix } from '../load/mix.js';
 import { startOrder } from '../../workloads/shape/schema.js';
-import { type WorkloadShape } from '../../workloads/shape/types.js';
+import type { WorkloadShape } from '../../workloads/shape/types.js';
 import { SPAN_COUNT_KEYS } from '../results/span-counts.js';
 import { outagePhaseBoundariesMs } from '../results/outage.js';
 import type { TrialProfile } from '../results/profile-types.js';
