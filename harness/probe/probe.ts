@@ -6,7 +6,13 @@ import { WindowProfiler } from './profile.js';
 import { ProbeWindow } from './window.js';
 import { ForeignSpanCounter } from './spans.js';
 import { countRequests } from './request-count.js';
-import { PROBE_TARGET_ENV, type HarnessToProbe, type ProbeSpanReport, type ProbeToHarness } from './protocol.js';
+import {
+  type HarnessToProbe,
+  PROBE_TARGET_ENV,
+  type ProbeSpanReport,
+  type ProbeToHarness,
+  untracedSpanReport,
+} from './protocol.js';
 
 /**
  * Preloaded (`--import`) into every measured service. It measures only between `window-start` and `window-end` and
@@ -121,19 +127,7 @@ async function drain(timeoutMs: number): Promise<ProbeSpanReport> {
   if (!handle) {
     // A provider the probe could not fully hook reports null where it could not see, never 0.
     if (foreign.registered) return foreign.report(await foreign.drain(timeoutMs));
-    return {
-      tracing: false,
-      source: 'none',
-      started: 0,
-      sampled: 0,
-      ended: 0,
-      exported: 0,
-      failed: 0,
-      dropped: 0,
-      queuedAtEnd: 0,
-      drained: true,
-      failureReasons: {},
-    };
+    return untracedSpanReport();
   }
   const drained = await handle.drain(timeoutMs);
   const c = handle.counters();

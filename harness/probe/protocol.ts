@@ -165,6 +165,23 @@ export interface ProbeSpanReport extends SpanCounts {
   failureReasons: Record<string, number>;
 }
 
+/** What a service without a tracing SDK reports: nothing traced, every counter a known zero. */
+export function untracedSpanReport(): ProbeSpanReport {
+  return {
+    tracing: false,
+    source: 'none',
+    started: 0,
+    sampled: 0,
+    ended: 0,
+    exported: 0,
+    failed: 0,
+    dropped: 0,
+    queuedAtEnd: 0,
+    drained: true,
+    failureReasons: {},
+  };
+}
+
 /** A server that started listening in the service (TCP only; pipes are not reported). */
 export interface ListenSeen {
   address: string;

@@ -3,22 +3,11 @@ import { describe, it } from 'node:test';
 import { checkTrial, sendLagBoundUs } from '../../harness/results/validity.js';
 import type { TrialMetrics } from '../../harness/results/types.js';
 import type { Cell } from '../../harness/plan/types.js';
-import type { ProbeSpanReport } from '../../harness/probe/protocol.js';
+import { type ProbeSpanReport, untracedSpanReport } from '../../harness/probe/protocol.js';
 import { syntheticMetrics } from '../stats/synthetic.js';
 
 const BASELINE: Cell = { id: 'baseline', settings: { tracing: 'off' }, env: {}, collapsed: [] };
-const NO_SPANS: ProbeSpanReport = {
-  tracing: false,
-  drained: true,
-  failureReasons: {},
-  started: 0,
-  sampled: 0,
-  ended: 0,
-  exported: 0,
-  failed: 0,
-  dropped: 0,
-  queuedAtEnd: 0,
-};
+const NO_SPANS: ProbeSpanReport = untracedSpanReport();
 
 /** A trial whose service answered with a median of `medianUs` and whose sends left `lagP99Us` late at p99. */
 function trial(medianUs: number, lagP99Us: number): TrialMetrics {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OpenLoopResult } from '../../harness/load/types.js';
-import type { ProbeSpanReport, ProbeWindowReport } from '../../harness/probe/protocol.js';
+import { type ProbeSpanReport, type ProbeWindowReport, untracedSpanReport } from '../../harness/probe/protocol.js';
 import { combine, type Measured, metricsOf, type SinkReading } from '../../harness/results/trial-metrics.js';
 import { emptySinkStats } from '../../harness/sink/ledger.js';
 import type { ReceivedSpan } from '../../harness/sink/types.js';
@@ -29,20 +29,7 @@ function window(over: Partial<ProbeWindowReport>): ProbeWindowReport {
 }
 
 function spans(over: Partial<ProbeSpanReport>): ProbeSpanReport {
-  return {
-    tracing: true,
-    source: 'tracebench',
-    drained: true,
-    failureReasons: {},
-    started: 0,
-    sampled: 0,
-    ended: 0,
-    exported: 0,
-    failed: 0,
-    dropped: 0,
-    queuedAtEnd: 0,
-    ...over,
-  };
+  return { ...untracedSpanReport(), tracing: true, source: 'tracebench', ...over };
 }
 
 const load = {

@@ -3,23 +3,12 @@ import { describe, it } from 'node:test';
 import { checkTrial } from '../../harness/results/validity.js';
 import type { TrialMetrics } from '../../harness/results/types.js';
 import type { Cell } from '../../harness/plan/types.js';
-import type { ProbeSpanReport } from '../../harness/probe/protocol.js';
+import { type ProbeSpanReport, untracedSpanReport } from '../../harness/probe/protocol.js';
 import { sdk, syntheticMetrics } from '../stats/synthetic.js';
 
 const BASELINE: Cell = { id: 'baseline', settings: { tracing: 'off' }, env: {}, collapsed: [] };
 const TRACED: Cell = { id: 'always_on~batch~otlp-http-protobuf', settings: sdk('always_on'), env: {}, collapsed: [] };
-const NO_SPANS: ProbeSpanReport = {
-  tracing: false,
-  drained: true,
-  failureReasons: {},
-  started: 0,
-  sampled: 0,
-  ended: 0,
-  exported: 0,
-  failed: 0,
-  dropped: 0,
-  queuedAtEnd: 0,
-};
+const NO_SPANS: ProbeSpanReport = untracedSpanReport();
 const SPANS: ProbeSpanReport = {
   ...NO_SPANS,
   tracing: true,
