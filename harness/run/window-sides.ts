@@ -1,29 +1,28 @@
-import type { Config, VariantConfig } from '../config/types.js';
-import type { LoadGenerator, OpenLoopOptions } from '../load/types.js';
+import type { VariantConfig } from '../config/types.js';
+import type { OpenLoopOptions } from '../load/types.js';
 import type { Cell } from '../plan/types.js';
-import type { Sink } from '../sink/types.js';
-import type { LaunchOptions, RunningService } from '../target/launch.js';
+import type { RunningService } from '../target/launch.js';
 import { startOrder } from '../../workloads/shape/schema.js';
-import type { WorkloadShape } from '../../workloads/shape/types.js';
 import { entryMix, trialEnv, withTrialResource, type TrialContext } from './trial.js';
 import type { WindowSide } from './windows.js';
 
 /** What every side of a windows run shares: the service, the sink its spans go to, the launcher. */
-export interface SideContext {
-  runId: string;
-  config: Config;
-  entry: string;
-  command?: string[];
-  cwd?: string;
-  workloadFile: string;
-  workload: WorkloadShape;
-  referenceService: boolean;
-  sink: Sink;
-  generator: LoadGenerator;
-  launch: (options: LaunchOptions) => Promise<RunningService>;
-  signal: AbortSignal;
-  burnIterationsPerUs?: number;
-}
+export type SideContext = Pick<
+  TrialContext,
+  | 'runId'
+  | 'config'
+  | 'entry'
+  | 'command'
+  | 'cwd'
+  | 'workloadFile'
+  | 'workload'
+  | 'referenceService'
+  | 'sink'
+  | 'generator'
+  | 'launch'
+  | 'signal'
+  | 'burnIterationsPerUs'
+>;
 
 /**
  * A side of a windows run: the cell (and variant) started as the trial starts it, with the same environment; every
