@@ -49,6 +49,23 @@ export function top(title: string, alt: string, body: VlSpec): VlSpec {
   };
 }
 
+/** One panel per `metric` row, each with its own y scale: the per-second series charts. */
+export function metricRows(order: readonly string[]): VlSpec {
+  return {
+    facet: {
+      row: {
+        field: 'metric',
+        type: 'nominal',
+        title: null,
+        sort: order,
+        header: { labelAngle: 0, labelAlign: 'left', labelOrient: 'top', labelAnchor: 'start' },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+    spacing: 14,
+  };
+}
+
 export const bandStep = (n: number) => ({ step: n > 40 ? 14 : 20 });
 
 export function cellAxis(domain: string[], labels = true): VlSpec {

@@ -1,5 +1,5 @@
 import type { ProbeSecond } from '../../probe/protocol.js';
-import { top, type Chart, type VlSpec } from './chart-kit.js';
+import { metricRows, top, type Chart, type VlSpec } from './chart-kit.js';
 import { MIB } from './format.js';
 import { worstTrial, type Model } from './model.js';
 
@@ -45,17 +45,7 @@ export function outageChart(model: Model): Chart | null {
     alt,
     spec: top('Memory and queue through the backend outage', alt, {
       data: { values: rows },
-      facet: {
-        row: {
-          field: 'metric',
-          type: 'nominal',
-          title: null,
-          sort: PANELS.map((p) => p.key),
-          header: { labelAngle: 0, labelAlign: 'left', labelOrient: 'top', labelAnchor: 'start' },
-        },
-      },
-      resolve: { scale: { y: 'independent' } },
-      spacing: 14,
+      ...metricRows(PANELS.map((p) => p.key)),
       spec: {
         width: 620,
         height: 110,

@@ -1,4 +1,4 @@
-import { bandStep, cellAxis, COLORS, measuredViews, top, type Chart } from './chart-kit.js';
+import { bandStep, cellAxis, COLORS, measuredViews, metricRows, top, type Chart } from './chart-kit.js';
 import { MIB, num, pct } from './format.js';
 import type { CellView, Model } from './model.js';
 import { hasUnknownCount } from '../../results/span-counts.js';
@@ -192,17 +192,7 @@ export function seriesChart(model: Model): Chart | null {
     alt,
     spec: top('Per-second series of the worst trial per cell', alt, {
       data: { values: rows },
-      facet: {
-        row: {
-          field: 'metric',
-          type: 'nominal',
-          title: null,
-          sort: SERIES.map((s) => s.key),
-          header: { labelAngle: 0, labelAlign: 'left', labelOrient: 'top', labelAnchor: 'start' },
-        },
-      },
-      resolve: { scale: { y: 'independent' } },
-      spacing: 14,
+      ...metricRows(SERIES.map((s) => s.key)),
       spec: {
         width: 620,
         height: 110,
