@@ -86,14 +86,17 @@ export class ProbeWindow {
     void this.tick();
   }
 
-  /** Closes one point of the series (about a second); its own CPU is timed and reported as `probeCpuUs`. */
-  private async tick(cpuNow = process.cpuUsage()): Promise<void> {
+  /**
+   * Closes one point of the series (about a second); its own CPU is timed and reported as `probeCpuUs`. The closing
+   * point passes the window's end (`atMs`), so reads taken after the window's clocks do not stamp it past the window.
+   */
+  private async tick(cpuNow = process.cpuUsage(), atMs?: number): Promise<void> {
     const memory = process.memoryUsage();
     const started = this.requestsStarted();
     this.sampledRssPeakBytes = Math.max(this.sampledRssPeakBytes, memory.rss);
     this.sampledHeapPeakBytes = Math.max(this.sampledHeapPeakBytes, memory.heapUsed);
     const point: ProbeSecond = {
-      tMs: Math.round(Number(process.hrtime.bigint() - this.startNs) / 1e6),
+      tMs: Math.round(atMs ?? Number(process.hrtime.bigint() - this.startNs) / 1e6),
       cpuUs: cpuNow.user - this.second.cpu.user + (cpuNow.system - this.second.cpu.system),
       requests: started - this.second.requests,
       rssBytes: memory.rss,
@@ -137,7 +140,7 @@ export class ProbeWindow {
     this.sources.requests?.onRequest(undefined);
     // The closing point takes its loop lag before the monitors stop; only its queue-depth read is awaited, after the
     // synchronous stops, so a window started meanwhile never finds the shared monitors (LoopDelay.at) stopped under it.
-    const closing = this.seriesOnRequests && requestsEnd > this.second.requests ? this.tick(cpuEnd) : undefined;
+    const closing = this.seriesOnRequests && requestsEnd > this.second.requests ? this.tick(cpuEnd, windowMs) : undefined;
     const eventLoopDelayUs = this.loopDelay?.stop() ?? { p50: 0, p99: 0, max: 0, mean: 0 };
     const gc = this.gc?.stop() ?? { count: 0, totalMs: 0, maxMs: 0, heapUsedPeakBytes: 0 };
     const memory = process.memoryUsage();
