@@ -140,7 +140,8 @@ export class ProbeWindow {
     this.sources.requests?.onRequest(undefined);
     // The closing point takes its loop lag before the monitors stop; only its queue-depth read is awaited, after the
     // synchronous stops, so a window started meanwhile never finds the shared monitors (LoopDelay.at) stopped under it.
-    const closing = this.seriesOnRequests && requestsEnd > this.second.requests ? this.tick(cpuEnd, windowMs) : undefined;
+    const closing =
+      this.seriesOnRequests && requestsEnd > this.second.requests ? this.tick(cpuEnd, windowMs) : undefined;
     const eventLoopDelayUs = this.loopDelay?.stop() ?? { p50: 0, p99: 0, max: 0, mean: 0 };
     const gc = this.gc?.stop() ?? { count: 0, totalMs: 0, maxMs: 0, heapUsedPeakBytes: 0 };
     const memory = process.memoryUsage();
