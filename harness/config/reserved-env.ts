@@ -29,12 +29,19 @@ export const HARNESS_ENV: readonly HarnessEnv[] = [
   { name: 'OTEL_TRACES_', prefix: true, use: 'matrix.sampler and matrix.exporter' },
   { name: 'OTEL_BSP_', prefix: true, use: 'matrix.processor (e.g. { type: batch, maxQueueSize: 4096 })' },
   { name: 'OTEL_PROPAGATORS', use: 'matrix.propagator (or service.perService.NAME.propagator)' },
-  {
-    name: 'OTEL_EXPORTER_OTLP_',
-    prefix: true,
-    use: 'matrix.exporter',
-    why: 'the harness points the exporter at its own sink and picks the protocol',
-  },
+  // Where spans go, in which protocol and compression: the harness's. The rest of OTEL_EXPORTER_OTLP_* (timeouts,
+  // headers) stays the user's: the exporter timeout is what decides how long failed calls hold spans in an outage.
+  ...['ENDPOINT', 'PROTOCOL'].flatMap((what) =>
+    ['OTEL_EXPORTER_OTLP_', 'OTEL_EXPORTER_OTLP_TRACES_'].map((head) => ({
+      name: `${head}${what}`,
+      use: 'matrix.exporter',
+      why: 'the harness points the exporter at its own sink and picks the protocol',
+    })),
+  ),
+  ...['OTEL_EXPORTER_OTLP_COMPRESSION', 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION'].map((name) => ({
+    name,
+    use: 'matrix.compression',
+  })),
   {
     name: 'OTEL_EXPORTER_ZIPKIN_',
     prefix: true,

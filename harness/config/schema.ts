@@ -425,7 +425,7 @@ const serviceSchema = z
     env: envSchema
       .prefault({})
       .describe(
-        'Extra environment for the service process (not PORT, OTEL_TRACES_*, OTEL_BSP_*, OTEL_EXPORTER_OTLP_*/ZIPKIN_*, OTEL_PROPAGATORS, OTEL_SDK_DISABLED or the TRACEBENCH_* variables the harness sets).',
+        'Extra environment for the service process (not PORT, OTEL_TRACES_*, OTEL_BSP_*, OTEL_EXPORTER_OTLP_ endpoint, protocol and compression, OTEL_EXPORTER_ZIPKIN_*, OTEL_PROPAGATORS, OTEL_SDK_DISABLED or the TRACEBENCH_* variables the harness sets).',
       ),
     tracedEnv: envSchema
       .optional()

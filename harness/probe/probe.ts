@@ -144,6 +144,7 @@ async function drain(timeoutMs: number): Promise<ProbeSpanReport> {
     queuedAtEnd: queued + c.inFlight,
     drained,
     failureReasons: c.failureReasons,
+    exportCallsMaxConcurrent: c.exportCallsMaxConcurrent,
   };
 }
 

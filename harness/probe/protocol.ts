@@ -163,6 +163,12 @@ export interface ProbeSpanReport extends SpanCounts {
   drained: boolean;
   /** Failed spans per export error message. */
   failureReasons: Record<string, number>;
+  /**
+   * The most export calls unanswered at once over the service's life; null where the exporter could not be hooked.
+   * The spec has one at a time; more means a processor started exports concurrently (results/validity.ts says why).
+   * Absent from older probes.
+   */
+  exportCallsMaxConcurrent?: number | null;
 }
 
 /** What a service without a tracing SDK reports: nothing traced, every counter a known zero. */

@@ -28,6 +28,10 @@ interface Counts {
   failed: number;
   dropped: number;
   inFlight: number;
+  exportCalls: number;
+  exportCallsMaxConcurrent: number;
+  /** Set when the drain begins: its forceFlush sends every queued batch at once, which is no processor's doing. */
+  draining: boolean;
   failureReasons: Record<string, number>;
 }
 
@@ -42,6 +46,9 @@ export class ForeignSpanCounter {
     failed: 0,
     dropped: 0,
     inFlight: 0,
+    exportCalls: 0,
+    exportCallsMaxConcurrent: 0,
+    draining: false,
     failureReasons: {},
   };
   private provider: Obj | undefined;
@@ -172,8 +179,12 @@ export class ForeignSpanCounter {
     exporter.export = (spans: unknown[], done: (result: { code: number; error?: Error }) => void) => {
       const n = spans.length;
       counts.inFlight += n;
+      counts.exportCalls++;
+      if (!counts.draining)
+        counts.exportCallsMaxConcurrent = Math.max(counts.exportCallsMaxConcurrent, counts.exportCalls);
       return inner.call(exporter, spans, (result: { code: number; error?: Error }) => {
         counts.inFlight -= n;
+        counts.exportCalls--;
         if (result.code === 0) counts.exported += n;
         else {
           counts.failed += n;
@@ -223,6 +234,7 @@ export class ForeignSpanCounter {
   /** forceFlush bounded by the timeout, then the export calls it started; false when either did not finish. */
   async drain(timeoutMs: number): Promise<boolean> {
     const provider = this.provider;
+    this.counts.draining = true;
     if (!provider || typeof provider.forceFlush !== 'function') return true;
     const deadline = Date.now() + timeoutMs;
     const flushed = await Promise.race([
@@ -253,6 +265,7 @@ export class ForeignSpanCounter {
       queuedAtEnd: known(exporters && buffers, this.queued() + c.inFlight),
       drained,
       failureReasons: { ...c.failureReasons },
+      exportCallsMaxConcurrent: known(exporters, c.exportCallsMaxConcurrent),
     };
   }
 }

@@ -5,7 +5,7 @@ import { sumThreadCpu } from '../probe/thread-cpu.js';
 import type { ReceivedSpan, SinkOutage, SinkStats, TailStats } from '../sink/types.js';
 import { TRUTH_ATTRIBUTES, type WorkloadShape } from '../../workloads/shape/types.js';
 import { measureCoverage, servicesByRoute } from './coverage.js';
-import { memoryGrowth, outageMetrics } from './outage.js';
+import { growthSpanMs, memoryGrowth, outageMetrics } from './outage.js';
 import { sumSpanCounts } from './span-counts.js';
 import { traceIntegrity } from './trace-integrity.js';
 import type { ServiceMetrics, SpanAttribution, TrialMetrics } from './types.js';
@@ -40,7 +40,7 @@ export function serviceCpuUs(report: ProbeWindowReport): number {
 
 function serviceMetrics(m: Measured, entryRequests: number): ServiceMetrics {
   const cpuUs = serviceCpuUs(m.report);
-  const { tracing: _t, drained: _d, failureReasons: _f, source: _s, ...spans } = m.spans;
+  const { tracing: _t, drained: _d, failureReasons: _f, source: _s, exportCallsMaxConcurrent: _x, ...spans } = m.spans;
   return {
     cpuUs,
     cpuUsPerRequest: entryRequests > 0 ? cpuUs / entryRequests : Number.NaN,
@@ -54,6 +54,12 @@ function serviceMetrics(m: Measured, entryRequests: number): ServiceMetrics {
 }
 
 /** One probe report for the trial: CPU, memory and spans added up over the services; the entry's loop and series. */
+/** The largest known value (a lower bound when some services' are unknown); null when none is known. */
+function maxKnown(values: readonly (number | null | undefined)[]): number | null {
+  const known = values.filter((v): v is number => typeof v === 'number');
+  return known.length > 0 ? Math.max(...known) : null;
+}
+
 export function combine(measured: Measured[]): { window: ProbeWindowReport; spans: ProbeSpanReport } {
   const entry = measured[measured.length - 1];
   const sum = (pick: (m: Measured) => number) => measured.reduce((t, m) => t + pick(m), 0);
@@ -85,6 +91,7 @@ export function combine(measured: Measured[]): { window: ProbeWindowReport; span
     source: sources.has('probe') ? 'probe' : sources.has('tracebench') ? 'tracebench' : 'none',
     drained: measured.every((m) => m.spans.drained),
     failureReasons,
+    exportCallsMaxConcurrent: maxKnown(measured.map((m) => m.spans.exportCallsMaxConcurrent)),
     ...sumSpanCounts(measured.map((m) => m.spans)),
   };
   return { window, spans };
@@ -197,7 +204,7 @@ export function metricsOf(
     ...(window.threadCpuUs !== undefined ? { threadCpuUs: window.threadCpuUs } : {}),
     ...(maxThroughputRps !== undefined ? { maxThroughputRps } : {}),
     series: window.series,
-    ...memoryGrowth(window.series),
+    ...memoryGrowth(window.series, growthSpanMs(window.windowMs, outage)),
     ...(outage ? { outage: outageMetrics(outage, load.phases, sink.outage, stats) } : {}),
     histograms: load.histograms,
   };

@@ -103,8 +103,10 @@ export interface TrialMetrics {
   /** Per-second series inside the window. */
   series: ProbeSecond[];
   /**
-   * RSS growth over the window, bytes a minute: the Theil–Sen slope of the entry service's per-second RSS (robust to
-   * GC saw-teeth); null with fewer than 3 points. Absent in results written before it.
+   * Sustained RSS growth, bytes a minute: the Theil–Sen slope of the entry service's per-second RSS (robust to GC
+   * saw-teeth) over the second half of the outage, or of the window without one (results/outage.ts growthSpanMs: bounded
+   * buffers fill and level off, a leak keeps climbing); null with fewer than 3 points there. Absent in results written
+   * before it.
    */
   rssGrowthBytesPerMinute?: number | null;
   /** The same slope of the used heap, bytes a minute. */

@@ -128,7 +128,25 @@ export function checkTrial(
       const advice = exportFailureAdvice(reasons, cell, sink);
       warnings.push(`${failed} spans failed to export (${reasons || 'no reason given'}): ${advice}`);
     }
+    const concurrent = spans.exportCallsMaxConcurrent;
+    // The simple processor exports every span as it ends, concurrently by design: only the batch processor is told.
+    if (typeof concurrent === 'number' && concurrent > 1 && batchProcessor(cell))
+      warnings.push(concurrentExportsWarning(concurrent));
   }
   warnings.push(...sinkWarnings(m, cell, sink));
   return { status: invalid.length > 0 ? 'invalid' : 'ok', warnings: [...invalid, ...warnings] };
 }
+
+/**
+ * Export calls unanswered at once. The spec calls export() one at a time; sdk-trace-base 2.12's BatchSpanProcessor
+ * does not after a failed export: its `.catch` clears `_isExporting` after `.finally` has started the next export, so
+ * each failure leaves one more call running (reproduced alone: an exporter that fails after 200 ms saw 3 at once
+ * within 5 s; one that succeeds, never more than 1). Through an outage, the spans held grow with them until the OTLP
+ * exporter's concurrency limit (30 calls of maxExportBatchSize spans), not maxQueueSize.
+ */
+export function concurrentExportsWarning(concurrent: number): string {
+  return `the exporter had up to ${concurrent} export calls unanswered at once: the batch processor starts a new export after a failed one without waiting for the calls still running (sdk-trace-base 2.12), so through a backend outage it holds up to the OTLP exporter's concurrency limit (30 calls × maxExportBatchSize spans) besides its queue, and memory grows until then; a shorter exporter timeout (the OTLP exporter's timeoutMillis) ends failed calls sooner`;
+}
+
+const batchProcessor = (cell: Cell): boolean =>
+  cell.settings.tracing === 'sdk' && cell.settings.processor?.type === 'batch';

@@ -51,15 +51,20 @@ describe('callgrind instruction counts', () => {
     const burnIterationsPerUs = calibrateIterationsPerUs();
     const generator = createLoadGenerator({ threads: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'tb-cg-'));
-    // More simulated work per request: user-api with 100 µs more in its root span (fixed work; the injected
-    // extraCpuUsPerRequest is CPU time, of which valgrind's slowed clock would leave a fiftieth).
-    const heavierWorkload = join(dir, 'heavier.yaml');
-    writeFileSync(
-      heavierWorkload,
-      readFileSync(resolveWorkloadPath('user-api'), 'utf8').replace(/^(\s+kind: SERVER\n\s+cpuUs:) 20$/m, '$1 120'),
-    );
-    assert.match(readFileSync(heavierWorkload, 'utf8'), /cpuUs: 120/);
-    const perRequest = async (extraCpuUsPerRequest: number) => {
+    // user-api plus a heavier copy of its route, 100 µs more in the root span (fixed work; the injected
+    // extraCpuUsPerRequest is CPU time, of which valgrind's slowed clock would leave a fiftieth). Both routes in one
+    // service, so one process under valgrind measures both: its start-up and JIT warm-up are the test's cost.
+    const userApi = readFileSync(resolveWorkloadPath('user-api'), 'utf8');
+    const route = userApi.slice(userApi.indexOf('      - name: get-user'));
+    const heavyRoute = route
+      .replace('name: get-user', 'name: get-heavy')
+      .replaceAll('/api/users/:id', '/api/heavy/:id')
+      .replace(/^(\s+kind: SERVER\n\s+cpuUs:) 20$/m, '$1 120');
+    assert.match(heavyRoute, /cpuUs: 120/);
+    const twoRoutes = join(dir, 'two-routes.yaml');
+    writeFileSync(twoRoutes, `${userApi.trimEnd()}\n${heavyRoute}`);
+    /** Main-thread instructions per request of the light route and, when asked, of the heavy one, in one process. */
+    const perRequest = async (withHeavy: boolean) => {
       const service = await launchService({
         entry: REFERENCE_SERVICE_ENTRY,
         readyPath: '/healthz',
@@ -69,34 +74,41 @@ describe('callgrind instruction counts', () => {
         env: {
           TRACEBENCH_INSTRUMENTATION: 'none',
           TRACEBENCH_BURN_ITERATIONS_PER_US: String(burnIterationsPerUs),
-          ...(extraCpuUsPerRequest > 0 ? { TRACEBENCH_WORKLOAD: heavierWorkload } : {}),
+          TRACEBENCH_WORKLOAD: twoRoutes,
         },
       });
       try {
-        const load = {
-          url: `${service.baseUrl}/api/users/42`,
-          rateRps: 100,
-          threads: 1,
-          connections: 8,
-          timeoutMs: 30_000,
+        const load = (path: string, durationMs: number) =>
+          generator.openLoop({
+            url: `${service.baseUrl}${path}`,
+            rateRps: 100,
+            threads: 1,
+            connections: 8,
+            timeoutMs: 30_000,
+            durationMs,
+          });
+        const meter = new CallgrindMeter(dir);
+        const measure = async (path: string) => {
+          await meter.start(service.pid);
+          const result = await load(path, 5000);
+          const count = await meter.stop(service.pid);
+          assert.equal(result.ok, result.scheduled, 'the service under valgrind kept up with 100 req/s');
+          assert.ok(count.mainThread > 0 && count.mainThread <= count.total, JSON.stringify(count));
+          return count.mainThread / result.ok;
         };
         // JIT warm-up: until V8 has compiled the request path (2,000 requests here), counts wander by a percent or more.
-        await generator.openLoop({ ...load, durationMs: 20_000 });
-        const meter = new CallgrindMeter(dir);
-        await meter.start(service.pid);
-        const result = await generator.openLoop({ ...load, durationMs: 5000 });
-        const count = await meter.stop(service.pid);
-        assert.equal(result.ok, result.scheduled, 'the service under valgrind kept up with 100 req/s');
-        assert.ok(count.mainThread > 0 && count.mainThread <= count.total, JSON.stringify(count));
-        return count.mainThread / result.ok;
+        await load('/api/users/42', 20_000);
+        if (withHeavy) await load('/api/heavy/42', 3000);
+        const light = await measure('/api/users/42');
+        return { light, heavy: withHeavy ? await measure('/api/heavy/42') : undefined };
       } finally {
         await service.kill();
       }
     };
     try {
       // Two at a time: instruction counts do not care that they share the cores.
-      const [a, heavier] = await Promise.all([perRequest(0), perRequest(100)]);
-      const b = await perRequest(0);
+      const [first, second] = await Promise.all([perRequest(true), perRequest(false)]);
+      const [a, b, heavier] = [first.light, second.light, first.heavy!];
       t.diagnostic(
         `main-thread instructions per request: ${a.toFixed(0)} and ${b.toFixed(0)}; with 100 µs more work ${heavier.toFixed(0)}`,
       );

@@ -57,6 +57,34 @@ describe('the probe counting an SDK tracebench did not build', () => {
     assert.equal(r.ended, r.exported! + r.failed! + r.dropped! + r.queuedAtEnd!, JSON.stringify(r));
   });
 
+  // The warning of results/validity.ts (concurrentExportsWarning) rests on this: if sdk-trace-base stops exporting
+  // concurrently after a failure, this fails, and the warning's account of the batch processor must change with it.
+  it('counts export calls unanswered at once: one for a batch processor whose exports succeed, more once they fail', async () => {
+    const concurrentCalls = async (code: ExportResultCode) => {
+      const exporter: SpanExporter = {
+        export: (_spans, done) => void setTimeout(() => done({ code, error: new Error('backend down') }), 100),
+        shutdown: async () => {},
+      };
+      const provider = new BasicTracerProvider({
+        spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 20, scheduledDelayMillis: 10 })],
+      });
+      const counter = new ForeignSpanCounter();
+      counter.hook({ getDelegate: () => provider });
+      const tracer = provider.getTracer('t');
+      // 40 spans every 10 ms for 1.5 s: a full batch is always waiting when an export answers.
+      for (let tick = 0; tick < 150; tick++) {
+        for (let i = 0; i < 40; i++) tracer.startSpan('s').end();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const concurrent = counter.report(false).exportCallsMaxConcurrent;
+      await provider.shutdown().catch(() => {});
+      return concurrent;
+    };
+    assert.equal(await concurrentCalls(ExportResultCode.SUCCESS), 1);
+    const failing = await concurrentCalls(ExportResultCode.FAILED);
+    assert.ok(typeof failing === 'number' && failing > 1, `export calls at once with failing exports: ${failing}`);
+  });
+
   it('reports unknown (null), never 0, for what a registered provider does not expose', () => {
     const counter = new ForeignSpanCounter();
     // A provider of another make: it registers with the API but has no processor list the probe can reach.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { memoryGrowth, outageMetrics, theilSenSlope } from '../../harness/results/outage.js';
+import { growthSpanMs, memoryGrowth, outageMetrics, theilSenSlope } from '../../harness/results/outage.js';
 import { emptySinkStats } from '../../harness/sink/ledger.js';
 import type { ProbeSecond } from '../../harness/probe/protocol.js';
 
@@ -25,6 +25,23 @@ test('RSS growth: a steady 1 MiB a second reads 60 MiB a minute; a GC spike does
   // A flat RSS with one 40 MiB outlier: least squares would read growth, the median of slopes reads none.
   const spiky = memoryGrowth(series((s) => 100 * MIB + (s === 11 ? 40 * MIB : 0)));
   assert.equal(spiky.rssGrowthBytesPerMinute, 0);
+});
+
+test('sustained growth: buffers that fill and level off read flat in the span judged; a leak keeps its slope', () => {
+  const outage = { fromSeconds: 2, toSeconds: 12, mode: 'down' as const };
+  const span = growthSpanMs(12_000, outage);
+  assert.deepEqual(span, { fromMs: 7000, toMs: 12_000 });
+  // A bounded queue and export calls filling for 4 s of the outage, 5 MiB a second, then full.
+  const bounded = series((s) => 100 * MIB + Math.min(Math.max(s - 2, 0), 4) * 5 * MIB);
+  assert.ok(memoryGrowth(bounded).rssGrowthBytesPerMinute! > 5 * MIB, 'over the whole window the fill reads as growth');
+  assert.equal(memoryGrowth(bounded, span).rssGrowthBytesPerMinute, 0);
+  const leak = series((s) => 100 * MIB + Math.max(s - 2, 0) * MIB);
+  assert.equal(memoryGrowth(leak, span).rssGrowthBytesPerMinute, 60 * MIB);
+  // An outage that runs past the window is judged on its part inside the window; without one, the window's second half.
+  assert.deepEqual(growthSpanMs(12_000, { ...outage, toSeconds: 600 }), { fromMs: 7000, toMs: 12_000 });
+  assert.deepEqual(growthSpanMs(10_000), { fromMs: 5000, toMs: 10_000 });
+  // Too few samples in the span judged: unknown.
+  assert.equal(memoryGrowth(leak, { fromMs: 11_500, toMs: 12_000 }).rssGrowthBytesPerMinute, null);
 });
 
 test('too short a series has no slope (unknown, not 0)', () => {

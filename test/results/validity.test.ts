@@ -105,4 +105,14 @@ describe('trial validity', () => {
       result.warnings.join('\n'),
     );
   });
+
+  it('explains export calls unanswered at once for the batch processor; none for one call at a time or unknown', () => {
+    const warned = checkTrial(trial(), { ...SPANS, exportCallsMaxConcurrent: 7 }, TRACED).warnings;
+    assert.ok(
+      warned.some((w) => /up to 7 export calls unanswered at once: the batch processor starts a new export/.test(w)),
+      warned.join('\n'),
+    );
+    for (const concurrent of [1, null, undefined])
+      assert.deepEqual(checkTrial(trial(), { ...SPANS, exportCallsMaxConcurrent: concurrent }, TRACED).warnings, []);
+  });
 });

@@ -15,6 +15,12 @@ export interface SpanCounters {
   failed: number;
   /** Spans inside an export call that has not answered yet. */
   inFlight: number;
+  /** Export calls that have not answered yet. */
+  exportCalls: number;
+  /** The most export calls ever unanswered at once (the spec allows one; see results/validity.ts). */
+  exportCallsMaxConcurrent: number;
+  /** Set when the drain begins: its forceFlush sends every queued batch at once, which is no processor's doing. */
+  draining: boolean;
   /** Spans per export error message (the first few distinct ones), so a warning can say why exports failed. */
   failureReasons: Record<string, number>;
 }

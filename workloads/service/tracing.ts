@@ -187,8 +187,16 @@ class CountingExporter implements SpanExporter {
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     const n = spans.length;
     this.counters.inFlight += n;
+    this.counters.exportCalls++;
+    // A drain's forceFlush sends every queued batch at once by design: only calls before it count.
+    if (!this.counters.draining)
+      this.counters.exportCallsMaxConcurrent = Math.max(
+        this.counters.exportCallsMaxConcurrent,
+        this.counters.exportCalls,
+      );
     this.inner.export(spans, (result) => {
       this.counters.inFlight -= n;
+      this.counters.exportCalls--;
       if (result.code === ExportResultCode.SUCCESS) this.counters.exported += n;
       else {
         this.counters.failed += n;
@@ -394,6 +402,9 @@ export async function setupTracing(env: Env, serviceName: string): Promise<Traci
     exported: 0,
     failed: 0,
     inFlight: 0,
+    exportCalls: 0,
+    exportCallsMaxConcurrent: 0,
+    draining: false,
     failureReasons: {},
   };
   const reader = new PullReader();
@@ -433,6 +444,7 @@ export async function setupTracing(env: Env, serviceName: string): Promise<Traci
       return sumMetric(await selfObs(), 'otel.sdk.processor.span.queue.size', () => true);
     },
     async drain(timeoutMs: number) {
+      counters.draining = true;
       const deadline = Date.now() + timeoutMs;
       const flushed = await Promise.race([
         provider.forceFlush().then(
