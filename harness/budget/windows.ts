@@ -13,7 +13,9 @@ export function windowsSubject(c: Pick<WindowsComparison, 'cellId' | 'a' | 'b'>)
 }
 
 /** The interval the verdict was drawn from: the sequential one when the run stopped as soon as it decided. */
-export function judgedInterval(c: WindowsComparison): { interval: RelativeInterval; kind: 'sequential' | 'nested' } | null {
+export function judgedInterval(
+  c: WindowsComparison,
+): { interval: RelativeInterval; kind: 'sequential' | 'nested' } | null {
   if (c.stoppedBy === 'decided' && c.sequential) return { interval: c.sequential, kind: 'sequential' };
   return c.nested ? { interval: c.nested, kind: 'nested' } : null;
 }

@@ -53,8 +53,7 @@ export function warmupText(warmups: readonly WarmupRecord[]): string {
       ? ''
       : `steady after ${Math.round(Math.min(...steady))}${steady.length > 1 && Math.round(Math.min(...steady)) !== Math.round(Math.max(...steady)) ? `–${Math.round(Math.max(...steady))}` : ''} s`;
   const bound = Math.round(Math.max(...stuck.map((w) => w.warmupSeconds), 0));
-  const not =
-    stuck.length === 0 ? '' : `${stuck.length} of ${warmups.length} not steady within the bound (${bound} s)`;
+  const not = stuck.length === 0 ? '' : `${stuck.length} of ${warmups.length} not steady within the bound (${bound} s)`;
   return [range, not].filter(Boolean).join('; ');
 }
 
