@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gateFails } from '../../harness/budget/judge.js';
 import { judgeRun } from '../../harness/budget/judge-run.js';
@@ -9,6 +11,7 @@ import { renderSummaryMarkdown } from '../../harness/report/summary-md.js';
 import { resultsSchema } from '../../harness/results/results-schema.js';
 import type { WindowsComparison } from '../../harness/results/types.js';
 import { CELL, windowsComparisons, windowsResults } from './fixtures/windows-fixtures.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { findAll, parseXml } from './xml.js';
 
 const results = windowsResults();
@@ -158,5 +161,19 @@ describe('a windows run in every view', () => {
     );
     const out = findAll(parseXml(renderJUnit(j.verdicts)), 'system-out');
     assert.match(out[0].text, /within \+3% .*\n.*could detect changes of ±3\.84%/);
+  });
+
+  it('tracebench report rebuilds all three views from a windows results.json', async () => {
+    const dir = tempDir('tb-windows-report-');
+    writeFileSync(join(dir, 'results.json'), JSON.stringify(results));
+    const run = await runCli(['report', dir], { timeoutMs: 30_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const md = readFileSync(join(dir, 'summary.md'), 'utf8');
+    assert.equal(md, summary, 'the same summary the run writes');
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    assert.match(html, /id="section-windows"/);
+    assert.match(html, /could detect changes of ±3\.84%/);
+    const xml = parseXml(readFileSync(join(dir, 'junit.xml'), 'utf8'));
+    assert.deepEqual([xml.attributes.tests, xml.attributes.failures, xml.attributes.skipped], ['3', '1', '2']);
   });
 });
