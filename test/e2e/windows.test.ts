@@ -63,7 +63,10 @@ describe('the windows method, end to end', () => {
     );
     assert.match(summary, /this run (could detect changes of ±\d+(\.\d+)?%|'s resolution) in CPU µs\/request/);
     const html = readFileSync(join(latest, 'report.html'), 'utf8');
-    assert.match(html, /<tr[^>]*data-verdict="fail"><th scope="row">always_on~batch~none<\/th><td>slower vs base<\/td>/);
+    assert.match(
+      html,
+      /<tr[^>]*data-verdict="fail"><th scope="row">always_on~batch~none<\/th><td>slower vs base<\/td>/,
+    );
     assert.match(html, /class="resolution">Resolution: this run/);
     assert.match(html, /data-chart="windows-0"/);
     const junit = readFileSync(join(latest, 'junit.xml'), 'utf8');
