@@ -58,6 +58,19 @@ describe('a windows run in every view', () => {
     assert.ok(gateFails(judged.verdicts), 'a failing comparison fails the run');
   });
 
+  it('an MDC that cannot be drawn (under two pairs per set) is null in results.json and – in every view', () => {
+    const [, same] = windowsComparisons();
+    const few: WindowsComparison = { ...same, nested: { ...same.nested!, mdc: null } };
+    const r = JSON.parse(JSON.stringify(windowsResults([few])));
+    assert.ok(resultsSchema.safeParse(r).success, 'null validates');
+    const j = judgeRun(r, { threshold: 0.05 });
+    assert.equal(j.verdicts.checks[0].resolution, null);
+    const md = renderSummaryMarkdown(r, j.verdicts, j.analysis);
+    assert.match(md, /\| ⚠️ inconclusive at \+3\.0% \| – \| 45\/45 \|/);
+    assert.doesNotMatch(md, /±0|Infinity|NaN/);
+    assert.match(renderHtmlReport({ results: r, verdicts: j.verdicts }), /<td class="resolution">–<\/td>/);
+  });
+
   it('says the budgets over trials were not judged, rather than judging them on nothing', () => {
     const budgets = parseBudgets({ budgets: [{ limits: { cpuUsPerRequest: '+40%' } }] }, 'test');
     const withBudgets = windowsResults();
