@@ -35,7 +35,7 @@ export function verdictBanner(model: Model): SafeHtml {
       ? ''
       : results.status === 'interrupted' && results.interrupted
         ? html`<p class="run-status ${results.status}">This run was <strong>interrupted after ${results.interrupted.trialsFinished} of ${results.interrupted.trialsPlanned} trials</strong>${results.interrupted.rebuiltFrom ? html` (rebuilt from ${results.interrupted.rebuiltFrom})` : ''}: the figures cover only the trials that finished before it stopped.</p>`
-        : html`<p class="run-status ${results.status}">This run is <strong>${results.status}</strong>: the figures cover only the trials that finished before it stopped.</p>`;
+        : html`<p class="run-status ${results.status}">This run is <strong>${results.status}</strong>: the figures cover only the ${results.windows ? 'comparisons' : 'trials'} that finished before it stopped.</p>`;
   const flagged = model.cells.filter((v) => cellWarnings(v).length > 0);
   const shown = flagged.slice(0, MAX_FLAGGED_LINKS);
   const warnings =

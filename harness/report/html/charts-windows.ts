@@ -18,22 +18,24 @@ export function windowsChart(c: WindowsComparison, index: number): Chart {
   const points = valid.map((p) => ({
     atSeconds: p.atSeconds,
     logRatioPct: 100 * Math.log(p.b.cpuUsPerRequest! / p.a.cpuUsPerRequest!),
-    set: `set ${p.process}`,
+    changePct: 100 * (p.b.cpuUsPerRequest! / p.a.cpuUsPerRequest! - 1),
+    set: `set ${p.process + 1}`,
     aCpuUs: p.a.cpuUsPerRequest,
     bCpuUs: p.b.cpuUsPerRequest,
     block: p.block,
   }));
   const judged = judgedInterval(c);
-  const estimate = judged ? [{ what: `estimate (${judged.kind})`, y: logPct(judged.interval.estimate) }] : [];
+  const rule = (what: string, change: number) => ({ what, y: logPct(change), change: fractionPct(change) });
+  const estimate = judged ? [rule(`estimate (${judged.kind})`, judged.interval.estimate)] : [];
   const bounds = judged
     ? [
-        { what: `interval low (${judged.kind})`, y: logPct(judged.interval.low) },
-        { what: `interval high (${judged.kind})`, y: logPct(judged.interval.high) },
+        rule(`interval low (${judged.kind})`, judged.interval.low),
+        rule(`interval high (${judged.kind})`, judged.interval.high),
       ]
     : [];
-  const limit = { what: `limit ${fractionPct(c.limit)}`, y: logPct(c.limit) };
+  const limit = rule('limit', c.limit);
   const title = `${c.cellId}: ${c.b} vs ${c.a}`;
-  const alt = `Scatter of ${points.length} valid window pairs over ${Math.round(c.elapsedSeconds)} s, the log ratio of ${c.b}'s CPU per request over ${c.a}'s in percent, coloured by process set. ${
+  const alt = `Scatter of ${points.length} valid window pairs over ${Math.round(c.elapsedSeconds)} s, the change of ${c.b}'s CPU per request over ${c.a}'s on a log scale, coloured by process set. ${
     judged
       ? `Change ${fractionPct(judged.interval.estimate)} (${judged.kind} interval ${fractionPct(judged.interval.low)} to ${fractionPct(judged.interval.high)}), verdict ${c.verdict} at ${fractionPct(c.limit)}`
       : `No interval (too few pairs), verdict ${c.verdict}`
@@ -51,13 +53,19 @@ export function windowsChart(c: WindowsComparison, index: number): Chart {
       mark: { type: 'point', filled: true, size: 36, opacity: 0.8 },
       encoding: {
         x,
-        y: { field: 'logRatioPct', type: 'quantitative', title: '100 × ln(B/A) ≈ % change' },
+        y: {
+          field: 'logRatioPct',
+          type: 'quantitative',
+          title: 'change of B over A (log scale)',
+          // Drawn on the log ratio (what the statistics average), labelled as the change it stands for.
+          axis: { labelExpr: "format(exp(datum.value / 100) * 100 - 100, '+.1~f') + '%'" },
+        },
         color: { field: 'set', type: 'nominal', title: 'process set', scale: { scheme: 'tableau10' } },
         tooltip: [
           { field: 'atSeconds', title: 's', format: ',.1f' },
           { field: 'set' },
           { field: 'block' },
-          { field: 'logRatioPct', title: '100 × ln(B/A)', format: '+.1f' },
+          { field: 'changePct', title: 'change %', format: '+.1f' },
           { field: 'aCpuUs', title: `${c.a} µs/req`, format: ',.1f' },
           { field: 'bCpuUs', title: `${c.b} µs/req`, format: ',.1f' },
         ],
@@ -66,17 +74,17 @@ export function windowsChart(c: WindowsComparison, index: number): Chart {
     {
       data: { values: estimate },
       mark: { type: 'rule', color: COLORS.rule, strokeWidth: 2 },
-      encoding: { y, tooltip: [{ field: 'what' }, { field: 'y', title: '100 × ln', format: '+.2f' }] },
+      encoding: { y, tooltip: [{ field: 'what' }, { field: 'change' }] },
     },
     {
       data: { values: bounds },
       mark: { type: 'rule', color: COLORS.rule, strokeWidth: 1.5, strokeDash: [5, 3] },
-      encoding: { y, tooltip: [{ field: 'what' }, { field: 'y', title: '100 × ln', format: '+.2f' }] },
+      encoding: { y, tooltip: [{ field: 'what' }, { field: 'change' }] },
     },
     {
       data: { values: [limit] },
       mark: { type: 'rule', color: COLORS.budget, strokeWidth: 2 },
-      encoding: { y, tooltip: [{ field: 'what' }] },
+      encoding: { y, tooltip: [{ field: 'what' }, { field: 'change' }] },
     },
   ];
   return {

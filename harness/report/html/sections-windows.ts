@@ -23,7 +23,7 @@ export function warmupTable(comparisons: readonly WindowsComparison[]): SafeHtml
 <tbody>${comparisons.flatMap((c) =>
     c.warmups.map(
       (w, i) =>
-        html`<tr>${i === 0 ? html`<th scope="rowgroup" rowspan="${c.warmups.length}">${c.cellId}<span class="ci">${c.b} vs ${c.a}: ${warmupText(c.warmups)}</span></th>` : ''}<td>${w.side}</td><td>${w.process}</td><td>${w.steadyAfterSeconds === null ? html`<span class="not-steady">not steady within the bound</span>` : `${num(w.steadyAfterSeconds)} s`}</td><td>${num(w.warmupSeconds)} s</td><td>${auto(w.lastCpuUsPerRequest)}</td></tr>\n`,
+        html`<tr>${i === 0 ? html`<th scope="rowgroup" rowspan="${c.warmups.length}">${c.cellId}<span class="ci">${c.b} vs ${c.a}: ${warmupText(c.warmups)}</span></th>` : ''}<td>${w.side}</td><td>${w.process + 1}</td><td>${w.steadyAfterSeconds === null ? html`<span class="not-steady">not steady within the bound</span>` : `${num(w.steadyAfterSeconds)} s`}</td><td>${num(w.warmupSeconds)} s</td><td>${auto(w.lastCpuUsPerRequest)}</td></tr>\n`,
     ),
   )}</tbody></table></div>`;
 }
