@@ -10,6 +10,7 @@ import { mergeVerdicts, verdictsOf } from './judge.js';
 import { evaluateMicroBudgets } from './micro.js';
 import { compareMicroVariants, DEFAULT_MICRO_THRESHOLD } from './micro-compare.js';
 import type { Budget, Verdicts } from './types.js';
+import { windowsVerdicts } from './windows.js';
 
 export interface Judged {
   analysis: Analysis;
@@ -29,11 +30,14 @@ export function renamedMetricNotes(budgets: readonly Budget[]): string[] {
 /**
  * The verdict stage: cells with no valid trial (error), analysis of results.json, its budgets (the config's, with any
  * --budgets file merged in before the run, so results.json holds all of them; micro.nsPerOp limits on its micro
- * section) and, with variants (of the cells, or of a micro A/B), the A/B checks.
+ * section) and, with variants (of the cells, or of a micro A/B), the A/B checks. A windows run: one A/B check per
+ * comparison.
  */
 export function judgeRun(results: Results, options: { threshold: number; microThreshold?: number }): Judged {
   const analysis = analyse(results, { seed: results.seed });
   const budgets = results.config.budgets ?? [];
+  // A windows run's cells carry no trials: its comparisons are its checks.
+  if (results.windows) return { analysis, verdicts: windowsVerdicts(results.windows, budgets.length) };
   const sets = [
     cellErrorChecks(results),
     evaluateBudgets(analysis, results, budgets),

@@ -97,10 +97,12 @@ export const statesResolution = (check: Check) =>
   !(COVERAGE_METRICS as readonly string[]).includes(check.metric);
 
 /** `this run could detect changes of ±4.2% in CPU µs/request (95% confidence, 80% power)`, or that it is unknown. */
-export function resolutionSentence(check: Pick<Check, 'metric' | 'resolution' | 'measured'>): string {
+export function resolutionSentence(check: Pick<Check, 'metric' | 'resolution' | 'measured' | 'method'>): string {
   const what = metricLabel(check.metric);
   const r = check.resolution;
   const { low, high } = check.measured;
+  if (!r && check.method === 'windows')
+    return `this run's resolution in ${what} is unknown (too few valid window pairs per process set to draw it from)`;
   if (!r)
     return Number.isFinite(low) && low === high
       ? `this run's resolution in ${what} is unknown (every round gave the same value: no spread to draw it from)`

@@ -50,6 +50,8 @@ export interface Check {
   resolution: CheckResolution | null;
   /** Set when the two sides of the check were measured on different machines (shards of merged runs). */
   crossMachine?: CrossMachine;
+  /** `windows`: a comparison by the windows method, its interval over window pairs nested in process sets, not rounds. */
+  method?: 'windows';
 }
 
 /** A comparison between cells measured on different machines: never paired, and noisier by what the machines differ. */

@@ -1,5 +1,5 @@
 import { formatMeasured } from '../budget/format.js';
-import { metricLabel } from '../budget/judge.js';
+import { metricLabel, resolutionSentence } from '../budget/judge.js';
 import type { Check, Verdicts } from '../budget/types.js';
 
 /** Characters XML 1.0 cannot carry at all (controls other than tab, newline, return; lone surrogates; U+FFFE/FFFF). */
@@ -29,7 +29,8 @@ const SUITES: { kind: Check['kind']; name: string }[] = [
 
 /** `CPU µs/request (cpuUsPerRequest) @ always_on~batch~otlp-http-protobuf@head`. */
 function caseName(c: Check): string {
-  return `${metricLabel(c.metric)} (${c.metric}) @ ${c.cellId}${c.variant !== undefined ? `@${c.variant}` : ''}`;
+  const windows = c.method === 'windows' ? ' (windows method)' : '';
+  return `${metricLabel(c.metric)} (${c.metric}) @ ${c.cellId}${c.variant !== undefined ? `@${c.variant}` : ''}${windows}`;
 }
 
 /** `measured +14.2% (95% CI +11% to +17.5%), limit +10%`: what a CI log line shows first. */
@@ -37,8 +38,19 @@ function failureMessage(c: Check): string {
   return `measured ${formatMeasured(c)}, limit ${c.limit.text}`;
 }
 
+/** A windows comparison's case says what the run could detect, whatever its verdict, and how it was measured. */
+function windowsTestcase(c: Check, open: string): string {
+  const resolution = `resolution: ${resolutionSentence(c)}`;
+  if (c.verdict === 'pass')
+    return `${open}>\n      <system-out>${escapeXml(`${c.message}\n${resolution}`)}</system-out>\n    </testcase>`;
+  if (c.verdict === 'fail')
+    return `${open}>\n      <failure message="${escapeXml(failureMessage(c))}" type="ab">${escapeXml(`${c.message}\n${resolution}\ncheck: ${c.id}`)}</failure>\n    </testcase>`;
+  return `${open}>\n      <skipped message="${escapeXml(`inconclusive: ${c.message} ${resolution}`)}" />\n    </testcase>`;
+}
+
 function testcase(c: Check): string {
   const open = `    <testcase classname="tracebench.${c.kind}" name="${escapeXml(caseName(c))}" time="0"`;
+  if (c.method === 'windows') return windowsTestcase(c, open);
   if (c.verdict === 'pass') return `${open} />`;
   if (c.verdict === 'error') {
     return `${open}>\n      <error message="${escapeXml(c.message)}" type="no-valid-trial">${escapeXml(`${c.message}\ncheck: ${c.id}`)}</error>\n    </testcase>`;

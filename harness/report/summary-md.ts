@@ -11,6 +11,7 @@ import { resolutionChecks } from './resolution.js';
 import { profileMd } from './summary-profile.js';
 import { samplingMd } from './summary-sampling.js';
 import { attributionLinesMd, attributionMd, claimsMd, microTasksMd } from './summary-micro.js';
+import { windowsMd, windowsWarningLines } from './summary-windows.js';
 
 /** GitHub takes at most 1 MiB per step summary; stop well before, leaving room for what follows a truncated table. */
 export const SUMMARY_MAX_BYTES = 900_000;
@@ -183,9 +184,13 @@ export function renderSummaryMarkdown(
 
   const micro = results.micro;
   const microOnly = results.cells.length === 0 && micro !== undefined;
+  const windows = results.windows;
   const what = microOnly
     ? `micro run ${results.runId} · ${micro.suiteNames.length} suite${micro.suiteNames.length === 1 ? '' : 's'} × ${micro.rounds} round${micro.rounds === 1 ? '' : 's'} (${micro.profile} profile)`
-    : `run ${results.runId} · ${rounds} rounds`;
+    : windows
+      ? `windows run ${results.runId} · ${windows.length} comparison${windows.length === 1 ? '' : 's'}`
+      : `run ${results.runId} · ${rounds} rounds`;
+  const intervals = windows ? 'window pairs nested in process sets' : "Student's t over rounds";
   w.add(headline(results, verdicts));
   w.add('');
   // The why first: a cell with nothing valid to judge explains every error check below it.
@@ -204,7 +209,7 @@ export function renderSummaryMarkdown(
   }
   w.add(
     escapeMarkdown(
-      `${what} · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'} · ${Math.round(analysis.level * 100)}% intervals (Student's t over rounds)`,
+      `${what} · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'} · ${Math.round(analysis.level * 100)}% intervals (${intervals})`,
     ),
   );
   w.add('');
@@ -244,16 +249,30 @@ export function renderSummaryMarkdown(
     w.add('');
   }
   if (inconclusive.length > 0) {
-    w.add(`### ⚠️ Inconclusive (${inconclusive.length}): add rounds to settle`);
+    w.add(`### ⚠️ Inconclusive (${inconclusive.length}): ${windows ? 'measure longer' : 'add rounds'} to settle`);
     w.add('');
     w.add(
-      'The interval straddles the limit: the run cannot tell. Inconclusive checks do not fail the job unless `--strict` is given; rerun with the rounds shown (in all) to settle them.',
+      windows
+        ? 'The interval straddles the limit: the run cannot tell. Inconclusive checks do not fail the job unless `--strict` is given; rerun with a longer `method.maxMinutes` (or `--until-decided --max-minutes N`) to settle them.'
+        : 'The interval straddles the limit: the run cannot tell. Inconclusive checks do not fail the job unless `--strict` is given; rerun with the rounds shown (in all) to settle them.',
     );
     w.add('');
     w.table(
       [...CHECK_HEADER, 'rounds to settle'],
       inconclusive.map((c) => checkRow(c, c.roundsToSettle !== undefined ? String(c.roundsToSettle) : '–')),
     );
+    w.add('');
+  }
+  if (windows && windows.length > 0 && w.add('### Same-run A/B (windows method)')) {
+    w.add('');
+    w.add(
+      'Both sides’ services run as live process sets, warmed once until steady, and are measured in paired windows over the same seconds. The interval is the sequential one when the run stopped as soon as it was decided, else the nested one (windows in process sets); “could detect” is the smallest change the nested interval would find (95% confidence, 80% power).',
+    );
+    w.add('');
+    const table = windowsMd(windows, escapeMarkdown, code);
+    w.table(table.header, table.rows);
+    w.add('');
+    for (const line of windowsWarningLines(windows, escapeMarkdown)) if (!w.add(`- ⚠️ ${line}`)) break;
     w.add('');
   }
   const resolved = resolutionChecks(verdicts);
@@ -351,6 +370,7 @@ export function renderSummaryMarkdown(
   }
   if (
     results.cells.length > 0 &&
+    !windows &&
     w.add('<details><summary>Cells: CPU per request, overhead, p99 latency, dropped spans</summary>')
   ) {
     w.add('');

@@ -196,7 +196,7 @@ const windowsSchema = z.array(
     pairs: z.array(
       z.looseObject({ process: num, block: num, atSeconds: num, a: windowRecord, b: windowRecord, valid: z.boolean() }),
     ),
-    nested: relative.extend({ withinSd: num, betweenSd: num, mdc: num }).nullable(),
+    nested: relative.extend({ withinSd: num, betweenSd: num, mdc: num.nullable() }).nullable(),
     sequential: relative.nullable(),
     limit: num,
     verdict: z.enum(['pass', 'fail', 'inconclusive']),

@@ -361,8 +361,8 @@ export interface WindowsComparison {
         withinSd: number;
         betweenSd: number;
         betweenShare: number;
-        /** Minimum detectable change (95%, 80% power) of this comparison with the pairs it measured. */
-        mdc: number;
+        /** Minimum detectable change (95%, 80% power) of this comparison with the pairs it measured; null when unknown (under two pairs per set). */
+        mdc: number | null;
       })
     | null;
   /** Always-valid interval (may be read after every pair); null with too few pairs. */

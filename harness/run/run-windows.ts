@@ -30,6 +30,9 @@ const record = (w: WindowMeasurement): WindowRecord => ({
   cpuUsPerRequest: Number.isFinite(w.cpuUsPerRequest) ? w.cpuUsPerRequest : null,
 });
 
+/** JSON has no Infinity (it would be written as null without saying so): unknown is null. */
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
 const nestedOf = (pairs: readonly WindowPair[]): NestedPair[] =>
   pairs.filter((p) => p.valid).map((p) => ({ cluster: p.process, logRatio: p.logRatio }));
 
@@ -212,7 +215,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
               withinSd: e.withinSd,
               betweenSd: e.betweenSd,
               betweenShare: e.betweenShare,
-              mdc: nestedMdc(e.withinSd, e.betweenSd, e.pairs, e.clusters),
+              mdc: finiteOrNull(nestedMdc(e.withinSd, e.betweenSd, e.pairs, e.clusters)),
             }
           : null,
         sequential: s ? interval(s) : null,
@@ -245,7 +248,11 @@ const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1
 /** One line per comparison: the change, its interval, the verdict, the resolution, how it stopped. */
 export function describeComparison(c: WindowsComparison): string {
   const valid = c.pairs.filter((p) => p.valid).length;
-  if (!c.nested) return `${c.b} vs ${c.a}: too few pairs (${valid} valid of ${c.pairs.length}) – inconclusive`;
+  if (!c.nested)
+    return `${c.b} vs ${c.a}: too few pairs (${valid} valid of ${c.pairs.length}) – inconclusive (resolution unknown)`;
   const ci = c.stoppedBy === 'decided' && c.sequential ? c.sequential : c.nested;
-  return `${c.b} vs ${c.a}: CPU/request ${pct(ci.estimate)} [${pct(ci.low)}, ${pct(ci.high)}] → ${c.verdict} at ${pct(c.limit)} (${valid} pairs over ${c.nested.clusters} set(s), ${c.elapsedSeconds.toFixed(0)} s, stopped by ${c.stoppedBy}; could detect ±${(100 * c.nested.mdc).toFixed(1)}%)`;
+  const mdc = c.nested.mdc;
+  const detect =
+    mdc !== null && Number.isFinite(mdc) ? `could detect ±${(100 * mdc).toFixed(1)}%` : 'resolution unknown';
+  return `${c.b} vs ${c.a}: CPU/request ${pct(ci.estimate)} [${pct(ci.low)}, ${pct(ci.high)}] → ${c.verdict} at ${pct(c.limit)} (${valid} pairs over ${c.nested.clusters} set(s), ${c.elapsedSeconds.toFixed(0)} s, stopped by ${c.stoppedBy}; ${detect})`;
 }

@@ -53,5 +53,23 @@ describe('the windows method, end to end', () => {
     // Injected 400 µs at ~1000 µs per request: the estimate is a large increase, not noise.
     assert.ok(comparison.nested!.estimate > 0.15, `estimate ${comparison.nested!.estimate}`);
     assert.ok(results.cells.every((c) => c.trials.length === 0));
+    // Every view carries the comparison with its interval, verdict and resolution.
+    const latest = join(out, 'latest');
+    const summary = readFileSync(join(latest, 'summary.md'), 'utf8');
+    assert.match(summary, /^## ❌ tracebench windows-e2e: 1 failed/);
+    assert.match(
+      summary,
+      /\| `always_on~batch~none` \| slower vs base \| \+\d+\.\d% \| \+\d+\.\d% to \+\d+\.\d% \(95%, sequential\) \| ❌ fail at \+10\.0% \| (±\d+\.\d%|–) \| \d+\/\d+ \| 2 \|/,
+    );
+    assert.match(summary, /this run (could detect changes of ±\d+(\.\d+)?%|'s resolution) in CPU µs\/request/);
+    const html = readFileSync(join(latest, 'report.html'), 'utf8');
+    assert.match(
+      html,
+      /<tr[^>]*data-verdict="fail"><th scope="row">always_on~batch~none<\/th><td>slower vs base<\/td>/,
+    );
+    assert.match(html, /class="resolution">Resolution: this run/);
+    assert.match(html, /data-chart="windows-0"/);
+    const junit = readFileSync(join(latest, 'junit.xml'), 'utf8');
+    assert.match(junit, /<failure message="measured \+[\d.]+% \(95% CI/);
   });
 });

@@ -108,12 +108,15 @@ export async function runCommand(args: string[]): Promise<number> {
         log,
         signal: interrupt.signal,
       });
-      const comparisons = results.windows ?? [];
-      for (const c of comparisons) process.stdout.write(`${c.cellId}: ${describeComparison(c)}\n`);
-      log(`results: ${dir}/results.json`);
+      for (const c of results.windows ?? []) process.stdout.write(`${c.cellId}: ${describeComparison(c)}\n`);
+      const judged = judgeRun(results, { threshold });
+      const files = viewFilesIn(dir);
+      writeViews(files, results, judged);
+      appendStepSummary(files.summaryMd);
+      for (const note of judged.verdicts.notes) log(`note: ${note}`);
+      log(`results: ${dir}/results.json\nreport:  ${files.reportHtml}\nsummary: ${files.summaryMd}`);
       if (results.status === 'interrupted') return EXIT.interrupted;
-      const failed = comparisons.some((c) => c.verdict === 'fail' || (values.strict && c.verdict === 'inconclusive'));
-      return failed ? EXIT.checkFailed : EXIT.ok;
+      return gateFails(judged.verdicts, { strict: values.strict }) ? EXIT.checkFailed : EXIT.ok;
     }
     const { results, dir } = await runBenchmark({
       config,

@@ -20,7 +20,7 @@ function checkItem(check: Check): SafeHtml {
   const m = check.measured;
   return html`<li class="check ${check.verdict}">
 <span class="verdict">${check.verdict}</span>
-<span class="what"><strong>${check.cellId}</strong>${check.variant ? html` <span class="muted">variant ${check.variant}</span>` : ''}: ${check.metric} <span class="muted">(${check.kind})</span></span>
+<span class="what"><strong>${check.cellId}</strong>${check.variant ? html` <span class="muted">variant ${check.variant}</span>` : ''}: ${check.metric} <span class="muted">(${check.kind}${check.method ? `, ${check.method} method` : ''})</span></span>
 <span class="numbers">measured ${measured(m.estimate, m.unit)}, interval [${measured(m.low, m.unit)}, ${measured(m.high, m.unit)}], limit ${check.limit.text}</span>
 <span class="message">${check.message}${check.roundsToSettle && !/round/i.test(check.message) ? `${/[.!?]$/.test(check.message) ? '' : '.'} About ${num(check.roundsToSettle)} rounds in all would likely settle it.` : ''}</span>
 ${statesResolution(check) ? html`<span class="resolution">Resolution: ${resolutionSentence(check)}.</span>` : ''}
@@ -35,7 +35,7 @@ export function verdictBanner(model: Model): SafeHtml {
       ? ''
       : results.status === 'interrupted' && results.interrupted
         ? html`<p class="run-status ${results.status}">This run was <strong>interrupted after ${results.interrupted.trialsFinished} of ${results.interrupted.trialsPlanned} trials</strong>${results.interrupted.rebuiltFrom ? html` (rebuilt from ${results.interrupted.rebuiltFrom})` : ''}: the figures cover only the trials that finished before it stopped.</p>`
-        : html`<p class="run-status ${results.status}">This run is <strong>${results.status}</strong>: the figures cover only the trials that finished before it stopped.</p>`;
+        : html`<p class="run-status ${results.status}">This run is <strong>${results.status}</strong>: the figures cover only the ${results.windows ? 'comparisons' : 'trials'} that finished before it stopped.</p>`;
   const flagged = model.cells.filter((v) => cellWarnings(v).length > 0);
   const shown = flagged.slice(0, MAX_FLAGGED_LINKS);
   const warnings =

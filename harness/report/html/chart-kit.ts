@@ -3,7 +3,17 @@ import type { Model } from './model.js';
 /** Vega-lite specs kept as plain JSON: the page hands them to vega-embed as they are. */
 export type VlSpec = Record<string, unknown>;
 
-export type Section = 'cpu' | 'attribution' | 'services' | 'latency' | 'runtime' | 'spans' | 'series' | 'ab' | 'micro';
+export type Section =
+  | 'windows'
+  | 'cpu'
+  | 'attribution'
+  | 'services'
+  | 'latency'
+  | 'runtime'
+  | 'spans'
+  | 'series'
+  | 'ab'
+  | 'micro';
 
 export interface Chart {
   /** Stable id: the figure's `data-chart` and the key of its spec in the page. */

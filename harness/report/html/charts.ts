@@ -15,6 +15,7 @@ import { latencyChart } from './charts-latency.js';
 import { claimsChart, waterfallChart } from './charts-micro.js';
 import { abChart, dropsChart, seriesChart, spanFateChart } from './charts-spans.js';
 import { outageChart } from './charts-outage.js';
+import { windowsCharts } from './charts-windows.js';
 import { auto, MIB, num, pct } from './format.js';
 import type { Model } from './model.js';
 import { median } from '../../stats/interval.js';
@@ -338,5 +339,7 @@ export function allCharts(model: Model): Chart[] {
     outageChart,
     abChart,
     claimsChart,
-  ].flatMap((f) => f(model) ?? []);
+  ]
+    .flatMap((f) => f(model) ?? [])
+    .concat(windowsCharts(model.input.results.windows));
 }

@@ -51,6 +51,8 @@ tbody th { text-align: left; font-weight: 600; min-width: 14em; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 table.metrics td.wrap { white-space: normal; text-align: left; min-width: 16em; max-width: 34em; }
 li.profile-check.unexplained { color: var(--fail); font-weight: 600; }
+table.windows td.verdict { font-weight: 700; } td.verdict.fail { color: var(--fail); } td.verdict.inconclusive { color: var(--inc); } td.verdict.pass { color: var(--pass); }
+.not-steady { color: var(--inc); font-weight: 600; }
 .flame { position: relative; width: 100%; min-width: 720px; font-size: 11px; line-height: 16px; margin: 8px 0; }
 .fl { position: absolute; height: 16px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; padding: 0 3px; border-right: 1px solid #fff; color: #111827; }
 .flame-legend .key { display: inline-block; margin-right: 12px; font-size: 0.85rem; }

@@ -10,6 +10,7 @@ import { servicesTable } from './services-table.js';
 import { samplingSection } from './charts-sampling.js';
 import { attributionTable, claimsTable, microTasksTable } from './sections-micro.js';
 import { profileSection } from './flame.js';
+import { windowsTables } from './sections-windows.js';
 import { environmentSection, metricsTable, microRunLine, settingsTable } from './tables.js';
 
 export type { HtmlReportInput } from './model.js';
@@ -20,9 +21,22 @@ interface SectionSpec {
   intro: string;
   /** Tables that belong with the section's charts; the section shows when it has either. */
   tables?: (model: Model) => SafeHtml | null;
+  /** Tables before the charts: where the table holds the verdicts the charts explain. */
+  tablesFirst?: boolean;
 }
 
 const SECTIONS: SectionSpec[] = [
+  {
+    id: 'windows',
+    heading: 'Same-run A/B: the windows method',
+    intro:
+      'Both sides’ services run as live process sets, warmed once until their CPU per request is steady, then measured in pairs of windows over the same seconds, so drift and bursts of machine noise hit both alike. The statistics treat windows as nested in process sets.',
+    tables: (model) => {
+      const windows = model.input.results.windows;
+      return windows && windows.length > 0 ? windowsTables(windows) : null;
+    },
+    tablesFirst: true,
+  },
   {
     id: 'cpu',
     heading: 'CPU overhead',
@@ -110,6 +124,10 @@ function runLine(model: Model): SafeHtml {
   const { results } = model.input;
   if (model.cells.length === 0 && results.micro)
     return html`<p class="sub">Run ${results.runId}, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${microRunLine(results.micro)}, on ${results.environment.cpuModel} (${results.environment.cores} cores), Node.js ${results.environment.node}.</p>`;
+  if (results.windows) {
+    const n = results.windows.length;
+    return html`<p class="sub">Run ${results.runId}, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${n} ${n === 1 ? 'comparison' : 'comparisons'} by the windows method at ${results.config.load.rateRps} req/s, on ${results.environment.cpuModel} (${results.environment.cores} cores), Node.js ${results.environment.node}.</p>`;
+  }
   const traced = model.cells.length - (model.baseline ? 1 : 0);
   const trials = model.cells.reduce((n, v) => n + v.cell.trials.length, 0);
   return html`<p class="sub">Run ${results.runId}, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${model.cells.length} cells (${traced} with tracing${model.baseline ? ', 1 baseline' : ', no baseline'}) × ${results.config.rounds} ${
@@ -119,7 +137,8 @@ function runLine(model: Model): SafeHtml {
 
 function cellsSection(model: Model): SafeHtml | string {
   const { results } = model.input;
-  if (model.cells.length === 0) return '';
+  // A windows run's cells hold no trials: its figures are in the windows section.
+  if (model.cells.length === 0 || results.windows) return '';
   return html`<section aria-labelledby="section-cells">
 <h2 id="section-cells">Cells</h2>
 ${results.notes.length > 0 ? html`<ul class="notes">${results.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
@@ -146,7 +165,7 @@ ${runLine(model)}
 <nav aria-label="Contents"><ul><li><a href="#verdict-heading">Verdict</a></li>${sections.map((s) => html`<li><a href="#section-${s.id}">${s.heading}</a></li>`)}${
     sampling.toString() !== '' ? html`<li><a href="#section-sampling">Sampling</a></li>` : ''
   }${
-    model.cells.length > 0 ? html`<li><a href="#section-cells">Cells</a></li>` : ''
+    model.cells.length > 0 && !results.windows ? html`<li><a href="#section-cells">Cells</a></li>` : ''
   }<li><a href="#section-environment">Environment</a></li></ul></nav>
 </header>
 ${verdictBanner(model)}
@@ -155,8 +174,9 @@ ${sections.map(
   (s) => html`<section aria-labelledby="section-${s.id}">
 <h2 id="section-${s.id}">${s.heading}</h2>
 <p>${s.intro}</p>
+${s.tablesFirst ? (s.extra ?? '') : ''}
 ${s.charts.map(figure)}
-${s.extra ?? ''}
+${s.tablesFirst ? '' : (s.extra ?? '')}
 </section>
 `,
 )}
