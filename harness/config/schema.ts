@@ -651,6 +651,11 @@ const methodSchema = z
         .max(1000, { error: (iss) => `must be at most 1000, got ${describeValue(iss.input)}` })
         .default(3)
         .describe('Largest acceptable increase of CPU per request, percent: the limit each comparison is judged on.'),
+      against: nonEmptyString()
+        .optional()
+        .describe(
+          "A traced cell's id: every other traced cell is compared with it instead of with the baseline, an A/B of two settings of the matrix (e.g. always_on~batch~otlp-http-protobuf, to see what ~gzip costs). Not with variants, which compare each cell across variants.",
+        ),
     }),
   ])
   .describe(

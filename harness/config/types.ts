@@ -238,6 +238,8 @@ export interface WindowsMethodConfig {
   untilDecided: boolean;
   /** Largest acceptable increase of CPU per request, percent. @default 3 */
   limitPct: number;
+  /** A traced cell's id: every other traced cell is compared with it instead of with the baseline. Not with variants. */
+  against?: string;
 }
 
 /** How cells are measured. */

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { RunError } from '../errors.js';
+import { RunError, UsageError } from '../errors.js';
 import { captureEnvironment } from '../results/environment.js';
 import {
   RESULTS_SCHEMA_VERSION,
@@ -36,11 +36,41 @@ const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 const nestedOf = (pairs: readonly WindowPair[]): NestedPair[] =>
   pairs.filter((p) => p.valid).map((p) => ({ cluster: p.process, logRatio: p.logRatio }));
 
-/** Each traced cell is compared: against the first variant's same cell (A/B), else against the baseline. */
-function comparisons(cells: readonly Cell[], hasVariants: boolean): { cell: Cell; a: 'baseline' | 'variant0' }[] {
-  return cells
-    .filter((c) => c.settings.tracing === 'sdk')
-    .map((cell) => ({ cell, a: hasVariants ? ('variant0' as const) : ('baseline' as const) }));
+/** One comparison's two sides: a cell of a variant (absent without variants), side b judged against side a. */
+export interface WindowsPairing {
+  cell: Cell;
+  a: { cell: Cell; variant?: number };
+  b: { cell: Cell; variant?: number };
+}
+
+/**
+ * Who is compared with whom: with variants, each traced cell of every later variant against the first variant's same
+ * cell; with `against`, every other traced cell against that one; else each traced cell against the baseline.
+ */
+export function windowsPairings(cells: readonly Cell[], variantCount: number, against?: string): WindowsPairing[] {
+  const traced = cells.filter((c) => c.settings.tracing === 'sdk');
+  if (against !== undefined) {
+    if (variantCount > 0)
+      throw new UsageError(
+        'method.against compares cells of one service; with variants, each cell is compared across variants: remove one of them',
+      );
+    const reference = traced.find((c) => c.id === against);
+    if (!reference)
+      throw new UsageError(
+        `method.against: no traced cell '${against}' in this plan; its traced cells: ${traced.map((c) => c.id).join(', ') || 'none'}`,
+      );
+    return traced.filter((c) => c !== reference).map((cell) => ({ cell, a: { cell: reference }, b: { cell } }));
+  }
+  if (variantCount > 0)
+    return traced.flatMap((cell) =>
+      Array.from({ length: variantCount - 1 }, (_, i) => ({
+        cell,
+        a: { cell, variant: 0 },
+        b: { cell, variant: i + 1 },
+      })),
+    );
+  const baseline = cells.find((c) => c.settings.tracing === 'off');
+  return baseline ? traced.map((cell) => ({ cell, a: { cell: baseline }, b: { cell } })) : [];
 }
 
 /**
@@ -59,6 +89,8 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
   };
   const target = resolveTarget(config, configFile);
   const plan = buildPlan(config);
+  // Before anything starts: a bad method.against is the config's fault (exit 2), not the run's.
+  const pairings = windowsPairings(plan.cells, (config.variants ?? []).length, method.against);
   const runId = newRunId(config.name);
   const store = new ResultsStore(join(options.reportsDir, runId));
   const environment = captureEnvironment();
@@ -103,30 +135,15 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       burnIterationsPerUs: environment.burnIterationsPerUs,
     };
     const variants = config.variants ?? [];
-    const baseline = plan.cells.find((c) => c.settings.tracing === 'off');
-    const jobs = comparisons(plan.cells, variants.length > 0).flatMap(({ cell, a }) => {
-      if (a === 'variant0')
-        return variants.slice(1).map((v) => ({
-          cell,
-          sides: [
-            windowSide(shared, variants[0].name, cell, {
-              config: variants[0],
-              entry: target.variantEntries.get(variants[0].name),
-            }),
-            windowSide(shared, v.name, cell, { config: v, entry: target.variantEntries.get(v.name) }),
-          ] as [WindowSide, WindowSide],
-        }));
-      if (!baseline) return [];
-      return [
-        {
-          cell,
-          sides: [windowSide(shared, 'baseline', baseline), windowSide(shared, cell.id, cell)] as [
-            WindowSide,
-            WindowSide,
-          ],
-        },
-      ];
-    });
+    const side = (s: WindowsPairing['a']) => {
+      if (s.variant === undefined) return windowSide(shared, s.cell.id, s.cell);
+      const v = variants[s.variant];
+      return windowSide(shared, v.name, s.cell, { config: v, entry: target.variantEntries.get(v.name) });
+    };
+    const jobs = pairings.map((p) => ({
+      cell: p.cell,
+      sides: [side(p.a), side(p.b)] as [WindowSide, WindowSide],
+    }));
     const limit = method.limitPct / 100;
     for (const [i, job] of jobs.entries()) {
       if (signal.aborted) break;

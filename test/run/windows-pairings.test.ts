@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseConfig } from '../../harness/config/load.js';
+import { UsageError } from '../../harness/errors.js';
+import { expandMatrix } from '../../harness/plan/cells.js';
+import { type WindowsPairing, windowsPairings } from '../../harness/run/run-windows.js';
+
+const cells = expandMatrix(
+  parseConfig(
+    `name: p
+matrix: { sampler: [always_on], processor: [batch], exporter: [otlp-http-protobuf], compression: [none, gzip] }
+`,
+    'p.yaml',
+  ),
+).cells;
+const PLAIN = 'always_on~batch~otlp-http-protobuf';
+const GZIP = 'always_on~batch~otlp-http-protobuf~gzip';
+const named = (pairings: WindowsPairing[]) =>
+  pairings.map(
+    (p) =>
+      `${p.b.cell.id}${p.b.variant !== undefined ? `@${p.b.variant}` : ''} vs ${p.a.cell.id}${p.a.variant !== undefined ? `@${p.a.variant}` : ''}`,
+  );
+
+describe('which cells the windows method compares', () => {
+  it('each traced cell against the baseline by default', () => {
+    assert.deepEqual(named(windowsPairings(cells, 0)), [`${PLAIN} vs baseline`, `${GZIP} vs baseline`]);
+  });
+
+  it('with variants, each traced cell of every later variant against the first variant’s same cell', () => {
+    assert.deepEqual(named(windowsPairings(cells, 3)), [
+      `${PLAIN}@1 vs ${PLAIN}@0`,
+      `${PLAIN}@2 vs ${PLAIN}@0`,
+      `${GZIP}@1 vs ${GZIP}@0`,
+      `${GZIP}@2 vs ${GZIP}@0`,
+    ]);
+  });
+
+  it('with method.against, every other traced cell against that one: an A/B of two settings of the matrix', () => {
+    assert.deepEqual(named(windowsPairings(cells, 0, PLAIN)), [`${GZIP} vs ${PLAIN}`]);
+  });
+
+  it('refuses an against that is no traced cell of the plan, naming the ones there are, and against with variants', () => {
+    assert.throws(
+      () => windowsPairings(cells, 0, 'baseline'),
+      (e: Error) => e instanceof UsageError && /no traced cell 'baseline'.*otlp-http-protobuf~gzip/.test(e.message),
+    );
+    assert.throws(() => windowsPairings(cells, 2, PLAIN), /with variants.*remove one of them/);
+  });
+});
