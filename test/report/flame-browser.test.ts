@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { writeHtmlReport } from '../../harness/report/html/render.js';
 import { analyse } from '../../harness/stats/analyse.js';
 import { tempDir } from '../helpers/cli.js';
 import { layeredResults } from './fixtures/attribution-fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const NO_CHROMIUM =
-  !existsSync(CHROMIUM) &&
-  `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
 
 describe('the flame view in Chromium', () => {
   let dir = '';
@@ -22,13 +18,7 @@ describe('the flame view in Chromium', () => {
   before(async () => {
     if (NO_CHROMIUM) return;
     dir = tempDir('tb-flame-');
-    profile = mkdtempSync(join(dir, 'profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-    });
+    ({ context, profile } = await launchChromium(dir));
   });
 
   after(async () => {

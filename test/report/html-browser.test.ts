@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Check, Verdicts } from '../../harness/budget/types.js';
 import { loadConfigFile } from '../../harness/config/load.js';
 import { summariseCell } from '../../harness/results/summary.js';
@@ -16,20 +17,6 @@ import { PACKAGE_ROOT, readJson, runCli, tempDir, writeConfig } from '../helpers
 import { layeredResults } from './fixtures/attribution-fixtures.js';
 import { fixtureAnalysis, fixtureResults, fixtureVerdicts, PAYLOAD } from './fixtures/html-fixtures.js';
 import { microFixture } from './fixtures/micro-fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const NO_CHROMIUM =
-  !existsSync(CHROMIUM) &&
-  `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const TINY_RUN = `name: html-report
 rounds: 1
@@ -143,8 +130,8 @@ async function fullSized(real: Results): Promise<Results> {
 describe('the HTML report in Chromium', () => {
   let dir = '';
   let real: Results;
-  let context: BrowserContext | undefined;
   let profile = '';
+  let context: BrowserContext | undefined;
 
   before(async () => {
     dir = tempDir('tb-html-');
@@ -155,13 +142,7 @@ describe('the HTML report in Chromium', () => {
     assert.equal(run.code, 0, run.stderr);
     real = readJson<Results>(join(out, 'latest', 'results.json'));
     if (NO_CHROMIUM) return;
-    profile = mkdtempSync(join(dir, 'profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    ({ context, profile } = await launchChromium(dir));
   });
 
   after(async () => {
@@ -251,13 +232,7 @@ describe('the attribution waterfall and the claims chart in Chromium', () => {
   before(async () => {
     if (NO_CHROMIUM) return;
     dir = tempDir('tb-html-layers-');
-    profile = mkdtempSync(join(dir, 'profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    ({ context, profile } = await launchChromium(dir));
   });
 
   after(async () => {

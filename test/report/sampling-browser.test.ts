@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { loadAssets } from '../../harness/report/html/assets.js';
 import { samplingSection } from '../../harness/report/html/charts-sampling.js';
 import { html } from '../../harness/report/html/escape.js';
@@ -12,19 +13,6 @@ import { page } from '../../harness/report/html/page.js';
 import { samplingStudy, type SamplingStudy } from '../../harness/report/sampling.js';
 import { studyResults } from './fixtures/sampling-fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const NO_CHROMIUM =
-  !existsSync(CHROMIUM) &&
-  `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const HOSTILE = '</script><img src=x onerror=alert(1)>';
 
 /** The section in the report's own page shell, with the same inlined libraries and no other chart. */
@@ -92,13 +80,7 @@ describe('the sampling section in Chromium', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tb-sampling-'));
     if (NO_CHROMIUM) return;
-    profile = mkdtempSync(join(dir, 'profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    ({ context, profile } = await launchChromium(dir));
   });
 
   after(async () => {

@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { judgeRun } from '../../harness/budget/judge-run.js';
 import { writeHtmlReport } from '../../harness/report/html/render.js';
 import { windowsComparisons, windowsResults } from './fixtures/windows-fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const NO_CHROMIUM =
-  !existsSync(CHROMIUM) &&
-  `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 describe('a windows run’s report in Chromium', () => {
   let dir = '';
@@ -30,12 +17,7 @@ describe('a windows run’s report in Chromium', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tb-windows-html-'));
     if (NO_CHROMIUM) return;
-    context = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'profile-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    ({ context } = await launchChromium(dir));
   });
 
   after(async () => {
