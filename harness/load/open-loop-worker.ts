@@ -5,6 +5,7 @@ import { createMixPicker, emptyTruthCounts } from './mix.js';
 import { createArrivalSchedule, createDueQueue, pacerStep, updateWakeLate, type PacerStep } from './pacer.js';
 import { type Alarm, startAlarm } from './alarm.js';
 import { createRawSender } from './raw-sender.js';
+import { currentThreadId, enterRealtime } from './realtime.js';
 import { createRequestSender } from './request-sender.js';
 
 export { scheduledCount } from './pacer.js';
@@ -117,39 +118,49 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
 
   // Started before the window: a thread takes tens of ms to start.
   const threadAlarm = task.pacing === 'thread' ? await getAlarm() : undefined;
-  const eluStart = performance.eventLoopUtilization();
-  t0 = performance.now();
-  const { arrivals, rateRps, durationMs, arrivalSeed: seed } = task;
-  threadAlarm?.start({ arrivals, rateRps, durationMs, seed, t0Ms: t0 });
-  // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
-  const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
-  let blockedMs = 0;
-  let wakeLateMs = 0;
-  for (let nextMs = due.peek(); nextMs !== undefined; nextMs = due.peek()) {
-    const nowMs = performance.now();
-    if (nowMs > stopSendingMs) break;
-    counters.scheduled += due.takeDue(nowMs - t0, (offsetMs) => sender.send(t0 + offsetMs, picker?.next()));
-    const upcomingMs = due.peek();
-    if (upcomingMs === undefined) break;
-    const step = pacerStep(task.pacing, t0 + upcomingMs - performance.now(), sender.inFlight(), wakeLateMs);
-    if (step.kind === 'alarm' && threadAlarm) {
-      await waitForAlarm(threadAlarm, counters.scheduled, t0 + upcomingMs);
-      continue;
+  // After the alarm thread started, so it does not inherit the policy: each thread is set, and reset, explicitly.
+  const realtime = task.realtime
+    ? enterRealtime([currentThreadId(), ...(threadAlarm ? [threadAlarm.threadId] : [])], task.schedulerTool)
+    : { record: { state: 'off' } as const, leave() {} };
+  let elu = 0;
+  try {
+    const eluStart = performance.eventLoopUtilization();
+    t0 = performance.now();
+    const { arrivals, rateRps, durationMs, arrivalSeed: seed } = task;
+    threadAlarm?.start({ arrivals, rateRps, durationMs, seed, t0Ms: t0 });
+    // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
+    const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
+    let blockedMs = 0;
+    let wakeLateMs = 0;
+    for (let nextMs = due.peek(); nextMs !== undefined; nextMs = due.peek()) {
+      const nowMs = performance.now();
+      if (nowMs > stopSendingMs) break;
+      counters.scheduled += due.takeDue(nowMs - t0, (offsetMs) => sender.send(t0 + offsetMs, picker?.next()));
+      const upcomingMs = due.peek();
+      if (upcomingMs === undefined) break;
+      const step = pacerStep(task.pacing, t0 + upcomingMs - performance.now(), sender.inFlight(), wakeLateMs);
+      if (step.kind === 'alarm' && threadAlarm) {
+        await waitForAlarm(threadAlarm, counters.scheduled, t0 + upcomingMs);
+        continue;
+      }
+      const waited = await wait(step, sleepCell);
+      if (waited.requestedMs > 0) wakeLateMs = updateWakeLate(wakeLateMs, waited.requestedMs, waited.blockedMs);
+      blockedMs += waited.blockedMs;
     }
-    const waited = await wait(step, sleepCell);
-    if (waited.requestedMs > 0) wakeLateMs = updateWakeLate(wakeLateMs, waited.requestedMs, waited.blockedMs);
-    blockedMs += waited.blockedMs;
-  }
-  threadAlarm?.stop();
-  counters.scheduled += due.discardRest();
-  const eluDelta = performance.eventLoopUtilization(eluStart);
-  // Blocking in Atomics.wait and spinning through empty turns read as busy to the event loop: pacing, not the generator's work.
-  const elu =
-    eluDelta.idle + eluDelta.active > 0
-      ? Math.max(0, eluDelta.active - blockedMs) / (eluDelta.idle + eluDelta.active)
-      : 0;
+    threadAlarm?.stop();
+    counters.scheduled += due.discardRest();
+    const eluDelta = performance.eventLoopUtilization(eluStart);
+    // Blocking in Atomics.wait and spinning through empty turns read as busy to the event loop: pacing, not the generator's work.
+    elu =
+      eluDelta.idle + eluDelta.active > 0
+        ? Math.max(0, eluDelta.active - blockedMs) / (eluDelta.idle + eluDelta.active)
+        : 0;
 
-  await sender.drain(performance.now() + task.timeoutMs + DRAIN_SLACK_MS);
+    await sender.drain(performance.now() + task.timeoutMs + DRAIN_SLACK_MS);
+  } finally {
+    // Also when a send throws: a pool thread must not stay real-time.
+    realtime.leave();
+  }
   sender.close();
   return {
     counters,
@@ -159,6 +170,7 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
       sendLag: encodeHistogram(rec.sendLagUs),
     },
     elu,
+    realtime: realtime.record,
     truth: picker?.counts ?? emptyTruthCounts(),
     ...(rec.phases ? { phaseHistograms: rec.phases.correctedUs.map(encodeHistogram) } : {}),
   };
