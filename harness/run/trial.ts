@@ -363,6 +363,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       {
         ...(config.load.maxSendLagP99Us !== undefined ? { maxSendLagP99Us: config.load.maxSendLagP99Us } : {}),
         ...(config.load.pacing ? { pacing: config.load.pacing } : {}),
+        ...(config.load.realtime ? { realtime: true } : {}),
       },
     );
     return {
