@@ -2,8 +2,8 @@ import { encodeHistogram, mergeEncoded, toPercentilesUs } from './histogram.js';
 import { addTruthCounts, emptyTruthCounts } from './mix.js';
 import { workerArrivalSeed } from './pacer.js';
 import type { OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
-import { DEFAULT_SCHEDULER_TOOL, type SchedulerTool } from './realtime.js';
-import type { OpenLoopOptions, OpenLoopResult, PercentilesUs, RealtimeRecord } from './types.js';
+import { DEFAULT_SCHEDULER_TOOL } from './realtime.js';
+import type { OpenLoopOptions, OpenLoopResult, PercentilesUs, RealtimeRecord, SchedulerTool } from './types.js';
 
 /** Splits the offered rate evenly: one task per worker thread. */
 export function splitIntoTasks(

@@ -1,6 +1,5 @@
 import type { RequestMix, TruthCounts } from './mix.js';
-import type { SchedulerTool } from './realtime.js';
-import type { Arrivals, HttpClient, Pacing, RealtimeRecord } from './types.js';
+import type { Arrivals, HttpClient, Pacing, RealtimeRecord, SchedulerTool } from './types.js';
 
 /** What the main thread hands one open-loop worker: its share of the offered rate. */
 export interface OpenLoopTask {

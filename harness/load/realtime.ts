@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
-import type { RealtimeRecord } from './types.js';
+import type { RealtimeRecord, SchedulerTool } from './types.js';
 
 /** SCHED_FIFO priority of the pacing threads: the lowest band is enough to preempt every normal (CFS) task. */
 export const REALTIME_PRIORITY = 10;
@@ -8,14 +8,6 @@ export const REALTIME_PRIORITY = 10;
 /** Linux scheduling policies, as `/proc/<pid>/task/<tid>/stat` numbers them. */
 export const SCHED_OTHER = 0;
 export const SCHED_FIFO = 1;
-
-/** How a thread's scheduling policy is changed; injectable, so a test can make it fail. */
-export interface SchedulerTool {
-  /** The util-linux `chrt` binary. @default 'chrt' */
-  chrtPath: string;
-  /** SCHED_FIFO priority. @default REALTIME_PRIORITY */
-  priority: number;
-}
 
 export const DEFAULT_SCHEDULER_TOOL: SchedulerTool = { chrtPath: 'chrt', priority: REALTIME_PRIORITY };
 

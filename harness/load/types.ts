@@ -1,4 +1,3 @@
-import type { SchedulerTool } from './realtime.js';
 import type { RequestMix, TruthCounts } from './mix.js';
 
 /** Percentiles of a distribution, all in microseconds. */
@@ -71,6 +70,14 @@ export type Pacing = 'thread' | 'timer' | 'hybrid' | 'spin';
 export const PACINGS: readonly Pacing[] = ['thread', 'timer', 'hybrid', 'spin'];
 
 export type HttpClient = 'raw' | 'node-http';
+
+/** How a thread's scheduling policy is changed; injectable, so a test can make it fail. */
+export interface SchedulerTool {
+  /** The util-linux `chrt` binary. @default 'chrt' */
+  chrtPath: string;
+  /** SCHED_FIFO priority. @default 10 (REALTIME_PRIORITY) */
+  priority: number;
+}
 
 /** What `realtime` gave the generator's pacing threads. */
 export type RealtimeRecord =
