@@ -496,7 +496,7 @@ const loadSchema = z
       .boolean({ error: (iss) => `expected true or false, got ${describeValue(iss.input)}` })
       .default(false)
       .describe(
-        "Run the generator's pacing threads (the sending thread, and with thread pacing its alarm thread) at real-time priority (SCHED_FIFO 10) during each window, so the kernel runs them the moment a send is due instead of when its fair scheduler gets to them; the measured service keeps normal priority. Needs Linux and root, CAP_SYS_NICE or an RLIMIT_RTPRIO (ulimit -r); without them the run goes on at normal priority with one warning, and each trial's load.realtime records what was applied.",
+        "Run the generator's pacing threads (the sending thread, and with thread pacing its alarm thread) at real-time priority (SCHED_FIFO 10) during each window, so the kernel runs them the moment a send is due instead of when its fair scheduler gets to them; the measured service keeps normal priority. Needs Linux and root, CAP_SYS_NICE or an RLIMIT_RTPRIO (ulimit -r); without them the run goes on at normal priority with one warning, and each trial's load.realtime records what was applied. Best with hybrid pacing; with thread pacing two threads spin at real-time priority and on 2 cores took CPU from the service (docs/generator.md).",
       ),
     maxSendLagP99Us: wholeNumber(1, 10_000_000)
       .optional()
