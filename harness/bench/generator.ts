@@ -1,16 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLoadGenerator } from '../load/generator.js';
+import { processCpuUs } from './schedstat.js';
 import type { Arrivals, HttpClient, LoadGenerator, OpenLoopResult, Pacing } from '../load/types.js';
 
 /**
  * `node dist/harness/bench/generator.js [--rates 500,5000] [--seconds 3] [--rounds 2]
- * [--variants node-http:timer,raw:timer,raw:thread] [--arrivals uniform] [--threads 1] [--ceiling 1,2]`
+ * [--variants node-http:timer,raw:timer,raw:thread,raw:thread:rt] [--arrivals uniform] [--threads 1] [--ceiling 1,2]`
  * (`npm run bench:generator`): the open loop against a one-route node:http server in a child process (so it has a
- * thread of its own), every client:pacing variant in turn within each round, one line per run: send lag, achieved
- * rate, the generator process's CPU, corrected vs uncorrected latency p50. `--ceiling` then searches, per thread
+ * thread of its own), every client:pacing[:rt] variant in turn within each round (`:rt` runs the pacing threads at
+ * SCHED_FIFO, `load.realtime`), one line per run: send lag, achieved rate, the generator process's CPU, the server's
+ * CPU per request, the host's steal time, corrected vs uncorrected latency p50. `--ceiling` then searches, per thread
  * count, the highest rate the last variant holds within 1% with send lag p99 under 100 µs.
  */
 
@@ -23,10 +26,34 @@ server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
 `;
 
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+async function startServer(): Promise<Server> {
   const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
   return { child, url: `http://127.0.0.1:${chunk.toString().trim()}/` };
+}
+
+/** CPU time of every thread of a process (ms, ns-precise schedstat); null off Linux. */
+function processCpuMs(pid: number): number | null {
+  try {
+    return processCpuUs(pid) / 1000;
+  } catch {
+    return null;
+  }
+}
+
+/** The host's CPU ticks: all, and stolen by the hypervisor (the `cpu` line of /proc/stat); null off Linux. */
+function hostTicks(): { total: number; steal: number } | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { total: cpu.reduce((a, b) => a + b, 0), steal: cpu[7] ?? 0 };
+  } catch {
+    return null;
+  }
 }
 
 const us = (x: number) => String(Math.round(x)).padStart(6);
@@ -38,7 +65,14 @@ export const MAX_RATE_ERROR = 0.01;
 const held = (r: OpenLoopResult) =>
   r.sendLagUs.p99 <= MAX_SEND_LAG_P99_US && Math.abs(r.achievedRps - r.targetRps) <= r.targetRps * MAX_RATE_ERROR;
 
-function line(name: string, r: OpenLoopResult, cpuMs: number): string {
+interface Side {
+  /** The server's CPU (ms) over the run, or null. */
+  serverCpuMs: number | null;
+  /** Share of the host's CPU time stolen by the hypervisor over the run, or null. */
+  stealShare: number | null;
+}
+
+function line(name: string, r: OpenLoopResult, cpuMs: number, side: Side): string {
   const lag = r.sendLagUs;
   const cpuPct = (cpuMs / r.durationMs) * 100;
   const c = r.latencyCorrectedUs.p50;
@@ -49,6 +83,9 @@ function line(name: string, r: OpenLoopResult, cpuMs: number): string {
     `achieved ${r.achievedRps.toFixed(0).padStart(5)} (${(((r.achievedRps - r.targetRps) / r.targetRps) * 100).toFixed(2).padStart(6)}%)`,
     `cpu ${cpuPct.toFixed(1).padStart(5)}% (${((cpuMs * 1000) / Math.max(1, r.sent)).toFixed(1)} µs/req)`,
     `elu ${r.generatorEluMax.toFixed(2)}`,
+    `server ${side.serverCpuMs === null ? '–' : ((side.serverCpuMs * 1000) / Math.max(1, r.ok)).toFixed(1)} µs/req`,
+    `steal ${side.stealShare === null ? '–' : (side.stealShare * 100).toFixed(1)}%`,
+    `rt ${r.realtime.state}`,
     `p50 corrected/uncorrected ${us(c)} ${us(u)} µs (${(((c - u) / u) * 100).toFixed(0).padStart(3)}%)`,
     held(r) ? 'held' : 'not held',
   ].join(' | ');
@@ -57,27 +94,52 @@ function line(name: string, r: OpenLoopResult, cpuMs: number): string {
 interface Variant {
   client: HttpClient;
   pacing: Pacing;
+  realtime: boolean;
   name: string;
 }
 
-async function measured(generator: LoadGenerator, o: Parameters<LoadGenerator['openLoop']>[0], name: string) {
+async function measured(
+  generator: LoadGenerator,
+  o: Parameters<LoadGenerator['openLoop']>[0],
+  name: string,
+  serverPid: number,
+) {
   // A short run first, so the measured one starts on warm connections.
   await generator.openLoop({ ...o, durationMs: 500 });
   const before = process.cpuUsage();
+  const serverBefore = processCpuMs(serverPid);
+  const ticksBefore = hostTicks();
   const r = await generator.openLoop(o);
   const cpu = process.cpuUsage(before);
-  console.log(line(name, r, (cpu.user + cpu.system) / 1000));
+  const serverAfter = processCpuMs(serverPid);
+  const ticksAfter = hostTicks();
+  const side: Side = {
+    serverCpuMs: serverBefore !== null && serverAfter !== null ? serverAfter - serverBefore : null,
+    stealShare:
+      ticksBefore && ticksAfter && ticksAfter.total > ticksBefore.total
+        ? (ticksAfter.steal - ticksBefore.steal) / (ticksAfter.total - ticksBefore.total)
+        : null,
+  };
+  console.log(line(name, r, (cpu.user + cpu.system) / 1000, side));
   return r;
 }
 
 /** Doubles the rate until a run is not held, then bisects between the last held rate and it, to 5%. */
-async function ceiling(url: string, threads: number, variant: Variant, durationMs: number): Promise<number> {
-  const generator = createLoadGenerator({ threads });
-  const base = { url, threads, connections: 16, timeoutMs: 2000, client: variant.client, pacing: variant.pacing };
+async function ceiling(server: Server, threads: number, variant: Variant, durationMs: number): Promise<number> {
+  const generator = createLoadGenerator({ threads, onWarning: console.warn });
+  const { client, pacing, realtime } = variant;
+  const base = { url: server.url, threads, connections: 16, timeoutMs: 2000, client, pacing, realtime };
   try {
     await generator.openLoop({ ...base, rateRps: 2000, durationMs: 2000 });
     const run = async (rateRps: number) =>
-      held(await measured(generator, { ...base, rateRps: Math.round(rateRps), durationMs }, variant.name));
+      held(
+        await measured(
+          generator,
+          { ...base, rateRps: Math.round(rateRps), durationMs },
+          variant.name,
+          server.child.pid!,
+        ),
+      );
     let low = 0;
     let high = 1000;
     while (high <= 64_000 && (await run(high))) {
@@ -109,8 +171,8 @@ async function main(): Promise<void> {
   });
   const rates = values.rates.split(',').map(Number);
   const variants: Variant[] = values.variants.split(',').map((v) => {
-    const [client, pacing] = v.split(':') as [HttpClient, Pacing];
-    return { client, pacing, name: v };
+    const [client, pacing, rt] = v.split(':') as [HttpClient, Pacing, string | undefined];
+    return { client, pacing, realtime: rt === 'rt', name: v };
   });
   const durationMs = Number(values.seconds) * 1000;
   const rounds = Number(values.rounds);
@@ -125,16 +187,21 @@ async function main(): Promise<void> {
   );
   const server = await startServer();
   try {
-    const generator = createLoadGenerator({ threads });
+    const generator = createLoadGenerator({ threads, onWarning: console.warn });
     try {
       for (const rateRps of rates) {
         const base = { url: server.url, rateRps, threads, connections: 16, timeoutMs: 2000, arrivals, arrivalSeed: 1 };
         // The first runs of a process are slower (JIT): warm every variant up before any is measured.
-        for (const { client, pacing } of variants)
-          await generator.openLoop({ ...base, client, pacing, durationMs: 2000 });
+        for (const { client, pacing, realtime } of variants)
+          await generator.openLoop({ ...base, client, pacing, realtime, durationMs: 2000 });
         for (let round = 0; round < rounds; round++) {
           for (const v of round % 2 === 0 ? variants : [...variants].reverse())
-            await measured(generator, { ...base, client: v.client, pacing: v.pacing, durationMs }, v.name);
+            await measured(
+              generator,
+              { ...base, client: v.client, pacing: v.pacing, realtime: v.realtime, durationMs },
+              v.name,
+              server.child.pid!,
+            );
         }
       }
     } finally {
@@ -143,7 +210,7 @@ async function main(): Promise<void> {
     const last = variants[variants.length - 1]!;
     for (const t of values.ceiling ? values.ceiling.split(',').map(Number) : []) {
       console.log(`ceiling of ${last.name} on ${t} thread(s): searching`);
-      const rate = await ceiling(server.url, t, last, durationMs);
+      const rate = await ceiling(server, t, last, durationMs);
       console.log(
         `ceiling of ${last.name} on ${t} thread(s): ${rate} req/s held within 1% with send lag p99 <= 100 µs`,
       );

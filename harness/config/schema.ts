@@ -492,6 +492,12 @@ const loadSchema = z
       .describe(
         'How the generator waits between sends: timer (millisecond timers only: sends leave up to ~1 ms late, in bursts; the default), hybrid (a timer, then sub-millisecond waits on the sending thread: sends leave within tens of µs at the median, but answers are read up to ~100 µs late) or thread (an alarm thread wakes the sending loop at each send time: sends within tens of µs, answers read at once, more generator CPU).',
       ),
+    realtime: z
+      .boolean({ error: (iss) => `expected true or false, got ${describeValue(iss.input)}` })
+      .default(false)
+      .describe(
+        "Run the generator's pacing threads (the sending thread, and with thread pacing its alarm thread) at real-time priority (SCHED_FIFO 10) during each window, so the kernel runs them the moment a send is due instead of when its fair scheduler gets to them; the measured service keeps normal priority. Needs Linux and root, CAP_SYS_NICE or an RLIMIT_RTPRIO (ulimit -r); without them the run goes on at normal priority with one warning, and each trial's load.realtime records what was applied. Best with hybrid pacing; with thread pacing two threads spin at real-time priority and on 2 cores took CPU from the service (docs/generator.md).",
+      ),
     maxSendLagP99Us: wholeNumber(1, 10_000_000)
       .optional()
       .describe(

@@ -139,6 +139,8 @@ export interface LoadConfig {
   timeoutMs: number;
   /** How the generator waits between sends: `thread` and `hybrid` leave within tens of µs, `timer` up to ~1 ms late in bursts. @default 'timer' */
   pacing?: 'timer' | 'hybrid' | 'thread';
+  /** Pacing threads at SCHED_FIFO during each window (Linux, root or CAP_SYS_NICE); refused, the run goes on at normal priority with a warning. @default false */
+  realtime?: boolean;
   /** A trial whose send lag p99 exceeds this (µs) carries a warning. @default the larger of 1000 µs and 25% of the service's median latency */
   maxSendLagP99Us?: number;
   /** Intended send times: `uniform` (fixed interval) or `poisson` (exponential gaps, seeded by the run's seed). @default 'uniform' */

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ALARM, type AlarmShared, alarmViews, hrNowMs } from './alarm.js';
 import { createArrivalSchedule } from './pacer.js';
+import { currentThreadId } from './realtime.js';
 
 /**
  * The alarm thread: for every send time of the plan it sleeps in `Atomics.wait` (a futex: sub-millisecond, no CPU)
@@ -45,4 +46,5 @@ function run(shared: AlarmShared): void {
   }
 }
 
+parentPort!.postMessage(currentThreadId());
 run(workerData as AlarmShared);

@@ -48,6 +48,8 @@ export interface AlarmPlan {
 
 /** Sub-millisecond wake-ups for one event loop, which serves its sockets while it waits. */
 export interface Alarm {
+  /** The alarm thread's Linux thread id (null off Linux), so its scheduling can be set. */
+  readonly threadId: number | null;
   /** Starts posting one wake-up at every intended send time of `plan`; a running plan is stopped first. */
   start(plan: AlarmPlan): void;
   /** Resolves at the next wake-up with the index of its send time in the plan (at once if one came since the last call). */
@@ -80,8 +82,9 @@ export async function startAlarm(tuning = ALARM_TUNING): Promise<Alarm> {
   const shared: AlarmShared = { buffer: new SharedArrayBuffer(64), ...tuning };
   const { control, plan } = alarmViews(shared);
   const worker = new Worker(ALARM_THREAD, { workerData: shared });
-  await new Promise<void>((resolve, reject) => {
-    worker.once('online', resolve);
+  // The thread's first message is its thread id.
+  const threadId = await new Promise<number | null>((resolve, reject) => {
+    worker.once('message', resolve);
     worker.once('error', reject);
   });
   let waiting: ((index: number) => void) | undefined;
@@ -105,6 +108,7 @@ export async function startAlarm(tuning = ALARM_TUNING): Promise<Alarm> {
   }
 
   return {
+    threadId,
     start(p) {
       plan[ALARM.t0Ms] = p.t0Ms + offsetMs;
       plan[ALARM.rateRps] = p.rateRps;

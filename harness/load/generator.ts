@@ -8,6 +8,7 @@ import type {
   LoadGeneratorOptions,
   OpenLoopOptions,
 } from './types.js';
+import { realtimeRefusedWarning } from './realtime.js';
 import { closedLoopIssues, LoadOptionsError, openLoopIssues } from './validate.js';
 
 /** On 2 cores one generator thread measured best (ARCHITECTURE.md: more threads lowered throughput). */
@@ -32,6 +33,8 @@ export function createLoadGenerator(options: LoadGeneratorOptions = {}): LoadGen
     concurrentTasksPerWorker: 1,
   });
 
+  let warned = false;
+
   async function openLoop(given: OpenLoopOptions, signal?: AbortSignal) {
     const o: OpenLoopOptions = {
       ...given,
@@ -43,11 +46,16 @@ export function createLoadGenerator(options: LoadGeneratorOptions = {}): LoadGen
     // When one share fails, the others stop too instead of holding their threads for the rest of the window.
     const siblings = new AbortController();
     const taskSignal = signal ? AbortSignal.any([signal, siblings.signal]) : siblings.signal;
-    const runs = splitIntoTasks(o).map(
+    const runs = splitIntoTasks(o, options.schedulerTool).map(
       (task) => pool.run(task, { signal: taskSignal }) as Promise<OpenLoopWorkerResult>,
     );
     try {
-      return mergeOpenLoop(o, await Promise.all(runs));
+      const result = mergeOpenLoop(o, await Promise.all(runs));
+      if (result.realtime.state === 'refused' && !warned) {
+        warned = true;
+        options.onWarning?.(realtimeRefusedWarning(result.realtime.reason));
+      }
+      return result;
     } catch (error) {
       siblings.abort();
       throw error;

@@ -2,10 +2,14 @@ import { encodeHistogram, mergeEncoded, toPercentilesUs } from './histogram.js';
 import { addTruthCounts, emptyTruthCounts } from './mix.js';
 import { workerArrivalSeed } from './pacer.js';
 import type { OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
-import type { OpenLoopOptions, OpenLoopResult, PercentilesUs } from './types.js';
+import { DEFAULT_SCHEDULER_TOOL } from './realtime.js';
+import type { OpenLoopOptions, OpenLoopResult, PercentilesUs, RealtimeRecord, SchedulerTool } from './types.js';
 
 /** Splits the offered rate evenly: one task per worker thread. */
-export function splitIntoTasks(o: OpenLoopOptions): OpenLoopTask[] {
+export function splitIntoTasks(
+  o: OpenLoopOptions,
+  schedulerTool: SchedulerTool = DEFAULT_SCHEDULER_TOOL,
+): OpenLoopTask[] {
   return Array.from({ length: o.threads }, (_, workerIndex) => ({
     workerIndex,
     ...(o.mix ? { mix: o.mix } : {}),
@@ -18,6 +22,8 @@ export function splitIntoTasks(o: OpenLoopOptions): OpenLoopTask[] {
     pacing: o.pacing ?? 'hybrid',
     client: o.client ?? 'raw',
     arrivals: o.arrivals ?? 'uniform',
+    realtime: o.realtime ?? false,
+    schedulerTool,
     arrivalSeed: workerArrivalSeed(o.arrivalSeed ?? 0, workerIndex),
     ...(o.phaseBoundariesMs ? { phaseBoundariesMs: o.phaseBoundariesMs } : {}),
   }));
@@ -32,6 +38,16 @@ function mergedPercentiles(encoded: string[]): { percentiles: PercentilesUs; enc
 
 function sum(parts: OpenLoopWorkerResult[], pick: (p: OpenLoopWorkerResult) => number): number {
   return parts.reduce((total, p) => total + pick(p), 0);
+}
+
+/** The workers' scheduling as one record: refused if any worker was refused, so a partial grant is not read as a full one. */
+export function mergeRealtime(records: RealtimeRecord[]): RealtimeRecord {
+  const refused = records.find((r) => r.state === 'refused');
+  if (refused) return refused;
+  const applied = records.filter((r) => r.state === 'applied');
+  if (applied.length === 0) return { state: 'off' };
+  const threads = applied.reduce((total, r) => total + r.threads, 0);
+  return { state: 'applied', policy: 'SCHED_FIFO', priority: applied[0]!.priority, threads };
 }
 
 /** Adds the workers' counters and histograms into one result. */
@@ -58,6 +74,7 @@ export function mergeOpenLoop(o: OpenLoopOptions, parts: OpenLoopWorkerResult[])
     latencyUncorrectedUs: uncorrected.percentiles,
     sendLagUs: sendLag.percentiles,
     generatorEluMax: Math.max(0, ...parts.map((p) => p.elu)),
+    realtime: mergeRealtime(parts.map((p) => p.realtime)),
     histograms: { corrected: corrected.encoded, uncorrected: uncorrected.encoded },
     ...(o.phaseBoundariesMs
       ? {

@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { createHistogramUs, encodeHistogram } from './histogram.js';
 import type { OpenLoopCounters, OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
+import type { Pacing } from './types.js';
 import { createMixPicker, emptyTruthCounts } from './mix.js';
-import { createArrivalSchedule, createDueQueue, pacerStep, updateWakeLate, type PacerStep } from './pacer.js';
+import { createArrivalSchedule, createDueQueue, pacerStep, updateWakeLate } from './pacer.js';
 import { type Alarm, startAlarm } from './alarm.js';
 import { createRawSender } from './raw-sender.js';
+import { currentThreadId, enterRealtime } from './realtime.js';
 import { createRequestSender } from './request-sender.js';
 
 export { scheduledCount } from './pacer.js';
@@ -15,16 +17,13 @@ const DRAIN_SLACK_MS = 50;
 /** An event-loop turn shorter than this handled no response (one takes tens of µs): the spin's own turn. */
 const EMPTY_TURN_MS = 0.015;
 
-/**
- * What a wait step took: ms spent waiting that the event loop counts busy (blocked in `Atomics.wait`, or spinning
- * through empty turns) and ms a block asked for.
- */
-interface Waited {
+/** What the waits of one task add up to: ms the event loop counted busy while waiting, and how late blocks wake. */
+interface PaceState {
+  /** Blocked in `Atomics.wait`, or spinning through empty turns: pacing, not the generator's work. */
   blockedMs: number;
-  requestedMs: number;
+  /** Running estimate of how late a block ends (ms). */
+  wakeLateMs: number;
 }
-
-const NOT_BLOCKED: Waited = { blockedMs: 0, requestedMs: 0 };
 
 let alarm: Promise<Alarm> | undefined;
 
@@ -34,41 +33,63 @@ function getAlarm(): Promise<Alarm> {
   return alarm;
 }
 
-/** Carries out one wait step. */
-async function wait(step: PacerStep, cell: Int32Array): Promise<Waited> {
-  switch (step.kind) {
-    case 'alarm':
-      throw new Error('alarm steps are waited by waitForAlarm');
-    case 'send':
-      return Promise.resolve(NOT_BLOCKED);
-    case 'timer':
-      return new Promise((resolve) => setTimeout(() => resolve(NOT_BLOCKED), Math.max(0, step.ms)));
-    case 'yield': {
+/**
+ * Waits, step by step, until `atMs` (the next send time). One promise per send, and the steps are callbacks made once
+ * per wait: a promise and closures per event-loop turn made the hybrid pacer allocate ~15 KB a request against
+ * timer's ~3 KB (node --trace-gc, bench:generator at 5,000 req/s), and each scavenge holds the sends due meanwhile.
+ */
+function waitUntil(
+  pacing: Pacing,
+  atMs: number,
+  inFlight: () => number,
+  state: PaceState,
+  cell: Int32Array,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let turnStartMs = 0;
+    let blockUntilMs = 0;
+    const afterTurn = () => {
+      const turnMs = performance.now() - turnStartMs;
+      // A turn that found no I/O is the spin waiting, not work; one that handled responses is work.
+      if (turnMs < EMPTY_TURN_MS) state.blockedMs += turnMs;
+      next();
+    };
+    // Blocks in the check phase, after the event loop has run: a request just sent is written on a later tick, so
+    // blocking at once would hold it back; after each block, one poll phase times the responses that came meanwhile.
+    const block = () => {
       const start = performance.now();
-      return new Promise((resolve) =>
-        setImmediate(() => {
-          const turnMs = performance.now() - start;
-          // A turn that found no I/O is the spin waiting, not work; one that handled responses is work.
-          resolve(turnMs < EMPTY_TURN_MS ? { blockedMs: turnMs, requestedMs: 0 } : NOT_BLOCKED);
-        }),
-      );
+      const requestedMs = blockUntilMs - start;
+      if (requestedMs > 0) {
+        // Nothing ever notifies this cell: the wait is a sub-millisecond sleep, which timers cannot do.
+        Atomics.wait(cell, 0, 0, requestedMs);
+        const blockedMs = performance.now() - start;
+        state.blockedMs += blockedMs;
+        state.wakeLateMs = updateWakeLate(state.wakeLateMs, requestedMs, blockedMs);
+      }
+      next();
+    };
+    function next(): void {
+      const step = pacerStep(pacing, atMs - performance.now(), inFlight(), state.wakeLateMs);
+      switch (step.kind) {
+        case 'send':
+        case 'alarm':
+          resolve();
+          return;
+        case 'timer':
+          setTimeout(next, Math.max(0, step.ms));
+          return;
+        case 'yield':
+          turnStartMs = performance.now();
+          setImmediate(afterTurn);
+          return;
+        case 'block':
+          blockUntilMs = performance.now() + step.ms;
+          setImmediate(block);
+          return;
+      }
     }
-    case 'block': {
-      const untilMs = performance.now() + step.ms;
-      // Blocks in the check phase, after the event loop has run: a request just sent is written on a later tick, so
-      // blocking at once would hold it back; after each block, one poll phase times the responses that came meanwhile.
-      return new Promise((resolve) =>
-        setImmediate(() => {
-          const start = performance.now();
-          const requestedMs = untilMs - start;
-          if (requestedMs <= 0) return resolve(NOT_BLOCKED);
-          // Nothing ever notifies this cell: the wait is a sub-millisecond sleep, which timers cannot do.
-          Atomics.wait(cell, 0, 0, requestedMs);
-          resolve({ blockedMs: performance.now() - start, requestedMs });
-        }),
-      );
-    }
-  }
+    next();
+  });
 }
 
 /**
@@ -117,39 +138,44 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
 
   // Started before the window: a thread takes tens of ms to start.
   const threadAlarm = task.pacing === 'thread' ? await getAlarm() : undefined;
-  const eluStart = performance.eventLoopUtilization();
-  t0 = performance.now();
-  const { arrivals, rateRps, durationMs, arrivalSeed: seed } = task;
-  threadAlarm?.start({ arrivals, rateRps, durationMs, seed, t0Ms: t0 });
-  // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
-  const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
-  let blockedMs = 0;
-  let wakeLateMs = 0;
-  for (let nextMs = due.peek(); nextMs !== undefined; nextMs = due.peek()) {
-    const nowMs = performance.now();
-    if (nowMs > stopSendingMs) break;
-    counters.scheduled += due.takeDue(nowMs - t0, (offsetMs) => sender.send(t0 + offsetMs, picker?.next()));
-    const upcomingMs = due.peek();
-    if (upcomingMs === undefined) break;
-    const step = pacerStep(task.pacing, t0 + upcomingMs - performance.now(), sender.inFlight(), wakeLateMs);
-    if (step.kind === 'alarm' && threadAlarm) {
-      await waitForAlarm(threadAlarm, counters.scheduled, t0 + upcomingMs);
-      continue;
+  // After the alarm thread started, so it does not inherit the policy: each thread is set, and reset, explicitly.
+  const realtime = task.realtime
+    ? enterRealtime([currentThreadId(), ...(threadAlarm ? [threadAlarm.threadId] : [])], task.schedulerTool)
+    : { record: { state: 'off' } as const, leave() {} };
+  let elu = 0;
+  try {
+    const eluStart = performance.eventLoopUtilization();
+    t0 = performance.now();
+    const { arrivals, rateRps, durationMs, arrivalSeed: seed } = task;
+    threadAlarm?.start({ arrivals, rateRps, durationMs, seed, t0Ms: t0 });
+    // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
+    const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
+    const pace: PaceState = { blockedMs: 0, wakeLateMs: 0 };
+    const inFlight = () => sender.inFlight();
+    for (let nextMs = due.peek(); nextMs !== undefined; nextMs = due.peek()) {
+      const nowMs = performance.now();
+      if (nowMs > stopSendingMs) break;
+      counters.scheduled += due.takeDue(nowMs - t0, (offsetMs) => sender.send(t0 + offsetMs, picker?.next()));
+      const upcomingMs = due.peek();
+      if (upcomingMs === undefined) break;
+      if (!threadAlarm) await waitUntil(task.pacing, t0 + upcomingMs, inFlight, pace, sleepCell);
+      else if (t0 + upcomingMs > performance.now())
+        await waitForAlarm(threadAlarm, counters.scheduled, t0 + upcomingMs);
     }
-    const waited = await wait(step, sleepCell);
-    if (waited.requestedMs > 0) wakeLateMs = updateWakeLate(wakeLateMs, waited.requestedMs, waited.blockedMs);
-    blockedMs += waited.blockedMs;
-  }
-  threadAlarm?.stop();
-  counters.scheduled += due.discardRest();
-  const eluDelta = performance.eventLoopUtilization(eluStart);
-  // Blocking in Atomics.wait and spinning through empty turns read as busy to the event loop: pacing, not the generator's work.
-  const elu =
-    eluDelta.idle + eluDelta.active > 0
-      ? Math.max(0, eluDelta.active - blockedMs) / (eluDelta.idle + eluDelta.active)
-      : 0;
+    threadAlarm?.stop();
+    counters.scheduled += due.discardRest();
+    const eluDelta = performance.eventLoopUtilization(eluStart);
+    // Blocking in Atomics.wait and spinning through empty turns read as busy to the event loop: pacing, not the generator's work.
+    elu =
+      eluDelta.idle + eluDelta.active > 0
+        ? Math.max(0, eluDelta.active - pace.blockedMs) / (eluDelta.idle + eluDelta.active)
+        : 0;
 
-  await sender.drain(performance.now() + task.timeoutMs + DRAIN_SLACK_MS);
+    await sender.drain(performance.now() + task.timeoutMs + DRAIN_SLACK_MS);
+  } finally {
+    // Also when a send throws: a pool thread must not stay real-time.
+    realtime.leave();
+  }
   sender.close();
   return {
     counters,
@@ -159,6 +185,7 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
       sendLag: encodeHistogram(rec.sendLagUs),
     },
     elu,
+    realtime: realtime.record,
     truth: picker?.counts ?? emptyTruthCounts(),
     ...(rec.phases ? { phaseHistograms: rec.phases.correctedUs.map(encodeHistogram) } : {}),
   };

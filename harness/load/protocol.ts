@@ -1,5 +1,5 @@
 import type { RequestMix, TruthCounts } from './mix.js';
-import type { Arrivals, HttpClient, Pacing } from './types.js';
+import type { Arrivals, HttpClient, Pacing, RealtimeRecord, SchedulerTool } from './types.js';
 
 /** What the main thread hands one open-loop worker: its share of the offered rate. */
 export interface OpenLoopTask {
@@ -12,6 +12,9 @@ export interface OpenLoopTask {
   pacing: Pacing;
   client: HttpClient;
   arrivals: Arrivals;
+  /** Run this worker's pacing threads at SCHED_FIFO for the window, with `schedulerTool`. */
+  realtime: boolean;
+  schedulerTool: SchedulerTool;
   /** Seed of this worker's Poisson arrivals. */
   arrivalSeed: number;
   /** Routes and ground-truth marks; without it every request is a GET of `url`. */
@@ -40,6 +43,8 @@ export interface OpenLoopWorkerResult {
   histograms: { corrected: string; uncorrected: string; sendLag: string };
   /** Event-loop utilization of this worker over its sending window (0..1). */
   elu: number;
+  /** What this worker's pacing threads ran at. */
+  realtime: RealtimeRecord;
   /** What this worker drew (zero without a mix). */
   truth: TruthCounts;
   /** Corrected latency per phase, encoded; absent without phase boundaries. */

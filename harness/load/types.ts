@@ -47,6 +47,14 @@ export interface OpenLoopOptions {
    * @default 'raw'
    */
   client?: HttpClient;
+  /**
+   * Runs the threads that must wake on time at SCHED_FIFO (a low real-time priority): the sending thread, and with
+   * `thread` pacing its alarm thread too, so the kernel runs them the moment they wake instead of when its fair
+   * scheduler next gets to them. Needs Linux and CAP_SYS_NICE (root) or an RLIMIT_RTPRIO; without them the run goes on
+   * at normal priority and `realtime` in the result says why. Never applied to the measured service.
+   * @default false
+   */
+  realtime?: boolean;
   /** Seed of the Poisson arrivals; the same seed gives the same schedule. @default 0 */
   arrivalSeed?: number;
   /** Spread requests over a workload's entry routes, each marked with its ground truth; `url` then gives only the origin. */
@@ -62,6 +70,22 @@ export type Pacing = 'thread' | 'timer' | 'hybrid' | 'spin';
 export const PACINGS: readonly Pacing[] = ['thread', 'timer', 'hybrid', 'spin'];
 
 export type HttpClient = 'raw' | 'node-http';
+
+/** How a thread's scheduling policy is changed; injectable, so a test can make it fail. */
+export interface SchedulerTool {
+  /** The util-linux `chrt` binary. @default 'chrt' */
+  chrtPath: string;
+  /** SCHED_FIFO priority. @default 10 (REALTIME_PRIORITY) */
+  priority: number;
+}
+
+/** What `realtime` gave the generator's pacing threads. */
+export type RealtimeRecord =
+  | { state: 'off' }
+  /** `threads` threads ran at SCHED_FIFO `priority` for the window (sending threads, and alarm threads with `thread` pacing). */
+  | { state: 'applied'; policy: 'SCHED_FIFO'; priority: number; threads: number }
+  /** Asked for but not granted: the threads ran at normal priority. */
+  | { state: 'refused'; reason: string };
 
 export type Arrivals = 'uniform' | 'poisson';
 export const ARRIVALS: readonly Arrivals[] = ['uniform', 'poisson'];
@@ -93,6 +117,8 @@ export interface OpenLoopResult {
   sendLagUs: PercentilesUs;
   /** Event-loop utilization of the busiest generator thread (0..1): near 1, the generator is the bottleneck. */
   generatorEluMax: number;
+  /** The pacing threads' scheduling: real-time or not, and why not when asked for. */
+  realtime: RealtimeRecord;
   /** Encoded (base64, compressed) HDR histograms in µs, merged across workers, for later views. */
   histograms: { corrected: string; uncorrected: string };
   /** Corrected latency per phase of `phaseBoundariesMs`; absent without boundaries. */
@@ -117,6 +143,10 @@ export interface ClosedLoopResult {
 export interface LoadGeneratorOptions {
   /** Worker threads in the pool; an open-loop run may use up to this many. @default 1 */
   threads?: number;
+  /** Called once per generator, the first time `realtime` is asked for and refused, with a warning that says how to enable it. */
+  onWarning?: (message: string) => void;
+  /** How threads are put at SCHED_FIFO (`chrt`); a test injects one that fails. */
+  schedulerTool?: SchedulerTool;
 }
 
 export interface LoadGenerator {

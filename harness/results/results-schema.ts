@@ -52,6 +52,13 @@ function trialMetrics(n: z.ZodType) {
       socketErrors: num,
       timeouts: num,
       generatorEluMax: figure,
+      realtime: z
+        .discriminatedUnion('state', [
+          z.looseObject({ state: z.literal('off') }),
+          z.looseObject({ state: z.literal('applied'), policy: z.literal('SCHED_FIFO'), priority: num, threads: num }),
+          z.looseObject({ state: z.literal('refused'), reason: z.string() }),
+        ])
+        .optional(),
     }),
     services: z
       .record(

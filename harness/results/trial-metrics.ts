@@ -161,6 +161,7 @@ export function metricsOf(
       socketErrors: load.socketErrors,
       timeouts: load.timeouts,
       generatorEluMax: load.generatorEluMax,
+      realtime: load.realtime,
     },
     truth: load.truth,
     services: Object.fromEntries(measured.map((m) => [m.name, serviceMetrics(m, window.requests)])),

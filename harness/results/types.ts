@@ -1,6 +1,6 @@
 import type { Config } from '../config/types.js';
 import type { MicroSection } from '../micro/types.js';
-import type { PercentilesUs } from '../load/types.js';
+import type { PercentilesUs, RealtimeRecord } from '../load/types.js';
 import type { CellSettings } from '../plan/types.js';
 import type { TruthCounts } from '../load/mix.js';
 import type { TraceIntegrity } from './trace-integrity.js';
@@ -69,6 +69,8 @@ export interface TrialMetrics {
     socketErrors: number;
     timeouts: number;
     generatorEluMax: number;
+    /** Whether the generator's pacing threads ran at SCHED_FIFO (`load.realtime`); absent in results written before it. */
+    realtime?: RealtimeRecord;
   };
   /** What the generator drew per request: the ground truth that coverage is measured against. */
   truth?: TruthCounts;

@@ -26,6 +26,8 @@ export interface LoadCheckContext {
   maxSendLagP99Us?: number;
   /** The pacing the trial ran with: the advice differs. */
   pacing?: 'timer' | 'hybrid' | 'thread';
+  /** Whether the pacing threads were asked to run at SCHED_FIFO (`load.realtime`). */
+  realtime?: boolean;
 }
 
 /** The send-lag p99 bound for a trial: the user's, or a share of the service's median latency. */
@@ -52,7 +54,7 @@ function sendLagWarning(m: TrialMetrics, load: LoadCheckContext | undefined): st
   const fix =
     load?.pacing === 'timer'
       ? 'set load.pacing: thread (timers fire on a millisecond grid, so sends leave in bursts)'
-      : 'the generator thread was kept from running on time: quiet the machine (other processes compete for its cores), lower load.rateRps or raise load.threads';
+      : `the generator thread was kept from running on time: ${load?.realtime ? '' : 'set load.realtime: true (on Linux, as root or with CAP_SYS_NICE, it then preempts other processes when a send is due), '}quiet the machine (other processes compete for its cores), lower load.rateRps or raise load.threads`;
   return `sends left up to ${Math.round(m.sendLagUs.p99)} µs late (p99; median ${Math.round(m.sendLagUs.p50)} µs), over the ${Math.round(boundUs)} µs bound (${why}): corrected latency then measures the generator's lateness as well as the service, and the service sees bursts the offered rate does not describe; ${fix}, or set load.maxSendLagP99Us to accept it`;
 }
 

@@ -83,7 +83,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
   const method = config.method as WindowsMethodConfig;
   const deps: RunDeps = {
     launch: launchService,
-    createGenerator: (threads) => createLoadGenerator({ threads }),
+    createGenerator: (threads, onWarning) => createLoadGenerator({ threads, ...(onWarning ? { onWarning } : {}) }),
     startSink: (c) => startSink({ fault: c.sink }),
     ...options.deps,
   };
@@ -118,7 +118,16 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
     } catch (error) {
       throw new RunError(`the sink could not start on 127.0.0.1: ${(error as Error).message}`);
     }
-    generators.push(deps.createGenerator(config.load.threads), deps.createGenerator(config.load.threads));
+    // One warning for the run, though each generator would give its own.
+    let warned = false;
+    const onWarning = (warning: string) => {
+      if (!warned) log(`! ${warning}`);
+      warned = true;
+    };
+    generators.push(
+      deps.createGenerator(config.load.threads, onWarning),
+      deps.createGenerator(config.load.threads, onWarning),
+    );
     const shared: SideContext = {
       runId,
       config,

@@ -26,7 +26,8 @@ import { runTrial } from './trial.js';
 /** The parts a test may replace (STYLE lesson 8): the process spawner, the load generator, the sink. */
 export interface RunDeps {
   launch: (options: LaunchOptions) => Promise<RunningService>;
-  createGenerator: (threads: number) => LoadGenerator;
+  /** `onWarning` is called once per generator when `load.realtime` is refused. */
+  createGenerator: (threads: number, onWarning?: (message: string) => void) => LoadGenerator;
   startSink: (config: Config) => Promise<Sink>;
 }
 
@@ -54,7 +55,7 @@ export function exportsOverGrpc(config: Config): boolean {
 
 const defaultDeps: RunDeps = {
   launch: launchService,
-  createGenerator: (threads) => createLoadGenerator({ threads }),
+  createGenerator: (threads, onWarning) => createLoadGenerator({ threads, ...(onWarning ? { onWarning } : {}) }),
   // Spans are kept for trace assembly (complete and broken traces); the sink bounds how many.
   startSink: (config) => startSink({ fault: config.sink, keepSpans: true, grpc: exportsOverGrpc(config) }),
 };
@@ -198,7 +199,7 @@ export async function runBenchmark(options: RunOptions): Promise<{ results: Resu
     } catch (error) {
       throw new RunError(`the sink could not start on 127.0.0.1: ${(error as Error).message}`);
     }
-    generator = deps.createGenerator(config.load.threads);
+    generator = deps.createGenerator(config.load.threads, (warning) => log(`! ${warning}`));
     log(`writing ${store.dir}`);
     for (const [index, planned] of plan.trials.entries()) {
       if (signal.aborted) break;

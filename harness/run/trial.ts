@@ -225,6 +225,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     connections: config.load.connections,
     timeoutMs: config.load.timeoutMs,
     pacing: config.load.pacing,
+    realtime: config.load.realtime,
     arrivals: config.load.arrivals,
     arrivalSeed: (config.seed + ctx.round * 7919 + ctx.order) >>> 0,
     ...(outage && idPrefix === WINDOW_ID_PREFIX ? { phaseBoundariesMs: outagePhaseBoundariesMs(outage) } : {}),
@@ -362,6 +363,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       {
         ...(config.load.maxSendLagP99Us !== undefined ? { maxSendLagP99Us: config.load.maxSendLagP99Us } : {}),
         ...(config.load.pacing ? { pacing: config.load.pacing } : {}),
+        ...(config.load.realtime ? { realtime: true } : {}),
       },
     );
     return {

@@ -85,6 +85,7 @@ export function windowLoad(
       connections: config.load.connections,
       timeoutMs: config.load.timeoutMs,
       pacing: config.load.pacing,
+      realtime: config.load.realtime,
       arrivals: config.load.arrivals,
       arrivalSeed: seed,
     };

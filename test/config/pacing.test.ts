@@ -34,3 +34,14 @@ describe('config: load.maxSendLagP99Us', () => {
     );
   });
 });
+
+describe('config: load.realtime', () => {
+  it('is off by default and takes a boolean', () => {
+    assert.equal(parse('').load.realtime, false);
+    assert.equal(parse('load: { realtime: true }').load.realtime, true);
+  });
+
+  it('names what it expects when given something else', () => {
+    assertIssue(issuesOf('load: { realtime: auto }\n'), 'load.realtime', "expected true or false, got 'auto'");
+  });
+});

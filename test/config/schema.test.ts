@@ -198,6 +198,7 @@ describe('config schema: defaults', () => {
         connections: 16,
         timeoutMs: 2000,
         pacing: 'timer',
+        realtime: false,
         arrivals: 'uniform',
       },
       sink: { mode: 'ok' },

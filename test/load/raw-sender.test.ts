@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { createHistogramUs } from '../../harness/load/histogram.js';
 import type { OpenLoopTask } from '../../harness/load/protocol.js';
 import { createRawSender } from '../../harness/load/raw-sender.js';
+import { DEFAULT_SCHEDULER_TOOL } from '../../harness/load/realtime.js';
 
 function recorders() {
   return {
@@ -27,6 +28,8 @@ function task(url: string, overrides: Partial<OpenLoopTask> = {}): OpenLoopTask 
     pacing: 'thread',
     client: 'raw',
     arrivals: 'uniform',
+    realtime: false,
+    schedulerTool: DEFAULT_SCHEDULER_TOOL,
     arrivalSeed: 0,
     workerIndex: 0,
     ...overrides,

@@ -38,6 +38,12 @@ describe('send lag is judged against a bound', () => {
       /^sends left up to 2000 µs late \(p99; median 500 µs\), over the 1000 µs bound \(the default floor with hybrid pacing; 25% of the service's median latency is 100 µs\)/,
     );
     assert.match(warning!, /quiet the machine/);
+    assert.match(warning!, /set load\.realtime: true/);
+    assert.doesNotMatch(
+      lagWarnings(trial(400, 2000), { pacing: 'hybrid', realtime: true })[0]!,
+      /load\.realtime/,
+      'no advice to set what is already set',
+    );
     assert.match(warning!, /load\.maxSendLagP99Us/);
     assert.deepEqual(lagWarnings(trial(400, 2000), { pacing: 'timer' }), [], 'timer pacing is 1-2 ms late by design');
     assert.match(lagWarnings(trial(400, 12_000), { pacing: 'timer' })[0]!, /set load\.pacing: thread/);
