@@ -97,7 +97,11 @@ function describeSink(sink: Config['sink']): string {
   }
 }
 
-function describeCell(cell: Cell): string {
+function describeCell(cell: Cell, against: string | undefined): string {
+  if (against !== undefined) {
+    if (cell.id === against) return 'the reference the other traced cells are compared with (method.against)';
+    if (cell.settings.tracing === 'off') return 'no tracing SDK: not measured (method.against compares traced cells)';
+  }
   if (cell.settings.tracing === 'off') return 'no tracing SDK: the reference every overhead is measured against';
   if (cell.collapsed.length > 1) return `stands for ${cell.collapsed.length} combinations (nothing is sampled)`;
   return '';
@@ -114,6 +118,7 @@ export function formatPlan(plan: Plan, config: Config): string {
       : `seed ${plan.seed}`;
   const window = `${load.warmupSeconds} s warm-up + ${load.durationSeconds} s measured${load.saturation ? ` + ${load.saturation.durationSeconds} s saturation` : ''}`;
   const variants = config.variants?.map((v) => v.name) ?? [];
+  const against = config.method?.type === 'windows' ? config.method.against : undefined;
   const perVariant =
     variants.length > 0
       ? ` × ${variants.length} variants (${variants.join(', ')}; ${variants[0]} is the reference)`
@@ -125,7 +130,7 @@ export function formatPlan(plan: Plan, config: Config): string {
     `estimated time: ${formatDuration(plan.estimatedSeconds)}`,
     '',
     'cells:',
-    ...plan.cells.map((c) => `  ${c.id.padEnd(width)}  ${describeCell(c)}`.trimEnd()),
+    ...plan.cells.map((c) => `  ${c.id.padEnd(width)}  ${describeCell(c, against)}`.trimEnd()),
   ];
   if (plan.notes.length > 0) lines.push('', 'notes:', ...plan.notes.map((n) => `  - ${n}`));
   return lines.join('\n');

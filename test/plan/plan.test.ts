@@ -64,6 +64,13 @@ describe('the plan', () => {
     assert.match(text, /always_off: 4 processor × exporter combinations collapsed into 1/);
   });
 
+  it('formatPlan names the cell a windows run compares with (method.against), and the baseline as not measured', () => {
+    const c = config(`${MATRIX}method: { type: windows, against: always_on~batch~zipkin }\n`);
+    const text = formatPlan(buildPlan(c), c);
+    assert.match(text, /^ {2}always_on~batch~zipkin +the reference the other traced cells are compared with/m);
+    assert.match(text, /^ {2}baseline +no tracing SDK: not measured/m);
+  });
+
   it('formatPlan says how to repeat a clock-seeded run', () => {
     const c = config(MATRIX);
     assert.match(formatPlan(buildPlan(c), c), /from the clock: pass --seed 42 to repeat this order/);
