@@ -4,6 +4,7 @@ import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import runOpenLoop from '../load/open-loop-worker.js';
+import { mergeEncoded, toPercentilesUs } from '../load/histogram.js';
 import { DEFAULT_SCHEDULER_TOOL } from '../load/realtime.js';
 import type { HttpClient, Pacing } from '../load/types.js';
 
@@ -12,7 +13,8 @@ import type { HttpClient, Pacing } from '../load/types.js';
  * (`npm run bench:generator-alloc`): what the open loop's sending thread allocates per request. Runs the open-loop
  * task on this thread (no pool) against a one-route server in a child process, with V8's sampling heap profiler
  * counting objects that later garbage collections freed too, and prints bytes per request in total and by allocation
- * site, and the young-generation collections per second. A warm-up window first, so the JIT's own allocation is left out.
+ * site. Before it, a window without the profiler (which slows collections) counts the young-generation collections
+ * and their pauses, with its send lag. A warm-up window first, so the JIT's own allocation is left out.
  */
 
 const SERVER = `
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
       workerIndex: 0,
     };
     await runOpenLoop({ ...task, durationMs: 2000 });
+    // A window without the profiler (it slows collections down): how often the thread scavenges, and its send lag.
     let scavenges = 0;
     let scavengeMs = 0;
     const gc = new PerformanceObserver((list) => {
@@ -82,6 +85,11 @@ async function main(): Promise<void> {
       }
     });
     gc.observe({ entryTypes: ['gc'] });
+    const plain = await runOpenLoop(task);
+    // GC entries are delivered asynchronously.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gc.disconnect();
+    const lag = toPercentilesUs(mergeEncoded([plain.histograms.sendLag]));
     const session = new Session();
     session.connect();
     await session.post('HeapProfiler.startSampling', {
@@ -92,17 +100,15 @@ async function main(): Promise<void> {
     const result = await runOpenLoop(task);
     const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
     session.disconnect();
-    // GC entries are delivered asynchronously.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    gc.disconnect();
     const sent = Math.max(1, result.counters.sent);
     const sites = [...bySite(profile.head)].sort((a, b) => b[1] - a[1]);
     const total = sites.reduce((sum, [, bytes]) => sum + bytes, 0);
     const seconds = task.durationMs / 1000;
     console.log(
-      `${values.variant} at ${task.rateRps} req/s for ${seconds} s: ${result.counters.sent} sent, ${result.counters.ok} ok; ` +
-        `${(total / sent).toFixed(0)} B allocated per request; ${scavenges} scavenges (${(scavenges / seconds).toFixed(1)}/s, ` +
-        `mean ${(scavengeMs / Math.max(1, scavenges)).toFixed(2)} ms)`,
+      `${values.variant} at ${task.rateRps} req/s, ${seconds} s windows: ${scavenges} scavenges ` +
+        `(${(scavenges / seconds).toFixed(1)}/s, mean ${(scavengeMs / Math.max(1, scavenges)).toFixed(2)} ms), ` +
+        `send lag p50/p99/max ${lag.p50}/${lag.p99}/${lag.max} µs, ${plain.counters.sent} sent; profiled window: ` +
+        `${result.counters.sent} sent, ${result.counters.ok} ok, ${(total / sent).toFixed(0)} B allocated per request`,
     );
     for (const [site, bytes] of sites.slice(0, Number(values.top)))
       console.log(`${(bytes / sent).toFixed(0).padStart(7)} B/req  ${site}`);

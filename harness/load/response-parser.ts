@@ -117,10 +117,16 @@ export class ResponseParser {
         continue;
       }
       const eol = findCrlf(buf, at, length);
-      if (eol < 0) return this.rest(buf, at, length, fromCarry);
+      if (eol < 0) {
+        this.rest(buf, at, length, fromCarry);
+        return;
+      }
       if (state === HEAD) {
         const end = findHeadEnd(buf, at, length);
-        if (end < 0) return this.rest(buf, at, length, fromCarry);
+        if (end < 0) {
+          this.rest(buf, at, length, fromCarry);
+          return;
+        }
         this.parseHead(buf, at, end);
         at = end + 4;
         if (this.state === HEAD) this.complete(onResponse);
@@ -149,7 +155,8 @@ export class ResponseParser {
 
   /** Parses the head `buf[from, to)` (status line and header lines, without the final blank line). */
   private parseHead(buf: Buffer, from: number, to: number): void {
-    const statusEnd = findCrlf(buf, from, to) < 0 ? to : findCrlf(buf, from, to);
+    const statusCrlf = findCrlf(buf, from, to);
+    const statusEnd = statusCrlf < 0 ? to : statusCrlf;
     const v = from + HTTP_1.length;
     let valid = statusEnd - from >= HTTP_1.length + 5 && (buf[v] === 48 || buf[v] === 49) && buf[v + 1] === 32;
     for (let i = 0; valid && i < HTTP_1.length; i++) valid = buf[from + i] === HTTP_1[i];
@@ -163,7 +170,8 @@ export class ResponseParser {
     let badLength = false;
     let chunked = false;
     for (let line = statusEnd + 2; line < to; ) {
-      const eol = findCrlf(buf, line, to) < 0 ? to : findCrlf(buf, line, to);
+      const crlf = findCrlf(buf, line, to);
+      const eol = crlf < 0 ? to : crlf;
       let colon = line;
       while (colon < eol && buf[colon] !== 58) colon++;
       if (colon > line && colon < eol) {
