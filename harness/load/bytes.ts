@@ -63,3 +63,8 @@ export function decimal(buf: Buffer, from: number, to: number): number {
   }
   return value;
 }
+
+/** Copies `src[from, to)` to `dst` at `at`, byte by byte: Buffer#copy makes a view object a call, this makes none. */
+export function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
+  for (let i = from; i < to; i++) dst[at + i - from] = src[i]!;
+}

@@ -1,4 +1,4 @@
-import { decimal, equalsLower, findCrlf, findHeadEnd, includesLower, leadingHex, isSpace } from './bytes.js';
+import { copyBytes, decimal, equalsLower, findCrlf, findHeadEnd, includesLower, leadingHex, isSpace } from './bytes.js';
 
 /** One complete HTTP/1.1 response as the raw sender needs it: its status, and whether the connection stays open. */
 export interface ParsedResponse {
@@ -81,10 +81,10 @@ export class ResponseParser {
     const needed = this.carryLength + (to - from);
     if (needed > this.carry.length) {
       const grown = Buffer.allocUnsafe(Math.max(needed, this.carry.length * 2));
-      this.carry.copy(grown, 0, 0, this.carryLength);
+      copyBytes(this.carry, 0, this.carryLength, grown, 0);
       this.carry = grown;
     }
-    buf.copy(this.carry, this.carryLength, from, to);
+    copyBytes(buf, from, to, this.carry, this.carryLength);
     this.carryLength = needed;
   }
 
@@ -92,7 +92,7 @@ export class ResponseParser {
   private rest(buf: Buffer, at: number, length: number, fromCarry: boolean): void {
     if (length - at > MAX_HEAD_BYTES) throw new ResponseParseError('response line or head too long');
     if (fromCarry) {
-      this.carry.copyWithin(0, at, length);
+      copyBytes(this.carry, at, length, this.carry, 0);
       this.carryLength = length - at;
     } else this.keep(buf, at, length);
   }
