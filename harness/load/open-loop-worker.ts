@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { createHistogramUs, encodeHistogram } from './histogram.js';
 import type { OpenLoopCounters, OpenLoopTask, OpenLoopWorkerResult } from './protocol.js';
-import type { Pacing } from './types.js';
 import { createMixPicker, emptyTruthCounts } from './mix.js';
-import { createArrivalSchedule, createDueQueue, pacerStep, updateWakeLate } from './pacer.js';
+import { createArrivalSchedule, createDueQueue } from './pacer.js';
+import { type PaceState, paceWindow } from './pace-window.js';
 import { type Alarm, startAlarm } from './alarm.js';
 import { createRawSender } from './raw-sender.js';
 import { currentThreadId, enterRealtime } from './realtime.js';
@@ -14,82 +14,12 @@ export { scheduledCount } from './pacer.js';
 /** Slack after the last request's own timeout before the drain gives up on it. */
 const DRAIN_SLACK_MS = 50;
 
-/** An event-loop turn shorter than this handled no response (one takes tens of µs): the spin's own turn. */
-const EMPTY_TURN_MS = 0.015;
-
-/** What the waits of one task add up to: ms the event loop counted busy while waiting, and how late blocks wake. */
-interface PaceState {
-  /** Blocked in `Atomics.wait`, or spinning through empty turns: pacing, not the generator's work. */
-  blockedMs: number;
-  /** Running estimate of how late a block ends (ms). */
-  wakeLateMs: number;
-}
-
 let alarm: Promise<Alarm> | undefined;
 
 /** One alarm thread per worker thread, started on first use and kept for the worker's later tasks. */
 function getAlarm(): Promise<Alarm> {
   alarm ??= startAlarm();
   return alarm;
-}
-
-/**
- * Waits, step by step, until `atMs` (the next send time). One promise per send, and the steps are callbacks made once
- * per wait: a promise and closures per event-loop turn made the hybrid pacer allocate ~15 KB a request against
- * timer's ~3 KB (node --trace-gc, bench:generator at 5,000 req/s), and each scavenge holds the sends due meanwhile.
- */
-function waitUntil(
-  pacing: Pacing,
-  atMs: number,
-  inFlight: () => number,
-  state: PaceState,
-  cell: Int32Array,
-): Promise<void> {
-  return new Promise((resolve) => {
-    let turnStartMs = 0;
-    let blockUntilMs = 0;
-    const afterTurn = () => {
-      const turnMs = performance.now() - turnStartMs;
-      // A turn that found no I/O is the spin waiting, not work; one that handled responses is work.
-      if (turnMs < EMPTY_TURN_MS) state.blockedMs += turnMs;
-      next();
-    };
-    // Blocks in the check phase, after the event loop has run: a request just sent is written on a later tick, so
-    // blocking at once would hold it back; after each block, one poll phase times the responses that came meanwhile.
-    const block = () => {
-      const start = performance.now();
-      const requestedMs = blockUntilMs - start;
-      if (requestedMs > 0) {
-        // Nothing ever notifies this cell: the wait is a sub-millisecond sleep, which timers cannot do.
-        Atomics.wait(cell, 0, 0, requestedMs);
-        const blockedMs = performance.now() - start;
-        state.blockedMs += blockedMs;
-        state.wakeLateMs = updateWakeLate(state.wakeLateMs, requestedMs, blockedMs);
-      }
-      next();
-    };
-    function next(): void {
-      const step = pacerStep(pacing, atMs - performance.now(), inFlight(), state.wakeLateMs);
-      switch (step.kind) {
-        case 'send':
-        case 'alarm':
-          resolve();
-          return;
-        case 'timer':
-          setTimeout(next, Math.max(0, step.ms));
-          return;
-        case 'yield':
-          turnStartMs = performance.now();
-          setImmediate(afterTurn);
-          return;
-        case 'block':
-          blockUntilMs = performance.now() + step.ms;
-          setImmediate(block);
-          return;
-      }
-    }
-    next();
-  });
 }
 
 /**
@@ -148,19 +78,22 @@ export default async function runOpenLoop(task: OpenLoopTask): Promise<OpenLoopW
     t0 = performance.now();
     const { arrivals, rateRps, durationMs, arrivalSeed: seed } = task;
     threadAlarm?.start({ arrivals, rateRps, durationMs, seed, t0Ms: t0 });
-    // Catching up never skips a request, but a generator that far behind stops: the rest count as scheduled, not sent.
     const stopSendingMs = t0 + task.durationMs + task.timeoutMs;
     const pace: PaceState = { blockedMs: 0, wakeLateMs: 0 };
-    const inFlight = () => sender.inFlight();
-    for (let nextMs = due.peek(); nextMs !== undefined; nextMs = due.peek()) {
-      const nowMs = performance.now();
-      if (nowMs > stopSendingMs) break;
-      counters.scheduled += due.takeDue(nowMs - t0, (offsetMs) => sender.send(t0 + offsetMs, picker?.next()));
-      const upcomingMs = due.peek();
-      if (upcomingMs === undefined) break;
-      if (!threadAlarm) await waitUntil(task.pacing, t0 + upcomingMs, inFlight, pace, sleepCell);
-      else if (t0 + upcomingMs > performance.now())
-        await waitForAlarm(threadAlarm, counters.scheduled, t0 + upcomingMs);
+    const sendDue = (offsetMs: number) => sender.send(t0 + offsetMs, picker?.next());
+    if (!threadAlarm) {
+      const inFlight = () => sender.inFlight();
+      const window = { pacing: task.pacing, t0Ms: t0, stopSendingMs, due, sendDue, inFlight, state: pace, sleepCell };
+      counters.scheduled += await paceWindow(window);
+    } else {
+      for (let nextMs = due.peek(); nextMs !== undefined; nextMs = due.peek()) {
+        const nowMs = performance.now();
+        if (nowMs > stopSendingMs) break;
+        counters.scheduled += due.takeDue(nowMs - t0, sendDue);
+        const upcomingMs = due.peek();
+        if (upcomingMs === undefined) break;
+        if (t0 + upcomingMs > performance.now()) await waitForAlarm(threadAlarm, counters.scheduled, t0 + upcomingMs);
+      }
     }
     threadAlarm?.stop();
     counters.scheduled += due.discardRest();

@@ -12,6 +12,7 @@ interface Pending {
   onWireMs: number;
   bytes: Buffer | string;
   drawnError: boolean;
+  /** Only for a request that waited for a connection; one written at once is timed by its connection's timer. */
   timer: NodeJS.Timeout | undefined;
   conn: Conn | undefined;
   settled: boolean;
@@ -21,7 +22,13 @@ interface Conn {
   socket: net.Socket;
   parser: ResponseParser;
   current: Pending | undefined;
+  /** Re-armed with `refresh()` for each request written at once (no timer object per request); times `armedFor`. */
+  timer: NodeJS.Timeout;
+  armedFor: Pending | undefined;
 }
+
+/** Bytes one read may bring; every connection reads into the same buffer, parsed before the next read. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 const CRLF = /[\r\n]/;
 
@@ -47,7 +54,9 @@ export function createRawSender(task: OpenLoopTask, rec: SenderRecorders): Reque
   const url = new URL(task.url);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 80);
+  // Built once: every send of the plain GET writes this same Buffer.
   const defaultBytes = Buffer.from(requestText('GET', url.pathname + url.search, url.host, task.headers), 'latin1');
+  const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   const conns = new Set<Conn>();
   const idle: Conn[] = [];
   const queue: Pending[] = [];
@@ -107,23 +116,29 @@ export function createRawSender(task: OpenLoopTask, rec: SenderRecorders): Reque
   }
 
   function open(): Conn {
-    const socket = net.connect({ host, port });
-    socket.setNoDelay(true);
-    const conn: Conn = { socket, parser: new ResponseParser(), current: undefined };
-    conns.add(conn);
     const answer = (response: ParsedResponse) => onResponse(conn, response);
-    socket.on('data', (chunk: Buffer) => {
+    // Reads land in the one reused buffer (no Buffer per read, as 'data' events would make).
+    const onRead = (nread: number, buf: Buffer) => {
       try {
-        conn.parser.push(chunk, answer);
+        conn.parser.push(buf, answer, nread);
       } catch (error) {
         if (!(error instanceof ResponseParseError)) throw error;
         socket.destroy();
       }
-    });
+      return true;
+    };
+    const socket = net.connect({ host, port, onread: { buffer: readBuffer, callback: onRead } });
+    socket.setNoDelay(true);
+    const timer = setTimeout(() => {
+      if (conn.current !== undefined && conn.current === conn.armedFor) timeOut(conn.current);
+    }, task.timeoutMs).unref();
+    const conn: Conn = { socket, parser: new ResponseParser(), current: undefined, timer, armedFor: undefined };
+    conns.add(conn);
     socket.on('end', () => conn.parser.end(answer));
     // Errors close the socket; what was in flight on it is failed in 'close'.
     socket.on('error', () => {});
     socket.on('close', () => {
+      clearTimeout(conn.timer);
       conns.delete(conn);
       const at = idle.indexOf(conn);
       if (at >= 0) idle.splice(at, 1);
@@ -158,12 +173,14 @@ export function createRawSender(task: OpenLoopTask, rec: SenderRecorders): Reque
       conn: undefined,
       settled: false,
     };
-    p.timer = setTimeout(() => timeOut(p), task.timeoutMs);
     const conn = idle.pop() ?? (conns.size < task.connections ? open() : undefined);
     if (conn) {
+      conn.armedFor = p;
+      conn.timer.refresh();
       write(conn, p);
       recordMsAsUs(rec.sendLagUs, p.onWireMs - intendedMs);
     } else {
+      p.timer = setTimeout(() => timeOut(p), task.timeoutMs);
       queue.push(p);
       recordMsAsUs(rec.sendLagUs, performance.now() - intendedMs);
     }
@@ -188,7 +205,10 @@ export function createRawSender(task: OpenLoopTask, rec: SenderRecorders): Reque
   }
 
   function close(): void {
-    for (const conn of conns) conn.socket.destroy();
+    for (const conn of conns) {
+      clearTimeout(conn.timer);
+      conn.socket.destroy();
+    }
   }
 
   return { send, drain, close, inFlight: () => inFlight };

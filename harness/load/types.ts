@@ -29,7 +29,7 @@ export interface OpenLoopOptions {
    * How the generator waits between sends. `hybrid` sleeps on a timer until about a millisecond before a send, then
    * blocks in sub-millisecond `Atomics.wait`s and spins only the last ~20-120 µs: sends leave within microseconds at
    * the median, at somewhat more CPU than `timer` (see `npm run bench:generator`). `timer` sleeps on timers only: sends leave up to ~1 ms late, in bursts (Node timers
-   * have millisecond granularity). `spin` yields one event-loop turn at a time below a millisecond: precise, but the
+   * have millisecond granularity). `spin` spins below a millisecond (event-loop turns while an answer is due): precise, but the
    * thread burns a whole core and its event-loop utilization reads 1, so judge it by `sendLagUs` and `achievedRps`.
    * @default 'hybrid'
    */
