@@ -15,7 +15,10 @@ describe('schedstat', () => {
 
   it('counts a sleep-and-wake of the main thread as a timeslice', async () => {
     const before = mainThreadSchedstat(process.pid).timeslices;
-    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
-    assert.ok(mainThreadSchedstat(process.pid).timeslices - before >= 5);
+    // 20 sleeps, at least 5 timeslices: once in a CI run 5 sleeps counted fewer than 5 (timers due together fire in one
+    // wake-up); the point is that sleeping shows, not how many.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 5));
+    const counted = mainThreadSchedstat(process.pid).timeslices - before;
+    assert.ok(counted >= 5, `${counted} timeslices over 20 sleeps of 5 ms`);
   });
 });
