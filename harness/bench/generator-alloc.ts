@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -7,6 +5,7 @@ import runOpenLoop from '../load/open-loop-worker.js';
 import { mergeEncoded, toPercentilesUs } from '../load/histogram.js';
 import { DEFAULT_SCHEDULER_TOOL } from '../load/realtime.js';
 import type { HttpClient, Pacing } from '../load/types.js';
+import { startServer } from './one-route-server.js';
 
 /**
  * `node dist/harness/bench/generator-alloc.js [--rate 5000] [--seconds 3] [--variant raw:hybrid] [--top 12]`
@@ -16,14 +15,6 @@ import type { HttpClient, Pacing } from '../load/types.js';
  * site. Before it, a window without the profiler (which slows collections) counts the young-generation collections
  * and their pauses, with its send lag. A warm-up window first, so the JIT's own allocation is left out.
  */
-
-const SERVER = `
-const http = require('node:http');
-const body = JSON.stringify({ ok: true });
-const server = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body); });
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
-`;
 
 interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
@@ -55,11 +46,10 @@ async function main(): Promise<void> {
     },
   });
   const [client, pacing, rt] = values.variant.split(':') as [HttpClient, Pacing, string | undefined];
-  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = await startServer();
   try {
-    const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
     const task = {
-      url: `http://127.0.0.1:${chunk.toString().trim()}/`,
+      url: server.url,
       rateRps: Number(values.rate),
       durationMs: Number(values.seconds) * 1000,
       connections: 16,
@@ -113,7 +103,7 @@ async function main(): Promise<void> {
     for (const [site, bytes] of sites.slice(0, Number(values.top)))
       console.log(`${(bytes / sent).toFixed(0).padStart(7)} B/req  ${site}`);
   } finally {
-    child.kill();
+    server.child.kill();
   }
 }
 

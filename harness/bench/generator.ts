@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLoadGenerator } from '../load/generator.js';
 import { processCpuUs } from './schedstat.js';
+import { type Server, startServer } from './one-route-server.js';
 import type { Arrivals, HttpClient, LoadGenerator, OpenLoopResult, Pacing } from '../load/types.js';
 
 /**
@@ -17,26 +16,6 @@ import type { Arrivals, HttpClient, LoadGenerator, OpenLoopResult, Pacing } from
  * count, rates from 1,000 to 16,000 req/s (3 windows each) for the highest one the last variant holds within 1% with
  * send lag p99 under 100 µs in most windows.
  */
-
-// The server answers one route with a tiny JSON body, as a one-span service would minus its tracing.
-const SERVER = `
-const http = require('node:http');
-const body = JSON.stringify({ ok: true });
-const server = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body); });
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
-`;
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-}
-
-async function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { child, url: `http://127.0.0.1:${chunk.toString().trim()}/` };
-}
 
 /** CPU time of every thread of a process (ms, ns-precise schedstat); null off Linux. */
 function processCpuMs(pid: number): number | null {
