@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLoadGenerator } from '../load/generator.js';
+import { applyPlacement, pinAllThreads } from '../target/placement.js';
 import { processCpuUs } from './schedstat.js';
 import { type Server, startServer } from './one-route-server.js';
 import type { Arrivals, HttpClient, LoadGenerator, OpenLoopResult, Pacing } from '../load/types.js';
 
 /**
  * `node dist/harness/bench/generator.js [--rates 500,5000] [--seconds 3] [--rounds 2]
- * [--variants node-http:timer,raw:timer,raw:thread,raw:thread:rt] [--arrivals uniform] [--threads 1] [--ceiling 1,2]`
+ * [--variants node-http:timer,raw:timer,raw:thread,raw:thread:rt] [--arrivals uniform] [--threads 1] [--ceiling 1,2]
+ * [--placement split]`
  * (`npm run bench:generator`): the open loop against a one-route node:http server in a child process (so it has a
  * thread of its own), every client:pacing[:rt] variant in turn within each round (`:rt` runs the pacing threads at
  * SCHED_FIFO, `load.realtime`), one line per run: send lag, achieved rate, the generator process's CPU, the server's
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
       ceiling: { type: 'string', default: '' },
       arrivals: { type: 'string', default: 'uniform' },
       threads: { type: 'string', default: '1' },
+      placement: { type: 'string', default: 'none' },
     },
   });
   const rates = values.rates.split(',').map(Number);
@@ -179,7 +182,16 @@ async function main(): Promise<void> {
   console.log(
     `load average ${load()}; ${arrivals} arrivals, ${durationMs / 1000} s windows, ${rounds} rounds, ${threads} thread(s), 16 connections per thread`,
   );
+  // `split`: the generator (this process) on the lower half of the CPUs, the server on the upper half.
+  const placement = applyPlacement(values.placement === 'split' ? 'split' : 'none');
   const server = await startServer();
+  if (placement.record.state === 'split') {
+    const failed = pinAllThreads(server.child.pid!, placement.record.serviceCpus);
+    if (failed !== null) throw new Error(`could not pin the server: ${failed}`);
+  }
+  console.log(
+    `placement: ${placement.record.state === 'split' ? `generator on CPU ${placement.record.harnessCpus.join(',')}, server on CPU ${placement.record.serviceCpus.join(',')}` : `none (${placement.record.reason})`}`,
+  );
   try {
     const generator = createLoadGenerator({ threads, onWarning: console.warn });
     try {
@@ -213,6 +225,7 @@ async function main(): Promise<void> {
     }
   } finally {
     server.child.kill();
+    placement.release();
   }
   console.log(`load average ${load()}`);
 }

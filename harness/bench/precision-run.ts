@@ -3,6 +3,7 @@ import { createLoadGenerator } from '../load/generator.js';
 import { expandMatrix } from '../plan/cells.js';
 import { startSink } from '../sink/sink.js';
 import { launchService } from '../target/launch.js';
+import { applyPlacement, type PlacementRecord, pinServices } from '../target/placement.js';
 import { loadWorkload } from '../../workloads/shape/load.js';
 import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
 import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
@@ -21,18 +22,29 @@ export async function precisionRun(options: {
   injectUsPerRequest: number;
   /** The baseline cell instead of the first traced one. */
   baseline?: boolean;
-  /** Warm-up every set gets at least, steady or not. */
-  minWarmupSeconds?: number;
+  /** Seconds side A's sets are loaded alone before the joint warm-up (the warm-up check's reference). */
+  headStartSeconds?: number;
+  /** CPU placement, as `method.placement` of a windows run. */
+  placement: 'split' | 'none';
+  /** Environment of both sides' services (e.g. NODE_OPTIONS). */
+  serviceEnv?: Record<string, string>;
+  /** Sets warmed together. @default processes (all) */
+  warmupSetsAtOnce?: number;
   log: (line: string) => void;
-}): Promise<WindowsResult & { cellId: string }> {
+}): Promise<WindowsResult & { cellId: string; placement: PlacementRecord }> {
   const config = await loadConfigFile(defaultConfigPath());
   const cell = expandMatrix(config).cells.find((c) =>
     options.baseline ? c.settings.tracing === 'off' : c.settings.tracing === 'sdk',
   )!;
   const workload = loadWorkload(config.service.workload);
   if (!workload.ok) throw new Error(workload.issues.join('; '));
+  const placement = applyPlacement(options.placement);
   const sink = await startSink({ fault: config.sink });
-  const generators = [createLoadGenerator({ threads: 1 }), createLoadGenerator({ threads: 1 })] as const;
+  const poolThreads = options.warmupSetsAtOnce ?? options.processes;
+  const generators = [
+    createLoadGenerator({ threads: poolThreads }),
+    createLoadGenerator({ threads: poolThreads }),
+  ] as const;
   const controller = new AbortController();
   try {
     const shared: SideContext = {
@@ -49,21 +61,26 @@ export async function precisionRun(options: {
       burnIterationsPerUs: calibrateIterationsPerUs(),
     };
     const variant = (name: string, extra: number) => ({
-      config: { name, env: {}, extraCpuUsPerRequest: extra, extraCpuUsPerSpan: 0 },
+      config: { name, env: options.serviceEnv ?? {}, extraCpuUsPerRequest: extra, extraCpuUsPerSpan: 0 },
     });
     const result = await runWindows({
       sides: [
-        { ...windowSide(shared, 'a', cell, variant('a', 0)), minWarmupSeconds: options.minWarmupSeconds },
+        { ...windowSide(shared, 'a', cell, variant('a', 0)), headStartSeconds: options.headStartSeconds },
         {
           ...windowSide(shared, 'b', cell, variant('b', options.injectUsPerRequest)),
-          minWarmupSeconds: options.minWarmupSeconds,
         },
       ],
       processes: options.processes,
       windowSeconds: options.windowSeconds,
       leadInSeconds: options.leadInSeconds,
       windowsPerBlock: options.windowsPerBlock,
-      warmup: { maxSeconds: options.warmupMaxSeconds, chunkSeconds: 4, tolerance: 0.05 },
+      warmup: {
+        maxSeconds: options.warmupMaxSeconds,
+        chunkSeconds: 4,
+        tolerance: 0.05,
+        setsAtOnce: options.warmupSetsAtOnce ?? options.processes,
+      },
+      afterWarmup: (services) => pinServices(placement, services, options.log),
       maxPairs: options.maxPairs,
       maxSeconds: options.maxSeconds,
       load: windowLoad(shared),
@@ -71,9 +88,10 @@ export async function precisionRun(options: {
       signal: controller.signal,
       log: options.log,
     });
-    return { ...result, cellId: cell.id };
+    return { ...result, cellId: cell.id, placement: placement.record };
   } finally {
     await Promise.all(generators.map((g) => g.close()));
     await sink.close();
+    placement.release();
   }
 }

@@ -627,12 +627,12 @@ const methodSchema = z
         .default(2)
         .describe('Measured window, seconds; both sides are measured over the same seconds.'),
       processes: wholeNumber(1, 16)
-        .default(3)
+        .default(4)
         .describe(
           'Live process sets per side; more sets average out differences between processes (under 3, such a difference cannot be told from noise and the interval can be too narrow).',
         ),
       windowsPerBlock: wholeNumber(1, 1000)
-        .default(10)
+        .default(4)
         .describe('Back-to-back windows per block; blocks cycle over the process sets.'),
       leadInSeconds: z
         .number()
@@ -657,6 +657,12 @@ const methodSchema = z
         .max(1000, { error: (iss) => `must be at most 1000, got ${describeValue(iss.input)}` })
         .default(3)
         .describe('Largest acceptable increase of CPU per request, percent: the limit each comparison is judged on.'),
+      placement: z
+        .enum(['split', 'none'])
+        .default('split')
+        .describe(
+          "CPU placement: 'split' runs the services on the upper half of the CPUs and the load generators and sink on the rest (taskset; recorded in environment.placement), so both sides share the same CPU and neighbours; 'none' lets the kernel place everything.",
+        ),
       against: nonEmptyString()
         .optional()
         .describe(

@@ -224,9 +224,9 @@ export interface WindowsMethodConfig {
   type: 'windows';
   /** Measured window, seconds; both sides are measured over the same seconds. @default 2 */
   windowSeconds: number;
-  /** Live process sets per side; under 3, a difference between processes cannot be told from noise. @default 3 */
+  /** Live process sets per side; under 3, a difference between processes cannot be told from noise. @default 4 */
   processes: number;
-  /** Back-to-back windows per block; blocks cycle over the process sets. @default 10 */
+  /** Back-to-back windows per block; blocks cycle over the process sets. @default 4 */
   windowsPerBlock: number;
   /** Unmeasured load at the start of each block, seconds. @default 2 */
   leadInSeconds: number;
@@ -240,6 +240,8 @@ export interface WindowsMethodConfig {
   untilDecided: boolean;
   /** Largest acceptable increase of CPU per request, percent. @default 3 */
   limitPct: number;
+  /** `split`: services on the upper half of the CPUs, the harness on the rest (taskset); `none`: the kernel places all. @default 'split' */
+  placement: 'split' | 'none';
   /** A traced cell's id: every other traced cell is compared with it instead of with the baseline. Not with variants. */
   against?: string;
 }

@@ -1,3 +1,4 @@
+import type { PlacementRecord } from '../target/placement.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,8 @@ export interface Environment {
   hostname: string;
   /** Steps of the simulated work per µs, measured once at the start of the run and given to every service (workloads/shape/burn.ts). */
   burnIterationsPerUs?: number;
+  /** Where the services and the harness ran (windows method): pinned to separate CPUs, or not and why. */
+  placement?: PlacementRecord;
   /** In merged results: each shard's machine (the fields above are shard 1's). */
   machines?: ShardMachine[];
 }

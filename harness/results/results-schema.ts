@@ -254,6 +254,16 @@ export const resultsSchema = z.looseObject({
     cpuModel: z.string(),
     cores: num,
     burnIterationsPerUs: num.optional(),
+    placement: z
+      .discriminatedUnion('state', [
+        z.strictObject({
+          state: z.literal('split'),
+          harnessCpus: z.array(z.number().int().min(0)),
+          serviceCpus: z.array(z.number().int().min(0)),
+        }),
+        z.strictObject({ state: z.literal('off'), reason: z.string() }),
+      ])
+      .optional(),
     machines: z
       .array(
         z.looseObject({

@@ -20,6 +20,7 @@ import { resolveTarget, type RunDeps, type RunOptions } from './run.js';
 import { ServiceError, launchService } from '../target/launch.js';
 import { createLoadGenerator } from '../load/generator.js';
 import { startSink } from '../sink/sink.js';
+import { applyPlacement, pinServices } from '../target/placement.js';
 import { windowLoad, windowSide, type SideContext } from './window-sides.js';
 import { runWindows, type WindowMeasurement, type WindowPair, type WindowSide } from './windows.js';
 
@@ -93,7 +94,11 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
   const pairings = windowsPairings(plan.cells, (config.variants ?? []).length, method.against);
   const runId = newRunId(config.name);
   const store = new ResultsStore(join(options.reportsDir, runId));
-  const environment = captureEnvironment();
+  // Pinned before anything starts, so the sink's and generators' threads inherit the harness's CPUs.
+  const placement = applyPlacement(method.placement);
+  const environment = { ...captureEnvironment(), placement: placement.record };
+  if (placement.record.state === 'off' && method.placement === 'split')
+    log(`! CPU placement not applied (${placement.record.reason}): services and load share all CPUs`);
   const header = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runId,
@@ -106,7 +111,12 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
     cells: plan.cells.map((c) => ({ id: c.id, settings: c.settings, collapsed: c.collapsed })),
     trialsPlanned: 0,
   };
-  store.writeHeader(header);
+  try {
+    store.writeHeader(header);
+  } catch (error) {
+    placement.release();
+    throw error;
+  }
   const done: WindowsComparison[] = [];
   let sink: Sink | undefined;
   const generators: LoadGenerator[] = [];
@@ -124,9 +134,10 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       if (!warned) log(`! ${warning}`);
       warned = true;
     };
+    // Every set is warmed at once: each side's generator drives one load per set.
     generators.push(
-      deps.createGenerator(config.load.threads, onWarning),
-      deps.createGenerator(config.load.threads, onWarning),
+      deps.createGenerator(config.load.threads * method.processes, onWarning),
+      deps.createGenerator(config.load.threads * method.processes, onWarning),
     );
     const shared: SideContext = {
       runId,
@@ -165,7 +176,13 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
         windowSeconds: method.windowSeconds,
         windowsPerBlock: method.windowsPerBlock,
         leadInSeconds: method.leadInSeconds,
-        warmup: { maxSeconds: method.warmupMaxSeconds, chunkSeconds: 4, tolerance: method.steadyTolerance },
+        warmup: {
+          maxSeconds: method.warmupMaxSeconds,
+          chunkSeconds: 4,
+          tolerance: method.steadyTolerance,
+          setsAtOnce: method.processes,
+        },
+        afterWarmup: (services) => pinServices(placement, services, log),
         maxPairs: Number.POSITIVE_INFINITY,
         maxSeconds: method.maxMinutes * 60,
         load: windowLoad(shared),
@@ -265,6 +282,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
     store.markLatest();
     await Promise.all(generators.map((g) => g.close().catch(() => undefined)));
     await sink?.close().catch(() => undefined);
+    placement.release();
   }
   return { results, dir: store.dir };
 }

@@ -227,20 +227,23 @@ describe('config schema: defaults', () => {
   });
 
   it('method: windows fills its defaults; --until-decided starts from the same', () => {
-    const config = parse('method: { type: windows, processes: 4 }');
+    const config = parse('method: { type: windows, processes: 6 }');
     assert.deepEqual(config.method, {
       type: 'windows',
       windowSeconds: 2,
-      processes: 4,
-      windowsPerBlock: 10,
+      processes: 6,
+      windowsPerBlock: 4,
       leadInSeconds: 2,
       warmupMaxSeconds: 30,
       steadyTolerance: 0.05,
       maxMinutes: 3,
       untilDecided: false,
       limitPct: 3,
+      placement: 'split',
     });
-    assert.deepEqual(windowsDefaults(), { ...config.method, processes: 3 });
+    assert.deepEqual(windowsDefaults(), { ...config.method, processes: 4 });
+    assert.equal(parse('method: { type: windows, placement: none }').method?.type, 'windows');
+    assert.throws(() => parse('method: { type: windows, placement: pinned }'), /placement/);
   });
 
   it('a missing axis defaults while the others are kept', () => {

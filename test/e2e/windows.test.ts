@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Results } from '../../harness/results/types.js';
@@ -53,6 +54,14 @@ describe('the windows method, end to end', () => {
     // Injected 400 µs at ~1000 µs per request: the estimate is a large increase, not noise.
     assert.ok(comparison.nested!.estimate > 0.15, `estimate ${comparison.nested!.estimate}`);
     assert.ok(results.cells.every((c) => c.trials.length === 0));
+    // The default placement: services on the upper half of the CPUs once warm, the harness on the rest.
+    const cpus = availableParallelism();
+    if (cpus >= 2)
+      assert.deepEqual(results.environment.placement, {
+        state: 'split',
+        harnessCpus: Array.from({ length: cpus - Math.ceil(cpus / 2) }, (_, i) => i),
+        serviceCpus: Array.from({ length: Math.ceil(cpus / 2) }, (_, i) => cpus - Math.ceil(cpus / 2) + i),
+      });
     // Every view carries the comparison with its interval, verdict and resolution.
     const latest = join(out, 'latest');
     const summary = readFileSync(join(latest, 'summary.md'), 'utf8');
@@ -61,6 +70,7 @@ describe('the windows method, end to end', () => {
       summary,
       /\| `always_on~batch~none` \| slower vs base \| \+\d+\.\d% \| \+\d+\.\d% to \+\d+\.\d% \(95%, sequential\) \| ❌ fail at \+10\.0% \| (±\d+\.\d%|–) \| \d+\/\d+ \| 2 \|/,
     );
+    if (cpus >= 2) assert.match(summary, /· services on CPU \d+(,\d+)*, load on CPU \d+/);
     assert.match(summary, /this run (could detect changes of ±\d+(\.\d+)?%|'s resolution) in CPU µs\/request/);
     const html = readFileSync(join(latest, 'report.html'), 'utf8');
     assert.match(

@@ -79,7 +79,7 @@ function options(over: Partial<WindowsOptions> = {}): WindowsOptions {
     windowSeconds: 0.1,
     windowsPerBlock: 3,
     leadInSeconds: 0,
-    warmup: { maxSeconds: 1, chunkSeconds: 0.05, halfSeconds: 2, tolerance: 0.01 },
+    warmup: { maxSeconds: 1, chunkSeconds: 0.05, halfSeconds: 2, tolerance: 0.01, setsAtOnce: 2 },
     maxPairs: 12,
     maxSeconds: 30,
     load: (entry, seconds) =>
@@ -134,8 +134,67 @@ describe('runWindows: paired windows over live process sets', () => {
     assert.equal(result.stoppedBy, 'decided');
   });
 
+  it('warms sets together and hands every warm service over before the first window', async () => {
+    let loading = 0;
+    let mostAtOnce = 0;
+    const counting: LoadGenerator = {
+      ...generator,
+      openLoop: async (o, signal) => {
+        mostAtOnce = Math.max(mostAtOnce, ++loading);
+        try {
+          return await generator.openLoop(o, signal);
+        } finally {
+          loading--;
+        }
+      },
+    };
+    const handed: RunningService[][] = [];
+    let handedBeforeFirstPair = false;
+    const result = await runWindows(
+      options({
+        processes: 3,
+        generators: [counting, counting],
+        warmup: { maxSeconds: 1, chunkSeconds: 0.05, halfSeconds: 2, tolerance: 0.01, setsAtOnce: 3 },
+        afterWarmup: (services) => handed.push(services),
+        afterPair: (pairs) => {
+          if (pairs.length === 1) handedBeforeFirstPair = handed.length === 1;
+          return false;
+        },
+      }),
+    );
+    // Three sets of two sides warmed at once: six loads in flight together; windows load one set (two loads).
+    assert.equal(mostAtOnce, 6);
+    assert.equal(handed.length, 1);
+    assert.equal(handed[0].length, 6);
+    assert.ok(handedBeforeFirstPair);
+    assert.ok(result.pairs.length > 0);
+  });
+
+  it('loads a side with a head start alone before the two sides warm together', async () => {
+    const calls: string[] = [];
+    const named = (name: string): LoadGenerator => ({
+      ...generator,
+      openLoop: (o, signal) => {
+        calls.push(`${name} ${o.durationMs}`);
+        return generator.openLoop(o, signal);
+      },
+    });
+    const base = options();
+    await runWindows({
+      ...base,
+      processes: 1,
+      sides: [{ ...base.sides[0], headStartSeconds: 0.2 }, base.sides[1]],
+      generators: [named('a'), named('b')],
+      maxPairs: 1,
+    });
+    assert.equal(calls[0], 'a 200');
+    assert.deepEqual(calls.slice(1, 3).sort(), ['a 50', 'b 50']);
+  });
+
   it('warns about a set that never got steady within the bound', async () => {
-    const result = await runWindows(options({ warmup: { maxSeconds: 0.1, chunkSeconds: 0.05, halfSeconds: 4 } }));
+    const result = await runWindows(
+      options({ warmup: { maxSeconds: 0.1, chunkSeconds: 0.05, halfSeconds: 4, setsAtOnce: 1 } }),
+    );
     assert.ok(result.warmups.every((w) => w.steadyAfterSeconds === null));
     assert.match(result.warnings[0], /still changing after/);
   });

@@ -60,10 +60,36 @@ export function burnCpuUs(us: number): void {
  */
 export function spendProcessCpuUs(us: number): void {
   if (us <= 0) return;
+  overshootUs ??= measureOvershootUs();
+  spinOnProcessClock(us - overshootUs);
+}
+
+function spinOnProcessClock(us: number): void {
   const start = process.cpuUsage();
   for (;;) {
     spinIterations(64);
     const used = process.cpuUsage(start);
     if (used.user + used.system >= us) return;
   }
+}
+
+/**
+ * What a spin costs beyond its target: reading the clock (a getrusage call) at both ends and overrunning the last
+ * check. Measured here as 4-5 µs a call, so an 11 µs injection cost 16 µs (+3% read as +5%); subtracted once known.
+ */
+let overshootUs: number | undefined;
+
+export function measureOvershootUs(): number {
+  const targetUs = 20;
+  // Until the spin is optimised, the first measurement reads 2-3× the later ones: warm it, then keep the least of 5.
+  for (let i = 0; i < 1000; i++) spinOnProcessClock(targetUs);
+  let least = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    const calls = 300;
+    const start = process.cpuUsage();
+    for (let i = 0; i < calls; i++) spinOnProcessClock(targetUs);
+    const used = process.cpuUsage(start);
+    least = Math.min(least, (used.user + used.system) / calls - targetUs);
+  }
+  return Math.max(0, least);
 }

@@ -205,6 +205,16 @@ ${kv([
         ],
       ]
     : []),
+  ...(e.placement
+    ? [
+        [
+          'CPU placement',
+          e.placement.state === 'split'
+            ? `services on CPU ${e.placement.serviceCpus.join(',')} once warm; load generators and sink on CPU ${e.placement.harnessCpus.join(',')}`
+            : `none: ${e.placement.reason}`,
+        ] as [string, string],
+      ]
+    : []),
   ['tracebench', `${e.tracebench}${e.gitCommit ? ` (commit ${e.gitCommit})` : ''}`],
 ])}
 <h3>OpenTelemetry packages</h3>
