@@ -10,6 +10,9 @@ import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
 import { windowLoad, windowSide, type SideContext } from '../run/window-sides.js';
 import { runWindows, type WindowsResult } from '../run/windows.js';
 
+/** What both sides of an injected run spend per request, µs, so that only the difference is the injected cost. */
+export const INJECTION_BASE_US = 10;
+
 /** One windows A/B of the default config's first traced cell against itself, optionally with a cost injected into B. */
 export async function precisionRun(options: {
   processes: number;
@@ -19,6 +22,7 @@ export async function precisionRun(options: {
   maxSeconds: number;
   maxPairs: number;
   warmupMaxSeconds: number;
+  /** CPU B spends per request beyond A, µs (`extraCpuUsPerRequest`). */
   injectUsPerRequest: number;
   /** The baseline cell instead of the first traced one. */
   baseline?: boolean;
@@ -63,11 +67,15 @@ export async function precisionRun(options: {
     const variant = (name: string, extra: number) => ({
       config: { name, env: options.serviceEnv ?? {}, extraCpuUsPerRequest: extra, extraCpuUsPerSpan: 0 },
     });
+    // The known cost is a difference of two injections: each injection call costs a few µs beyond its spin (in the
+    // service, a lone 11 µs injection read about 20 µs: ending the spin reads the clock with a system call, and the code
+    // after it runs colder), so B spends `base + inject` and A `base`, and that fixed part cancels.
+    const base = options.injectUsPerRequest > 0 ? INJECTION_BASE_US : 0;
     const result = await runWindows({
       sides: [
-        { ...windowSide(shared, 'a', cell, variant('a', 0)), headStartSeconds: options.headStartSeconds },
+        { ...windowSide(shared, 'a', cell, variant('a', base)), headStartSeconds: options.headStartSeconds },
         {
-          ...windowSide(shared, 'b', cell, variant('b', options.injectUsPerRequest)),
+          ...windowSide(shared, 'b', cell, variant('b', base + options.injectUsPerRequest)),
         },
       ],
       processes: options.processes,

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
 import { simulatedFalseAlarms } from '../stats/resample.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
-import { precisionRun } from './precision-run.js';
+import { INJECTION_BASE_US, precisionRun } from './precision-run.js';
 import type { WindowsResult } from '../run/windows.js';
 
 /**
@@ -75,6 +75,15 @@ async function run(
       `  B/A ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}] (${e.clusters} sets, df ${e.df.toFixed(0)}); within-set SD per pair ${pct(e.withinSd)}, between-set SD ${pct(e.betweenSd)} (${(100 * e.betweenShare).toFixed(0)}% of the variance)${s ? `; sequential [${pct(s.ci.low)}, ${pct(s.ci.high)}]` : ''}`,
     );
   if (e) console.log(`  at a 1% limit: ${decide(e.ci, 0.01)}; sequential: ${s ? decide(s.ci, 0.01) : 'inconclusive'}`);
+  // The trimmed means set bursts aside; the ratio of all CPU over all requests keeps them (e.g. extra garbage
+  // collection a change causes), so the two disagreeing by more than the interval would flag a cost trimmed away.
+  const per = (side: 'a' | 'b') =>
+    valid.reduce((t, p) => t + p[side].cpuUs, 0) /
+    Math.max(
+      1,
+      valid.reduce((t, p) => t + p[side].requests, 0),
+    );
+  if (valid.length > 0) console.log(`  ratio of totals (untrimmed): ${pct(per('b') / per('a') - 1)}`);
   runs[label] = {
     ...result,
     pairs: result.pairs.map(({ a, b, ...p }) => ({
@@ -115,7 +124,8 @@ if (!values['skip-aa']) {
 }
 for (const p of values.inject ? values.inject.split(',').map(Number) : []) {
   if (!Number.isFinite(levelUs)) throw new Error('--inject needs the A/A run first, or --level-us');
-  await run(`+${p}% injected (${((p / 100) * levelUs).toFixed(1)} µs/req)`, Math.round((p / 100) * levelUs));
+  const us = Math.round((p / 100) * levelUs);
+  await run(`+${p}% injected (${us} µs/req: B spends ${INJECTION_BASE_US + us}, A ${INJECTION_BASE_US})`, us);
 }
 if (values.accuracy) {
   const r = await run('accuracy: +200 µs/req injected', 200);

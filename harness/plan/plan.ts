@@ -1,4 +1,5 @@
-import type { Config, VariantConfig } from '../config/types.js';
+import { type WindowsPairing, windowsPairings } from './windows-pairings.js';
+import type { Config, VariantConfig, WindowsMethodConfig } from '../config/types.js';
 import { expandMatrix, instrumentationId } from './cells.js';
 import type { Cell, Plan, PlannedTrial } from './types.js';
 import { mulberry32 } from './random.js';
@@ -97,11 +98,7 @@ function describeSink(sink: Config['sink']): string {
   }
 }
 
-function describeCell(cell: Cell, against: string | undefined): string {
-  if (against !== undefined) {
-    if (cell.id === against) return 'the reference the other traced cells are compared with (method.against)';
-    if (cell.settings.tracing === 'off') return 'no tracing SDK: not measured (method.against compares traced cells)';
-  }
+function describeCell(cell: Cell): string {
   if (cell.settings.tracing === 'off') return 'no tracing SDK: the reference every overhead is measured against';
   if (cell.collapsed.length > 1) return `stands for ${cell.collapsed.length} combinations (nothing is sampled)`;
   return '';
@@ -118,11 +115,11 @@ export function formatPlan(plan: Plan, config: Config): string {
       : `seed ${plan.seed}`;
   const window = `${load.warmupSeconds} s warm-up + ${load.durationSeconds} s measured${load.saturation ? ` + ${load.saturation.durationSeconds} s saturation` : ''}`;
   const variants = config.variants?.map((v) => v.name) ?? [];
-  const against = config.method?.type === 'windows' ? config.method.against : undefined;
   const perVariant =
     variants.length > 0
       ? ` × ${variants.length} variants (${variants.join(', ')}; ${variants[0]} is the reference)`
       : '';
+  if (config.method?.type === 'windows') return formatWindowsPlan(plan, config, config.method, width);
   const lines = [
     `plan '${config.name}': ${plan.cells.length} cells${perVariant} × ${rounds} round${rounds === 1 ? '' : 's'} = ${plan.trials.length} trials, each round in a shuffled order (${seedWords})`,
     `load: ${load.rateRps} req/s open loop, ${window} per trial (${load.threads} thread${load.threads === 1 ? '' : 's'}, ${load.connections} connections)`,
@@ -130,8 +127,31 @@ export function formatPlan(plan: Plan, config: Config): string {
     `estimated time: ${formatDuration(plan.estimatedSeconds)}`,
     '',
     'cells:',
-    ...plan.cells.map((c) => `  ${c.id.padEnd(width)}  ${describeCell(c, against)}`.trimEnd()),
+    ...plan.cells.map((c) => `  ${c.id.padEnd(width)}  ${describeCell(c)}`.trimEnd()),
   ];
   if (plan.notes.length > 0) lines.push('', 'notes:', ...plan.notes.map((n) => `  - ${n}`));
+  return lines.join('\n');
+}
+
+/** A windows run's plan: its comparisons, how each is measured and judged, and the longest it can take. */
+function formatWindowsPlan(plan: Plan, config: Config, method: WindowsMethodConfig, width: number): string {
+  const variants = config.variants ?? [];
+  const pairings = windowsPairings(plan.cells, variants.length, method.against);
+  const name = (s: WindowsPairing['a']) =>
+    s.variant === undefined ? s.cell.id : `${variants[s.variant].name} (${s.cell.id})`;
+  const { load } = config;
+  const n = pairings.length;
+  const lines = [
+    `plan '${config.name}': ${n} comparison${n === 1 ? '' : 's'} by the windows method, one after another`,
+    `each: ${method.processes} live process set(s) per side, warmed together until steady (at most ${method.warmupMaxSeconds} s), then blocks of ${method.windowsPerBlock} × ${method.windowSeconds} s windows after a ${method.leadInSeconds} s lead-in, both sides over the same seconds; CPU placement ${method.placement}`,
+    `load: ${load.rateRps} req/s open loop on each side (${load.threads} thread${load.threads === 1 ? '' : 's'}, ${load.connections} connections)`,
+    `verdict: CPU per request of B against A, judged against +${method.limitPct}%${method.untilDecided ? ' (sequential: each comparison stops once decided)' : ''}`,
+    `sink: ${describeSink(config.sink)}`,
+    `estimated time: up to ${formatDuration(n * method.maxMinutes * 60)} (${method.maxMinutes} min per comparison, warm-up included)`,
+    '',
+    'comparisons:',
+    ...pairings.map((p) => `  ${name(p.b).padEnd(width)}  against ${name(p.a)}`),
+  ];
+  if (plan.notes.length > 0) lines.push('', 'notes:', ...plan.notes.map((note) => `  - ${note}`));
   return lines.join('\n');
 }

@@ -64,11 +64,19 @@ describe('the plan', () => {
     assert.match(text, /always_off: 4 processor × exporter combinations collapsed into 1/);
   });
 
-  it('formatPlan names the cell a windows run compares with (method.against), and the baseline as not measured', () => {
-    const c = config(`${MATRIX}method: { type: windows, against: always_on~batch~zipkin }\n`);
+  it('formatPlan of a windows run lists its comparisons (method.against: every other traced cell against that one), how each is measured and its longest time', () => {
+    const c = config(`${MATRIX}method: { type: windows, against: always_on~batch~zipkin, maxMinutes: 2 }\n`);
     const text = formatPlan(buildPlan(c), c);
-    assert.match(text, /^ {2}always_on~batch~zipkin +the reference the other traced cells are compared with/m);
-    assert.match(text, /^ {2}baseline +no tracing SDK: not measured/m);
+    assert.match(text, /^plan '.*': 8 comparisons by the windows method/m);
+    assert.match(
+      text,
+      /4 live process set\(s\) per side, .* blocks of 4 × 2 s windows after a 2 s lead-in, .*CPU placement split/,
+    );
+    assert.match(text, /judged against \+3%$/m);
+    assert.match(text, /estimated time: up to ~16m 0s \(2 min per comparison/);
+    assert.match(text, /^ {2}traceidratio-0\.1~simple~zipkin +against always_on~batch~zipkin$/m);
+    assert.doesNotMatch(text, /^ {2}baseline/m);
+    assert.doesNotMatch(text, /trials/);
   });
 
   it('formatPlan says how to repeat a clock-seeded run', () => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseConfig } from '../../harness/config/load.js';
 import { UsageError } from '../../harness/errors.js';
 import { expandMatrix } from '../../harness/plan/cells.js';
-import { type WindowsPairing, windowsPairings } from '../../harness/run/run-windows.js';
+import { type WindowsPairing, windowsPairings } from '../../harness/plan/windows-pairings.js';
 
 const cells = expandMatrix(
   parseConfig(
