@@ -3,7 +3,7 @@ import { createLoadGenerator } from '../load/generator.js';
 import { expandMatrix } from '../plan/cells.js';
 import { startSink } from '../sink/sink.js';
 import { launchService } from '../target/launch.js';
-import { applyPlacement, type PlacementRecord, pinServices } from '../target/placement.js';
+import { applyPlacement, type PlacementRecord, moveServices } from '../target/placement.js';
 import { loadWorkload } from '../../workloads/shape/load.js';
 import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
 import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
@@ -32,6 +32,8 @@ export async function precisionRun(options: {
   placement: 'split' | 'none';
   /** Environment of both sides' services (e.g. NODE_OPTIONS). */
   serviceEnv?: Record<string, string>;
+  /** Share of the rate on sets waiting for their block. @default KEEP_WARM_SHARE */
+  keepWarmShare?: number;
   /** Sets warmed together. @default processes (all) */
   warmupSetsAtOnce?: number;
   log: (line: string) => void;
@@ -44,7 +46,8 @@ export async function precisionRun(options: {
   if (!workload.ok) throw new Error(workload.issues.join('; '));
   const placement = applyPlacement(options.placement);
   const sink = await startSink({ fault: config.sink });
-  const poolThreads = options.warmupSetsAtOnce ?? options.processes;
+  // One thread a set per side: waiting sets are kept under light load all at once.
+  const poolThreads = options.processes;
   const generators = [
     createLoadGenerator({ threads: poolThreads }),
     createLoadGenerator({ threads: poolThreads }),
@@ -88,7 +91,8 @@ export async function precisionRun(options: {
         tolerance: 0.05,
         setsAtOnce: options.warmupSetsAtOnce ?? options.processes,
       },
-      afterWarmup: (services) => pinServices(placement, services, options.log),
+      ...(options.keepWarmShare !== undefined ? { keepWarmShare: options.keepWarmShare } : {}),
+      seat: (services, seat) => moveServices(placement, services, seat, options.log),
       maxPairs: options.maxPairs,
       maxSeconds: options.maxSeconds,
       load: windowLoad(shared),

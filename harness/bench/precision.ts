@@ -28,6 +28,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     placement: { type: 'string', default: 'split' },
     'warmup-sets': { type: 'string' },
+    'keep-warm': { type: 'string' },
     'node-options': { type: 'string' },
   },
 });
@@ -56,6 +57,7 @@ async function run(
     placement: values.placement === 'none' ? 'none' : 'split',
     ...(values['node-options'] ? { serviceEnv: { NODE_OPTIONS: values['node-options'] } } : {}),
     ...(values['warmup-sets'] ? { warmupSetsAtOnce: Number(values['warmup-sets']) } : {}),
+    ...(values['keep-warm'] ? { keepWarmShare: Number(values['keep-warm']) } : {}),
     log: (l) => console.error(`  ${l}`),
   });
   const valid = result.pairs.filter((p) => p.valid);
@@ -116,9 +118,12 @@ if (!values['skip-aa']) {
         `  MDC (95%, 80% power) at ${minutes} min wall (warm-up included): ${pct(nestedMdc(e.withinSd, e.betweenSd, projected, P))} from ${projected} pairs${projected > n ? ' (projected from the pair rate)' : ''}`,
       );
     }
-    const sim = simulatedFalseAlarms(pairs, pairs.length, 1000, 1);
+    const blocks = aa.pairs
+      .filter((p) => p.valid)
+      .map((p) => ({ cluster: p.process, logRatio: p.logRatio, block: p.block }));
+    const sim = simulatedFalseAlarms(blocks, pairs.length, 1000, 1);
     console.log(
-      `  simulated A/A from these pairs (1000 runs of ${sim.pairs} pairs): false alarms ${(100 * sim.fixed).toFixed(1)}% read once, ${(100 * sim.sequential).toFixed(1)}% sequential looked at after every pair`,
+      `  simulated A/A from these pairs, block by block (1000 runs of ${sim.pairs} pairs): false alarms ${(100 * sim.fixed).toFixed(1)}% read once, ${(100 * sim.sequential).toFixed(1)}% sequential looked at after every pair`,
     );
   }
 }

@@ -20,7 +20,7 @@ import { resolveTarget, type RunDeps, type RunOptions } from './run.js';
 import { ServiceError, launchService } from '../target/launch.js';
 import { createLoadGenerator } from '../load/generator.js';
 import { startSink } from '../sink/sink.js';
-import { applyPlacement, pinServices } from '../target/placement.js';
+import { applyPlacement, moveServices } from '../target/placement.js';
 import { windowLoad, windowSide, type SideContext } from './window-sides.js';
 import { runWindows, type WindowMeasurement, type WindowPair, type WindowSide } from './windows.js';
 
@@ -97,7 +97,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       if (!warned) log(`! ${warning}`);
       warned = true;
     };
-    // Every set is warmed at once: each side's generator drives one load per set.
+    // Every set is warmed at once, and sets waiting for their block stay lightly loaded: one load per set and side.
     generators.push(
       deps.createGenerator(config.load.threads * method.processes, onWarning),
       deps.createGenerator(config.load.threads * method.processes, onWarning),
@@ -145,7 +145,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
           tolerance: method.steadyTolerance,
           setsAtOnce: method.processes,
         },
-        afterWarmup: (services) => pinServices(placement, services, log),
+        seat: (services, seat) => moveServices(placement, services, seat, log),
         maxPairs: Number.POSITIVE_INFINITY,
         maxSeconds: method.maxMinutes * 60,
         load: windowLoad(shared),

@@ -32,8 +32,17 @@ export interface WindowsOptions {
    * sets are warmed together (each generator then needs that many threads' worth of pool).
    */
   warmup: SteadyStateOptions & { maxSeconds: number; chunkSeconds: number; setsAtOnce: number };
-  /** Called once every set is warm, before the first window, with every service: CPU placement pins them here. */
-  afterWarmup?: (services: RunningService[]) => void;
+  /**
+   * Where services sit (CPU placement): every service is seated `idle` once all are warm; a block seats its set
+   * `measured` before its lead-in and `idle` after its last window.
+   */
+  seat?: (services: RunningService[], seat: 'measured' | 'idle') => void;
+  /**
+   * Share of the rate that keeps the sets not being measured loaded between their blocks (0: they idle). An idle
+   * process is not the one that was measured: its heap shrinks and the next block pays to grow it back.
+   * @default KEEP_WARM_SHARE
+   */
+  keepWarmShare?: number;
   /** Stop after this many pairs. */
   maxPairs: number;
   /** Stop once this much wall time has passed since the first process started (warm-up included). */
@@ -76,6 +85,12 @@ export interface WindowPair {
    */
   valid: boolean;
 }
+
+/**
+ * Load on the sets waiting for their next block, as a share of the rate: enough allocation that V8 does not treat the
+ * process as idle and shrink its heap (docs/precision.md: windows after idling ran 10-40% above the middle ones).
+ */
+export const KEEP_WARM_SHARE = 0.2;
 
 /** Share of the offered requests a window must serve to count. */
 export const MIN_SERVED = 0.9;
@@ -141,6 +156,31 @@ function loadBoth(
   );
 }
 
+/**
+ * Light load on one set of both sides until stopped (`keepWarmShare` of the rate), so a set waiting for its next block
+ * stays as it was when measured. `stop` resolves once the load has ended; with no share it does nothing.
+ */
+function keepWarm(options: WindowsOptions, sets: RunningService[][]): { stop: () => Promise<void> } {
+  const share = options.keepWarmShare ?? KEEP_WARM_SHARE;
+  if (share <= 0 || options.signal.aborted) return { stop: async () => undefined };
+  const halt = new AbortController();
+  const signal = AbortSignal.any([halt.signal, options.signal]);
+  const loads = Promise.all(
+    sets.map((services, s) => {
+      const full = options.load(services[services.length - 1], options.maxSeconds, 'k');
+      return options.generators[s].openLoop({ ...full, rateRps: full.rateRps * share }, signal).catch((e) => {
+        if (!signal.aborted) throw e;
+      });
+    }),
+  );
+  return {
+    stop: async () => {
+      halt.abort();
+      await loads;
+    },
+  };
+}
+
 /** Warms one set of each side together, in chunks of the probe's per-second series, until both are steady or the bound. */
 async function warmPair(options: WindowsOptions, p: number, sets: RunningService[][]): Promise<ProcessWarmup[]> {
   const { warmup } = options;
@@ -200,6 +240,7 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
   const pairs: WindowPair[] = [];
   let measuringSeconds = 0;
   let stoppedBy: WindowsResult['stoppedBy'] = 'pairs';
+  let warm: { stop: () => Promise<void> }[] = [];
   const killAll = () => Promise.all(sets.flat(2).map((s) => s.kill()));
   const onAbort = () => void killAll();
   options.signal.addEventListener('abort', onAbort, { once: true });
@@ -228,7 +269,8 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
           );
       }
     }
-    if (!options.signal.aborted) options.afterWarmup?.(sets.flat(2));
+    if (!options.signal.aborted) options.seat?.(sets.flat(2), 'idle');
+    warm = sets.map((pair) => keepWarm(options, pair));
     const blockSeconds = options.leadInSeconds + options.windowsPerBlock * options.windowSeconds;
     outer: for (let block = 0; ; block++) {
       if (options.signal.aborted) {
@@ -243,6 +285,8 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
       const pair = sets[p];
       const rateRps = options.load(pair[0][pair[0].length - 1], 1, 'm').rateRps;
       const blockStart = performance.now();
+      await warm[p].stop();
+      options.seat?.(pair.flat(), 'measured');
       const stop = new AbortController();
       // The load outlasts the windows by a margin and is stopped as soon as the last one has been read.
       const loading = loadBoth(options, pair, blockSeconds + 5, 'm', stop.signal);
@@ -278,9 +322,12 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
         stop.abort();
         await loading;
         measuringSeconds += (performance.now() - blockStart) / 1000;
+        options.seat?.(pair.flat(), 'idle');
+        warm[p] = keepWarm(options, pair);
       }
     }
   } finally {
+    await Promise.all(warm.map((w) => w.stop().catch(() => undefined)));
     options.signal.removeEventListener('abort', onAbort);
     await killAll();
   }

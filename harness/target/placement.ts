@@ -75,21 +75,25 @@ export function processGroupMembers(pgid: number): number[] {
   return members;
 }
 
+/** Where a service is put: on the services' CPUs while it is measured, on the harness's while it idles. */
+export type ServiceSeat = 'measured' | 'idle';
+
 /** A placement in force: how to put services on their CPUs, and how to give the harness its CPUs back. */
 export interface Placement {
   record: PlacementRecord;
   /**
-   * Moves a service's whole process group (every thread; threads started later inherit it) onto the services' CPUs.
-   * Called once the service is warm: warm-up load runs on all CPUs, which is faster. An error's text, or null.
+   * Moves a service's whole process group (every thread; threads started later inherit it) onto the services' CPUs
+   * (`measured`) or the harness's (`idle`). Warm-up runs before any move, on all CPUs, which is faster. An error's
+   * text, or null.
    */
-  pinService(pgid: number): string | null;
+  moveService(pgid: number, seat: ServiceSeat): string | null;
   /** Restores the harness's own affinity to what it was. */
   release(): void;
 }
 
 const off = (reason: string): Placement => ({
   record: { state: 'off', reason },
-  pinService: () => null,
+  moveService: () => null,
   release: () => undefined,
 });
 
@@ -113,9 +117,9 @@ export function applySplitPlacement(options: { tasksetPath?: string } = {}): Pla
   if (failed !== null) return off(failed);
   return {
     record: { state: 'split', harnessCpus: split.harness, serviceCpus: split.services },
-    pinService: (pgid) => {
+    moveService: (pgid, seat) => {
       for (const pid of processGroupMembers(pgid)) {
-        const failed = pinAllThreads(pid, split.services, taskset);
+        const failed = pinAllThreads(pid, seat === 'measured' ? split.services : split.harness, taskset);
         if (failed !== null) return failed;
       }
       return null;
@@ -124,18 +128,17 @@ export function applySplitPlacement(options: { tasksetPath?: string } = {}): Pla
   };
 }
 
-/** Pins warm services onto their CPUs; when one cannot be moved, says so once and the run goes on. */
-export function pinServices(
+/** Moves services to a seat; when one cannot be moved, says so once (`log`) and the run goes on. */
+export function moveServices(
   placement: Placement,
   services: readonly { pid: number }[],
+  seat: ServiceSeat,
   log: (line: string) => void,
 ): void {
   for (const service of services) {
-    const failed = placement.pinService(service.pid);
+    const failed = placement.moveService(service.pid, seat);
     if (failed !== null) {
-      log(
-        `! could not move service ${service.pid} onto CPUs ${placement.record.state === 'split' ? cpuList(placement.record.serviceCpus) : ''}: ${failed}`,
-      );
+      log(`! could not move service ${service.pid} (${seat}): ${failed}`);
       return;
     }
   }

@@ -9,8 +9,11 @@ import { runWindows, type WindowsOptions } from '../../harness/run/windows.js';
  * A process whose probe reports `usPerRequest` of CPU for each request of a window (100 requests a window, the
  * offered 1,000 req/s × 0.1 s), after a warm-up whose cost falls from 3× over its first three windows.
  */
+let nextPort = 1;
+
 function fakeService(usPerRequest: number, served = 1): RunningService {
   let windows = 0;
+  const port = nextPort++;
   const report = (): ProbeWindowReport => {
     const warm = Math.max(1, 3 - windows++);
     const requests = Math.round(100 * served);
@@ -39,9 +42,9 @@ function fakeService(usPerRequest: number, served = 1): RunningService {
     };
   };
   return {
-    pid: 1,
-    port: 1,
-    baseUrl: 'http://127.0.0.1:1',
+    pid: port,
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
     exited: new Promise(() => undefined),
     request: (async (message: { tb: string }) =>
       message.tb === 'window-start' ? { tb: 'window-started' } : { tb: 'window', report: report() }) as never,
@@ -134,39 +137,51 @@ describe('runWindows: paired windows over live process sets', () => {
     assert.equal(result.stoppedBy, 'decided');
   });
 
-  it('warms sets together and hands every warm service over before the first window', async () => {
+  it('warms sets together, seats all idle once warm, each block its own set measured, and keeps waiting sets lightly loaded', async () => {
     let loading = 0;
     let mostAtOnce = 0;
+    const active = new Map<string, number[]>();
+    let overlaps = 0;
+    let light = 0;
     const counting: LoadGenerator = {
       ...generator,
       openLoop: async (o, signal) => {
         mostAtOnce = Math.max(mostAtOnce, ++loading);
+        const rates = active.get(o.url) ?? [];
+        if (rates.length > 0) overlaps++;
+        if (o.rateRps < 1000) light++;
+        active.set(o.url, [...rates, o.rateRps]);
         try {
           return await generator.openLoop(o, signal);
         } finally {
           loading--;
+          const left = active.get(o.url)!;
+          left.splice(left.indexOf(o.rateRps), 1);
         }
       },
     };
-    const handed: RunningService[][] = [];
-    let handedBeforeFirstPair = false;
+    const seats: string[] = [];
+    let seatedBeforeFirstPair = false;
     const result = await runWindows(
       options({
         processes: 3,
         generators: [counting, counting],
         warmup: { maxSeconds: 1, chunkSeconds: 0.05, halfSeconds: 2, tolerance: 0.01, setsAtOnce: 3 },
-        afterWarmup: (services) => handed.push(services),
+        keepWarmShare: 0.2,
+        seat: (services, seat) => seats.push(`${services.length} ${seat}`),
         afterPair: (pairs) => {
-          if (pairs.length === 1) handedBeforeFirstPair = handed.length === 1;
+          if (pairs.length === 1) seatedBeforeFirstPair = seats.length === 2;
           return false;
         },
       }),
     );
-    // Three sets of two sides warmed at once: six loads in flight together; windows load one set (two loads).
+    // Three sets of two sides warmed at once: six loads together; later two measured plus four light ones.
     assert.equal(mostAtOnce, 6);
-    assert.equal(handed.length, 1);
-    assert.equal(handed[0].length, 6);
-    assert.ok(handedBeforeFirstPair);
+    assert.ok(seatedBeforeFirstPair);
+    assert.deepEqual(seats.slice(0, 5), ['6 idle', '2 measured', '2 idle', '2 measured', '2 idle']);
+    assert.ok(light >= 3, `${light} light loads (200 req/s: 20% of 1000)`);
+    // A service never gets its light load and its measured load at once.
+    assert.equal(overlaps, 0);
     assert.ok(result.pairs.length > 0);
   });
 

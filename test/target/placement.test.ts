@@ -30,14 +30,14 @@ describe('CPU placement', () => {
     const placement = applySplitPlacement({ tasksetPath: '/nonexistent/taskset' });
     assert.equal(placement.record.state, 'off');
     assert.match(placement.record.state === 'off' ? placement.record.reason : '', /could not run|only CPU/);
-    assert.equal(placement.pinService(process.pid), null);
+    assert.equal(placement.moveService(process.pid, 'measured'), null);
   });
 
   it('none pins nothing', () => {
     assert.deepEqual(applyPlacement('none').record, { state: 'off', reason: 'placement: none' });
   });
 
-  it('pins the harness to its half, moves a whole service process group to the other, and gives the CPUs back', {
+  it('pins the harness to its half, moves a whole service process group to the other and back, and gives the CPUs back', {
     skip: twoOrMore ? false : 'needs 2 CPUs or more',
   }, async () => {
     const before = allowedCpus()!;
@@ -52,8 +52,10 @@ describe('CPU placement', () => {
       if (placement.record.state !== 'split') return;
       try {
         assert.deepEqual(allowedCpus(), placement.record.harnessCpus);
-        assert.equal(placement.pinService(service.pid!), null);
+        assert.equal(placement.moveService(service.pid!, 'measured'), null);
         for (const pid of members) assert.deepEqual(allowedCpus(pid), placement.record.serviceCpus);
+        assert.equal(placement.moveService(service.pid!, 'idle'), null);
+        for (const pid of members) assert.deepEqual(allowedCpus(pid), placement.record.harnessCpus);
       } finally {
         placement.release();
       }
