@@ -4,6 +4,7 @@ import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
 import { simulatedFalseAlarms } from '../stats/resample.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
 import { INJECTION_BASE_US, precisionRun } from './precision-run.js';
+import { describePlacement } from '../target/placement.js';
 import type { WindowsResult } from '../run/windows.js';
 
 /**
@@ -34,8 +35,9 @@ const { values } = parseArgs({
 });
 
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}%`;
-const nested = (r: WindowsResult): NestedPair[] =>
-  r.pairs.filter((p) => p.valid).map((p) => ({ cluster: p.process, logRatio: p.logRatio }));
+// With each pair's block, which the A/A simulation draws whole.
+const nested = (r: WindowsResult): (NestedPair & { block: number })[] =>
+  r.pairs.filter((p) => p.valid).map((p) => ({ cluster: p.process, logRatio: p.logRatio, block: p.block }));
 const runs: Record<string, unknown> = {};
 
 async function run(
@@ -67,10 +69,7 @@ async function run(
   console.log(
     `${label}: ${valid.length}/${result.pairs.length} valid pairs in ${result.elapsedSeconds.toFixed(0)} s (${result.measuringSeconds.toFixed(0)} s in blocks); A ${levelUs.toFixed(0)} µs CPU/req`,
   );
-  const placed = result.placement;
-  console.log(
-    `  placement: ${placed.state === 'split' ? `services on CPU ${placed.serviceCpus.join(',')}, harness on CPU ${placed.harnessCpus.join(',')} (after warm-up)` : `none (${placed.reason})`}`,
-  );
+  console.log(`  placement: ${describePlacement(result.placement)}`);
   for (const w of result.warnings) console.log(`  ! ${w}`);
   if (e)
     console.log(
@@ -118,10 +117,7 @@ if (!values['skip-aa']) {
         `  MDC (95%, 80% power) at ${minutes} min wall (warm-up included): ${pct(nestedMdc(e.withinSd, e.betweenSd, projected, P))} from ${projected} pairs${projected > n ? ' (projected from the pair rate)' : ''}`,
       );
     }
-    const blocks = aa.pairs
-      .filter((p) => p.valid)
-      .map((p) => ({ cluster: p.process, logRatio: p.logRatio, block: p.block }));
-    const sim = simulatedFalseAlarms(blocks, pairs.length, 1000, 1);
+    const sim = simulatedFalseAlarms(pairs, pairs.length, 1000, 1);
     console.log(
       `  simulated A/A from these pairs, block by block (1000 runs of ${sim.pairs} pairs): false alarms ${(100 * sim.fixed).toFixed(1)}% read once, ${(100 * sim.sequential).toFixed(1)}% sequential looked at after every pair`,
     );

@@ -661,7 +661,7 @@ const methodSchema = z
         .enum(['split', 'none'])
         .default('split')
         .describe(
-          "CPU placement: 'split' runs the services on the upper half of the CPUs and the load generators and sink on the rest (taskset; recorded in environment.placement), so both sides share the same CPU and neighbours; 'none' lets the kernel place everything.",
+          "CPU placement: 'split' runs the two services being measured on the upper half of the CPUs, and the load generators, sink and services waiting for their block on the rest (taskset; recorded in environment.placement), so both sides share the same CPU and neighbours; 'none' lets the kernel place everything.",
         ),
       against: nonEmptyString()
         .optional()

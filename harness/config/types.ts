@@ -240,7 +240,7 @@ export interface WindowsMethodConfig {
   untilDecided: boolean;
   /** Largest acceptable increase of CPU per request, percent. @default 3 */
   limitPct: number;
-  /** `split`: services on the upper half of the CPUs, the harness on the rest (taskset); `none`: the kernel places all. @default 'split' */
+  /** `split`: measured services on the upper half of the CPUs, the harness and waiting services on the rest (taskset); `none`: the kernel places all. @default 'split' */
   placement: 'split' | 'none';
   /** A traced cell's id: every other traced cell is compared with it instead of with the baseline. Not with variants. */
   against?: string;

@@ -106,9 +106,10 @@ function describeCell(cell: Cell): string {
 
 /** The human text printed before a run: what will be measured, how, and for how long. */
 export function formatPlan(plan: Plan, config: Config): string {
+  const width = Math.max(...plan.cells.map((c) => c.id.length));
+  if (config.method?.type === 'windows') return formatWindowsPlan(plan, config, config.method, width);
   const rounds = config.rounds;
   const { load } = config;
-  const width = Math.max(...plan.cells.map((c) => c.id.length));
   const seedWords =
     config.seedSource === 'clock'
       ? `seed ${plan.seed}, from the clock: pass --seed ${plan.seed} to repeat this order`
@@ -119,7 +120,6 @@ export function formatPlan(plan: Plan, config: Config): string {
     variants.length > 0
       ? ` × ${variants.length} variants (${variants.join(', ')}; ${variants[0]} is the reference)`
       : '';
-  if (config.method?.type === 'windows') return formatWindowsPlan(plan, config, config.method, width);
   const lines = [
     `plan '${config.name}': ${plan.cells.length} cells${perVariant} × ${rounds} round${rounds === 1 ? '' : 's'} = ${plan.trials.length} trials, each round in a shuffled order (${seedWords})`,
     `load: ${load.rateRps} req/s open loop, ${window} per trial (${load.threads} thread${load.threads === 1 ? '' : 's'}, ${load.connections} connections)`,

@@ -1,4 +1,4 @@
-import type { PlacementRecord } from '../target/placement.js';
+import { describePlacement } from '../target/placement.js';
 import { formatInterval, formatValue } from '../budget/format.js';
 import { metricLabel, resolutionSentence } from '../budget/judge.js';
 import type { Check, Verdicts } from '../budget/types.js';
@@ -210,7 +210,7 @@ export function renderSummaryMarkdown(
   }
   w.add(
     escapeMarkdown(
-      `${what} · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'}${placementNote(env?.placement)} · ${Math.round(analysis.level * 100)}% intervals (${intervals})`,
+      `${what} · ${env?.cpuModel ?? '?'}, ${env?.cores ?? '?'} cores, Node.js ${env?.node ?? '?'}${env?.placement ? ` · ${describePlacement(env.placement)}` : ''} · ${Math.round(analysis.level * 100)}% intervals (${intervals})`,
     ),
   );
   w.add('');
@@ -409,12 +409,4 @@ export function renderSummaryMarkdown(
     );
   }
   return w.text();
-}
-
-/** Where services ran, when the run placed them (windows method). */
-function placementNote(placement: PlacementRecord | undefined): string {
-  if (!placement) return '';
-  return placement.state === 'split'
-    ? ` · services on CPU ${placement.serviceCpus.join(',')}, load on CPU ${placement.harnessCpus.join(',')}`
-    : ` · CPU placement off (${placement.reason})`;
 }

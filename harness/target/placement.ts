@@ -9,10 +9,20 @@ import { readdirSync, readFileSync } from 'node:fs';
  * neighbours, so neither is the one that happened to sit beside a generator.
  */
 export type PlacementRecord =
-  /** Services ran on `serviceCpus`, the harness and everything it started other than services on `harnessCpus`. */
+  /**
+   * Services ran on `serviceCpus` while measured; the harness (load generators, sink), and services waiting for their
+   * block, on `harnessCpus`.
+   */
   | { state: 'split'; harnessCpus: number[]; serviceCpus: number[] }
   /** Nothing was pinned: `reason` says why. */
   | { state: 'off'; reason: string };
+
+/** One line for every view (console, summary, report) of where a run put things. */
+export function describePlacement(record: PlacementRecord): string {
+  return record.state === 'split'
+    ? `services on CPU ${cpuList(record.serviceCpus)} while measured; load generators, sink and waiting services on CPU ${cpuList(record.harnessCpus)}`
+    : `CPU placement off (${record.reason})`;
+}
 
 /** `0-2,5` → [0, 1, 2, 5]: the format of Cpus_allowed_list and of taskset -c. */
 export function parseCpuList(list: string): number[] {
@@ -128,7 +138,7 @@ export function applySplitPlacement(options: { tasksetPath?: string } = {}): Pla
   };
 }
 
-/** Moves services to a seat; when one cannot be moved, says so once (`log`) and the run goes on. */
+/** Moves services to a seat; at the first one that cannot be moved it says why (`log`), stops, and the run goes on. */
 export function moveServices(
   placement: Placement,
   services: readonly { pid: number }[],

@@ -5,6 +5,7 @@ import {
   allowedCpus,
   applyPlacement,
   applySplitPlacement,
+  describePlacement,
   parseCpuList,
   processGroupMembers,
   splitCpus,
@@ -35,6 +36,14 @@ describe('CPU placement', () => {
 
   it('none pins nothing', () => {
     assert.deepEqual(applyPlacement('none').record, { state: 'off', reason: 'placement: none' });
+    assert.equal(describePlacement(applyPlacement('none').record), 'CPU placement off (placement: none)');
+  });
+
+  it('says where a split run put things, as every view prints it', () => {
+    assert.equal(
+      describePlacement({ state: 'split', harnessCpus: [0, 1], serviceCpus: [2, 3] }),
+      'services on CPU 2,3 while measured; load generators, sink and waiting services on CPU 0,1',
+    );
   });
 
   it('pins the harness to its half, moves a whole service process group to the other and back, and gives the CPUs back', {

@@ -1,3 +1,4 @@
+import { describePlacement } from '../../target/placement.js';
 import type { CellSettings } from '../../plan/types.js';
 import type { Results } from '../../results/types.js';
 import { SUITE_NAMES, type MicroSection } from '../../micro/types.js';
@@ -205,16 +206,7 @@ ${kv([
         ],
       ]
     : []),
-  ...(e.placement
-    ? [
-        [
-          'CPU placement',
-          e.placement.state === 'split'
-            ? `services on CPU ${e.placement.serviceCpus.join(',')} once warm; load generators and sink on CPU ${e.placement.harnessCpus.join(',')}`
-            : `none: ${e.placement.reason}`,
-        ] as [string, string],
-      ]
-    : []),
+  ...(e.placement ? [['CPU placement', describePlacement(e.placement)] as [string, string]] : []),
   ['tracebench', `${e.tracebench}${e.gitCommit ? ` (commit ${e.gitCommit})` : ''}`],
 ])}
 <h3>OpenTelemetry packages</h3>
