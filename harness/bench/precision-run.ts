@@ -44,7 +44,6 @@ export async function precisionRun(options: {
   )!;
   const workload = loadWorkload(config.service.workload);
   if (!workload.ok) throw new Error(workload.issues.join('; '));
-  const placement = applyPlacement(options.placement);
   const sink = await startSink({ fault: config.sink });
   // One thread a set per side: waiting sets are kept under light load all at once.
   const poolThreads = options.processes;
@@ -52,6 +51,8 @@ export async function precisionRun(options: {
     createLoadGenerator({ threads: poolThreads }),
     createLoadGenerator({ threads: poolThreads }),
   ] as const;
+  // Pins every thread this process has (the sink's, the generators') and those it starts later; released below.
+  const placement = applyPlacement(options.placement);
   const controller = new AbortController();
   try {
     const shared: SideContext = {
