@@ -1,6 +1,6 @@
 import type { CellResult, Results } from '../results/types.js';
 import type { Proportion } from '../stats/binomial.js';
-import { whereMatches, whereText } from './evaluate.js';
+import { whereMatches, whereText } from '../plan/where.js';
 import { verdictsOf } from './judge.js';
 import {
   COVERAGE_METRICS,

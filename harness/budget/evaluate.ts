@@ -1,52 +1,17 @@
 import type { CellResult, Results } from '../results/types.js';
-import type { CellSettings } from '../plan/types.js';
 import { tCritical } from '../stats/interval.js';
 import { isMetricName, judgedPerRound, METRICS } from '../stats/metrics.js';
 import type { Analysis, CellAnalysis, MetricAnalysis, MetricName } from '../stats/types.js';
 import { noValidReasons, type NoValidReason } from './cell-errors.js';
 import { errorCheck, intervalCheck, roundsCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
-import type { Budget, BudgetWhere, Check, Limit, Verdicts } from './types.js';
-
-/** `always_on~*` → /^always_on~.*$/; everything but `*` is literal. */
-export function globMatches(pattern: string, text: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(text);
-}
-
-/** True when the cell (and variant) satisfies every key of `where`; the baseline has no sampler, processor or exporter. */
-export function whereMatches(
-  where: BudgetWhere,
-  cellId: string,
-  settings: CellSettings | undefined,
-  variant: string | undefined,
-): boolean {
-  if (where.cell && !where.cell.some((p) => globMatches(p, cellId))) return false;
-  if (where.variant && (variant === undefined || !where.variant.includes(variant))) return false;
-  const sdk = settings?.tracing === 'sdk' ? settings : undefined;
-  if (where.sampler && !(sdk && where.sampler.includes(sdk.sampler.type))) return false;
-  // A user's processor module matches neither simple nor batch: it is what is measured, whatever follows it.
-  if (
-    where.processor &&
-    !(sdk?.processor && sdk.processor.type !== 'module' && where.processor.includes(sdk.processor.type))
-  )
-    return false;
-  if (where.exporter && !(sdk?.exporter && where.exporter.includes(sdk.exporter))) return false;
-  return true;
-}
+import { whereMatches, whereText } from '../plan/where.js';
+import type { Budget, Check, Limit, Verdicts } from './types.js';
 
 const isReference = (cell: CellAnalysis) =>
   cell.cellId === cell.referenceCellId && cell.variant === cell.referenceVariant;
 
 const referenceName = (cell: CellAnalysis) =>
   cell.referenceVariant !== undefined ? `${cell.cellId}@${cell.referenceVariant}` : cell.referenceCellId;
-
-export function whereText(where: BudgetWhere): string {
-  const parts = Object.entries(where).map(([k, v]) => `${k}: ${(v as string[]).join(' | ')}`);
-  return parts.length ? `where ${parts.join(', ')}` : 'for every cell';
-}
 
 /**
  * One limit on one cell; null when it does not apply (the metric means nothing there, or a relative limit on the

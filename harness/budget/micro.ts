@@ -1,6 +1,6 @@
 import type { MicroSection, MicroTaskSummary } from '../micro/types.js';
 import { levelEstimate } from '../stats/interval.js';
-import { globMatches, whereText } from './evaluate.js';
+import { globMatches, whereText } from '../plan/where.js';
 import { intervalCheck, type Subject, unmeasuredCheck, verdictsOf } from './judge.js';
 import { MICRO_METRIC, type Budget, type BudgetWhere, type Check, type Limit, type Verdicts } from './types.js';
 

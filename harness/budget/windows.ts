@@ -1,7 +1,8 @@
-import type { RelativeInterval, WindowsComparison } from '../results/types.js';
+import { unjudgedByWindows } from '../plan/windows-pairings.js';
+import type { CellResult, RelativeInterval, WindowsComparison } from '../results/types.js';
+import type { Budget, Check, Verdicts } from './types.js';
 import { formatMeasured, formatValue } from './format.js';
 import { verdictsOf } from './judge.js';
-import type { Check, Verdicts } from './types.js';
 
 /** The nested MDC is drawn at these (harness/stats/nested.ts, nestedMdc's defaults). */
 const MDC_LEVEL = 0.95;
@@ -38,7 +39,8 @@ function message(c: WindowsComparison, check: Pick<Check, 'measured' | 'judgedOn
   const limit = formatValue(100 * c.limit, '%', true);
   const sides = `${c.b} against ${c.a}`;
   const how = `${validPairs(c)} valid pairs of ${c.windowSeconds} s windows over ${c.nested?.clusters ?? c.processes} process sets, ${Math.round(c.elapsedSeconds)} s; ${STOPPED[c.stoppedBy]}`;
-  const what = `CPU µs/request change of ${sides} ${formatMeasured(check)}`;
+  const budget = c.budget ? `budgets[${c.budget.index}] cpuUsPerRequest ${c.budget.text}: ` : '';
+  const what = `${budget}CPU µs/request change of ${sides} ${formatMeasured(check)}`;
   if (c.verdict === 'pass') return `${what} is within ${limit} over its whole ${kind} interval (${how}).`;
   if (c.verdict === 'fail') return `${what} is beyond ${limit} over its whole ${kind} interval (${how}).`;
   if (!Number.isFinite(check.measured.estimate))
@@ -60,8 +62,11 @@ export function windowsCheck(c: WindowsComparison): Check {
   const mdc = windowsMdc(c);
   const partial = { measured, of: 'change' as const, judgedOn: 'interval' as const };
   return {
-    id: `windows:cpuUsPerRequest:${c.cellId}:${c.b}-vs-${c.a}`,
-    kind: 'ab',
+    // A budget's check keeps the id the trials method gives it, so a gate reads the same check either way.
+    id: c.budget
+      ? `budget[${c.budget.index}]:cpuUsPerRequest:${c.cellId}`
+      : `windows:cpuUsPerRequest:${c.cellId}:${c.b}-vs-${c.a}`,
+    kind: c.budget ? 'budget' : 'ab',
     cellId: c.cellId,
     ...windowsSubject(c),
     metric: 'cpuUsPerRequest',
@@ -74,12 +79,23 @@ export function windowsCheck(c: WindowsComparison): Check {
   };
 }
 
-/** The verdicts of a windows run: its comparisons; budgets over trials cannot be judged on it, and a note says so. */
-export function windowsVerdicts(comparisons: readonly WindowsComparison[], budgetCount: number): Verdicts {
+/**
+ * The verdicts of a windows run: its comparisons, a cell's against the baseline judged on its `cpuUsPerRequest: +N%`
+ * budget where one covers it; a note names the budget limits a windows run cannot judge (unjudgedByWindows).
+ */
+export function windowsVerdicts(
+  comparisons: readonly WindowsComparison[],
+  budgets: readonly Budget[],
+  cells: readonly Pick<CellResult, 'id' | 'settings'>[],
+): Verdicts {
+  const againstBaseline = cells.filter((cell) =>
+    comparisons.some((c) => c.cellId === cell.id && windowsSubject(c).variant === undefined),
+  );
+  const unjudged = unjudgedByWindows(budgets, againstBaseline);
   const notes =
-    budgetCount > 0
+    unjudged.length > 0
       ? [
-          `${budgetCount} budget${budgetCount === 1 ? '' : 's'} not judged: the windows method measures changes between two sides, not cells' own figures; run the trials method (no method: windows) to judge budgets.`,
+          `${unjudged.length} budget limit${unjudged.length === 1 ? '' : 's'} not judged (${unjudged.join(', ')}): the windows method measures changes of CPU per request between two sides, so it judges only cpuUsPerRequest: +N% limits on cells compared with the baseline; run the trials method (no method: windows) for the others.`,
         ]
       : [];
   return verdictsOf(comparisons.map(windowsCheck), notes);

@@ -650,13 +650,17 @@ const methodSchema = z
       untilDecided: z
         .boolean()
         .default(false)
-        .describe('Stop a comparison as soon as its sequential interval decides it against limitPct.'),
+        .describe(
+          'Stop a comparison as soon as its sequential interval decides it against its limit (limitPct or the budget).',
+        ),
       limitPct: z
         .number()
         .min(0, { error: (iss) => `must be at least 0, got ${describeValue(iss.input)}` })
         .max(1000, { error: (iss) => `must be at most 1000, got ${describeValue(iss.input)}` })
         .default(3)
-        .describe('Largest acceptable increase of CPU per request, percent: the limit each comparison is judged on.'),
+        .describe(
+          "Largest acceptable increase of CPU per request, percent: the limit each comparison is judged on, except a traced cell against the baseline that a budget's cpuUsPerRequest: +N% covers (the tightest such budget judges it).",
+        ),
       placement: z
         .enum(['split', 'none'])
         .default('split')

@@ -236,9 +236,12 @@ export interface WindowsMethodConfig {
   steadyTolerance: number;
   /** Wall time per comparison, warm-up included, minutes. @default 3 */
   maxMinutes: number;
-  /** Stop a comparison as soon as its sequential interval decides it against `limitPct`. @default false */
+  /** Stop a comparison as soon as its sequential interval decides it against its limit. @default false */
   untilDecided: boolean;
-  /** Largest acceptable increase of CPU per request, percent. @default 3 */
+  /**
+   * Largest acceptable increase of CPU per request, percent; a traced cell against the baseline is judged on its
+   * tightest `cpuUsPerRequest: +N%` budget instead, where one covers it (plan/windows-pairings.ts). @default 3
+   */
   limitPct: number;
   /** `split`: measured services on the upper half of the CPUs, the harness and waiting services on the rest (taskset); `none`: the kernel places all. @default 'split' */
   placement: 'split' | 'none';

@@ -1,4 +1,4 @@
-import { type WindowsPairing, windowsPairings } from './windows-pairings.js';
+import { type WindowsPairing, windowsLimits, windowsPairings } from './windows-pairings.js';
 import type { Config, VariantConfig, WindowsMethodConfig } from '../config/types.js';
 import { expandMatrix, instrumentationId } from './cells.js';
 import type { Cell, Plan, PlannedTrial } from './types.js';
@@ -137,6 +137,7 @@ export function formatPlan(plan: Plan, config: Config): string {
 function formatWindowsPlan(plan: Plan, config: Config, method: WindowsMethodConfig, width: number): string {
   const variants = config.variants ?? [];
   const pairings = windowsPairings(plan.cells, variants.length, method.against);
+  const limits = windowsLimits(pairings, config.budgets ?? [], method.limitPct);
   const name = (s: WindowsPairing['a']) =>
     s.variant === undefined ? s.cell.id : `${variants[s.variant].name} (${s.cell.id})`;
   const { load } = config;
@@ -145,12 +146,15 @@ function formatWindowsPlan(plan: Plan, config: Config, method: WindowsMethodConf
     `plan '${config.name}': ${n} comparison${n === 1 ? '' : 's'} by the windows method, one after another`,
     `each: ${method.processes} live process set(s) per side, warmed together until steady (at most ${method.warmupMaxSeconds} s), then blocks of ${method.windowsPerBlock} × ${method.windowSeconds} s windows after a ${method.leadInSeconds} s lead-in, both sides over the same seconds; CPU placement ${method.placement}`,
     `load: ${load.rateRps} req/s open loop on each side (${load.threads} thread${load.threads === 1 ? '' : 's'}, ${load.connections} connections)`,
-    `verdict: CPU per request of B against A, judged against +${method.limitPct}%${method.untilDecided ? ' (sequential: each comparison stops once decided)' : ''}`,
+    `verdict: CPU per request of B against A, judged against ${limits.some((l) => l.budget) ? `the cell's cpuUsPerRequest budget where one applies, else +${method.limitPct}%` : `+${method.limitPct}%`}${method.untilDecided ? ' (sequential: each comparison stops once decided)' : ''}`,
     `sink: ${describeSink(config.sink)}`,
     `estimated time: up to ${formatDuration(n * method.maxMinutes * 60)} (${method.maxMinutes} min per comparison, warm-up included)`,
     '',
     'comparisons:',
-    ...pairings.map((p) => `  ${name(p.b).padEnd(width)}  against ${name(p.a)}`),
+    ...pairings.map(
+      (p, i) =>
+        `  ${name(p.b).padEnd(width)}  against ${name(p.a)}, limit ${limits[i].value >= 0 ? '+' : ''}${+(100 * limits[i].value).toFixed(2)}%${limits[i].budget ? ` (budgets[${limits[i].budget!.index}])` : ''}`,
+    ),
   ];
   if (plan.notes.length > 0) lines.push('', 'notes:', ...plan.notes.map((note) => `  - ${note}`));
   return lines.join('\n');

@@ -44,7 +44,7 @@ function windowsTestcase(c: Check, open: string): string {
   if (c.verdict === 'pass')
     return `${open}>\n      <system-out>${escapeXml(`${c.message}\n${resolution}`)}</system-out>\n    </testcase>`;
   if (c.verdict === 'fail')
-    return `${open}>\n      <failure message="${escapeXml(failureMessage(c))}" type="ab">${escapeXml(`${c.message}\n${resolution}\ncheck: ${c.id}`)}</failure>\n    </testcase>`;
+    return `${open}>\n      <failure message="${escapeXml(failureMessage(c))}" type="${c.kind}">${escapeXml(`${c.message}\n${resolution}\ncheck: ${c.id}`)}</failure>\n    </testcase>`;
   return `${open}>\n      <skipped message="${escapeXml(`inconclusive: ${c.message} ${resolution}`)}" />\n    </testcase>`;
 }
 

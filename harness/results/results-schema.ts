@@ -206,6 +206,7 @@ const windowsSchema = z.array(
     nested: relative.extend({ withinSd: num, betweenSd: num, mdc: num.nullable() }).nullable(),
     sequential: relative.nullable(),
     limit: num,
+    budget: z.looseObject({ index: num, text: z.string() }).optional(),
     verdict: z.enum(['pass', 'fail', 'inconclusive']),
   }),
 );

@@ -371,6 +371,8 @@ export interface WindowsComparison {
   sequential: RelativeInterval | null;
   /** The limit on the increase (fraction) the verdict judges. */
   limit: number;
+  /** Where the limit came from: a `cpuUsPerRequest: +N%` budget (its index and text) for a cell against the baseline; absent: method.limitPct. */
+  budget?: { index: number; text: string };
   /** From `sequential` when the run stopped as soon as it was decided, else from `nested`. */
   verdict: 'pass' | 'fail' | 'inconclusive';
   stoppedBy: 'pairs' | 'time' | 'decided' | 'aborted';

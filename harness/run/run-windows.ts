@@ -10,7 +10,7 @@ import {
 } from '../results/types.js';
 import type { WindowsMethodConfig } from '../config/types.js';
 import { buildPlan } from '../plan/plan.js';
-import { type WindowsPairing, windowsPairings } from '../plan/windows-pairings.js';
+import { type WindowsPairing, windowsLimits, windowsPairings } from '../plan/windows-pairings.js';
 import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
 import type { Sink } from '../sink/types.js';
@@ -123,15 +123,17 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       const v = variants[s.variant];
       return windowSide(shared, v.name, s.cell, { config: v, entry: target.variantEntries.get(v.name) });
     };
-    const jobs = pairings.map((p) => ({
+    const limits = windowsLimits(pairings, config.budgets ?? [], method.limitPct);
+    const jobs = pairings.map((p, i) => ({
       cell: p.cell,
       sides: [side(p.a), side(p.b)] as [WindowSide, WindowSide],
+      limit: limits[i],
     }));
-    const limit = method.limitPct / 100;
     for (const [i, job] of jobs.entries()) {
+      const limit = job.limit.value;
       if (signal.aborted) break;
       log(
-        `[${i + 1}/${jobs.length}] ${job.cell.id}: ${job.sides[1].name} against ${job.sides[0].name}, windows of ${method.windowSeconds} s over ${method.processes} process set(s) per side, up to ${method.maxMinutes} min`,
+        `[${i + 1}/${jobs.length}] ${job.cell.id}: ${job.sides[1].name} against ${job.sides[0].name}, windows of ${method.windowSeconds} s over ${method.processes} process set(s) per side, up to ${method.maxMinutes} min, judged against ${pct(limit)}${job.limit.budget ? ` (budgets[${job.limit.budget.index}])` : ''}`,
       );
       const measured = await runWindows({
         sides: job.sides,
@@ -226,6 +228,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
           : null,
         sequential: s ? interval(s) : null,
         limit,
+        ...(job.limit.budget ? { budget: job.limit.budget } : {}),
         verdict: judgedBy ? decide(judgedBy.ci, limit) : 'inconclusive',
         stoppedBy: measured.stoppedBy,
         elapsedSeconds: measured.elapsedSeconds,
@@ -261,5 +264,5 @@ export function describeComparison(c: WindowsComparison): string {
   const mdc = c.nested.mdc;
   const detect =
     mdc !== null && Number.isFinite(mdc) ? `could detect ±${(100 * mdc).toFixed(1)}%` : 'resolution unknown';
-  return `${c.b} vs ${c.a}: CPU/request ${pct(ci.estimate)} [${pct(ci.low)}, ${pct(ci.high)}] → ${c.verdict} at ${pct(c.limit)} (${valid} pairs over ${c.nested.clusters} set(s), ${c.elapsedSeconds.toFixed(0)} s, stopped by ${c.stoppedBy}; ${detect})`;
+  return `${c.b} vs ${c.a}: CPU/request ${pct(ci.estimate)} [${pct(ci.low)}, ${pct(ci.high)}] → ${c.verdict} at ${pct(c.limit)}${c.budget ? ` (budgets[${c.budget.index}])` : ''} (${valid} pairs over ${c.nested.clusters} set(s), ${c.elapsedSeconds.toFixed(0)} s, stopped by ${c.stoppedBy}; ${detect})`;
 }

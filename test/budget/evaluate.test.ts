@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateBudgets, globMatches } from '../../harness/budget/evaluate.js';
+import { evaluateBudgets } from '../../harness/budget/evaluate.js';
+import { globMatches } from '../../harness/plan/where.js';
 import { parseBudgets } from '../../harness/budget/load.js';
 import type { Check } from '../../harness/budget/types.js';
 import { analyse } from '../../harness/stats/analyse.js';

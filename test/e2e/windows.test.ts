@@ -86,4 +86,41 @@ describe('the windows method, end to end', () => {
     const junit = readFileSync(join(latest, 'junit.xml'), 'utf8');
     assert.match(junit, /<failure message="measured \+[\d.]+% \(95% CI/);
   });
+
+  it('a traced cell against the baseline is judged on its cpuUsPerRequest budget, and says which budget limits it cannot judge', async () => {
+    const dir = tempDir();
+    const config = writeConfig(
+      dir,
+      `name: windows-budget-e2e
+load: { rateRps: 200 }
+matrix: { sampler: [always_on], processor: [batch], exporter: [none] }
+method: { type: windows, windowSeconds: 1, processes: 2, windowsPerBlock: 3, leadInSeconds: 0.5, warmupMaxSeconds: 6, maxMinutes: 0.5 }
+budgets:
+  - limits: { cpuUsPerRequest: +1000%, latencyUs.p99: < 1s }
+`,
+    );
+    const out = join(dir, 'reports');
+    const run = await runCli(['run', '--config', config, '--out', out], { timeoutMs: 90_000 });
+    // 30 s with 2 sets gives a wide interval: what is checked is which limit judged it, not how it came out.
+    assert.equal(run.code, 0, `exit 0 (an inconclusive check fails only with --strict)\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /vs baseline: CPU\/request .* → (pass|inconclusive) at \+1000\.0% \(budgets\[0\]\)/);
+    const results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as Results;
+    assert.ok(resultsSchema.safeParse(results).success, 'results.json validates');
+    const [comparison] = results.windows!;
+    assert.deepEqual([comparison.a, comparison.b], ['baseline', 'always_on~batch~none']);
+    assert.deepEqual(comparison.budget, { index: 0, text: '+1000%' });
+    assert.equal(comparison.limit, 10);
+    const summary = readFileSync(join(out, 'latest', 'summary.md'), 'utf8');
+    assert.match(summary, /^## (✅|⚠️) tracebench windows-budget-e2e: /);
+    assert.match(
+      summary,
+      /- `always_on~batch~none` \(budget\): this run could detect changes of ±\d+(\.\d+)?% in CPU µs\/request/,
+    );
+    assert.match(summary, /1 budget limit not judged \(budgets\\?\[0\\?\]\.latencyUs\.p99\)/);
+    const junit = readFileSync(join(out, 'latest', 'junit.xml'), 'utf8');
+    assert.match(
+      junit,
+      /<testcase classname="tracebench\.budget" name="[^"]* @ always_on~batch~none \(windows method\)"/,
+    );
+  });
 });

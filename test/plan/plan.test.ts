@@ -74,9 +74,19 @@ describe('the plan', () => {
     );
     assert.match(text, /judged against \+3%$/m);
     assert.match(text, /estimated time: up to ~16m 0s \(2 min per comparison/);
-    assert.match(text, /^ {2}traceidratio-0\.1~simple~zipkin +against always_on~batch~zipkin$/m);
+    assert.match(text, /^ {2}traceidratio-0\.1~simple~zipkin +against always_on~batch~zipkin, limit \+3%$/m);
     assert.doesNotMatch(text, /^ {2}baseline/m);
     assert.doesNotMatch(text, /trials/);
+  });
+
+  it('formatPlan of a windows run against the baseline gives each comparison its cpuUsPerRequest budget, or limitPct', () => {
+    const c = config(
+      `${MATRIX}method: { type: windows, limitPct: 4 }\nbudgets: [{ where: { processor: [batch] }, limits: { cpuUsPerRequest: +60% } }]\n`,
+    );
+    const text = formatPlan(buildPlan(c), c);
+    assert.match(text, /judged against the cell's cpuUsPerRequest budget where one applies, else \+4%$/m);
+    assert.match(text, /^ {2}always_on~batch~zipkin +against baseline, limit \+60% \(budgets\[0\]\)$/m);
+    assert.match(text, /^ {2}always_on~simple~zipkin +against baseline, limit \+4%$/m);
   });
 
   it('formatPlan says how to repeat a clock-seeded run', () => {

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { parseConfig } from '../../harness/config/load.js';
 import { UsageError } from '../../harness/errors.js';
 import { expandMatrix } from '../../harness/plan/cells.js';
-import { type WindowsPairing, windowsPairings } from '../../harness/plan/windows-pairings.js';
+import {
+  type WindowsPairing,
+  unjudgedByWindows,
+  windowsLimits,
+  windowsPairings,
+} from '../../harness/plan/windows-pairings.js';
 
 const cells = expandMatrix(
   parseConfig(
@@ -45,5 +50,52 @@ describe('which cells the windows method compares', () => {
       (e: Error) => e instanceof UsageError && /no traced cell 'baseline'.*otlp-http-protobuf~gzip/.test(e.message),
     );
     assert.throws(() => windowsPairings(cells, 2, PLAIN), /with variants.*remove one of them/);
+  });
+});
+
+describe('what each windows comparison is judged against', () => {
+  const budgets = parseConfig(
+    `name: b
+matrix: { sampler: [always_on], processor: [batch], exporter: [otlp-http-protobuf], compression: [none, gzip] }
+budgets:
+  - limits: { cpuUsPerRequest: +60%, latencyUs.p99: < 100ms }
+  - where: { cell: ['*~gzip'] }
+    limits: { cpuUsPerRequest: +45% }
+  - where: { cell: ['*~gzip'] }
+    limits: { cpuUsPerRequest: +80% }
+  - where: { sampler: [always_off] }
+    limits: { cpuUsPerRequest: +5% }
+  - where: { processor: [batch] }
+    limits: { cpuUsPerRequest: +50µs }
+`,
+    'b.yaml',
+  ).budgets!;
+
+  it('a cell against the baseline: the tightest cpuUsPerRequest +N% budget that matches it, else limitPct', () => {
+    assert.deepEqual(windowsLimits(windowsPairings(cells, 0), budgets, 3), [
+      { value: 0.6, budget: { index: 0, text: '+60%' } },
+      { value: 0.45, budget: { index: 1, text: '+45%' } },
+    ]);
+    assert.deepEqual(windowsLimits(windowsPairings(cells, 0), [], 3), [{ value: 0.03 }, { value: 0.03 }]);
+  });
+
+  it('variants and method.against are judged on limitPct: a budget bounds the overhead over the baseline, not a change between two traced sides', () => {
+    assert.deepEqual(windowsLimits(windowsPairings(cells, 2), budgets, 3), [{ value: 0.03 }, { value: 0.03 }]);
+    assert.deepEqual(windowsLimits(windowsPairings(cells, 0, PLAIN), budgets, 5), [{ value: 0.05 }]);
+  });
+
+  it('names every limit a windows run cannot judge: other metrics, absolute and µs limits, and CPU budgets that match no cell compared with the baseline', () => {
+    const againstBaseline = windowsPairings(cells, 0).map((p) => p.b.cell);
+    assert.deepEqual(unjudgedByWindows(budgets, againstBaseline), [
+      'budgets[0].latencyUs.p99',
+      'budgets[3].cpuUsPerRequest',
+      'budgets[4].cpuUsPerRequest',
+    ]);
+    assert.deepEqual(unjudgedByWindows(budgets.slice(0, 3), []), [
+      'budgets[0].cpuUsPerRequest',
+      'budgets[0].latencyUs.p99',
+      'budgets[1].cpuUsPerRequest',
+      'budgets[2].cpuUsPerRequest',
+    ]);
   });
 });

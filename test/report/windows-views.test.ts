@@ -77,7 +77,39 @@ describe('a windows run in every view', () => {
     withBudgets.config.budgets = budgets;
     const v = judgeRun(withBudgets, { threshold: 0.05 }).verdicts;
     assert.equal(v.checks.length, 3);
-    assert.match(v.notes.join('\n'), /1 budget not judged: the windows method/);
+    assert.match(
+      v.notes.join('\n'),
+      /1 budget limit not judged \(budgets\[0\]\.cpuUsPerRequest\): the windows method .* only cpuUsPerRequest: \+N% limits on cells compared with the baseline/,
+    );
+  });
+
+  it('a cell against the baseline is judged on its cpuUsPerRequest budget: a budget check with the id the trials method gives it', () => {
+    const [head] = windowsComparisons();
+    const overhead: WindowsComparison = {
+      ...head,
+      a: 'baseline',
+      b: CELL,
+      limit: 0.4,
+      budget: { index: 0, text: '+40%' },
+      verdict: 'pass',
+    };
+    const r = windowsResults([overhead]);
+    r.config.budgets = parseBudgets({ budgets: [{ limits: { cpuUsPerRequest: '+40%', 'spans.dropped': 0 } }] }, 'test');
+    assert.ok(resultsSchema.safeParse(JSON.parse(JSON.stringify(r))).success);
+    const v = judgeRun(r, { threshold: 0.05 }).verdicts;
+    assert.equal(v.checks.length, 1);
+    const [check] = v.checks;
+    assert.equal(check.id, `budget[0]:cpuUsPerRequest:${CELL}`);
+    assert.equal(check.kind, 'budget');
+    assert.equal(check.verdict, 'pass');
+    assert.equal(check.variant, undefined);
+    assert.equal(check.limit.text, '+40%');
+    assert.match(
+      check.message,
+      /^budgets\[0\] cpuUsPerRequest \+40%: CPU µs\/request change of .* against baseline .* is within \+40%/,
+    );
+    assert.deepEqual(v.notes.length, 1);
+    assert.match(v.notes[0], /1 budget limit not judged \(budgets\[0\]\.spans\.dropped\)/);
   });
 
   it('summary.md: the headline fails, and a windows table states change, interval, verdict and resolution per comparison', () => {
