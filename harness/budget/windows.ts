@@ -1,5 +1,6 @@
 import { unjudgedByWindows } from '../plan/windows-pairings.js';
-import type { CellResult, RelativeInterval, WindowsComparison } from '../results/types.js';
+import type { CellResult, WindowsComparison } from '../results/types.js';
+import { judgedInterval } from '../results/windows-interval.js';
 import type { Budget, Check, Verdicts } from './types.js';
 import { formatMeasured, formatValue } from './format.js';
 import { verdictsOf } from './judge.js';
@@ -11,14 +12,6 @@ const MDC_POWER = 0.8;
 /** `always_on~batch@head vs base`: the side names, unless they are the baseline and the cell itself. */
 export function windowsSubject(c: Pick<WindowsComparison, 'cellId' | 'a' | 'b'>): { variant?: string } {
   return c.a === 'baseline' && c.b === c.cellId ? {} : { variant: c.b };
-}
-
-/** The interval the verdict was drawn from: the sequential one when the run stopped as soon as it decided. */
-export function judgedInterval(
-  c: WindowsComparison,
-): { interval: RelativeInterval; kind: 'sequential' | 'nested' } | null {
-  if (c.stoppedBy === 'decided' && c.sequential) return { interval: c.sequential, kind: 'sequential' };
-  return c.nested ? { interval: c.nested, kind: 'nested' } : null;
 }
 
 /** The change it could detect, as a fraction; null when unknown (no interval, or too few pairs per set). */

@@ -267,7 +267,7 @@ export function renderSummaryMarkdown(
   if (windows && windows.length > 0 && w.add('### Same-run A/B (windows method)')) {
     w.add('');
     w.add(
-      'Both sides’ services run as live process sets, warmed once until steady, and are measured in paired windows over the same seconds. The interval is the sequential one when the run stopped as soon as it was decided, else the nested one (windows in process sets); “could detect” is the smallest change the nested interval would find (95% confidence, 80% power).',
+      'Both sides’ services run as live process sets, warmed once until steady, and are measured in paired windows over the same seconds. The interval is the sequential one when the run could stop as soon as it was decided (until decided), else the nested one (windows in process sets); “could detect” is the smallest change the nested interval would find (95% confidence, 80% power).',
     );
     w.add('');
     const table = windowsMd(windows, escapeMarkdown, code);

@@ -1,4 +1,5 @@
-import { judgedInterval, validPairs, windowsMdc } from '../budget/windows.js';
+import { validPairs, windowsMdc } from '../budget/windows.js';
+import { judgedInterval } from '../results/windows-interval.js';
 import type { WarmupRecord, WindowsComparison } from '../results/types.js';
 
 /** One comparison of a windows run as the views show it: text only, `–` for what is unknown. */

@@ -207,6 +207,7 @@ const windowsSchema = z.array(
     sequential: relative.nullable(),
     limit: num,
     budget: z.looseObject({ index: num, text: z.string() }).optional(),
+    judgedBy: z.enum(['sequential', 'nested']).optional(),
     verdict: z.enum(['pass', 'fail', 'inconclusive']),
   }),
 );

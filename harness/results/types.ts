@@ -373,7 +373,12 @@ export interface WindowsComparison {
   limit: number;
   /** Where the limit came from: a `cpuUsPerRequest: +N%` budget (its index and text) for a cell against the baseline; absent: method.limitPct. */
   budget?: { index: number; text: string };
-  /** From `sequential` when the run stopped as soon as it was decided, else from `nested`. */
+  /**
+   * Which interval the verdict was drawn from: `sequential` when the run looked after every pair (untilDecided), else
+   * `nested`. Absent from results written before it was recorded (sequential then meant stoppedBy 'decided').
+   */
+  judgedBy?: 'sequential' | 'nested';
+  /** From the interval `judgedBy` names (results/windows-interval.ts). */
   verdict: 'pass' | 'fail' | 'inconclusive';
   stoppedBy: 'pairs' | 'time' | 'decided' | 'aborted';
   elapsedSeconds: number;

@@ -21,6 +21,7 @@ import { ServiceError, launchService } from '../target/launch.js';
 import { createLoadGenerator } from '../load/generator.js';
 import { startSink } from '../sink/sink.js';
 import { applyPlacement, moveServices } from '../target/placement.js';
+import { judgedInterval } from '../results/windows-interval.js';
 import { windowLoad, windowSide, type SideContext } from './window-sides.js';
 import { runWindows, type WindowMeasurement, type WindowPair, type WindowSide } from './windows.js';
 
@@ -188,7 +189,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
         level: x.ci.level,
       });
       // A run that looked after every pair is judged on the interval that allows it; a fixed-length run on the tighter one.
-      const judgedBy = method.untilDecided ? s : e;
+      const judging = method.untilDecided ? s : e;
       if (method.processes < 3)
         measured.warnings.push(
           `${method.processes} process set(s) per side: a difference between processes cannot be told from noise, so the interval may be too narrow; use processes: 3 or more for a verdict`,
@@ -229,7 +230,8 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
         sequential: s ? interval(s) : null,
         limit,
         ...(job.limit.budget ? { budget: job.limit.budget } : {}),
-        verdict: judgedBy ? decide(judgedBy.ci, limit) : 'inconclusive',
+        judgedBy: method.untilDecided ? 'sequential' : 'nested',
+        verdict: judging ? decide(judging.ci, limit) : 'inconclusive',
         stoppedBy: measured.stoppedBy,
         elapsedSeconds: measured.elapsedSeconds,
         warnings: measured.warnings,
@@ -260,7 +262,7 @@ export function describeComparison(c: WindowsComparison): string {
   const valid = c.pairs.filter((p) => p.valid).length;
   if (!c.nested)
     return `${c.b} vs ${c.a}: too few pairs (${valid} valid of ${c.pairs.length}) – inconclusive (resolution unknown)`;
-  const ci = c.stoppedBy === 'decided' && c.sequential ? c.sequential : c.nested;
+  const ci = judgedInterval(c)?.interval ?? c.nested;
   const mdc = c.nested.mdc;
   const detect =
     mdc !== null && Number.isFinite(mdc) ? `could detect ±${(100 * mdc).toFixed(1)}%` : 'resolution unknown';

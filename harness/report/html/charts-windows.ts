@@ -1,4 +1,4 @@
-import { judgedInterval } from '../../budget/windows.js';
+import { judgedInterval } from '../../results/windows-interval.js';
 import type { WindowsComparison } from '../../results/types.js';
 import { fractionPct, windowsResolutionSentence } from '../windows.js';
 import { COLORS, top, type Chart, type VlSpec } from './chart-kit.js';

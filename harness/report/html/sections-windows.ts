@@ -6,7 +6,7 @@ import { auto, num } from './format.js';
 /** One row per comparison: the change and the interval its verdict used, the verdict, the resolution, how it ran. */
 export function windowsTable(comparisons: readonly WindowsComparison[]): SafeHtml {
   return html`<div class="table-wrap"><table class="cells metrics windows">
-<caption>Change in CPU per request of B against A, per comparison: the interval is the sequential one when the run stopped as soon as it was decided, else the nested one (windows in process sets); “could detect” is the smallest change the nested interval would find (95% confidence, 80% power)</caption>
+<caption>Change in CPU per request of B against A, per comparison: the interval is the sequential one when the run could stop as soon as it was decided (until decided), else the nested one (windows in process sets); “could detect” is the smallest change the nested interval would find (95% confidence, 80% power)</caption>
 <thead><tr><th scope="col">cell</th><th scope="col">B vs A</th><th scope="col">CPU/request change</th><th scope="col">interval</th><th scope="col">verdict</th><th scope="col">could detect</th><th scope="col">valid pairs</th><th scope="col">process sets</th><th scope="col">elapsed</th><th scope="col">stopped</th></tr></thead>
 <tbody>${comparisons.map((c) => {
     const r = windowsRow(c);
