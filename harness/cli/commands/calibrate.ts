@@ -33,6 +33,8 @@ export function calibrationConfig(
     cellId: cell.id,
     config: {
       ...config,
+      // Calibration measures the trials method's round-to-round noise, whatever method the config runs.
+      method: { type: 'trials' },
       rounds,
       budgets: [],
       matrix: {
