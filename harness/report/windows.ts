@@ -5,7 +5,7 @@ import type { WarmupRecord, WindowsComparison } from '../results/types.js';
 /** One comparison of a windows run as the views show it: text only, `–` for what is unknown. */
 export interface WindowsRow {
   cellId: string;
-  /** `head vs base`. */
+  /** `head vs base`; `the cell vs baseline` for a traced cell against the baseline. */
   sides: string;
   /** The change in CPU per request of the interval the verdict used: `+11.2%`. */
   change: string;
@@ -62,7 +62,8 @@ export function windowsRow(c: WindowsComparison): WindowsRow {
   const judged = judgedInterval(c);
   return {
     cellId: c.cellId,
-    sides: `${c.b} vs ${c.a}`,
+    // Against the baseline, side b is the row's own cell: naming it again only widens the table.
+    sides: c.a === 'baseline' && c.b === c.cellId ? 'the cell vs baseline' : `${c.b} vs ${c.a}`,
     change: fractionPct(judged?.interval.estimate),
     interval: judged ? `${fractionPct(judged.interval.low)} to ${fractionPct(judged.interval.high)}` : '–',
     intervalKind: judged?.kind ?? 'none',

@@ -112,6 +112,7 @@ budgets:
     assert.equal(comparison.limit, 10);
     const summary = readFileSync(join(out, 'latest', 'summary.md'), 'utf8');
     assert.match(summary, /^## (✅|⚠️) tracebench windows-budget-e2e: /);
+    assert.match(summary, /\| `always_on~batch~none` \| the cell vs baseline \| [+-]\d/);
     assert.match(
       summary,
       /- `always_on~batch~none` \(budget\): this run could detect changes of ±\d+(\.\d+)?% in CPU µs\/request/,
