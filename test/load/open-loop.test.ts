@@ -121,8 +121,10 @@ describe('openLoop', () => {
     try {
       const r = await run(server.url, { rateRps: 200, durationMs: 1000, connections: 16 });
       assertCountsAddUp(r);
+      // A 5 ms setTimeout can answer early by real time: libuv starts it from the loop's cached clock, stale by however
+      // long the server's loop turn had run (a CI run read p50 4,351 µs). Microseconds, not ms, is what is checked.
       for (const p of [r.latencyCorrectedUs, r.latencyUncorrectedUs]) {
-        assert.ok(p.p50 >= 5000 && p.p50 < 50000, `p50 ${p.p50} µs for a 5 ms server`);
+        assert.ok(p.p50 >= 4000 && p.p50 < 50000, `p50 ${p.p50} µs for a 5 ms server`);
       }
       assert.ok(r.latencyCorrectedUs.p50 >= r.latencyUncorrectedUs.p50, 'corrected includes the wait before sending');
     } finally {
