@@ -4,6 +4,7 @@ import { judgedInterval } from '../results/windows-interval.js';
 import type { Budget, Check, Verdicts } from './types.js';
 import { formatMeasured, formatValue } from './format.js';
 import { verdictsOf } from './judge.js';
+import { decide } from '../stats/sequential.js';
 
 /** The nested MDC is drawn at these (harness/stats/nested.ts, nestedMdc's defaults). */
 const MDC_LEVEL = 0.95;
@@ -28,21 +29,37 @@ const STOPPED: Record<WindowsComparison['stoppedBy'], string> = {
   aborted: 'the run was interrupted',
 };
 
-function message(c: WindowsComparison, check: Pick<Check, 'measured' | 'judgedOn' | 'of'>, kind: string): string {
-  const limit = formatValue(100 * c.limit, '%', true);
+/** What one check of a comparison holds it to: a covering budget's limit, or method.limitPct. */
+interface Target {
+  limit: number;
+  verdict: WindowsComparison['verdict'];
+  budget?: { index: number; text: string };
+}
+
+function message(
+  c: WindowsComparison,
+  t: Target,
+  check: Pick<Check, 'measured' | 'judgedOn' | 'of'>,
+  kind: string,
+): string {
+  const limit = formatValue(100 * t.limit, '%', true);
   const sides = `${c.b} against ${c.a}`;
   const how = `${validPairs(c)} valid pairs of ${c.windowSeconds} s windows over ${c.nested?.clusters ?? c.processes} process sets, ${Math.round(c.elapsedSeconds)} s; ${STOPPED[c.stoppedBy]}`;
-  const budget = c.budget ? `budgets[${c.budget.index}] cpuUsPerRequest ${c.budget.text}: ` : '';
+  const budget = t.budget ? `budgets[${t.budget.index}] cpuUsPerRequest ${t.budget.text}: ` : '';
   const what = `${budget}CPU µs/request change of ${sides} ${formatMeasured(check)}`;
-  if (c.verdict === 'pass') return `${what} is within ${limit} over its whole ${kind} interval (${how}).`;
-  if (c.verdict === 'fail') return `${what} is beyond ${limit} over its whole ${kind} interval (${how}).`;
+  if (t.verdict === 'pass') return `${what} is within ${limit} over its whole ${kind} interval (${how}).`;
+  if (t.verdict === 'fail') return `${what} is beyond ${limit} over its whole ${kind} interval (${how}).`;
   if (!Number.isFinite(check.measured.estimate))
-    return `CPU µs/request change of ${sides}: too few valid pairs for an interval (${how}); measure longer (method.maxMinutes) or check the warnings.`;
+    return `${budget}CPU µs/request change of ${sides}: too few valid pairs for an interval (${how}); measure longer (method.maxMinutes) or check the warnings.`;
   return `${what} straddles ${limit} (${how}): measure longer (method.maxMinutes, or --until-decided --max-minutes N) or with more process sets.`;
 }
 
-/** One A/B check per windows comparison, with the verdict the run drew and the nested interval's MDC as its resolution. */
-export function windowsCheck(c: WindowsComparison): Check {
+/**
+ * The checks of one windows comparison, each with the interval its verdict used and the nested interval's MDC as its
+ * resolution: one budget check per covering `cpuUsPerRequest: +N%` budget (with the id the trials method gives it, so
+ * a gate reads the same check either way), else one A/B check at method.limitPct.
+ */
+export function windowsChecks(c: WindowsComparison): Check[] {
   const judged = judgedInterval(c);
   const i = judged?.interval;
   const measured = {
@@ -54,42 +71,53 @@ export function windowsCheck(c: WindowsComparison): Check {
   };
   const mdc = windowsMdc(c);
   const partial = { measured, of: 'change' as const, judgedOn: 'interval' as const };
-  return {
-    // A budget's check keeps the id the trials method gives it, so a gate reads the same check either way.
-    id: c.budget
-      ? `budget[${c.budget.index}]:cpuUsPerRequest:${c.cellId}`
+  const subject = windowsSubject(c);
+  const targets: Target[] = c.budgets?.length
+    ? c.budgets.map((b) => ({
+        limit: b.limit,
+        verdict: i ? decide({ ...i, level: i.level }, b.limit) : 'inconclusive',
+        budget: { index: b.index, text: b.text },
+      }))
+    : [{ limit: c.limit, verdict: c.verdict }];
+  return targets.map((t) => ({
+    id: t.budget
+      ? `budget[${t.budget.index}]:cpuUsPerRequest:${c.cellId}${subject.variant !== undefined ? `@${subject.variant}` : ''}`
       : `windows:cpuUsPerRequest:${c.cellId}:${c.b}-vs-${c.a}`,
-    kind: c.budget ? 'budget' : 'ab',
+    kind: t.budget ? 'budget' : 'ab',
     cellId: c.cellId,
-    ...windowsSubject(c),
+    ...subject,
     metric: 'cpuUsPerRequest',
-    verdict: c.verdict,
+    verdict: t.verdict,
     ...partial,
-    limit: { text: formatValue(100 * c.limit, '%', true), value: 100 * c.limit },
-    message: message(c, partial, judged?.kind ?? 'nested'),
+    limit: { text: t.budget?.text ?? formatValue(100 * t.limit, '%', true), value: 100 * t.limit },
+    message: message(c, t, partial, judged?.kind ?? 'nested'),
     resolution: mdc === null ? null : { value: 100 * mdc, unit: '%', level: MDC_LEVEL, power: MDC_POWER },
     method: 'windows',
-  };
+  }));
 }
 
 /**
- * The verdicts of a windows run: its comparisons, a cell's against the baseline judged on its `cpuUsPerRequest: +N%`
- * budget where one covers it; a note names the budget limits a windows run cannot judge (unjudgedByWindows).
+ * The verdicts of a windows run: its comparisons' checks (windowsChecks); a note names the budget limits a windows run
+ * cannot judge (unjudgedByWindows). `variants`: the config's variant names, whose comparisons budgets judge too.
  */
 export function windowsVerdicts(
   comparisons: readonly WindowsComparison[],
   budgets: readonly Budget[],
   cells: readonly Pick<CellResult, 'id' | 'settings'>[],
+  variants: readonly string[] = [],
 ): Verdicts {
-  const againstBaseline = cells.filter((cell) =>
-    comparisons.some((c) => c.cellId === cell.id && windowsSubject(c).variant === undefined),
-  );
-  const unjudged = unjudgedByWindows(budgets, againstBaseline);
+  const compared = comparisons.flatMap((c) => {
+    const cell = cells.find((x) => x.id === c.cellId);
+    if (!cell) return [];
+    if (variants.length > 0) return [{ id: cell.id, settings: cell.settings, variant: c.b }];
+    return c.a === 'baseline' ? [{ id: cell.id, settings: cell.settings }] : [];
+  });
+  const unjudged = unjudgedByWindows(budgets, compared);
   const notes =
     unjudged.length > 0
       ? [
-          `${unjudged.length} budget limit${unjudged.length === 1 ? '' : 's'} not judged (${unjudged.join(', ')}): the windows method measures changes of CPU per request between two sides, so it judges only cpuUsPerRequest: +N% limits on cells compared with the baseline; run the trials method (no method: windows) for the others.`,
+          `${unjudged.length} budget limit${unjudged.length === 1 ? '' : 's'} not judged (${unjudged.join(', ')}): the windows method measures changes of CPU per request between two sides, so it judges only cpuUsPerRequest: +N% limits, on cells compared with the baseline or with the first variant; run the trials method (no method: windows) for the others.`,
         ]
       : [];
-  return verdictsOf(comparisons.map(windowsCheck), notes);
+  return verdictsOf(comparisons.flatMap(windowsChecks), notes);
 }

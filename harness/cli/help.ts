@@ -63,8 +63,8 @@ Options:
   --strict          Inconclusive checks fail too (exit 1).
   --budgets FILE    (also micro and compare: micro.nsPerOp limits, e.g. < 2µs or +10%)
   --until-decided   run: measure by the windows method (method: windows) and stop each comparison as soon as its
-                    sequential interval is pass or fail against method.limitPct (default 3%), or, for a
-                    traced cell against the baseline, its cpuUsPerRequest: +N% budget.
+                    sequential interval is pass or fail against method.limitPct (default 3%), or against
+                    every cpuUsPerRequest: +N% budget that covers it.
   --max-minutes N   run: wall time per windows comparison, warm-up included (method.maxMinutes, default 3).
   --cell ID         calibrate: the cell to measure (default: the first traced cell).
   --with-baseline   calibrate: also run the baseline (A/A), which the noise floor of a traced cell does not need.

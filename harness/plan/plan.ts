@@ -1,4 +1,4 @@
-import { type WindowsPairing, windowsLimits, windowsPairings } from './windows-pairings.js';
+import { type WindowsLimit, type WindowsPairing, windowsLimits, windowsPairings } from './windows-pairings.js';
 import type { Config, VariantConfig, WindowsMethodConfig } from '../config/types.js';
 import { expandMatrix, instrumentationId } from './cells.js';
 import type { Cell, Plan, PlannedTrial } from './types.js';
@@ -133,11 +133,26 @@ export function formatPlan(plan: Plan, config: Config): string {
   return lines.join('\n');
 }
 
+const signedPct = (fraction: number) => `${fraction >= 0 ? '+' : ''}${+(100 * fraction).toFixed(2)}%`;
+
+/** `the cells' cpuUsPerRequest budgets`, `+3%`, or both when some comparisons have a budget and some not. */
+function judgedOn(limits: readonly WindowsLimit[], limitPct: number): string {
+  const budgeted = limits.filter((l) => l.budgets.length > 0).length;
+  if (budgeted === 0) return `+${limitPct}%`;
+  if (budgeted === limits.length) return 'the cpuUsPerRequest budgets that cover each comparison';
+  return `the cpuUsPerRequest budgets that cover a comparison, else +${limitPct}%`;
+}
+
 /** A windows run's plan: its comparisons, how each is measured and judged, and the longest it can take. */
 function formatWindowsPlan(plan: Plan, config: Config, method: WindowsMethodConfig, width: number): string {
   const variants = config.variants ?? [];
   const pairings = windowsPairings(plan.cells, variants.length, method.against);
-  const limits = windowsLimits(pairings, config.budgets ?? [], method.limitPct);
+  const limits = windowsLimits(
+    pairings,
+    config.budgets ?? [],
+    method.limitPct,
+    variants.map((v) => v.name),
+  );
   const name = (s: WindowsPairing['a']) =>
     s.variant === undefined ? s.cell.id : `${variants[s.variant].name} (${s.cell.id})`;
   const { load } = config;
@@ -146,14 +161,14 @@ function formatWindowsPlan(plan: Plan, config: Config, method: WindowsMethodConf
     `plan '${config.name}': ${n} comparison${n === 1 ? '' : 's'} by the windows method, one after another`,
     `each: ${method.processes} live process set(s) per side, warmed together until steady (at most ${method.warmupMaxSeconds} s), then blocks of ${method.windowsPerBlock} × ${method.windowSeconds} s windows after a ${method.leadInSeconds} s lead-in, both sides over the same seconds; CPU placement ${method.placement}`,
     `load: ${load.rateRps} req/s open loop on each side (${load.threads} thread${load.threads === 1 ? '' : 's'}, ${load.connections} connections)`,
-    `verdict: CPU per request of B against A, judged against ${limits.some((l) => l.budget) ? `the cell's cpuUsPerRequest budget where one applies, else +${method.limitPct}%` : `+${method.limitPct}%`}${method.untilDecided ? ' (sequential: each comparison stops once decided)' : ''}`,
+    `verdict: CPU per request of B against A, judged against ${judgedOn(limits, method.limitPct)}${method.untilDecided ? ' (sequential: each comparison stops once decided)' : ''}`,
     `sink: ${describeSink(config.sink)}`,
     `estimated time: up to ${formatDuration(n * method.maxMinutes * 60)} (${method.maxMinutes} min per comparison, warm-up included)`,
     '',
     'comparisons:',
     ...pairings.map(
       (p, i) =>
-        `  ${name(p.b).padEnd(width)}  against ${name(p.a)}, limit ${limits[i].value >= 0 ? '+' : ''}${+(100 * limits[i].value).toFixed(2)}%${limits[i].budget ? ` (budgets[${limits[i].budget!.index}])` : ''}`,
+        `  ${name(p.b).padEnd(width)}  against ${name(p.a)}, ${limits[i].budgets.length > 0 ? `budget ${limits[i].budgets.map((b) => `${b.text} (budgets[${b.index}])`).join(', ')}` : `limit ${signedPct(limits[i].value)}`}`,
     ),
   ];
   if (plan.notes.length > 0) lines.push('', 'notes:', ...plan.notes.map((note) => `  - ${note}`));

@@ -40,52 +40,79 @@ export function windowsPairings(cells: readonly Cell[], variantCount: number, ag
   return baseline ? traced.map((cell) => ({ cell, a: { cell: baseline }, b: { cell } })) : [];
 }
 
-/** The limit one comparison is judged on: a budget's, or method.limitPct. */
-export interface WindowsLimit {
+/** A `cpuUsPerRequest: +N%` budget that judges a comparison: its index in the config's budgets, text and fraction. */
+export interface WindowsBudget {
+  index: number;
+  text: string;
   /** Largest acceptable increase of CPU per request, as a fraction (0.6 = +60%). */
+  limit: number;
+}
+
+/** What one comparison is judged against: every budget that covers it, else method.limitPct. */
+export interface WindowsLimit {
+  /** The tightest limit (a fraction): the comparison's own verdict. */
   value: number;
-  /** The budget it came from: its index in the config's budgets and the limit as written. */
-  budget?: { index: number; text: string };
+  /** Every `cpuUsPerRequest: +N%` budget covering the comparison, each judged on it; empty: limitPct. */
+  budgets: WindowsBudget[];
+}
+
+/** A compared cell as a budget's `where` sees it: with the variant of its B side in a variants run. */
+export interface BudgetSubject {
+  id: string;
+  settings: Cell['settings'];
+  variant?: string;
 }
 
 /**
- * What each comparison is judged against. A traced cell against the baseline is what a `cpuUsPerRequest: +N%` budget
- * bounds (its overhead), so the tightest such budget matching the cell sets its limit, and `budgets` names the limits
- * used; every other comparison (variants, `against`), and a cell no such budget covers, is judged on `limitPct`.
+ * Who a comparison is, for budgets: a traced cell against the baseline (its overhead), or a cell of a later variant
+ * against the first variant's same cell, as the trials method judges `+N%` limits with variants (stats/analyse.ts).
+ * Null for `against` (two settings of the matrix): a budget bounds the overhead over a reference, not that.
+ */
+export function budgetSubject(p: WindowsPairing, variantNames: readonly string[]): BudgetSubject | null {
+  if (p.b.variant !== undefined)
+    return { id: p.b.cell.id, settings: p.b.cell.settings, variant: variantNames[p.b.variant] };
+  return p.a.cell.settings.tracing === 'off' ? { id: p.b.cell.id, settings: p.b.cell.settings } : null;
+}
+
+/** The `cpuUsPerRequest: +N%` budgets whose `where` covers the subject, in the config's order. */
+export function coveringBudgets(budgets: readonly Budget[], subject: BudgetSubject): WindowsBudget[] {
+  return budgets.flatMap((budget, index) => {
+    const limit = budget.limits.cpuUsPerRequest;
+    return limit?.kind === 'relative' && whereMatches(budget.where, subject.id, subject.settings, subject.variant)
+      ? [{ index, text: limit.text, limit: limit.value }]
+      : [];
+  });
+}
+
+/**
+ * What each comparison is judged against: every `cpuUsPerRequest: +N%` budget covering it (budgetSubject), each its
+ * own check, the tightest its verdict; a comparison no budget covers (and every `against` one) is judged on limitPct.
  */
 export function windowsLimits(
   pairings: readonly WindowsPairing[],
   budgets: readonly Budget[],
   limitPct: number,
+  variantNames: readonly string[] = [],
 ): WindowsLimit[] {
   return pairings.map((p) => {
-    const fallback = { value: limitPct / 100 };
-    if (p.a.variant !== undefined || p.a.cell.settings.tracing !== 'off') return fallback;
-    let best: WindowsLimit | undefined;
-    budgets.forEach((budget, index) => {
-      const limit = budget.limits.cpuUsPerRequest;
-      if (limit?.kind !== 'relative' || !whereMatches(budget.where, p.b.cell.id, p.b.cell.settings, undefined)) return;
-      if (!best || limit.value < best.value) best = { value: limit.value, budget: { index, text: limit.text } };
-    });
-    return best ?? fallback;
+    const subject = budgetSubject(p, variantNames);
+    const covering = subject ? coveringBudgets(budgets, subject) : [];
+    if (covering.length === 0) return { value: limitPct / 100, budgets: [] };
+    return { value: Math.min(...covering.map((b) => b.limit)), budgets: covering };
   });
 }
 
 /**
  * Budget limits a windows run cannot judge, as `budgets[i].metric` (`budgets[0].latencyUs.p99`): a windows run
  * measures changes of CPU per request between two sides, not a cell's own latency, memory or spans, so only
- * `cpuUsPerRequest: +N%` limits on a cell compared with the baseline are judged (windowsLimits). `againstBaseline`:
- * the cells the run compared with the baseline.
+ * `cpuUsPerRequest: +N%` limits covering a compared subject are judged (windowsLimits).
  */
-export function unjudgedByWindows(
-  budgets: readonly Budget[],
-  againstBaseline: readonly Pick<Cell, 'id' | 'settings'>[],
-): string[] {
+export function unjudgedByWindows(budgets: readonly Budget[], compared: readonly BudgetSubject[]): string[] {
   return budgets.flatMap((budget, index) =>
     Object.entries(budget.limits).flatMap(([metric, limit]) =>
       metric === 'cpuUsPerRequest' &&
       limit?.kind === 'relative' &&
-      againstBaseline.some((c) => whereMatches(budget.where, c.id, c.settings, undefined))
+      compared.some((c) => whereMatches(budget.where, c.id, c.settings, c.variant))
         ? []
         : [`budgets[${index}].${metric}`],
     ),

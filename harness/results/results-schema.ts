@@ -206,7 +206,7 @@ const windowsSchema = z.array(
     nested: relative.extend({ withinSd: num, betweenSd: num, mdc: num.nullable() }).nullable(),
     sequential: relative.nullable(),
     limit: num,
-    budget: z.looseObject({ index: num, text: z.string() }).optional(),
+    budgets: z.array(z.looseObject({ index: num, text: z.string(), limit: num })).optional(),
     judgedBy: z.enum(['sequential', 'nested']).optional(),
     verdict: z.enum(['pass', 'fail', 'inconclusive']),
   }),

@@ -371,8 +371,11 @@ export interface WindowsComparison {
   sequential: RelativeInterval | null;
   /** The limit on the increase (fraction) the verdict judges. */
   limit: number;
-  /** Where the limit came from: a `cpuUsPerRequest: +N%` budget (its index and text) for a cell against the baseline; absent: method.limitPct. */
-  budget?: { index: number; text: string };
+  /**
+   * The `cpuUsPerRequest: +N%` budgets covering this comparison (a traced cell against the baseline, or a variant's cell
+   * against the first variant's), each judged on its interval; `limit` is then the tightest. Absent: method.limitPct.
+   */
+  budgets?: { index: number; text: string; limit: number }[];
   /**
    * Which interval the verdict was drawn from: `sequential` when the run looked after every pair (untilDecided), else
    * `nested`. Absent from results written before it was recorded (sequential then meant stoppedBy 'decided').

@@ -124,7 +124,12 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       const v = variants[s.variant];
       return windowSide(shared, v.name, s.cell, { config: v, entry: target.variantEntries.get(v.name) });
     };
-    const limits = windowsLimits(pairings, config.budgets ?? [], method.limitPct);
+    const limits = windowsLimits(
+      pairings,
+      config.budgets ?? [],
+      method.limitPct,
+      variants.map((v) => v.name),
+    );
     const jobs = pairings.map((p, i) => ({
       cell: p.cell,
       sides: [side(p.a), side(p.b)] as [WindowSide, WindowSide],
@@ -134,7 +139,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       const limit = job.limit.value;
       if (signal.aborted) break;
       log(
-        `[${i + 1}/${jobs.length}] ${job.cell.id}: ${job.sides[1].name} against ${job.sides[0].name}, windows of ${method.windowSeconds} s over ${method.processes} process set(s) per side, up to ${method.maxMinutes} min, judged against ${pct(limit)}${job.limit.budget ? ` (budgets[${job.limit.budget.index}])` : ''}`,
+        `[${i + 1}/${jobs.length}] ${job.cell.id}: ${job.sides[1].name} against ${job.sides[0].name}, windows of ${method.windowSeconds} s over ${method.processes} process set(s) per side, up to ${method.maxMinutes} min, judged against ${budgetsText(job.limit.budgets) || pct(limit)}`,
       );
       const measured = await runWindows({
         sides: job.sides,
@@ -161,7 +166,9 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
                 // Not before every set has been measured: one set alone hides the difference between processes.
                 if (new Set(valid.map((p) => p.cluster)).size < method.processes) return false;
                 const s = sequentialRatio(valid);
-                return s !== null && decide(s.ci, limit) !== 'inconclusive';
+                // Every budget's check decided, not only the tightest: a looser one may still straddle its limit.
+                const judged = job.limit.budgets.length > 0 ? job.limit.budgets.map((b) => b.limit) : [limit];
+                return s !== null && judged.every((l) => decide(s.ci, l) !== 'inconclusive');
               },
             }
           : {}),
@@ -229,7 +236,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
           : null,
         sequential: s ? interval(s) : null,
         limit,
-        ...(job.limit.budget ? { budget: job.limit.budget } : {}),
+        ...(job.limit.budgets.length > 0 ? { budgets: job.limit.budgets } : {}),
         judgedBy: method.untilDecided ? 'sequential' : 'nested',
         verdict: judging ? decide(judging.ci, limit) : 'inconclusive',
         stoppedBy: measured.stoppedBy,
@@ -257,14 +264,21 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
 
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}%`;
 
+/** `+100% (budgets[0])`, or `+60% (budgets[0]), +100% (budgets[3])`; empty without budgets. */
+const budgetsText = (budgets: readonly { index: number; text: string }[] = []) =>
+  budgets.map((b) => `${b.text} (budgets[${b.index}])`).join(', ');
+
 /** One line per comparison: the change, its interval, the verdict, the resolution, how it stopped. */
 export function describeComparison(c: WindowsComparison): string {
   const valid = c.pairs.filter((p) => p.valid).length;
   if (!c.nested)
     return `${c.b} vs ${c.a}: too few pairs (${valid} valid of ${c.pairs.length}) – inconclusive (resolution unknown)`;
-  const ci = judgedInterval(c)?.interval ?? c.nested;
+  const judged = judgedInterval(c);
+  if (!judged)
+    return `${c.b} vs ${c.a}: no ${c.judgedBy ?? 'nested'} interval (${valid} valid pairs of ${c.pairs.length}) – ${c.verdict}`;
+  const ci = judged.interval;
   const mdc = c.nested.mdc;
   const detect =
     mdc !== null && Number.isFinite(mdc) ? `could detect ±${(100 * mdc).toFixed(1)}%` : 'resolution unknown';
-  return `${c.b} vs ${c.a}: CPU/request ${pct(ci.estimate)} [${pct(ci.low)}, ${pct(ci.high)}] → ${c.verdict} at ${pct(c.limit)}${c.budget ? ` (budgets[${c.budget.index}])` : ''} (${valid} pairs over ${c.nested.clusters} set(s), ${c.elapsedSeconds.toFixed(0)} s, stopped by ${c.stoppedBy}; ${detect})`;
+  return `${c.b} vs ${c.a}: CPU/request ${pct(ci.estimate)} [${pct(ci.low)}, ${pct(ci.high)}] → ${c.verdict} at ${c.budgets?.length ? budgetsText(c.budgets) : pct(c.limit)} (${valid} pairs over ${c.nested.clusters} set(s), ${c.elapsedSeconds.toFixed(0)} s, stopped by ${c.stoppedBy}; ${detect})`;
 }

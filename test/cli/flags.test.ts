@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../harness/cli/errors.js';
 import { integerFlag, joinNegativeValues, percentFlag } from '../../harness/cli/flags.js';
-import { runCli } from '../helpers/cli.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { windowsResults } from '../report/fixtures/windows-fixtures.js';
 
 describe('integer flags', () => {
   it('take plain decimal digits', () => {
@@ -58,5 +61,34 @@ describe('integer flags', () => {
       assert.equal(result.code, 2, result.stderr);
       assert.equal(result.stderr.trim(), `tracebench: --rounds: expected a positive whole number, got "${raw}"`);
     }
+  });
+});
+
+describe('a windows config (the default) refuses what only the trials method does, before anything runs', () => {
+  for (const flags of [['--rounds', '5'], ['--shard', '1/2'], ['--profile']])
+    it(`run ${flags.join(' ')}: exit 2, naming the option and what to use instead`, async () => {
+      const result = await runCli(['run', ...flags, '--out', '/nonexistent-dir-never-created'], { timeoutMs: 20_000 });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /trials-method option, but .*default\.yaml runs the windows method/);
+      assert.match(result.stderr, /--max-minutes instead, or run a trials config such as configs\/matrix\.yaml/);
+    });
+
+  it('plan --shards 2 and --format github: exit 2, the windows method does not split into shards', async () => {
+    for (const flags of [
+      ['--shards', '2'],
+      ['--format', 'github'],
+    ]) {
+      const result = await runCli(['plan', ...flags], { timeoutMs: 20_000 });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /runs the windows method .* does not split into shards/);
+    }
+  });
+
+  it('compare of a windows run: exit 2, pointing at variants in one windows run', async () => {
+    const file = join(tempDir(), 'results.json');
+    writeFileSync(file, JSON.stringify(windowsResults()));
+    const result = await runCli(['compare', file, file], { timeoutMs: 20_000 });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /BASE .* is a windows run .* with variants/);
   });
 });

@@ -103,12 +103,12 @@ budgets:
     const run = await runCli(['run', '--config', config, '--out', out], { timeoutMs: 90_000 });
     // 30 s with 2 sets gives a wide interval: what is checked is which limit judged it, not how it came out.
     assert.equal(run.code, 0, `exit 0 (an inconclusive check fails only with --strict)\n${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /vs baseline: CPU\/request .* → (pass|inconclusive) at \+1000\.0% \(budgets\[0\]\)/);
+    assert.match(run.stdout, /vs baseline: CPU\/request .* → (pass|inconclusive) at \+1000% \(budgets\[0\]\)/);
     const results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as Results;
     assert.ok(resultsSchema.safeParse(results).success, 'results.json validates');
     const [comparison] = results.windows!;
     assert.deepEqual([comparison.a, comparison.b], ['baseline', 'always_on~batch~none']);
-    assert.deepEqual(comparison.budget, { index: 0, text: '+1000%' });
+    assert.deepEqual(comparison.budgets, [{ index: 0, text: '+1000%', limit: 10 }]);
     assert.equal(comparison.limit, 10);
     const summary = readFileSync(join(out, 'latest', 'summary.md'), 'utf8');
     assert.match(summary, /^## (✅|⚠️) tracebench windows-budget-e2e: /);

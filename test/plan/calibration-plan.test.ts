@@ -20,6 +20,12 @@ describe('calibrate plans only the cells it needs', () => {
     assert.equal(lean.estimatedSeconds * 2, full.estimatedSeconds);
   });
 
+  it('measures the trials method even when the config runs windows (the default config does)', async () => {
+    const loaded = await loadConfigFile(defaultConfigPath());
+    assert.equal(loaded.method?.type, 'windows');
+    assert.deepEqual(calibrationConfig(loaded, undefined, 3).config.method, { type: 'trials' });
+  });
+
   it('a config without the baseline needs variants to compare', () => {
     const parsed = configSchema.safeParse({ matrix: { baseline: false } });
     assert.equal(parsed.success, false);

@@ -84,8 +84,8 @@ describe('the plan', () => {
       `${MATRIX}method: { type: windows, limitPct: 4 }\nbudgets: [{ where: { processor: [batch] }, limits: { cpuUsPerRequest: +60% } }]\n`,
     );
     const text = formatPlan(buildPlan(c), c);
-    assert.match(text, /judged against the cell's cpuUsPerRequest budget where one applies, else \+4%$/m);
-    assert.match(text, /^ {2}always_on~batch~zipkin +against baseline, limit \+60% \(budgets\[0\]\)$/m);
+    assert.match(text, /judged against the cpuUsPerRequest budgets that cover a comparison, else \+4%$/m);
+    assert.match(text, /^ {2}always_on~batch~zipkin +against baseline, budget \+60% \(budgets\[0\]\)$/m);
     assert.match(text, /^ {2}always_on~simple~zipkin +against baseline, limit \+4%$/m);
   });
 

@@ -57,6 +57,7 @@ describe('what each windows comparison is judged against', () => {
   const budgets = parseConfig(
     `name: b
 matrix: { sampler: [always_on], processor: [batch], exporter: [otlp-http-protobuf], compression: [none, gzip] }
+variants: [{ name: base }, { name: head }]
 budgets:
   - limits: { cpuUsPerRequest: +60%, latencyUs.p99: < 100ms }
   - where: { cell: ['*~gzip'] }
@@ -67,29 +68,42 @@ budgets:
     limits: { cpuUsPerRequest: +5% }
   - where: { processor: [batch] }
     limits: { cpuUsPerRequest: +50µs }
+  - where: { variant: [head] }
+    limits: { cpuUsPerRequest: -2% }
 `,
     'b.yaml',
   ).budgets!;
+  const b = (index: number, text: string, limit: number) => ({ index, text, limit });
 
-  it('a cell against the baseline: the tightest cpuUsPerRequest +N% budget that matches it, else limitPct', () => {
+  it('a cell against the baseline: every cpuUsPerRequest +N% budget that covers it, the tightest its verdict; none: limitPct', () => {
     assert.deepEqual(windowsLimits(windowsPairings(cells, 0), budgets, 3), [
-      { value: 0.6, budget: { index: 0, text: '+60%' } },
-      { value: 0.45, budget: { index: 1, text: '+45%' } },
+      { value: 0.6, budgets: [b(0, '+60%', 0.6)] },
+      { value: 0.45, budgets: [b(0, '+60%', 0.6), b(1, '+45%', 0.45), b(2, '+80%', 0.8)] },
     ]);
-    assert.deepEqual(windowsLimits(windowsPairings(cells, 0), [], 3), [{ value: 0.03 }, { value: 0.03 }]);
+    assert.deepEqual(windowsLimits(windowsPairings(cells, 0), [], 3), [
+      { value: 0.03, budgets: [] },
+      { value: 0.03, budgets: [] },
+    ]);
   });
 
-  it('variants and method.against are judged on limitPct: a budget bounds the overhead over the baseline, not a change between two traced sides', () => {
-    assert.deepEqual(windowsLimits(windowsPairings(cells, 2), budgets, 3), [{ value: 0.03 }, { value: 0.03 }]);
-    assert.deepEqual(windowsLimits(windowsPairings(cells, 0, PLAIN), budgets, 5), [{ value: 0.05 }]);
+  it('a variant’s cell against the first variant’s: the budgets covering it with its variant, as the trials method judges them; a negative limit is kept', () => {
+    assert.deepEqual(windowsLimits(windowsPairings(cells, 2), budgets, 3, ['base', 'head']), [
+      { value: -0.02, budgets: [b(0, '+60%', 0.6), b(5, '-2%', -0.02)] },
+      { value: -0.02, budgets: [b(0, '+60%', 0.6), b(1, '+45%', 0.45), b(2, '+80%', 0.8), b(5, '-2%', -0.02)] },
+    ]);
   });
 
-  it('names every limit a windows run cannot judge: other metrics, absolute and µs limits, and CPU budgets that match no cell compared with the baseline', () => {
-    const againstBaseline = windowsPairings(cells, 0).map((p) => p.b.cell);
+  it('method.against is judged on limitPct: a budget bounds the overhead over a reference, not a change between two settings', () => {
+    assert.deepEqual(windowsLimits(windowsPairings(cells, 0, PLAIN), budgets, 5), [{ value: 0.05, budgets: [] }]);
+  });
+
+  it('names every limit a windows run cannot judge: other metrics, µs limits, and CPU budgets that cover no compared cell', () => {
+    const againstBaseline = windowsPairings(cells, 0).map((p) => ({ id: p.b.cell.id, settings: p.b.cell.settings }));
     assert.deepEqual(unjudgedByWindows(budgets, againstBaseline), [
       'budgets[0].latencyUs.p99',
       'budgets[3].cpuUsPerRequest',
       'budgets[4].cpuUsPerRequest',
+      'budgets[5].cpuUsPerRequest',
     ]);
     assert.deepEqual(unjudgedByWindows(budgets.slice(0, 3), []), [
       'budgets[0].cpuUsPerRequest',

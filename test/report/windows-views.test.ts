@@ -72,44 +72,80 @@ describe('a windows run in every view', () => {
   });
 
   it('says the budgets over trials were not judged, rather than judging them on nothing', () => {
-    const budgets = parseBudgets({ budgets: [{ limits: { cpuUsPerRequest: '+40%' } }] }, 'test');
+    // A latency limit, and a CPU limit on a variant the run did not compare.
+    const budgets = parseBudgets(
+      {
+        budgets: [
+          { limits: { 'latencyUs.p99': '< 5ms' } },
+          { where: { variant: ['other'] }, limits: { cpuUsPerRequest: '+40%' } },
+        ],
+      },
+      'test',
+    );
     const withBudgets = windowsResults();
     withBudgets.config.budgets = budgets;
     const v = judgeRun(withBudgets, { threshold: 0.05 }).verdicts;
     assert.equal(v.checks.length, 3);
+    assert.ok(v.checks.every((c) => c.kind === 'ab'));
     assert.match(
       v.notes.join('\n'),
-      /1 budget limit not judged \(budgets\[0\]\.cpuUsPerRequest\): the windows method .* only cpuUsPerRequest: \+N% limits on cells compared with the baseline/,
+      /2 budget limits not judged \(budgets\[0\]\.latencyUs\.p99, budgets\[1\]\.cpuUsPerRequest\): the windows method .* only cpuUsPerRequest: \+N% limits, on cells compared with the baseline or with the first variant/,
     );
   });
 
-  it('a cell against the baseline is judged on its cpuUsPerRequest budget: a budget check with the id the trials method gives it', () => {
+  it('a cell against the baseline is judged on every cpuUsPerRequest budget that covers it: budget checks with the ids the trials method gives them', () => {
     const [head] = windowsComparisons();
     const overhead: WindowsComparison = {
       ...head,
       a: 'baseline',
       b: CELL,
-      limit: 0.4,
-      budget: { index: 0, text: '+40%' },
-      verdict: 'pass',
+      limit: 0.1,
+      budgets: [
+        { index: 0, text: '+40%', limit: 0.4 },
+        { index: 1, text: '+10%', limit: 0.1 },
+      ],
+      verdict: 'inconclusive',
     };
     const r = windowsResults([overhead]);
-    r.config.budgets = parseBudgets({ budgets: [{ limits: { cpuUsPerRequest: '+40%', 'spans.dropped': 0 } }] }, 'test');
+    r.config.variants = undefined; // a run of the matrix against its baseline, not of variants
+    r.config.budgets = parseBudgets(
+      {
+        budgets: [{ limits: { cpuUsPerRequest: '+40%', 'spans.dropped': 0 } }, { limits: { cpuUsPerRequest: '+10%' } }],
+      },
+      'test',
+    );
     assert.ok(resultsSchema.safeParse(JSON.parse(JSON.stringify(r))).success);
     const v = judgeRun(r, { threshold: 0.05 }).verdicts;
-    assert.equal(v.checks.length, 1);
-    const [check] = v.checks;
-    assert.equal(check.id, `budget[0]:cpuUsPerRequest:${CELL}`);
-    assert.equal(check.kind, 'budget');
-    assert.equal(check.verdict, 'pass');
-    assert.equal(check.variant, undefined);
-    assert.equal(check.limit.text, '+40%');
+    // The fixture's interval: +4.0% to +19.0% (sequential): under +40%, across +10%.
+    assert.deepEqual(
+      v.checks.map((c) => [c.id, c.kind, c.verdict, c.limit.text]),
+      [
+        [`budget[0]:cpuUsPerRequest:${CELL}`, 'budget', 'pass', '+40%'],
+        [`budget[1]:cpuUsPerRequest:${CELL}`, 'budget', 'inconclusive', '+10%'],
+      ],
+    );
+    assert.equal(v.checks[0].variant, undefined);
     assert.match(
-      check.message,
+      v.checks[0].message,
       /^budgets\[0\] cpuUsPerRequest \+40%: CPU µs\/request change of .* against baseline .* is within \+40%/,
     );
     assert.deepEqual(v.notes.length, 1);
     assert.match(v.notes[0], /1 budget limit not judged \(budgets\[0\]\.spans\.dropped\)/);
+  });
+
+  it('with variants, a budget covering the head variant judges its comparison, with the id cell@variant', () => {
+    const [head] = windowsComparisons();
+    const r = windowsResults([{ ...head, budgets: [{ index: 0, text: '+30%', limit: 0.3 }] }]);
+    r.config.budgets = parseBudgets(
+      { budgets: [{ where: { variant: ['head'] }, limits: { cpuUsPerRequest: '+30%' } }] },
+      'test',
+    );
+    const v = judgeRun(r, { threshold: 0.05 }).verdicts;
+    assert.deepEqual(
+      v.checks.map((c) => [c.id, c.variant, c.verdict]),
+      [[`budget[0]:cpuUsPerRequest:${CELL}@head`, 'head', 'pass']],
+    );
+    assert.deepEqual(v.notes, []);
   });
 
   it('summary.md: the headline fails, and a windows table states change, interval, verdict and resolution per comparison', () => {

@@ -41,6 +41,11 @@ const RANK = { error: 0, fail: 1, inconclusive: 2, pass: 3 } as const;
 
 /** A results file with nothing valid in it (every cell's trials invalid or crashed, or no cell at all) cannot be compared. */
 function refuseEmpty(side: 'BASE' | 'HEAD', file: string, results: Results): void {
+  // A windows run (what npm start runs) measured comparisons, not cells: it is an A/B already, not a side of one.
+  if (results.windows)
+    throw new UsageError(
+      `${side} ${file} is a windows run (method: windows, such as npm start's): its cells hold no trials to compare across runs; compare two versions in one windows run with variants (docs/gating.md), or compare two trials runs (configs/matrix.yaml)`,
+    );
   const valid = results.cells.filter((c) => c.trials.some((t) => t.status === 'ok')).length;
   if (valid > 0 || (results.micro?.tasks.length ?? 0) > 0) return;
   const what =

@@ -41,6 +41,10 @@ export async function planCommand(args: string[]): Promise<number> {
     rounds: integerFlag('rounds', values.rounds, 1),
     seed: integerFlag('seed', values.seed, 0),
   });
+  if (config.method?.type === 'windows' && (shards > 1 || format === 'github' || format === 'k8s'))
+    throw new UsageError(
+      `${shards > 1 ? `--shards ${shards}` : `--format ${format}`}: ${configFile} runs the windows method (method: windows), whose comparisons each start and measure both sides in one process tree: it does not split into shards; shard a trials config (such as configs/matrix.yaml) instead`,
+    );
   // Every shard must run one plan: a seed drawn here goes into each job's command, so the shards share it.
   if (config.seedSource === 'clock' && format !== 'text')
     process.stderr.write(`${configFile} sets no seed: the jobs run with --seed ${config.seed}, drawn now\n`);

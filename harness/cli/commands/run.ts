@@ -51,6 +51,27 @@ export function interruptible(): { signal: AbortSignal; dispose: () => void } {
   };
 }
 
+/**
+ * Flags of the trials method that a windows run would ignore: refused, since a silently ignored --rounds or --shard
+ * runs something else than what was asked (each shard would run every comparison).
+ */
+function refuseTrialsFlags(
+  values: { rounds?: string; profile?: boolean; resume?: string },
+  shard: unknown,
+  configFile: string,
+): void {
+  const given = [
+    values.rounds !== undefined ? '--rounds' : '',
+    shard !== undefined ? '--shard/--shards (or TRACEBENCH_SHARD)' : '',
+    values.resume !== undefined ? '--resume' : '',
+    values.profile ? '--profile' : '',
+  ].filter(Boolean);
+  if (given.length > 0)
+    throw new UsageError(
+      `${given.join(', ')}: trials-method option${given.length === 1 ? '' : 's'}, but ${configFile} runs the windows method (method: windows), which measures each comparison until it is decided or its time is up: set method.maxMinutes or --max-minutes instead, or run a trials config such as configs/matrix.yaml`,
+    );
+}
+
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -93,6 +114,7 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(values['until-decided'] ? { untilDecided: true } : {}),
       ...(maxMinutes !== undefined ? { maxMinutes } : {}),
     };
+  if (config.method?.type === 'windows') refuseTrialsFlags(values, shard, configFile);
   if (values.budgets) config.budgets = [...(config.budgets ?? []), ...(await loadBudgetsFile(values.budgets))];
   const log = (line: string) => {
     if (!values.quiet) process.stderr.write(`${line}\n`);
