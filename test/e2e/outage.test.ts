@@ -26,7 +26,7 @@ const UNBOUNDED = 'always_on~retry-forever-processor-then-batch~otlp-http-protob
 // with retries) those calls pile up for about a minute at 500 req/s before they level off (docs/backends.md).
 // Why 500 and not 200 req/s: at 200 the unbounded processor's heap grew ~86 MB/min but RSS, already holding pages V8
 // had reserved, read from 0.8 to 5.5 MB/min over the judged 8.5 s (a CI run passed it under 5 MiB); at 500, RSS grew
-// 164-199 MB/min and the batch processor's at most 3.3 MB/min.
+// 164-199 MB/min and the batch processor's at most 3.3 MB/min, hence a limit of 20 MiB: six times either margin.
 describe('a backend outage inside the measured window', () => {
   let dir: string;
   let run: Awaited<ReturnType<typeof runCli>>;
@@ -50,7 +50,7 @@ matrix:
   exporter: [otlp-http-protobuf]
 budgets:
   - where: { exporter: otlp-http-protobuf }
-    limits: { rssGrowthBytesPerMinute: < 5MiB }
+    limits: { rssGrowthBytesPerMinute: < 20MiB }
 `,
     );
     run = await runCli(['run', '--config', file, '--out', join(dir, 'reports')], { timeoutMs: 200_000 });
@@ -92,7 +92,7 @@ budgets:
     assert.match(html, /outage-chart/);
   });
 
-  it('rssGrowthBytesPerMinute < 5MiB passes a bounded batch processor through an outage and fails one that keeps every batch', (t) => {
+  it('rssGrowthBytesPerMinute < 20MiB passes a bounded batch processor through an outage and fails one that keeps every batch', (t) => {
     const { checks } = evaluateBudgets(analyse(results), results, results.config.budgets);
     const verdict = (cell: string) =>
       checks.find(
@@ -109,7 +109,7 @@ budgets:
     assert.equal(batch.judgedOn, 'rounds');
     assert.equal(unbounded?.verdict, 'fail', `${figures}\n${JSON.stringify(unbounded)}`);
     assert.equal(unbounded.judgedOn, 'rounds');
-    assert.ok(unbounded.measured.estimate > 5 * 1024 * 1024, `${figures}: ${JSON.stringify(unbounded.measured)}`);
+    assert.ok(unbounded.measured.estimate > 20 * 1024 * 1024, `${figures}: ${JSON.stringify(unbounded.measured)}`);
     assert.equal(run.code, 1, 'a failed budget fails the run');
   });
 });
