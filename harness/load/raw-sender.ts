@@ -8,7 +8,7 @@ import { ResponseParseError, ResponseParser, type ParsedResponse } from './respo
 
 interface Pending {
   intendedMs: number;
-  /** When a connection took the request and wrote it: uncorrected latency starts here. */
+  /** When a connection took the request and started writing it: send lag ends and uncorrected latency starts here. */
   onWireMs: number;
   bytes: Buffer | string;
   drawnError: boolean;
@@ -76,8 +76,10 @@ export function createRawSender(task: OpenLoopTask, rec: SenderRecorders): Reque
   function write(conn: Conn, p: Pending): void {
     conn.current = p;
     p.conn = conn;
-    conn.socket.write(p.bytes, 'latin1');
+    // Timed as the request starts to leave, as wrk does: on loopback the write syscall itself carries the request
+    // through the kernel to the server's socket, which is the request's trip, not the generator being late.
     p.onWireMs = performance.now();
+    conn.socket.write(p.bytes, 'latin1');
   }
 
   function nextQueued(): Pending | undefined {

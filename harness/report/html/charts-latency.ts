@@ -132,7 +132,7 @@ export function latencyChart(model: Model): Chart | null {
     id: 'latency',
     section: 'latency',
     title: 'Latency percentiles',
-    caption: `Lines that rise to the right have a long tail; a gap between corrected and uncorrected means requests waited for a connection (coordinated omission). The third panel is the generator's send lag (intended send time to the request written to its socket) on the same scale: it should sit well below the latency lines and under each cell's dashed bound at p99.${lagCaption} Click a legend entry to pick out a cell.${subset}`,
+    caption: `Lines that rise to the right have a long tail; a gap between corrected and uncorrected means requests waited for a connection (coordinated omission). The third panel is the generator's send lag (intended send time to the moment it starts writing the request) on the same scale: it should sit well below the latency lines and under each cell's dashed bound at p99.${lagCaption} Click a legend entry to pick out a cell.${subset}`,
     alt,
     spec: top('Latency percentile distribution and send lag (µs, log scales)', alt, {
       data: { values: [...rows, ...lagRows, ...boundRows] },
