@@ -37,16 +37,7 @@ export function judgeRun(results: Results, options: { threshold: number; microTh
   const analysis = analyse(results, { seed: results.seed });
   const budgets = results.config.budgets ?? [];
   // A windows run's cells carry no trials: its comparisons are its checks.
-  if (results.windows)
-    return {
-      analysis,
-      verdicts: windowsVerdicts(
-        results.windows,
-        budgets,
-        results.cells,
-        (results.config.variants ?? []).map((v) => v.name),
-      ),
-    };
+  if (results.windows) return { analysis, verdicts: windowsVerdicts(results.windows, budgets) };
   const sets = [
     cellErrorChecks(results),
     evaluateBudgets(analysis, results, budgets),

@@ -1,5 +1,5 @@
 import { unjudgedByWindows } from '../plan/windows-pairings.js';
-import type { CellResult, WindowsComparison } from '../results/types.js';
+import type { WindowsComparison } from '../results/types.js';
 import { judgedInterval } from '../results/windows-interval.js';
 import type { Budget, Check, Verdicts } from './types.js';
 import { formatMeasured, formatValue } from './format.js';
@@ -75,7 +75,7 @@ export function windowsChecks(c: WindowsComparison): Check[] {
   const targets: Target[] = c.budgets?.length
     ? c.budgets.map((b) => ({
         limit: b.limit,
-        verdict: i ? decide({ ...i, level: i.level }, b.limit) : 'inconclusive',
+        verdict: i ? decide(i, b.limit) : 'inconclusive',
         budget: { index: b.index, text: b.text },
       }))
     : [{ limit: c.limit, verdict: c.verdict }];
@@ -98,21 +98,13 @@ export function windowsChecks(c: WindowsComparison): Check[] {
 
 /**
  * The verdicts of a windows run: its comparisons' checks (windowsChecks); a note names the budget limits a windows run
- * cannot judge (unjudgedByWindows). `variants`: the config's variant names, whose comparisons budgets judge too.
+ * cannot judge (unjudgedByWindows), from the budgets each comparison recorded as covering it.
  */
-export function windowsVerdicts(
-  comparisons: readonly WindowsComparison[],
-  budgets: readonly Budget[],
-  cells: readonly Pick<CellResult, 'id' | 'settings'>[],
-  variants: readonly string[] = [],
-): Verdicts {
-  const compared = comparisons.flatMap((c) => {
-    const cell = cells.find((x) => x.id === c.cellId);
-    if (!cell) return [];
-    if (variants.length > 0) return [{ id: cell.id, settings: cell.settings, variant: c.b }];
-    return c.a === 'baseline' ? [{ id: cell.id, settings: cell.settings }] : [];
-  });
-  const unjudged = unjudgedByWindows(budgets, compared);
+export function windowsVerdicts(comparisons: readonly WindowsComparison[], budgets: readonly Budget[]): Verdicts {
+  const unjudged = unjudgedByWindows(
+    budgets,
+    new Set(comparisons.flatMap((c) => (c.budgets ?? []).map((b) => b.index))),
+  );
   const notes =
     unjudged.length > 0
       ? [

@@ -659,7 +659,7 @@ const methodSchema = z
         .max(1000, { error: (iss) => `must be at most 1000, got ${describeValue(iss.input)}` })
         .default(3)
         .describe(
-          "Largest acceptable increase of CPU per request, percent: the limit each comparison is judged on, except a traced cell against the baseline that a budget's cpuUsPerRequest: +N% covers (the tightest such budget judges it).",
+          "Largest acceptable increase of CPU per request, percent: the limit each comparison is judged on, except one a budget's cpuUsPerRequest: +N% covers (a traced cell against the baseline, or a variant's cell against the first variant's), which each covering budget judges.",
         ),
       placement: z
         .enum(['split', 'none'])

@@ -239,8 +239,9 @@ export interface WindowsMethodConfig {
   /** Stop a comparison as soon as its sequential interval decides it against its limit. @default false */
   untilDecided: boolean;
   /**
-   * Largest acceptable increase of CPU per request, percent; a traced cell against the baseline is judged on its
-   * tightest `cpuUsPerRequest: +N%` budget instead, where one covers it (plan/windows-pairings.ts). @default 3
+   * Largest acceptable increase of CPU per request, percent; a comparison a `cpuUsPerRequest: +N%` budget covers (a
+   * traced cell against the baseline, or a variant's cell against the first variant's) is judged on each covering
+   * budget instead (plan/windows-pairings.ts). @default 3
    */
   limitPct: number;
   /** `split`: measured services on the upper half of the CPUs, the harness and waiting services on the rest (taskset); `none`: the kernel places all. @default 'split' */

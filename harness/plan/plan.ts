@@ -1,4 +1,10 @@
-import { type WindowsLimit, type WindowsPairing, windowsLimits, windowsPairings } from './windows-pairings.js';
+import {
+  budgetsText,
+  type WindowsLimit,
+  type WindowsPairing,
+  windowsLimits,
+  windowsPairings,
+} from './windows-pairings.js';
 import type { Config, VariantConfig, WindowsMethodConfig } from '../config/types.js';
 import { expandMatrix, instrumentationId } from './cells.js';
 import type { Cell, Plan, PlannedTrial } from './types.js';
@@ -168,7 +174,7 @@ function formatWindowsPlan(plan: Plan, config: Config, method: WindowsMethodConf
     'comparisons:',
     ...pairings.map(
       (p, i) =>
-        `  ${name(p.b).padEnd(width)}  against ${name(p.a)}, ${limits[i].budgets.length > 0 ? `budget ${limits[i].budgets.map((b) => `${b.text} (budgets[${b.index}])`).join(', ')}` : `limit ${signedPct(limits[i].value)}`}`,
+        `  ${name(p.b).padEnd(width)}  against ${name(p.a)}, ${limits[i].budgets.length > 0 ? `budget ${budgetsText(limits[i].budgets)}` : `limit ${signedPct(limits[i].value)}`}`,
     ),
   ];
   if (plan.notes.length > 0) lines.push('', 'notes:', ...plan.notes.map((note) => `  - ${note}`));

@@ -84,6 +84,10 @@ export function coveringBudgets(budgets: readonly Budget[], subject: BudgetSubje
   });
 }
 
+/** `+100% (budgets[0])`, or `+60% (budgets[0]), +100% (budgets[3])`; empty without budgets. */
+export const budgetsText = (budgets: readonly { index: number; text: string }[] = []): string =>
+  budgets.map((b) => `${b.text} (budgets[${b.index}])`).join(', ');
+
 /**
  * What each comparison is judged against: every `cpuUsPerRequest: +N%` budget covering it (budgetSubject), each its
  * own check, the tightest its verdict; a comparison no budget covers (and every `against` one) is judged on limitPct.
@@ -105,14 +109,13 @@ export function windowsLimits(
 /**
  * Budget limits a windows run cannot judge, as `budgets[i].metric` (`budgets[0].latencyUs.p99`): a windows run
  * measures changes of CPU per request between two sides, not a cell's own latency, memory or spans, so only
- * `cpuUsPerRequest: +N%` limits covering a compared subject are judged (windowsLimits).
+ * `cpuUsPerRequest: +N%` limits that covered a comparison are judged. `judged`: the indexes of those budgets, as the
+ * run recorded them (windowsLimits).
  */
-export function unjudgedByWindows(budgets: readonly Budget[], compared: readonly BudgetSubject[]): string[] {
+export function unjudgedByWindows(budgets: readonly Budget[], judged: ReadonlySet<number>): string[] {
   return budgets.flatMap((budget, index) =>
     Object.entries(budget.limits).flatMap(([metric, limit]) =>
-      metric === 'cpuUsPerRequest' &&
-      limit?.kind === 'relative' &&
-      compared.some((c) => whereMatches(budget.where, c.id, c.settings, c.variant))
+      metric === 'cpuUsPerRequest' && limit?.kind === 'relative' && judged.has(index)
         ? []
         : [`budgets[${index}].${metric}`],
     ),

@@ -10,7 +10,7 @@ import {
 } from '../results/types.js';
 import type { WindowsMethodConfig } from '../config/types.js';
 import { buildPlan } from '../plan/plan.js';
-import { type WindowsPairing, windowsLimits, windowsPairings } from '../plan/windows-pairings.js';
+import { budgetsText, type WindowsPairing, windowsLimits, windowsPairings } from '../plan/windows-pairings.js';
 import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
 import type { Sink } from '../sink/types.js';
@@ -263,10 +263,6 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
 }
 
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}%`;
-
-/** `+100% (budgets[0])`, or `+60% (budgets[0]), +100% (budgets[3])`; empty without budgets. */
-const budgetsText = (budgets: readonly { index: number; text: string }[] = []) =>
-  budgets.map((b) => `${b.text} (budgets[${b.index}])`).join(', ');
 
 /** One line per comparison: the change, its interval, the verdict, the resolution, how it stopped. */
 export function describeComparison(c: WindowsComparison): string {
