@@ -1,4 +1,5 @@
 import { defaultConfigPath, loadConfigFile } from '../config/load.js';
+import { windowsDefaults } from '../config/schema.js';
 import { createLoadGenerator } from '../load/generator.js';
 import { expandMatrix } from '../plan/cells.js';
 import { startSink } from '../sink/sink.js';
@@ -9,6 +10,15 @@ import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
 import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
 import { windowLoad, windowSide, type SideContext } from '../run/window-sides.js';
 import { runWindows, type WindowsResult } from '../run/windows.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CALLGRIND_STARTUP_MS,
+  INSTRUCTIONS_WARMUP_RATE_FACTOR,
+  InstructionCounter,
+  callgrindWrapper,
+} from '../target/callgrind.js';
 
 /** What both sides of an injected run spend per request, µs, so that only the difference is the injected cost. */
 export const INJECTION_BASE_US = 10;
@@ -22,6 +32,10 @@ export async function precisionRun(options: {
   maxSeconds: number;
   maxPairs: number;
   warmupMaxSeconds: number;
+  /** The steady test's tolerance. @default method.steadyTolerance's */
+  steadyTolerance?: number;
+  /** Seconds in each half the steady test compares. @default method.steadyHalfSeconds's */
+  steadyHalfSeconds?: number;
   /** CPU B spends per request beyond A, µs (`extraCpuUsPerRequest`). */
   injectUsPerRequest: number;
   /** The baseline cell instead of the first traced one. */
@@ -36,9 +50,20 @@ export async function precisionRun(options: {
   keepWarmShare?: number;
   /** Sets warmed together. @default processes (all) */
   warmupSetsAtOnce?: number;
+  /**
+   * `instructions`: count instructions under callgrind (method.meter) instead of CPU time. The injection is then fixed
+   * work per span (`extraCpuUsPerSpan`, µs of calibrated work), since a spin on the CPU clock would run a valgrind-slowed
+   * fiftieth of its iterations, and the load runs at `rateRps`.
+   */
+  meter?: 'instructions';
+  /** The load's rate instead of the config's. */
+  rateRps?: number;
   log: (line: string) => void;
 }): Promise<WindowsResult & { cellId: string; placement: PlacementRecord }> {
-  const config = await loadConfigFile(defaultConfigPath());
+  const loaded = await loadConfigFile(defaultConfigPath());
+  const config = options.rateRps ? { ...loaded, load: { ...loaded.load, rateRps: options.rateRps } } : loaded;
+  const callgrindDir = options.meter ? mkdtempSync(join(tmpdir(), 'tracebench-callgrind-')) : undefined;
+  const counter = callgrindDir ? new InstructionCounter(callgrindDir) : undefined;
   const cell = expandMatrix(config).cells.find((c) =>
     options.baseline ? c.settings.tracing === 'off' : c.settings.tracing === 'sdk',
   )!;
@@ -67,14 +92,28 @@ export async function precisionRun(options: {
       launch: launchService,
       signal: controller.signal,
       burnIterationsPerUs: calibrateIterationsPerUs(),
+      ...(callgrindDir
+        ? {
+            wrapper: {
+              command: callgrindWrapper(callgrindDir, { instrumentLater: true }),
+              startupTimeoutMs: CALLGRIND_STARTUP_MS,
+            },
+          }
+        : {}),
     };
     const variant = (name: string, extra: number) => ({
-      config: { name, env: options.serviceEnv ?? {}, extraCpuUsPerRequest: extra, extraCpuUsPerSpan: 0 },
+      config: {
+        name,
+        env: options.serviceEnv ?? {},
+        extraCpuUsPerRequest: counter ? 0 : extra,
+        extraCpuUsPerSpan: counter ? extra : 0,
+      },
     });
     // The known cost is a difference of two injections: each injection call costs a few µs beyond its spin (in the
     // service, a lone 11 µs injection read about 20 µs: ending the spin reads the clock with a system call, and the code
     // after it runs colder), so B spends `base + inject` and A `base`, and that fixed part cancels.
-    const base = options.injectUsPerRequest > 0 ? INJECTION_BASE_US : 0;
+    // Fixed work per span reads no clock: its call costs a few instructions, so it needs no base.
+    const base = options.injectUsPerRequest > 0 && !counter ? INJECTION_BASE_US : 0;
     const result = await runWindows({
       sides: [
         { ...windowSide(shared, 'a', cell, variant('a', base)), headStartSeconds: options.headStartSeconds },
@@ -89,7 +128,8 @@ export async function precisionRun(options: {
       warmup: {
         maxSeconds: options.warmupMaxSeconds,
         chunkSeconds: 4,
-        tolerance: 0.05,
+        tolerance: options.steadyTolerance ?? windowsDefaults().steadyTolerance,
+        halfSeconds: options.steadyHalfSeconds ?? windowsDefaults().steadyHalfSeconds,
         setsAtOnce: options.warmupSetsAtOnce ?? options.processes,
       },
       ...(options.keepWarmShare !== undefined ? { keepWarmShare: options.keepWarmShare } : {}),
@@ -99,6 +139,16 @@ export async function precisionRun(options: {
       load: windowLoad(shared),
       generators: [generators[0], generators[1]],
       signal: controller.signal,
+      ...(counter
+        ? {
+            meter: {
+              begin: (services) => counter.begin(services.map((x) => x.pid)),
+              start: (services) => counter.start(services.map((x) => x.pid)),
+              stop: (services) => counter.stop(services.map((x) => x.pid)),
+              warmupRateFactor: INSTRUCTIONS_WARMUP_RATE_FACTOR,
+            },
+          }
+        : {}),
       log: options.log,
     });
     return { ...result, cellId: cell.id, placement: placement.record };
@@ -106,5 +156,6 @@ export async function precisionRun(options: {
     await Promise.all(generators.map((g) => g.close()));
     await sink.close();
     placement.release();
+    if (callgrindDir) rmSync(callgrindDir, { recursive: true, force: true });
   }
 }

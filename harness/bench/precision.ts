@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
-import { simulatedFalseAlarms } from '../stats/resample.js';
+import { tQuantile } from '../stats/student-t.js';
+import { pooledBetweenSd, simulatedFalseAlarms, simulatedMdc } from '../stats/resample.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
 import { INJECTION_BASE_US, precisionRun } from './precision-run.js';
 import { describePlacement } from '../target/placement.js';
@@ -20,7 +21,10 @@ const { values } = parseArgs({
     block: { type: 'string', default: '4' },
     'lead-in': { type: 'string', default: '2' },
     seconds: { type: 'string', default: '180' },
-    warmup: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '40' },
+    'steady-tolerance': { type: 'string' },
+    'head-start': { type: 'string', default: '30' },
+    'steady-half-seconds': { type: 'string' },
     inject: { type: 'string', default: '' },
     'level-us': { type: 'string' },
     accuracy: { type: 'boolean', default: false },
@@ -31,14 +35,27 @@ const { values } = parseArgs({
     'warmup-sets': { type: 'string' },
     'keep-warm': { type: 'string' },
     'node-options': { type: 'string' },
+    pool: { type: 'string' },
+    meter: { type: 'string', default: 'cpu' },
+    'inject-span-us': { type: 'string', default: '' },
+    rate: { type: 'string' },
   },
 });
 
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}%`;
 // With each pair's block, which the A/A simulation draws whole.
-const nested = (r: WindowsResult): (NestedPair & { block: number })[] =>
-  r.pairs.filter((p) => p.valid).map((p) => ({ cluster: p.process, logRatio: p.logRatio, block: p.block }));
+const nested = (r: WindowsResult): (NestedPair & { block: number; atSeconds: number })[] =>
+  r.pairs
+    .filter((p) => p.valid)
+    .map((p) => ({ cluster: p.process, logRatio: p.logRatio, block: p.block, atSeconds: p.atSeconds }));
 const runs: Record<string, unknown> = {};
+const why = (w: WindowsResult['pairs'][number]['a']) => ({
+  gcCount: w.report.gc.pauseCount,
+  gcMs: w.report.gc.pauseTotalMs,
+  heapUsedEndBytes: w.report.heapUsedEndBytes,
+  rssEndBytes: w.report.rssEndBytes,
+  threadCpuUs: w.report.threadCpuUs ?? null,
+});
 
 async function run(
   label: string,
@@ -55,19 +72,24 @@ async function run(
     ...extra,
     maxPairs: 10_000,
     warmupMaxSeconds: Number(values.warmup),
+    ...(values['steady-tolerance'] ? { steadyTolerance: Number(values['steady-tolerance']) } : {}),
+    ...(values['steady-half-seconds'] ? { steadyHalfSeconds: Number(values['steady-half-seconds']) } : {}),
     injectUsPerRequest,
     placement: values.placement === 'none' ? 'none' : 'split',
     ...(values['node-options'] ? { serviceEnv: { NODE_OPTIONS: values['node-options'] } } : {}),
     ...(values['warmup-sets'] ? { warmupSetsAtOnce: Number(values['warmup-sets']) } : {}),
     ...(values['keep-warm'] ? { keepWarmShare: Number(values['keep-warm']) } : {}),
+    ...(values.meter === 'instructions' ? { meter: 'instructions' as const } : {}),
+    ...(values.rate ? { rateRps: Number(values.rate) } : {}),
     log: (l) => console.error(`  ${l}`),
   });
   const valid = result.pairs.filter((p) => p.valid);
   const e = nestedRatio(nested(result));
   const s = sequentialRatio(nested(result));
   const levelUs = valid.reduce((t, p) => t + p.a.cpuUsPerRequest, 0) / Math.max(1, valid.length);
+  const levelCount = valid.reduce((t, p) => t + p.a.countPerRequest, 0) / Math.max(1, valid.length);
   console.log(
-    `${label}: ${valid.length}/${result.pairs.length} valid pairs in ${result.elapsedSeconds.toFixed(0)} s (${result.measuringSeconds.toFixed(0)} s in blocks); A ${levelUs.toFixed(0)} µs CPU/req`,
+    `${label}: ${valid.length}/${result.pairs.length} valid pairs in ${result.elapsedSeconds.toFixed(0)} s (${result.measuringSeconds.toFixed(0)} s in blocks); A ${levelUs.toFixed(0)} µs CPU/req${Number.isFinite(levelCount) ? `, ${(levelCount / 1e6).toFixed(3)} M instructions/req` : ''}`,
   );
   console.log(`  placement: ${describePlacement(result.placement)}`);
   for (const w of result.warnings) console.log(`  ! ${w}`);
@@ -93,12 +115,26 @@ async function run(
       b: b.cpuUsPerRequest,
       aRequests: a.requests,
       bRequests: b.requests,
+      aCount: a.count,
+      bCount: b.count,
+      // What moved a window's cost, per side: collections, heap, and CPU by thread (main vs V8's helpers).
+      aWhy: why(a),
+      bWhy: why(b),
     })),
     tookMs: Date.now() - started,
   };
   return result;
 }
 
+/** A window pair as `--out` saves it. */
+interface SavedPair {
+  process: number;
+  block: number;
+  atSeconds: number;
+  logRatio: number;
+  valid: boolean;
+}
+const aaRuns: (NestedPair & { block: number; atSeconds: number })[][] = [];
 let levelUs = values['level-us'] ? Number(values['level-us']) : Number.NaN;
 if (!values['skip-aa']) {
   const aa = await run('A/A', 0);
@@ -121,12 +157,70 @@ if (!values['skip-aa']) {
     console.log(
       `  simulated A/A from these pairs, block by block (1000 runs of ${sim.pairs} pairs): false alarms ${(100 * sim.fixed).toFixed(1)}% read once, ${(100 * sim.sequential).toFixed(1)}% sequential looked at after every pair`,
     );
+    const mdc = simulatedMdc(pairs, { pairs: pairs.length, runs: 1000, seed: 2 });
+    console.log(
+      `  MDC by simulation (runs of ${pairs.length} pairs like this one, its own between-set SD): ${pct(mdc)}`,
+    );
+  }
+  aaRuns.push(pairs);
+}
+const WARMUP_LABEL = 'warm-up check: baseline, steady-state warm-up (B) vs a head start (A)';
+const warmupRuns: (NestedPair & { block: number })[][] = [];
+// Earlier runs' `--out` files: their A/A pairs join this run's (if any) to estimate the between-process SD, their
+// warm-up checks this run's to compare the two warm-ups over more process sets than one run can warm.
+for (const file of values.pool ? values.pool.split(',') : []) {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { pairs: SavedPair[] }>;
+  const of = (label: string) =>
+    saved[label].pairs
+      .filter((p) => p.valid)
+      .map((p) => ({ cluster: p.process, logRatio: p.logRatio, block: p.block, atSeconds: p.atSeconds }));
+  // Earlier files named the warm-up check after its 30 s head start.
+  const warmup = Object.keys(saved).find((label) => label.startsWith('warm-up check'));
+  if (saved['A/A']) aaRuns.push(of('A/A'));
+  if (warmup) warmupRuns.push(of(warmup));
+  if (!saved['A/A'] && !warmup) throw new Error(`${file} has no A/A run or warm-up check (write one with --out)`);
+}
+if (aaRuns.length > 1) {
+  // One run's 4 sets give the between-process variance 3 degrees of freedom; a method's resolution is better told by
+  // pooling it over runs and simulating what runs like each one detect, wide cluster-level intervals included.
+  const betweenSd = pooledBetweenSd(aaRuns);
+  const mdcs = aaRuns.map((pairs, i) =>
+    simulatedMdc(pairs, { pairs: pairs.length, runs: 1000, seed: 3 + i, betweenSd }),
+  );
+  const alarms = aaRuns.map((pairs, i) => simulatedFalseAlarms(pairs, pairs.length, 1000, 50 + i, betweenSd));
+  const sorted = [...mdcs].sort((x, y) => x - y);
+  console.log(`pooled over ${aaRuns.length} A/A runs: between-set SD ${pct(betweenSd)}`);
+  aaRuns.forEach((pairs, i) => {
+    console.log(
+      `  run ${i + 1}: ${pairs.length} pairs, MDC by simulation ${pct(mdcs[i])}; false alarms ${(100 * alarms[i].fixed).toFixed(1)}% read once, ${(100 * alarms[i].sequential).toFixed(1)}% sequential`,
+    );
+  });
+
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)];
+  console.log(
+    `  MDC (95%, 80% power) by simulation, runs as long as these: median ${pct(median(mdcs))}, largest ${pct(sorted[sorted.length - 1])}`,
+  );
+  // By measuring time: runs as many pairs as each measured run had by then (its noise drawn from all its pairs).
+  const window = Number(values.window);
+  for (const minutes of [1, 2, 3]) {
+    const byRun = aaRuns.map((pairs, i) => {
+      const n = pairs.filter((p) => p.atSeconds + window <= minutes * 60).length;
+      return simulatedMdc(pairs, { pairs: Math.max(n, 1), runs: 1000, seed: 7 + i, betweenSd });
+    });
+    console.log(
+      `  at ${minutes} min wall (warm-up included): median ${pct(median(byRun))}, largest ${pct(Math.max(...byRun))} over the ${aaRuns.length} runs`,
+    );
   }
 }
 for (const p of values.inject ? values.inject.split(',').map(Number) : []) {
   if (!Number.isFinite(levelUs)) throw new Error('--inject needs the A/A run first, or --level-us');
   const us = Math.round((p / 100) * levelUs);
   await run(`+${p}% injected (${us} µs/req: B spends ${INJECTION_BASE_US + us}, A ${INJECTION_BASE_US})`, us);
+}
+// With the instruction meter: fixed work per span (a spin on the CPU clock would count valgrind's slowness).
+for (const us of values['inject-span-us'] ? values['inject-span-us'].split(',').map(Number) : []) {
+  if (values.meter !== 'instructions') throw new Error('--inject-span-us is for --meter instructions; use --inject');
+  await run(`+${us} µs of fixed work per span in B`, us);
 }
 if (values.accuracy) {
   const r = await run('accuracy: +200 µs/req injected', 200);
@@ -140,15 +234,53 @@ if (values.accuracy) {
 if (values['warmup-check']) {
   // Side by side: A's baseline service loaded alone for 30 s before the joint warm-up, B's declared warm by the steady
   // test; the same windows then measure both. Within 5% means the figures this method reports are a warmed service's.
-  const r = await run('warm-up check: baseline, steady-state warm-up (B) vs 30 s head start (A)', 0, {
-    baseline: true,
-    headStartSeconds: 30,
-  });
+  // The reference's warm-up is its head start plus the joint warm-up (until B is steady, ~20 s for the baseline):
+  // `--head-start 10` makes it the issue's "30 s of warm-up", the default 30 about 50 s.
+  const head = Number(values['head-start']);
+  const r = await run(WARMUP_LABEL, 0, { baseline: true, headStartSeconds: head });
+  (runs[WARMUP_LABEL] as Record<string, unknown>).headStartSeconds = head;
+  const joint = Math.max(...r.warmups.map((w) => w.warmupSeconds));
+  console.log(`  A warmed ${head} s alone + ${joint} s with B (${head + joint} s); B ${joint} s`);
   const e = nestedRatio(nested(r));
   if (e) {
     const within = Math.max(Math.abs(e.ci.low), Math.abs(e.ci.high)) <= 0.05;
     console.log(
       `  steady-state warm-up vs 30 s: ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}]: ${within ? 'within' : 'not shown within'} ±5%`,
+    );
+  }
+  warmupRuns.push(nested(r));
+}
+if (warmupRuns.length > 0) {
+  // Each set's first block: the windows right after B was declared steady, the ones a run that decides early (npm
+  // start's) measures, against A warmed 30 s longer in the same seconds. One figure per set: its mean log ratio.
+  const firsts = warmupRuns.flatMap((pairs) =>
+    [...new Set(pairs.map((p) => p.cluster))].map((c) => {
+      const own = pairs.filter((p) => p.cluster === c);
+      const first = Math.min(...own.map((p) => p.block));
+      const block = own.filter((p) => p.block === first);
+      return block.reduce((t, p) => t + p.logRatio, 0) / block.length;
+    }),
+  );
+  if (firsts.length > 1) {
+    const mean = firsts.reduce((t, x) => t + x, 0) / firsts.length;
+    const sd = Math.sqrt(firsts.reduce((t, x) => t + (x - mean) ** 2, 0) / (firsts.length - 1));
+    const half = tQuantile(0.975, firsts.length - 1) * (sd / Math.sqrt(firsts.length));
+    const [low, high] = [Math.expm1(mean - half), Math.expm1(mean + half)];
+    const within = Math.max(Math.abs(low), Math.abs(high)) <= 0.05;
+    console.log(
+      `first block after the steady test, over ${firsts.length} sets of ${warmupRuns.length} run(s): steady-state warm-up vs 30 s ${pct(Math.expm1(mean))} [${pct(low)}, ${pct(high)}] (t, df ${firsts.length - 1}; per set ${firsts.map((x) => pct(Math.expm1(x))).join(' ')}): ${within ? 'within' : 'not shown within'} ±5%`,
+    );
+  }
+}
+if (warmupRuns.length > 1) {
+  // Every run's sets are independent pairs of processes: together they are one nested sample of many sets, which
+  // averages out how much the baseline's processes differ (5-9% between sets within one run).
+  const all = warmupRuns.flatMap((pairs, i) => pairs.map((p) => ({ ...p, cluster: 1000 * i + p.cluster })));
+  const e = nestedRatio(all);
+  if (e) {
+    const within = Math.max(Math.abs(e.ci.low), Math.abs(e.ci.high)) <= 0.05;
+    console.log(
+      `warm-up check pooled over ${warmupRuns.length} runs (${e.clusters} sets, ${e.pairs} pairs): steady-state warm-up vs 30 s ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}] (df ${e.df.toFixed(0)}; between-set SD ${pct(e.betweenSd)}): ${within ? 'within' : 'not shown within'} ±5%`,
     );
   }
 }

@@ -5,7 +5,7 @@ import { createLoadGenerator } from '../load/generator.js';
 import { mulberry32, shuffle } from '../plan/plan.js';
 import { REFERENCE_SERVICE_ENTRY } from '../run/run.js';
 import { calibrateIterationsPerUs } from '../../workloads/shape/burn.js';
-import { CallgrindMeter, callgrindWrapper } from './callgrind.js';
+import { CALLGRIND_STARTUP_MS, CallgrindMeter, callgrindWrapper } from '../target/callgrind.js';
 import { launchService, type RunningService } from '../target/launch.js';
 import { mainThreadSchedstat, processCpuUs } from './schedstat.js';
 
@@ -53,8 +53,6 @@ export interface ProbeCostRun {
 
 /** Below this share of the offered requests answered, a run measured an overloaded machine, not the probe. */
 const MIN_ANSWERED = 0.98;
-/** Node starts in about 10 s under callgrind. */
-const CALLGRIND_STARTUP_MS = 120_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { median } from '../stats/interval.js';
 import { roundsToDetect } from '../stats/power.js';
 import { formatPct, idleCost, variantCost, type VariantCost } from './probe-cost-stats.js';
-import { callgrindAvailable } from './callgrind.js';
+import { callgrindAvailable } from '../target/callgrind.js';
 import { CPU_ONLY, measureProbeCostInProcess, profileIntervalOf } from './probe-cost-in-process.js';
 import {
   FULL_PROBE,

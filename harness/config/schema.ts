@@ -641,11 +641,18 @@ const methodSchema = z
         .default(2)
         .describe('Unmeasured load at the start of each block, seconds.'),
       warmupMaxSeconds: positiveNumber(600)
-        .default(30)
+        .default(40)
         .describe('Upper bound of the warm-up until CPU per request is steady, seconds (a warning when not reached).'),
       steadyTolerance: positiveNumber(1)
         .default(0.05)
-        .describe('Steady when two 4-second halves agree within this fraction of CPU per request.'),
+        .describe(
+          'Steady when the last two halves of steadyHalfSeconds agree within this fraction of CPU per request.',
+        ),
+      steadyHalfSeconds: wholeNumber(1, 60)
+        .default(8)
+        .describe(
+          "Seconds in each of the two halves the steady test compares: longer halves declare steady later, nearer a long-warmed process's level (docs/precision.md).",
+        ),
       maxMinutes: positiveNumber(600).default(3).describe('Wall time per comparison, warm-up included, minutes.'),
       untilDecided: z
         .boolean()

@@ -230,10 +230,16 @@ export interface WindowsMethodConfig {
   windowsPerBlock: number;
   /** Unmeasured load at the start of each block, seconds. @default 2 */
   leadInSeconds: number;
-  /** Upper bound of the warm-up until CPU per request is steady, seconds. @default 30 */
+  /** Upper bound of the warm-up until CPU per request is steady, seconds. @default 40 */
   warmupMaxSeconds: number;
-  /** Steady when two 4-second halves agree within this fraction. @default 0.05 */
+  /** Steady when the last two halves of `steadyHalfSeconds` agree within this fraction. @default 0.05 */
   steadyTolerance: number;
+  /**
+   * Seconds in each half the steady test compares. 8, not 4: with 4 the baseline was declared steady after 16-17 s and
+   * its first windows ran +4.6% [+1.8, +7.5] over the same service warmed 30 s; with 8, after 22-24 s and +1.3%
+   * (bench:precision --warmup-check, docs/precision.md). @default 8
+   */
+  steadyHalfSeconds: number;
   /** Wall time per comparison, warm-up included, minutes. @default 3 */
   maxMinutes: number;
   /** Stop a comparison as soon as its sequential interval decides it against its limit. @default false */

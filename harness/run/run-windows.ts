@@ -151,6 +151,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
           maxSeconds: method.warmupMaxSeconds,
           chunkSeconds: 4,
           tolerance: method.steadyTolerance,
+          halfSeconds: method.steadyHalfSeconds,
           setsAtOnce: method.processes,
         },
         seat: (services, seat) => moveServices(placement, services, seat, log),

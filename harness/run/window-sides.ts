@@ -22,7 +22,10 @@ export type SideContext = Pick<
   | 'launch'
   | 'signal'
   | 'burnIterationsPerUs'
->;
+> & {
+  /** A command every service runs under (valgrind for `meter: instructions`), and its slower start-up's bound. */
+  wrapper?: { command: string[]; startupTimeoutMs: number };
+};
 
 /**
  * A side of a windows run: the cell (and variant) started as the trial starts it, with the same environment; every
@@ -54,7 +57,8 @@ export function windowSide(
             ...(ctx.cwd ? { cwd: ctx.cwd } : {}),
             env: withTrialResource(trialEnv(ctx, shape.name, { ...peers }), `${name}-p${processIndex}`),
             readyPath: shared.config.service.readyPath,
-            startupTimeoutMs: shared.config.service.startupTimeoutMs,
+            startupTimeoutMs: Math.max(shared.config.service.startupTimeoutMs, shared.wrapper?.startupTimeoutMs ?? 0),
+            ...(shared.wrapper ? { wrapper: shared.wrapper.command } : {}),
           });
           services.push(service);
           peers[shape.name] = service.baseUrl;

@@ -52,6 +52,20 @@ export interface WindowsOptions {
   /** One generator per side: both sides are loaded at once. */
   generators: [LoadGenerator, LoadGenerator];
   signal: AbortSignal;
+  /**
+   * Counts each window in another unit than CPU time (instructions under callgrind): `start` before the window, `stop`
+   * after it returns the count over the set's services. Each window then has its own load, started after `start` and
+   * finished (every request answered) before `stop`, so counter and requests cover the same work: the count's commands
+   * take a moment to reach the process, which under a continuous load would let requests in or out of the count.
+   */
+  meter?: {
+    /** Once every set is warm, before the first block: e.g. switches counting on. */
+    begin?: (services: RunningService[]) => Promise<void>;
+    start: (services: RunningService[]) => Promise<void>;
+    stop: (services: RunningService[]) => Promise<number>;
+    /** The warm-up's rate as a multiple of the load's (counting off, a service under valgrind serves more). @default 1 */
+    warmupRateFactor?: number;
+  };
   /** Called after each pair; true stops the run (a sequential decision was reached). */
   afterPair?: (pairs: WindowPair[]) => boolean;
   log?: (line: string) => void;
@@ -62,6 +76,10 @@ export interface WindowMeasurement {
   cpuUs: number;
   requests: number;
   cpuUsPerRequest: number;
+  /** What `meter` counted over the window (instructions); null without a meter. */
+  count: number | null;
+  /** `count / requests`; NaN without a meter or requests. */
+  countPerRequest: number;
   windowMs: number;
   report: ProbeWindowReport;
 }
@@ -76,7 +94,7 @@ export interface WindowPair {
   atSeconds: number;
   a: WindowMeasurement;
   b: WindowMeasurement;
-  /** log(b / a) of CPU per request; NaN when either is unknown. */
+  /** log(b / a) of CPU per request, or of the meter's count per request; NaN when either is unknown. */
   logRatio: number;
   /**
    * False when either window served under 90% of the requests the load offered in it: the machine could not keep up
@@ -131,10 +149,15 @@ async function endWindow(services: RunningService[]): Promise<WindowMeasurement>
     cpuUs,
     requests: report.requests,
     cpuUsPerRequest: report.requests > 0 ? cpuUs / report.requests : Number.NaN,
+    count: null,
+    countPerRequest: Number.NaN,
     windowMs: report.windowMs,
     report,
   };
 }
+
+/** The figure a pair compares: the meter's count per request when there is a meter, else CPU per request. */
+const judged = (w: WindowMeasurement) => (w.count === null ? w.cpuUsPerRequest : w.countPerRequest);
 
 /** Load on both sides' sets at once for `seconds`, stopped early by `stop`; resolves when both loads have ended. */
 function loadBoth(
@@ -143,16 +166,16 @@ function loadBoth(
   seconds: number,
   idPrefix: string,
   stop: AbortSignal,
+  rateFactor = 1,
 ) {
   const signal = AbortSignal.any([stop, options.signal]);
   return Promise.all(
-    sets.map((services, s) =>
-      options.generators[s]
-        .openLoop(options.load(services[services.length - 1], seconds, idPrefix), signal)
-        .catch((e) => {
-          if (!signal.aborted) throw e;
-        }),
-    ),
+    sets.map((services, s) => {
+      const load = options.load(services[services.length - 1], seconds, idPrefix);
+      return options.generators[s].openLoop({ ...load, rateRps: load.rateRps * rateFactor }, signal).catch((e) => {
+        if (!signal.aborted) throw e;
+      });
+    }),
   );
 }
 
@@ -187,18 +210,21 @@ async function warmPair(options: WindowsOptions, p: number, sets: RunningService
   const series: ProcessWarmup['series'][] = [[], []];
   const steady: (number | null)[] = [null, null];
   let seconds = 0;
+  const rate = options.meter?.warmupRateFactor ?? 1;
   await Promise.all(
     sets.map(async (services, s) => {
       const head = options.sides[s].headStartSeconds ?? 0;
-      if (head > 0 && !options.signal.aborted)
-        await options.generators[s].openLoop(options.load(services[services.length - 1], head, 'w'), options.signal);
+      if (head > 0 && !options.signal.aborted) {
+        const load = options.load(services[services.length - 1], head, 'w');
+        await options.generators[s].openLoop({ ...load, rateRps: load.rateRps * rate }, options.signal);
+      }
     }),
   );
   const bound = warmup.maxSeconds;
   while (seconds < bound && steady.some((s) => s === null) && !options.signal.aborted) {
     const chunk = Math.min(warmup.chunkSeconds, bound - seconds);
     await Promise.all(sets.map(startWindow));
-    await loadBoth(options, sets, chunk, 'w', new AbortController().signal);
+    await loadBoth(options, sets, chunk, 'w', new AbortController().signal, rate);
     const ends = await Promise.all(sets.map(endWindow));
     ends.forEach((m, s) => {
       series[s].push(
@@ -270,6 +296,7 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
       }
     }
     if (!options.signal.aborted) options.seat?.(sets.flat(2), 'idle');
+    if (!options.signal.aborted) await options.meter?.begin?.(sets.flat(2));
     warm = sets.map((pair) => keepWarm(options, pair));
     const blockSeconds = options.leadInSeconds + options.windowsPerBlock * options.windowSeconds;
     outer: for (let block = 0; ; block++) {
@@ -288,10 +315,13 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
       await warm[p].stop();
       options.seat?.(pair.flat(), 'measured');
       const stop = new AbortController();
-      // The load outlasts the windows by a margin and is stopped as soon as the last one has been read.
-      const loading = loadBoth(options, pair, blockSeconds + 5, 'm', stop.signal);
+      const { meter } = options;
+      // The load outlasts the windows by a margin and is stopped as soon as the last one has been read; with a meter,
+      // the lead-in and each window have their own load (see `meter`).
+      const loading = meter ? Promise.resolve([]) : loadBoth(options, pair, blockSeconds + 5, 'm', stop.signal);
       try {
-        await sleep(options.leadInSeconds * 1000);
+        if (meter) await loadBoth(options, pair, options.leadInSeconds, 'm', stop.signal);
+        else await sleep(options.leadInSeconds * 1000);
         for (let w = 0; w < options.windowsPerBlock; w++) {
           if (elapsed() + options.windowSeconds > options.maxSeconds) {
             stoppedBy = 'time';
@@ -300,15 +330,25 @@ export async function runWindows(options: WindowsOptions): Promise<WindowsResult
           // Which side hears first alternates, so neither window is systematically the later by an IPC round trip.
           const order = w % 2 === 0 ? [0, 1] : [1, 0];
           const atSeconds = elapsed();
+          if (meter) await Promise.all(pair.map((services) => meter.start(services)));
           for (const s of order) await startWindow(pair[s]);
-          await sleep(options.windowSeconds * 1000);
+          if (meter) await loadBoth(options, pair, options.windowSeconds, 'm', stop.signal);
+          else await sleep(options.windowSeconds * 1000);
           const ends: WindowMeasurement[] = [];
           for (const s of order) ends[s] = await endWindow(pair[s]);
+          if (meter)
+            await Promise.all(
+              pair.map(async (services, s) => {
+                const count = await meter.stop(services);
+                ends[s] = {
+                  ...ends[s],
+                  count,
+                  countPerRequest: ends[s].requests > 0 ? count / ends[s].requests : Number.NaN,
+                };
+              }),
+            );
           const [a, b] = ends;
-          const logRatio =
-            a.cpuUsPerRequest > 0 && b.cpuUsPerRequest > 0
-              ? Math.log(b.cpuUsPerRequest / a.cpuUsPerRequest)
-              : Number.NaN;
+          const logRatio = judged(a) > 0 && judged(b) > 0 ? Math.log(judged(b) / judged(a)) : Number.NaN;
           const offered = (w: WindowMeasurement) => (rateRps * w.windowMs) / 1000;
           const valid = [a, b].every((w) => w.requests >= MIN_SERVED * offered(w)) && Number.isFinite(logRatio);
           pairs.push({ index: pairs.length, process: p, block, atSeconds, a, b, logRatio, valid });

@@ -29,6 +29,11 @@ export interface NestedEstimate {
   betweenSd: number;
   /** Share of the variance of `logEstimate` that comes from differences between processes (0..1). */
   betweenShare: number;
+  /**
+   * The between-process variance before flooring at 0 (the sets' means' spread less what within-set noise explains):
+   * unbiased, so several runs' can be averaged (`pooledBetweenSd`).
+   */
+  betweenVarUnfloored: number;
 }
 
 export function trimmed(values: readonly number[], g: number): { mean: number; winsorizedVar: number; n: number } {
@@ -68,7 +73,8 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95): NestedE
   // Each set's mean has within variance withinVar / n; what the sets' spread shows beyond that is between-process.
   const meanWithinVar = clusters.reduce((t, c) => t + withinVar / c.n, 0) / P;
   const spread = P > 1 ? clusters.reduce((t, c) => t + (c.mean - logEstimate) ** 2, 0) / (P - 1) : 0;
-  const betweenVar = Math.max(0, spread - meanWithinVar);
+  const betweenVarUnfloored = P > 1 ? spread - meanWithinVar : 0;
+  const betweenVar = Math.max(0, betweenVarUnfloored);
   const a = betweenVar / P;
   const b = meanWithinVar / P;
   // When the sets' means spread more than within noise explains, the interval is the cluster-level one (P − 1 df);
@@ -90,6 +96,7 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95): NestedE
     withinSd: Math.sqrt(withinVar),
     betweenSd: Math.sqrt(betweenVar),
     betweenShare: a + b > 0 ? a / (a + b) : 0,
+    betweenVarUnfloored,
   };
 }
 

@@ -236,3 +236,76 @@ describe('runWindows: paired windows over live process sets', () => {
     assert.equal(killed, 1);
   });
 });
+
+describe('runWindows with a meter (method.meter: instructions)', () => {
+  it('compares the meter’s count per request, each window its own load between the count’s start and stop', async () => {
+    const events: string[] = [];
+    // The counts make B 5% dearer per request, though both sides report the same CPU (100 µs): the pairs follow the meter.
+    const counts = new Map<number, number>();
+    const side = (name: string) => ({
+      name,
+      start: async () => {
+        const s = fakeService(100);
+        counts.set(s.pid, name === 'a' ? 1_000_000 : 1_050_000);
+        const request = s.request;
+        return [
+          {
+            ...s,
+            request: (async (message: { tb: string }, ...rest: unknown[]) => {
+              events.push(`${name} ${message.tb}`);
+              return (request as (...a: unknown[]) => unknown)(message, ...rest);
+            }) as never,
+          },
+        ];
+      },
+    });
+    const loads: LoadGenerator = {
+      ...generator,
+      openLoop: async (o, signal) => {
+        events.push(`load ${o.durationMs}`);
+        const r = await generator.openLoop(o, signal);
+        events.push(`loaded ${o.durationMs}`);
+        return r;
+      },
+    };
+    const result = await runWindows(
+      options({
+        sides: [side('a'), side('b')],
+        processes: 1,
+        windowsPerBlock: 2,
+        leadInSeconds: 0.05,
+        maxPairs: 2,
+        keepWarmShare: 0,
+        generators: [loads, loads],
+        meter: {
+          start: async (services) => {
+            events.push(`count start ${services[0].pid}`);
+          },
+          // 100 requests a window (the fake probe's), so the count is per-request × 100.
+          stop: async (services) => {
+            events.push(`count stop ${services[0].pid}`);
+            return 100 * counts.get(services[0].pid)!;
+          },
+        },
+      }),
+    );
+    assert.equal(result.pairs.length, 2);
+    for (const p of result.pairs) {
+      assert.ok(Math.abs(p.logRatio - Math.log(1.05)) < 1e-9, `pair ${p.index}: ${p.logRatio}`);
+      assert.equal(p.a.countPerRequest, 1_000_000);
+      assert.equal(p.b.count, 105_000_000);
+      assert.equal(p.a.cpuUsPerRequest, p.b.cpuUsPerRequest);
+    }
+    // After warm-up: the lead-in's own load, then per window: both counts started, windows opened, a 100 ms load on
+    // each side run to its end, windows closed, both counts stopped.
+    const firstCount = events.findIndex((x) => x.startsWith('count start'));
+    assert.equal(events[firstCount - 1], 'loaded 50', `the lead-in's load ends first: ${events.join(', ')}`);
+    const firstWindow = events.slice(firstCount);
+    const at = (e: string) => firstWindow.findIndex((x) => x.startsWith(e));
+    assert.ok(at('count start') === 0 && firstWindow[1].startsWith('count start'), firstWindow.join(', '));
+    assert.ok(at('count start') < at('a window-start'), firstWindow.join(', '));
+    assert.ok(at('a window-start') < at('load 100') && at('b window-start') < at('load 100'), firstWindow.join(', '));
+    assert.ok(at('loaded 100') < at('a window-end') && at('loaded 100') < at('b window-end'), firstWindow.join(', '));
+    assert.ok(at('a window-end') < at('count stop') && at('b window-end') < at('count stop'), firstWindow.join(', '));
+  });
+});

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mulberry32 } from '../../harness/plan/plan.js';
-import { simulatedFalseAlarms } from '../../harness/stats/resample.js';
+import { nestedMdc, nestedRatio } from '../../harness/stats/nested.js';
+import { pooledBetweenSd, simulatedFalseAlarms, simulatedMdc, simulatedPower } from '../../harness/stats/resample.js';
 import { simulatePairs } from './nested-sim.js';
 
 describe('simulatedFalseAlarms: A/A runs resampled from measured pairs', () => {
@@ -49,5 +50,57 @@ describe('simulatedFalseAlarms: A/A runs resampled from measured pairs', () => {
       byBlock.fixed > 3 * byPair.fixed && byBlock.fixed > byPair.fixed + 0.02,
       `by block ${byBlock.fixed}, by pair ${byPair.fixed}`,
     );
+  });
+});
+
+describe('simulatedPower and simulatedMdc: what runs like the measured one detect', () => {
+  const measured = simulatePairs(mulberry32(31), {
+    pairs: 48,
+    processes: 4,
+    withinSd: 0.02,
+    betweenSd: 0,
+    shift: 0,
+  });
+  const options = { pairs: 48, runs: 300, seed: 5, betweenSd: 0 };
+
+  it('detects no change about as often as a one-sided 2.5% test allows, and a large one nearly always', () => {
+    const none = simulatedPower(measured, 0, options);
+    const small = simulatedPower(measured, 0.005, options);
+    const large = simulatedPower(measured, 0.03, options);
+    assert.ok(none <= 0.06, `no change detected in ${none}`);
+    assert.ok(none < small && small < large, `${none} < ${small} < ${large}`);
+    assert.ok(large >= 0.95, `+3% detected in ${large}`);
+  });
+
+  it('agrees with (t + t_power) · SE when the sets do not differ', () => {
+    const e = nestedRatio(measured)!;
+    const formula = nestedMdc(e.withinSd, 0, 48, 4);
+    const simulated = simulatedMdc(measured, { ...options, step: 0.001 });
+    assert.ok(Math.abs(simulated / formula - 1) < 0.35, `simulated ${simulated}, formula ${formula}`);
+  });
+
+  it('grows with the between-process SD it is given, and is Infinity past its bound', () => {
+    const apart = simulatedMdc(measured, { ...options, betweenSd: 0.02 });
+    assert.ok(apart > simulatedMdc(measured, options) + 0.01, `with 2% between sets: ${apart}`);
+    assert.equal(simulatedMdc(measured, { ...options, betweenSd: 0.5, max: 0.05 }), Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('pooledBetweenSd: the between-process SD over several runs', () => {
+  const runs = (betweenSd: number, seed: number) =>
+    Array.from({ length: 40 }, (_, r) =>
+      simulatePairs(mulberry32(seed + r), { pairs: 48, processes: 4, withinSd: 0.02, betweenSd, shift: 0 }),
+    );
+
+  it('recovers the SD the runs were drawn with, which one run of 4 sets cannot', () => {
+    const pooled = pooledBetweenSd(runs(0.02, 100));
+    assert.ok(Math.abs(pooled / 0.02 - 1) < 0.3, `pooled ${pooled}`);
+    const single = runs(0.02, 100).map((r) => nestedRatio(r)!.betweenSd);
+    assert.ok(Math.max(...single) > 1.5 * pooled, `one run alone ranged to ${Math.max(...single)}`);
+  });
+
+  it('stays near 0 when the processes do not differ (negative estimates are kept until the average)', () => {
+    assert.ok(pooledBetweenSd(runs(0, 200)) < 0.004);
+    assert.equal(pooledBetweenSd([]), 0);
   });
 });

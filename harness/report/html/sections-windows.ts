@@ -18,7 +18,7 @@ ${c.warnings.length > 0 ? html`<tr class="warnings"><td colspan="10"><ul>${c.war
 /** Per process set of each side: when its own CPU per request became steady, or that it did not within the bound. */
 export function warmupTable(comparisons: readonly WindowsComparison[]): SafeHtml {
   return html`<div class="table-wrap"><table class="cells metrics warmups">
-<caption>Warm-up of every process set: the second its CPU per request stopped falling (two 4 s halves agreeing within the tolerance), how long it was warmed, and its CPU per request over the last 4 s of warm-up</caption>
+<caption>Warm-up of every process set: the second its CPU per request stopped falling (the last two halves of method.steadyHalfSeconds agreeing within the tolerance), how long it was warmed, and its CPU per request over the last 4 s of warm-up</caption>
 <thead><tr><th scope="col">comparison</th><th scope="col">side</th><th scope="col">process set</th><th scope="col">steady after</th><th scope="col">warmed for</th><th scope="col">CPU µs/req at the end</th></tr></thead>
 <tbody>${comparisons.flatMap((c) =>
     c.warmups.map(

@@ -14,13 +14,27 @@ const run = promisify(execFile);
  */
 export const CALLGRIND_PREFIX = 'cg';
 
-/** The command a service runs under; `--separate-threads` keeps the main thread's count apart from V8's helpers'. */
-export function callgrindWrapper(outDir: string): string[] {
+/**
+ * How much faster than the load's rate a service is warmed under callgrind with counting off (`instrumentLater`): the
+ * reference service served 150 req/s there untraced, against ~20 counted, and the JIT settles by requests served.
+ */
+export const INSTRUCTIONS_WARMUP_RATE_FACTOR = 5;
+
+/** Bound of a service's start-up under callgrind: node starts in about 10 s there, the SDK and its imports slower. */
+export const CALLGRIND_STARTUP_MS = 120_000;
+
+/**
+ * The command a service runs under; `--separate-threads` keeps the main thread's count apart from V8's helpers'.
+ * `instrumentLater`: nothing is counted until `InstructionCounter.begin`, and valgrind runs the service ~10× slower
+ * instead of ~50-80× until then, so a warm-up gets through thousands of requests (the JIT needs requests, not seconds).
+ */
+export function callgrindWrapper(outDir: string, options: { instrumentLater?: boolean } = {}): string[] {
   return [
     'valgrind',
     '--tool=callgrind',
     '--dump-instr=no',
     '--separate-threads=yes',
+    ...(options.instrumentLater ? ['--instr-atstart=no'] : []),
     `--callgrind-out-file=${join(outDir, `${CALLGRIND_PREFIX}.%p`)}`,
   ];
 }
@@ -82,5 +96,40 @@ export class CallgrindMeter {
     await run('callgrind_control', ['--dump', String(pid)]);
     this.part++;
     return readDump(this.outDir, pid, this.part);
+  }
+}
+
+/**
+ * Main-thread instructions of process sets (one or more services each) under callgrind, for `npm run bench:precision
+ * -- --meter instructions`: `begin` switches counting on (services started with `instrumentLater`), `start` zeroes
+ * every process's counters, `stop` dumps them and returns the sum of the processes' main threads. V8's helper threads
+ * (concurrent marking and sweeping, background compilation) are left out: in 5 s windows of a warm untraced service
+ * their count added 0% to 60% to the main thread's, which held within ±1.6% until a collection (docs/precision.md).
+ */
+export class InstructionCounter {
+  private readonly meters = new Map<number, CallgrindMeter>();
+
+  constructor(readonly outDir: string) {}
+
+  private meter(pid: number): CallgrindMeter {
+    let meter = this.meters.get(pid);
+    if (!meter) {
+      meter = new CallgrindMeter(this.outDir);
+      this.meters.set(pid, meter);
+    }
+    return meter;
+  }
+
+  async begin(pids: readonly number[]): Promise<void> {
+    await Promise.all(pids.map((pid) => run('callgrind_control', ['--instr=on', String(pid)])));
+  }
+
+  async start(pids: readonly number[]): Promise<void> {
+    await Promise.all(pids.map((pid) => this.meter(pid).start(pid)));
+  }
+
+  async stop(pids: readonly number[]): Promise<number> {
+    const counts = await Promise.all(pids.map((pid) => this.meter(pid).stop(pid)));
+    return counts.reduce((t, c) => t + c.mainThread, 0);
   }
 }
