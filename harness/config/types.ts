@@ -236,8 +236,8 @@ export interface WindowsMethodConfig {
   steadyTolerance: number;
   /**
    * Seconds in each half the steady test compares. 8, not 4: with 4 the baseline was declared steady after 16-17 s and
-   * its first windows ran +4.6% [+1.8, +7.5] over the same service warmed 30 s; with 8, after 22-24 s and +1.3%
-   * (bench:precision --warmup-check, docs/precision.md). @default 8
+   * its first windows ran +4.6% [+1.8, +7.5] over the same service warmed 30 s; with 8, after 22-24 s and +0.55%
+   * [-0.7, +1.8] (bench:precision --warmup-check, docs/precision.md). @default 8
    */
   steadyHalfSeconds: number;
   /** Wall time per comparison, warm-up included, minutes. @default 3 */
