@@ -133,7 +133,16 @@ interface SavedPair {
   atSeconds: number;
   logRatio: number;
   valid: boolean;
+  /** CPU µs per request and requests of each side; the collections of each window (files written since 2026-12-07). */
+  a: number;
+  b: number;
+  aRequests: number;
+  bRequests: number;
+  aWhy?: { gcCount: number };
+  bWhy?: { gcCount: number };
 }
+/** Every saved window with its collections, by process (file, run, side, set): what moves a process's level. */
+const windowsByProcess = new Map<string, { cpuUsPerRequest: number; scavengesPerKiloRequest: number }[]>();
 const aaRuns: (NestedPair & { block: number; atSeconds: number })[][] = [];
 let levelUs = values['level-us'] ? Number(values['level-us']) : Number.NaN;
 if (!values['skip-aa']) {
@@ -178,7 +187,36 @@ for (const file of values.pool ? values.pool.split(',') : []) {
   const warmup = Object.keys(saved).find((label) => label.startsWith('warm-up check'));
   if (saved['A/A']) aaRuns.push(of('A/A'));
   if (warmup) warmupRuns.push(of(warmup));
+  for (const [label, run] of Object.entries(saved))
+    for (const p of run.pairs)
+      for (const side of ['a', 'b'] as const) {
+        const why = p[`${side}Why`];
+        if (!p.valid || !why) continue;
+        const key = `${file} ${label} ${side}${p.process}`;
+        windowsByProcess.set(key, [
+          ...(windowsByProcess.get(key) ?? []),
+          { cpuUsPerRequest: p[side], scavengesPerKiloRequest: (1000 * why.gcCount) / p[`${side}Requests`] },
+        ]);
+      }
   if (!saved['A/A'] && !warmup) throw new Error(`${file} has no A/A run or warm-up check (write one with --out)`);
+}
+if (windowsByProcess.size > 0) {
+  // A process's young generation is resized as it runs; its windows cluster at ~3, ~6 and ~12 collections per 1,000
+  // requests. Within each process that shows both sides of 8, how much dearer its windows with more collections are.
+  const apart = [...windowsByProcess.values()].flatMap((windows) => {
+    const many = windows.filter((w) => w.scavengesPerKiloRequest > 8);
+    const few = windows.filter((w) => w.scavengesPerKiloRequest <= 8);
+    if (many.length < 4 || few.length < 4) return [];
+    const meanLog = (ws: typeof windows) => ws.reduce((t, w) => t + Math.log(w.cpuUsPerRequest), 0) / ws.length;
+    return [meanLog(many) - meanLog(few)];
+  });
+  if (apart.length > 1) {
+    const mean = apart.reduce((t, x) => t + x, 0) / apart.length;
+    const se = Math.sqrt(apart.reduce((t, x) => t + (x - mean) ** 2, 0) / (apart.length - 1) / apart.length);
+    console.log(
+      `collections and level: within ${apart.length} processes, windows with over 8 collections per 1,000 requests cost ${pct(Math.expm1(mean))} CPU a request (SE ${pct(se)}) against the same process's windows with fewer`,
+    );
+  }
 }
 if (aaRuns.length > 1) {
   // One run's 4 sets give the between-process variance 3 degrees of freedom; a method's resolution is better told by

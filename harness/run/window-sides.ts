@@ -23,7 +23,7 @@ export type SideContext = Pick<
   | 'signal'
   | 'burnIterationsPerUs'
 > & {
-  /** A command every service runs under (valgrind for `meter: instructions`), and its slower start-up's bound. */
+  /** A command every service runs under (valgrind, for bench:precision --meter instructions) and its start-up bound. */
   wrapper?: { command: string[]; startupTimeoutMs: number };
 };
 
