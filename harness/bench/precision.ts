@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
-import { tQuantile } from '../stats/student-t.js';
+import { mean, meanEstimate, standardDeviation } from '../stats/interval.js';
 import { pooledBetweenSd, simulatedFalseAlarms, simulatedMdc } from '../stats/resample.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
 import { INJECTION_BASE_US, precisionRun } from './precision-run.js';
@@ -43,6 +43,9 @@ const { values } = parseArgs({
 });
 
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}%`;
+/** The warm-up check's verdict on an interval of the change: all of it within ±5%. */
+const withinFivePct = (ci: { low: number; high: number }) =>
+  Math.max(Math.abs(ci.low), Math.abs(ci.high)) <= 0.05 ? 'within' : 'not shown within';
 // With each pair's block, which the A/A simulation draws whole.
 const nested = (r: WindowsResult): (NestedPair & { block: number; atSeconds: number })[] =>
   r.pairs
@@ -190,12 +193,12 @@ for (const file of values.pool ? values.pool.split(',') : []) {
   for (const [label, run] of Object.entries(saved))
     for (const p of run.pairs)
       for (const side of ['a', 'b'] as const) {
-        const why = p[`${side}Why`];
-        if (!p.valid || !why) continue;
+        const collections = p[`${side}Why`]?.gcCount;
+        if (!p.valid || collections === undefined) continue;
         const key = `${file} ${label} ${side}${p.process}`;
         windowsByProcess.set(key, [
           ...(windowsByProcess.get(key) ?? []),
-          { cpuUsPerRequest: p[side], scavengesPerKiloRequest: (1000 * why.gcCount) / p[`${side}Requests`] },
+          { cpuUsPerRequest: p[side], scavengesPerKiloRequest: (1000 * collections) / p[`${side}Requests`] },
         ]);
       }
   if (!saved['A/A'] && !warmup) throw new Error(`${file} has no A/A run or warm-up check (write one with --out)`);
@@ -211,10 +214,9 @@ if (windowsByProcess.size > 0) {
     return [meanLog(many) - meanLog(few)];
   });
   if (apart.length > 1) {
-    const mean = apart.reduce((t, x) => t + x, 0) / apart.length;
-    const se = Math.sqrt(apart.reduce((t, x) => t + (x - mean) ** 2, 0) / (apart.length - 1) / apart.length);
+    const se = standardDeviation(apart) / Math.sqrt(apart.length);
     console.log(
-      `collections and level: within ${apart.length} processes, windows with over 8 collections per 1,000 requests cost ${pct(Math.expm1(mean))} CPU a request (SE ${pct(se)}) against the same process's windows with fewer`,
+      `collections and level: within ${apart.length} processes, windows with over 8 collections per 1,000 requests cost ${pct(Math.expm1(mean(apart)))} CPU a request (SE ${pct(se)}) against the same process's windows with fewer`,
     );
   }
 }
@@ -226,24 +228,26 @@ if (aaRuns.length > 1) {
     simulatedMdc(pairs, { pairs: pairs.length, runs: 1000, seed: 3 + i, betweenSd }),
   );
   const alarms = aaRuns.map((pairs, i) => simulatedFalseAlarms(pairs, pairs.length, 1000, 50 + i, betweenSd));
-  const sorted = [...mdcs].sort((x, y) => x - y);
   console.log(`pooled over ${aaRuns.length} A/A runs: between-set SD ${pct(betweenSd)}`);
   aaRuns.forEach((pairs, i) => {
     console.log(
       `  run ${i + 1}: ${pairs.length} pairs, MDC by simulation ${pct(mdcs[i])}; false alarms ${(100 * alarms[i].fixed).toFixed(1)}% read once, ${(100 * alarms[i].sequential).toFixed(1)}% sequential`,
     );
   });
-
+  // Not stats/interval's median, which leaves out Infinity: here it is a run that could not detect any change.
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)];
   console.log(
-    `  MDC (95%, 80% power) by simulation, runs as long as these: median ${pct(median(mdcs))}, largest ${pct(sorted[sorted.length - 1])}`,
+    `  MDC (95%, 80% power) by simulation, runs as long as these: median ${pct(median(mdcs))}, largest ${pct(Math.max(...mdcs))}`,
   );
-  // By measuring time: runs as many pairs as each measured run had by then (its noise drawn from all its pairs).
+  // By measuring time: runs as many pairs as each measured run had by then (its noise drawn from all its pairs); a run
+  // that had all its pairs by then is the one already simulated above.
   const window = Number(values.window);
   for (const minutes of [1, 2, 3]) {
     const byRun = aaRuns.map((pairs, i) => {
       const n = pairs.filter((p) => p.atSeconds + window <= minutes * 60).length;
-      return simulatedMdc(pairs, { pairs: Math.max(n, 1), runs: 1000, seed: 7 + i, betweenSd });
+      return n === pairs.length
+        ? mdcs[i]
+        : simulatedMdc(pairs, { pairs: Math.max(n, 1), runs: 1000, seed: 7 + i, betweenSd });
     });
     console.log(
       `  at ${minutes} min wall (warm-up included): median ${pct(median(byRun))}, largest ${pct(Math.max(...byRun))} over the ${aaRuns.length} runs`,
@@ -280,12 +284,10 @@ if (values['warmup-check']) {
   const joint = Math.max(...r.warmups.map((w) => w.warmupSeconds));
   console.log(`  A warmed ${head} s alone + ${joint} s with B (${head + joint} s); B ${joint} s`);
   const e = nestedRatio(nested(r));
-  if (e) {
-    const within = Math.max(Math.abs(e.ci.low), Math.abs(e.ci.high)) <= 0.05;
+  if (e)
     console.log(
-      `  steady-state warm-up vs 30 s: ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}]: ${within ? 'within' : 'not shown within'} ±5%`,
+      `  steady-state warm-up vs 30 s: ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}]: ${withinFivePct(e.ci)} ±5%`,
     );
-  }
   warmupRuns.push(nested(r));
 }
 if (warmupRuns.length > 0) {
@@ -299,14 +301,12 @@ if (warmupRuns.length > 0) {
       return block.reduce((t, p) => t + p.logRatio, 0) / block.length;
     }),
   );
-  if (firsts.length > 1) {
-    const mean = firsts.reduce((t, x) => t + x, 0) / firsts.length;
-    const sd = Math.sqrt(firsts.reduce((t, x) => t + (x - mean) ** 2, 0) / (firsts.length - 1));
-    const half = tQuantile(0.975, firsts.length - 1) * (sd / Math.sqrt(firsts.length));
-    const [low, high] = [Math.expm1(mean - half), Math.expm1(mean + half)];
-    const within = Math.max(Math.abs(low), Math.abs(high)) <= 0.05;
+  // A t-interval of the sets' mean log ratio, read as a change.
+  const t = meanEstimate(firsts, 0.95);
+  if (t) {
+    const ci = { low: Math.expm1(t.ci.low), high: Math.expm1(t.ci.high) };
     console.log(
-      `first block after the steady test, over ${firsts.length} sets of ${warmupRuns.length} run(s): steady-state warm-up vs 30 s ${pct(Math.expm1(mean))} [${pct(low)}, ${pct(high)}] (t, df ${firsts.length - 1}; per set ${firsts.map((x) => pct(Math.expm1(x))).join(' ')}): ${within ? 'within' : 'not shown within'} ±5%`,
+      `first block after the steady test, over ${firsts.length} sets of ${warmupRuns.length} run(s): steady-state warm-up vs 30 s ${pct(Math.expm1(t.estimate))} [${pct(ci.low)}, ${pct(ci.high)}] (t, df ${firsts.length - 1}; per set ${firsts.map((x) => pct(Math.expm1(x))).join(' ')}): ${withinFivePct(ci)} ±5%`,
     );
   }
 }
@@ -315,11 +315,9 @@ if (warmupRuns.length > 1) {
   // averages out how much the baseline's processes differ (5-9% between sets within one run).
   const all = warmupRuns.flatMap((pairs, i) => pairs.map((p) => ({ ...p, cluster: 1000 * i + p.cluster })));
   const e = nestedRatio(all);
-  if (e) {
-    const within = Math.max(Math.abs(e.ci.low), Math.abs(e.ci.high)) <= 0.05;
+  if (e)
     console.log(
-      `warm-up check pooled over ${warmupRuns.length} runs (${e.clusters} sets, ${e.pairs} pairs): steady-state warm-up vs 30 s ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}] (df ${e.df.toFixed(0)}; between-set SD ${pct(e.betweenSd)}): ${within ? 'within' : 'not shown within'} ±5%`,
+      `warm-up check pooled over ${warmupRuns.length} runs (${e.clusters} sets, ${e.pairs} pairs): steady-state warm-up vs 30 s ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}] (df ${e.df.toFixed(0)}; between-set SD ${pct(e.betweenSd)}): ${withinFivePct(e.ci)} ±5%`,
     );
-  }
 }
 if (values.out) writeFileSync(values.out, JSON.stringify(runs));

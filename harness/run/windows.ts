@@ -159,7 +159,10 @@ async function endWindow(services: RunningService[]): Promise<WindowMeasurement>
 /** The figure a pair compares: the meter's count per request when there is a meter, else CPU per request. */
 const judged = (w: WindowMeasurement) => (w.count === null ? w.cpuUsPerRequest : w.countPerRequest);
 
-/** Load on both sides' sets at once for `seconds`, stopped early by `stop`; resolves when both loads have ended. */
+/**
+ * Load on both sides' sets at once for `seconds` at `rateFactor` times the run's rate, stopped early by `stop`; resolves
+ * when both loads have ended.
+ */
 function loadBoth(
   options: WindowsOptions,
   sets: RunningService[][],
@@ -187,15 +190,7 @@ function keepWarm(options: WindowsOptions, sets: RunningService[][]): { stop: ()
   const share = options.keepWarmShare ?? KEEP_WARM_SHARE;
   if (share <= 0 || options.signal.aborted) return { stop: async () => undefined };
   const halt = new AbortController();
-  const signal = AbortSignal.any([halt.signal, options.signal]);
-  const loads = Promise.all(
-    sets.map((services, s) => {
-      const full = options.load(services[services.length - 1], options.maxSeconds, 'k');
-      return options.generators[s].openLoop({ ...full, rateRps: full.rateRps * share }, signal).catch((e) => {
-        if (!signal.aborted) throw e;
-      });
-    }),
-  );
+  const loads = loadBoth(options, sets, options.maxSeconds, 'k', halt.signal, share);
   return {
     stop: async () => {
       halt.abort();
