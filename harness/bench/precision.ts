@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
+import { nestedMdc, nestedRatio, pooledPrior, type NestedPair } from '../stats/nested.js';
 import { mean, meanEstimate, standardDeviation } from '../stats/interval.js';
-import { pooledBetweenSd, simulatedFalseAlarms, simulatedMdc } from '../stats/resample.js';
+import { simulatedFalseAlarms, simulatedMdc } from '../stats/resample.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
 import { INJECTION_BASE_US, precisionRun } from './precision-run.js';
 import { describePlacement } from '../target/placement.js';
@@ -101,6 +101,16 @@ async function run(
       `  B/A ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}] (${e.clusters} sets, df ${e.df.toFixed(0)}); within-set SD per pair ${pct(e.withinSd)}, between-set SD ${pct(e.betweenSd)} (${(100 * e.betweenShare).toFixed(0)}% of the variance)${s ? `; sequential [${pct(s.ci.low)}, ${pct(s.ci.high)}]` : ''}`,
     );
   if (e) console.log(`  at a 1% limit: ${decide(e.ci, 0.01)}; sequential: ${s ? decide(s.ci, 0.01) : 'inconclusive'}`);
+  const c = calibration ? nestedRatio(nested(result), 0.95, calibration) : null;
+  if (c && calibration) {
+    const cs = sequentialRatio(nested(result), { prior: calibration });
+    const mdc = nestedMdc(c.withinSd, Math.sqrt(c.betweenPartVar * c.clusters), c.pairs, c.clusters, {
+      betweenDf: c.betweenDf,
+    });
+    console.log(
+      `  with the --pool runs as calibration (SD ${pct(Math.sqrt(calibration.betweenVar))}, df ${calibration.df}): ${c.prior}, B/A ${pct(c.estimate)} [${pct(c.ci.low)}, ${pct(c.ci.high)}] (df ${c.df.toFixed(0)}), could detect ${pct(mdc)}; at a 1% limit: ${decide(c.ci, 0.01)}; sequential ${cs ? `[${pct(cs.ci.low)}, ${pct(cs.ci.high)}]: ${decide(cs.ci, 0.01)}` : 'none'}`,
+    );
+  }
   // The trimmed means set bursts aside; the ratio of all CPU over all requests keeps them (e.g. extra garbage
   // collection a change causes), so the two disagreeing by more than the interval would flag a cost trimmed away.
   const per = (side: 'a' | 'b') =>
@@ -148,34 +158,6 @@ interface SavedPair {
 const windowsByProcess = new Map<string, { cpuUsPerRequest: number; scavengesPerKiloRequest: number }[]>();
 const aaRuns: (NestedPair & { block: number; atSeconds: number })[][] = [];
 let levelUs = values['level-us'] ? Number(values['level-us']) : Number.NaN;
-if (!values['skip-aa']) {
-  const aa = await run('A/A', 0);
-  const pairs = nested(aa);
-  const e = nestedRatio(pairs);
-  levelUs = aa.pairs.filter((p) => p.valid).reduce((t, p) => t + p.a.cpuUsPerRequest, 0) / Math.max(1, pairs.length);
-  if (e) {
-    const firstWindow = Math.min(...aa.pairs.map((p) => p.atSeconds));
-    console.log(`  warm-up until the first window: ${firstWindow.toFixed(0)} s`);
-    const P = Number(values.processes);
-    for (const minutes of [1, 2, 3, 5]) {
-      const n = aa.pairs.filter((p) => p.valid && p.atSeconds + Number(values.window) <= minutes * 60).length;
-      const perSecond = pairs.length / Math.max(1, aa.elapsedSeconds - firstWindow);
-      const projected = Math.max(n, Math.floor((minutes * 60 - firstWindow) * perSecond));
-      console.log(
-        `  MDC (95%, 80% power) at ${minutes} min wall (warm-up included): ${pct(nestedMdc(e.withinSd, e.betweenSd, projected, P))} from ${projected} pairs${projected > n ? ' (projected from the pair rate)' : ''}`,
-      );
-    }
-    const sim = simulatedFalseAlarms(pairs, pairs.length, 1000, 1);
-    console.log(
-      `  simulated A/A from these pairs, block by block (1000 runs of ${sim.pairs} pairs): false alarms ${(100 * sim.fixed).toFixed(1)}% read once, ${(100 * sim.sequential).toFixed(1)}% sequential looked at after every pair`,
-    );
-    const mdc = simulatedMdc(pairs, { pairs: pairs.length, runs: 1000, seed: 2 });
-    console.log(
-      `  MDC by simulation (runs of ${pairs.length} pairs like this one, its own between-set SD): ${pct(mdc)}`,
-    );
-  }
-  aaRuns.push(pairs);
-}
 const WARMUP_LABEL = 'warm-up check: baseline, steady-state warm-up (B) vs a head start (A)';
 const warmupRuns: (NestedPair & { block: number })[][] = [];
 // Earlier runs' `--out` files: their A/A pairs join this run's (if any) to estimate the between-process SD, their
@@ -203,6 +185,37 @@ for (const file of values.pool ? values.pool.split(',') : []) {
       }
   if (!saved['A/A'] && !warmup) throw new Error(`${file} has no A/A run or warm-up check (write one with --out)`);
 }
+// What `run --calibration` would pool with each run of this invocation: the between-process variance of the --pool
+// files' A/A runs, which never saw these runs.
+const calibration = aaRuns.length > 0 ? pooledPrior(aaRuns) : null;
+if (!values['skip-aa']) {
+  const aa = await run('A/A', 0);
+  const pairs = nested(aa);
+  const e = nestedRatio(pairs);
+  levelUs = aa.pairs.filter((p) => p.valid).reduce((t, p) => t + p.a.cpuUsPerRequest, 0) / Math.max(1, pairs.length);
+  if (e) {
+    const firstWindow = Math.min(...aa.pairs.map((p) => p.atSeconds));
+    console.log(`  warm-up until the first window: ${firstWindow.toFixed(0)} s`);
+    const P = Number(values.processes);
+    for (const minutes of [1, 2, 3, 5]) {
+      const n = aa.pairs.filter((p) => p.valid && p.atSeconds + Number(values.window) <= minutes * 60).length;
+      const perSecond = pairs.length / Math.max(1, aa.elapsedSeconds - firstWindow);
+      const projected = Math.max(n, Math.floor((minutes * 60 - firstWindow) * perSecond));
+      console.log(
+        `  MDC (95%, 80% power) at ${minutes} min wall (warm-up included): ${pct(nestedMdc(e.withinSd, e.betweenSd, projected, P))} from ${projected} pairs${projected > n ? ' (projected from the pair rate)' : ''}`,
+      );
+    }
+    const sim = simulatedFalseAlarms(pairs, { pairs: pairs.length, runs: 1000, seed: 1 });
+    console.log(
+      `  simulated A/A from these pairs, block by block (1000 runs of ${sim.pairs} pairs): false alarms ${(100 * sim.fixed).toFixed(1)}% read once, ${(100 * sim.sequential).toFixed(1)}% sequential looked at after every pair`,
+    );
+    const mdc = simulatedMdc(pairs, { pairs: pairs.length, runs: 1000, seed: 2 });
+    console.log(
+      `  MDC by simulation (runs of ${pairs.length} pairs like this one, its own between-set SD): ${pct(mdc)}`,
+    );
+  }
+  aaRuns.push(pairs);
+}
 if (windowsByProcess.size > 0) {
   // A process's young generation is resized as it runs; its windows cluster at ~3, ~6 and ~12 collections per 1,000
   // requests. Within each process that shows both sides of 8, how much dearer its windows with more collections are.
@@ -223,11 +236,14 @@ if (windowsByProcess.size > 0) {
 if (aaRuns.length > 1) {
   // One run's 4 sets give the between-process variance 3 degrees of freedom; a method's resolution is better told by
   // pooling it over runs and simulating what runs like each one detect, wide cluster-level intervals included.
-  const betweenSd = pooledBetweenSd(aaRuns);
+  const betweenSd = Math.sqrt(pooledPrior(aaRuns)?.betweenVar ?? 0);
+  const withPrior: number[][] = [];
   const mdcs = aaRuns.map((pairs, i) =>
     simulatedMdc(pairs, { pairs: pairs.length, runs: 1000, seed: 3 + i, betweenSd }),
   );
-  const alarms = aaRuns.map((pairs, i) => simulatedFalseAlarms(pairs, pairs.length, 1000, 50 + i, betweenSd));
+  const alarms = aaRuns.map((pairs, i) =>
+    simulatedFalseAlarms(pairs, { pairs: pairs.length, runs: 1000, seed: 50 + i, betweenSd }),
+  );
   console.log(`pooled over ${aaRuns.length} A/A runs: between-set SD ${pct(betweenSd)}`);
   aaRuns.forEach((pairs, i) => {
     console.log(
@@ -251,6 +267,30 @@ if (aaRuns.length > 1) {
     });
     console.log(
       `  at ${minutes} min wall (warm-up included): median ${pct(median(byRun))}, largest ${pct(Math.max(...byRun))} over the ${aaRuns.length} runs`,
+    );
+  }
+  // With a calibration (`run --calibration`): each run judged with the other runs pooled as its prior, so no prior saw
+  // the run it judges; simulated runs draw set offsets of the SD pooled over all runs and are judged with that prior.
+  const priors = aaRuns.map((_, i) => pooledPrior(aaRuns.filter((__, j) => j !== i)));
+  console.log(`with the other ${aaRuns.length - 1} runs pooled as a calibration (run --calibration):`);
+  aaRuns.forEach((pairs, i) => {
+    const prior = priors[i];
+    if (!prior) return;
+    const e = nestedRatio(pairs, 0.95, prior);
+    const alarms = simulatedFalseAlarms(pairs, { pairs: pairs.length, runs: 1000, seed: 50 + i, betweenSd, prior });
+    const byMinutes = [1, 2, 3].map((minutes) => {
+      const n = pairs.filter((p) => p.atSeconds + window <= minutes * 60).length;
+      return simulatedMdc(pairs, { pairs: Math.max(n, 1), runs: 1000, seed: 7 + i, betweenSd, prior });
+    });
+    console.log(
+      `  run ${i + 1}: calibration SD ${pct(Math.sqrt(prior.betweenVar))} (df ${prior.df}): ${e ? `${e.prior}, B/A ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}] (df ${e.df.toFixed(0)})` : 'no interval'}; MDC by simulation at 1/2/3 min ${byMinutes.map(pct).join(' / ')}; false alarms ${(100 * alarms.fixed).toFixed(1)}% read once, ${(100 * alarms.sequential).toFixed(1)}% sequential`,
+    );
+    withPrior.push(byMinutes);
+  });
+  for (const [k, minutes] of [1, 2, 3].entries()) {
+    const byRun = withPrior.map((m) => m[k]);
+    console.log(
+      `  MDC at ${minutes} min wall with a calibration: median ${pct(median(byRun))}, largest ${pct(Math.max(...byRun))} over the ${byRun.length} runs`,
     );
   }
 }

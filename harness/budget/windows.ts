@@ -1,6 +1,7 @@
 import { unjudgedByWindows } from '../plan/windows-pairings.js';
 import type { WindowsComparison } from '../results/types.js';
 import { judgedInterval } from '../results/windows-interval.js';
+import { calibrationNote } from '../results/calibration.js';
 import type { Budget, Check, Verdicts } from './types.js';
 import { formatMeasured, formatValue } from './format.js';
 import { verdictsOf } from './judge.js';
@@ -44,7 +45,8 @@ function message(
 ): string {
   const limit = formatValue(100 * t.limit, '%', true);
   const sides = `${c.b} against ${c.a}`;
-  const how = `${validPairs(c)} valid pairs of ${c.windowSeconds} s windows over ${c.nested?.clusters ?? c.processes} process sets, ${Math.round(c.elapsedSeconds)} s; ${STOPPED[c.stoppedBy]}`;
+  const calibrated = calibrationNote(c);
+  const how = `${validPairs(c)} valid pairs of ${c.windowSeconds} s windows over ${c.nested?.clusters ?? c.processes} process sets, ${Math.round(c.elapsedSeconds)} s; ${STOPPED[c.stoppedBy]}${calibrated ? `; ${calibrated}` : ''}`;
   const budget = t.budget ? `budgets[${t.budget.index}] cpuUsPerRequest ${t.budget.text}: ` : '';
   const what = `${budget}CPU µs/request change of ${sides} ${formatMeasured(check)}`;
   if (t.verdict === 'pass') return `${what} is within ${limit} over its whole ${kind} interval (${how}).`;

@@ -2,7 +2,8 @@ export const HELP = `tracebench: what does OpenTelemetry tracing cost your Node.
 
 Usage:
   tracebench run [--config FILE] [--out DIR] [--rounds N] [--seed N] [--budgets FILE] [--threshold P] [--strict] [--quiet]
-                 [--profile] [--until-decided] [--max-minutes N] [--shard K/N | --shards N] [--resume DIR]
+                 [--profile] [--until-decided] [--max-minutes N] [--calibration FILE] [--shard K/N | --shards N]
+                 [--resume DIR]
   tracebench plan [--config FILE] [--shards N] [--format text|json|github|k8s] [--rounds N] [--seed N]
                   [--image IMAGE] [--name NAME] [--claim PVC] [--parallelism N]
   tracebench merge DIR... --out DIR [--allow-missing] [--threshold P] [--strict]
@@ -10,6 +11,8 @@ Usage:
   tracebench compare BASE.json|BASE-DIR HEAD.json [--last N] [--threshold P] [--budgets FILE] [--strict]
                      [--summary FILE] [--junit FILE] [--export bencher|gab FILE]
   tracebench calibrate [--config FILE] [--cell ID] [--rounds N] [--threshold P] [--with-baseline] [--out DIR]
+  tracebench calibrate --method windows [--config FILE] [--cell ID] [--runs N] [--out DIR] [--write FILE]
+  tracebench calibrate --from RESULTS.json[,RESULTS.json...] [--write FILE]
   tracebench micro [--suite NAME]... [--quick] [--rounds N] [--budgets FILE] [--strict] [--out DIR]
                    [--variant NAME=DIR --variant NAME=DIR | --config FILE] [--threshold P]
   tracebench import FILE --format otlp-json|jaeger|zipkin [--out FILE] [--name NAME] [--max-cpu-us-per-span N]
@@ -29,7 +32,9 @@ Commands:
   compare     Regression verdicts of HEAD against BASE per cell present in both (different runs: unpaired), and per
               micro-benchmark task when both hold micro results (default limit +10% ns/op, or --budgets).
   calibrate   A/A rounds of one cell: the noise floor of CPU per request and the rounds a threshold needs. The
-              baseline is not run unless --with-baseline.
+              baseline is not run unless --with-baseline. With --method windows: --runs A/A windows comparisons
+              (default 6), or --from earlier windows results, pooled into calibration.json (how much the service's
+              processes differ on this machine), for run --calibration.
   micro       tinybench suites of the SDK's primitives (span, propagation, sampler, processor, serialize), each in
               its own worker, --rounds times (default 3, each round fresh workers); ns per operation and the
               published claims side by side. Writes results.json, summary.md, report.html and junit.xml. With two
@@ -66,7 +71,13 @@ Options:
                     sequential interval is pass or fail against method.limitPct (default 3%), or against
                     every cpuUsPerRequest: +N% budget that covers it.
   --max-minutes N   run: wall time per windows comparison, warm-up included (method.maxMinutes, default 3).
+  --calibration FILE
+                    run (windows method): a calibration.json of this machine (calibrate --method windows), pooled
+                    with each comparison's own process sets where they fit it (method.calibration).
   --cell ID         calibrate: the cell to measure (default: the first traced cell).
+  --runs N          calibrate --method windows: A/A comparisons to pool (default 6).
+  --from FILES      calibrate: pool the windows comparisons of these results.json files instead of measuring.
+  --write FILE      calibrate --method windows / --from: where calibration.json goes (default: in --out).
   --with-baseline   calibrate: also run the baseline (A/A), which the noise floor of a traced cell does not need.
   --variant NAME=DIR
                     micro: one side of a micro A/B (give two; the first is the reference). Or --config FILE:

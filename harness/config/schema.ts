@@ -674,6 +674,11 @@ const methodSchema = z
         .describe(
           "CPU placement: 'split' runs the two services being measured on the upper half of the CPUs, and the load generators, sink and services waiting for their block on the rest (taskset; recorded in environment.placement), so both sides share the same CPU and neighbours; 'none' lets the kernel place everything.",
         ),
+      calibration: nonEmptyString()
+        .optional()
+        .describe(
+          "A calibration.json of this machine (tracebench calibrate --method windows; relative to this file): how much the service's processes differ, pooled over earlier runs, so a run's few process sets need not estimate it alone. A comparison whose sets spread more than it allows is judged on its own sets, with a warning.",
+        ),
       against: nonEmptyString()
         .optional()
         .describe(

@@ -252,6 +252,11 @@ export interface WindowsMethodConfig {
   limitPct: number;
   /** `split`: measured services on the upper half of the CPUs, the harness and waiting services on the rest (taskset); `none`: the kernel places all. @default 'split' */
   placement: 'split' | 'none';
+  /**
+   * A calibration.json (relative to the config file): the between-process variance pooled over earlier runs on this
+   * machine, pooled again with each comparison's own sets when they fit it (an F test).
+   */
+  calibration?: string;
   /** A traced cell's id: every other traced cell is compared with it instead of with the baseline. Not with variants. */
   against?: string;
 }

@@ -1,5 +1,6 @@
 import { validPairs, windowsMdc } from '../budget/windows.js';
 import { judgedInterval } from '../results/windows-interval.js';
+import { calibrationNote } from '../results/calibration.js';
 import type { WarmupRecord, WindowsComparison } from '../results/types.js';
 
 /** One comparison of a windows run as the views show it: text only, `–` for what is unknown. */
@@ -84,5 +85,5 @@ export function windowsResolutionSentence(c: WindowsComparison): string {
   const mdc = windowsMdc(c);
   return mdc === null
     ? 'this run’s resolution is unknown (too few valid window pairs per process set)'
-    : `this run could detect changes of ±${(100 * mdc).toFixed(1)}% in CPU per request (95% confidence, 80% power)`;
+    : `this run could detect changes of ±${(100 * mdc).toFixed(1)}% in CPU per request (95% confidence, 80% power${c.calibration?.used === 'pooled' ? `; ${calibrationNote(c)}` : ''})`;
 }

@@ -205,6 +205,9 @@ const windowsSchema = z.array(
     ),
     nested: relative.extend({ withinSd: num, betweenSd: num, mdc: num.nullable() }).nullable(),
     sequential: relative.nullable(),
+    calibration: z
+      .looseObject({ file: z.string(), betweenSd: num, df: num, used: z.enum(['pooled', 'misfit']) })
+      .optional(),
     limit: num,
     budgets: z.array(z.looseObject({ index: num, text: z.string(), limit: num })).optional(),
     judgedBy: z.enum(['sequential', 'nested']).optional(),

@@ -369,6 +369,12 @@ export interface WindowsComparison {
     | null;
   /** Always-valid interval (may be read after every pair); null with too few pairs. */
   sequential: RelativeInterval | null;
+  /**
+   * The process calibration the run was given (`method.calibration`) and what became of it: `pooled` with this
+   * comparison's own sets (the interval's degrees of freedom are both's), or `misfit`: its sets spread more than the
+   * calibration allows, so it was judged on them alone. Absent without a calibration.
+   */
+  calibration?: { file: string; betweenSd: number; df: number; used: 'pooled' | 'misfit' };
   /** The limit on the increase (fraction) the verdict judges. */
   limit: number;
   /**

@@ -1,6 +1,8 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { RunError } from '../errors.js';
 import { captureEnvironment } from '../results/environment.js';
+import { calibrationNote, priorOf, readCalibration } from '../results/calibration.js';
 import {
   RESULTS_SCHEMA_VERSION,
   type RelativeInterval,
@@ -11,7 +13,7 @@ import {
 import type { WindowsMethodConfig } from '../config/types.js';
 import { buildPlan } from '../plan/plan.js';
 import { budgetsText, type WindowsPairing, windowsLimits, windowsPairings } from '../plan/windows-pairings.js';
-import { nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
+import { PRIOR_MISFIT_P, nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
 import type { Sink } from '../sink/types.js';
 import type { LoadGenerator } from '../load/types.js';
@@ -56,6 +58,19 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
   const plan = buildPlan(config);
   // Before anything starts: a bad method.against is the config's fault (exit 2), not the run's.
   const pairings = windowsPairings(plan.cells, (config.variants ?? []).length, method.against);
+  // Read before anything starts, like the config: a bad calibration file exits 2.
+  const calibrationFile = method.calibration ? resolve(dirname(configFile), method.calibration) : undefined;
+  const calibration = calibrationFile ? readCalibration(calibrationFile) : undefined;
+  const prior = calibration ? priorOf(calibration) : undefined;
+  if (calibration) {
+    log(
+      `between-process variance: ${calibrationFile} (a set pair's SD ${(100 * calibration.betweenSd).toFixed(2)}%, ${calibration.df} degrees of freedom from ${calibration.sources.length} comparison(s)), pooled with each comparison's own sets where they fit it`,
+    );
+    if (calibration.host.hostname !== hostname())
+      log(
+        `! ${calibrationFile} was measured on ${calibration.host.hostname}, not this machine (${hostname()}): processes may differ here by other amounts; calibrate here (tracebench calibrate --method windows)`,
+      );
+  }
   const runId = newRunId(config.name);
   const store = new ResultsStore(join(options.reportsDir, runId));
   // Pinned before anything starts, so the sink's and generators' threads inherit the harness's CPUs.
@@ -166,7 +181,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
                 const valid = nestedOf(pairs);
                 // Not before every set has been measured: one set alone hides the difference between processes.
                 if (new Set(valid.map((p) => p.cluster)).size < method.processes) return false;
-                const s = sequentialRatio(valid);
+                const s = sequentialRatio(valid, { prior });
                 // Every budget's check decided, not only the tightest: a looser one may still straddle its limit.
                 const judged = job.limit.budgets.length > 0 ? job.limit.budgets.map((b) => b.limit) : [limit];
                 return s !== null && judged.every((l) => decide(s.ci, l) !== 'inconclusive');
@@ -185,8 +200,8 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       });
       if (!measured) break;
       const pairs = nestedOf(measured.pairs);
-      const e = nestedRatio(pairs);
-      const s = sequentialRatio(pairs);
+      const e = nestedRatio(pairs, 0.95, prior);
+      const s = sequentialRatio(pairs, { prior });
       const interval = (x: {
         estimate: number;
         ci: { low: number; high: number; level: number };
@@ -198,6 +213,10 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
       });
       // A run that looked after every pair is judged on the interval that allows it; a fixed-length run on the tighter one.
       const judging = method.untilDecided ? s : e;
+      if (e?.prior === 'misfit')
+        measured.warnings.push(
+          `its process sets spread more than the calibration allows (F test, p < ${PRIOR_MISFIT_P}): judged on its own ${e.clusters} sets alone; if the service, its settings or the machine changed since, calibrate again`,
+        );
       if (method.processes < 3)
         measured.warnings.push(
           `${method.processes} process set(s) per side: a difference between processes cannot be told from noise, so the interval may be too narrow; use processes: 3 or more for a verdict`,
@@ -232,10 +251,24 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
               withinSd: e.withinSd,
               betweenSd: e.betweenSd,
               betweenShare: e.betweenShare,
-              mdc: finiteOrNull(nestedMdc(e.withinSd, e.betweenSd, e.pairs, e.clusters)),
+              mdc: finiteOrNull(
+                nestedMdc(e.withinSd, Math.sqrt(e.betweenPartVar * e.clusters), e.pairs, e.clusters, {
+                  betweenDf: e.betweenDf,
+                }),
+              ),
             }
           : null,
         sequential: s ? interval(s) : null,
+        ...(calibration && calibrationFile && e && e.prior !== 'none'
+          ? {
+              calibration: {
+                file: calibrationFile,
+                betweenSd: calibration.betweenSd,
+                df: calibration.df,
+                used: e.prior,
+              },
+            }
+          : {}),
         limit,
         ...(job.limit.budgets.length > 0 ? { budgets: job.limit.budgets } : {}),
         judgedBy: method.untilDecided ? 'sequential' : 'nested',
@@ -277,5 +310,6 @@ export function describeComparison(c: WindowsComparison): string {
   const mdc = c.nested.mdc;
   const detect =
     mdc !== null && Number.isFinite(mdc) ? `could detect ±${(100 * mdc).toFixed(1)}%` : 'resolution unknown';
-  return `${c.b} vs ${c.a}: CPU/request ${pct(ci.estimate)} [${pct(ci.low)}, ${pct(ci.high)}] → ${c.verdict} at ${c.budgets?.length ? budgetsText(c.budgets) : pct(c.limit)} (${valid} pairs over ${c.nested.clusters} set(s), ${c.elapsedSeconds.toFixed(0)} s, stopped by ${c.stoppedBy}; ${detect})`;
+  const calibrated = calibrationNote(c);
+  return `${c.b} vs ${c.a}: CPU/request ${pct(ci.estimate)} [${pct(ci.low)}, ${pct(ci.high)}] → ${c.verdict} at ${c.budgets?.length ? budgetsText(c.budgets) : pct(c.limit)} (${valid} pairs over ${c.nested.clusters} set(s), ${c.elapsedSeconds.toFixed(0)} s, stopped by ${c.stoppedBy}; ${detect}${calibrated ? `; ${calibrated}` : ''})`;
 }

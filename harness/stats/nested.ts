@@ -1,4 +1,4 @@
-import { tQuantile } from './student-t.js';
+import { fCdf, tQuantile } from './student-t.js';
 import type { Interval } from './types.js';
 
 /** One pair of adjacent windows: the log ratio of B's CPU per request over A's, and the process set both came from. */
@@ -31,10 +31,32 @@ export interface NestedEstimate {
   betweenShare: number;
   /**
    * The between-process variance before flooring at 0 (the sets' means' spread less what within-set noise explains):
-   * unbiased, so several runs' can be averaged (`pooledBetweenSd`).
+   * unbiased, so several runs' can be averaged (`pooledPrior`).
    */
   betweenVarUnfloored: number;
+  /** Variance of `logEstimate` from the processes (0 when none is seen), and its degrees of freedom. */
+  betweenPartVar: number;
+  betweenDf: number;
+  /** Whether a prior was given and pooled with the run's sets, or given and refused because the sets spread more. */
+  prior: 'none' | 'pooled' | 'misfit';
 }
+
+/**
+ * The between-process variance of a method on a machine, measured before (`pooledPrior` over A/A runs): what one
+ * run's few sets cannot estimate well on their own (4 sets: 3 degrees of freedom), several runs can.
+ */
+export interface ProcessPrior {
+  /** Variance of a set pair's offset (log scale): the sets' means' spread less what within-set noise explains. */
+  betweenVar: number;
+  /** Its degrees of freedom: (sets − 1) per run pooled. */
+  df: number;
+}
+
+/**
+ * How unlikely the run's sets' spread is if its processes differ as the prior says: below this, the run's processes
+ * differ more than calibrated and the run is judged on its own sets alone.
+ */
+export const PRIOR_MISFIT_P = 0.05;
 
 export function trimmed(values: readonly number[], g: number): { mean: number; winsorizedVar: number; n: number } {
   const s = [...values].sort((a, b) => a - b);
@@ -55,8 +77,12 @@ export function trimmed(values: readonly number[], g: number): { mean: number; w
  * winsorized variance) and, when the sets' means spread more than that explains, uses their spread instead, with as
  * many degrees of freedom as sets less one: when processes differ, the interval is as wide as few sets make it, so 90
  * windows of 2 processes never pass for 90 independent samples. Null with fewer than 2 pairs in any set.
+ *
+ * With a `prior` (a calibration: the between-process variance pooled over earlier runs) whose variance the sets'
+ * spread fits, the between-process variance is that pooled again with the run's own estimate, with both's degrees of
+ * freedom: 4 sets alone give 3 (t₀.₉₇₅ = 3.18), with a calibration of 6 runs 21 (2.08).
  */
-export function nestedRatio(pairs: readonly NestedPair[], level = 0.95): NestedEstimate | null {
+export function nestedRatio(pairs: readonly NestedPair[], level = 0.95, prior?: ProcessPrior): NestedEstimate | null {
   const byCluster = new Map<number, number[]>();
   for (const p of pairs)
     if (Number.isFinite(p.logRatio)) byCluster.set(p.cluster, [...(byCluster.get(p.cluster) ?? []), p.logRatio]);
@@ -82,8 +108,28 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95): NestedE
   // With 2 sets no rule is valid when processes differ: this one missed 14% at a 1% process SD (1,000 simulated A/A
   // runs of 48 pairs, 2% pair SD), a stricter pre-test 26%; 3 sets or more keep it at or below 7%.
   const clusterLevel = P > 1 && spread > meanWithinVar;
-  const se = Math.sqrt(clusterLevel ? spread / P : b);
-  const df = clusterLevel ? P - 1 : Math.max(1, dfWithin);
+  // With a prior whose variance this run's spread fits (an F test), the between-process variance is pooled: the
+  // prior's degrees of freedom join the run's, the whole point of calibrating it.
+  const priorFits =
+    prior !== undefined &&
+    P > 1 &&
+    prior.df > 0 &&
+    1 - fCdf(spread / (Math.max(0, prior.betweenVar) + meanWithinVar), P - 1, prior.df) >= PRIOR_MISFIT_P;
+  const pooledBetween = priorFits
+    ? Math.max(0, (prior.df * prior.betweenVar + (P - 1) * betweenVarUnfloored) / (prior.df + P - 1))
+    : 0;
+  // Never under the run's own sets' spread: that holds the windows' noise as it really was (bursts that span a block
+  // included), which the window-level within part understates; without this floor, simulated A/A runs drawn from the
+  // two noisiest of 16 measured runs (within-set SD 4.7-4.9%) alarmed in 7.7-7.9% (docs/precision.md).
+  const priorVar = Math.max(pooledBetween + meanWithinVar, spread);
+  const se = Math.sqrt(priorFits ? priorVar / P : clusterLevel ? spread / P : b);
+  const df = priorFits
+    ? priorVar > meanWithinVar
+      ? prior.df + P - 1
+      : Math.max(1, dfWithin)
+    : clusterLevel
+      ? P - 1
+      : Math.max(1, dfWithin);
   const half = se === 0 ? 0 : tQuantile(1 - (1 - level) / 2, df) * se;
   return {
     estimate: Math.expm1(logEstimate),
@@ -97,25 +143,50 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95): NestedE
     betweenSd: Math.sqrt(betweenVar),
     betweenShare: a + b > 0 ? a / (a + b) : 0,
     betweenVarUnfloored,
+    betweenPartVar: priorFits ? priorVar / P - b : clusterLevel ? a : 0,
+    betweenDf: priorFits ? (priorVar > meanWithinVar ? prior.df + P - 1 : 0) : clusterLevel ? P - 1 : 0,
+    prior: prior === undefined ? 'none' : priorFits ? 'pooled' : 'misfit',
+  };
+}
+
+/**
+ * The between-process variance pooled over several runs' pairs: each run's sets give the ANOVA estimate (their means'
+ * spread less what within-set noise explains, negatives kept: unbiased), averaged over runs and floored at 0, with
+ * the runs' sets − 1 summed as its degrees of freedom. One run's four sets give that variance 3 degrees of freedom;
+ * several runs pool them, which no single run's interval can do. Null without a run of 2 sets or more.
+ */
+export function pooledPrior(runs: readonly (readonly NestedPair[])[]): ProcessPrior | null {
+  const estimates = runs.flatMap((run) => {
+    const e = nestedRatio(run);
+    return e && e.clusters > 1 ? [{ variance: e.betweenVarUnfloored, df: e.clusters - 1 }] : [];
+  });
+  if (estimates.length === 0) return null;
+  return {
+    betweenVar: Math.max(0, estimates.reduce((t, x) => t + x.variance, 0) / estimates.length),
+    df: estimates.reduce((t, x) => t + x.df, 0),
   };
 }
 
 /**
  * Minimum detectable change (fraction) of a windows run with `pairs` pairs over `processes` sets, given the components
- * measured: (t₁₋α/₂ + t_power) · SE, with the degrees of freedom `nestedRatio` uses (sets − 1 once sets differ).
+ * measured: (t₁₋α/₂ + t_power) · SE, with the degrees of freedom `nestedRatio` uses (sets − 1 once sets differ, or
+ * `betweenDf`: a prior's pooled with them).
  */
 export function nestedMdc(
   withinSd: number,
   betweenSd: number,
   pairs: number,
   processes: number,
-  options: { level?: number; power?: number } = {},
+  options: { level?: number; power?: number; betweenDf?: number } = {},
 ): number {
   const level = options.level ?? 0.95;
   const power = options.power ?? 0.8;
   if (pairs < 2 * processes) return Number.POSITIVE_INFINITY;
   const a = betweenSd ** 2 / processes;
   const b = withinSd ** 2 / pairs;
-  const df = a > 0 ? Math.max(1, processes - 1) : Math.max(1, Math.floor(pairs * (1 - 2 * TRIM)) - processes);
+  const df =
+    a > 0
+      ? Math.max(1, options.betweenDf ?? processes - 1)
+      : Math.max(1, Math.floor(pairs * (1 - 2 * TRIM)) - processes);
   return Math.expm1((tQuantile(1 - (1 - level) / 2, df) + tQuantile(power, df)) * Math.sqrt(a + b));
 }

@@ -1,5 +1,5 @@
 import { mulberry32 } from '../plan/random.js';
-import { TRIM, nestedRatio, trimmed, type NestedPair } from './nested.js';
+import { TRIM, nestedRatio, trimmed, type NestedPair, type ProcessPrior } from './nested.js';
 import { sequentialRatio } from './sequential.js';
 
 export interface FalseAlarmRates {
@@ -19,10 +19,12 @@ export interface SimulationOptions {
   seed: number;
   /**
    * SD of the process sets' offsets (log scale) drawn afresh for every simulated run. @default the measured pairs'
-   * own estimate (`nestedRatio(...).betweenSd`): from one run's few sets, a noisy figure; `pooledBetweenSd` of
+   * own estimate (`windowsRatio(...).betweenSd`): from one run's few sets, a noisy figure; `pooledBetweenSd` of
    * several runs is the better one.
    */
   betweenSd?: number;
+  /** The estimator's prior (a calibrated between-process variance), as `nestedRatio` takes it. */
+  prior?: ProcessPrior;
 }
 
 /** Each set's measured pairs, centred on the set's trimmed mean and grouped by block; the sets' ids in order. */
@@ -75,7 +77,7 @@ function simulate(
         if (run.length >= options.pairs) break;
         run.push({ cluster: c, logRatio: options.shiftLog + offsets[c] + x });
         if (!options.sequential || alarmed) continue;
-        const s = sequentialRatio(run);
+        const s = sequentialRatio(run, options.prior ? { prior: options.prior } : {});
         if (s && (s.ci.low > 0 || s.ci.high < 0)) alarmed = true;
       }
     }
@@ -89,23 +91,21 @@ function simulate(
  */
 export function simulatedFalseAlarms(
   measured: readonly (NestedPair & { block?: number })[],
-  pairs: number,
-  runs: number,
-  seed: number,
-  betweenSd?: number,
+  options: SimulationOptions,
 ): FalseAlarmRates {
   let fixed = 0;
   let sequential = 0;
-  simulate(
-    measured,
-    { pairs, runs, seed, shiftLog: 0, sequential: true, ...(betweenSd !== undefined ? { betweenSd } : {}) },
-    (run, alarmed) => {
-      if (alarmed) sequential++;
-      const e = nestedRatio(run);
-      if (e && (e.ci.low > 0 || e.ci.high < 0)) fixed++;
-    },
-  );
-  return { runs, pairs, fixed: fixed / runs, sequential: sequential / runs };
+  simulate(measured, { ...options, shiftLog: 0, sequential: true }, (run, alarmed) => {
+    if (alarmed) sequential++;
+    const e = nestedRatio(run, 0.95, options.prior);
+    if (e && (e.ci.low > 0 || e.ci.high < 0)) fixed++;
+  });
+  return {
+    runs: options.runs,
+    pairs: options.pairs,
+    fixed: fixed / options.runs,
+    sequential: sequential / options.runs,
+  };
 }
 
 /** Share of simulated runs with a true change of `change` (fraction) whose interval, read once, lies wholly above zero. */
@@ -116,7 +116,7 @@ export function simulatedPower(
 ): number {
   let detected = 0;
   simulate(measured, { ...options, shiftLog: Math.log1p(change), sequential: false }, (run) => {
-    const e = nestedRatio(run);
+    const e = nestedRatio(run, 0.95, options.prior);
     if (e && e.ci.low > 0) detected++;
   });
   return detected / options.runs;
@@ -148,18 +148,4 @@ export function simulatedMdc(
     else low = mid;
   }
   return high * step;
-}
-
-/**
- * The between-process SD pooled over several runs' pairs: each run's sets give the ANOVA estimate (their means'
- * spread less what within-set noise explains, negative kept), averaged over runs and floored at 0. One run's four sets
- * give that variance with 3 degrees of freedom; several runs pool them, which no single run's interval can do.
- */
-export function pooledBetweenSd(runs: readonly (readonly NestedPair[])[]): number {
-  const estimates = runs.flatMap((run) => {
-    const e = nestedRatio(run);
-    return e && e.clusters > 1 ? [e.betweenVarUnfloored] : [];
-  });
-  if (estimates.length === 0) return 0;
-  return Math.sqrt(Math.max(0, estimates.reduce((t, x) => t + x, 0) / estimates.length));
 }

@@ -1,4 +1,4 @@
-import { nestedRatio, type NestedPair } from './nested.js';
+import { nestedRatio, type NestedPair, type ProcessPrior } from './nested.js';
 import { tQuantile } from './student-t.js';
 import type { Interval } from './types.js';
 
@@ -18,6 +18,8 @@ export interface SequentialOptions {
   tunedForPairs?: number;
   /** No interval before this many pairs: the SD is estimated from the pairs and needs a few. @default 8 */
   minPairs?: number;
+  /** The between-process variance calibrated before, pooled with the run's own when its sets fit it. */
+  prior?: ProcessPrior;
 }
 
 export interface SequentialInterval {
@@ -39,14 +41,14 @@ export function sequentialRatio(
 ): SequentialInterval | null {
   const alpha = options.alpha ?? 0.05;
   const minPairs = options.minPairs ?? 8;
-  const nested = nestedRatio(pairs, 1 - alpha);
+  const nested = nestedRatio(pairs, 1 - alpha, options.prior);
   if (!nested || nested.pairs < minPairs) return null;
-  const split = nested.betweenSd > 0 ? alpha / 2 : alpha;
+  const split = nested.betweenPartVar > 0 ? alpha / 2 : alpha;
   // The radius is for a mean; a 20%-trimmed mean's SE is the winsorized SD over √n, which withinSd already rescales.
   const within = nested.withinSd * mixtureRadius(nested.pairs, split, options.tunedForPairs ?? 30);
   const between =
-    nested.betweenSd > 0
-      ? (tQuantile(1 - split / 2, Math.max(1, nested.clusters - 1)) * nested.betweenSd) / Math.sqrt(nested.clusters)
+    nested.betweenPartVar > 0
+      ? tQuantile(1 - split / 2, Math.max(1, nested.betweenDf)) * Math.sqrt(nested.betweenPartVar)
       : 0;
   const half = within + between;
   return {

@@ -61,6 +61,11 @@ export function tCdf(t: number, df: number): number {
   return t >= 0 ? 1 - tail : tail;
 }
 
+/** P(F ≤ f) for Fisher's F with d1 and d2 degrees of freedom. */
+export function fCdf(f: number, d1: number, d2: number): number {
+  return f <= 0 ? 0 : incompleteBeta((d1 * f) / (d1 * f + d2), d1 / 2, d2 / 2);
+}
+
 const quantileCache = new Map<string, number>();
 
 /** The t value with P(T ≤ t) = p; bisection on the CDF, cached because simulations ask for the same few values. */

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Results } from '../../harness/results/types.js';
 import { resultsSchema } from '../../harness/results/results-schema.js';
+import { readCalibration } from '../../harness/results/calibration.js';
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { windowsResults } from '../report/fixtures/windows-fixtures.js';
 
 // Short windows at a low rate: the method end to end in under 40 s, not its precision (npm run bench:precision).
 const CONFIG = `name: windows-e2e
@@ -123,5 +125,78 @@ budgets:
       junit,
       /<testcase classname="tracebench\.budget" name="[^"]* @ always_on~batch~none \(windows method\)"/,
     );
+  });
+
+  it('calibrate --method windows pools A/A runs into a calibration.json, which run --calibration pools with each comparison', async () => {
+    const dir = tempDir();
+    const config = writeConfig(
+      dir,
+      `name: calibrated-e2e
+load: { rateRps: 200 }
+matrix: { sampler: [always_on], processor: [batch], exporter: [none] }
+variants:
+  - name: base
+  - name: slower
+    extraCpuUsPerRequest: 400
+method: { type: windows, windowSeconds: 1, processes: 2, windowsPerBlock: 3, leadInSeconds: 0.5, warmupMaxSeconds: 6, maxMinutes: 0.4 }
+`,
+    );
+    const out = join(dir, 'reports');
+    const calibrate = await runCli(
+      ['calibrate', '--method', 'windows', '--config', config, '--runs', '2', '--out', out],
+      {
+        timeoutMs: 120_000,
+      },
+    );
+    assert.equal(calibrate.code, 0, `${calibrate.stdout}\n${calibrate.stderr}`);
+    // Two A/A comparisons of 2 sets: one degree of freedom each.
+    assert.match(calibrate.stdout, /between-process SD .*: \d+\.\d\d%, 2 degrees of freedom from 2 comparison\(s\)/);
+    assert.match(calibrate.stdout, /always_on~batch~none a-again vs a: 2 sets, \d+ pairs/);
+    const file = join(out, 'calibration.json');
+    const calibration = readCalibration(file);
+    assert.equal(calibration.df, 2);
+    assert.deepEqual(calibration.cellIds, ['always_on~batch~none']);
+    assert.ok(calibration.sources.every((s) => s.file.startsWith(out) && s.pairs >= 4));
+
+    const run = await runCli(['run', '--config', config, '--out', out, '--calibration', file], { timeoutMs: 90_000 });
+    assert.ok(run.code === 0 || run.code === 1, `${run.stdout}\n${run.stderr}`);
+    assert.match(
+      run.stderr,
+      /between-process variance: .*calibration\.json \(a set pair's SD \d+\.\d\d%, 2 degrees of freedom/,
+    );
+    const results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as Results;
+    assert.ok(resultsSchema.safeParse(results).success, 'results.json validates');
+    const [comparison] = results.windows!;
+    assert.equal(comparison.calibration?.file, file);
+    assert.equal(comparison.calibration?.df, 2);
+    assert.ok(['pooled', 'misfit'].includes(comparison.calibration!.used));
+    assert.match(
+      run.stdout,
+      /slower vs base: .*(pooled with a calibration \(2 more degrees of freedom\)|spread more than the calibration)/,
+    );
+  });
+
+  it('calibrate --from pools windows results already measured; run --calibration refuses a trials config and a bad file', async () => {
+    const dir = tempDir();
+    const results = join(dir, 'results.json');
+    writeFileSync(results, JSON.stringify(windowsResults()));
+    const target = join(dir, 'my-calibration.json');
+    const from = await runCli(['calibrate', '--from', results, '--write', target]);
+    assert.equal(from.code, 0, from.stderr);
+    assert.match(from.stdout, /4 degrees of freedom from 2 comparison\(s\) on fixture/);
+    assert.equal(readCalibration(target).sources.length, 2);
+    const trials = await runCli(['run', '--config', 'configs/matrix.yaml', '--calibration', target, '--out', dir]);
+    assert.equal(trials.code, 2);
+    assert.match(trials.stderr, /--calibration is for the windows method/);
+    const bad = writeConfig(
+      dir,
+      `name: bad-calibration
+matrix: { sampler: [always_on], processor: [batch], exporter: [none] }
+method: { type: windows, calibration: results.json }
+`,
+    );
+    const refused = await runCli(['run', '--config', bad, '--out', dir]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /results\.json: [\s\S]*kind: .*not a process calibration/);
   });
 });

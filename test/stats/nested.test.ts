@@ -88,3 +88,52 @@ describe('nestedRatio: windows nested in processes', () => {
     assert.ok(nestedMdc(0.03, 0.02, 10_000, 8) < withBetween);
   });
 });
+
+describe('nestedRatio with a calibrated prior: the between-process variance pooled over earlier runs', () => {
+  // Four sets of 56 pairs with a 2% pair SD and sets 1.2% apart: the traced cell on this VM (docs/precision.md).
+  const run = (random: () => number, betweenSd: number, shift = 0) =>
+    simulatePairs(random, { pairs: 56, processes: 4, withinSd: 0.02, betweenSd, shift });
+  const right = { betweenVar: 0.012 ** 2, df: 18 };
+
+  it("adds the prior's degrees of freedom when the run's sets fit it, and narrows the interval", () => {
+    const random = mulberry32(31);
+    let own = 0;
+    let pooled = 0;
+    for (let r = 0; r < 300; r++) {
+      const pairs = run(random, 0.012);
+      const alone = nestedRatio(pairs)!;
+      const withPrior = nestedRatio(pairs, 0.95, right)!;
+      assert.notEqual(withPrior.prior, 'none');
+      if (withPrior.prior === 'pooled') assert.ok([21, alone.df].includes(withPrior.df), `df ${withPrior.df}`);
+      own += Math.log1p(alone.ci.high) - Math.log1p(alone.ci.low);
+      pooled += Math.log1p(withPrior.ci.high) - Math.log1p(withPrior.ci.low);
+    }
+    assert.ok(pooled < 0.85 * own, `mean width with the prior ${pooled / 300}, alone ${own / 300}`);
+  });
+
+  it('keeps A/A false alarms near 5% when the prior is right, and detects +3% more often than a run alone', () => {
+    const random = mulberry32(32);
+    let alarms = 0;
+    let detectedAlone = 0;
+    let detectedPooled = 0;
+    const runs = 600;
+    for (let r = 0; r < runs; r++) {
+      const e = nestedRatio(run(random, 0.012), 0.95, right)!;
+      if (e.ci.low > 0 || e.ci.high < 0) alarms++;
+      const shifted = run(random, 0.012, Math.log(1.03));
+      if (nestedRatio(shifted)!.ci.low > 0) detectedAlone++;
+      if (nestedRatio(shifted, 0.95, right)!.ci.low > 0) detectedPooled++;
+    }
+    assert.ok(alarms / runs <= 0.07, `false alarms ${alarms / runs}`);
+    assert.ok(detectedPooled > detectedAlone + 0.05 * runs, `+3%: ${detectedPooled} with, ${detectedAlone} without`);
+  });
+
+  it('refuses a prior the sets spread far beyond, and judges the run on its own sets', () => {
+    const pairs = run(mulberry32(33), 0.08);
+    const alone = nestedRatio(pairs)!;
+    const e = nestedRatio(pairs, 0.95, { betweenVar: 0.005 ** 2, df: 18 })!;
+    assert.equal(e.prior, 'misfit');
+    assert.deepEqual([e.ci, e.df], [alone.ci, alone.df]);
+    assert.equal(nestedRatio(pairs)!.prior, 'none');
+  });
+});

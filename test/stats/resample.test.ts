@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mulberry32 } from '../../harness/plan/plan.js';
-import { nestedMdc, nestedRatio } from '../../harness/stats/nested.js';
-import { pooledBetweenSd, simulatedFalseAlarms, simulatedMdc, simulatedPower } from '../../harness/stats/resample.js';
+import { nestedMdc, nestedRatio, pooledPrior } from '../../harness/stats/nested.js';
+import { simulatedFalseAlarms, simulatedMdc, simulatedPower } from '../../harness/stats/resample.js';
 import { simulatePairs } from './nested-sim.js';
 
 describe('simulatedFalseAlarms: A/A runs resampled from measured pairs', () => {
@@ -14,7 +14,7 @@ describe('simulatedFalseAlarms: A/A runs resampled from measured pairs', () => {
       betweenSd: 0,
       shift: 0.02,
     });
-    const rates = simulatedFalseAlarms(measured, 60, 300, 1);
+    const rates = simulatedFalseAlarms(measured, { pairs: 60, runs: 300, seed: 1 });
     assert.ok(rates.fixed <= 0.06, `fixed ${rates.fixed}`);
     assert.ok(rates.sequential <= 0.05, `sequential ${rates.sequential}`);
     assert.equal(rates.runs, 300);
@@ -28,7 +28,7 @@ describe('simulatedFalseAlarms: A/A runs resampled from measured pairs', () => {
       betweenSd: 0,
       shift: Math.log(1.1),
     });
-    assert.ok(simulatedFalseAlarms(measured, 40, 200, 2).fixed <= 0.08);
+    assert.ok(simulatedFalseAlarms(measured, { pairs: 40, runs: 200, seed: 2 }).fixed <= 0.08);
   });
 
   it('draws whole blocks: pairs that share a block offset alarm more than the same pairs drawn one by one', () => {
@@ -39,12 +39,10 @@ describe('simulatedFalseAlarms: A/A runs resampled from measured pairs', () => {
       const offset = 0.03 * normal();
       return Array.from({ length: 4 }, () => ({ cluster: b % 4, block: b, logRatio: offset + 0.01 * normal() }));
     }).flat();
-    const byBlock = simulatedFalseAlarms(measured, 48, 300, 3);
+    const byBlock = simulatedFalseAlarms(measured, { pairs: 48, runs: 300, seed: 3 });
     const byPair = simulatedFalseAlarms(
       measured.map(({ cluster, logRatio }) => ({ cluster, logRatio })),
-      48,
-      300,
-      3,
+      { pairs: 48, runs: 300, seed: 3 },
     );
     assert.ok(
       byBlock.fixed > 3 * byPair.fixed && byBlock.fixed > byPair.fixed + 0.02,
@@ -86,21 +84,23 @@ describe('simulatedPower and simulatedMdc: what runs like the measured one detec
   });
 });
 
-describe('pooledBetweenSd: the between-process SD over several runs', () => {
+describe('pooledPrior: the between-process variance over several runs', () => {
   const runs = (betweenSd: number, seed: number) =>
     Array.from({ length: 40 }, (_, r) =>
       simulatePairs(mulberry32(seed + r), { pairs: 48, processes: 4, withinSd: 0.02, betweenSd, shift: 0 }),
     );
 
   it('recovers the SD the runs were drawn with, which one run of 4 sets cannot', () => {
-    const pooled = pooledBetweenSd(runs(0.02, 100));
+    const prior = pooledPrior(runs(0.02, 100))!;
+    const pooled = Math.sqrt(prior.betweenVar);
     assert.ok(Math.abs(pooled / 0.02 - 1) < 0.3, `pooled ${pooled}`);
+    assert.equal(prior.df, 40 * 3, 'each run of 4 sets adds 3 degrees of freedom');
     const single = runs(0.02, 100).map((r) => nestedRatio(r)!.betweenSd);
     assert.ok(Math.max(...single) > 1.5 * pooled, `one run alone ranged to ${Math.max(...single)}`);
   });
 
   it('stays near 0 when the processes do not differ (negative estimates are kept until the average)', () => {
-    assert.ok(pooledBetweenSd(runs(0, 200)) < 0.004);
-    assert.equal(pooledBetweenSd([]), 0);
+    assert.ok(Math.sqrt(pooledPrior(runs(0, 200))!.betweenVar) < 0.004);
+    assert.equal(pooledPrior([]), null);
   });
 });

@@ -1,8 +1,14 @@
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/types.js';
-import { BATCH_DEFAULTS } from '../../config/schema.js';
+import { BATCH_DEFAULTS, windowsDefaults } from '../../config/schema.js';
+import { calibrationFrom } from '../../results/calibration.js';
+import type { Results } from '../../results/types.js';
+import { runWindowsBenchmark } from '../../run/run-windows.js';
+import { readResults } from '../read-results.js';
+import { prepareOutputDir } from '../out-paths.js';
 import { BASELINE_ID, expandMatrix } from '../../plan/cells.js';
 import { buildPlan } from '../../plan/plan.js';
 import { runBenchmark } from '../../run/run.js';
@@ -22,7 +28,7 @@ export function calibrationConfig(
   config: Config,
   cellId: string | undefined,
   rounds: number,
-  options: { withBaseline?: boolean } = {},
+  options: { withBaseline?: boolean; method?: Config['method'] } = {},
 ): { config: Config; cellId: string } {
   const cells = expandMatrix(config).cells.filter((c) => c.settings.tracing === 'sdk');
   const cell = cellId ? cells.find((c) => c.id === cellId) : cells[0];
@@ -33,8 +39,8 @@ export function calibrationConfig(
     cellId: cell.id,
     config: {
       ...config,
-      // Calibration measures the trials method's round-to-round noise, whatever method the config runs.
-      method: { type: 'trials' },
+      // The trials method's round-to-round noise, whatever method the config runs, unless told the windows method.
+      method: options.method ?? { type: 'trials' },
       rounds,
       budgets: [],
       matrix: {
@@ -55,6 +61,7 @@ export function calibrationConfig(
 
 /** A/A rounds of one cell: the noise floor of cpuUsPerRequest and the rounds a given threshold needs. */
 export async function calibrateCommand(args: string[]): Promise<number> {
+  if (args.includes('--from') || args.some((a) => a.startsWith('--method'))) return calibrateWindowsCommand(args);
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -126,3 +133,91 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     interrupt.dispose();
   }
 }
+
+/**
+ * `calibrate --method windows`: A/A windows comparisons of one traced cell (`--runs`, each method.maxMinutes long),
+ * or `--from` earlier windows results, pooled into a calibration.json of how much the service's processes differ on
+ * this machine (results/calibration.ts), which `run --calibration FILE` (or method.calibration) pools with each
+ * comparison's own few sets.
+ */
+async function calibrateWindowsCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      method: { type: 'string' },
+      from: { type: 'string' },
+      config: { type: 'string' },
+      cell: { type: 'string' },
+      runs: { type: 'string' },
+      out: { type: 'string' },
+      write: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`calibrate takes no arguments (got '${positionals.join(' ')}')`);
+  if (values.method !== undefined && values.method !== 'windows')
+    throw new UsageError(
+      `--method ${values.method}: calibrate --method takes windows (the trials method's noise floor is calibrate without --method)`,
+    );
+  if (values.from && (values.runs || values.cell || values.config))
+    throw new UsageError('--from pools results already measured: it takes no --runs, --cell or --config');
+  const log = (line: string) => (values.quiet ? undefined : process.stderr.write(`${line}\n`));
+  const reportsDir = prepareOutputDir('--out', values.out ?? 'reports');
+  const target = resolve(values.write ?? join(reportsDir, 'calibration.json'));
+  const measured: { file: string; results: Results }[] = [];
+  let interrupted = false;
+  if (values.from) {
+    for (const file of values.from.split(',').filter(Boolean))
+      measured.push({ file: resolve(file), results: readResults(file) });
+  } else {
+    const runs = integerFlag('runs', values.runs, 2) ?? DEFAULT_CALIBRATION_RUNS;
+    const configFile = values.config ?? defaultConfigPath();
+    const loaded = await loadConfigFile(configFile);
+    const {
+      calibration: _,
+      against: __,
+      ...method
+    } = loaded.method?.type === 'windows' ? loaded.method : windowsDefaults();
+    const { config, cellId } = calibrationConfig(loaded, values.cell, 1, {
+      method: { ...method, untilDecided: false },
+    });
+    log(
+      `calibrate --method windows: ${cellId}, ${runs} A/A comparisons of ${method.processes} process sets per side, ${method.maxMinutes} min each`,
+    );
+    const interrupt = interruptible();
+    try {
+      for (let i = 0; i < runs && !interrupt.signal.aborted; i++) {
+        log(`run ${i + 1} of ${runs}`);
+        const { results, dir } = await runWindowsBenchmark({
+          config,
+          configFile,
+          reportsDir,
+          log,
+          signal: interrupt.signal,
+        });
+        measured.push({ file: join(dir, 'results.json'), results });
+      }
+      interrupted = interrupt.signal.aborted;
+    } finally {
+      interrupt.dispose();
+    }
+  }
+  const calibration = calibrationFrom(measured);
+  writeFileSync(target, `${JSON.stringify(calibration, null, 2)}\n`);
+  const sd = (x: number) => `${(100 * Math.sqrt(Math.max(0, x))).toFixed(2)}%`;
+  const lines = [
+    `between-process SD of a set pair's CPU per request (log scale): ${sd(calibration.betweenVar)}, ${calibration.df} degrees of freedom from ${calibration.sources.length} comparison(s) on ${calibration.host.hostname}:`,
+    ...calibration.sources.map(
+      (s) =>
+        `  ${s.cellId} ${s.b} vs ${s.a}: ${s.sets} sets, ${s.pairs} pairs, ${s.betweenVar < 0 ? 'sets no further apart than their noise' : `${sd(s.betweenVar)} apart`} (${s.file})`,
+    ),
+    `written: ${target}`,
+    `use it: tracebench run --calibration ${target} (or method.calibration in the config); calibrate again when the service, its settings or the machine change`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return interrupted ? EXIT.interrupted : EXIT.ok;
+}
+
+/** Comparisons `calibrate --method windows` runs by default: 4 sets each give 3 degrees of freedom, 6 runs 18. */
+const DEFAULT_CALIBRATION_RUNS = 6;

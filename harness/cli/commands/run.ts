@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gateErrors, gateFails } from '../../budget/judge.js';
@@ -87,6 +88,7 @@ export async function runCommand(args: string[]): Promise<number> {
       quiet: { type: 'boolean', default: false },
       'until-decided': { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
+      calibration: { type: 'string' },
       profile: { type: 'boolean', default: false },
       shard: { type: 'string' },
       shards: { type: 'string' },
@@ -114,6 +116,14 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(values['until-decided'] ? { untilDecided: true } : {}),
       ...(maxMinutes !== undefined ? { maxMinutes } : {}),
     };
+  if (values.calibration !== undefined) {
+    if (config.method?.type !== 'windows')
+      throw new UsageError(
+        `--calibration is for the windows method (how much its process sets differ); ${configFile} runs the trials method: add --until-decided or --max-minutes N, or set method: { type: windows }`,
+      );
+    // Relative to where the command runs, as every other flag's path; the config's own is relative to the config.
+    config.method = { ...config.method, calibration: resolve(values.calibration) };
+  }
   if (config.method?.type === 'windows') refuseTrialsFlags(values, shard, configFile);
   if (values.budgets) config.budgets = [...(config.budgets ?? []), ...(await loadBudgetsFile(values.budgets))];
   const log = (line: string) => {
