@@ -34,10 +34,30 @@ describe('the windows method, end to end', () => {
     const dir = tempDir();
     const config = writeConfig(dir, CONFIG);
     const out = join(dir, 'reports');
-    const run = await runCli(['run', '--config', config, '--out', out], { timeoutMs: 90_000 });
+    // A calibration pooled from windows results already measured (a fixture's, from another host): the run uses it.
+    const earlier = join(dir, 'earlier-results.json');
+    writeFileSync(earlier, JSON.stringify(windowsResults()));
+    const calibrationFile = join(dir, 'my-calibration.json');
+    const from = await runCli(['calibrate', '--from', earlier, '--write', calibrationFile]);
+    assert.equal(from.code, 0, from.stderr);
+    assert.match(from.stdout, /4 degrees of freedom from 2 comparison\(s\) on fixture/);
+    const run = await runCli(['run', '--config', config, '--out', out, '--calibration', calibrationFile], {
+      timeoutMs: 90_000,
+    });
     assert.equal(run.code, 1, `exit 1 (a check failed)\n${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /slower vs base: CPU\/request \+\d+\.\d% \[.*\] → fail at \+10\.0%/);
+    assert.match(
+      run.stderr,
+      /between-process variance: .*my-calibration\.json \(a set pair's SD \d+\.\d\d%, 4 degrees of freedom/,
+    );
+    assert.match(run.stderr, /was measured on fixture, not this machine/);
+    assert.match(
+      run.stdout,
+      /(pooled with a calibration \(4 more degrees of freedom\)|spread more than the calibration)/,
+    );
     const results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as Results;
+    assert.equal(results.windows![0].calibration?.file, calibrationFile);
+    assert.ok(['pooled', 'misfit'].includes(results.windows![0].calibration!.used));
     assert.ok(resultsSchema.safeParse(results).success, 'results.json validates');
     const [comparison] = results.windows!;
     assert.equal(comparison.a, 'base');
@@ -127,18 +147,14 @@ budgets:
     );
   });
 
-  it('calibrate --method windows pools A/A runs into a calibration.json, which run --calibration pools with each comparison', async () => {
+  it('calibrate --method windows runs A/A comparisons of one traced cell and pools them into calibration.json', async () => {
     const dir = tempDir();
     const config = writeConfig(
       dir,
       `name: calibrated-e2e
 load: { rateRps: 200 }
 matrix: { sampler: [always_on], processor: [batch], exporter: [none] }
-variants:
-  - name: base
-  - name: slower
-    extraCpuUsPerRequest: 400
-method: { type: windows, windowSeconds: 1, processes: 2, windowsPerBlock: 3, leadInSeconds: 0.5, warmupMaxSeconds: 6, maxMinutes: 0.4 }
+method: { type: windows, windowSeconds: 1, processes: 2, windowsPerBlock: 3, leadInSeconds: 0.5, warmupMaxSeconds: 6, maxMinutes: 0.25 }
 `,
     );
     const out = join(dir, 'reports');
@@ -152,40 +168,18 @@ method: { type: windows, windowSeconds: 1, processes: 2, windowsPerBlock: 3, lea
     // Two A/A comparisons of 2 sets: one degree of freedom each.
     assert.match(calibrate.stdout, /between-process SD .*: \d+\.\d\d%, 2 degrees of freedom from 2 comparison\(s\)/);
     assert.match(calibrate.stdout, /always_on~batch~none a-again vs a: 2 sets, \d+ pairs/);
-    const file = join(out, 'calibration.json');
-    const calibration = readCalibration(file);
+    assert.match(calibrate.stdout, /use it: tracebench run --calibration .*calibration\.json/);
+    const calibration = readCalibration(join(out, 'calibration.json'));
     assert.equal(calibration.df, 2);
     assert.deepEqual(calibration.cellIds, ['always_on~batch~none']);
-    assert.ok(calibration.sources.every((s) => s.file.startsWith(out) && s.pairs >= 4));
-
-    const run = await runCli(['run', '--config', config, '--out', out, '--calibration', file], { timeoutMs: 90_000 });
-    assert.ok(run.code === 0 || run.code === 1, `${run.stdout}\n${run.stderr}`);
-    assert.match(
-      run.stderr,
-      /between-process variance: .*calibration\.json \(a set pair's SD \d+\.\d\d%, 2 degrees of freedom/,
-    );
-    const results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as Results;
-    assert.ok(resultsSchema.safeParse(results).success, 'results.json validates');
-    const [comparison] = results.windows!;
-    assert.equal(comparison.calibration?.file, file);
-    assert.equal(comparison.calibration?.df, 2);
-    assert.ok(['pooled', 'misfit'].includes(comparison.calibration!.used));
-    assert.match(
-      run.stdout,
-      /slower vs base: .*(pooled with a calibration \(2 more degrees of freedom\)|spread more than the calibration)/,
-    );
+    assert.ok(calibration.sources.every((s) => s.file.startsWith(out) && s.pairs >= 4 && s.a === 'a'));
   });
 
-  it('calibrate --from pools windows results already measured; run --calibration refuses a trials config and a bad file', async () => {
+  it('run --calibration refuses a trials config, and a file that is not a calibration', async () => {
     const dir = tempDir();
     const results = join(dir, 'results.json');
     writeFileSync(results, JSON.stringify(windowsResults()));
-    const target = join(dir, 'my-calibration.json');
-    const from = await runCli(['calibrate', '--from', results, '--write', target]);
-    assert.equal(from.code, 0, from.stderr);
-    assert.match(from.stdout, /4 degrees of freedom from 2 comparison\(s\) on fixture/);
-    assert.equal(readCalibration(target).sources.length, 2);
-    const trials = await runCli(['run', '--config', 'configs/matrix.yaml', '--calibration', target, '--out', dir]);
+    const trials = await runCli(['run', '--config', 'configs/matrix.yaml', '--calibration', results, '--out', dir]);
     assert.equal(trials.code, 2);
     assert.match(trials.stderr, /--calibration is for the windows method/);
     const bad = writeConfig(

@@ -71,3 +71,35 @@ describe('sequentialRatio: an interval valid under repeated looks', () => {
     );
   });
 });
+
+describe('sequentialRatio with a calibrated prior', () => {
+  const prior = { betweenVar: 0.012 ** 2, df: 45 };
+
+  it('stays valid when looked at after every pair, and still decides a +10% change', () => {
+    const random = mulberry32(41);
+    let alarms = 0;
+    let decided = 0;
+    const runs = 200;
+    for (let r = 0; r < runs; r++) {
+      const aa = simulatePairs(random, { pairs: 56, processes: 4, withinSd: 0.02, betweenSd: 0.012, shift: 0 });
+      for (let n = 8; n <= aa.length; n++) {
+        const ci = sequentialRatio(aa.slice(0, n), { prior })?.ci;
+        if (ci && (ci.low > 0 || ci.high < 0)) {
+          alarms++;
+          break;
+        }
+      }
+      const shifted = simulatePairs(random, {
+        pairs: 56,
+        processes: 4,
+        withinSd: 0.02,
+        betweenSd: 0.012,
+        shift: Math.log(1.1),
+      });
+      const s = sequentialRatio(shifted, { prior });
+      if (s && decide(s.ci, 0.03) === 'fail') decided++;
+    }
+    assert.ok(alarms / runs <= 0.05, `false alarms at any look ${alarms / runs}`);
+    assert.ok(decided / runs >= 0.9, `+10% judged fail at a 3% limit in ${decided / runs}`);
+  });
+});
