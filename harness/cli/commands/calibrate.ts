@@ -171,7 +171,7 @@ async function calibrateWindowsCommand(args: string[]): Promise<number> {
     for (const file of values.from.split(',').filter(Boolean))
       measured.push({ file: resolve(file), results: readResults(file) });
   } else {
-    const runs = integerFlag('runs', values.runs, 2) ?? DEFAULT_CALIBRATION_RUNS;
+    const runs = integerFlag('runs', values.runs, 1) ?? DEFAULT_CALIBRATION_RUNS;
     const configFile = values.config ?? defaultConfigPath();
     const loaded = await loadConfigFile(configFile);
     const {
@@ -202,6 +202,10 @@ async function calibrateWindowsCommand(args: string[]): Promise<number> {
     } finally {
       interrupt.dispose();
     }
+  }
+  if (interrupted && !measured.some((m) => (m.results.windows ?? []).some((c) => c.nested !== null))) {
+    log('calibrate: interrupted before a comparison had an interval; nothing written');
+    return EXIT.interrupted;
   }
   const calibration = calibrationFrom(measured);
   writeFileSync(target, `${JSON.stringify(calibration, null, 2)}\n`);
