@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { nestedMdc, nestedRatio, pooledPrior, type NestedPair } from '../stats/nested.js';
+import { estimateMdc, nestedMdc, nestedRatio, pooledPrior, type NestedPair } from '../stats/nested.js';
 import { mean, meanEstimate, standardDeviation } from '../stats/interval.js';
 import { simulatedFalseAlarms, simulatedMdc } from '../stats/resample.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
@@ -87,8 +87,9 @@ async function run(
     log: (l) => console.error(`  ${l}`),
   });
   const valid = result.pairs.filter((p) => p.valid);
-  const e = nestedRatio(nested(result));
-  const s = sequentialRatio(nested(result));
+  const pairs = nested(result);
+  const e = nestedRatio(pairs);
+  const s = sequentialRatio(pairs);
   const levelUs = valid.reduce((t, p) => t + p.a.cpuUsPerRequest, 0) / Math.max(1, valid.length);
   const levelCount = valid.reduce((t, p) => t + p.a.countPerRequest, 0) / Math.max(1, valid.length);
   console.log(
@@ -101,12 +102,10 @@ async function run(
       `  B/A ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}] (${e.clusters} sets, df ${e.df.toFixed(0)}); within-set SD per pair ${pct(e.withinSd)}, between-set SD ${pct(e.betweenSd)} (${(100 * e.betweenShare).toFixed(0)}% of the variance)${s ? `; sequential [${pct(s.ci.low)}, ${pct(s.ci.high)}]` : ''}`,
     );
   if (e) console.log(`  at a 1% limit: ${decide(e.ci, 0.01)}; sequential: ${s ? decide(s.ci, 0.01) : 'inconclusive'}`);
-  const c = calibration ? nestedRatio(nested(result), 0.95, calibration) : null;
+  const c = calibration ? nestedRatio(pairs, 0.95, calibration) : null;
   if (c && calibration) {
-    const cs = sequentialRatio(nested(result), { prior: calibration });
-    const mdc = nestedMdc(c.withinSd, Math.sqrt(c.betweenPartVar * c.clusters), c.pairs, c.clusters, {
-      betweenDf: c.betweenDf,
-    });
+    const cs = sequentialRatio(pairs, { prior: calibration });
+    const mdc = estimateMdc(c);
     console.log(
       `  with the --pool runs as calibration (SD ${pct(Math.sqrt(calibration.betweenVar))}, df ${calibration.df}): ${c.prior}, B/A ${pct(c.estimate)} [${pct(c.ci.low)}, ${pct(c.ci.high)}] (df ${c.df.toFixed(0)}), could detect ${pct(mdc)}; at a 1% limit: ${decide(c.ci, 0.01)}; sequential ${cs ? `[${pct(cs.ci.low)}, ${pct(cs.ci.high)}]: ${decide(cs.ci, 0.01)}` : 'none'}`,
     );
@@ -258,9 +257,12 @@ if (aaRuns.length > 1) {
   // By measuring time: runs as many pairs as each measured run had by then (its noise drawn from all its pairs); a run
   // that had all its pairs by then is the one already simulated above.
   const window = Number(values.window);
+  // Pairs a run had measured, whole windows, by `minutes` of wall time (warm-up included).
+  const pairsBy = (pairs: readonly { atSeconds: number }[], minutes: number) =>
+    pairs.filter((p) => p.atSeconds + window <= minutes * 60).length;
   for (const minutes of [1, 2, 3]) {
     const byRun = aaRuns.map((pairs, i) => {
-      const n = pairs.filter((p) => p.atSeconds + window <= minutes * 60).length;
+      const n = pairsBy(pairs, minutes);
       return n === pairs.length
         ? mdcs[i]
         : simulatedMdc(pairs, { pairs: Math.max(n, 1), runs: 1000, seed: 7 + i, betweenSd });
@@ -278,10 +280,9 @@ if (aaRuns.length > 1) {
     if (!prior) return;
     const e = nestedRatio(pairs, 0.95, prior);
     const alarms = simulatedFalseAlarms(pairs, { pairs: pairs.length, runs: 1000, seed: 50 + i, betweenSd, prior });
-    const byMinutes = [1, 2, 3].map((minutes) => {
-      const n = pairs.filter((p) => p.atSeconds + window <= minutes * 60).length;
-      return simulatedMdc(pairs, { pairs: Math.max(n, 1), runs: 1000, seed: 7 + i, betweenSd, prior });
-    });
+    const byMinutes = [1, 2, 3].map((minutes) =>
+      simulatedMdc(pairs, { pairs: Math.max(pairsBy(pairs, minutes), 1), runs: 1000, seed: 7 + i, betweenSd, prior }),
+    );
     console.log(
       `  run ${i + 1}: calibration SD ${pct(Math.sqrt(prior.betweenVar))} (df ${prior.df}): ${e ? `${e.prior}, B/A ${pct(e.estimate)} [${pct(e.ci.low)}, ${pct(e.ci.high)}] (df ${e.df.toFixed(0)})` : 'no interval'}; MDC by simulation at 1/2/3 min ${byMinutes.map(pct).join(' / ')}; false alarms ${(100 * alarms.fixed).toFixed(1)}% read once, ${(100 * alarms.sequential).toFixed(1)}% sequential`,
     );

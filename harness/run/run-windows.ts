@@ -13,7 +13,7 @@ import {
 import type { WindowsMethodConfig } from '../config/types.js';
 import { buildPlan } from '../plan/plan.js';
 import { budgetsText, type WindowsPairing, windowsLimits, windowsPairings } from '../plan/windows-pairings.js';
-import { PRIOR_MISFIT_P, nestedMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
+import { PRIOR_MISFIT_P, estimateMdc, nestedRatio, type NestedPair } from '../stats/nested.js';
 import { decide, sequentialRatio } from '../stats/sequential.js';
 import type { Sink } from '../sink/types.js';
 import type { LoadGenerator } from '../load/types.js';
@@ -251,11 +251,7 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
               withinSd: e.withinSd,
               betweenSd: e.betweenSd,
               betweenShare: e.betweenShare,
-              mdc: finiteOrNull(
-                nestedMdc(e.withinSd, Math.sqrt(e.betweenPartVar * e.clusters), e.pairs, e.clusters, {
-                  betweenDf: e.betweenDf,
-                }),
-              ),
+              mdc: finiteOrNull(estimateMdc(e)),
             }
           : null,
         sequential: s ? interval(s) : null,

@@ -123,13 +123,9 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95, prior?: 
   // two noisiest of 16 measured runs (within-set SD 4.7-4.9%) alarmed in 7.7-7.9% (docs/precision.md).
   const priorVar = Math.max(pooledBetween + meanWithinVar, spread);
   const se = Math.sqrt(priorFits ? priorVar / P : clusterLevel ? spread / P : b);
-  const df = priorFits
-    ? priorVar > meanWithinVar
-      ? prior.df + P - 1
-      : Math.max(1, dfWithin)
-    : clusterLevel
-      ? P - 1
-      : Math.max(1, dfWithin);
+  // Degrees of freedom of the between-process part, 0 when none is seen: the interval's own when there is one.
+  const betweenDf = priorFits ? (priorVar > meanWithinVar ? prior.df + P - 1 : 0) : clusterLevel ? P - 1 : 0;
+  const df = betweenDf > 0 ? betweenDf : Math.max(1, dfWithin);
   const half = se === 0 ? 0 : tQuantile(1 - (1 - level) / 2, df) * se;
   return {
     estimate: Math.expm1(logEstimate),
@@ -144,7 +140,7 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95, prior?: 
     betweenShare: a + b > 0 ? a / (a + b) : 0,
     betweenVarUnfloored,
     betweenPartVar: priorFits ? priorVar / P - b : clusterLevel ? a : 0,
-    betweenDf: priorFits ? (priorVar > meanWithinVar ? prior.df + P - 1 : 0) : clusterLevel ? P - 1 : 0,
+    betweenDf,
     prior: prior === undefined ? 'none' : priorFits ? 'pooled' : 'misfit',
   };
 }
@@ -189,4 +185,13 @@ export function nestedMdc(
       ? Math.max(1, options.betweenDf ?? processes - 1)
       : Math.max(1, Math.floor(pairs * (1 - 2 * TRIM)) - processes);
   return Math.expm1((tQuantile(1 - (1 - level) / 2, df) + tQuantile(power, df)) * Math.sqrt(a + b));
+}
+
+/**
+ * The minimum detectable change of an estimate with its own components (`nestedMdc`), at `pairs` pairs (default: the
+ * ones it had): the between-process part and its degrees of freedom as the estimate used them, a calibration's
+ * included.
+ */
+export function estimateMdc(e: NestedEstimate, pairs = e.pairs): number {
+  return nestedMdc(e.withinSd, Math.sqrt(e.betweenPartVar * e.clusters), pairs, e.clusters, { betweenDf: e.betweenDf });
 }

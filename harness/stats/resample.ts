@@ -19,8 +19,8 @@ export interface SimulationOptions {
   seed: number;
   /**
    * SD of the process sets' offsets (log scale) drawn afresh for every simulated run. @default the measured pairs'
-   * own estimate (`windowsRatio(...).betweenSd`): from one run's few sets, a noisy figure; `pooledBetweenSd` of
-   * several runs is the better one.
+   * own estimate (`nestedRatio(...).betweenSd`): from one run's few sets, a noisy figure; the square root of
+   * `pooledPrior(...).betweenVar` over several runs is the better one.
    */
   betweenSd?: number;
   /** The estimator's prior (a calibrated between-process variance), as `nestedRatio` takes it. */
