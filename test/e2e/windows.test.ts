@@ -135,9 +135,11 @@ budgets:
     const summary = readFileSync(join(out, 'latest', 'summary.md'), 'utf8');
     assert.match(summary, /^## (✅|⚠️) tracebench windows-budget-e2e: /);
     assert.match(summary, /\| `always_on~batch~none` \| the cell vs baseline \| [+-]\d/);
+    // A loaded machine can spend most of the 30 s warming the 4 processes and leave under 2 pairs a set: then the
+    // resolution is unknown and says so (CI, 2026-12-07: −88.5% to +1,027%); either way it is the budget's check.
     assert.match(
       summary,
-      /- `always_on~batch~none` \(budget\): this run could detect changes of ±\d+(\.\d+)?% in CPU µs\/request/,
+      /- `always_on~batch~none` \(budget\): this run (could detect changes of ±\d+(\.\d+)?% in|'s resolution in) CPU µs\/request/,
     );
     assert.match(summary, /1 budget limit not judged \(budgets\\?\[0\\?\]\.latencyUs\.p99\)/);
     const junit = readFileSync(join(out, 'latest', 'junit.xml'), 'utf8');
