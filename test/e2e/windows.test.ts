@@ -156,10 +156,11 @@ budgets:
       `name: calibrated-e2e
 load: { rateRps: 200 }
 matrix: { sampler: [always_on], processor: [batch], exporter: [none] }
-method: { type: windows, windowSeconds: 1, processes: 2, windowsPerBlock: 3, leadInSeconds: 0.5, warmupMaxSeconds: 6, maxMinutes: 0.25 }
+method: { type: windows, windowSeconds: 1, processes: 2, windowsPerBlock: 3, leadInSeconds: 0.5, warmupMaxSeconds: 6, maxMinutes: 0.33 }
 `,
     );
     const out = join(dir, 'reports');
+    // 20 s a comparison: ~9 pairs here; each needs 2 valid pairs a set, and a stall on a loaded CI machine can cost 3.
     const calibrate = await runCli(
       ['calibrate', '--method', 'windows', '--config', config, '--runs', '2', '--out', out],
       {
