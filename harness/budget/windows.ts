@@ -53,7 +53,25 @@ function message(
   if (t.verdict === 'fail') return `${what} is beyond ${limit} over its whole ${kind} interval (${how}).`;
   if (!Number.isFinite(check.measured.estimate))
     return `${budget}CPU µs/request change of ${sides}: too few valid pairs for an interval (${how}); measure longer (method.maxMinutes) or check the warnings.`;
-  return `${what} straddles ${limit} (${how}): measure longer (method.maxMinutes, or --until-decided --max-minutes N) or with more process sets.`;
+  return `${what} straddles ${limit} (${how}): ${settleBy(c)}.`;
+}
+
+/** Above this share of the interval's variance, how much the few process sets differ is what keeps it wide. */
+const SETS_BOUND_SHARE = 0.5;
+
+/**
+ * What would settle an inconclusive comparison. When most of its interval is how much its few sets differ (3 degrees
+ * of freedom at 4 sets), more time narrows only the rest; a calibration of the machine lends the degrees of freedom
+ * instead (docs/precision.md: at 3 minutes ±3.75% alone, ±3.0% with one).
+ */
+export const setsBound = (c: WindowsComparison): boolean =>
+  !c.calibration && c.nested !== null && c.nested.betweenShare > SETS_BOUND_SHARE;
+
+function settleBy(c: WindowsComparison): string {
+  const longer = 'measure longer (method.maxMinutes, or --until-decided --max-minutes N)';
+  if (setsBound(c) && c.nested)
+    return `its ${c.nested.clusters} process sets differ more than their windows' noise explains (${Math.round(100 * c.nested.betweenShare)}% of the interval's variance, ${Math.round(c.nested.df)} degrees of freedom), which time barely narrows: calibrate this machine (tracebench calibrate --method windows, then run --calibration FILE), use more process sets, or ${longer}`;
+  return `${longer} or with more process sets`;
 }
 
 /**
@@ -107,11 +125,15 @@ export function windowsVerdicts(comparisons: readonly WindowsComparison[], budge
     budgets,
     new Set(comparisons.flatMap((c) => (c.budgets ?? []).map((b) => b.index))),
   );
-  const notes =
-    unjudged.length > 0
-      ? [
-          `${unjudged.length} budget limit${unjudged.length === 1 ? '' : 's'} not judged (${unjudged.join(', ')}): the windows method measures changes of CPU per request between two sides, so it judges only cpuUsPerRequest: +N% limits, on cells compared with the baseline or with the first variant; run the trials method (no method: windows) for the others.`,
-        ]
-      : [];
+  const notes: string[] = [];
+  if (unjudged.length > 0)
+    notes.push(
+      `${unjudged.length} budget limit${unjudged.length === 1 ? '' : 's'} not judged (${unjudged.join(', ')}): the windows method measures changes of CPU per request between two sides, so it judges only cpuUsPerRequest: +N% limits, on cells compared with the baseline or with the first variant; run the trials method (no method: windows) for the others.`,
+    );
+  const bound = comparisons.filter((c) => c.verdict === 'inconclusive' && setsBound(c));
+  if (bound.length > 0)
+    notes.push(
+      `${bound.map((c) => `${c.cellId} ${c.b} vs ${c.a}`).join(', ')}: inconclusive, mostly because the run's few process sets differ more than their windows' noise explains, which time barely narrows; a calibration of this machine lends the degrees of freedom they lack (tracebench calibrate --method windows, then run --calibration FILE).`,
+    );
   return verdictsOf(comparisons.flatMap(windowsChecks), notes);
 }

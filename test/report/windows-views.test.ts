@@ -244,6 +244,46 @@ describe('a windows run in every view', () => {
     assert.match(out[0].text, /within \+3% .*\n.*could detect changes of ±3\.84%/);
   });
 
+  it('an inconclusive comparison whose sets differ says a calibration, not time, would settle it, unless it had one', () => {
+    const [, same] = windowsComparisons();
+    const setsBound: WindowsComparison = {
+      ...same,
+      nested: { ...same.nested!, low: -0.09, high: 0.093, df: 2, betweenSd: 0.03, betweenShare: 0.82, mdc: 0.21 },
+    };
+    const checkOf = (c: WindowsComparison) => judgeRun(windowsResults([c]), { threshold: 0.05 }).verdicts.checks[0];
+    const alone = checkOf(setsBound);
+    assert.equal(alone.verdict, 'inconclusive');
+    assert.match(
+      alone.message,
+      /its 3 process sets differ more than their windows' noise explains \(82% of the interval's variance, 2 degrees of freedom\), which time barely narrows: calibrate this machine \(tracebench calibrate --method windows, then run --calibration FILE\)/,
+    );
+    const r = windowsResults([setsBound]);
+    const j = judgeRun(r, { threshold: 0.05 });
+    const note =
+      /always_on~batch~otlp-http-protobuf same vs base: inconclusive, mostly because the run's few process sets differ more than their windows' noise explains, which time barely narrows; a calibration of this machine lends/;
+    assert.ok(
+      j.verdicts.notes.some((n) => note.test(n)),
+      j.verdicts.notes.join('\n'),
+    );
+    assert.match(
+      renderSummaryMarkdown(r, j.verdicts, j.analysis),
+      /- always\\_on\\~batch\\~otlp-http-protobuf same vs base: inconclusive, mostly because the run's few process sets/,
+    );
+    assert.ok(!judged.verdicts.notes.some((n) => /calibration of this machine/.test(n)));
+    // Mostly window noise (the fixture's 21%): time is what settles it.
+    assert.match(
+      checkOf(same).message,
+      /: measure longer \(method\.maxMinutes, or --until-decided --max-minutes N\) or with more process sets\./,
+    );
+    // Given a calibration its sets did not fit: the calibration is named, not asked for.
+    const misfit = checkOf({
+      ...setsBound,
+      calibration: { file: 'cal.json', betweenSd: 0.01, df: 24, used: 'misfit' },
+    });
+    assert.doesNotMatch(misfit.message, /calibrate this machine/);
+    assert.match(misfit.message, /measure longer/);
+  });
+
   it('tracebench report rebuilds all three views from a windows results.json', async () => {
     const dir = tempDir('tb-windows-report-');
     writeFileSync(join(dir, 'results.json'), JSON.stringify(results));
