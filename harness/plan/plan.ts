@@ -37,11 +37,17 @@ export function trialSeconds(config: Config): number {
   );
 }
 
-/** False (with a note, once per variant and instrumentation) when the variant does not list the cell's instrumentation. */
-function measuredOn(cell: Cell, variant: VariantConfig | undefined, notes: string[]): boolean {
+/** Whether the variant measures the cell: it lists the cell's instrumentation, or lists none. */
+export function variantMeasures(cell: Cell, variant: VariantConfig | undefined): boolean {
   if (!variant?.instrumentation || cell.settings.tracing === 'off') return true;
   const own = instrumentationId(cell.settings.instrumentation ?? { type: 'manual' });
-  if (variant.instrumentation.some((i) => instrumentationId(i) === own)) return true;
+  return variant.instrumentation.some((i) => instrumentationId(i) === own);
+}
+
+/** False (with a note, once per variant and instrumentation) when the variant does not list the cell's instrumentation. */
+function measuredOn(cell: Cell, variant: VariantConfig | undefined, notes: string[]): boolean {
+  if (variantMeasures(cell, variant) || !variant?.instrumentation || cell.settings.tracing === 'off') return true;
+  const own = instrumentationId(cell.settings.instrumentation ?? { type: 'manual' });
   const note = `variant ${variant.name}: instrumentation ${own} not measured (the variant lists ${variant.instrumentation.map(instrumentationId).join(', ')})`;
   if (!notes.includes(note)) notes.push(note);
   return false;

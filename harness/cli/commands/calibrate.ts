@@ -10,7 +10,7 @@ import { runWindowsBenchmark } from '../../run/run-windows.js';
 import { readResults } from '../read-results.js';
 import { prepareOutputDir } from '../out-paths.js';
 import { BASELINE_ID, expandMatrix } from '../../plan/cells.js';
-import { buildPlan } from '../../plan/plan.js';
+import { buildPlan, variantMeasures } from '../../plan/plan.js';
 import { runBenchmark } from '../../run/run.js';
 import { analyse } from '../../stats/analyse.js';
 import { noiseFloor, pairedRelativeDifferences } from '../../stats/power.js';
@@ -22,7 +22,9 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /**
  * The config reduced to one traced cell, run as an A/A pair of identical variants in every round. The baseline is left
- * out unless `withBaseline`: the A/A pair is compared with itself, and the baseline would double the trials.
+ * out unless `withBaseline`: the A/A pair is compared with itself, and the baseline would double the trials. A config
+ * with variants is calibrated on its first (the reference: its entry, env and instrumentation), so the noise measured
+ * is that of the service its comparisons run, not of service.entry.
  */
 export function calibrationConfig(
   config: Config,
@@ -30,10 +32,14 @@ export function calibrationConfig(
   rounds: number,
   options: { withBaseline?: boolean; method?: Config['method'] } = {},
 ): { config: Config; cellId: string } {
-  const cells = expandMatrix(config).cells.filter((c) => c.settings.tracing === 'sdk');
+  const reference = config.variants?.[0];
+  const cells = expandMatrix(config).cells.filter((c) => c.settings.tracing === 'sdk' && variantMeasures(c, reference));
   const cell = cellId ? cells.find((c) => c.id === cellId) : cells[0];
   if (cell?.settings.tracing !== 'sdk')
-    throw new UsageError(`--cell ${cellId}: no such traced cell; the config has ${cells.map((c) => c.id).join(', ')}`);
+    throw new UsageError(
+      `--cell ${cellId}: no such traced cell${reference ? ` measured by variants[0] '${reference.name}'` : ''}; the config has ${cells.map((c) => c.id).join(', ')}`,
+    );
+  const copy = reference ?? { env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 };
   const { sampler, processor, exporter, propagator } = cell.settings;
   return {
     cellId: cell.id,
@@ -52,12 +58,15 @@ export function calibrationConfig(
         baseline: options.withBaseline === true,
       },
       variants: [
-        { name: 'a', env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 },
-        { name: 'a-again', env: {}, extraCpuUsPerRequest: 0, extraCpuUsPerSpan: 0 },
+        { ...copy, name: 'a' },
+        { ...copy, name: 'a-again' },
       ],
     },
   };
 }
+
+/** ` of variants[0] 'base'` when the config has variants (calibrationConfig measures that one), else nothing. */
+const referenceOf = (config: Config) => (config.variants ? ` of variants[0] '${config.variants[0].name}'` : '');
 
 /** A/A rounds of one cell: the noise floor of cpuUsPerRequest and the rounds a given threshold needs. */
 export async function calibrateCommand(args: string[]): Promise<number> {
@@ -85,7 +94,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   });
   const log = (line: string) => (values.quiet ? undefined : process.stderr.write(`${line}\n`));
   log(
-    `calibrate: ${cellId}, A/A in ${config.rounds} rounds (${buildPlan(config).trials.length} trials${withBaseline ? ', baseline included' : '; the baseline is not needed: --with-baseline adds it'})`,
+    `calibrate: ${cellId}${referenceOf(loaded)}, A/A in ${config.rounds} rounds (${buildPlan(config).trials.length} trials${withBaseline ? ', baseline included' : '; the baseline is not needed: --with-baseline adds it'})`,
   );
   const interrupt = interruptible();
   try {
@@ -183,7 +192,7 @@ async function calibrateWindowsCommand(args: string[]): Promise<number> {
       method: { ...method, untilDecided: false },
     });
     log(
-      `calibrate --method windows: ${cellId}, ${runs} A/A comparisons of ${method.processes} process sets per side, ${method.maxMinutes} min each`,
+      `calibrate --method windows: ${cellId}${referenceOf(loaded)}, ${runs} A/A comparisons of ${method.processes} process sets per side, ${method.maxMinutes} min each`,
     );
     const interrupt = interruptible();
     try {
