@@ -78,7 +78,16 @@ export function comparisonPairs(c: WindowsComparison): NestedPair[] {
  * A/B run counts as much as an A/A one; an A/A calibration is still the one to trust, since a change can make B's
  * processes differ more. Throws when no comparison has 2 sets with 2 valid pairs each.
  */
-export function calibrationFrom(runs: readonly { file: string; results: Results }[]): ProcessCalibration {
+export function calibrationFrom(given: readonly { file: string; results: Results }[]): ProcessCalibration {
+  // A file named twice would count its comparisons' degrees of freedom twice.
+  const runs = given.filter((r, i) => given.findIndex((o) => o.file === r.file) === i);
+  const machine = (r: Results) =>
+    `${r.environment.hostname ?? 'unknown'} (${r.environment.cpuModel}, ${r.environment.cores} cores)`;
+  const machines = [...new Set(runs.map((r) => machine(r.results)))];
+  if (machines.length > 1)
+    throw new ConfigError(runs.map((r) => r.file).join(', '), [
+      `measured on ${machines.length} machines (${runs.map((r) => `${r.file}: ${machine(r.results)}`).join('; ')}): how much processes differ is one machine's, so pool the runs of the machine you will gate on`,
+    ]);
   const sources: CalibrationSource[] = [];
   const pairs: NestedPair[][] = [];
   for (const { file, results } of runs)
@@ -116,13 +125,30 @@ export function calibrationFrom(runs: readonly { file: string; results: Results 
 }
 
 /** Reads a calibration file, naming what is wrong with one that is not. */
-export function readCalibration(file: string): ProcessCalibration {
-  let data: unknown;
+export function readCalibration(file: string, origin?: string): ProcessCalibration {
+  const where = origin ? ` (${origin})` : '';
+  const write = 'pass the calibration.json that tracebench calibrate --method windows wrote';
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError(file, [
-      `cannot read it as JSON (${(error as Error).message.slice(0, 200)}): pass the calibration.json that tracebench calibrate --method windows wrote`,
+      `cannot be read${where}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; ${write}`,
+    ]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [`is not JSON${where} (${(error as Error).message.slice(0, 200)}); ${write}`]);
+  }
+  const kind = (data as { kind?: unknown } | null)?.kind;
+  if (kind !== CALIBRATION_KIND) {
+    const looksLikeResults = typeof data === 'object' && data !== null && 'runId' in data && 'schemaVersion' in data;
+    throw new ConfigError(file, [
+      looksLikeResults
+        ? `is a results.json${where}, not a process calibration: make one from it with tracebench calibrate --from ${file}`
+        : `kind: ${kind === undefined ? 'missing' : JSON.stringify(kind)}, not ${CALIBRATION_KIND}${where}: not a process calibration; ${write}`,
     ]);
   }
   const parsed = calibrationSchema.safeParse(data);

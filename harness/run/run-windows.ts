@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { RunError } from '../errors.js';
 import { captureEnvironment } from '../results/environment.js';
@@ -60,12 +60,22 @@ export async function runWindowsBenchmark(options: RunOptions): Promise<{ result
   const pairings = windowsPairings(plan.cells, (config.variants ?? []).length, method.against);
   // Read before anything starts, like the config: a bad calibration file exits 2.
   const calibrationFile = method.calibration ? resolve(dirname(configFile), method.calibration) : undefined;
-  const calibration = calibrationFile ? readCalibration(calibrationFile) : undefined;
+  // --calibration arrives resolved; a relative method.calibration is read from the config's folder.
+  const origin =
+    method.calibration && !isAbsolute(method.calibration)
+      ? `method.calibration in ${configFile}, relative to its folder`
+      : undefined;
+  const calibration = calibrationFile ? readCalibration(calibrationFile, origin) : undefined;
   const prior = calibration ? priorOf(calibration) : undefined;
   if (calibration) {
     log(
       `between-process variance: ${calibrationFile} (a set pair's SD ${(100 * calibration.betweenSd).toFixed(2)}%, ${calibration.df} degrees of freedom from ${calibration.sources.length} comparison(s)), pooled with each comparison's own sets where they fit it`,
     );
+    const uncalibrated = [...new Set(pairings.map((p) => p.cell.id))].filter((id) => !calibration.cellIds.includes(id));
+    if (uncalibrated.length > 0)
+      log(
+        `! ${calibrationFile} calibrated ${calibration.cellIds.join(', ')}, not ${uncalibrated.join(', ')}: other settings can make processes differ by other amounts; the F test refuses it only where they differ far more`,
+      );
     if (calibration.host.hostname !== hostname())
       log(
         `! ${calibrationFile} was measured on ${calibration.host.hostname}, not this machine (${hostname()}): processes may differ here by other amounts; calibrate here (tracebench calibrate --method windows)`,

@@ -90,14 +90,19 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95, prior?: 
   if (clusters.length === 0 || clusters.some((c) => c.n < 2)) return null;
   const P = clusters.length;
   const N = clusters.reduce((t, c) => t + c.n, 0);
-  const dfWithin = clusters.reduce((t, c) => t + (c.n - 2 * Math.floor(TRIM * c.n) - 1), 0);
-  const withinVar =
-    clusters.reduce((t, c) => t + (c.n - 1) * c.winsorizedVar, 0) /
-    clusters.reduce((t, c) => t + c.n - 1, 0) /
-    (1 - 2 * TRIM) ** 2;
+  const kept = (c: { n: number }) => c.n - 2 * Math.floor(TRIM * c.n);
+  const dfWithin = clusters.reduce((t, c) => t + kept(c) - 1, 0);
+  const winsorizedVar =
+    clusters.reduce((t, c) => t + (c.n - 1) * c.winsorizedVar, 0) / clusters.reduce((t, c) => t + c.n - 1, 0);
   const logEstimate = clusters.reduce((t, c) => t + c.mean, 0) / P;
-  // Each set's mean has within variance withinVar / n; what the sets' spread shows beyond that is between-process.
-  const meanWithinVar = clusters.reduce((t, c) => t + withinVar / c.n, 0) / P;
+  // Each set's trimmed mean has within variance (n − 1)·s_w² / (h(h − 1)), h the pairs kept (Yuen): dividing by
+  // (1 − 2·TRIM)² instead overstated it 2.8× at 2–4 pairs a set (nothing trimmed) and 1.4× at 14, and a calibration
+  // pooled from short comparisons then came out near 0 (simulated false alarms 8.8% after one of 4 sets × 2 pairs).
+  // What the sets' spread shows beyond it is between-process.
+  const setWithinVar = (c: { n: number }) => ((c.n - 1) * winsorizedVar) / (kept(c) * (kept(c) - 1));
+  const meanWithinVar = clusters.reduce((t, c) => t + setWithinVar(c), 0) / P;
+  // The per-pair SD that gives each set's mean that variance on average (√(s_w² / (1 − 2·TRIM)²) at many pairs).
+  const withinVar = meanWithinVar / (clusters.reduce((t, c) => t + 1 / c.n, 0) / P);
   const spread = P > 1 ? clusters.reduce((t, c) => t + (c.mean - logEstimate) ** 2, 0) / (P - 1) : 0;
   const betweenVarUnfloored = P > 1 ? spread - meanWithinVar : 0;
   const betweenVar = Math.max(0, betweenVarUnfloored);
@@ -110,18 +115,22 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95, prior?: 
   const clusterLevel = P > 1 && spread > meanWithinVar;
   // With a prior whose variance this run's spread fits (an F test), the between-process variance is pooled: the
   // prior's degrees of freedom join the run's, the whole point of calibrating it.
+  // One set pair has no spread to test: the prior is what it lacks, taken on trust (the calibration's assumption).
+  const expected = Math.max(0, prior?.betweenVar ?? 0) + meanWithinVar;
   const priorFits =
     prior !== undefined &&
-    P > 1 &&
     prior.df > 0 &&
-    1 - fCdf(spread / (Math.max(0, prior.betweenVar) + meanWithinVar), P - 1, prior.df) >= PRIOR_MISFIT_P;
+    (P === 1 ||
+      1 - fCdf(expected > 0 ? spread / expected : spread > 0 ? Number.POSITIVE_INFINITY : 0, P - 1, prior.df) >=
+        PRIOR_MISFIT_P);
   const pooledBetween = priorFits
     ? Math.max(0, (prior.df * prior.betweenVar + (P - 1) * betweenVarUnfloored) / (prior.df + P - 1))
     : 0;
   // Never under the run's own sets' spread: that holds the windows' noise as it really was (bursts that span a block
   // included), which the window-level within part understates; without this floor, simulated A/A runs drawn from the
   // two noisiest of 16 measured runs (within-set SD 4.7-4.9%) alarmed in 7.7-7.9% (docs/precision.md).
-  const priorVar = Math.max(pooledBetween + meanWithinVar, spread);
+  const priorVar =
+    P === 1 ? Math.max(0, prior?.betweenVar ?? 0) + meanWithinVar : Math.max(pooledBetween + meanWithinVar, spread);
   const se = Math.sqrt(priorFits ? priorVar / P : clusterLevel ? spread / P : b);
   // Degrees of freedom of the between-process part, 0 when none is seen: the interval's own when there is one.
   const betweenDf = priorFits ? (priorVar > meanWithinVar ? prior.df + P - 1 : 0) : clusterLevel ? P - 1 : 0;
@@ -147,7 +156,8 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95, prior?: 
 
 /**
  * The between-process variance pooled over several runs' pairs: each run's sets give the ANOVA estimate (their means'
- * spread less what within-set noise explains, negatives kept: unbiased), averaged over runs and floored at 0, with
+ * spread less what within-set noise explains, negatives kept: unbiased), averaged over runs by their degrees of
+ * freedom and floored at 0, with
  * the runs' sets − 1 summed as its degrees of freedom. One run's four sets give that variance 3 degrees of freedom;
  * several runs pool them, which no single run's interval can do. Null without a run of 2 sets or more.
  */
@@ -157,10 +167,10 @@ export function pooledPrior(runs: readonly (readonly NestedPair[])[]): ProcessPr
     return e && e.clusters > 1 ? [{ variance: e.betweenVarUnfloored, df: e.clusters - 1 }] : [];
   });
   if (estimates.length === 0) return null;
-  return {
-    betweenVar: Math.max(0, estimates.reduce((t, x) => t + x.variance, 0) / estimates.length),
-    df: estimates.reduce((t, x) => t + x.df, 0),
-  };
+  // Weighted by degrees of freedom, as the df are summed: equal weights gave a run of 2 sets and one of 8 an estimate
+  // as variable as 3.5 df, not the 8 claimed.
+  const df = estimates.reduce((t, x) => t + x.df, 0);
+  return { betweenVar: Math.max(0, estimates.reduce((t, x) => t + x.df * x.variance, 0) / df), df };
 }
 
 /**

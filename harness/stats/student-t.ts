@@ -63,6 +63,7 @@ export function tCdf(t: number, df: number): number {
 
 /** P(F ≤ f) for Fisher's F with d1 and d2 degrees of freedom. */
 export function fCdf(f: number, d1: number, d2: number): number {
+  if (f === Number.POSITIVE_INFINITY) return 1;
   return f <= 0 ? 0 : incompleteBeta((d1 * f) / (d1 * f + d2), d1 / 2, d2 / 2);
 }
 

@@ -91,4 +91,18 @@ describe('a windows config (the default) refuses what only the trials method doe
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /BASE .* is a windows run .* with variants/);
   });
+
+  it('calibrate --from=FILE pools like --from FILE; an empty --from (an unset variable) exits 2 instead of measuring', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'results.json');
+    writeFileSync(file, JSON.stringify(windowsResults()));
+    const pooled = await runCli(['calibrate', `--from=${file}`, '--write', join(dir, 'c.json')], { timeoutMs: 20_000 });
+    assert.equal(pooled.code, 0, pooled.stderr);
+    assert.match(pooled.stdout, /4 degrees of freedom from 2 comparison\(s\)/);
+    for (const flags of [['--from', ''], ['--from=']]) {
+      const empty = await runCli(['calibrate', ...flags, '--out', dir], { timeoutMs: 20_000 });
+      assert.equal(empty.code, 2, `${flags.join(' ')}: ${empty.stderr}`);
+      assert.match(empty.stderr, /--from takes results\.json files, comma-separated \(got none\)/);
+    }
+  });
 });

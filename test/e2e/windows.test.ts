@@ -51,6 +51,7 @@ describe('the windows method, end to end', () => {
       /between-process variance: .*my-calibration\.json \(a set pair's SD \d+\.\d\d%, 4 degrees of freedom/,
     );
     assert.match(run.stderr, /was measured on fixture, not this machine/);
+    assert.match(run.stderr, /calibrated always_on~batch~otlp-http-protobuf, not always_on~batch~none: other settings/);
     assert.match(
       run.stdout,
       /(pooled with a calibration \(4 more degrees of freedom\)|spread more than the calibration)/,
@@ -194,6 +195,9 @@ method: { type: windows, calibration: results.json }
     );
     const refused = await runCli(['run', '--config', bad, '--out', dir]);
     assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /results\.json: [\s\S]*kind: .*not a process calibration/);
+    assert.match(
+      refused.stderr,
+      /results\.json: 1 problem:\n {2}- is a results\.json \(method\.calibration in .*config\.yaml, relative to its folder\), not a process calibration: make one from it with tracebench calibrate --from /,
+    );
   });
 });

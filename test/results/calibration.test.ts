@@ -53,12 +53,53 @@ describe('process calibration: the between-process variance of earlier windows r
     writeFileSync(file, JSON.stringify(calibration));
     assert.deepEqual(readCalibration(file), calibration);
     writeFileSync(file, '{ not json');
-    assert.throws(() => readCalibration(file), /cannot read it as JSON/);
+    assert.throws(() => readCalibration(file), /is not JSON \(/);
     writeFileSync(file, JSON.stringify({ ...calibration, kind: 'something else' }));
-    assert.throws(() => readCalibration(file), /kind: .*not a process calibration/);
+    assert.throws(
+      () => readCalibration(file),
+      /1 problem:\n {2}- kind: "something else", not tracebench-process-calibration/,
+    );
     writeFileSync(file, JSON.stringify({ ...calibration, df: 0 }));
     assert.throws(() => readCalibration(file), /df: .*calibrate --method windows/);
-    assert.throws(() => readCalibration(join(dir, 'missing.json')), /cannot read it as JSON \(ENOENT/);
+    assert.throws(
+      () => readCalibration(join(dir, 'missing.json'), 'method.calibration in ab.yaml, relative to its folder'),
+      /missing\.json: 1 problem:\n {2}- cannot be read \(method\.calibration in ab\.yaml, relative to its folder\): ENOENT/,
+    );
+    // A results.json given where a calibration goes: one line saying how to make one from it.
+    writeFileSync(file, JSON.stringify(windowsResults()));
+    assert.throws(
+      () => readCalibration(file),
+      (e: Error) =>
+        /1 problem:\n {2}- is a results\.json, not a process calibration: make one from it with tracebench calibrate --from /.test(
+          e.message,
+        ),
+    );
+  });
+
+  it('counts a file named twice once, and refuses runs of different machines', () => {
+    const results = windowsResults();
+    const once = calibrationFrom([{ file: 'a.json', results }]);
+    const twice = calibrationFrom([
+      { file: 'a.json', results },
+      { file: 'a.json', results },
+    ]);
+    assert.equal(twice.df, once.df);
+    const elsewhere = { ...results, environment: { ...results.environment, hostname: 'other-host' } };
+    assert.equal(
+      calibrationFrom([
+        { file: 'a.json', results },
+        { file: 'b.json', results },
+      ]).df,
+      2 * once.df,
+    );
+    assert.throws(
+      () =>
+        calibrationFrom([
+          { file: 'a.json', results },
+          { file: 'b.json', results: elsewhere },
+        ]),
+      /measured on 2 machines \(a\.json: fixture \(Test CPU, 2 cores\); b\.json: other-host .*pool the runs of the machine you will gate on/,
+    );
   });
 
   it('says in one clause what a comparison made of it', () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mulberry32 } from '../../harness/plan/plan.js';
-import { nestedMdc, nestedRatio } from '../../harness/stats/nested.js';
+import { nestedMdc, nestedRatio, pooledPrior } from '../../harness/stats/nested.js';
 import { pairedRatio } from '../../harness/stats/interval.js';
 import { simulatePairs } from './nested-sim.js';
+import { gaussian } from './synthetic.js';
 
 function missRate(runs: number, seed: number, o: Parameters<typeof simulatePairs>[1]): number {
   const random = mulberry32(seed);
@@ -126,6 +127,46 @@ describe('nestedRatio with a calibrated prior: the between-process variance pool
     }
     assert.ok(alarms / runs <= 0.07, `false alarms ${alarms / runs}`);
     assert.ok(detectedPooled > detectedAlone + 0.05 * runs, `+3%: ${detectedPooled} with, ${detectedAlone} without`);
+  });
+
+  it('estimates the between-process variance without bias from short sets too, so a calibration of short runs is not ~0', () => {
+    // No process effect: the spread of the sets' trimmed means is all within-set noise, so the unfloored estimate
+    // averages 0 at 2, 3, 9 or 22 pairs a set (the within part overstated by (1 − 2·TRIM)² made it −175% at 2–4).
+    const random = mulberry32(34);
+    const z = gaussian(random);
+    for (const perSet of [2, 3, 9, 22]) {
+      let sum = 0;
+      const runs = 3000;
+      for (let r = 0; r < runs; r++) {
+        const pairs = Array.from({ length: 4 * perSet }, (_, i) => ({ cluster: i % 4, logRatio: 0.02 * z() }));
+        sum += nestedRatio(pairs)!.betweenVarUnfloored;
+      }
+      const setMeanVar = 0.02 ** 2 / perSet;
+      assert.ok(Math.abs(sum / runs) < 0.15 * setMeanVar, `${perSet} a set: ${(sum / runs / setMeanVar).toFixed(2)}×`);
+    }
+  });
+
+  it('pools runs by their degrees of freedom', () => {
+    const random = mulberry32(35);
+    const z = gaussian(random);
+    const runOf = (sets: number, sd: number) =>
+      Array.from({ length: 10 * sets }, (_, i) => ({ cluster: i % sets, logRatio: (i % sets) * sd + 0.001 * z() }));
+    const [two, eight] = [runOf(2, 0.05), runOf(8, 0.001)];
+    const prior = pooledPrior([two, eight])!;
+    const [v2, v8] = [nestedRatio(two)!.betweenVarUnfloored, nestedRatio(eight)!.betweenVarUnfloored];
+    assert.equal(prior.df, 8);
+    assert.ok(Math.abs(prior.betweenVar - (1 * v2 + 7 * v8) / 8) < 1e-12, `${prior.betweenVar}`);
+  });
+
+  it('one set pair takes the prior on trust (no spread to test); sets alike with nothing to test against fit', () => {
+    const one = Array.from({ length: 10 }, (_, i) => ({ cluster: 0, logRatio: 0.01 * Math.sin(i) }));
+    const e = nestedRatio(one, 0.95, right)!;
+    assert.equal(e.prior, 'pooled');
+    assert.equal(e.df, 18);
+    assert.ok(Math.abs(e.betweenPartVar - right.betweenVar) < 1e-15);
+    assert.equal(nestedRatio(one)!.prior, 'none');
+    const flat = Array.from({ length: 12 }, (_, i) => ({ cluster: i % 3, logRatio: 0 }));
+    assert.equal(nestedRatio(flat, 0.95, { betweenVar: 0, df: 9 })!.prior, 'pooled');
   });
 
   it('refuses a prior the sets spread far beyond, and judges the run on its own sets', () => {

@@ -45,7 +45,8 @@ describe('simulatedFalseAlarms: A/A runs resampled from measured pairs', () => {
       { pairs: 48, runs: 300, seed: 3 },
     );
     assert.ok(
-      byBlock.fixed > 3 * byPair.fixed && byBlock.fixed > byPair.fixed + 0.02,
+      // 3.7% against 1.3% (2.7×; 3× before the within part was Yuen's at few pairs a set).
+      byBlock.fixed > 2 * byPair.fixed && byBlock.fixed > byPair.fixed + 0.02,
       `by block ${byBlock.fixed}, by pair ${byPair.fixed}`,
     );
   });

@@ -70,7 +70,8 @@ const referenceOf = (config: Config) => (config.variants ? ` of variants[0] '${c
 
 /** A/A rounds of one cell: the noise floor of cpuUsPerRequest and the rounds a given threshold needs. */
 export async function calibrateCommand(args: string[]): Promise<number> {
-  if (args.includes('--from') || args.some((a) => a.startsWith('--method'))) return calibrateWindowsCommand(args);
+  if (args.some((a) => a === '--from' || a.startsWith('--from=') || a.startsWith('--method')))
+    return calibrateWindowsCommand(args);
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -169,16 +170,19 @@ async function calibrateWindowsCommand(args: string[]): Promise<number> {
     throw new UsageError(
       `--method ${values.method}: calibrate --method takes windows (the trials method's noise floor is calibrate without --method)`,
     );
-  if (values.from && (values.runs || values.cell || values.config))
+  // An empty list (an unset shell variable) must not fall through to minutes of measuring.
+  const from = values.from?.split(',').filter(Boolean);
+  if (from !== undefined && from.length === 0)
+    throw new UsageError('--from takes results.json files, comma-separated (got none)');
+  if (from && (values.runs || values.cell || values.config))
     throw new UsageError('--from pools results already measured: it takes no --runs, --cell or --config');
   const log = (line: string) => (values.quiet ? undefined : process.stderr.write(`${line}\n`));
   const reportsDir = prepareOutputDir('--out', values.out ?? 'reports');
   const target = resolve(values.write ?? join(reportsDir, 'calibration.json'));
   const measured: { file: string; results: Results }[] = [];
   let interrupted = false;
-  if (values.from) {
-    for (const file of values.from.split(',').filter(Boolean))
-      measured.push({ file: resolve(file), results: readResults(file) });
+  if (from) {
+    for (const file of from) measured.push({ file: resolve(file), results: readResults(file) });
   } else {
     const runs = integerFlag('runs', values.runs, 1) ?? DEFAULT_CALIBRATION_RUNS;
     const configFile = values.config ?? defaultConfigPath();
