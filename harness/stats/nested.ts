@@ -25,6 +25,8 @@ export interface NestedEstimate {
   clusters: number;
   /** SD of one pair's log ratio within a process set (robust: winsorized, rescaled for the trimming). */
   withinSd: number;
+  /** Degrees of freedom of `withinSd`: the pairs each set's trimmed mean keeps, less one, summed. */
+  withinDf: number;
   /** SD of the process sets' own mean log ratios beyond what within noise explains (0 when none is seen). */
   betweenSd: number;
   /** Share of the variance of `logEstimate` that comes from differences between processes (0..1). */
@@ -145,6 +147,7 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95, prior?: 
     pairs: N,
     clusters: P,
     withinSd: Math.sqrt(withinVar),
+    withinDf: Math.max(1, dfWithin),
     betweenSd: Math.sqrt(betweenVar),
     betweenShare: a + b > 0 ? a / (a + b) : 0,
     betweenVarUnfloored,
