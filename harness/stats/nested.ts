@@ -98,8 +98,9 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95, prior?: 
     clusters.reduce((t, c) => t + (c.n - 1) * c.winsorizedVar, 0) / clusters.reduce((t, c) => t + c.n - 1, 0);
   const logEstimate = clusters.reduce((t, c) => t + c.mean, 0) / P;
   // Each set's trimmed mean has within variance (n − 1)·s_w² / (h(h − 1)), h the pairs kept (Yuen): dividing by
-  // (1 − 2·TRIM)² instead overstated it 2.8× at 2–4 pairs a set (nothing trimmed) and 1.4× at 14, and a calibration
-  // pooled from short comparisons then came out near 0 (simulated false alarms 8.8% after one of 4 sets × 2 pairs).
+  // (1 − 2·TRIM)² instead overstated it 2.8× at 2–4 pairs a set (nothing trimmed) and 1.4× at 14: with no process
+  // effect, the between-process estimate then averaged −1.85 times a set mean's variance at 2 pairs a set
+  // (test/stats/nested.test.ts), and a calibration pooled from short comparisons came out near 0.
   // What the sets' spread shows beyond it is between-process.
   const setWithinVar = (c: { n: number }) => ((c.n - 1) * winsorizedVar) / (kept(c) * (kept(c) - 1));
   const meanWithinVar = clusters.reduce((t, c) => t + setWithinVar(c), 0) / P;
