@@ -64,12 +64,14 @@ const SETS_BOUND_SHARE = 0.5;
  * of freedom at 4 sets), more time narrows only the rest; a calibration of the machine lends the degrees of freedom
  * instead (docs/precision.md: at 3 minutes ±3.75% alone, ±3.0% with one).
  */
-export const setsBound = (c: WindowsComparison): boolean =>
+export const setsBound = (
+  c: WindowsComparison,
+): c is WindowsComparison & { nested: NonNullable<WindowsComparison['nested']> } =>
   !c.calibration && c.nested !== null && c.nested.betweenShare > SETS_BOUND_SHARE;
 
 function settleBy(c: WindowsComparison): string {
   const longer = 'measure longer (method.maxMinutes, or --until-decided --max-minutes N)';
-  if (setsBound(c) && c.nested)
+  if (setsBound(c))
     return `its ${c.nested.clusters} process sets differ more than their windows' noise explains (${Math.round(100 * c.nested.betweenShare)}% of the interval's variance, ${Math.round(c.nested.df)} degrees of freedom), which time barely narrows: calibrate this machine (tracebench calibrate --method windows, then run --calibration FILE), use more process sets, or ${longer}`;
   return `${longer} or with more process sets`;
 }

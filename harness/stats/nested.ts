@@ -132,8 +132,8 @@ export function nestedRatio(pairs: readonly NestedPair[], level = 0.95, prior?: 
   // Never under the run's own sets' spread: that holds the windows' noise as it really was (bursts that span a block
   // included), which the window-level within part understates; without this floor, simulated A/A runs drawn from the
   // two noisiest of 16 measured runs (within-set SD 4.7-4.9%) alarmed in 7.7-7.9% (docs/precision.md).
-  const priorVar =
-    P === 1 ? Math.max(0, prior?.betweenVar ?? 0) + meanWithinVar : Math.max(pooledBetween + meanWithinVar, spread);
+  // (One set pair: no spread and no own estimate, so this is the prior's variance plus the within part.)
+  const priorVar = Math.max(pooledBetween + meanWithinVar, spread);
   const se = Math.sqrt(priorFits ? priorVar / P : clusterLevel ? spread / P : b);
   // Degrees of freedom of the between-process part, 0 when none is seen: the interval's own when there is one.
   const betweenDf = priorFits ? (priorVar > meanWithinVar ? prior.df + P - 1 : 0) : clusterLevel ? P - 1 : 0;
